@@ -1,0 +1,193 @@
+/**
+ * The engine: splits the paths into fixed blocks, simulates them in this thread or in worker
+ * threads, and reduces the results in block order, so that every output is byte-identical
+ * whatever the thread count.
+ *
+ *   paths -> blocks of BLOCK_PATHS -> BlockSimulator (thread 1..K) -> reduce in block order
+ *         -> metric values per path, series sums and sketches -> stats
+ */
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import type { LoadedScenario } from '../scenario/load.js';
+import { PathError } from '../sampling/draw.js';
+import { METRICS } from '../model/metrics.js';
+import { SketchGrid, type SketchData } from '../stats/sketch.js';
+import { BLOCK_PATHS, BlockSimulator, makePlan, type BlockResult, type Plan, type RunSettings } from './block.js';
+
+export interface RunOptions extends RunSettings {
+  /** Worker threads; 1 runs in this thread. */
+  threads: number;
+  onProgress?: (pathsDone: number, paths: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface RunResult {
+  plan: Plan;
+  settings: RunSettings;
+  /** metrics[policy][metric] holds the value of every path, in path order. */
+  metrics: Float64Array[][];
+  butforInsolvent: Uint8Array;
+  /** Mean of every series cell over the paths. */
+  seriesMeans: Float64Array;
+  sketches: SketchGrid;
+  timing: { threads: number; wall_seconds: number; simulate_seconds: number };
+}
+
+export const defaultThreads = (): number => Math.max(1, availableParallelism());
+
+/** Thrown when a run is stopped through its AbortSignal. */
+export class RunAborted extends Error {
+  constructor() {
+    super('run interrupted');
+    this.name = 'RunAborted';
+  }
+}
+
+class Reducer {
+  readonly metrics: Float64Array[][];
+  readonly butforInsolvent: Uint8Array;
+  readonly sums: Float64Array;
+  private next = 0;
+  private pending = new Map<number, Float64Array>();
+  done = 0;
+
+  constructor(
+    private plan: Plan,
+    private paths: number,
+  ) {
+    this.metrics = plan.policies.map(() => METRICS.map(() => new Float64Array(paths)));
+    this.butforInsolvent = new Uint8Array(paths);
+    this.sums = new Float64Array(plan.cells);
+  }
+
+  add(r: BlockResult): void {
+    const nPol = this.plan.policies.length;
+    const nM = METRICS.length;
+    for (let k = 0; k < r.count; k++) {
+      for (let i = 0; i < nPol; i++) for (let m = 0; m < nM; m++) this.metrics[i][m][r.first + k] = r.metrics[(k * nPol + i) * nM + m];
+    }
+    this.butforInsolvent.set(r.butforInsolvent, r.first);
+    this.done += r.count;
+    // Series sums are added strictly in block order: floating-point addition is not associative.
+    this.pending.set(r.index, r.seriesSums);
+    for (let s = this.pending.get(this.next); s; s = this.pending.get(this.next)) {
+      for (let c = 0; c < s.length; c++) this.sums[c] += s[c];
+      this.pending.delete(this.next++);
+    }
+  }
+
+  means(): Float64Array {
+    return this.sums.map((s) => s / this.paths);
+  }
+}
+
+/** Where the bundled worker lives: beside this module in dist/, or dist/ when running from src/. */
+function workerUrl(): URL {
+  return import.meta.url.endsWith('.ts') ? new URL('../../dist/worker.js', import.meta.url) : new URL('./worker.js', import.meta.url);
+}
+
+export async function runSimulation(loaded: LoadedScenario, options: RunOptions): Promise<RunResult> {
+  const started = performance.now();
+  const settings: RunSettings = { seed: options.seed, paths: options.paths };
+  const plan = makePlan(loaded);
+  const blocks = Math.ceil(settings.paths / BLOCK_PATHS);
+  const threads = Math.max(1, Math.min(options.threads, blocks));
+  const reducer = new Reducer(plan, settings.paths);
+  const sketches = new SketchGrid(plan.cells);
+  const blockRange = (b: number) => [b * BLOCK_PATHS, Math.min(BLOCK_PATHS, settings.paths - b * BLOCK_PATHS)] as const;
+
+  if (threads === 1) {
+    const sim = new BlockSimulator(loaded, plan, settings);
+    for (let b = 0; b < blocks; b++) {
+      if (options.signal?.aborted) throw new RunAborted();
+      reducer.add(sim.run(b, ...blockRange(b)));
+      options.onProgress?.(reducer.done, settings.paths);
+      if (b % 4 === 3) await new Promise((r) => setImmediate(r)); // let signals and progress through
+    }
+    sketches.merge(sim.sketches.serialize());
+  } else {
+    await runInWorkers(loaded, settings, threads, blocks, blockRange, reducer, sketches, options);
+  }
+  const wall = (performance.now() - started) / 1000;
+  return {
+    plan,
+    settings,
+    metrics: reducer.metrics,
+    butforInsolvent: reducer.butforInsolvent,
+    seriesMeans: reducer.means(),
+    sketches,
+    timing: { threads, wall_seconds: wall, simulate_seconds: wall },
+  };
+}
+
+type FromWorker =
+  | { type: 'ready' }
+  | { type: 'result'; result: BlockResult }
+  | { type: 'sketch'; data: SketchData }
+  | { type: 'error'; error: { name: string; message: string; path?: number; seed?: number; detail?: string; inputs?: Record<string, number> } };
+
+function runInWorkers(
+  loaded: LoadedScenario,
+  settings: RunSettings,
+  threads: number,
+  blocks: number,
+  blockRange: (b: number) => readonly [number, number],
+  reducer: Reducer,
+  sketches: SketchGrid,
+  options: RunOptions,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const workers: Worker[] = [];
+    let nextBlock = 0;
+    let finished = 0;
+    let failed = false;
+    const fail = (e: Error) => {
+      if (failed) return;
+      failed = true;
+      options.signal?.removeEventListener('abort', onAbort);
+      for (const w of workers) void w.terminate();
+      reject(e);
+    };
+    const onAbort = () => fail(new RunAborted());
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) return onAbort();
+
+    const dispatch = (w: Worker) => {
+      if (nextBlock < blocks) {
+        const b = nextBlock++;
+        w.postMessage({ type: 'block', index: b, first: blockRange(b)[0], count: blockRange(b)[1] });
+      } else w.postMessage({ type: 'finish' });
+    };
+    for (let i = 0; i < threads; i++) {
+      const w = new Worker(workerUrl(), { workerData: { text: loaded.text, file: loaded.scenario.file, settings } });
+      workers.push(w);
+      w.on('message', (msg: FromWorker) => {
+        if (failed) return;
+        switch (msg.type) {
+          case 'ready':
+            return dispatch(w);
+          case 'result':
+            reducer.add(msg.result);
+            options.onProgress?.(reducer.done, settings.paths);
+            return dispatch(w);
+          case 'sketch':
+            sketches.merge(msg.data);
+            void w.terminate();
+            if (++finished === threads) {
+              options.signal?.removeEventListener('abort', onAbort);
+              resolve();
+            }
+            return;
+          case 'error': {
+            const e = msg.error;
+            return fail(e.name === 'PathError' ? new PathError(e.path!, e.seed!, e.detail!, e.inputs!) : Object.assign(new Error(e.message), { name: e.name }));
+          }
+        }
+      });
+      w.on('error', (e) => fail(e));
+      w.on('exit', (code) => {
+        if (code !== 0 && !failed && finished < threads) fail(new Error(`worker thread exited with code ${code}`));
+      });
+    }
+  });
+}

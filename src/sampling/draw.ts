@@ -1,0 +1,82 @@
+/**
+ * Drawing one path's inputs. Path i of a run with seed s reads the seedrandom stream
+ * `accessgap:s:i` (tychei), two uniforms per slot in slot order; each input inverts its own slot,
+ * so a path's draws depend only on (seed, path index) and never on batching or threads.
+ * The financing attempts read a second stream, `accessgap:s:i:financing`, shared by every world.
+ */
+import seedrandom from 'seedrandom';
+import type { Compiled } from '../scenario/expressions.js';
+import { describeRange, inRange } from '../scenario/spec.js';
+import type { Scenario } from '../scenario/types.js';
+import { compileDistribution, type Sampler } from './distributions.js';
+
+export const pathStreamName = (seed: number, path: number) => `accessgap:${seed}:${path}`;
+export const financingStreamName = (seed: number, path: number) => `accessgap:${seed}:${path}:financing`;
+
+/** A failure on one path (a derived input out of range, a non-finite value): a run error. */
+export class PathError extends Error {
+  constructor(
+    readonly path: number,
+    readonly seed: number,
+    readonly detail: string,
+    readonly inputs: Record<string, number>,
+  ) {
+    super(`path ${path} (seed ${seed}): ${detail}`);
+    this.name = 'PathError';
+  }
+}
+
+/** Rounds half up and floors at 0, for day counts. */
+export const roundDays = (x: number): number => Math.max(0, Math.floor(x + 0.5));
+
+export interface InputDrawer {
+  /** Fills values (by InputRef) for a path; returns the licence-approval uniform (NaN if none). */
+  draw(path: number, values: Float64Array): number;
+  /** The financing stream of a path: u(k) is the k-th uniform, the same for every world. */
+  financing(path: number): (k: number) => number;
+}
+
+export function makeInputDrawer(scenario: Scenario, expressions: Map<number, Compiled>, seed: number): InputDrawer {
+  const { inputs, slots, licenseApprovalSlot, expressionOrder } = scenario;
+  const samplers: (Sampler | undefined)[] = inputs.map((d) => (d.value.kind === 'dist' ? compileDistribution(d.value.spec) : undefined));
+  const u = new Float64Array(2 * slots);
+  const drawn = inputs.filter((d) => d.value.kind === 'dist');
+  const derived = expressionOrder.map((id) => inputs[id]);
+
+  const snapshot = (values: Float64Array) => Object.fromEntries(inputs.map((d) => [d.key, values[d.id]]));
+
+  return {
+    draw(path, values) {
+      const rng = seedrandom.tychei(pathStreamName(seed, path));
+      for (let i = 0; i < u.length; i++) u[i] = rng.double();
+      for (const d of drawn) {
+        const x = samplers[d.id]!(u[2 * d.slot], u[2 * d.slot + 1]);
+        values[d.id] = d.integer ? roundDays(x) : x;
+      }
+      for (const d of derived) {
+        const x = expressions.get(d.id)!(values);
+        const source = JSON.stringify((d.value as { expr: { source: string } }).expr.source);
+        if (typeof x !== 'number' || !Number.isFinite(x)) {
+          throw new PathError(path, seed, `the derived input ${d.key} = ${source} is ${x} (expected a finite number)`, snapshot(values));
+        }
+        const v = d.integer ? roundDays(x) : x;
+        if (!inRange(v, d.range)) {
+          throw new PathError(path, seed, `the derived input ${d.key} = ${source} is ${v} (expected a number ${describeRange(d.range)})`, snapshot(values));
+        }
+        values[d.id] = v;
+      }
+      return licenseApprovalSlot >= 0 ? u[2 * licenseApprovalSlot] : NaN;
+    },
+    financing(path) {
+      const cache: number[] = [];
+      let rng: seedrandom.PRNG | undefined;
+      return (k) => {
+        while (cache.length <= k) {
+          rng ??= seedrandom.tychei(financingStreamName(seed, path));
+          cache.push(rng.double());
+        }
+        return cache[k];
+      };
+    },
+  };
+}

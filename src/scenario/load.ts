@@ -1,0 +1,151 @@
+/**
+ * Reads a scenario file (YAML, or JSON), validates it and compiles its expressions.
+ * Every failure is a ScenarioError whose problems name file, key path, line and column.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { checkExpressions, type Compiled } from './expressions.js';
+import { ScenarioError, type Located, type PathSegment, type Problem } from './problems.js';
+import type { InputDef, Scenario } from './types.js';
+import { validateDocument } from './validate.js';
+
+/** Larger files are refused before parsing: a scenario is a few kilobytes. */
+export const MAX_SCENARIO_BYTES = 1 << 20;
+
+export interface LoadedScenario {
+  scenario: Scenario;
+  /** Derived-input functions by InputRef. */
+  expressions: Map<number, Compiled>;
+  /** The file's text, so worker threads can load the identical scenario. */
+  text: string;
+}
+
+/** Loads and validates a scenario file; throws ScenarioError listing every problem. */
+export async function loadScenario(file: string): Promise<LoadedScenario> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const found = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory' : `an unreadable file (${code ?? (e as Error).message})`;
+    throw new ScenarioError(file, [{ file, path: [], expected: 'a readable scenario file (.yaml, .yml or .json)', found }]);
+  }
+  return parseScenario(bytes, file);
+}
+
+/** Validates scenario file contents already in memory (the file name is for messages). */
+export async function parseScenario(bytes: Buffer | string, file: string): Promise<LoadedScenario> {
+  const fail = (problem: Omit<Located, 'file'>): never => {
+    throw new ScenarioError(file, [{ file, ...problem }]);
+  };
+  const buf = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
+  if (buf.length > MAX_SCENARIO_BYTES) fail({ path: [], expected: `a scenario file of at most ${MAX_SCENARIO_BYTES / 1024} KiB`, found: `${(buf.length / 1024 / 1024).toFixed(1)} MiB` });
+  if (buf.includes(0)) fail({ path: [], expected: 'a UTF-8 text file', found: 'binary data (a NUL byte)' });
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
+  } catch {
+    return fail({ path: [], expected: 'a UTF-8 text file', found: 'bytes that are not valid UTF-8' });
+  }
+  if (text.trim() === '') fail({ path: [], expected: 'a scenario mapping (name, title, simulation, firm, ...)', found: 'an empty file' });
+  const sha256 = createHash('sha256').update(buf).digest('hex');
+  const isJson = /\.json$/i.test(file);
+
+  if (isJson) {
+    try {
+      JSON.parse(text);
+    } catch (e) {
+      const msg = (e as Error).message;
+      const m = /position (\d+)/.exec(msg);
+      const at = m ? positionOf(text, Number(m[1])) : {};
+      fail({ path: [], expected: 'valid JSON', found: msg.replace(/^JSON\.parse: /, ''), ...at });
+    }
+  }
+  const lineCounter = new LineCounter();
+  let doc: Document.Parsed;
+  let data: unknown;
+  try {
+    doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true, stringKeys: true });
+    const err = doc.errors[0];
+    if (err) {
+      const [line, column] = err.linePos ? [err.linePos[0].line, err.linePos[0].col] : [undefined, undefined];
+      fail({ path: [], expected: isJson ? 'valid JSON' : 'valid YAML', found: err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''), line, column });
+    }
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    if (e instanceof ScenarioError) throw e;
+    const msg = e instanceof RangeError ? 'input nested too deeply to read' : (e as Error).message;
+    return fail({ path: [], expected: isJson ? 'valid JSON' : 'valid YAML', found: msg });
+  }
+
+  const locate = (p: Problem): Located => ({ file, ...p, ...locateNode(doc, lineCounter, p) });
+  const comments = (path: PathSegment[]) => commentOf(doc, path);
+  const { scenario, problems } = validateDocument(data, { file, sha256 }, comments);
+  if (!scenario) throw new ScenarioError(file, problems.map(locate));
+  const exprProblems: Problem[] = [];
+  const expressions = await checkExpressions(scenario, exprProblems, keyPathOf);
+  if (exprProblems.length) throw new ScenarioError(file, exprProblems.map(locate));
+  return { scenario, expressions, text };
+}
+
+/** The key path of an input, as segments (`staff[1].ai_dependence` -> ['staff', 1, 'ai_dependence']). */
+export function keyPathOf(def: InputDef): PathSegment[] {
+  const out: PathSegment[] = [];
+  for (const m of def.key.matchAll(/([^.[\]"]+)|\[(\d+)\]|"((?:[^"\\]|\\.)*)"/g)) {
+    if (m[2] !== undefined) out.push(Number(m[2]));
+    else out.push(m[3] !== undefined ? JSON.parse(`"${m[3]}"`) : m[1]);
+  }
+  return out;
+}
+
+function positionOf(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - before.lastIndexOf('\n') };
+}
+
+/** Walks the YAML tree along a key path; returns the deepest node reached and whether it is the full path. */
+function findNode(doc: Document.Parsed, path: PathSegment[], atKey: boolean): { node?: YamlNode; complete: boolean } {
+  let node: unknown = doc.contents;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) return { node: node as YamlNode, complete: false };
+      if (i === path.length - 1 && atKey) return { node: pair.key as YamlNode, complete: true };
+      node = pair.value;
+    } else if (isSeq(node) && typeof seg === 'number' && node.items[seg]) {
+      node = node.items[seg];
+    } else return { node: node as YamlNode, complete: false };
+    if (node && typeof node === 'object' && 'source' in node && (node as { resolve?: unknown }).resolve) {
+      // An alias (*name): follow it to its anchor.
+      node = (node as unknown as { resolve(d: Document): unknown }).resolve(doc) ?? node;
+    }
+  }
+  return { node: node as YamlNode, complete: true };
+}
+
+function locateNode(doc: Document.Parsed, lc: LineCounter, p: Problem): { line?: number; column?: number } {
+  const { node } = findNode(doc, p.path, !!p.atKey);
+  const start = node?.range?.[0];
+  if (start === undefined) return {};
+  const { line, col } = lc.linePos(start);
+  return { line, column: col };
+}
+
+/** The comment written beside (or just above) a key, for the assumptions table. */
+function commentOf(doc: Document.Parsed, path: PathSegment[]): string | undefined {
+  const { node, complete } = findNode(doc, path, false);
+  if (!complete || !node) return undefined;
+  const parent = findNode(doc, path.slice(0, -1), false).node;
+  let pairComment: string | undefined;
+  if (isMap(parent)) {
+    const pair = parent.items.find((it) => isPair(it) && isScalar(it.key) && String(it.key.value) === String(path[path.length - 1]));
+    pairComment = (pair?.key as YamlNode | undefined)?.commentBefore ?? undefined;
+  }
+  const n = node as YamlNode & { comment?: string | null; commentBefore?: string | null; items?: unknown[] };
+  const own = n.comment ?? (isMap(n) && n.items.length ? (n.items[0].key as YamlNode)?.commentBefore : undefined);
+  const text = [own, pairComment].find((c) => c && c.trim());
+  return text?.trim().replace(/\s*\n\s*/g, ' ');
+}

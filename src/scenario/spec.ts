@@ -1,0 +1,196 @@
+/**
+ * The scenario format, stated once. Validation (validate.ts), the JSON Schema for editors
+ * (schema/scenario.schema.json) and the format reference (docs/scenario-format.md) are all
+ * generated from FORMAT below, so they cannot drift apart. MODEL.md section 2 is the contract.
+ */
+
+/** A closed or open interval a number must fall in. */
+export interface Range {
+  min?: number;
+  max?: number;
+  minExclusive?: boolean;
+  maxExclusive?: boolean;
+}
+
+export type Node =
+  | { kind: 'object'; fields: Record<string, Field> }
+  | { kind: 'map'; keyPattern: RegExp; keyDoc: string; value: Node; minEntries?: number }
+  | { kind: 'list'; item: Node; minItems?: number }
+  | { kind: 'number'; range: Range; integer?: boolean }
+  | { kind: 'string'; pattern?: RegExp; patternDoc?: string }
+  | { kind: 'boolean' }
+  | { kind: 'country' }
+  /** A *(dist)* input: a number, a distribution mapping, or a derived-input expression. */
+  | { kind: 'dist'; range: Range; integer?: boolean };
+
+export interface Field {
+  node: Node;
+  required?: boolean;
+  doc: string;
+  /** The value the engine uses when the key is left out. */
+  default?: unknown;
+}
+
+const SLUG = /^[a-z0-9-]+$/;
+
+export const num = (range: Range = {}, integer = false): Node => ({ kind: 'number', range, integer });
+export const dist = (range: Range = {}, integer = false): Node => ({ kind: 'dist', range, integer });
+export const obj = (fields: Record<string, Field>): Node => ({ kind: 'object', fields });
+const req = (node: Node, doc: string): Field => ({ node, required: true, doc });
+const opt = (node: Node, doc: string, def?: unknown): Field => ({ node, doc, default: def });
+
+const share: Range = { min: 0, max: 1 };
+const nonNegative: Range = { min: 0 };
+const positive: Range = { min: 0, minExclusive: true };
+const atLeastOne: Range = { min: 1 };
+const countries = (doc: string): Field => opt({ kind: 'list', item: { kind: 'country' } }, doc);
+
+const RESTRICT = obj({
+  nationality_in: countries('Staff whose effective nationality is one of these codes.'),
+  nationality_not_in: countries('Staff whose effective nationality is none of these codes.'),
+  location_in: countries('Staff who work from one of these countries.'),
+  location_not_in: countries('Staff who work from none of these countries.'),
+  everyone: opt({ kind: 'boolean' }, 'true: every segment and the product (a provider-wide shutoff); false is the same as leaving it out.', false),
+  product: opt({ kind: 'boolean' }, "true: the model running inside the firm's product is cut off too.", false),
+});
+
+const LICENSE = obj({
+  approval_probability: req(num(share), 'Chance that the licence is approved (one draw per path, shared by every policy).'),
+  processing_days: req(dist({}, true), 'Processing time P in days; when approved the revocation lasts min(D, P). Rounded half up, floored at 0.'),
+});
+
+const FINANCING = obj({
+  raise_below: req(dist(), 'Attempt a round when cash falls below this.'),
+  round_size: req(dist(nonNegative), 'Cash a successful round adds.'),
+  success_probability: req(dist(share), 'p_f: chance a round succeeds at full relative quality.'),
+  quality_sensitivity: req(dist(nonNegative), 'psi: the chance of success scales with q^psi.'),
+  retry_days: req(dist(atLeastOne, true), 'Wait after any attempt, in days; rounded half up.'),
+  max_rounds: req(num(nonNegative, true), 'Successful rounds allowed within the horizon.'),
+});
+
+export const FORMAT: Node = obj({
+  $schema: opt({ kind: 'string' }, 'Optional JSON Schema reference for editors; ignored by the engine.'),
+  name: req({ kind: 'string', pattern: SLUG, patternDoc: 'lower-case letters, digits and hyphens' }, 'Names the report folder reports/<name>/.'),
+  title: req({ kind: 'string' }, 'One-line title shown in reports.'),
+  currency: opt({ kind: 'string', pattern: /^[A-Z]{3}$/, patternDoc: 'a three-letter ISO 4217 code' }, 'Currency of every money input.', 'USD'),
+  simulation: req(
+    obj({
+      paths: req(num(atLeastOne, true), 'Monte Carlo paths.'),
+      seed: req(num({ min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }, true), 'Seed of every random stream.'),
+      horizon_days: req(num(atLeastOne, true), 'T: days simulated, t = 0 ... T-1.'),
+      discount_rate: req(num({ min: -1, minExclusive: true }), 'r: annual discount rate for present values.'),
+      series_step_days: opt(num(atLeastOne, true), 'Store the daily series every this many days.', 1),
+    }),
+    'Run settings.',
+  ),
+  firm: req(
+    obj({
+      revenue_annual: req(dist(nonNegative), 'R0: but-for revenue run rate at day 0, per year.'),
+      revenue_growth: req(dist(), 'g: but-for annual revenue growth (floored at -0.99 in the model).'),
+      gross_margin: req(dist(share), 'm: gross margin.'),
+      operating_costs_annual: req(dist(nonNegative), 'X: fixed costs per year.'),
+      cash: req(dist(), 'C0: cash at day 0.'),
+      credit_line: req(dist(nonNegative), 'B: the firm is insolvent when cash < -B.'),
+      revenue_multiple: req(dist(nonNegative), 'V: terminal value = V x annualised revenue at the horizon.'),
+      financing: opt(FINANCING, 'The firm raises money when cash runs low. Leave out for no financing.'),
+    }),
+    'The firm.',
+  ),
+  staff: req(
+    {
+      kind: 'list',
+      minItems: 1,
+      item: obj({
+        name: req({ kind: 'string', pattern: /^\S(.*\S)?$/, patternDoc: 'a non-empty name without surrounding spaces' }, 'Unique segment name.'),
+        headcount: req(num(positive), 'n_s: people in the segment.'),
+        nationality: req({ kind: 'country' }, 'ISO 3166-1 alpha-2 nationality.'),
+        location: req({ kind: 'country' }, 'ISO 3166-1 alpha-2 country the segment works from.'),
+        us_person: opt({ kind: 'boolean' }, 'US citizen or permanent resident: effective nationality US.', false),
+        ai_dependence: req(dist(share), 'd_s: share of output that depends on the frontier model.'),
+        weight: opt(dist(positive), 'w_s: output per head.', 1),
+      }),
+    },
+    'Staff segments (one or more).',
+  ),
+  frontier: req(
+    obj({
+      doubling_months: req(dist(positive), 'H0: months for frontier capability to double.'),
+      acceleration: req(dist(nonNegative), 'alpha: per-year acceleration of the gap in doublings.'),
+    }),
+    'The AI-capability frontier.',
+  ),
+  fallback: req(
+    obj({
+      lag_months: req(dist(nonNegative), 'L: how far the best permitted fallback model trails the frontier, in months.'),
+      lag_growth: opt(dist(share), 'gamma: months of extra lag per month of revocation.', 0),
+    }),
+    'The fallback model used while access is revoked.',
+  ),
+  productivity: req(
+    obj({ capability_elasticity: req(dist(nonNegative), 'kappa: output of AI-dependent work scales with 2^(-kappa x gap).') }),
+    'How capability turns into output.',
+  ),
+  adaptation: req(
+    obj({
+      base_days: req(dist(atLeastOne), 'tau0: time constant of the gap closing after restoration, days.'),
+      per_revoked_day: req(dist(nonNegative), 'rho: extra days of that time constant per revoked day.'),
+      switch_cost: opt(dist(nonNegative), 'One-off cost of moving to the fallback, on the first revoked day.', 0),
+      switch_back_cost: opt(dist(nonNegative), 'One-off cost of moving back, on the day access returns.', 0),
+    }),
+    'Adapting to and recovering from the fallback.',
+  ),
+  product: req(
+    obj({
+      obsolescence_days: req(dist(atLeastOne), 'tauK: time constant of product quality following output.'),
+      model_dependence: opt(dist(share), 'mu: share of product quality delivered by the model inside the product.', 0),
+    }),
+    "The firm's product.",
+  ),
+  market: req(
+    obj({
+      quality_elasticity: req(dist(nonNegative), 'eps: target market share = q^eps.'),
+      loss_days: req(dist(atLeastOne), 'tau_loss: time constant of losing share.'),
+      winback_days: req(dist(atLeastOne), 'tau_win: time constant of winning share back.'),
+    }),
+    'Customers.',
+  ),
+  revocation: req(
+    obj({
+      start_day: req(num(nonNegative, true), 't0: first revoked day.'),
+      duration_days: req(dist({}, true), 'D: revoked days; rounded half up, floored at 0.'),
+    }),
+    'The access revocation.',
+  ),
+  countries_of_concern: req({ kind: 'list', item: { kind: 'country' } }, 'Nationalities the controls are meant for; staff with these effective nationalities count as targeted.'),
+  policies: req(
+    {
+      kind: 'map',
+      keyPattern: SLUG,
+      keyDoc: 'policy name: lower-case letters, digits and hyphens, not "butfor"',
+      minEntries: 1,
+      value: obj({
+        description: opt({ kind: 'string' }, 'What the rule is, in words.'),
+        restrict: opt(RESTRICT, 'Which staff (and whether the product) lose access. No restrict: nobody.'),
+        license: opt(LICENSE, 'A licence that, when approved, ends the revocation after its processing time.'),
+      }),
+    },
+    'Policies: name -> rule.',
+  ),
+  compare: opt({ kind: 'list', item: { kind: 'string' } }, 'Policies to run, in order. Default: all, in file order.'),
+});
+
+/** The sections whose *(dist)* inputs derived-input expressions may name as `section.key`. */
+export const EXPRESSION_SECTIONS = ['firm', 'frontier', 'fallback', 'productivity', 'adaptation', 'product', 'market', 'revocation'] as const;
+
+export function describeRange(r: Range): string {
+  const lo = r.min === undefined ? undefined : `${r.minExclusive ? '>' : '>='} ${r.min}`;
+  const hi = r.max === undefined ? undefined : `${r.maxExclusive ? '<' : '<='} ${r.max}`;
+  if (lo && hi && !r.minExclusive && !r.maxExclusive) return `in [${r.min}, ${r.max}]`;
+  return [lo, hi].filter(Boolean).join(' and ') || 'any number';
+}
+
+export function inRange(x: number, r: Range): boolean {
+  if (r.min !== undefined && (r.minExclusive ? !(x > r.min) : !(x >= r.min))) return false;
+  if (r.max !== undefined && (r.maxExclusive ? !(x < r.max) : !(x <= r.max))) return false;
+  return true;
+}

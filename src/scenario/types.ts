@@ -1,0 +1,109 @@
+/**
+ * A validated scenario. Keys keep the file's names (the format is the vocabulary economists
+ * read); every *(dist)* field is replaced by an InputRef, the index of its entry in `inputs`.
+ */
+import type { DistSpec } from '../sampling/distributions.js';
+import type { Range } from './spec.js';
+
+export type InputRef = number;
+
+export interface ExpressionSource {
+  source: string;
+  /** `section.key` names it reads, filled in by the expression checker. */
+  names: string[];
+}
+
+export interface InputDef {
+  id: InputRef;
+  /** Key path in the file: `staff[1].ai_dependence`. */
+  key: string;
+  /** `section.key` name expressions may use, for inputs of the expression sections. */
+  name?: string;
+  range: Range;
+  /** Rounded half up and floored at 0 (durations, processing days). */
+  integer: boolean;
+  /** A drawn distribution (a plain number is `constant`) or a derived-input expression. */
+  value: { kind: 'dist'; spec: DistSpec } | { kind: 'expr'; expr: ExpressionSource };
+  /** Index of the pair of uniforms it draws from; licence processing times share one slot. */
+  slot: number;
+  /** Comment written beside the key in the file (basis and status of a calibrated value). */
+  comment?: string;
+  /** The default applied because the key was left out. */
+  defaulted?: boolean;
+}
+
+export interface Financing {
+  raise_below: InputRef;
+  round_size: InputRef;
+  success_probability: InputRef;
+  quality_sensitivity: InputRef;
+  retry_days: InputRef;
+  max_rounds: number;
+}
+
+export interface Segment {
+  name: string;
+  headcount: number;
+  nationality: string;
+  location: string;
+  us_person: boolean;
+  ai_dependence: InputRef;
+  weight: InputRef;
+}
+
+export interface Restrict {
+  nationality_in?: string[];
+  nationality_not_in?: string[];
+  location_in?: string[];
+  location_not_in?: string[];
+  everyone?: boolean;
+  product?: boolean;
+}
+
+export interface Policy {
+  name: string;
+  description?: string;
+  restrict?: Restrict;
+  license?: { approval_probability: number; processing_days: InputRef };
+}
+
+export interface Scenario {
+  /** The file as given and its SHA-256, for provenance. */
+  file: string;
+  sha256: string;
+  name: string;
+  title: string;
+  currency: string;
+  simulation: { paths: number; seed: number; horizon_days: number; discount_rate: number; series_step_days: number };
+  firm: {
+    revenue_annual: InputRef;
+    revenue_growth: InputRef;
+    gross_margin: InputRef;
+    operating_costs_annual: InputRef;
+    cash: InputRef;
+    credit_line: InputRef;
+    revenue_multiple: InputRef;
+    financing?: Financing;
+  };
+  staff: Segment[];
+  frontier: { doubling_months: InputRef; acceleration: InputRef };
+  fallback: { lag_months: InputRef; lag_growth: InputRef };
+  productivity: { capability_elasticity: InputRef };
+  adaptation: { base_days: InputRef; per_revoked_day: InputRef; switch_cost: InputRef; switch_back_cost: InputRef };
+  product: { obsolescence_days: InputRef; model_dependence: InputRef };
+  market: { quality_elasticity: InputRef; loss_days: InputRef; winback_days: InputRef };
+  revocation: { start_day: number; duration_days: InputRef };
+  countries_of_concern: string[];
+  /** Every policy in file order. */
+  policies: Policy[];
+  /** Names of the compared policies, in run order. */
+  compare: string[];
+  /** Every *(dist)* input, in the format's canonical order. */
+  inputs: InputDef[];
+  /** Inputs that are expressions, in an order where each comes after those it reads. */
+  expressionOrder: InputRef[];
+  /** Number of uniform pairs each path draws. */
+  slots: number;
+  /** Slot whose first uniform decides licence approval (shared by every policy); -1 if none. */
+  licenseApprovalSlot: number;
+}

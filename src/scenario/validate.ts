@@ -1,0 +1,217 @@
+/**
+ * Checks a parsed scenario against FORMAT and builds the validated Scenario. Every problem is
+ * collected (none stops the walk) so a user fixes a file in one pass.
+ */
+import { checkDistribution, supportOf, type DistSpec, type Support } from '../sampling/distributions.js';
+import { ISO_COUNTRIES } from './countries.js';
+import { formatKeyPath, type PathSegment, type Problem } from './problems.js';
+import { describeRange, EXPRESSION_SECTIONS, FORMAT, inRange, type Node, type Range } from './spec.js';
+import type { InputDef, Scenario } from './types.js';
+
+type Raw = Record<string, unknown>;
+
+export const isMapping = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** How a found value reads in a message. */
+export function describeFound(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null (an empty value)';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 60 ? v.slice(0, 57) + '...' : v)}`;
+  if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : String(v);
+  if (typeof v === 'boolean') return String(v);
+  if (Array.isArray(v)) return `a list of ${v.length}`;
+  return 'a mapping';
+}
+
+interface Walk {
+  problems: Problem[];
+  inputs: Omit<InputDef, 'slot'>[];
+  comments: (path: PathSegment[]) => string | undefined;
+}
+
+function walk(node: Node, value: unknown, path: PathSegment[], w: Walk): unknown {
+  const problem = (expected: string, found = describeFound(value), extra: Partial<Problem> = {}) => {
+    w.problems.push({ path, expected, found, ...extra });
+    return undefined;
+  };
+  switch (node.kind) {
+    case 'object': {
+      if (!isMapping(value)) return problem('a mapping of keys to values');
+      const names = Object.keys(node.fields);
+      const out: Raw = {};
+      for (const key of Object.keys(value)) {
+        if (!Object.hasOwn(node.fields, key)) w.problems.push({ path: [...path, key], expected: `one of the keys ${names.join(', ')}`, found: `unknown key "${key}"`, atKey: true, suggest: names });
+      }
+      for (const [key, field] of Object.entries(node.fields)) {
+        const v = value[key];
+        if (v === undefined || v === null) {
+          if (field.required) w.problems.push({ path: [...path, key], expected: `the required key ${key} (${field.doc.replace(/\.$/, '')})`, found: v === null ? 'an empty value' : 'nothing: the key is missing', missing: v === undefined });
+          else if (field.default !== undefined) out[key] = field.node.kind === 'dist' ? addInput(w, [...path, key], field.node, field.default, true) : field.default;
+          continue;
+        }
+        out[key] = walk(field.node, v, [...path, key], w);
+      }
+      return out;
+    }
+    case 'map': {
+      if (!isMapping(value)) return problem('a mapping of names to entries');
+      const entries = Object.entries(value);
+      if (entries.length < (node.minEntries ?? 0)) return problem(`at least ${node.minEntries} entr${node.minEntries === 1 ? 'y' : 'ies'}`, 'an empty mapping');
+      const out: [string, unknown][] = [];
+      for (const [key, v] of entries) {
+        if (!node.keyPattern.test(key)) w.problems.push({ path: [...path, key], expected: `a ${node.keyDoc}`, found: `the name "${key}"`, atKey: true });
+        out.push([key, walk(node.value, v, [...path, key], w)]);
+      }
+      return out;
+    }
+    case 'list': {
+      if (!Array.isArray(value)) return problem('a list');
+      if (value.length < (node.minItems ?? 0)) return problem(`a list of at least ${node.minItems} item${node.minItems === 1 ? '' : 's'}`, 'an empty list');
+      return value.map((v, i) => walk(node.item, v, [...path, i], w));
+    }
+    case 'number': {
+      if (typeof value !== 'number') return problem(node.integer ? 'an integer' : 'a number');
+      if (!Number.isFinite(value)) return problem('a finite number');
+      if (node.integer && !Number.isInteger(value)) return problem('an integer');
+      if (!inRange(value, node.range)) return problem(`a number ${describeRange(node.range)}`);
+      return value;
+    }
+    case 'string': {
+      if (typeof value !== 'string') return problem('a string');
+      if (node.pattern && !node.pattern.test(value)) return problem(node.patternDoc ?? `text matching ${node.pattern}`);
+      return value;
+    }
+    case 'boolean':
+      return typeof value === 'boolean' ? value : problem('true or false');
+    case 'country': {
+      if (typeof value === 'string' && ISO_COUNTRIES.has(value)) return value;
+      const upper = typeof value === 'string' ? value.toUpperCase() : '';
+      const hint = ISO_COUNTRIES.has(upper) ? ` (did you mean "${upper}"?)` : '';
+      return problem('an ISO 3166-1 alpha-2 country code such as US, CA or MY', describeFound(value) + hint);
+    }
+    case 'dist':
+      return addInput(w, path, node, value, false);
+  }
+}
+
+/** Whether every draw of a distribution stays inside a key's range. */
+function supportFits(s: Support, r: Range): boolean {
+  if (r.min !== undefined) {
+    if (s.lo < r.min) return false;
+    if (s.lo === r.min && r.minExclusive && !s.loOpen) return false;
+  }
+  if (r.max !== undefined) {
+    if (s.hi > r.max) return false;
+    if (s.hi === r.max && r.maxExclusive && !s.hiOpen) return false;
+  }
+  return true;
+}
+
+const describeSupport = (s: Support) => `${s.loOpen ? '(' : '['}${s.lo}, ${s.hi}${s.hiOpen ? ')' : ']'}`.replaceAll('Infinity', 'inf');
+
+function addInput(w: Walk, path: PathSegment[], node: Extract<Node, { kind: 'dist' }>, value: unknown, defaulted: boolean): number | undefined {
+  const key = formatKeyPath(path);
+  const range = node.range;
+  let def: InputDef['value'] | undefined;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) w.problems.push({ path, expected: 'a finite number, a distribution or an expression', found: describeFound(value) });
+    else if (!inRange(value, range)) w.problems.push({ path, expected: `a number ${describeRange(range)}`, found: describeFound(value) });
+    else def = { kind: 'dist', spec: { dist: 'constant', value } };
+  } else if (typeof value === 'string') {
+    if (value.trim() === '') w.problems.push({ path, expected: 'a number, a distribution mapping or an expression', found: 'an empty string' });
+    else def = { kind: 'expr', expr: { source: value, names: [] } };
+  } else if (isMapping(value)) {
+    if (value.dist === undefined) {
+      w.problems.push({ path: [...path, 'dist'], expected: 'a "dist:" key naming the distribution (or write a plain number)', found: 'nothing: the key is missing', missing: true });
+    } else {
+      const spec: DistSpec | undefined = checkDistribution(value, w.problems, path);
+      if (spec) {
+        const support = supportOf(spec);
+        if (!supportFits(support, range)) {
+          w.problems.push({ path, expected: `a distribution whose draws stay ${describeRange(range)} (truncate it with min/max or pick a bounded one)`, found: `${spec.dist} with draws in ${describeSupport(support)}` });
+        } else def = { kind: 'dist', spec };
+      }
+    }
+  } else {
+    w.problems.push({ path, expected: 'a number, a distribution mapping {dist: ...} or an expression string', found: describeFound(value) });
+  }
+  if (!def) return undefined;
+  const section = path[0];
+  const name = typeof section === 'string' && (EXPRESSION_SECTIONS as readonly string[]).includes(section) ? path.join('.') : undefined;
+  const id = w.inputs.length;
+  w.inputs.push({ id, key, name, range, integer: node.integer ?? false, value: def, comment: w.comments(path), defaulted: defaulted || undefined });
+  return id;
+}
+
+/** Order of the uniform slots: core sections, then financing, staff, and the licence draws. */
+function slotGroup(key: string): number {
+  if (key.startsWith('firm.financing.')) return 1;
+  if (key.startsWith('staff[')) return 2;
+  if (key.startsWith('policies.')) return 3;
+  return 0;
+}
+
+/**
+ * Validates a parsed document. Returns the scenario, or undefined with problems pushed.
+ * Expressions are only recorded here; checkExpressions parses them.
+ */
+export function validateDocument(
+  doc: unknown,
+  meta: { file: string; sha256: string },
+  comments: (path: PathSegment[]) => string | undefined = () => undefined,
+): { scenario?: Scenario; problems: Problem[] } {
+  const w: Walk = { problems: [], inputs: [], comments };
+  const built = walk(FORMAT, doc, [], w) as Raw | undefined;
+  if (!built) return { problems: w.problems };
+
+  // Cross-key rules the spec cannot state.
+  const staff = (built.staff ?? []) as { name?: string }[];
+  const seen = new Map<string, number>();
+  staff.forEach((s, i) => {
+    if (!s?.name) return;
+    if (seen.has(s.name)) w.problems.push({ path: ['staff', i, 'name'], expected: `a name not used by another segment (staff[${seen.get(s.name)}] has it)`, found: `"${s.name}"` });
+    else seen.set(s.name, i);
+  });
+  const policyEntries = (built.policies ?? []) as [string, Raw | undefined][];
+  const names = policyEntries.map(([n]) => n);
+  if (names.includes('butfor')) w.problems.push({ path: ['policies', 'butfor'], expected: 'a policy name other than "butfor" (it names the world without revocation)', found: '"butfor"', atKey: true });
+  const compare = (built.compare as string[] | undefined) ?? names;
+  if (built.compare) {
+    const used = new Set<string>();
+    compare.forEach((c, i) => {
+      if (typeof c !== 'string') return;
+      if (!names.includes(c)) w.problems.push({ path: ['compare', i], expected: `the name of a policy (${names.join(', ')})`, found: `"${c}"`, suggest: names });
+      else if (used.has(c)) w.problems.push({ path: ['compare', i], expected: 'each policy at most once', found: `"${c}" again` });
+      used.add(c);
+    });
+  }
+  if (w.problems.length) return { problems: w.problems };
+
+  const ordered = [...w.inputs].sort((a, b) => slotGroup(a.key) - slotGroup(b.key) || a.id - b.id);
+  const inputs = w.inputs as InputDef[];
+  let slot = 0;
+  let licenseSlot = -1;
+  for (const def of ordered) {
+    if (slotGroup(def.key) === 3) {
+      // Every licence's processing time inverts the same uniforms: the draws are shared.
+      if (licenseSlot < 0) licenseSlot = slot++;
+      inputs[def.id].slot = licenseSlot;
+    } else inputs[def.id].slot = slot++;
+  }
+  const approvalSlot = licenseSlot >= 0 ? slot++ : -1;
+
+  const scenario: Scenario = {
+    ...(built as unknown as Scenario),
+    file: meta.file,
+    sha256: meta.sha256,
+    currency: (built.currency as string) ?? 'USD',
+    policies: policyEntries.map(([name, p]) => ({ name, ...(p as object) })),
+    compare,
+    inputs,
+    expressionOrder: [],
+    slots: slot,
+    licenseApprovalSlot: approvalSlot,
+  } as Scenario;
+  delete (scenario as unknown as Raw).$schema;
+  return { scenario, problems: [] };
+}

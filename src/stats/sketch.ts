@@ -1,0 +1,174 @@
+/**
+ * A grid of mergeable quantile sketches, one per cell (world x variable x stored day), whose
+ * memory does not grow with the number of paths.
+ *
+ * Each value goes to a log-linear bucket read straight from its IEEE-754 bits: the exponent and
+ * the top MANTISSA_BITS bits of the mantissa, so a bucket spans a factor 1 + 2^-7 and its midpoint
+ * is within RELATIVE_ACCURACY = 2^-8 (0.39%) of any value in it. |x| < ZERO_BELOW counts as 0.
+ * Counts are integers, so merging sketches is exact and the result is the same whatever the order
+ * or grouping of paths: series quantiles are byte-identical for any thread count. Each cell also
+ * keeps its exact min and max, and estimates are clamped to them (so a cell whose values are all
+ * equal reports that value exactly).
+ *
+ * Quantile estimate: type 7 (see summary.ts) applied to the bucket midpoints of the order
+ * statistics, so it is within RELATIVE_ACCURACY of the exact type-7 quantile's bracketing values.
+ */
+
+const MANTISSA_BITS = 7;
+const SHIFT = 20 - MANTISSA_BITS;
+export const RELATIVE_ACCURACY = 2 ** -(MANTISSA_BITS + 1);
+export const ZERO_BELOW = 2 ** -40;
+const SLACK = 16;
+
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0; // high word index (little-endian: 1)
+
+/** Bucket key of |x| (monotone in |x|). */
+function keyOf(absX: number): number {
+  f64[0] = absX;
+  return u32[HI] >>> SHIFT;
+}
+
+/** Lower edge of a bucket. */
+function lowerEdge(key: number): number {
+  u32[HI] = key << SHIFT;
+  u32[1 - HI] = 0;
+  return f64[0];
+}
+
+const midpoint = (key: number) => 0.5 * (lowerEdge(key) + lowerEdge(key + 1));
+
+/** Serialized grid: windows and counts in flat typed arrays (transferable between threads). */
+export interface SketchData {
+  cells: number;
+  /** Per cell: [posLo, posLen, negLo, negLen]. */
+  windows: Int32Array;
+  counts: Float64Array;
+  zeros: Float64Array;
+  min: Float64Array;
+  max: Float64Array;
+}
+
+export class SketchGrid {
+  private posLo: Int32Array;
+  private negLo: Int32Array;
+  private pos: (Float64Array | undefined)[];
+  private neg: (Float64Array | undefined)[];
+  readonly zeros: Float64Array;
+  readonly min: Float64Array;
+  readonly max: Float64Array;
+
+  constructor(readonly cells: number) {
+    this.posLo = new Int32Array(cells);
+    this.negLo = new Int32Array(cells);
+    this.pos = new Array(cells).fill(undefined);
+    this.neg = new Array(cells).fill(undefined);
+    this.zeros = new Float64Array(cells);
+    this.min = new Float64Array(cells).fill(Infinity);
+    this.max = new Float64Array(cells).fill(-Infinity);
+  }
+
+  add(cell: number, x: number, count = 1): void {
+    if (x < this.min[cell]) this.min[cell] = x;
+    if (x > this.max[cell]) this.max[cell] = x;
+    if (x < ZERO_BELOW && x > -ZERO_BELOW) {
+      this.zeros[cell] += count;
+      return;
+    }
+    if (x > 0) this.bump(this.pos, this.posLo, cell, keyOf(x), count);
+    else this.bump(this.neg, this.negLo, cell, keyOf(-x), count);
+  }
+
+  private bump(store: (Float64Array | undefined)[], lo: Int32Array, cell: number, key: number, count: number): void {
+    let arr = store[cell];
+    if (arr !== undefined) {
+      const i = key - lo[cell];
+      if (i >= 0 && i < arr.length) {
+        arr[i] += count;
+        return;
+      }
+    }
+    // Grow the window to hold key (with slack on both sides), copying the counts.
+    const oldLo = arr ? lo[cell] : key;
+    const oldHi = arr ? lo[cell] + arr.length : key;
+    const newLo = Math.min(oldLo, key - SLACK);
+    const newHi = Math.max(oldHi, key + SLACK + 1);
+    const grown = new Float64Array(newHi - newLo);
+    if (arr) grown.set(arr, oldLo - newLo);
+    store[cell] = grown;
+    lo[cell] = newLo;
+    grown[key - newLo] += count;
+  }
+
+  count(cell: number): number {
+    let n = this.zeros[cell];
+    for (const a of [this.pos[cell], this.neg[cell]]) if (a) for (let i = 0; i < a.length; i++) n += a[i];
+    return n;
+  }
+
+  /** Value of the r-th smallest observation (0-based), as its bucket midpoint. */
+  private rankValue(cell: number, r: number): number {
+    let seen = 0;
+    const neg = this.neg[cell];
+    if (neg) {
+      for (let i = neg.length - 1; i >= 0; i--) {
+        seen += neg[i];
+        if (r < seen) return -midpoint(this.negLo[cell] + i);
+      }
+    }
+    seen += this.zeros[cell];
+    if (r < seen) return 0;
+    const pos = this.pos[cell];
+    if (pos) {
+      for (let i = 0; i < pos.length; i++) {
+        seen += pos[i];
+        if (r < seen) return midpoint(this.posLo[cell] + i);
+      }
+    }
+    return this.max[cell];
+  }
+
+  /** Type-7 quantile estimate of a cell, clamped to its exact [min, max]. */
+  quantile(cell: number, p: number): number {
+    const n = this.count(cell);
+    if (n === 0) return NaN;
+    const h = (n - 1) * p;
+    const lo = Math.floor(h);
+    const a = this.rankValue(cell, lo);
+    const b = lo + 1 < n ? this.rankValue(cell, lo + 1) : a;
+    const q = a + (h - lo) * (b - a);
+    return Math.min(this.max[cell], Math.max(this.min[cell], q));
+  }
+
+  serialize(): SketchData {
+    const windows = new Int32Array(4 * this.cells);
+    let total = 0;
+    for (let c = 0; c < this.cells; c++) total += (this.pos[c]?.length ?? 0) + (this.neg[c]?.length ?? 0);
+    const counts = new Float64Array(total);
+    let at = 0;
+    for (let c = 0; c < this.cells; c++) {
+      const p = this.pos[c];
+      const n = this.neg[c];
+      windows.set([this.posLo[c], p?.length ?? 0, this.negLo[c], n?.length ?? 0], 4 * c);
+      if (p) counts.set(p, at), (at += p.length);
+      if (n) counts.set(n, at), (at += n.length);
+    }
+    return { cells: this.cells, windows, counts, zeros: this.zeros, min: this.min, max: this.max };
+  }
+
+  /** Adds another grid's counts (exact; order does not matter). */
+  merge(d: SketchData): void {
+    let at = 0;
+    for (let c = 0; c < this.cells; c++) {
+      const [pLo, pLen, nLo, nLen] = d.windows.subarray(4 * c, 4 * c + 4);
+      for (let i = 0; i < pLen; i++) if (d.counts[at + i]) this.bump(this.pos, this.posLo, c, pLo + i, d.counts[at + i]);
+      at += pLen;
+      for (let i = 0; i < nLen; i++) if (d.counts[at + i]) this.bump(this.neg, this.negLo, c, nLo + i, d.counts[at + i]);
+      at += nLen;
+      this.zeros[c] += d.zeros[c];
+      if (d.min[c] < this.min[c]) this.min[c] = d.min[c];
+      if (d.max[c] > this.max[c]) this.max[c] = d.max[c];
+    }
+  }
+}
