@@ -15,6 +15,10 @@ export const BLOCK_PATHS = 1024;
 
 export const SERIES = ['capability_gap', 'quality', 'share', 'revenue_annualized', 'cumulative_pv_harm', 'survival'] as const;
 export type SeriesVariable = (typeof SERIES)[number];
+/** Series kept in sketches; survival (0 or 1 per path) is exact, from insolvency-day counts. */
+export const SKETCHED = SERIES.length - 1;
+/** Paths whose series values are buffered before going into the sketches cell by cell (cache-friendly). */
+const CHUNK = 128;
 
 export interface RunSettings {
   seed: number;
@@ -31,6 +35,7 @@ export interface Plan {
   seriesDays: Int32Array;
   /** Worlds: 0 = but-for, then the compared policies. */
   worlds: number;
+  /** Sketched cells: worlds x SKETCHED x stored days. */
   cells: number;
 }
 
@@ -44,11 +49,11 @@ export function makePlan(loaded: LoadedScenario): Plan {
   if (days[days.length - 1] !== T - 1) days.push(T - 1);
   const policies = resolvePolicies(loaded.scenario);
   const worlds = policies.length + 1;
-  return { T, discount, policies, seriesDays: Int32Array.from(days), worlds, cells: worlds * SERIES.length * days.length };
+  return { T, discount, policies, seriesDays: Int32Array.from(days), worlds, cells: worlds * SKETCHED * days.length };
 }
 
-/** Cell index of (world, variable, stored-day index). */
-export const cellOf = (plan: Plan, world: number, variable: number, dayIndex: number) => (world * SERIES.length + variable) * plan.seriesDays.length + dayIndex;
+/** Cell index of (world, sketched variable, stored-day index). */
+export const cellOf = (plan: Plan, world: number, variable: number, dayIndex: number) => (world * SKETCHED + variable) * plan.seriesDays.length + dayIndex;
 
 export interface BlockResult {
   index: number;
@@ -58,8 +63,10 @@ export interface BlockResult {
   metrics: Float64Array;
   /** 1 where the but-for world became insolvent. */
   butforInsolvent: Uint8Array;
-  /** Per-cell sums of the series over the block's paths. */
+  /** Per-cell sums of the sketched series over the block's paths. */
   seriesSums: Float64Array;
+  /** Per world, paths by insolvency day: index 0 never, d (1 ... T) insolvent from day d. */
+  insolvencyDays: Float64Array;
 }
 
 export class BlockSimulator {
@@ -73,6 +80,9 @@ export class BlockSimulator {
   /** Policies with the same affected set share a group, so equal worlds are simulated once. */
   private readonly groups: number[];
   private readonly processingRef: (number | undefined)[];
+  /** Series values of the current chunk of paths, [cell][path in chunk]. */
+  private readonly chunk: Float64Array;
+  private chunkFill = 0;
 
   constructor(
     private readonly loaded: LoadedScenario,
@@ -88,6 +98,7 @@ export class BlockSimulator {
     const signature = plan.policies.map((p) => `${p.segments.join(',')}|${p.product}`);
     this.groups = signature.map((s) => signature.indexOf(s));
     this.processingRef = plan.policies.map((p) => p.policy.license?.processing_days);
+    this.chunk = new Float64Array(plan.cells * CHUNK);
   }
 
   run(index: number, first: number, count: number): BlockResult {
@@ -97,6 +108,7 @@ export class BlockSimulator {
     const metrics = new Float64Array(count * stride);
     const butforInsolvent = new Uint8Array(count);
     const seriesSums = new Float64Array(plan.cells);
+    const insolvencyDays = new Float64Array(plan.worlds * (plan.T + 1));
     const deff = new Float64Array(nPol);
     const used: Trace[] = new Array(nPol);
     for (let k = 0; k < count; k++) {
@@ -107,7 +119,8 @@ export class BlockSimulator {
       const ctx: PathContext = { T: plan.T, butforRevenue: this.rbf, financingU: this.drawer.financing(path) };
       simulateWorld(p, { segments: [], product: false, revokedDays: 0 }, ctx, this.butfor);
       butforInsolvent[k] = this.butfor.insolvencyDay >= 0 ? 1 : 0;
-      this.observe(0, this.butfor, this.butfor, seriesSums);
+      const slot = this.chunkFill++;
+      this.observe(0, this.butfor, this.butfor, slot, insolvencyDays);
       for (let i = 0; i < nPol; i++) {
         const pol = plan.policies[i];
         const ref = this.processingRef[i];
@@ -115,7 +128,7 @@ export class BlockSimulator {
         const offset = k * stride + i * METRICS.length;
         if (D === 0) {
           zeroHarmMetrics(this.butfor, metrics, offset);
-          this.observe(i + 1, this.butfor, this.butfor, seriesSums);
+          this.observe(i + 1, this.butfor, this.butfor, slot, insolvencyDays);
           continue;
         }
         // Reuse an earlier policy's world when it cuts off the same staff for as long.
@@ -123,10 +136,11 @@ export class BlockSimulator {
         const trace = (used[i] = same >= 0 ? used[same] : this.traces[i]);
         if (same < 0) simulateWorld(p, { segments: pol.segments, product: pol.product, revokedDays: D } satisfies WorldSpec, ctx, trace);
         computeMetrics(this.butfor, trace, { T: plan.T, discount: plan.discount, t0: p.t0, revokedDays: D, targetedHeadcount: pol.targetedHeadcount, collateralHeadcount: pol.collateralHeadcount }, metrics, offset);
-        this.observe(i + 1, this.butfor, trace, seriesSums);
+        this.observe(i + 1, this.butfor, trace, slot, insolvencyDays);
       }
+      if (this.chunkFill === CHUNK || k === count - 1) this.flush(seriesSums);
     }
-    return { index, first, count, metrics, butforInsolvent, seriesSums };
+    return { index, first, count, metrics, butforInsolvent, seriesSums, insolvencyDays };
   }
 
   /** An earlier policy (same group, same Deff) whose world on this path is identical, or -1. */
@@ -135,34 +149,40 @@ export class BlockSimulator {
     return -1;
   }
 
-  /** Adds one world's stored days to the series sums and sketches. */
-  private observe(world: number, butfor: Trace, trace: Trace, sums: Float64Array): void {
-    const { plan, sketches } = this;
+  /** Buffers one world's stored days for the path in chunk slot `slot`. */
+  private observe(world: number, butfor: Trace, trace: Trace, slot: number, insolvencyDays: Float64Array): void {
+    const { plan, chunk } = this;
     const days = plan.seriesDays;
     const nd = days.length;
-    const base = world * SERIES.length * nd;
+    insolvencyDays[world * (plan.T + 1) + Math.max(0, trace.insolvencyDay)]++;
+    // Cell (world, v, j) holds its chunk at ((world * SKETCHED + v) * nd + j) * CHUNK.
+    const base = world * SKETCHED * nd * CHUNK + slot;
+    const stride = nd * CHUNK;
     let cum = 0;
     let t = 0;
     for (let j = 0; j < nd; j++) {
       const day = days[j];
       if (trace !== butfor) for (; t <= day; t++) cum += plan.discount[t] * (butfor.profit[t] - trace.profit[t]);
-      const v0 = trace.gap[day];
-      const v1 = trace.quality[day];
-      const v2 = trace.share[day];
-      const v3 = 365 * trace.revenue[day];
-      const v5 = trace.alive[day];
-      sums[base + j] += v0;
-      sums[base + nd + j] += v1;
-      sums[base + 2 * nd + j] += v2;
-      sums[base + 3 * nd + j] += v3;
-      sums[base + 4 * nd + j] += cum;
-      sums[base + 5 * nd + j] += v5;
-      sketches.add(base + j, v0);
-      sketches.add(base + nd + j, v1);
-      sketches.add(base + 2 * nd + j, v2);
-      sketches.add(base + 3 * nd + j, v3);
-      sketches.add(base + 4 * nd + j, cum);
-      sketches.add(base + 5 * nd + j, v5);
+      const at = base + j * CHUNK;
+      chunk[at] = trace.gap[day];
+      chunk[at + stride] = trace.quality[day];
+      chunk[at + 2 * stride] = trace.share[day];
+      chunk[at + 3 * stride] = 365 * trace.revenue[day];
+      chunk[at + 4 * stride] = cum;
     }
+  }
+
+  /** Moves the buffered chunk into the sums (in path order) and the sketches, cell by cell. */
+  private flush(sums: Float64Array): void {
+    const { chunk, sketches } = this;
+    const n = this.chunkFill;
+    for (let c = 0; c < this.plan.cells; c++) {
+      const at = c * CHUNK;
+      let s = sums[c];
+      for (let k = 0; k < n; k++) s += chunk[at + k];
+      sums[c] = s;
+      sketches.addMany(c, chunk, at, n);
+    }
+    this.chunkFill = 0;
   }
 }

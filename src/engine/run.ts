@@ -27,9 +27,11 @@ export interface RunResult {
   /** metrics[policy][metric] holds the value of every path, in path order. */
   metrics: Float64Array[][];
   butforInsolvent: Uint8Array;
-  /** Mean of every series cell over the paths. */
+  /** Mean of every sketched series cell over the paths. */
   seriesMeans: Float64Array;
   sketches: SketchGrid;
+  /** Per world, paths by insolvency day (index 0: never), for the exact survival series. */
+  insolvencyDays: Float64Array;
   timing: { threads: number; wall_seconds: number; simulate_seconds: number };
 }
 
@@ -47,6 +49,7 @@ class Reducer {
   readonly metrics: Float64Array[][];
   readonly butforInsolvent: Uint8Array;
   readonly sums: Float64Array;
+  readonly insolvencyDays: Float64Array;
   private next = 0;
   private pending = new Map<number, Float64Array>();
   done = 0;
@@ -58,6 +61,7 @@ class Reducer {
     this.metrics = plan.policies.map(() => METRICS.map(() => new Float64Array(paths)));
     this.butforInsolvent = new Uint8Array(paths);
     this.sums = new Float64Array(plan.cells);
+    this.insolvencyDays = new Float64Array(plan.worlds * (plan.T + 1));
   }
 
   add(r: BlockResult): void {
@@ -67,6 +71,7 @@ class Reducer {
       for (let i = 0; i < nPol; i++) for (let m = 0; m < nM; m++) this.metrics[i][m][r.first + k] = r.metrics[(k * nPol + i) * nM + m];
     }
     this.butforInsolvent.set(r.butforInsolvent, r.first);
+    for (let i = 0; i < r.insolvencyDays.length; i++) this.insolvencyDays[i] += r.insolvencyDays[i];
     this.done += r.count;
     // Series sums are added strictly in block order: floating-point addition is not associative.
     this.pending.set(r.index, r.seriesSums);
@@ -116,6 +121,7 @@ export async function runSimulation(loaded: LoadedScenario, options: RunOptions)
     butforInsolvent: reducer.butforInsolvent,
     seriesMeans: reducer.means(),
     sketches,
+    insolvencyDays: reducer.insolvencyDays,
     timing: { threads, wall_seconds: wall, simulate_seconds: wall },
   };
 }
@@ -138,6 +144,7 @@ function runInWorkers(
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     const workers: Worker[] = [];
+    const done = new Set<Worker>();
     let nextBlock = 0;
     let finished = 0;
     let failed = false;
@@ -172,6 +179,7 @@ function runInWorkers(
             return dispatch(w);
           case 'sketch':
             sketches.merge(msg.data);
+            done.add(w);
             void w.terminate();
             if (++finished === threads) {
               options.signal?.removeEventListener('abort', onAbort);
@@ -186,7 +194,7 @@ function runInWorkers(
       });
       w.on('error', (e) => fail(e));
       w.on('exit', (code) => {
-        if (code !== 0 && !failed && finished < threads) fail(new Error(`worker thread exited with code ${code}`));
+        if (!done.has(w) && !failed) fail(new Error(`worker thread exited early with code ${code}`));
       });
     }
   });

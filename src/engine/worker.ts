@@ -25,7 +25,7 @@ try {
     try {
       if (msg.type === 'block') {
         const result = sim.run(msg.index, msg.first, msg.count);
-        port.postMessage({ type: 'result', result }, [result.metrics.buffer, result.butforInsolvent.buffer, result.seriesSums.buffer] as ArrayBuffer[]);
+        port.postMessage({ type: 'result', result }, [result.metrics.buffer, result.butforInsolvent.buffer, result.seriesSums.buffer, result.insolvencyDays.buffer] as ArrayBuffer[]);
       } else {
         const data = sim.sketches.serialize();
         port.postMessage({ type: 'sketch', data }, [data.windows.buffer, data.counts.buffer] as ArrayBuffer[]);

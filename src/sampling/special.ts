@@ -7,7 +7,8 @@ const SQRT_2PI = 2.5066282746310002;
 
 /**
  * Standard normal CDF Phi(x), by Hart's double-precision algorithm 5666 as given by
- * G. West, "Better approximations to cumulative normal functions" (2005): |error| < 1e-14.
+ * G. West, "Better approximations to cumulative normal functions" (2005): absolute error < 1e-15;
+ * relative error < 1e-12 for x > -3, 1e-10 at x = -5 and 1e-8 beyond x = -7.
  * @example normalCdf(1) // 0.8413447460685429
  */
 export function normalCdf(x: number): number {

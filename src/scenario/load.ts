@@ -66,7 +66,7 @@ export async function parseScenario(bytes: Buffer | string, file: string): Promi
   let doc: Document.Parsed;
   let data: unknown;
   try {
-    doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true, stringKeys: true });
+    doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true, strict: true, stringKeys: true });
     const err = doc.errors[0];
     if (err) {
       const [line, column] = err.linePos ? [err.linePos[0].line, err.linePos[0].col] : [undefined, undefined];
@@ -145,7 +145,7 @@ function commentOf(doc: Document.Parsed, path: PathSegment[]): string | undefine
     pairComment = (pair?.key as YamlNode | undefined)?.commentBefore ?? undefined;
   }
   const n = node as YamlNode & { comment?: string | null; commentBefore?: string | null; items?: unknown[] };
-  const own = n.comment ?? (isMap(n) && n.items.length ? (n.items[0].key as YamlNode)?.commentBefore : undefined);
-  const text = [own, pairComment].find((c) => c && c.trim());
+  const firstKey = isMap(n) && n.items.length ? (n.items[0].key as YamlNode)?.commentBefore : undefined;
+  const text = [n.comment, n.commentBefore, firstKey, pairComment].find((c) => c && c.trim());
   return text?.trim().replace(/\s*\n\s*/g, ' ');
 }

@@ -3,8 +3,8 @@
  * memory does not grow with the number of paths.
  *
  * Each value goes to a log-linear bucket read straight from its IEEE-754 bits: the exponent and
- * the top MANTISSA_BITS bits of the mantissa, so a bucket spans a factor 1 + 2^-7 and its midpoint
- * is within RELATIVE_ACCURACY = 2^-8 (0.39%) of any value in it. |x| < ZERO_BELOW counts as 0.
+ * the top MANTISSA_BITS (6) bits of the mantissa, so a bucket spans at most a factor 1 + 2^-6 and its
+ * midpoint is within RELATIVE_ACCURACY = 2^-7 (0.78%) of any value in it. |x| < ZERO_BELOW counts as 0.
  * Counts are integers, so merging sketches is exact and the result is the same whatever the order
  * or grouping of paths: series quantiles are byte-identical for any thread count. Each cell also
  * keeps its exact min and max, and estimates are clamped to them (so a cell whose values are all
@@ -14,7 +14,7 @@
  * statistics, so it is within RELATIVE_ACCURACY of the exact type-7 quantile's bracketing values.
  */
 
-const MANTISSA_BITS = 7;
+const MANTISSA_BITS = 6;
 const SHIFT = 20 - MANTISSA_BITS;
 export const RELATIVE_ACCURACY = 2 ** -(MANTISSA_BITS + 1);
 export const ZERO_BELOW = 2 ** -40;
@@ -44,7 +44,7 @@ export interface SketchData {
   cells: number;
   /** Per cell: [posLo, posLen, negLo, negLen]. */
   windows: Int32Array;
-  counts: Float64Array;
+  counts: Uint32Array;
   zeros: Float64Array;
   min: Float64Array;
   max: Float64Array;
@@ -53,8 +53,8 @@ export interface SketchData {
 export class SketchGrid {
   private posLo: Int32Array;
   private negLo: Int32Array;
-  private pos: (Float64Array | undefined)[];
-  private neg: (Float64Array | undefined)[];
+  private pos: (Uint32Array | undefined)[];
+  private neg: (Uint32Array | undefined)[];
   readonly zeros: Float64Array;
   readonly min: Float64Array;
   readonly max: Float64Array;
@@ -80,7 +80,35 @@ export class SketchGrid {
     else this.bump(this.neg, this.negLo, cell, keyOf(-x), count);
   }
 
-  private bump(store: (Float64Array | undefined)[], lo: Int32Array, cell: number, key: number, count: number): void {
+  /** Adds values[from ... from+n-1] to one cell (the hot path: the cell's windows stay in locals). */
+  addMany(cell: number, values: Float64Array, from: number, n: number): void {
+    let min = this.min[cell];
+    let max = this.max[cell];
+    let zeros = 0;
+    let pos = this.pos[cell];
+    let posLo = this.posLo[cell];
+    for (let k = from; k < from + n; k++) {
+      const x = values[k];
+      if (x < min) min = x;
+      if (x > max) max = x;
+      if (x >= ZERO_BELOW) {
+        f64[0] = x;
+        const i = (u32[HI] >>> SHIFT) - posLo;
+        if (pos !== undefined && i >= 0 && i < pos.length) pos[i]++;
+        else {
+          this.bump(this.pos, this.posLo, cell, i + posLo, 1);
+          pos = this.pos[cell];
+          posLo = this.posLo[cell];
+        }
+      } else if (x > -ZERO_BELOW) zeros++;
+      else this.bump(this.neg, this.negLo, cell, keyOf(-x), 1);
+    }
+    this.min[cell] = min;
+    this.max[cell] = max;
+    this.zeros[cell] += zeros;
+  }
+
+  private bump(store: (Uint32Array | undefined)[], lo: Int32Array, cell: number, key: number, count: number): void {
     let arr = store[cell];
     if (arr !== undefined) {
       const i = key - lo[cell];
@@ -89,12 +117,13 @@ export class SketchGrid {
         return;
       }
     }
-    // Grow the window to hold key (with slack on both sides), copying the counts.
+    // Grow the window geometrically towards key (at least doubling), copying the counts.
     const oldLo = arr ? lo[cell] : key;
     const oldHi = arr ? lo[cell] + arr.length : key;
-    const newLo = Math.min(oldLo, key - SLACK);
-    const newHi = Math.max(oldHi, key + SLACK + 1);
-    const grown = new Float64Array(newHi - newLo);
+    const len = oldHi - oldLo;
+    const newLo = key < oldLo ? Math.min(key - SLACK, oldLo - len) : oldLo - (arr ? 0 : SLACK);
+    const newHi = key >= oldHi ? Math.max(key + SLACK + 1, oldHi + len) : oldHi;
+    const grown = new Uint32Array(newHi - newLo);
     if (arr) grown.set(arr, oldLo - newLo);
     store[cell] = grown;
     lo[cell] = newLo;
@@ -135,8 +164,10 @@ export class SketchGrid {
     if (n === 0) return NaN;
     const h = (n - 1) * p;
     const lo = Math.floor(h);
-    const a = this.rankValue(cell, lo);
-    const b = lo + 1 < n ? this.rankValue(cell, lo + 1) : a;
+    // The extreme order statistics are known exactly.
+    const at = (r: number) => (r === 0 ? this.min[cell] : r === n - 1 ? this.max[cell] : this.rankValue(cell, r));
+    const a = at(lo);
+    const b = lo + 1 < n ? at(lo + 1) : a;
     const q = a + (h - lo) * (b - a);
     return Math.min(this.max[cell], Math.max(this.min[cell], q));
   }
@@ -145,7 +176,7 @@ export class SketchGrid {
     const windows = new Int32Array(4 * this.cells);
     let total = 0;
     for (let c = 0; c < this.cells; c++) total += (this.pos[c]?.length ?? 0) + (this.neg[c]?.length ?? 0);
-    const counts = new Float64Array(total);
+    const counts = new Uint32Array(total);
     let at = 0;
     for (let c = 0; c < this.cells; c++) {
       const p = this.pos[c];

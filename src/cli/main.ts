@@ -1,0 +1,70 @@
+/**
+ * accessgap command line: `run` and `validate`, built with commander.
+ *
+ *   scenario file -> loadScenario -> runSimulation -> buildSummary/charts -> writeReportAtomically
+ */
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { VERSION } from '../version.js';
+import { EXIT, processIo, type Io } from './io.js';
+import { runCommand } from './run.js';
+import { validateCommand } from './validate.js';
+
+const integer =
+  (name: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`expected ${name} as an integer ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in [${min}, ${max}]`}, found "${value}"`);
+    }
+    return n;
+  };
+
+export function makeProgram(io: Io, setExit: (code: number) => void): Command {
+  const program = new Command('accessgap')
+    .description('Monte Carlo estimates of the harm to a firm when its staff lose access to frontier AI models')
+    .version(VERSION)
+    .exitOverride()
+    .showHelpAfterError('(run "accessgap --help" for usage)')
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+
+  program
+    .command('run')
+    .description('simulate a scenario and write its report folder')
+    .argument('<scenario>', 'scenario file (.yaml, .yml or .json)')
+    .option('--paths <n>', 'Monte Carlo paths (overrides simulation.paths)', integer('--paths', 1))
+    .option('--seed <s>', 'random seed (overrides simulation.seed)', integer('--seed', -Number.MAX_SAFE_INTEGER))
+    .option('--out <dir>', 'report folder (default: reports/<name>)')
+    .option('--threads <k>', 'worker threads (default: the number of cores)', integer('--threads', 1, 256))
+    .option('--quiet', 'print nothing but errors')
+    .exitOverride()
+    .action(async (scenario: string, opts) => setExit(await runCommand(scenario, opts, io)));
+
+  program
+    .command('validate')
+    .description('check a scenario file; exit 0 if valid, 2 if not')
+    .argument('<scenario>', 'scenario file')
+    .exitOverride()
+    .action(async (scenario: string) => setExit(await validateCommand(scenario, io)));
+
+  return program;
+}
+
+/** Runs the CLI on argv (without node and script) and returns the exit code. */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = makeProgram(io, (c) => (code = c));
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return EXIT.invalid;
+    }
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? EXIT.ok : EXIT.invalid;
+    }
+    io.err(`accessgap: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    return EXIT.failure;
+  }
+}

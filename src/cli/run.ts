@@ -1,0 +1,70 @@
+/** `accessgap run FILE`: simulate, then write the report folder atomically and print a table. */
+import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { loadScenario } from '../scenario/load.js';
+import { ScenarioError } from '../scenario/problems.js';
+import { PathError } from '../sampling/draw.js';
+import { defaultThreads, RunAborted, runSimulation } from '../engine/run.js';
+import { buildReportFiles } from '../report/files.js';
+import { OutputError, pendingTemporaries, writeReportAtomically } from '../report/write.js';
+import { formatTable } from '../report/summary.js';
+import { EXIT, type Io } from './io.js';
+import { makeProgress } from './progress.js';
+
+export interface RunFlags {
+  paths?: number;
+  seed?: number;
+  out?: string;
+  threads?: number;
+  quiet?: boolean;
+}
+
+export async function runCommand(file: string, flags: RunFlags, io: Io): Promise<number> {
+  let loaded;
+  try {
+    loaded = await loadScenario(file);
+  } catch (e) {
+    if (e instanceof ScenarioError) {
+      io.err(`${e.message}\n`);
+      return EXIT.invalid;
+    }
+    throw e;
+  }
+  const sim = loaded.scenario.simulation;
+  const settings = { paths: flags.paths ?? sim.paths, seed: flags.seed ?? sim.seed, threads: flags.threads ?? defaultThreads() };
+  const out = flags.out ?? join('reports', loaded.scenario.name);
+
+  // Ctrl-C: stop the workers, remove temporaries, keep any earlier report, exit 130.
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.once('SIGINT', onSigint);
+  const progress = makeProgress(io, !flags.quiet);
+  try {
+    const result = await runSimulation(loaded, { ...settings, signal: abort.signal, onProgress: progress.update });
+    progress.finish();
+    const { files, summary } = await buildReportFiles(loaded, result);
+    if (abort.signal.aborted) throw new RunAborted();
+    await writeReportAtomically(out, files);
+    if (!flags.quiet) io.out(`${formatTable(summary)}\n\nReport: ${out}/ (${files.size} files)\n`);
+    return EXIT.ok;
+  } catch (e) {
+    progress.finish();
+    if (e instanceof RunAborted) {
+      for (const tmp of pendingTemporaries) rmSync(tmp, { recursive: true, force: true });
+      io.err('accessgap: interrupted; no report written (any earlier report is unchanged)\n');
+      return EXIT.interrupted;
+    }
+    if (e instanceof PathError) {
+      io.err(`accessgap: run failed on ${e.message}\n  inputs of that path: ${JSON.stringify(e.inputs)}\n  no report written (any earlier report is unchanged)\n`);
+      return EXIT.failure;
+    }
+    if (e instanceof OutputError) {
+      io.err(`accessgap: ${e.message}\n`);
+      return EXIT.invalid;
+    }
+    io.err(`accessgap: run failed: ${(e as Error).message}\n  no report written (any earlier report is unchanged)\n`);
+    return EXIT.failure;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}

@@ -1,0 +1,52 @@
+/** The assumptions table: every input, its distribution in words, and its basis comment. */
+import type { DistSpec } from '../sampling/distributions.js';
+import type { InputDef, Scenario } from '../scenario/types.js';
+
+const n = (x: number) => (Number.isInteger(x) ? String(x) : Number(x.toPrecision(6)).toString());
+
+export function describeDistribution(s: DistSpec): string {
+  switch (s.dist) {
+    case 'constant':
+      return n(s.value);
+    case 'uniform':
+      return `uniform(${n(s.min)}, ${n(s.max)})`;
+    case 'triangular':
+      return `triangular(min ${n(s.min)}, mode ${n(s.mode)}, max ${n(s.max)})`;
+    case 'pert':
+      return `PERT(min ${n(s.min)}, mode ${n(s.mode)}, max ${n(s.max)}${s.lambda !== 4 ? `, lambda ${n(s.lambda)}` : ''})`;
+    case 'normal':
+      return `normal(mean ${n(s.mean)}, sd ${n(s.sd)}${s.min !== undefined ? `, min ${n(s.min)}` : ''}${s.max !== undefined ? `, max ${n(s.max)}` : ''})`;
+    case 'lognormal':
+      return `lognormal(median ${n(Math.exp(s.mu))}, p90 ${n(Math.exp(s.mu + 1.2815515655 * s.sigma))})`;
+    case 'beta':
+      return `beta(${n(s.alpha)}, ${n(s.beta)}) on [${n(s.min)}, ${n(s.max)}]`;
+    case 'bernoulli':
+      return `bernoulli(p ${n(s.p)})`;
+    case 'discrete':
+      return `discrete(${s.values.map((v, i) => `${n(v)} w${n(s.weights[i])}`).join(', ')})`;
+    case 'empirical':
+      return `empirical(${s.values.length} values, ${n(Math.min(...s.values))} to ${n(Math.max(...s.values))})`;
+    case 'mixture':
+      return `mixture(${s.components.map((c) => `${n(c.weight)}: ${describeDistribution(c.spec)}`).join('; ')})`;
+  }
+}
+
+export function describeInput(d: InputDef): string {
+  return d.value.kind === 'expr' ? `= ${d.value.expr.source}` : describeDistribution(d.value.spec);
+}
+
+export interface AssumptionRow {
+  key: string;
+  value: string;
+  uncertain: boolean;
+  basis: string;
+}
+
+export function assumptionRows(s: Scenario): AssumptionRow[] {
+  return s.inputs.map((d) => ({
+    key: d.key,
+    value: describeInput(d) + (d.defaulted ? ' (default)' : ''),
+    uncertain: d.value.kind === 'dist' ? d.value.spec.dist !== 'constant' : true,
+    basis: d.comment ?? '',
+  }));
+}

@@ -1,0 +1,19 @@
+/** Number formatting for people (tables, charts). Files keep full precision. */
+
+const SYMBOLS: Record<string, string> = { USD: '$', CAD: 'C$', EUR: '€', GBP: '£', JPY: '¥', MYR: 'RM' };
+
+export const currencySymbol = (code: string): string => SYMBOLS[code] ?? `${code} `;
+
+/** $1.2M, -$350k, $0. */
+export function formatMoney(x: number, currency = 'USD'): string {
+  if (!Number.isFinite(x)) return String(x);
+  const sign = x < 0 ? '-' : '';
+  const a = Math.abs(x);
+  const sym = currencySymbol(currency);
+  const [v, suffix] = a >= 1e9 ? [a / 1e9, 'B'] : a >= 1e6 ? [a / 1e6, 'M'] : a >= 1e3 ? [a / 1e3, 'k'] : [a, ''];
+  const digits = v >= 100 || suffix === '' ? 0 : v >= 10 ? 1 : 2;
+  return `${sign}${sym}${v.toFixed(digits)}${suffix}`;
+}
+
+/** 12.3%. */
+export const formatPercent = (x: number, digits = 1): string => (Number.isFinite(x) ? `${(100 * x).toFixed(digits)}%` : String(x));

@@ -1,0 +1,151 @@
+/**
+ * Builds the report's data from a run: summary.json, metrics.csv and series.csv
+ * (MODEL.md section 7), and the short table the CLI prints.
+ */
+import type { LoadedScenario } from '../scenario/load.js';
+import { METRICS } from '../model/metrics.js';
+import { BLOCK_PATHS, SERIES, cellOf } from '../engine/block.js';
+import type { RunResult } from '../engine/run.js';
+import { QUANTILES, summarize, type Summary } from '../stats/summary.js';
+import { RELATIVE_ACCURACY, ZERO_BELOW } from '../stats/sketch.js';
+import { formatMoney, formatPercent } from './format.js';
+import { VERSION } from '../version.js';
+
+
+export interface PolicyReport {
+  description?: string;
+  affected_segments: string[];
+  product_affected: boolean;
+  metrics: Record<string, Summary>;
+}
+
+export interface SummaryJson {
+  schema: 'accessgap/summary@1';
+  scenario: { name: string; title: string; file: string; sha256: string; currency: string };
+  run: {
+    seed: number;
+    paths: number;
+    horizon_days: number;
+    series_step_days: number;
+    discount_rate: number;
+    version: string;
+    block_paths: number;
+    metric_quantiles: string;
+    series_quantiles: string;
+    timing: RunResult['timing'];
+  };
+  butfor: { insolvency_probability: number; insolvency_probability_se: number | null };
+  policies: Record<string, PolicyReport>;
+}
+
+export function buildSummary(loaded: LoadedScenario, result: RunResult): SummaryJson {
+  const s = loaded.scenario;
+  const n = result.settings.paths;
+  let bfInsolvent = 0;
+  for (const x of result.butforInsolvent) bfInsolvent += x;
+  const pBf = bfInsolvent / n;
+  const policies: Record<string, PolicyReport> = {};
+  result.plan.policies.forEach((p, i) => {
+    policies[p.name] = {
+      ...(p.policy.description ? { description: p.policy.description } : {}),
+      affected_segments: p.segments.map((j) => s.staff[j].name),
+      product_affected: p.product,
+      metrics: Object.fromEntries(METRICS.map((m, j) => [m, summarize(result.metrics[i][j])])),
+    };
+  });
+  return {
+    schema: 'accessgap/summary@1',
+    scenario: { name: s.name, title: s.title, file: s.file, sha256: s.sha256, currency: s.currency },
+    run: {
+      seed: result.settings.seed,
+      paths: n,
+      horizon_days: s.simulation.horizon_days,
+      series_step_days: s.simulation.series_step_days,
+      discount_rate: s.simulation.discount_rate,
+      version: VERSION,
+      block_paths: BLOCK_PATHS,
+      metric_quantiles: 'exact, type 7 (linear interpolation between order statistics)',
+      series_quantiles: `log-linear sketch, relative accuracy ${RELATIVE_ACCURACY} (|x| < ${ZERO_BELOW.toExponential(2)} counts as 0), type 7 on bucket midpoints, clamped to the exact min and max`,
+      timing: result.timing,
+    },
+    butfor: { insolvency_probability: pBf, insolvency_probability_se: n > 1 ? Math.sqrt((pBf * (1 - pBf)) / (n - 1)) : null },
+    policies,
+  };
+}
+
+const csvNumber = (x: number | null | undefined): string => (x === null || x === undefined ? '' : String(x));
+
+/** metrics.csv: policy,metric,mean,se,ci95_lo,ci95_hi,min,p05,p25,p50,p75,p95,max. */
+export function metricsCsv(summary: SummaryJson): string {
+  const rows = ['policy,metric,mean,se,ci95_lo,ci95_hi,min,p05,p25,p50,p75,p95,max'];
+  for (const [name, p] of Object.entries(summary.policies)) {
+    for (const m of METRICS) {
+      const x = p.metrics[m];
+      rows.push([name, m, x.mean, x.se, x.ci95?.[0], x.ci95?.[1], x.min, x.p05, x.p25, x.p50, x.p75, x.p95, x.max].map((v) => (typeof v === 'string' ? v : csvNumber(v))).join(','));
+    }
+  }
+  return rows.join('\n') + '\n';
+}
+
+/** Survival on each stored day: mean and type-7 quantiles of the 0/1 alive values, exactly. */
+export function survivalSeries(result: RunResult, world: number): { mean: number; quantiles: number[] }[] {
+  const { plan, insolvencyDays } = result;
+  const n = result.settings.paths;
+  const hist = insolvencyDays.subarray(world * (plan.T + 1), (world + 1) * (plan.T + 1));
+  return Array.from(plan.seriesDays, (day) => {
+    let alive = hist[0];
+    for (let d = day + 1; d <= plan.T; d++) alive += hist[d];
+    const value = (r: number) => (r < n - alive ? 0 : 1);
+    const quantiles = QUANTILES.map(([, p]) => {
+      const h = (n - 1) * p;
+      const lo = Math.floor(h);
+      return value(lo) + (h - lo) * (value(Math.min(lo + 1, n - 1)) - value(lo));
+    });
+    return { mean: alive / n, quantiles };
+  });
+}
+
+/** series.csv: policy,day,variable,mean,p05,p25,p50,p75,p95 (policy "butfor" for the but-for world). */
+export function seriesCsv(result: RunResult): string {
+  const { plan, seriesMeans, sketches } = result;
+  const rows = ['policy,day,variable,mean,p05,p25,p50,p75,p95'];
+  const names = ['butfor', ...plan.policies.map((p) => p.name)];
+  names.forEach((name, w) => {
+    const survival = survivalSeries(result, w);
+    plan.seriesDays.forEach((day, j) => {
+      SERIES.forEach((variable, v) => {
+        if (variable === 'survival') {
+          rows.push([name, day, variable, survival[j].mean, ...survival[j].quantiles].join(','));
+          return;
+        }
+        const c = cellOf(plan, w, v, j);
+        rows.push([name, day, variable, seriesMeans[c], ...QUANTILES.map(([, p]) => sketches.quantile(c, p))].join(','));
+      });
+    });
+  });
+  return rows.join('\n') + '\n';
+}
+
+const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - s.length));
+
+/** The short table printed after a run. */
+export function formatTable(summary: SummaryJson): string {
+  const cur = summary.scenario.currency;
+  const money = (x: Summary) => `${formatMoney(x.mean, cur)} [${x.ci95 ? `${formatMoney(x.ci95[0], cur)}, ${formatMoney(x.ci95[1], cur)}` : 'n/a'}]`;
+  const share = (x: Summary) => `${formatPercent(x.mean)} [${x.ci95 ? `${formatPercent(x.ci95[0])}, ${formatPercent(x.ci95[1])}` : 'n/a'}]`;
+  const head = ['policy', 'total harm (PV)', 'PV lost profit', 'P(insolvent)', 'lost revenue after restoration'];
+  const rows = Object.entries(summary.policies).map(([name, p]) => [name, money(p.metrics.total_harm), money(p.metrics.pv_lost_profit), share(p.metrics.insolvent), share(p.metrics.after_restoration_share)]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => pad(c, widths[i])).join('  ').trimEnd();
+  const bf = summary.butfor.insolvency_probability;
+  return [
+    `${summary.scenario.title}`,
+    `${summary.run.paths} paths, seed ${summary.run.seed}, horizon ${summary.run.horizon_days} days; means with 95% confidence intervals`,
+    '',
+    line(head),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+    '',
+    `but-for world: P(insolvent) = ${formatPercent(bf)}`,
+  ].join('\n');
+}

@@ -1,0 +1,42 @@
+/**
+ * The worked example of docs/model.md: the day-by-day state of scenarios/worked-example.yaml,
+ * rendered as Markdown tables. `npm run schema` writes them into the document and a test checks
+ * the document still says what the engine computes.
+ */
+import { METRICS } from '../model/metrics.js';
+import { fillButforRevenue, makeTrace, readPathInputs, simulateWorld, type Trace } from '../model/world.js';
+import { makeInputDrawer } from '../sampling/draw.js';
+import type { LoadedScenario } from '../scenario/load.js';
+import { runSimulation } from '../engine/run.js';
+import { buildSummary } from './summary.js';
+
+const fmt = (x: number) => (Number.isInteger(x) ? x.toLocaleString('en-US') : Number(x.toPrecision(6)).toLocaleString('en-US', { maximumSignificantDigits: 6 }));
+
+export async function workedExampleMarkdown(loaded: LoadedScenario): Promise<string> {
+  const s = loaded.scenario;
+  const values = new Float64Array(s.inputs.length);
+  const drawer = makeInputDrawer(s, loaded.expressions, s.simulation.seed);
+  drawer.draw(0, values);
+  const p = readPathInputs(s, values);
+  const T = s.simulation.horizon_days;
+  const rbf = new Float64Array(T);
+  fillButforRevenue(p, rbf);
+  const ctx = { T, butforRevenue: rbf, financingU: drawer.financing(0) };
+  const bf = makeTrace(T);
+  const act = makeTrace(T);
+  simulateWorld(p, { segments: [], product: false, revokedDays: 0 }, ctx, bf);
+  simulateWorld(p, { segments: [1], product: false, revokedDays: p.D }, ctx, act);
+  const rows = (tr: Trace) =>
+    Array.from({ length: T }, (_, t) => `| ${t} | ${fmt(tr.gap[t])} | ${fmt(tr.quality[t])} | ${fmt(tr.share[t])} | ${fmt(tr.revenue[t])} | ${fmt(tr.profit[t])} | ${fmt(bf.profit[t] - tr.profit[t])} |`);
+  const result = await runSimulation(loaded, { seed: s.simulation.seed, paths: 1, threads: 1 });
+  const m = buildSummary(loaded, result).policies.blanket.metrics;
+  return [
+    '| day t | capability gap | quality q | share S | revenue R | profit P | P_butfor - P |',
+    '|---|---|---|---|---|---|---|',
+    ...rows(act),
+    '',
+    '| metric | value |',
+    '|---|---|',
+    ...METRICS.map((k) => `| ${k} | ${fmt(m[k].mean)} |`),
+  ].join('\n');
+}
