@@ -1,0 +1,18 @@
+// Writes the files generated from the scenario spec: schema/scenario.schema.json and
+// docs/scenario-format.md. Run with `npm run schema` after changing src/scenario/spec.ts.
+import { writeFileSync } from 'node:fs';
+import { scenarioFormatDoc, scenarioJsonSchema } from '../src/scenario/schema.js';
+
+writeFileSync('schema/scenario.schema.json', JSON.stringify(scenarioJsonSchema(), null, 2) + '\n');
+writeFileSync('docs/scenario-format.md', scenarioFormatDoc());
+console.log('wrote schema/scenario.schema.json and docs/scenario-format.md');
+
+// The worked example's tables in docs/model.md, between its markers.
+import { readFileSync } from 'node:fs';
+import { loadScenario } from '../src/scenario/load.js';
+import { workedExampleMarkdown } from '../src/report/worked.js';
+const doc = readFileSync('docs/model.md', 'utf8');
+const tables = await workedExampleMarkdown(await loadScenario('scenarios/worked-example.yaml'));
+const updated = doc.replace(/(<!-- worked-example:begin -->)[\s\S]*?(<!-- worked-example:end -->)/, `$1\n${tables}\n$2`);
+writeFileSync('docs/model.md', updated);
+console.log('updated the worked example in docs/model.md');

@@ -1,0 +1,172 @@
+/**
+ * Generates, from FORMAT, the JSON Schema for editors (schema/scenario.schema.json) and the
+ * format reference (docs/scenario-format.md). `npm run schema` writes both; a test checks that
+ * the committed files are current.
+ */
+import { DIST_KINDS } from '../sampling/distributions.js';
+import { ALLOWED_FUNCTIONS } from './expressions.js';
+import { describeRange, EXPRESSION_SECTIONS, FORMAT, type Field, type Node, type Range } from './spec.js';
+
+type Json = Record<string, unknown>;
+
+const rangeSchema = (r: Range): Json => ({
+  ...(r.min !== undefined ? (r.minExclusive ? { exclusiveMinimum: r.min } : { minimum: r.min }) : {}),
+  ...(r.max !== undefined ? (r.maxExclusive ? { exclusiveMaximum: r.max } : { maximum: r.max }) : {}),
+});
+
+function distributionDefs(): Json {
+  const kinds = Object.entries(DIST_KINDS).map(([kind, info]) => {
+    const properties: Json = { dist: { const: kind }, weight: { type: 'number', exclusiveMinimum: 0, description: 'weight of this component inside a mixture' } };
+    for (const [p, spec] of Object.entries(info.params)) {
+      properties[p] =
+        spec.type === 'number'
+          ? { type: 'number', description: spec.doc }
+          : spec.type === 'numbers'
+            ? { type: 'array', items: { type: 'number' }, minItems: 1, description: spec.doc }
+            : { type: 'array', items: { $ref: '#/$defs/distribution' }, minItems: 1, description: spec.doc };
+    }
+    const required = ['dist', ...Object.entries(info.params).filter(([, s]) => s.required).map(([p]) => p)];
+    return { type: 'object', description: info.doc, properties, required, additionalProperties: false };
+  });
+  return { distribution: { oneOf: kinds } };
+}
+
+function nodeSchema(node: Node): Json {
+  switch (node.kind) {
+    case 'object': {
+      const properties: Json = {};
+      for (const [k, f] of Object.entries(node.fields)) properties[k] = { ...nodeSchema(f.node), description: f.doc, ...(f.default !== undefined ? { default: f.default } : {}) };
+      const required = Object.entries(node.fields).filter(([, f]) => f.required).map(([k]) => k);
+      return { type: 'object', properties, ...(required.length ? { required } : {}), additionalProperties: false };
+    }
+    case 'map':
+      return { type: 'object', propertyNames: { pattern: node.keyPattern.source, not: { const: 'butfor' } }, additionalProperties: nodeSchema(node.value), ...(node.minEntries ? { minProperties: node.minEntries } : {}) };
+    case 'list':
+      return { type: 'array', items: nodeSchema(node.item), ...(node.minItems ? { minItems: node.minItems } : {}) };
+    case 'number':
+      return { type: node.integer ? 'integer' : 'number', ...rangeSchema(node.range) };
+    case 'string':
+      return { type: 'string', ...(node.pattern ? { pattern: node.pattern.source } : {}) };
+    case 'boolean':
+      return { type: 'boolean' };
+    case 'country':
+      return { type: 'string', pattern: '^[A-Z]{2}$' };
+    case 'dist':
+      return {
+        anyOf: [
+          { type: 'number', ...rangeSchema(node.range) },
+          { type: 'string', description: 'a derived input: an expression over section.key names' },
+          { $ref: '#/$defs/distribution' },
+        ],
+      };
+  }
+}
+
+export function scenarioJsonSchema(): Json {
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'https://accessgap.dev/schema/scenario.schema.json',
+    title: 'accessgap scenario',
+    description: 'A scenario for the accessgap Monte Carlo engine (docs/scenario-format.md). Generated from src/scenario/spec.ts; do not edit.',
+    ...nodeSchema(FORMAT),
+    $defs: distributionDefs(),
+  };
+}
+
+function typeText(node: Node): string {
+  switch (node.kind) {
+    case 'object':
+      return 'mapping';
+    case 'map':
+      return `mapping of ${node.keyDoc} to entries`;
+    case 'list':
+      return `list of ${typeText(node.item)}${node.minItems ? ` (at least ${node.minItems})` : ''}`;
+    case 'number':
+      return `${node.integer ? 'integer' : 'number'}${Object.keys(node.range).length ? ` ${describeRange(node.range)}` : ''}`;
+    case 'string':
+      return node.patternDoc ? `text: ${node.patternDoc}` : 'text';
+    case 'boolean':
+      return 'true or false';
+    case 'country':
+      return 'ISO 3166-1 alpha-2 code';
+    case 'dist':
+      return `*(dist)*${Object.keys(node.range).length ? ` ${describeRange(node.range)}` : ''}${node.integer ? ', whole days' : ''}`;
+  }
+}
+
+function fieldRows(node: Node, prefix: string, rows: string[]): void {
+  if (node.kind === 'object') {
+    for (const [k, f] of Object.entries(node.fields) as [string, Field][]) {
+      const key = prefix ? `${prefix}.${k}` : k;
+      const def = f.default !== undefined ? ` Default: \`${JSON.stringify(f.default)}\`.` : '';
+      rows.push(`| \`${key}\` | ${f.required ? 'yes' : 'no'} | ${typeText(f.node)} | ${f.doc}${def} |`);
+      if (f.node.kind === 'object') fieldRows(f.node, key, rows);
+      if (f.node.kind === 'list' && f.node.item.kind === 'object') fieldRows(f.node.item, `${key}[]`, rows);
+      if (f.node.kind === 'map' && f.node.value.kind === 'object') fieldRows(f.node.value, `${key}.<name>`, rows);
+    }
+  }
+}
+
+export function scenarioFormatDoc(): string {
+  const rows: string[] = [];
+  fieldRows(FORMAT, '', rows);
+  const dists = Object.entries(DIST_KINDS).map(([k, info]) => `| \`${k}\` | ${Object.entries(info.params).map(([p, s]) => (s.required ? `\`${p}\`` : `\`${p}\`?`)).join(', ')} | ${info.doc} |`);
+  return `# Scenario file format
+
+<!-- Generated from src/scenario/spec.ts by \`npm run schema\`; do not edit by hand. -->
+
+A scenario is a YAML (or JSON) file. Editors that speak the YAML language server validate and
+complete it when the file starts with
+
+\`\`\`yaml
+# yaml-language-server: $schema=../schema/scenario.schema.json
+\`\`\`
+
+(a JSON file may set \`"$schema"\` instead). \`accessgap validate FILE\` checks a file and reports every
+problem at once, each with file, line, column, key path, what was expected and what was found.
+
+## Keys
+
+Units: money in the scenario's currency, rates per year, durations in days unless the key says
+months. A *(dist)* input is a number, a distribution mapping (below) or a derived-input expression,
+drawn or evaluated once per Monte Carlo path.
+
+| key | required | type | meaning |
+|---|---|---|---|
+${rows.join('\n')}
+
+A segment's **effective nationality** is \`US\` when \`us_person: true\`, else its \`nationality\`. A
+policy's rule reaches a segment when \`restrict\` has at least one staff condition
+(\`nationality_in\`, \`nationality_not_in\`, \`location_in\`, \`location_not_in\`, \`everyone: true\`) and
+every one of them holds. The product is cut off when \`everyone: true\` or \`product: true\`.
+
+## Distributions
+
+| dist | parameters (? optional) | meaning |
+|---|---|---|
+${dists.join('\n')}
+
+A distribution must be possible (min < max, mode within [min, max], sd >= 0, p90 > median,
+positive weights) and every draw must stay in its key's range: an unbounded normal for a share in
+[0, 1] is an error; truncate it with \`min\`/\`max\`. Day counts (\`duration_days\`,
+\`processing_days\`, \`retry_days\`) are rounded half up and floored at 0.
+
+## Derived inputs
+
+A *(dist)* field may hold a string: an expression evaluated on each path after every distribution
+has been drawn. It names other *(dist)* inputs of the sections ${EXPRESSION_SECTIONS.join(', ')} as
+\`section.key\` (also \`firm.financing.key\`), for example
+
+\`\`\`yaml
+firm:
+  cash: "0.5 * firm.operating_costs_annual"
+\`\`\`
+
+Allowed: numbers, \`section.key\` names, \`pi\`, \`e\`, \`+ - * / ^\`, comparisons (\`< > <= >= == !=\`, giving
+1 or 0), \`condition ? a : b\`, parentheses, and the functions ${ALLOWED_FUNCTIONS.map((f) => `\`${f}\``).join(', ')}
+(\`round\` rounds half up). Anything else (assignments, function definitions, matrices, strings,
+units, indexing, other functions) is a validation error, as are unknown names and cycles. A value
+that is not finite, or leaves its key's range, on some path stops the run with exit code 1 and
+names the path.
+`;
+}
