@@ -1,0 +1,118 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { baseScenario, runCli, tempDir, toYaml } from '../helpers.js';
+
+function writeScenario(dir: string, doc: unknown = baseScenario(), name = 'scenario.yaml'): string {
+  const file = join(dir, name);
+  writeFileSync(file, typeof doc === 'string' ? doc : toYaml(doc));
+  return file;
+}
+
+describe('accessgap validate', () => {
+  it('exits 0 and summarises a valid file', async () => {
+    const r = await runCli(['validate', writeScenario(tempDir())]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/: valid \(3 staff segments, 4 compared policies, 0 uncertain and 0 derived inputs\)/);
+  });
+  it('exits 2 with every problem, each naming file, line, column and key path, and no stack trace', async () => {
+    const doc = baseScenario();
+    doc.staff[0].ai_dependence = 1.5;
+    doc.market.loss_dayz = 30;
+    const file = writeScenario(tempDir(), doc);
+    const r = await runCli(['validate', file]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`${file}: 2 problems`);
+    expect(r.err).toMatch(new RegExp(`${file}:\\d+:\\d+: staff\\[0\\]\\.ai_dependence: expected a number in \\[0, 1\\], found 1\\.5`));
+    expect(r.err).toMatch(/market\.loss_dayz: expected one of the keys .*found unknown key "loss_dayz" \(did you mean "loss_days"\?\)/);
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('accessgap run', () => {
+  it('writes summary.json, metrics.csv, series.csv and summary.md, and prints the table', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'report');
+    const r = await runCli(['run', writeScenario(dir), '--out', out, '--threads', '1']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/policy\s+total harm \(PV\)\s+PV lost profit\s+P\(insolvent\)/);
+    expect(r.out).toMatch(/^shutoff\s+\$/m);
+    for (const f of ['summary.json', 'metrics.csv', 'series.csv', 'summary.md']) expect(existsSync(join(out, f))).toBe(true);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.schema).toBe('accessgap/summary@1');
+    expect(summary.run).toMatchObject({ seed: 7, paths: 4, horizon_days: 120 });
+    expect(Object.keys(summary.policies)).toEqual(['shutoff', 'blanket', 'concern', 'nobody']);
+    expect(readFileSync(join(out, 'metrics.csv'), 'utf8').split('\n')[0]).toBe('policy,metric,mean,se,ci95_lo,ci95_hi,min,p05,p25,p50,p75,p95,max');
+    expect(readFileSync(join(out, 'series.csv'), 'utf8').split('\n')[0]).toBe('policy,day,variable,mean,p05,p25,p50,p75,p95');
+    // Nothing else is left beside the report: no temporary folders.
+    expect(readdirSync(dir).sort()).toEqual(['report', 'scenario.yaml']);
+  });
+  it('--paths and --seed override the file; --quiet prints nothing', async () => {
+    const dir = tempDir();
+    const r = await runCli(['run', writeScenario(dir), '--out', join(dir, 'r'), '--paths', '3', '--seed', '99', '--quiet', '--threads', '1']);
+    expect([r.code, r.out, r.err]).toEqual([0, '', '']);
+    expect(JSON.parse(readFileSync(join(dir, 'r', 'summary.json'), 'utf8')).run).toMatchObject({ seed: 99, paths: 3 });
+  });
+  it('writes to reports/<name>/ by default', async () => {
+    const dir = tempDir();
+    const file = writeScenario(dir);
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      expect((await runCli(['run', file, '--quiet', '--threads', '1'])).code).toBe(0);
+      expect(existsSync(join(dir, 'reports', 'unit', 'summary.json'))).toBe(true);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+  it.each([
+    [['run'], /missing required argument 'scenario'/],
+    [['run', 'x.yaml', '--paths', '0'], /expected --paths as an integer >= 1, found "0"/],
+    [['run', 'x.yaml', '--paths', 'many'], /expected --paths as an integer >= 1, found "many"/],
+    [['run', 'x.yaml', '--threads', '1.5'], /expected --threads as an integer in \[1, 256\], found "1.5"/],
+    [['run', 'x.yaml', '--bogus'], /unknown option '--bogus'/],
+    [['frobnicate'], /unknown command 'frobnicate'/],
+  ])('usage errors exit 2: %j', async (args, message) => {
+    const r = await runCli(args as string[]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+  });
+  it('an invalid scenario exits 2 and writes nothing', async () => {
+    const dir = tempDir();
+    const doc = baseScenario();
+    doc.simulation.horizon_days = -5;
+    const r = await runCli(['run', writeScenario(dir, doc), '--out', join(dir, 'r')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/simulation\.horizon_days: expected a number >= 1, found -5/);
+    expect(existsSync(join(dir, 'r'))).toBe(false);
+  });
+  it('a run that fails on a path exits 1, names the path and seed, and keeps the earlier report', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'r');
+    expect((await runCli(['run', writeScenario(dir), '--out', out, '--quiet', '--threads', '1'])).code).toBe(0);
+    const before = readFileSync(join(out, 'summary.json'), 'utf8');
+    const doc = baseScenario();
+    doc.firm.revenue_growth = { dist: 'uniform', min: -0.5, max: 0.5 };
+    doc.firm.credit_line = 'firm.revenue_growth > 0 ? 1000 : sqrt(firm.revenue_growth)';
+    const r = await runCli(['run', writeScenario(dir, doc, 'bad.yaml'), '--out', out, '--threads', '1']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/run failed on path \d+ \(seed 7\): the derived input firm\.credit_line = .* is NaN \(expected a finite number\)/);
+    expect(r.err).toMatch(/inputs of that path: \{"firm\.revenue_annual":1000000,/);
+    expect(readFileSync(join(out, 'summary.json'), 'utf8')).toBe(before);
+    expect(readdirSync(dir).sort()).toEqual(['bad.yaml', 'r', 'scenario.yaml']);
+  });
+  it('refuses to replace a folder that is not an accessgap report', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'precious');
+    mkdirSync(out);
+    writeFileSync(join(out, 'thesis.tex'), 'do not lose me');
+    const r = await runCli(['run', writeScenario(dir), '--out', out, '--threads', '1']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/expected an empty folder or an earlier accessgap report to replace/);
+    expect(readFileSync(join(out, 'thesis.tex'), 'utf8')).toBe('do not lose me');
+  });
+  it('--version and --help exit 0', async () => {
+    expect((await runCli(['--version'])).out).toMatch(/^\d+\.\d+\.\d+/);
+    expect((await runCli(['--help'])).code).toBe(0);
+  });
+});

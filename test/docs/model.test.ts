@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../../src/scenario/load.js';
+import { workedExampleMarkdown } from '../../src/report/worked.js';
+
+describe('docs/model.md', () => {
+  const doc = readFileSync('docs/model.md', 'utf8');
+  it('holds the worked example tables the engine computes (npm run schema rewrites them)', async () => {
+    const tables = await workedExampleMarkdown(await loadScenario('scenarios/worked-example.yaml'));
+    const block = /<!-- worked-example:begin -->\n([\s\S]*?)\n<!-- worked-example:end -->/.exec(doc)?.[1];
+    expect(block).toBe(tables);
+  });
+  it('states the hand-computed values that the tables show', async () => {
+    const tables = await workedExampleMarkdown(await loadScenario('scenarios/worked-example.yaml'));
+    expect(tables).toContain('| 3 | 0.5 | 0.97 | 1 | 10,000 | 1,000 | 0 |');
+    expect(tables).toContain('| 4 | 0.5 | 0.946 | 0.9925 | 9,925 |');
+    expect(tables).toContain('| 7 | 0.303265 |');
+    expect(tables).toContain('| 220.263 |');
+    expect(tables).toContain('| after_restoration_share | 0.935352 |');
+    for (const text of ['0.85', '0.97', '0.9925', '0.3033', '220.26', '93.5%']) expect(doc).toContain(text);
+  });
+  it('names every metric and series variable the engine reports', async () => {
+    const { METRICS } = await import('../../src/model/metrics.js');
+    const { SERIES } = await import('../../src/engine/block.js');
+    for (const name of [...METRICS, ...SERIES]) expect(doc).toContain(name);
+  });
+});

@@ -1,0 +1,77 @@
+/** Shared test helpers: small scenarios built in code, and the CLI run in-process. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { main } from '../src/cli/main.js';
+import { parseScenario, type LoadedScenario } from '../src/scenario/load.js';
+
+/** A small, fully deterministic scenario (every input a point value); override any part. */
+export function baseScenario(): Record<string, any> {
+  return {
+    name: 'unit',
+    title: 'Unit-test scenario',
+    simulation: { paths: 4, seed: 7, horizon_days: 120, discount_rate: 0.1 },
+    firm: { revenue_annual: 1_000_000, revenue_growth: 0.2, gross_margin: 0.7, operating_costs_annual: 900_000, cash: 500_000, credit_line: 0, revenue_multiple: 4 },
+    staff: [
+      { name: 'us', headcount: 4, nationality: 'US', location: 'US', ai_dependence: 0.3 },
+      { name: 'ca', headcount: 6, nationality: 'CA', location: 'CA', ai_dependence: 0.5 },
+      { name: 'cn', headcount: 2, nationality: 'CN', location: 'CN', ai_dependence: 0.4 },
+    ],
+    frontier: { doubling_months: 5, acceleration: 0.1 },
+    fallback: { lag_months: 3, lag_growth: 0.1 },
+    productivity: { capability_elasticity: 0.8 },
+    adaptation: { base_days: 20, per_revoked_day: 0.1, switch_cost: 30_000, switch_back_cost: 10_000 },
+    product: { obsolescence_days: 60, model_dependence: 0.4 },
+    market: { quality_elasticity: 1.5, loss_days: 30, winback_days: 120 },
+    revocation: { start_day: 3, duration_days: 40 },
+    countries_of_concern: ['CN', 'RU'],
+    policies: {
+      shutoff: { restrict: { everyone: true } },
+      blanket: { restrict: { nationality_not_in: ['US'] } },
+      concern: { restrict: { nationality_in: ['CN', 'RU'] } },
+      nobody: { restrict: { nationality_in: ['RU'] } },
+    },
+  };
+}
+
+export const toYaml = (doc: unknown): string => stringify(doc);
+
+export async function loadDoc(doc: unknown, file = 'test.yaml'): Promise<LoadedScenario> {
+  return parseScenario(typeof doc === 'string' ? doc : toYaml(doc), file);
+}
+
+export const tempDir = (prefix = 'accessgap-test-'): string => mkdtempSync(join(tmpdir(), prefix));
+
+/** Runs the CLI in-process; returns exit code and captured output. */
+export async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(args, { out: (t) => void (out += t), err: (t) => void (err += t), errIsTTY: false });
+  return { code, out, err };
+}
+
+/** Loads the expected error of a fixture: the text after "# expect: " on its first line. */
+export const expectedOf = (text: string): string | undefined => /^# expect: (.*)$/m.exec(text)?.[1];
+
+import { runSimulation, type RunResult } from '../src/engine/run.js';
+import { buildSummary, seriesCsv, type SummaryJson } from '../src/report/summary.js';
+import { METRICS } from '../src/model/metrics.js';
+
+/** Runs a loaded scenario in-process; per-path metric values by policy and metric name. */
+export async function simulate(loaded: LoadedScenario, opts: { paths?: number; seed?: number; threads?: number } = {}) {
+  const sim = loaded.scenario.simulation;
+  const result: RunResult = await runSimulation(loaded, { paths: opts.paths ?? sim.paths, seed: opts.seed ?? sim.seed, threads: opts.threads ?? 1 });
+  const summary: SummaryJson = buildSummary(loaded, result);
+  const values = (policy: string, metric: (typeof METRICS)[number]) => result.metrics[result.plan.policies.findIndex((p) => p.name === policy)][METRICS.indexOf(metric)];
+  return { result, summary, values };
+}
+
+/** series.csv parsed: value of a column at (world, variable, day). */
+export function seriesTable(result: RunResult) {
+  const rows = seriesCsv(result).trim().split('\n').slice(1).map((l) => l.split(','));
+  const map = new Map(rows.map((r) => [`${r[0]}|${r[2]}|${r[1]}`, r.slice(3).map(Number)]));
+  return (world: string, variable: string, day: number) => map.get(`${world}|${variable}|${day}`)!;
+}
+
+export const relErr = (a: number, b: number) => (a === b ? 0 : Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b)));

@@ -1,0 +1,46 @@
+import seedrandom from 'seedrandom';
+import { describe, expect, it } from 'vitest';
+import { RELATIVE_ACCURACY, SketchGrid } from '../../src/stats/sketch.js';
+import { quantileSorted } from '../../src/stats/summary.js';
+
+function sample(n: number, seed: string): Float64Array {
+  const rng = seedrandom.tychei(seed);
+  // A mix of signs and scales: lognormal-ish magnitudes, some negatives, some zeros.
+  return Float64Array.from({ length: n }, (_, i) => (i % 17 === 0 ? 0 : (rng.double() < 0.2 ? -1 : 1) * Math.exp(8 * rng.double() - 2)));
+}
+
+describe('SketchGrid', () => {
+  it(`estimates type-7 quantiles within the stated relative accuracy (${RELATIVE_ACCURACY})`, () => {
+    const values = sample(10_000, 'sketch-accuracy');
+    const grid = new SketchGrid(1);
+    grid.addMany(0, values, 0, values.length);
+    const sorted = Float64Array.from(values).sort();
+    for (const p of [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99]) {
+      const h = (sorted.length - 1) * p;
+      const [lo, hi] = [sorted[Math.floor(h)], sorted[Math.ceil(h)]];
+      const est = grid.quantile(0, p);
+      const exact = quantileSorted(sorted, p);
+      const bound = RELATIVE_ACCURACY * Math.max(Math.abs(lo), Math.abs(hi)) + 1e-12;
+      expect(Math.abs(est - exact), `p=${p}: estimate ${est}, exact ${exact}`).toBeLessThanOrEqual(bound);
+    }
+    expect(grid.quantile(0, 0)).toBe(sorted[0]);
+    expect(grid.quantile(0, 1)).toBe(sorted[sorted.length - 1]);
+  });
+  it('merges exactly: any split of the values gives identical quantiles', () => {
+    const values = sample(5_000, 'sketch-merge');
+    const whole = new SketchGrid(2);
+    whole.addMany(1, values, 0, values.length);
+    const parts = [new SketchGrid(2), new SketchGrid(2), new SketchGrid(2)];
+    values.forEach((x, i) => parts[(i * 7) % 3].add(1, x));
+    const merged = new SketchGrid(2);
+    for (const p of [parts[2], parts[0], parts[1]]) merged.merge(p.serialize());
+    for (const p of [0.05, 0.25, 0.5, 0.75, 0.95]) expect(merged.quantile(1, p)).toBe(whole.quantile(1, p));
+    expect(merged.count(1)).toBe(values.length);
+    expect(Number.isNaN(merged.quantile(0, 0.5))).toBe(true);
+  });
+  it('returns the value itself when every value in a cell is equal', () => {
+    const grid = new SketchGrid(1);
+    for (let i = 0; i < 10; i++) grid.add(0, 4014401.989175727);
+    expect(grid.quantile(0, 0.37)).toBe(4014401.989175727);
+  });
+});

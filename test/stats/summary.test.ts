@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { quantileSorted, summarize, Z975 } from '../../src/stats/summary.js';
+
+describe('summarize', () => {
+  it('uses type-7 quantiles (R and NumPy default)', () => {
+    // numpy.quantile([1, 2, 3, 4, 10], [0.05, 0.25, 0.5, 0.75, 0.95]) = [1.2, 2, 3, 4, 8.8]
+    const s = summarize(Float64Array.from([4, 1, 10, 3, 2]));
+    expect([s.p05, s.p25, s.p50, s.p75, s.p95].map((x) => Number(x.toFixed(12)))).toEqual([1.2, 2, 3, 4, 8.8]);
+    expect([s.min, s.max, s.mean]).toEqual([1, 10, 4]);
+  });
+  it('gives the standard error sample sd / sqrt(n) and a normal 95% interval', () => {
+    const s = summarize(Float64Array.from([1, 2, 3, 4]));
+    const se = Math.sqrt(5 / 3 / 4);
+    expect(s.se).toBeCloseTo(se, 15);
+    expect(s.ci95![0]).toBeCloseTo(2.5 - Z975 * se, 15);
+    expect(s.ci95![1]).toBeCloseTo(2.5 + Z975 * se, 15);
+  });
+  it('handles one path: every quantile is the value, and there is no standard error', () => {
+    const s = summarize(Float64Array.from([7]));
+    expect(s).toMatchObject({ mean: 7, se: null, ci95: null, min: 7, p05: 7, p50: 7, p95: 7, max: 7 });
+  });
+  it('quantileSorted interpolates between order statistics', () => {
+    expect(quantileSorted([0, 10], 0.25)).toBe(2.5);
+    expect(quantileSorted([5], 0.9)).toBe(5);
+  });
+});
