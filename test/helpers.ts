@@ -55,7 +55,7 @@ export async function runCli(args: string[]): Promise<{ code: number; out: strin
 export const expectedOf = (text: string): string | undefined => /^# expect: (.*)$/m.exec(text)?.[1];
 
 import { runSimulation, type RunResult } from '../src/engine/run.js';
-import { buildSummary, seriesCsv, type SummaryJson } from '../src/report/summary.js';
+import { buildSummary, seriesCsv, seriesRows, type SummaryJson } from '../src/report/summary.js';
 import { METRICS } from '../src/model/metrics.js';
 
 /** Runs a loaded scenario in-process; per-path metric values by policy and metric name. */
@@ -69,7 +69,7 @@ export async function simulate(loaded: LoadedScenario, opts: { paths?: number; s
 
 /** series.csv parsed: value of a column at (world, variable, day). */
 export function seriesTable(result: RunResult) {
-  const rows = seriesCsv(result).trim().split('\n').slice(1).map((l) => l.split(','));
+  const rows = seriesCsv(seriesRows(result)).trim().split('\n').slice(1).map((l) => l.split(','));
   const map = new Map(rows.map((r) => [`${r[0]}|${r[2]}|${r[1]}`, r.slice(3).map(Number)]));
   return (world: string, variable: string, day: number) => map.get(`${world}|${variable}|${day}`)!;
 }

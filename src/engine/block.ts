@@ -37,6 +37,8 @@ export interface Plan {
   worlds: number;
   /** Sketched cells: worlds x SKETCHED x stored days. */
   cells: number;
+  /** t0, the first revoked day. */
+  revocationStart: number;
 }
 
 export function makePlan(loaded: LoadedScenario): Plan {
@@ -49,7 +51,7 @@ export function makePlan(loaded: LoadedScenario): Plan {
   if (days[days.length - 1] !== T - 1) days.push(T - 1);
   const policies = resolvePolicies(loaded.scenario);
   const worlds = policies.length + 1;
-  return { T, discount, policies, seriesDays: Int32Array.from(days), worlds, cells: worlds * SKETCHED * days.length };
+  return { T, discount, policies, seriesDays: Int32Array.from(days), worlds, cells: worlds * SKETCHED * days.length, revocationStart: loaded.scenario.revocation.start_day };
 }
 
 /** Cell index of (world, sketched variable, stored-day index). */

@@ -4,7 +4,7 @@
  */
 import type { LoadedScenario } from '../scenario/load.js';
 import { METRICS } from '../model/metrics.js';
-import { BLOCK_PATHS, SERIES, cellOf } from '../engine/block.js';
+import { BLOCK_PATHS, SERIES, cellOf, type SeriesVariable } from '../engine/block.js';
 import type { RunResult } from '../engine/run.js';
 import { QUANTILES, summarize, type Summary } from '../stats/summary.js';
 import { RELATIVE_ACCURACY, ZERO_BELOW } from '../stats/sketch.js';
@@ -105,25 +105,47 @@ export function survivalSeries(result: RunResult, world: number): { mean: number
   });
 }
 
-/** series.csv: policy,day,variable,mean,p05,p25,p50,p75,p95 (policy "butfor" for the but-for world). */
-export function seriesCsv(result: RunResult): string {
+export interface SeriesRow {
+  /** World: "butfor" or a policy name. */
+  policy: string;
+  day: number;
+  variable: SeriesVariable;
+  mean: number;
+  p05: number;
+  p25: number;
+  p50: number;
+  p75: number;
+  p95: number;
+}
+
+/** Every stored (world, day, variable) of a run with its mean and quantiles, in series.csv order. */
+export function seriesRows(result: RunResult): SeriesRow[] {
   const { plan, seriesMeans, sketches } = result;
-  const rows = ['policy,day,variable,mean,p05,p25,p50,p75,p95'];
+  const rows: SeriesRow[] = [];
   const names = ['butfor', ...plan.policies.map((p) => p.name)];
-  names.forEach((name, w) => {
+  names.forEach((policy, w) => {
     const survival = survivalSeries(result, w);
     plan.seriesDays.forEach((day, j) => {
       SERIES.forEach((variable, v) => {
-        if (variable === 'survival') {
-          rows.push([name, day, variable, survival[j].mean, ...survival[j].quantiles].join(','));
-          return;
+        let mean: number;
+        let q: number[];
+        if (variable === 'survival') [mean, q] = [survival[j].mean, survival[j].quantiles];
+        else {
+          const c = cellOf(plan, w, v, j);
+          [mean, q] = [seriesMeans[c], QUANTILES.map(([, p]) => sketches.quantile(c, p))];
         }
-        const c = cellOf(plan, w, v, j);
-        rows.push([name, day, variable, seriesMeans[c], ...QUANTILES.map(([, p]) => sketches.quantile(c, p))].join(','));
+        rows.push({ policy, day, variable, mean, p05: q[0], p25: q[1], p50: q[2], p75: q[3], p95: q[4] });
       });
     });
   });
-  return rows.join('\n') + '\n';
+  return rows;
+}
+
+/** series.csv: policy,day,variable,mean,p05,p25,p50,p75,p95 (policy "butfor" for the but-for world). */
+export function seriesCsv(rows: SeriesRow[]): string {
+  const lines = ['policy,day,variable,mean,p05,p25,p50,p75,p95'];
+  for (const r of rows) lines.push([r.policy, r.day, r.variable, r.mean, r.p05, r.p25, r.p50, r.p75, r.p95].join(','));
+  return lines.join('\n') + '\n';
 }
 
 const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - s.length));

@@ -37,7 +37,11 @@ describe('accessgap run', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/policy\s+total harm \(PV\)\s+PV lost profit\s+P\(insolvent\)/);
     expect(r.out).toMatch(/^shutoff\s+\$/m);
-    for (const f of ['summary.json', 'metrics.csv', 'series.csv', 'summary.md']) expect(existsSync(join(out, f))).toBe(true);
+    for (const f of ['summary.json', 'metrics.csv', 'series.csv', 'summary.md', 'report.html']) expect(existsSync(join(out, f))).toBe(true);
+    const charts = readdirSync(join(out, 'charts'));
+    expect(charts).toHaveLength(24);
+    for (const ext of ['.vl.json', '.svg', '.png']) expect(charts).toContain(`survival${ext}`);
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain('![Share of paths still solvent](charts/survival.png)');
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary.schema).toBe('accessgap/summary@1');
     expect(summary.run).toMatchObject({ seed: 7, paths: 4, horizon_days: 120 });

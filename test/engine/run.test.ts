@@ -25,12 +25,13 @@ async function outputs(threads: number, paths: number, seed = 11) {
   const summary = JSON.parse(files.get('summary.json') as string);
   expect(summary.run.timing.threads).toBe(Math.min(threads, Math.ceil(paths / BLOCK_PATHS)));
   delete summary.run.timing;
-  return { summary: JSON.stringify(summary), metrics: files.get('metrics.csv'), series: files.get('series.csv') };
+  const charts = [...files].filter(([name]) => name.endsWith('.vl.json') || name.endsWith('.svg'));
+  return { summary: JSON.stringify(summary), metrics: files.get('metrics.csv'), series: files.get('series.csv'), charts };
 }
 
 describe('determinism', () => {
   const paths = 2 * BLOCK_PATHS + 300;
-  it('the same seed gives byte-identical outputs with 1, 2 and 3 threads', async () => {
+  it('the same seed gives byte-identical outputs (files and chart specs) with 1, 2 and 3 threads', async () => {
     const one = await outputs(1, paths);
     expect(await outputs(2, paths)).toEqual(one);
     expect(await outputs(3, paths)).toEqual(one);

@@ -1,0 +1,61 @@
+/**
+ * Rendering Vega-Lite specs: compile with vega-lite, render to SVG with a headless vega View
+ * (no canvas), and rasterise to PNG with resvg using the fonts shipped with the package, so the
+ * PNGs are the same on every machine. Warnings from either library are collected, not printed.
+ */
+import { Resvg } from '@resvg/resvg-js';
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import { FONT_FILES } from './assets.js';
+import { FONT } from './theme.js';
+import { measureText } from './text.js';
+
+// vega's only hook for text measurement is this module-level object; set once, the same for every chart.
+(vega as unknown as { textMetrics: { width: unknown } }).textMetrics.width = measureText;
+
+export interface Rendered {
+  svg: string;
+  png: Uint8Array;
+  warnings: string[];
+}
+
+/** A vega/vega-lite logger that records warnings and errors instead of printing them. */
+function collectingLogger(warnings: string[]) {
+  let level = 0;
+  const logger = {
+    level(l?: number) {
+      if (l === undefined) return level;
+      level = l;
+      return logger;
+    },
+    error: (...args: unknown[]) => (warnings.push(`error: ${args.join(' ')}`), logger),
+    warn: (...args: unknown[]) => (warnings.push(`warning: ${args.join(' ')}`), logger),
+    info: () => logger,
+    debug: () => logger,
+  };
+  return logger;
+}
+
+export async function renderSvg(spec: TopLevelSpec): Promise<{ svg: string; warnings: string[] }> {
+  const warnings: string[] = [];
+  const logger = collectingLogger(warnings);
+  const { spec: vgSpec } = compile(spec, { logger: logger as never });
+  const view = new vega.View(vega.parse(vgSpec), { renderer: 'none', logger: logger as never, logLevel: vega.Warn });
+  const svg = await view.toSVG();
+  view.finalize();
+  return { svg, warnings };
+}
+
+export function svgToPng(svg: string, scale = 2): Uint8Array {
+  const resvg = new Resvg(svg, {
+    fitTo: { mode: 'zoom', value: scale },
+    font: { fontFiles: FONT_FILES, loadSystemFonts: false, defaultFontFamily: FONT },
+    background: 'white',
+  });
+  return resvg.render().asPng();
+}
+
+export async function renderChart(spec: TopLevelSpec): Promise<Rendered> {
+  const { svg, warnings } = await renderSvg(spec);
+  return { svg, png: svgToPng(svg), warnings };
+}

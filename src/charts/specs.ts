@@ -1,0 +1,257 @@
+/**
+ * The report's charts as Vega-Lite specs with their data inline. Each has a numbered title, a
+ * subtitle saying in words what is shown, axis titles with units, one colour per world (the same
+ * in every chart), and a source line (scenario, sha256, seed, paths, engine version).
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import type { RunResult } from '../engine/run.js';
+import type { SeriesRow, SummaryJson } from '../report/summary.js';
+import { formatMoney } from '../report/format.js';
+import { cdfs, convergence, histograms, seriesOf } from './data.js';
+import { config, moneyAxis, MONEY_FORMAT, policyColor, title, worldColor, type ChartContext } from './theme.js';
+
+export interface Chart {
+  /** File stem: charts/<name>.vl.json, .svg, .png. */
+  name: string;
+  title: string;
+  spec: TopLevelSpec;
+}
+
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+const PANEL_W = 230;
+const PANEL_H = 150;
+
+const money = (ctx: ChartContext, x: number) => formatMoney(x, ctx.currency);
+
+/** The day axis, spanning exactly the horizon. */
+const dayAxis = (T: number) => ({ field: 'day', type: 'quantitative' as const, title: 'Day since the start of the horizon', scale: { domain: [0, T - 1], nice: false } });
+
+function fanLayers(DAY: ReturnType<typeof dayAxis>, y: { title: string; format?: string; labelExpr?: string }, colorField: string, ctx: ChartContext, withButfor: boolean) {
+  const axis = { ...(y.format ? { format: y.format } : {}), ...(y.labelExpr ? { labelExpr: y.labelExpr } : {}) };
+  const color = withButfor ? worldColor(ctx, colorField) : { ...policyColor(ctx, colorField) };
+  const tip = [
+    { field: 'day', type: 'quantitative' as const, title: 'day' },
+    { field: colorField, type: 'nominal' as const, title: 'world' },
+    ...(['p05', 'p50', 'p95', 'mean'] as const).map((f) => ({ field: f, type: 'quantitative' as const, title: f === 'p50' ? 'median' : f, ...(y.format ? { format: y.format } : {}) })),
+  ];
+  return [
+    { mark: { type: 'area' as const, opacity: 0.15 }, encoding: { x: DAY, y: { field: 'p05', type: 'quantitative' as const, title: y.title, axis }, y2: { field: 'p95' }, color } },
+    { mark: { type: 'area' as const, opacity: 0.3 }, encoding: { x: DAY, y: { field: 'p25', type: 'quantitative' as const }, y2: { field: 'p75' }, color } },
+    { mark: { type: 'line' as const, strokeWidth: 2 }, encoding: { x: DAY, y: { field: 'p50', type: 'quantitative' as const }, color, tooltip: tip } },
+  ];
+}
+
+function facet(ctx: ChartContext, field = 'panel') {
+  return { field, type: 'nominal' as const, title: null, sort: ctx.policies };
+}
+
+/** Rounds the numbers of inline data (top level and nested views) to 6 significant digits: plenty for a chart. */
+function compactData(spec: Record<string, unknown>): Record<string, unknown> {
+  const round = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && !Number.isInteger(v) ? Number(v.toPrecision(6)) : v);
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== 'object') return;
+    const obj = node as Record<string, unknown>;
+    const data = obj.data as { values?: Record<string, unknown>[] } | undefined;
+    if (data?.values) data.values = data.values.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, round(v)])));
+    for (const key of ['hconcat', 'vconcat', 'layer', 'spec']) if (key in obj) visit(obj[key]);
+  };
+  visit(spec);
+  return spec;
+}
+
+const columnsFor = (n: number) => (n <= 2 ? n : n <= 4 ? 2 : 3);
+
+export function buildCharts(result: RunResult, summary: SummaryJson, rows: SeriesRow[]): Chart[] {
+  const ctx: ChartContext = { summary, policies: result.plan.policies.map((p) => p.name), currency: summary.scenario.currency };
+  const s = summary;
+  const base = { $schema: SCHEMA, config: config(ctx) };
+  const cols = columnsFor(ctx.policies.length);
+  const cur = ctx.currency;
+  const DAY = dayAxis(result.plan.T);
+  const charts: Chart[] = [];
+  const add = (name: string, heading: string, spec: Record<string, unknown>) => charts.push({ name, title: heading, spec: compactData({ ...base, ...spec }) as unknown as TopLevelSpec });
+  const bands = 'Line: median across paths; dark band: 25th to 75th percentile; light band: 5th to 95th percentile.';
+
+  // 1. Cumulative present-value harm.
+  const harm = seriesOf(rows, 'cumulative_pv_harm').filter((r) => r.policy !== 'butfor').map(({ policy, ...r }) => ({ ...r, panel: policy, world: policy }));
+  add('cumulative-harm', 'Cumulative present-value harm over time', {
+    title: title(1, 'Cumulative present-value harm over time', `Harm to date (lost profit, discounted to day 0) under each policy. ${bands}`, s),
+    data: { values: harm },
+    facet: facet(ctx),
+    columns: cols,
+    spec: { width: PANEL_W, height: PANEL_H, layer: fanLayers(DAY, { title: `PV harm (${cur})`, format: MONEY_FORMAT, labelExpr: "replace(datum.label, 'G', 'B')" }, 'world', ctx, false) },
+  });
+
+  // 2. Revenue: but-for against each policy.
+  const revenue = seriesOf(rows, 'revenue_annualized');
+  const revRows = ctx.policies.flatMap((p) => revenue.filter((r) => r.policy === p || r.policy === 'butfor').map(({ policy, ...r }) => ({ ...r, panel: p, world: policy })));
+  add('revenue', 'Revenue: but-for world against each policy', {
+    title: title(2, 'Revenue: but-for world against each policy', `Annualised revenue (365 x daily revenue) without the revocation (grey) and under each policy. ${bands}`, s),
+    data: { values: revRows },
+    facet: facet(ctx),
+    columns: cols,
+    spec: { width: PANEL_W, height: PANEL_H, layer: fanLayers(DAY, { title: `Revenue (${cur}/year)`, format: MONEY_FORMAT, labelExpr: "replace(datum.label, 'G', 'B')" }, 'world', ctx, true) },
+  });
+
+  // 3. Capability gap, with the revocation window.
+  const start = result.plan.revocationStart;
+  const gap = seriesOf(rows, 'capability_gap').filter((r) => r.policy !== 'butfor').map(({ policy, ...r }) => ({ ...r, panel: policy, world: policy, kind: 'series' }));
+  const windows = ctx.policies.map((p) => ({ panel: p, world: p, kind: 'window', start, end: Math.min(result.plan.T - 1, start + s.policies[p].metrics.revoked_days.p50) }));
+  add('capability-gap', 'Capability gap behind the frontier', {
+    title: title(3, 'Capability gap behind the frontier', `Staff-weighted gap in doublings of frontier capability. Shaded: revocation from day ${start} to its median end. ${bands}`, s),
+    data: { values: [...gap, ...windows] },
+    facet: facet(ctx),
+    columns: cols,
+    spec: {
+      width: PANEL_W,
+      height: PANEL_H,
+      layer: [
+        { transform: [{ filter: "datum.kind === 'window'" }], mark: { type: 'rect', color: '#000', opacity: 0.06 }, encoding: { x: { field: 'start', type: 'quantitative' }, x2: { field: 'end' } } },
+        ...fanLayers(DAY, { title: 'Gap (doublings)' }, 'world', ctx, false).map((l) => ({ transform: [{ filter: "datum.kind === 'series'" }], ...l })),
+      ],
+    },
+  });
+
+  // 4. Survival.
+  const survival = seriesOf(rows, 'survival').map((r) => ({ day: r.day, world: r.policy, survival: r.mean }));
+  add('survival', 'Share of paths still solvent', {
+    title: title(4, 'Share of paths still solvent', 'Share of simulated firms not yet insolvent on each day, without the revocation (grey, dashed) and under each policy.', s),
+    data: { values: survival },
+    width: 640,
+    height: 300,
+    encoding: {
+      x: DAY,
+      y: { field: 'survival', type: 'quantitative', title: 'Solvent (share of paths)', axis: { format: '.0%' }, scale: { zero: false } },
+      color: worldColor(ctx),
+      tooltip: [{ field: 'world', type: 'nominal' }, { field: 'day', type: 'quantitative' }, { field: 'survival', type: 'quantitative', format: '.1%' }],
+    },
+    // The but-for line goes on top, dashed, so policies identical to it do not hide it.
+    layer: [
+      { transform: [{ filter: "datum.world !== 'butfor'" }], mark: { type: 'line', strokeWidth: 2 } },
+      { transform: [{ filter: "datum.world === 'butfor'" }], mark: { type: 'line', strokeWidth: 2, strokeDash: [6, 4] } },
+    ],
+  });
+
+  // 5. Distribution of total harm.
+  const hist = histograms(result, 'total_harm');
+  const marks = ctx.policies.flatMap((p) => (['p05', 'p50', 'p95'] as const).map((q) => ({ policy: p, q: q === 'p50' ? 'median' : q, value: s.policies[p].metrics.total_harm[q] })));
+  add('harm-distribution', 'Distribution of total harm', {
+    title: title(5, 'Distribution of total harm', 'Share of paths by total harm (PV lost profit + PV terminal loss); rules at the 5th percentile, median (solid) and 95th percentile. The axis spans the smallest 1st to the largest 95th percentile of the policies; the end bins also hold the paths beyond.', s),
+    facet: { field: 'policy', type: 'nominal', title: null, sort: ctx.policies },
+    columns: cols,
+    data: { values: [...hist.map((h) => ({ ...h, kind: 'bin' })), ...marks.map((m) => ({ ...m, kind: 'mark' }))] },
+    spec: {
+      width: PANEL_W,
+      height: PANEL_H,
+      layer: [
+        {
+          transform: [{ filter: "datum.kind === 'bin'" }],
+          mark: { type: 'rect' },
+          encoding: {
+            x: { field: 'x0', type: 'quantitative', ...moneyAxis(`Total harm (${cur})`) },
+            x2: { field: 'x1' },
+            y: { field: 'share', type: 'quantitative', title: 'Share of paths', axis: { format: '.0%' } },
+            color: policyColor(ctx),
+            tooltip: [{ field: 'x0', title: 'from', type: 'quantitative', format: MONEY_FORMAT }, { field: 'x1', title: 'to', type: 'quantitative', format: MONEY_FORMAT }, { field: 'share', type: 'quantitative', format: '.1%' }],
+          },
+        },
+        {
+          transform: [{ filter: "datum.kind === 'mark'" }],
+          mark: { type: 'rule', color: '#222' },
+          encoding: {
+            x: { field: 'value', type: 'quantitative' },
+            strokeDash: { field: 'q', type: 'nominal', scale: { domain: ['p05', 'median', 'p95'], range: [[4, 3], [1, 0], [4, 3]] }, legend: null },
+            tooltip: [{ field: 'q', type: 'nominal', title: 'quantile' }, { field: 'value', type: 'quantitative', format: MONEY_FORMAT }],
+          },
+        },
+      ],
+    },
+  });
+
+  // 6. CDF of total harm.
+  add('harm-cdf', 'Cumulative distribution of total harm', {
+    title: title(6, 'Cumulative distribution of total harm', 'Share of paths whose total harm is at most the value on the horizontal axis, per policy (same paths for every policy).', s),
+    data: { values: cdfs(result, 'total_harm') },
+    width: 640,
+    height: 320,
+    mark: { type: 'line', strokeWidth: 2, interpolate: 'step-after' },
+    encoding: {
+      x: { field: 'value', type: 'quantitative', ...moneyAxis(`Total harm (${cur})`) },
+      y: { field: 'p', type: 'quantitative', title: 'Share of paths at or below', axis: { format: '.0%' } },
+      color: { ...policyColor(ctx), legend: { title: null } },
+      tooltip: [{ field: 'policy', type: 'nominal' }, { field: 'value', type: 'quantitative', format: MONEY_FORMAT }, { field: 'p', type: 'quantitative', format: '.1%' }],
+    },
+  });
+
+  // 7. Policy comparison.
+  const cmp = ctx.policies.map((p) => {
+    const m = s.policies[p].metrics;
+    return {
+      policy: p,
+      harm_p05: m.total_harm.p05,
+      harm_p50: m.total_harm.p50,
+      harm_p95: m.total_harm.p95,
+      harm_label: `${money(ctx, m.total_harm.p50)} (${money(ctx, m.total_harm.p05)} to ${money(ctx, m.total_harm.p95)})`,
+      insolvent: m.insolvent.mean,
+      insolvent_lo: Math.max(0, m.insolvent.ci95?.[0] ?? m.insolvent.mean),
+      insolvent_hi: Math.min(1, m.insolvent.ci95?.[1] ?? m.insolvent.mean),
+      after: m.after_restoration_share.mean,
+    };
+  });
+  const access = ctx.policies.flatMap((p) => [
+    { policy: p, kind: 'targeted (nationals of concern)', days: s.policies[p].metrics.targeted_access_days.mean },
+    { policy: p, kind: 'collateral (everyone else)', days: s.policies[p].metrics.collateral_access_days.mean },
+  ]);
+  const yPolicy = { field: 'policy', type: 'nominal', title: null, sort: ctx.policies };
+  const panel = (heading: string, layer: unknown[], width = 170) => ({ width, height: 24 * ctx.policies.length + 20, title: { text: heading, fontSize: 12 }, layer });
+  add('policy-comparison', 'Policies compared on the same paths', {
+    title: title(7, 'Policies compared on the same paths', `Total harm (dot: median; line: 5th to 95th percentile), insolvency probability (with 95% interval; but-for world ${(100 * s.butfor.insolvency_probability).toFixed(1)}%), share of lost revenue after access returns, and person-days of access denied.`, s),
+    data: { values: cmp },
+    hconcat: [
+      panel(`Total harm (${cur})`, [
+        { mark: { type: 'rule', strokeWidth: 2 }, encoding: { y: yPolicy, x: { field: 'harm_p05', type: 'quantitative', ...moneyAxis('') }, x2: { field: 'harm_p95' }, color: policyColor(ctx) } },
+        { mark: { type: 'point', filled: true, size: 70 }, encoding: { y: yPolicy, x: { field: 'harm_p50', type: 'quantitative' }, color: policyColor(ctx), tooltip: [{ field: 'policy', type: 'nominal' }, { field: 'harm_label', type: 'nominal', title: 'median (90% interval)' }] } },
+      ]),
+      panel('P(insolvent)', [
+        { mark: { type: 'bar', height: 14 }, encoding: { y: { ...yPolicy, axis: null }, x: { field: 'insolvent', type: 'quantitative', title: '', axis: { format: '.0%' } }, color: policyColor(ctx), tooltip: [{ field: 'policy', type: 'nominal' }, { field: 'insolvent', type: 'quantitative', format: '.1%' }] } },
+        { mark: { type: 'rule', color: '#222' }, encoding: { y: { ...yPolicy, axis: null }, x: { field: 'insolvent_lo', type: 'quantitative' }, x2: { field: 'insolvent_hi' } } },
+      ], 120),
+      panel('Lost revenue after return', [
+        { mark: { type: 'bar', height: 14 }, encoding: { y: { ...yPolicy, axis: null }, x: { field: 'after', type: 'quantitative', title: '', scale: { domain: [0, 1] }, axis: { format: '.0%' } }, color: policyColor(ctx), tooltip: [{ field: 'policy', type: 'nominal' }, { field: 'after', type: 'quantitative', format: '.1%', title: 'share' }] } },
+      ], 120),
+      {
+        width: 170,
+        height: 24 * ctx.policies.length + 20,
+        title: { text: 'Access denied (person-days)', fontSize: 12 },
+        data: { values: access },
+        mark: { type: 'bar', height: 14 },
+        encoding: {
+          y: { ...yPolicy, axis: null },
+          x: { field: 'days', type: 'quantitative', title: '', stack: 'zero', axis: { format: '~s' } },
+          color: { field: 'kind', type: 'nominal', title: null, scale: { domain: ['targeted (nationals of concern)', 'collateral (everyone else)'], range: ['#333333', '#bbbbbb'] }, legend: { orient: 'bottom', direction: 'vertical' } },
+          tooltip: [{ field: 'policy', type: 'nominal' }, { field: 'kind', type: 'nominal' }, { field: 'days', type: 'quantitative', format: ',.0f' }],
+        },
+      },
+    ],
+    resolve: { scale: { color: 'independent' } },
+  });
+
+  // 8. Convergence.
+  add('convergence', 'Convergence of the mean total harm', {
+    title: title(8, 'Convergence of the mean total harm', 'Running mean of total harm over the first N paths (line) with +/- 2 standard errors (band); a flat line inside a narrow band means enough paths.', s),
+    data: { values: convergence(result, 'total_harm') },
+    facet: { field: 'policy', type: 'nominal', title: null, sort: ctx.policies },
+    columns: cols,
+    resolve: { scale: { y: 'independent' } },
+    spec: {
+      width: PANEL_W,
+      height: PANEL_H,
+      layer: [
+        { mark: { type: 'area', opacity: 0.2 }, encoding: { x: { field: 'paths', type: 'quantitative', title: 'Paths (log scale)', scale: { type: 'log', domain: [Math.min(30, result.settings.paths), result.settings.paths], nice: false } }, y: { field: 'lo', type: 'quantitative', ...moneyAxis(`Mean total harm (${cur})`) }, y2: { field: 'hi' }, color: policyColor(ctx) } },
+        { mark: { type: 'line', strokeWidth: 2 }, encoding: { x: { field: 'paths', type: 'quantitative' }, y: { field: 'mean', type: 'quantitative' }, color: policyColor(ctx), tooltip: [{ field: 'paths', type: 'quantitative', format: ',' }, { field: 'mean', type: 'quantitative', format: MONEY_FORMAT }, { field: 'lo', type: 'quantitative', format: MONEY_FORMAT, title: '-2 SE' }, { field: 'hi', type: 'quantitative', format: MONEY_FORMAT, title: '+2 SE' }] } },
+      ],
+    },
+  });
+  return charts;
+}

@@ -1,0 +1,81 @@
+/**
+ * The look shared by every chart: one colour per world in every chart (Okabe-Ito, colour-blind
+ * safe; the but-for world in grey), one font shipped with the package (so PNGs are identical on
+ * every machine), currency formatting, and the source line.
+ */
+import { currencySymbol } from '../report/format.js';
+import type { SummaryJson } from '../report/summary.js';
+
+export const FONT = 'DejaVu Sans';
+export const BUTFOR_COLOR = '#7f7f7f';
+/** Okabe-Ito, reordered so the first colours are the most distinct on white. */
+export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
+
+export interface ChartContext {
+  summary: SummaryJson;
+  /** Compared policies, in run order. */
+  policies: string[];
+  currency: string;
+}
+
+/** Colour scale over the worlds: "butfor" first, then the policies in run order. */
+export function worldColor(ctx: ChartContext, field = 'world', title: string | null = null) {
+  return {
+    field,
+    type: 'nominal' as const,
+    title,
+    scale: { domain: ['butfor', ...ctx.policies], range: [BUTFOR_COLOR, ...ctx.policies.map((_, i) => PALETTE[i % PALETTE.length])] },
+    legend: { labelExpr: "datum.label === 'butfor' ? 'but-for (no revocation)' : datum.label", symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1 },
+  };
+}
+
+/** Policy colours only (charts without the but-for world). */
+export function policyColor(ctx: ChartContext, field = 'policy') {
+  return {
+    field,
+    type: 'nominal' as const,
+    title: null,
+    scale: { domain: ctx.policies, range: ctx.policies.map((_, i) => PALETTE[i % PALETTE.length]) },
+    legend: null,
+  };
+}
+
+/** d3 format for money with SI suffixes ($1.2M); "G" is shown as "B". */
+export const MONEY_FORMAT = '$.3~s';
+export const moneyAxis = (title: string) => ({ title, axis: { format: MONEY_FORMAT, labelExpr: "replace(datum.label, 'G', 'B')" } });
+
+export function sourceLine(s: SummaryJson): string {
+  return `Source: accessgap ${s.run.version}; scenario ${s.scenario.name} (sha256 ${s.scenario.sha256.slice(0, 8)}); seed ${s.run.seed}; ${s.run.paths.toLocaleString('en-US')} paths.`;
+}
+
+/** Splits text into lines of at most `width` characters, at spaces. */
+export function wrap(text: string, width = 100): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+export function title(n: number, text: string, subtitle: string, s: SummaryJson) {
+  return { text: `Figure ${n}. ${text}`, subtitle: [...wrap(subtitle), sourceLine(s)], anchor: 'start' as const, subtitleColor: '#444', subtitleFontSize: 11, fontSize: 15, offset: 12 };
+}
+
+/** Vega-Lite config: font, locale (currency symbol), quiet backgrounds. */
+export function config(ctx: ChartContext) {
+  return {
+    font: FONT,
+    background: 'white',
+    padding: 12,
+    view: { stroke: '#ddd' },
+    axis: { labelFontSize: 11, titleFontSize: 12, gridColor: '#eee' },
+    legend: { labelFontSize: 11, titleFontSize: 12, orient: 'bottom' as const, direction: 'horizontal' as const, columns: 4, labelLimit: 320 },
+    header: { labelFontSize: 12, labelFontWeight: 'bold' as const },
+    locale: { number: { decimal: '.', thousands: ',', grouping: [3], currency: [currencySymbol(ctx.currency).trim(), ''] } },
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * Opens report.html in headless Chromium (Debian's chromium, driven by playwright-core): every
+ * chart draws marks, the console logs no error, and the page requests nothing from the network.
+ * .ci/run installs chromium; elsewhere the test is skipped when no chromium is installed. Playwright
+ * starts it with a fresh temporary profile.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, tempDir } from '../helpers.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run should install Debian's chromium`);
+
+describe.skipIf(!available)('report.html in a browser', () => {
+  const dir = tempDir();
+  const out = join(dir, 'report');
+  let browser: Awaited<ReturnType<typeof chromium.launch>>;
+
+  beforeAll(async () => {
+    const r = await runCli(['run', 'scenarios/legion-canada.yaml', '--paths', '300', '--out', out, '--quiet', '--threads', '1']);
+    expect(r.code).toBe(0);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  });
+  afterAll(async () => browser?.close());
+
+  it('draws every chart with marks, logs no error and makes no network request', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (m) => (m.type() === 'error' ? errors.push(m.text()) : undefined));
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(pathToFileURL(join(out, 'report.html')).href);
+    await page.waitForFunction(() => [...document.querySelectorAll('.chart')].every((c) => c.querySelector('svg')), null, { timeout: 30_000 });
+    const marks = await page.$$eval('.chart', (els) => els.map((el) => [el.getAttribute('data-chart'), el.querySelectorAll('svg g[class*="mark-"] path, svg g[class*="mark-"] line, svg g[class*="mark-"] rect').length] as const));
+    expect(marks.map(([name]) => name)).toEqual(['cumulative-harm', 'revenue', 'capability-gap', 'survival', 'harm-distribution', 'harm-cdf', 'policy-comparison', 'convergence']);
+    for (const [name, count] of marks) expect(count, `${name} draws marks`).toBeGreaterThan(5);
+    expect(errors).toEqual([]);
+    expect(requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:'))).toEqual([]);
+    // The tables are there, with the assumptions' basis comments.
+    const text = await page.textContent('body');
+    expect(text).toContain('Who each policy cuts off');
+    expect(text).toContain('METR time horizon 1.1');
+  });
+
+  it('is self-contained: the vega libraries are inlined, not linked', () => {
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).not.toMatch(/<script[^>]+src=/);
+    expect(html).not.toMatch(/<link[^>]+href=/);
+    expect(html).toContain('vegaEmbed(');
+  });
+});
