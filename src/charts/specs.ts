@@ -214,7 +214,7 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
         { mark: { type: 'point', filled: true, size: 70 }, encoding: { y: yPolicy, x: { field: 'harm_p50', type: 'quantitative' }, color: policyColor(ctx), tooltip: [{ field: 'policy', type: 'nominal' }, { field: 'harm_label', type: 'nominal', title: 'median (90% interval)' }] } },
       ]),
       panel('P(insolvent)', [
-        { mark: { type: 'bar', height: 14 }, encoding: { y: { ...yPolicy, axis: null }, x: { field: 'insolvent', type: 'quantitative', title: '', axis: { format: '.0%' } }, color: policyColor(ctx), tooltip: [{ field: 'policy', type: 'nominal' }, { field: 'insolvent', type: 'quantitative', format: '.1%' }] } },
+        { mark: { type: 'bar', height: 14 }, encoding: { y: { ...yPolicy, axis: null }, x: { field: 'insolvent', type: 'quantitative', title: '', axis: { format: '.1~%' } }, color: policyColor(ctx), tooltip: [{ field: 'policy', type: 'nominal' }, { field: 'insolvent', type: 'quantitative', format: '.1%' }] } },
         { mark: { type: 'rule', color: '#222' }, encoding: { y: { ...yPolicy, axis: null }, x: { field: 'insolvent_lo', type: 'quantitative' }, x2: { field: 'insolvent_hi' } } },
       ], 120),
       panel('Lost revenue after return', [
@@ -228,7 +228,7 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
         mark: { type: 'bar', height: 14 },
         encoding: {
           y: { ...yPolicy, axis: null },
-          x: { field: 'days', type: 'quantitative', title: '', stack: 'zero', axis: { format: '~s' } },
+          x: { field: 'days', type: 'quantitative', title: '', stack: 'zero', axis: { format: ',.0f' } },
           color: { field: 'kind', type: 'nominal', title: null, scale: { domain: ['targeted (nationals of concern)', 'collateral (everyone else)'], range: ['#333333', '#bbbbbb'] }, legend: { orient: 'bottom', direction: 'vertical' } },
           tooltip: [{ field: 'policy', type: 'nominal' }, { field: 'kind', type: 'nominal' }, { field: 'days', type: 'quantitative', format: ',.0f' }],
         },
