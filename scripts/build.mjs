@@ -1,9 +1,9 @@
-// Bundles the CLI and the worker entry with esbuild (dependencies stay external, so mathjs
+// Bundles the CLI, the worker entry and the engine API (used by bench/) with esbuild (dependencies stay external, so mathjs
 // is loaded only when a scenario has expressions). Type checking is `npm run typecheck`.
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: { cli: 'src/cli/main.ts', worker: 'src/engine/worker.ts' },
+  entryPoints: { cli: 'src/cli/main.ts', worker: 'src/engine/worker.ts', engine: 'src/engine/index.ts' },
   outdir: 'dist',
   bundle: true,
   platform: 'node',

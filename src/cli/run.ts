@@ -39,9 +39,12 @@ export async function runCommand(file: string, flags: RunFlags, io: Io): Promise
   const onSigint = () => abort.abort();
   process.once('SIGINT', onSigint);
   const progress = makeProgress(io, !flags.quiet);
+  const started = performance.now();
   try {
     const result = await runSimulation(loaded, { ...settings, signal: abort.signal, onProgress: progress.update });
     progress.finish();
+    result.timing.wall_seconds = (performance.now() - started) / 1000;
+    result.timing.peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);
     const { files, summary } = await buildReportFiles(loaded, result);
     if (abort.signal.aborted) throw new RunAborted();
     await writeReportAtomically(out, files);

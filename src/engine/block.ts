@@ -1,24 +1,22 @@
 /**
  * Simulating a block of consecutive paths: draw each path's inputs, run the but-for world and one
- * world per compared policy on the shared draws, compute metrics, and observe the daily series.
- * Used alike in the main thread and in worker threads, so results never depend on where a block ran.
+ * world per compared policy on the shared draws (engine/kernel.ts), compute metrics, and observe
+ * the daily series. Used alike in the main thread and in worker threads, so results never depend
+ * on where a block ran.
  */
 import type { LoadedScenario } from '../scenario/load.js';
 import { makeInputDrawer, type InputDrawer } from '../sampling/draw.js';
-import { computeMetrics, METRICS, zeroHarmMetrics } from '../model/metrics.js';
+import { METRICS } from '../model/metrics.js';
 import { resolvePolicies, revokedDays, type ResolvedPolicy } from '../model/policies.js';
-import { fillButforRevenue, makeTrace, readPathInputs, simulateWorld, type PathContext, type PathInputs, type Trace, type WorldSpec } from '../model/world.js';
+import { readPathInputs, type PathInputs } from '../model/world.js';
 import { SketchGrid } from '../stats/sketch.js';
+import { BlockInputs, KernelScratch, runBlockKernel } from './kernel.js';
+import { SERIES_FLOORS, SKETCHED } from './series.js';
 
 /** Paths per block. Fixed, so per-block partial sums reduce identically for any thread count. */
 export const BLOCK_PATHS = 1024;
 
-export const SERIES = ['capability_gap', 'quality', 'share', 'revenue_annualized', 'cumulative_pv_harm', 'survival'] as const;
-export type SeriesVariable = (typeof SERIES)[number];
-/** Series kept in sketches; survival (0 or 1 per path) is exact, from insolvency-day counts. */
-export const SKETCHED = SERIES.length - 1;
-/** Paths whose series values are buffered before going into the sketches cell by cell (cache-friendly). */
-const CHUNK = 128;
+export { SERIES, SKETCHED, type SeriesVariable } from './series.js';
 
 export interface RunSettings {
   seed: number;
@@ -39,6 +37,14 @@ export interface Plan {
   cells: number;
   /** t0, the first revoked day. */
   revocationStart: number;
+  /** Successful financing rounds allowed (0 without financing). */
+  maxRounds: number;
+  /**
+   * Per policy: the world it equals on every path (0 the but-for world, j+1 policy j), or -1.
+   * A policy that reaches nobody equals the but-for world; two policies without licences that
+   * reach the same staff and product equal each other. Aliased worlds are not simulated.
+   */
+  aliasOf: number[];
 }
 
 export function makePlan(loaded: LoadedScenario): Plan {
@@ -51,7 +57,31 @@ export function makePlan(loaded: LoadedScenario): Plan {
   if (days[days.length - 1] !== T - 1) days.push(T - 1);
   const policies = resolvePolicies(loaded.scenario);
   const worlds = policies.length + 1;
-  return { T, discount, policies, seriesDays: Int32Array.from(days), worlds, cells: worlds * SKETCHED * days.length, revocationStart: loaded.scenario.revocation.start_day };
+  const signature = (p: ResolvedPolicy) => (p.policy.license ? undefined : `${p.segments.join(',')}|${p.product}`);
+  const aliasOf = policies.map((p, i) => {
+    if (p.segments.length === 0 && !p.product) return 0;
+    const j = signature(p) === undefined ? -1 : policies.findIndex((q, jj) => jj < i && signature(q) === signature(p));
+    return j >= 0 ? j + 1 : -1;
+  });
+  return {
+    T,
+    discount,
+    policies,
+    seriesDays: Int32Array.from(days),
+    worlds,
+    cells: worlds * SKETCHED * days.length,
+    revocationStart: loaded.scenario.revocation.start_day,
+    maxRounds: loaded.scenario.firm.financing?.max_rounds ?? 0,
+    aliasOf,
+  };
+}
+
+/** The run's sketch grid, with each series' zero floor. */
+export function makeSketches(plan: Plan): SketchGrid {
+  const nd = plan.seriesDays.length;
+  const floor = new Float64Array(plan.cells);
+  for (let c = 0; c < plan.cells; c++) floor[c] = SERIES_FLOORS[Math.floor(c / nd) % SKETCHED];
+  return new SketchGrid(plan.cells, floor);
 }
 
 /** Cell index of (world, sketched variable, stored-day index). */
@@ -71,120 +101,84 @@ export interface BlockResult {
   insolvencyDays: Float64Array;
 }
 
+/** Draws a block's inputs and runs the lockstep kernel on them; aliased policies copy their source. */
 export class BlockSimulator {
   readonly sketches: SketchGrid;
   private readonly drawer: InputDrawer;
   private readonly values: Float64Array;
-  private inputs?: PathInputs;
-  private readonly butfor: Trace;
-  private readonly traces: Trace[];
-  private readonly rbf: Float64Array;
-  /** Policies with the same affected set share a group, so equal worlds are simulated once. */
-  private readonly groups: number[];
+  private readonly inputs: BlockInputs;
+  private readonly scratch: KernelScratch;
+  private readonly skip: boolean[];
   private readonly processingRef: (number | undefined)[];
-  /** Series values of the current chunk of paths, [cell][path in chunk]. */
-  private readonly chunk: Float64Array;
-  private chunkFill = 0;
+  private readonly duration: Float64Array;
+  private readonly approvalU: Float64Array;
+  private readonly processing: Float64Array[];
+  private pathInputs?: PathInputs;
 
   constructor(
     private readonly loaded: LoadedScenario,
     private readonly plan: Plan,
     private readonly settings: RunSettings,
   ) {
-    this.sketches = new SketchGrid(plan.cells);
+    const nPol = plan.policies.length;
+    this.sketches = makeSketches(plan);
     this.drawer = makeInputDrawer(loaded.scenario, loaded.expressions, settings.seed);
     this.values = new Float64Array(loaded.scenario.inputs.length);
-    this.butfor = makeTrace(plan.T);
-    this.traces = plan.policies.map(() => makeTrace(plan.T));
-    this.rbf = new Float64Array(plan.T);
-    const signature = plan.policies.map((p) => `${p.segments.join(',')}|${p.product}`);
-    this.groups = signature.map((s) => signature.indexOf(s));
+    this.inputs = new BlockInputs(BLOCK_PATHS, loaded.scenario.staff.length);
+    this.scratch = new KernelScratch(BLOCK_PATHS, nPol);
+    this.skip = plan.aliasOf.map((a) => a >= 0);
     this.processingRef = plan.policies.map((p) => p.policy.license?.processing_days);
-    this.chunk = new Float64Array(plan.cells * CHUNK);
+    this.duration = new Float64Array(BLOCK_PATHS);
+    this.approvalU = new Float64Array(BLOCK_PATHS);
+    this.processing = plan.policies.map(() => new Float64Array(BLOCK_PATHS));
   }
 
   run(index: number, first: number, count: number): BlockResult {
     const { plan } = this;
     const nPol = plan.policies.length;
-    const stride = nPol * METRICS.length;
-    const metrics = new Float64Array(count * stride);
-    const butforInsolvent = new Uint8Array(count);
-    const seriesSums = new Float64Array(plan.cells);
-    const insolvencyDays = new Float64Array(plan.worlds * (plan.T + 1));
-    const deff = new Float64Array(nPol);
-    const used: Trace[] = new Array(nPol);
+    const nM = METRICS.length;
     for (let k = 0; k < count; k++) {
-      const path = first + k;
-      const approvalU = this.drawer.draw(path, this.values);
-      const p = (this.inputs = readPathInputs(this.loaded.scenario, this.values, this.inputs));
-      fillButforRevenue(p, this.rbf);
-      const ctx: PathContext = { T: plan.T, butforRevenue: this.rbf, financingU: this.drawer.financing(path) };
-      simulateWorld(p, { segments: [], product: false, revokedDays: 0 }, ctx, this.butfor);
-      butforInsolvent[k] = this.butfor.insolvencyDay >= 0 ? 1 : 0;
-      const slot = this.chunkFill++;
-      this.observe(0, this.butfor, this.butfor, slot, insolvencyDays);
-      for (let i = 0; i < nPol; i++) {
-        const pol = plan.policies[i];
-        const ref = this.processingRef[i];
-        const D = (deff[i] = revokedDays(pol, p.D, approvalU, ref === undefined ? 0 : this.values[ref]));
-        const offset = k * stride + i * METRICS.length;
-        if (D === 0) {
-          zeroHarmMetrics(this.butfor, metrics, offset);
-          this.observe(i + 1, this.butfor, this.butfor, slot, insolvencyDays);
-          continue;
-        }
-        // Reuse an earlier policy's world when it cuts off the same staff for as long.
-        const same = this.findEqualWorld(i, deff);
-        const trace = (used[i] = same >= 0 ? used[same] : this.traces[i]);
-        if (same < 0) simulateWorld(p, { segments: pol.segments, product: pol.product, revokedDays: D } satisfies WorldSpec, ctx, trace);
-        computeMetrics(this.butfor, trace, { T: plan.T, discount: plan.discount, t0: p.t0, revokedDays: D, targetedHeadcount: pol.targetedHeadcount, collateralHeadcount: pol.collateralHeadcount }, metrics, offset);
-        this.observe(i + 1, this.butfor, trace, slot, insolvencyDays);
+      this.approvalU[k] = this.drawer.draw(first + k, this.values);
+      const p = (this.pathInputs = readPathInputs(this.loaded.scenario, this.values, this.pathInputs));
+      this.inputs.set(k, p);
+      this.duration[k] = p.D;
+      this.processingRef.forEach((ref, i) => (this.processing[i][k] = ref === undefined ? 0 : this.values[ref]));
+    }
+    const out = {
+      metrics: new Float64Array(count * nPol * nM),
+      butforInsolvent: new Uint8Array(count),
+      seriesSums: new Float64Array(plan.cells),
+      insolvencyDays: new Float64Array(plan.worlds * (plan.T + 1)),
+    };
+    const deffOf = (i: number, k: number) => revokedDays(plan.policies[i], this.duration[k], this.approvalU[k], this.processing[i][k]);
+    const financing = (k: number) => this.drawer.financing(first + k);
+    runBlockKernel(plan, this.inputs, count, deffOf, financing, this.skip, this.sketches, out, this.scratch);
+    // A policy that equals another world on every path copies that world's metrics.
+    plan.aliasOf.forEach((source, i) => {
+      if (source < 0) return;
+      for (let k = 0; k < count; k++) {
+        const o = (k * nPol + i) * nM;
+        if (source === 0) {
+          out.metrics.fill(0, o, o + nM);
+          out.metrics[o + 6] = out.butforInsolvent[k];
+        } else out.metrics.copyWithin(o, (k * nPol + source - 1) * nM, (k * nPol + source) * nM);
       }
-      if (this.chunkFill === CHUNK || k === count - 1) this.flush(seriesSums);
-    }
-    return { index, first, count, metrics, butforInsolvent, seriesSums, insolvencyDays };
+    });
+    return { index, first, count, ...out };
   }
+}
 
-  /** An earlier policy (same group, same Deff) whose world on this path is identical, or -1. */
-  private findEqualWorld(i: number, deff: Float64Array): number {
-    for (let j = 0; j < i; j++) if (this.groups[j] === this.groups[i] && deff[j] === deff[i] && deff[j] > 0) return j;
-    return -1;
-  }
-
-  /** Buffers one world's stored days for the path in chunk slot `slot`. */
-  private observe(world: number, butfor: Trace, trace: Trace, slot: number, insolvencyDays: Float64Array): void {
-    const { plan, chunk } = this;
-    const days = plan.seriesDays;
-    const nd = days.length;
-    insolvencyDays[world * (plan.T + 1) + Math.max(0, trace.insolvencyDay)]++;
-    // Cell (world, v, j) holds its chunk at ((world * SKETCHED + v) * nd + j) * CHUNK.
-    const base = world * SKETCHED * nd * CHUNK + slot;
-    const stride = nd * CHUNK;
-    let cum = 0;
-    let t = 0;
-    for (let j = 0; j < nd; j++) {
-      const day = days[j];
-      if (trace !== butfor) for (; t <= day; t++) cum += plan.discount[t] * (butfor.profit[t] - trace.profit[t]);
-      const at = base + j * CHUNK;
-      chunk[at] = trace.gap[day];
-      chunk[at + stride] = trace.quality[day];
-      chunk[at + 2 * stride] = trace.share[day];
-      chunk[at + 3 * stride] = 365 * trace.revenue[day];
-      chunk[at + 4 * stride] = cum;
-    }
-  }
-
-  /** Moves the buffered chunk into the sums (in path order) and the sketches, cell by cell. */
-  private flush(sums: Float64Array): void {
-    const { chunk, sketches } = this;
-    const n = this.chunkFill;
-    for (let c = 0; c < this.plan.cells; c++) {
-      const at = c * CHUNK;
-      let s = sums[c];
-      for (let k = 0; k < n; k++) s += chunk[at + k];
-      sums[c] = s;
-      sketches.addMany(c, chunk, at, n);
-    }
-    this.chunkFill = 0;
-  }
+/**
+ * Copies the series of aliased worlds from their sources, once every block is reduced: sums,
+ * sketches and insolvency-day counts.
+ */
+export function copyAliasedSeries(plan: Plan, sums: Float64Array, sketches: SketchGrid, insolvencyDays: Float64Array): void {
+  const perWorld = SKETCHED * plan.seriesDays.length;
+  plan.aliasOf.forEach((source, i) => {
+    if (source < 0) return;
+    const world = i + 1;
+    sums.copyWithin(world * perWorld, source * perWorld, (source + 1) * perWorld);
+    sketches.copyCells(source * perWorld, world * perWorld, perWorld);
+    insolvencyDays.copyWithin(world * (plan.T + 1), source * (plan.T + 1), (source + 1) * (plan.T + 1));
+  });
 }

@@ -12,7 +12,7 @@ import type { LoadedScenario } from '../scenario/load.js';
 import { PathError } from '../sampling/draw.js';
 import { METRICS } from '../model/metrics.js';
 import { SketchGrid, type SketchData } from '../stats/sketch.js';
-import { BLOCK_PATHS, BlockSimulator, makePlan, type BlockResult, type Plan, type RunSettings } from './block.js';
+import { BLOCK_PATHS, BlockSimulator, copyAliasedSeries, makePlan, makeSketches, type BlockResult, type Plan, type RunSettings } from './block.js';
 
 export interface RunOptions extends RunSettings {
   /** Worker threads; 1 runs in this thread. */
@@ -32,7 +32,7 @@ export interface RunResult {
   sketches: SketchGrid;
   /** Per world, paths by insolvency day (index 0: never), for the exact survival series. */
   insolvencyDays: Float64Array;
-  timing: { threads: number; wall_seconds: number; simulate_seconds: number };
+  timing: { threads: number; simulate_seconds: number; peak_rss_mb?: number; wall_seconds?: number };
 }
 
 export const defaultThreads = (): number => Math.max(1, availableParallelism());
@@ -58,7 +58,9 @@ class Reducer {
     private plan: Plan,
     private paths: number,
   ) {
-    this.metrics = plan.policies.map(() => METRICS.map(() => new Float64Array(paths)));
+    // Aliased policies share their source's arrays (filled in by finish), so memory grows with
+    // the simulated worlds only.
+    this.metrics = plan.policies.map((_, i) => (plan.aliasOf[i] < 0 ? METRICS.map(() => new Float64Array(paths)) : []));
     this.butforInsolvent = new Uint8Array(paths);
     this.sums = new Float64Array(plan.cells);
     this.insolvencyDays = new Float64Array(plan.worlds * (plan.T + 1));
@@ -67,8 +69,12 @@ class Reducer {
   add(r: BlockResult): void {
     const nPol = this.plan.policies.length;
     const nM = METRICS.length;
-    for (let k = 0; k < r.count; k++) {
-      for (let i = 0; i < nPol; i++) for (let m = 0; m < nM; m++) this.metrics[i][m][r.first + k] = r.metrics[(k * nPol + i) * nM + m];
+    for (let i = 0; i < nPol; i++) {
+      if (this.plan.aliasOf[i] >= 0) continue;
+      for (let m = 0; m < nM; m++) {
+        const into = this.metrics[i][m];
+        for (let k = 0; k < r.count; k++) into[r.first + k] = r.metrics[(k * nPol + i) * nM + m];
+      }
     }
     this.butforInsolvent.set(r.butforInsolvent, r.first);
     for (let i = 0; i < r.insolvencyDays.length; i++) this.insolvencyDays[i] += r.insolvencyDays[i];
@@ -84,6 +90,20 @@ class Reducer {
   means(): Float64Array {
     return this.sums.map((s) => s / this.paths);
   }
+
+  /** Points aliased policies at their source's metric values (zero harm for aliases of but-for). */
+  finish(): void {
+    let zeros: Float64Array | undefined;
+    this.plan.aliasOf.forEach((source, i) => {
+      if (source < 0) return;
+      if (source > 0) this.metrics[i] = this.metrics[source - 1];
+      else {
+        zeros ??= new Float64Array(this.paths);
+        const insolvent = Float64Array.from(this.butforInsolvent);
+        this.metrics[i] = METRICS.map((m) => (m === 'insolvent' ? insolvent : zeros!));
+      }
+    });
+  }
 }
 
 /** Where the bundled worker lives: beside this module in dist/, or dist/ when running from src/. */
@@ -98,7 +118,7 @@ export async function runSimulation(loaded: LoadedScenario, options: RunOptions)
   const blocks = Math.ceil(settings.paths / BLOCK_PATHS);
   const threads = Math.max(1, Math.min(options.threads, blocks));
   const reducer = new Reducer(plan, settings.paths);
-  const sketches = new SketchGrid(plan.cells);
+  let sketches: SketchGrid;
   const blockRange = (b: number) => [b * BLOCK_PATHS, Math.min(BLOCK_PATHS, settings.paths - b * BLOCK_PATHS)] as const;
 
   if (threads === 1) {
@@ -107,13 +127,16 @@ export async function runSimulation(loaded: LoadedScenario, options: RunOptions)
       if (options.signal?.aborted) throw new RunAborted();
       reducer.add(sim.run(b, ...blockRange(b)));
       options.onProgress?.(reducer.done, settings.paths);
-      if (b % 4 === 3) await new Promise((r) => setImmediate(r)); // let signals and progress through
+      await new Promise((r) => setImmediate(r)); // let signals and progress through
     }
-    sketches.merge(sim.sketches.serialize());
+    sketches = sim.sketches;
   } else {
+    sketches = makeSketches(plan);
     await runInWorkers(loaded, settings, threads, blocks, blockRange, reducer, sketches, options);
   }
-  const wall = (performance.now() - started) / 1000;
+  copyAliasedSeries(plan, reducer.sums, sketches, reducer.insolvencyDays);
+  reducer.finish();
+  const simulated = (performance.now() - started) / 1000;
   return {
     plan,
     settings,
@@ -122,7 +145,7 @@ export async function runSimulation(loaded: LoadedScenario, options: RunOptions)
     seriesMeans: reducer.means(),
     sketches,
     insolvencyDays: reducer.insolvencyDays,
-    timing: { threads, wall_seconds: wall, simulate_seconds: wall },
+    timing: { threads, simulate_seconds: simulated },
   };
 }
 

@@ -4,9 +4,24 @@
  * series are computed from traces elsewhere (metrics.ts, engine/observe.ts).
  */
 import type { Scenario } from '../scenario/types.js';
+import { fastExp } from './fastmath.js';
 
 /** Days per month. */
 export const DPM = 365.25 / 12;
+
+/**
+ * x^y for x >= 0, as exp(y ln x): every world code path uses this one function (V8's `**` costs
+ * over twice as much), so the per-path and the lockstep day loops agree bit for bit.
+ */
+export function powPos(x: number, y: number): number {
+  return x > 0 ? fastExp(y * Math.log(x)) : y === 0 ? 1 : 0;
+}
+
+/** 2^(-kappa e) as exp(-kappa ln2 e); exactly 1 for e = 0. */
+export const capabilityFactor = (kln2: number, e: number): number => (e === 0 ? 1 : fastExp(-kln2 * e));
+
+/** Revoked days between exact evaluations of exp(alpha t / 365); a daily factor in between. */
+export const ANCHOR_DAYS = 64;
 
 /** One path's inputs in model notation (MODEL.md section 2), read from the drawn values. */
 export interface PathInputs {
@@ -129,8 +144,8 @@ export function fillButforRevenue(p: PathInputs, out: Float64Array): void {
   const daily = (1 + p.g) ** (1 / 365);
   let r = p.R0 / 365;
   for (let t = 0; t < out.length; t++) {
-    // Exact power every 64 days keeps the recurrence's rounding below 1e-14.
-    if ((t & 63) === 0) r = (p.R0 / 365) * (1 + p.g) ** (t / 365);
+    // Exact power every ANCHOR_DAYS days keeps the recurrence's rounding below 1e-14.
+    if (t % ANCHOR_DAYS === 0) r = (p.R0 / 365) * (1 + p.g) ** (t / 365);
     out[t] = r;
     r *= daily;
   }
@@ -164,6 +179,7 @@ export function simulateWorld(p: PathInputs, world: WorldSpec, ctx: PathContext,
   const decay = Math.exp(-1 / tauR);
   const kln2 = p.kappa * Math.LN2;
   const alphaDay = p.alpha / 365;
+  const alphaStep = Math.exp(alphaDay);
   const xDay = p.X / 365;
   const fin = p.financing;
 
@@ -177,21 +193,23 @@ export function simulateWorld(p: PathInputs, world: WorldSpec, ctx: PathContext,
   let attempts = 0;
   let nextAttempt = 0;
   let R = 0;
+  let growth = 1;
 
   for (let t = 0; t < T; t++) {
     // 1-2. Fallback gap in doublings while revoked; geometric decay after.
     if (t >= t0 && t < tEnd) {
       const M = (t - t0) / DPM;
-      e = ((p.L + p.gamma * M) * Math.exp(alphaDay * t)) / p.H0;
+      growth = (t - t0) % ANCHOR_DAYS === 0 ? Math.exp(alphaDay * t) : growth * alphaStep;
+      e = ((p.L + p.gamma * M) * growth) / p.H0;
     } else {
       e *= decay;
     }
-    // 3. Output relative to but-for. 2^(-kappa e) rounds to 1 once kappa e ln2 < 2^-54.
-    const h = e === 0 ? 1 : Math.exp(-kln2 * e);
+    // 3. Output relative to but-for.
+    const h = capabilityFactor(kln2, e);
     const yRel = 1 - cA * (1 - h);
     // 4. Relative quality and target share.
     const q = productAffected ? K * (1 - p.mu * (1 - h)) : K;
-    const target = q === 1 ? 1 : q ** p.eps;
+    const target = q === 1 ? 1 : powPos(q, p.eps);
     // 5. Revenue and profit.
     R = Rbf[t] * S * alive;
     let cost = 0;
@@ -212,7 +230,7 @@ export function simulateWorld(p: PathInputs, world: WorldSpec, ctx: PathContext,
     S += (target - S) / (target < S ? p.tauLoss : p.tauWin);
     C += P;
     if (fin && alive === 1 && C < fin.raiseBelow && successes < fin.maxRounds && t + 1 >= nextAttempt) {
-      if (financingU(attempts++) < fin.pf * q ** fin.psi) {
+      if (financingU(attempts++) < fin.pf * powPos(q, fin.psi)) {
         C += fin.roundSize;
         successes++;
       }

@@ -39,6 +39,11 @@ function lowerEdge(key: number): number {
 
 const midpoint = (key: number) => 0.5 * (lowerEdge(key) + lowerEdge(key + 1));
 
+const EMPTY = new Uint32Array(0);
+
+/** The Uint32Array view addMany reads bits from: the same memory as `values`. */
+export const bitsView = (values: Float64Array): Uint32Array => new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
+
 /** Serialized grid: windows and counts in flat typed arrays (transferable between threads). */
 export interface SketchData {
   cells: number;
@@ -58,8 +63,14 @@ export class SketchGrid {
   readonly zeros: Float64Array;
   readonly min: Float64Array;
   readonly max: Float64Array;
+  /** Per cell: |x| below this counts as 0 (default ZERO_BELOW). */
+  readonly floor: Float64Array;
 
-  constructor(readonly cells: number) {
+  constructor(
+    readonly cells: number,
+    floor?: Float64Array,
+  ) {
+    this.floor = floor ?? new Float64Array(cells).fill(ZERO_BELOW);
     this.posLo = new Int32Array(cells);
     this.negLo = new Int32Array(cells);
     this.pos = new Array(cells).fill(undefined);
@@ -72,7 +83,8 @@ export class SketchGrid {
   add(cell: number, x: number, count = 1): void {
     if (x < this.min[cell]) this.min[cell] = x;
     if (x > this.max[cell]) this.max[cell] = x;
-    if (x < ZERO_BELOW && x > -ZERO_BELOW) {
+    const floor = this.floor[cell];
+    if (x < floor && x > -floor) {
       this.zeros[cell] += count;
       return;
     }
@@ -80,32 +92,48 @@ export class SketchGrid {
     else this.bump(this.neg, this.negLo, cell, keyOf(-x), count);
   }
 
-  /** Adds values[from ... from+n-1] to one cell (the hot path: the cell's windows stay in locals). */
-  addMany(cell: number, values: Float64Array, from: number, n: number): void {
+  /**
+   * Adds values[0 ... n-1] to one cell and returns `sum` plus their sum, added in order. The hot
+   * path: one pass, the cell's windows in locals, and each value's exponent and top mantissa bits
+   * read from `bits`, a Uint32Array view of the same buffer as `values` (see bitsView).
+   */
+  addMany(cell: number, values: Float64Array, bits: Uint32Array, n: number, sum = 0): number {
     let min = this.min[cell];
     let max = this.max[cell];
     let zeros = 0;
-    let pos = this.pos[cell];
+    let pos = this.pos[cell] ?? EMPTY;
     let posLo = this.posLo[cell];
-    for (let k = from; k < from + n; k++) {
+    let neg = this.neg[cell] ?? EMPTY;
+    let negLo = this.negLo[cell];
+    const floor = this.floor[cell];
+    for (let k = 0; k < n; k++) {
       const x = values[k];
+      sum += x;
       if (x < min) min = x;
       if (x > max) max = x;
-      if (x >= ZERO_BELOW) {
-        f64[0] = x;
-        const i = (u32[HI] >>> SHIFT) - posLo;
-        if (pos !== undefined && i >= 0 && i < pos.length) pos[i]++;
+      if (x >= floor) {
+        const i = (bits[2 * k + HI] >>> SHIFT) - posLo;
+        if (i >= 0 && i < pos.length) pos[i]++;
         else {
           this.bump(this.pos, this.posLo, cell, i + posLo, 1);
-          pos = this.pos[cell];
+          pos = this.pos[cell]!;
           posLo = this.posLo[cell];
         }
-      } else if (x > -ZERO_BELOW) zeros++;
-      else this.bump(this.neg, this.negLo, cell, keyOf(-x), 1);
+      } else if (x > -floor) zeros++;
+      else {
+        const i = ((bits[2 * k + HI] & 0x7fffffff) >>> SHIFT) - negLo;
+        if (i >= 0 && i < neg.length) neg[i]++;
+        else {
+          this.bump(this.neg, this.negLo, cell, i + negLo, 1);
+          neg = this.neg[cell]!;
+          negLo = this.negLo[cell];
+        }
+      }
     }
     this.min[cell] = min;
     this.max[cell] = max;
     this.zeros[cell] += zeros;
+    return sum;
   }
 
   private bump(store: (Uint32Array | undefined)[], lo: Int32Array, cell: number, key: number, count: number): void {
@@ -117,12 +145,12 @@ export class SketchGrid {
         return;
       }
     }
-    // Grow the window geometrically towards key (at least doubling), copying the counts.
+    // Grow the window geometrically towards key (by half its length at least), copying the counts.
     const oldLo = arr ? lo[cell] : key;
     const oldHi = arr ? lo[cell] + arr.length : key;
-    const len = oldHi - oldLo;
-    const newLo = key < oldLo ? Math.min(key - SLACK, oldLo - len) : oldLo - (arr ? 0 : SLACK);
-    const newHi = key >= oldHi ? Math.max(key + SLACK + 1, oldHi + len) : oldHi;
+    const grow = (oldHi - oldLo) >> 1;
+    const newLo = key < oldLo ? Math.min(key - SLACK, oldLo - grow) : oldLo - (arr ? 0 : SLACK);
+    const newHi = key >= oldHi ? Math.max(key + SLACK + 1, oldHi + grow) : oldHi;
     const grown = new Uint32Array(newHi - newLo);
     if (arr) grown.set(arr, oldLo - newLo);
     store[cell] = grown;
@@ -172,6 +200,20 @@ export class SketchGrid {
     return Math.min(this.max[cell], Math.max(this.min[cell], q));
   }
 
+  /** Copies n cells starting at `from` onto the cells starting at `to` (replacing them). */
+  copyCells(from: number, to: number, n: number): void {
+    for (let c = 0; c < n; c++) {
+      const [a, b] = [from + c, to + c];
+      this.pos[b] = this.pos[a]?.slice();
+      this.neg[b] = this.neg[a]?.slice();
+      this.posLo[b] = this.posLo[a];
+      this.negLo[b] = this.negLo[a];
+      this.zeros[b] = this.zeros[a];
+      this.min[b] = this.min[a];
+      this.max[b] = this.max[a];
+    }
+  }
+
   serialize(): SketchData {
     const windows = new Int32Array(4 * this.cells);
     let total = 0;
@@ -193,13 +235,21 @@ export class SketchGrid {
     let at = 0;
     for (let c = 0; c < this.cells; c++) {
       const [pLo, pLen, nLo, nLen] = d.windows.subarray(4 * c, 4 * c + 4);
-      for (let i = 0; i < pLen; i++) if (d.counts[at + i]) this.bump(this.pos, this.posLo, c, pLo + i, d.counts[at + i]);
-      at += pLen;
-      for (let i = 0; i < nLen; i++) if (d.counts[at + i]) this.bump(this.neg, this.negLo, c, nLo + i, d.counts[at + i]);
-      at += nLen;
+      this.addWindow(this.pos, this.posLo, c, pLo, d.counts.subarray(at, (at += pLen)));
+      this.addWindow(this.neg, this.negLo, c, nLo, d.counts.subarray(at, (at += nLen)));
       this.zeros[c] += d.zeros[c];
       if (d.min[c] < this.min[c]) this.min[c] = d.min[c];
       if (d.max[c] > this.max[c]) this.max[c] = d.max[c];
     }
+  }
+
+  /** Adds a window of counts starting at key `lo`, growing this cell's window once to hold it. */
+  private addWindow(store: (Uint32Array | undefined)[], los: Int32Array, cell: number, lo: number, counts: Uint32Array): void {
+    if (counts.length === 0) return;
+    this.bump(store, los, cell, lo, 0);
+    this.bump(store, los, cell, lo + counts.length - 1, 0);
+    const arr = store[cell]!;
+    const offset = lo - los[cell];
+    for (let i = 0; i < counts.length; i++) arr[offset + i] += counts[i];
   }
 }

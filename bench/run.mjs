@@ -1,0 +1,62 @@
+// npm run bench: speed, scaling and memory of the engine, measured through the CLI as a user runs
+// it (run.timing of summary.json), plus an in-process check that series memory does not grow
+// with paths. Prints a Markdown table; `--quick` skips the 1,000,000-path memory run.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { loadScenario, runSimulation } from '../dist/engine.js';
+
+const quick = process.argv.includes('--quick');
+const dir = mkdtempSync(join(tmpdir(), 'accessgap-bench-'));
+const bench = 'scenarios/bench.yaml';
+const benchDoc = parse(readFileSync(bench, 'utf8'));
+const basePaths = 20_000;
+const days = benchDoc.simulation.horizon_days;
+const worlds = 1 + Object.keys(benchDoc.policies).length;
+
+/** Runs the CLI and returns its run.timing. */
+function run(file, paths, threads) {
+  const out = join(dir, 'report');
+  execFileSync(process.execPath, ['bin/accessgap.js', 'run', file, '--paths', String(paths), '--threads', String(threads), '--out', out, '--quiet'], { stdio: 'inherit' });
+  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+  return { ...summary.run.timing, paths, horizon: summary.run.horizon_days, worlds: 1 + Object.keys(summary.policies).length };
+}
+
+const nsPer = (t) => (t.simulate_seconds * 1e9) / (t.paths * t.worlds * t.horizon);
+const row = (label, t) => `| ${label} | ${t.threads} | ${t.paths.toLocaleString('en-US')} | ${t.horizon} | ${t.simulate_seconds.toFixed(2)} | ${nsPer(t).toFixed(1)} | ${Math.round(t.paths / t.simulate_seconds).toLocaleString('en-US')} | ${t.peak_rss_mb} |`;
+
+console.error(`benchmark: ${bench}, ${worlds} worlds (but-for + ${worlds - 1} policies), ${days} days`);
+run(bench, 2048, 1); // warm the disk cache
+const one = run(bench, basePaths, 1);
+const two = run(bench, basePaths, 2);
+const doublePaths = run(bench, 2 * basePaths, 1);
+const longDoc = { ...benchDoc, simulation: { ...benchDoc.simulation, horizon_days: 2 * days } };
+const longFile = join(dir, 'bench-long.json');
+writeFileSync(longFile, JSON.stringify(longDoc));
+const doubleDays = run(longFile, basePaths, 1);
+
+// Series memory: sketch buckets after 20,000 and 40,000 paths (in-process, one thread).
+const loaded = await loadScenario(bench);
+const buckets = async (paths) => (await runSimulation(loaded, { paths, seed: 1, threads: 1 })).sketches.serialize().counts.length;
+const [b1, b2] = [await buckets(basePaths), await buckets(2 * basePaths)];
+
+const lines = [
+  `Machine: ${(await import('node:os')).cpus()[0].model}, ${(await import('node:os')).cpus().length} cores, Node ${process.version}.`,
+  '',
+  '| run | threads | paths | days | seconds | ns per world-path-day | paths per second | peak RSS (MB) |',
+  '|---|---|---|---|---|---|---|---|',
+  row('bench, 1 thread', one),
+  row('bench, 2 threads', two),
+  row('bench, paths x2', doublePaths),
+  row('bench, days x2', doubleDays),
+];
+if (!quick) lines.push(row('legion-canada, 1,000,000 paths', run('scenarios/legion-canada.yaml', 1_000_000, 2)));
+lines.push(
+  '',
+  `Two threads: ${(one.simulate_seconds / two.simulate_seconds).toFixed(2)}x one thread. Paths x2: ${(doublePaths.simulate_seconds / one.simulate_seconds).toFixed(2)}x the time. Days x2: ${(doubleDays.simulate_seconds / one.simulate_seconds).toFixed(2)}x the time.`,
+  `Series sketches: ${b1.toLocaleString('en-US')} buckets after ${basePaths.toLocaleString('en-US')} paths, ${b2.toLocaleString('en-US')} after ${(2 * basePaths).toLocaleString('en-US')} (${((100 * (b2 - b1)) / b1).toFixed(1)}% more): series memory does not grow with paths.`,
+);
+console.log(lines.join('\n'));
+rmSync(dir, { recursive: true, force: true });

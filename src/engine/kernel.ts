@@ -1,0 +1,471 @@
+/**
+ * The day loop of MODEL.md section 4 run in lockstep over a block of paths: for each day, the
+ * but-for world and then each policy world advance every path of the block by one day. This is
+ * the per-path function simulateWorld (src/model/world.ts) reorganised for speed: the same
+ * floating-point operations in the same order, so results are bit-identical to it (a test checks).
+ *
+ * Why lockstep: every (world, variable, stored day) has its own quantile sketch; visiting the
+ * days in the outer loop sends a whole block's values for one day into the same sketch in a row,
+ * so the sketch stays in cache, and no per-path trace or buffer is needed. State lives in typed
+ * arrays indexed by path, so the hot loop allocates nothing.
+ */
+import { METRICS } from '../model/metrics.js';
+import { ANCHOR_DAYS, capabilityFactor, DPM, powPos, type PathInputs } from '../model/world.js';
+import { bitsView, type SketchGrid } from '../stats/sketch.js';
+import type { Plan } from './block.js';
+import { SKETCHED } from './series.js';
+
+const F = (n: number) => new Float64Array(n);
+
+/** Inputs of every path of a block, by parameter (struct of arrays). */
+export class BlockInputs {
+  readonly rbf0: Float64Array; // R0/365
+  readonly growth: Float64Array; // 1 + g
+  readonly daily: Float64Array; // (1 + g)^(1/365)
+  readonly m: Float64Array;
+  readonly xDay: Float64Array;
+  readonly C0: Float64Array;
+  readonly B: Float64Array;
+  readonly V: Float64Array;
+  readonly L: Float64Array;
+  readonly gamma: Float64Array;
+  readonly H0: Float64Array;
+  readonly alphaDay: Float64Array;
+  readonly alphaStep: Float64Array;
+  readonly kln2: Float64Array;
+  readonly tau0: Float64Array;
+  readonly rho: Float64Array;
+  readonly switchCost: Float64Array;
+  readonly switchBackCost: Float64Array;
+  readonly tauK: Float64Array;
+  readonly mu: Float64Array;
+  readonly eps: Float64Array;
+  readonly tauLoss: Float64Array;
+  readonly tauWin: Float64Array;
+  readonly raiseBelow: Float64Array;
+  readonly roundSize: Float64Array;
+  readonly pf: Float64Array;
+  readonly psi: Float64Array;
+  readonly retryDays: Float64Array;
+  /** Output weights: n_s w_s and n_s w_s d_s per segment, path-major [path * segments + s]. */
+  readonly nw: Float64Array;
+  readonly nwd: Float64Array;
+  readonly n: Float64Array;
+
+  constructor(
+    readonly capacity: number,
+    readonly segments: number,
+  ) {
+    this.rbf0 = F(capacity);
+    this.growth = F(capacity);
+    this.daily = F(capacity);
+    this.m = F(capacity);
+    this.xDay = F(capacity);
+    this.C0 = F(capacity);
+    this.B = F(capacity);
+    this.V = F(capacity);
+    this.L = F(capacity);
+    this.gamma = F(capacity);
+    this.H0 = F(capacity);
+    this.alphaDay = F(capacity);
+    this.alphaStep = F(capacity);
+    this.kln2 = F(capacity);
+    this.tau0 = F(capacity);
+    this.rho = F(capacity);
+    this.switchCost = F(capacity);
+    this.switchBackCost = F(capacity);
+    this.tauK = F(capacity);
+    this.mu = F(capacity);
+    this.eps = F(capacity);
+    this.tauLoss = F(capacity);
+    this.tauWin = F(capacity);
+    this.raiseBelow = F(capacity);
+    this.roundSize = F(capacity);
+    this.pf = F(capacity);
+    this.psi = F(capacity);
+    this.retryDays = F(capacity);
+    this.nw = F(capacity * segments);
+    this.nwd = F(capacity * segments);
+    this.n = F(capacity * segments);
+  }
+
+  /** Stores path k's inputs (the same derived constants simulateWorld computes). */
+  set(k: number, p: PathInputs): void {
+    this.rbf0[k] = p.R0 / 365;
+    this.growth[k] = 1 + p.g;
+    this.daily[k] = (1 + p.g) ** (1 / 365);
+    this.m[k] = p.m;
+    this.xDay[k] = p.X / 365;
+    this.C0[k] = p.C0;
+    this.B[k] = p.B;
+    this.V[k] = p.V;
+    this.L[k] = p.L;
+    this.gamma[k] = p.gamma;
+    this.H0[k] = p.H0;
+    this.alphaDay[k] = p.alpha / 365;
+    this.alphaStep[k] = Math.exp(p.alpha / 365);
+    this.kln2[k] = p.kappa * Math.LN2;
+    this.tau0[k] = p.tau0;
+    this.rho[k] = p.rho;
+    this.switchCost[k] = p.switchCost;
+    this.switchBackCost[k] = p.switchBackCost;
+    this.tauK[k] = p.tauK;
+    this.mu[k] = p.mu;
+    this.eps[k] = p.eps;
+    this.tauLoss[k] = p.tauLoss;
+    this.tauWin[k] = p.tauWin;
+    const f = p.financing;
+    this.raiseBelow[k] = f ? f.raiseBelow : -Infinity;
+    this.roundSize[k] = f ? f.roundSize : 0;
+    this.pf[k] = f ? f.pf : 0;
+    this.psi[k] = f ? f.psi : 0;
+    this.retryDays[k] = f ? f.retryDays : 0;
+    for (let s = 0; s < this.segments; s++) {
+      this.n[k * this.segments + s] = p.n[s];
+      this.nw[k * this.segments + s] = p.n[s] * p.w[s];
+      this.nwd[k * this.segments + s] = p.n[s] * p.w[s] * p.d[s];
+    }
+  }
+}
+
+/** One world's per-path state and constants over a block. */
+class WorldState {
+  readonly K: Float64Array;
+  readonly S: Float64Array;
+  readonly C: Float64Array;
+  readonly alive: Float64Array;
+  readonly insolvencyDay: Float64Array;
+  readonly successes: Float64Array;
+  readonly attempts: Float64Array;
+  readonly nextAttempt: Float64Array;
+  readonly lastRevenue: Float64Array;
+  readonly gap: Float64Array;
+  /** exp(alpha t / 365) of the last revoked day. */
+  readonly growth: Float64Array;
+  // Constants of the world on each path.
+  readonly deff: Float64Array;
+  readonly tEnd: Float64Array;
+  readonly cA: Float64Array;
+  readonly gapShare: Float64Array;
+  readonly productMu: Float64Array;
+  readonly decay: Float64Array;
+  // Metric accumulators.
+  readonly lostRevenue: Float64Array;
+  readonly lostRevenueAfter: Float64Array;
+  readonly lostProfit: Float64Array;
+  readonly pvLostProfit: Float64Array;
+
+  constructor(n: number) {
+    this.gap = F(n);
+    this.growth = F(n);
+    this.K = F(n);
+    this.S = F(n);
+    this.C = F(n);
+    this.alive = F(n);
+    this.insolvencyDay = F(n);
+    this.successes = F(n);
+    this.attempts = F(n);
+    this.nextAttempt = F(n);
+    this.lastRevenue = F(n);
+    this.deff = F(n);
+    this.tEnd = F(n);
+    this.cA = F(n);
+    this.gapShare = F(n);
+    this.productMu = F(n);
+    this.decay = F(n);
+    this.lostRevenue = F(n);
+    this.lostRevenueAfter = F(n);
+    this.lostProfit = F(n);
+    this.pvLostProfit = F(n);
+  }
+
+  reset(count: number, inputs: BlockInputs): void {
+    for (let k = 0; k < count; k++) {
+      this.gap[k] = 0;
+      this.growth[k] = 1;
+      this.K[k] = 1;
+      this.S[k] = 1;
+      this.C[k] = inputs.C0[k];
+      this.alive[k] = 1;
+      this.insolvencyDay[k] = -1;
+      this.successes[k] = 0;
+      this.attempts[k] = 0;
+      this.nextAttempt[k] = 0;
+      this.lastRevenue[k] = 0;
+      this.lostRevenue[k] = 0;
+      this.lostRevenueAfter[k] = 0;
+      this.lostProfit[k] = 0;
+      this.pvLostProfit[k] = 0;
+    }
+  }
+}
+
+/** Values of one day across the block: one array per sketched series, and its bits view. */
+class DayValues {
+  readonly values: Float64Array[];
+  readonly bits: Uint32Array[];
+  constructor(n: number) {
+    this.values = Array.from({ length: SKETCHED }, () => F(n));
+    this.bits = this.values.map(bitsView);
+  }
+}
+
+export interface KernelWorld {
+  /** Affected segment indexes and whether the product is affected. */
+  segments: readonly number[];
+  product: boolean;
+  targetedHeadcount: number;
+  collateralHeadcount: number;
+}
+
+export interface KernelOutput {
+  /** [path][policy][metric] for the simulated policies (index into plan.policies). */
+  metrics: Float64Array;
+  seriesSums: Float64Array;
+  insolvencyDays: Float64Array;
+  butforInsolvent: Uint8Array;
+}
+
+/**
+ * Runs every world of a block of `count` paths. `deffOf(policy, k)` gives a policy's revoked days
+ * on path k; `financingU(k)` gives path k's financing uniforms. Policies in `skip` are not
+ * simulated (they equal another world on every path; the caller copies their results).
+ */
+export function runBlockKernel(
+  plan: Plan,
+  inputs: BlockInputs,
+  count: number,
+  deffOf: (policy: number, k: number) => number,
+  financingU: (k: number) => (attempt: number) => number,
+  skip: readonly boolean[],
+  sketches: SketchGrid,
+  out: KernelOutput,
+  scratch: KernelScratch,
+): void {
+  const { T, discount, seriesDays, policies } = plan;
+  const nd = seriesDays.length;
+  const t0 = plan.revocationStart;
+  const nSeg = inputs.segments;
+  const { butfor, worlds, day, rbf, rbfNow, rBf, pBf, fin } = scratch;
+  const nPol = policies.length;
+
+  butfor.reset(count, inputs);
+  for (let i = 0; i < nPol; i++) {
+    if (skip[i]) continue;
+    const w = worlds[i];
+    w.reset(count, inputs);
+    const pol = policies[i];
+    for (let k = 0; k < count; k++) {
+      const D = deffOf(i, k);
+      let ybf = 0;
+      let nTotal = 0;
+      for (let s = 0; s < nSeg; s++) {
+        ybf += inputs.nw[k * nSeg + s];
+        nTotal += inputs.n[k * nSeg + s];
+      }
+      let cA = 0;
+      let nA = 0;
+      for (const s of pol.segments) {
+        cA += inputs.nwd[k * nSeg + s];
+        nA += inputs.n[k * nSeg + s];
+      }
+      w.deff[k] = D;
+      w.tEnd[k] = t0 + D;
+      w.cA[k] = cA / ybf;
+      w.gapShare[k] = nA / nTotal;
+      w.productMu[k] = pol.product && D > 0 ? inputs.mu[k] : -1;
+      w.decay[k] = Math.exp(-1 / (inputs.tau0[k] + inputs.rho[k] * D));
+    }
+  }
+  for (let k = 0; k < count; k++) fin[k] = financingU(k);
+
+  let j = 0; // index of the next stored series day
+  for (let t = 0; t < T; t++) {
+    const df = discount[t];
+    const stored = j < nd && seriesDays[j] === t;
+    // But-for revenue of the day: exact power every 64 days, a daily growth factor between.
+    if (t % ANCHOR_DAYS === 0) for (let k = 0; k < count; k++) rbfNow[k] = inputs.rbf0[k] * inputs.growth[k] ** (t / 365);
+    for (let k = 0; k < count; k++) rbf[k] = rbfNow[k];
+
+    const [dayGap, dayQ, dayS, dayR, dayC] = day.values;
+    // The but-for world: e = 0, K = S = q = 1.
+    {
+      const w = butfor;
+      for (let k = 0; k < count; k++) {
+        const alive = w.alive[k];
+        const R = rbf[k] * 1 * alive;
+        const P = alive * (inputs.m[k] * R - inputs.xDay[k] - 0);
+        rBf[k] = R;
+        pBf[k] = P;
+        w.lastRevenue[k] = R;
+        if (stored) dayR[k] = 365 * R;
+        let C = w.C[k] + P;
+        if (alive === 1 && C < inputs.raiseBelow[k] && w.successes[k] < plan.maxRounds && t + 1 >= w.nextAttempt[k]) {
+          if (fin[k](w.attempts[k]++) < inputs.pf[k] * powPos(1, inputs.psi[k])) {
+            C += inputs.roundSize[k];
+            w.successes[k]++;
+          }
+          w.nextAttempt[k] = t + 1 + inputs.retryDays[k];
+        }
+        w.C[k] = C;
+        if (alive === 1 && C < -inputs.B[k]) {
+          w.alive[k] = 0;
+          w.insolvencyDay[k] = t + 1;
+        }
+      }
+      if (stored) {
+        recordConstant(sketches, out.seriesSums, plan, 0, 0, j, 0, count);
+        recordConstant(sketches, out.seriesSums, plan, 0, 1, j, 1, count);
+        recordConstant(sketches, out.seriesSums, plan, 0, 2, j, 1, count);
+        record(sketches, out.seriesSums, plan, 0, 3, j, day, count);
+        recordConstant(sketches, out.seriesSums, plan, 0, 4, j, 0, count);
+      }
+    }
+
+    // Each simulated policy world. Arrays are hoisted into locals: the loop body is the hot path.
+    const { L, gamma, alphaDay, alphaStep, H0, kln2, eps, m, xDay, switchCost, switchBackCost, tauK, tauLoss, tauWin, raiseBelow, pf, psi, roundSize, retryDays, B } = inputs;
+    const maxRounds = plan.maxRounds;
+    const atStart = t === t0;
+    for (let i = 0; i < nPol; i++) {
+      if (skip[i]) continue;
+      const w = worlds[i];
+      const { gap: gapA, growth: growthA, K: KA, S: SA, C: CA, alive: aliveA, tEnd: tEndA, decay, cA: cAA, productMu, deff, lastRevenue } = w;
+      const { lostRevenue, lostRevenueAfter, lostProfit, pvLostProfit, gapShare } = w;
+      for (let k = 0; k < count; k++) {
+        const tEnd = tEndA[k];
+        // 1-2. Fallback gap while revoked; geometric decay after.
+        let e: number;
+        if (t >= t0 && t < tEnd) {
+          const M = (t - t0) / DPM;
+          const growth = (growthA[k] = (t - t0) % ANCHOR_DAYS === 0 ? Math.exp(alphaDay[k] * t) : growthA[k] * alphaStep[k]);
+          e = ((L[k] + gamma[k] * M) * growth) / H0[k];
+        } else {
+          e = gapA[k] * decay[k];
+        }
+        gapA[k] = e;
+        // 3-4. Output, quality, target share.
+        const h = capabilityFactor(kln2[k], e);
+        const yRel = 1 - cAA[k] * (1 - h);
+        const K = KA[k];
+        const pm = productMu[k];
+        const q = pm >= 0 ? K * (1 - pm * (1 - h)) : K;
+        const target = q === 1 ? 1 : powPos(q, eps[k]);
+        // 5. Revenue and profit.
+        const S = SA[k];
+        const alive = aliveA[k];
+        const R = rbf[k] * S * alive;
+        let cost = 0;
+        if (deff[k] > 0) {
+          if (atStart) cost += switchCost[k];
+          if (t === tEnd) cost += switchBackCost[k];
+        }
+        const P = alive * (m[k] * R - xDay[k] - cost);
+        // 6. Record: metrics accumulate in day order, as computeMetrics sums them.
+        const dr = rBf[k] - R;
+        const dp = pBf[k] - P;
+        lostRevenue[k] += dr;
+        if (t >= tEnd) lostRevenueAfter[k] += dr;
+        lostProfit[k] += dp;
+        const pv = (pvLostProfit[k] += df * dp);
+        lastRevenue[k] = R;
+        if (stored) {
+          dayGap[k] = e * gapShare[k];
+          dayQ[k] = q;
+          dayS[k] = S;
+          dayR[k] = 365 * R;
+          dayC[k] = pv;
+        }
+        // 7. Update.
+        KA[k] = K + (yRel - K) / tauK[k];
+        SA[k] = S + (target - S) / (target < S ? tauLoss[k] : tauWin[k]);
+        let C = CA[k] + P;
+        if (alive === 1 && C < raiseBelow[k] && w.successes[k] < maxRounds && t + 1 >= w.nextAttempt[k]) {
+          if (fin[k](w.attempts[k]++) < pf[k] * powPos(q, psi[k])) {
+            C += roundSize[k];
+            w.successes[k]++;
+          }
+          w.nextAttempt[k] = t + 1 + retryDays[k];
+        }
+        CA[k] = C;
+        if (alive === 1 && C < -B[k]) {
+          aliveA[k] = 0;
+          w.insolvencyDay[k] = t + 1;
+        }
+      }
+      if (stored) {
+        const world = i + 1;
+        for (let v = 0; v < SKETCHED; v++) record(sketches, out.seriesSums, plan, world, v, j, day, count);
+      }
+    }
+    for (let k = 0; k < count; k++) rbfNow[k] *= inputs.daily[k];
+    if (stored) j++;
+  }
+
+  // Metrics (MODEL.md section 5) and the insolvency days, per path.
+  const T1 = T + 1;
+  const dfT = discount[T];
+  for (let k = 0; k < count; k++) {
+    const bfAlive = butfor.alive[k];
+    const tvBf = inputs.V[k] * 365 * butfor.lastRevenue[k] * bfAlive;
+    out.butforInsolvent[k] = butfor.insolvencyDay[k] >= 0 ? 1 : 0;
+    out.insolvencyDays[Math.max(0, butfor.insolvencyDay[k])]++;
+    for (let i = 0; i < nPol; i++) {
+      if (skip[i]) continue;
+      const w = worlds[i];
+      const pol = policies[i];
+      const o = (k * nPol + i) * METRICS.length;
+      const tv = inputs.V[k] * 365 * w.lastRevenue[k] * w.alive[k];
+      const pvTerminalLoss = dfT * (tvBf - tv);
+      const lostRevenue = w.lostRevenue[k];
+      const insolvent = w.insolvencyDay[k] >= 0 ? 1 : 0;
+      const accessDays = Math.max(0, Math.min(w.tEnd[k], T) - t0);
+      out.metrics[o] = lostRevenue;
+      out.metrics[o + 1] = w.lostProfit[k];
+      out.metrics[o + 2] = w.pvLostProfit[k];
+      out.metrics[o + 3] = pvTerminalLoss;
+      out.metrics[o + 4] = w.pvLostProfit[k] + pvTerminalLoss;
+      out.metrics[o + 5] = lostRevenue > 0 ? Math.min(1, Math.max(0, w.lostRevenueAfter[k] / lostRevenue)) : 0;
+      out.metrics[o + 6] = insolvent;
+      out.metrics[o + 7] = insolvent && butfor.insolvencyDay[k] < 0 ? 1 : 0;
+      out.metrics[o + 8] = w.deff[k];
+      out.metrics[o + 9] = pol.targetedHeadcount * accessDays;
+      out.metrics[o + 10] = pol.collateralHeadcount * accessDays;
+      out.insolvencyDays[(i + 1) * T1 + Math.max(0, w.insolvencyDay[k])]++;
+    }
+  }
+}
+
+/** Adds one day's block values of a (world, variable) to the sums (in path order) and its sketch. */
+function record(sketches: SketchGrid, sums: Float64Array, plan: Plan, world: number, variable: number, j: number, day: DayValues, count: number): void {
+  const c = (world * SKETCHED + variable) * plan.seriesDays.length + j;
+  sums[c] = sketches.addMany(c, day.values[variable], day.bits[variable], count, sums[c]);
+}
+
+/** The same for a value every path shares (0 or 1: the but-for world's gap, quality, share, harm). */
+function recordConstant(sketches: SketchGrid, sums: Float64Array, plan: Plan, world: number, variable: number, j: number, value: 0 | 1, count: number): void {
+  const c = (world * SKETCHED + variable) * plan.seriesDays.length + j;
+  sums[c] += value * count; // exact: a sum of `count` zeros or ones
+  sketches.add(c, value, count);
+}
+
+/** Reusable arrays of the kernel, sized for the largest block. */
+export class KernelScratch {
+  readonly butfor: WorldState;
+  readonly worlds: WorldState[];
+  readonly day: DayValues;
+  readonly rbf: Float64Array;
+  readonly rbfNow: Float64Array;
+  readonly rBf: Float64Array;
+  readonly pBf: Float64Array;
+  readonly fin: ((attempt: number) => number)[];
+  constructor(capacity: number, policies: number) {
+    this.butfor = new WorldState(capacity);
+    this.worlds = Array.from({ length: policies }, () => new WorldState(capacity));
+    this.day = new DayValues(capacity);
+    this.rbf = F(capacity);
+    this.rbfNow = F(capacity);
+    this.rBf = F(capacity);
+    this.pBf = F(capacity);
+    this.fin = new Array(capacity);
+  }
+}

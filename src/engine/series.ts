@@ -1,0 +1,13 @@
+/** The daily series of MODEL.md section 6, in output order. */
+export const SERIES = ['capability_gap', 'quality', 'share', 'revenue_annualized', 'cumulative_pv_harm', 'survival'] as const;
+export type SeriesVariable = (typeof SERIES)[number];
+/** Series kept in sketches (the first five); survival (0 or 1 per path) is exact, from insolvency-day counts. */
+export const SKETCHED = SERIES.length - 1;
+
+/**
+ * Per sketched series: |x| below this counts as 0 in the series quantiles (means stay exact):
+ * 1e-4 doublings of capability gap, 1e-6 of quality and share, one currency unit (per year) of
+ * revenue and of harm. Far below anything a chart or table shows, and it keeps a decaying gap or
+ * a small harm from spreading a sketch over dozens of octaves (memory, and so speed).
+ */
+export const SERIES_FLOORS = [1e-4, 1e-6, 1e-6, 1, 1] as const;
