@@ -8,6 +8,8 @@ import { VERSION } from '../version.js';
 import { EXIT, processIo, type Io } from './io.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
+import { traceCommand } from './trace.js';
+import { MAX_PATHS } from '../scenario/spec.js';
 
 const integer =
   (name: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
@@ -31,13 +33,23 @@ export function makeProgram(io: Io, setExit: (code: number) => void): Command {
     .command('run')
     .description('simulate a scenario and write its report folder')
     .argument('<scenario>', 'scenario file (.yaml, .yml or .json)')
-    .option('--paths <n>', 'Monte Carlo paths (overrides simulation.paths)', integer('--paths', 1))
+    .option('--paths <n>', 'Monte Carlo paths (overrides simulation.paths; at most 10,000,000)', integer('--paths', 1, MAX_PATHS))
     .option('--seed <s>', 'random seed (overrides simulation.seed)', integer('--seed', -Number.MAX_SAFE_INTEGER))
     .option('--out <dir>', 'report folder (default: reports/<name>)')
     .option('--threads <k>', 'worker threads (default: the number of cores)', integer('--threads', 1, 256))
     .option('--quiet', 'print nothing but errors')
+    .option('--allow-large', 'run even when the estimated memory or time exceeds the limits')
     .exitOverride()
     .action(async (scenario: string, opts) => setExit(await runCommand(scenario, opts, io)));
+
+  program
+    .command('trace')
+    .description("re-run one path and print its drawn inputs and every world's days as CSV")
+    .argument('<scenario>', 'scenario file')
+    .requiredOption('--path <i>', 'path index (0-based, as in error messages)', integer('--path', 0, MAX_PATHS - 1))
+    .option('--seed <s>', 'random seed (overrides simulation.seed)', integer('--seed', -Number.MAX_SAFE_INTEGER))
+    .exitOverride()
+    .action(async (scenario: string, opts) => setExit(await traceCommand(scenario, opts, io)));
 
   program
     .command('validate')

@@ -1,17 +1,17 @@
 /** A progress line on stderr (paths done, rate, ETA), drawn only on a terminal after the first second. */
 import type { Io } from './io.js';
 
-export function makeProgress(io: Io, enabled: boolean): { update(done: number, total: number): void; finish(): void } {
-  const start = performance.now();
+export function makeProgress(io: Io, enabled: boolean, now: () => number = () => performance.now()): { update(done: number, total: number): void; finish(): void } {
+  const start = now();
   let last = 0;
   let drawn = false;
   return {
     update(done, total) {
       if (!enabled || !io.errIsTTY) return;
-      const now = performance.now();
-      if (now - start < 1000 || (now - last < 100 && done < total)) return;
-      last = now;
-      const rate = done / ((now - start) / 1000);
+      const t = now();
+      if (t - start < 1000 || (t - last < 100 && done < total)) return;
+      last = t;
+      const rate = done / ((t - start) / 1000);
       const eta = rate > 0 ? (total - done) / rate : 0;
       const width = 24;
       const filled = Math.round((width * done) / total);

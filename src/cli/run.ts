@@ -5,6 +5,8 @@ import { loadScenario } from '../scenario/load.js';
 import { ScenarioError } from '../scenario/problems.js';
 import { PathError } from '../sampling/draw.js';
 import { defaultThreads, RunAborted, runSimulation } from '../engine/run.js';
+import { makePlan } from '../engine/block.js';
+import { estimateRun, refusal } from '../engine/guards.js';
 import { buildReportFiles } from '../report/files.js';
 import { OutputError, pendingTemporaries, writeReportAtomically } from '../report/write.js';
 import { formatTable } from '../report/summary.js';
@@ -17,6 +19,7 @@ export interface RunFlags {
   out?: string;
   threads?: number;
   quiet?: boolean;
+  allowLarge?: boolean;
 }
 
 export async function runCommand(file: string, flags: RunFlags, io: Io): Promise<number> {
@@ -33,6 +36,12 @@ export async function runCommand(file: string, flags: RunFlags, io: Io): Promise
   const sim = loaded.scenario.simulation;
   const settings = { paths: flags.paths ?? sim.paths, seed: flags.seed ?? sim.seed, threads: flags.threads ?? defaultThreads() };
   const out = flags.out ?? join('reports', loaded.scenario.name);
+  const estimate = estimateRun(makePlan(loaded), settings.paths, settings.threads);
+  const refused = refusal(estimate);
+  if (refused && !flags.allowLarge) {
+    io.err(`accessgap: ${file}: ${refused} for ${settings.paths.toLocaleString('en-US')} paths on ${settings.threads} thread(s); reduce --paths, simulation.horizon_days or the compared policies, raise simulation.series_step_days, or pass --allow-large to run anyway\n`);
+    return EXIT.invalid;
+  }
 
   // Ctrl-C: stop the workers, remove temporaries, keep any earlier report, exit 130.
   const abort = new AbortController();
@@ -58,7 +67,9 @@ export async function runCommand(file: string, flags: RunFlags, io: Io): Promise
       return EXIT.interrupted;
     }
     if (e instanceof PathError) {
-      io.err(`accessgap: run failed on ${e.message}\n  inputs of that path: ${JSON.stringify(e.inputs)}\n  no report written (any earlier report is unchanged)\n`);
+      io.err(
+        `accessgap: run failed on ${e.message}\n  inputs of that path: ${JSON.stringify(e.inputs)}\n  inspect that path alone: accessgap trace ${file} --path ${e.path} --seed ${e.seed}\n  no report written (any earlier report is unchanged)\n`,
+      );
       return EXIT.failure;
     }
     if (e instanceof OutputError) {

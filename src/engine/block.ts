@@ -5,7 +5,7 @@
  * on where a block ran.
  */
 import type { LoadedScenario } from '../scenario/load.js';
-import { makeInputDrawer, type InputDrawer } from '../sampling/draw.js';
+import { makeInputDrawer, PathError, type InputDrawer } from '../sampling/draw.js';
 import { METRICS } from '../model/metrics.js';
 import { resolvePolicies, revokedDays, type ResolvedPolicy } from '../model/policies.js';
 import { readPathInputs, type PathInputs } from '../model/world.js';
@@ -153,6 +153,7 @@ export class BlockSimulator {
     const deffOf = (i: number, k: number) => revokedDays(plan.policies[i], this.duration[k], this.approvalU[k], this.processing[i][k]);
     const financing = (k: number) => this.drawer.financing(first + k);
     runBlockKernel(plan, this.inputs, count, deffOf, financing, this.skip, this.sketches, out, this.scratch);
+    this.checkFinite(first, out.metrics);
     // A policy that equals another world on every path copies that world's metrics.
     plan.aliasOf.forEach((source, i) => {
       if (source < 0) return;
@@ -165,6 +166,21 @@ export class BlockSimulator {
       }
     });
     return { index, first, count, ...out };
+  }
+
+  /** A metric that is not finite (an overflow on some path) fails the run, naming the path. */
+  private checkFinite(first: number, metrics: Float64Array): void {
+    for (let o = 0; o < metrics.length; o++) {
+      if (Number.isFinite(metrics[o])) continue;
+      const nPol = this.plan.policies.length;
+      const k = Math.floor(o / (nPol * METRICS.length));
+      const i = Math.floor(o / METRICS.length) % nPol;
+      const path = first + k;
+      const values = new Float64Array(this.values.length);
+      this.drawer.draw(path, values);
+      const inputs = Object.fromEntries(this.loaded.scenario.inputs.map((d) => [d.key, values[d.id]]));
+      throw new PathError(path, this.settings.seed, `${METRICS[o % METRICS.length]} of policy ${this.plan.policies[i].name} is ${metrics[o]} (an input too large for double precision?)`, inputs);
+    }
   }
 }
 

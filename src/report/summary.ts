@@ -7,7 +7,8 @@ import { METRICS } from '../model/metrics.js';
 import { BLOCK_PATHS, SERIES, cellOf, type SeriesVariable } from '../engine/block.js';
 import type { RunResult } from '../engine/run.js';
 import { QUANTILES, summarize, type Summary } from '../stats/summary.js';
-import { RELATIVE_ACCURACY, ZERO_BELOW } from '../stats/sketch.js';
+import { RELATIVE_ACCURACY } from '../stats/sketch.js';
+import { SERIES_FLOORS, SKETCHED } from '../engine/series.js';
 import { formatMoney, formatPercent } from './format.js';
 import { VERSION } from '../version.js';
 
@@ -65,7 +66,7 @@ export function buildSummary(loaded: LoadedScenario, result: RunResult): Summary
       version: VERSION,
       block_paths: BLOCK_PATHS,
       metric_quantiles: 'exact, type 7 (linear interpolation between order statistics)',
-      series_quantiles: `log-linear sketch, relative accuracy ${RELATIVE_ACCURACY} (|x| < ${ZERO_BELOW.toExponential(2)} counts as 0), type 7 on bucket midpoints, clamped to the exact min and max`,
+      series_quantiles: `log-linear sketch, relative accuracy ${RELATIVE_ACCURACY}; values closer to 0 than ${SERIES.slice(0, SKETCHED).map((v, i) => `${SERIES_FLOORS[i]} (${v})`).join(', ')} count as 0; type 7 on bucket midpoints, clamped to the exact min and max; survival exact`,
       timing: result.timing,
     },
     butfor: { insolvency_probability: pBf, insolvency_probability_se: n > 1 ? Math.sqrt((pBf * (1 - pBf)) / (n - 1)) : null },

@@ -33,6 +33,10 @@ export interface Field {
 
 const SLUG = /^[a-z0-9-]+$/;
 
+/** Hard caps: the most paths and days any run may have (the CLI's --paths obeys it too). */
+export const MAX_PATHS = 10_000_000;
+export const MAX_HORIZON_DAYS = 36_525;
+
 export const num = (range: Range = {}, integer = false): Node => ({ kind: 'number', range, integer });
 export const dist = (range: Range = {}, integer = false): Node => ({ kind: 'dist', range, integer });
 export const obj = (fields: Record<string, Field>): Node => ({ kind: 'object', fields });
@@ -75,9 +79,9 @@ export const FORMAT: Node = obj({
   currency: opt({ kind: 'string', pattern: /^[A-Z]{3}$/, patternDoc: 'a three-letter ISO 4217 code' }, 'Currency of every money input.', 'USD'),
   simulation: req(
     obj({
-      paths: req(num(atLeastOne, true), 'Monte Carlo paths.'),
+      paths: req(num({ min: 1, max: MAX_PATHS }, true), 'Monte Carlo paths (at most 10,000,000).'),
       seed: req(num({ min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }, true), 'Seed of every random stream.'),
-      horizon_days: req(num(atLeastOne, true), 'T: days simulated, t = 0 ... T-1.'),
+      horizon_days: req(num({ min: 1, max: MAX_HORIZON_DAYS }, true), 'T: days simulated, t = 0 ... T-1 (at most 36,525: 100 years).'),
       discount_rate: req(num({ min: -1, minExclusive: true }), 'r: annual discount rate for present values.'),
       series_step_days: opt(num(atLeastOne, true), 'Store the daily series every this many days.', 1),
     }),

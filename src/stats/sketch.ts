@@ -3,8 +3,9 @@
  * memory does not grow with the number of paths.
  *
  * Each value goes to a log-linear bucket read straight from its IEEE-754 bits: the exponent and
- * the top MANTISSA_BITS (6) bits of the mantissa, so a bucket spans at most a factor 1 + 2^-6 and its
- * midpoint is within RELATIVE_ACCURACY = 2^-7 (0.78%) of any value in it. |x| < ZERO_BELOW counts as 0.
+ * the top MANTISSA_BITS (6) bits of the mantissa, so a bucket spans at most a factor 1 + 2^-6 and
+ * its midpoint is within RELATIVE_ACCURACY = 2^-7 (0.78%) of any value in it. |x| below the
+ * cell's floor (ZERO_BELOW unless given per cell) counts as 0.
  * Counts are integers, so merging sketches is exact and the result is the same whatever the order
  * or grouping of paths: series quantiles are byte-identical for any thread count. Each cell also
  * keeps its exact min and max, and estimates are clamped to them (so a cell whose values are all

@@ -59,7 +59,7 @@ describe('validation messages', () => {
     doc.compare = ['shutof'];
     const msgs = await messages(doc);
     expect(msgs).toHaveLength(4);
-    expect(msgs.join('\n')).toMatch(/simulation\.paths: expected a number >= 1, found 0/);
+    expect(msgs.join('\n')).toMatch(/simulation\.paths: expected a number in \[1, 10000000\], found 0/);
     expect(msgs.join('\n')).toMatch(/staff\[1\]\.ai_dependence\.mode: expected a number in \[min, max\] = \[0\.3, 0\.8\], found 0\.9/);
     expect(msgs.join('\n')).toMatch(/staff\[2\]\.nationality: expected an ISO 3166-1 alpha-2 country code .*found the string "cn" \(did you mean "CN"\?\)/);
     expect(msgs.join('\n')).toMatch(/compare\[0\]: expected the name of a policy .* found "shutof" \(did you mean "shutoff"\?\)/);

@@ -1,0 +1,50 @@
+/**
+ * Resource guards: before a run starts, estimate its memory and time from paths, days and worlds,
+ * and refuse (unless overridden) a run that would not fit this machine or would take hours.
+ * The hard caps on paths and horizon are in the scenario format (MAX_PATHS, MAX_HORIZON_DAYS).
+ */
+import { totalmem } from 'node:os';
+import { METRICS } from '../model/metrics.js';
+import type { Plan } from './block.js';
+
+/** Measured on the benchmark: about 110 ns per world-path-day on one thread; 150 for headroom. */
+const NS_PER_WORLD_PATH_DAY = 150;
+/** Sketch buckets per series cell seen on the shipped scenarios (4 bytes each), with headroom. */
+const BUCKETS_PER_CELL = 1500;
+const MB = 1024 * 1024;
+/** Node, the libraries, charts and report building. */
+const BASE_MB = 250;
+
+/** Runs estimated to take longer than this are refused unless overridden. */
+export const MAX_SECONDS = 2 * 3600;
+
+export interface RunEstimate {
+  memoryMb: number;
+  seconds: number;
+  /** Memory this machine offers the run: 80% of its total. */
+  availableMb: number;
+}
+
+export function estimateRun(plan: Plan, paths: number, threads: number): RunEstimate {
+  const simulated = plan.aliasOf.filter((a) => a < 0).length;
+  const worlds = 1 + simulated;
+  // Per-path metric values of simulated policies, the but-for insolvency flags, and sort buffers.
+  const metricBytes = paths * (simulated * METRICS.length * 8 + 1 + 16);
+  // One sketch grid per worker thread and the merged one.
+  const sketchBytes = plan.cells * BUCKETS_PER_CELL * 4 * (threads > 1 ? threads + 1 : 1);
+  return {
+    memoryMb: Math.ceil(BASE_MB + (metricBytes + sketchBytes) / MB),
+    seconds: (paths * worlds * plan.T * NS_PER_WORLD_PATH_DAY * 1e-9) / Math.max(1, threads),
+    availableMb: Math.floor((0.8 * totalmem()) / MB),
+  };
+}
+
+/** Why a run is refused, or undefined when it fits. */
+export function refusal(e: RunEstimate): string | undefined {
+  const reasons: string[] = [];
+  if (e.memoryMb > e.availableMb) reasons.push(`about ${formatMb(e.memoryMb)} of memory (this machine offers ${formatMb(e.availableMb)})`);
+  if (e.seconds > MAX_SECONDS) reasons.push(`about ${(e.seconds / 3600).toFixed(1)} hours`);
+  return reasons.length ? `the run would need ${reasons.join(' and ')}` : undefined;
+}
+
+const formatMb = (mb: number) => (mb >= 1024 ? `${(mb / 1024).toFixed(1)} GiB` : `${mb} MiB`);
