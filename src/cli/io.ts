@@ -1,3 +1,6 @@
+import { loadScenario, type LoadedScenario } from '../scenario/load.js';
+import { ScenarioError } from '../scenario/problems.js';
+
 /** Where the CLI writes: the process's streams, or buffers in tests. */
 export interface Io {
   out(text: string): void;
@@ -14,3 +17,14 @@ export const processIo: Io = {
 
 /** Exit codes of MODEL.md section 7 (130 for an interrupt). */
 export const EXIT = { ok: 0, failure: 1, invalid: 2, interrupted: 130 } as const;
+
+/** Loads a scenario, or prints every problem in it and returns undefined (the command exits 2). */
+export async function loadOrReport(file: string, io: Io): Promise<LoadedScenario | undefined> {
+  try {
+    return await loadScenario(file);
+  } catch (e) {
+    if (!(e instanceof ScenarioError)) throw e;
+    io.err(`${e.message}\n`);
+    return undefined;
+  }
+}

@@ -1,8 +1,6 @@
 /** `accessgap run FILE`: simulate, then write the report folder atomically and print a table. */
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
-import { loadScenario } from '../scenario/load.js';
-import { ScenarioError } from '../scenario/problems.js';
 import { PathError } from '../sampling/draw.js';
 import { defaultThreads, RunAborted, runSimulation } from '../engine/run.js';
 import { makePlan } from '../engine/block.js';
@@ -10,7 +8,7 @@ import { estimateRun, refusal } from '../engine/guards.js';
 import { buildReportFiles } from '../report/files.js';
 import { OutputError, pendingTemporaries, writeReportAtomically } from '../report/write.js';
 import { formatTable } from '../report/summary.js';
-import { EXIT, type Io } from './io.js';
+import { EXIT, loadOrReport, type Io } from './io.js';
 import { makeProgress } from './progress.js';
 
 export interface RunFlags {
@@ -23,16 +21,8 @@ export interface RunFlags {
 }
 
 export async function runCommand(file: string, flags: RunFlags, io: Io): Promise<number> {
-  let loaded;
-  try {
-    loaded = await loadScenario(file);
-  } catch (e) {
-    if (e instanceof ScenarioError) {
-      io.err(`${e.message}\n`);
-      return EXIT.invalid;
-    }
-    throw e;
-  }
+  const loaded = await loadOrReport(file, io);
+  if (!loaded) return EXIT.invalid;
   const sim = loaded.scenario.simulation;
   const settings = { paths: flags.paths ?? sim.paths, seed: flags.seed ?? sim.seed, threads: flags.threads ?? defaultThreads() };
   const out = flags.out ?? join('reports', loaded.scenario.name);

@@ -3,24 +3,14 @@
  * and prints its drawn inputs and, as CSV, every day of the but-for world and of each compared
  * policy's world. The way to inspect a path an error message names.
  */
-import { loadScenario } from '../scenario/load.js';
-import { ScenarioError } from '../scenario/problems.js';
 import { PathError, makeInputDrawer } from '../sampling/draw.js';
 import { resolvePolicies, revokedDays } from '../model/policies.js';
 import { fillButforRevenue, makeTrace, readPathInputs, simulateWorld, type Trace } from '../model/world.js';
-import { EXIT, type Io } from './io.js';
+import { EXIT, loadOrReport, type Io } from './io.js';
 
 export async function traceCommand(file: string, flags: { path: number; seed?: number }, io: Io): Promise<number> {
-  let loaded;
-  try {
-    loaded = await loadScenario(file);
-  } catch (e) {
-    if (e instanceof ScenarioError) {
-      io.err(`${e.message}\n`);
-      return EXIT.invalid;
-    }
-    throw e;
-  }
+  const loaded = await loadOrReport(file, io);
+  if (!loaded) return EXIT.invalid;
   const s = loaded.scenario;
   const seed = flags.seed ?? s.simulation.seed;
   const T = s.simulation.horizon_days;
