@@ -182,11 +182,18 @@ function runInWorkers(
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) return onAbort();
 
+    // Each worker keeps two blocks queued, so it never waits for this thread between blocks.
+    const queued = new Map<Worker, number>();
     const dispatch = (w: Worker) => {
-      if (nextBlock < blocks) {
+      while ((queued.get(w) ?? 0) < 2 && nextBlock < blocks) {
         const b = nextBlock++;
         w.postMessage({ type: 'block', index: b, first: blockRange(b)[0], count: blockRange(b)[1] });
-      } else w.postMessage({ type: 'finish' });
+        queued.set(w, (queued.get(w) ?? 0) + 1);
+      }
+      if ((queued.get(w) ?? 0) === 0 && nextBlock >= blocks) {
+        queued.set(w, -1);
+        w.postMessage({ type: 'finish' });
+      }
     };
     for (let i = 0; i < threads; i++) {
       const w = new Worker(workerUrl(), { workerData: { text: loaded.text, file: loaded.scenario.file, settings } });
@@ -197,6 +204,7 @@ function runInWorkers(
           case 'ready':
             return dispatch(w);
           case 'result':
+            queued.set(w, queued.get(w)! - 1);
             reducer.add(msg.result);
             options.onProgress?.(reducer.done, settings.paths);
             return dispatch(w);

@@ -105,6 +105,48 @@ describe('random valid scenarios', () => {
   });
 });
 
+describe('engine invariants on random scenarios', () => {
+  it('multiplying every money input by 10 multiplies every money metric by 10, path by path', async () => {
+    await fc.assert(
+      fc.asyncProperty(scenarioArb, async (doc) => {
+        const scaled = structuredClone(doc);
+        const times10 = (v: any): any => (typeof v === 'number' ? 10 * v : v.dist === 'uniform' ? { ...v, min: 10 * v.min, max: 10 * v.max } : { ...v, min: 10 * v.min, mode: 10 * v.mode, max: 10 * v.max });
+        for (const k of ['revenue_annual', 'operating_costs_annual', 'cash', 'credit_line']) scaled.firm[k] = times10(scaled.firm[k]);
+        if (scaled.firm.financing) for (const k of ['raise_below', 'round_size']) scaled.firm.financing[k] *= 10;
+        for (const k of ['switch_cost', 'switch_back_cost']) scaled.adaptation[k] *= 10;
+        const [a, b] = [await simulate(await loadDoc(doc)), await simulate(await loadDoc(scaled))];
+        for (const policy of Object.keys(a.summary.policies)) {
+          for (const m of MONEY_METRICS) {
+            const [x, y] = [a.values(policy, m), b.values(policy, m)];
+            for (let i = 0; i < x.length; i++) expect(Math.abs(y[i] - 10 * x[i])).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(10 * x[i])));
+          }
+          expect(b.values(policy, 'insolvent')).toEqual(a.values(policy, 'insolvent'));
+        }
+      }),
+      { seed: SEED + 2, numRuns: 20 },
+    );
+  });
+
+  it('a longer revocation never lowers lost revenue on any path (without financing)', async () => {
+    // With financing, a longer outage can bring a funding round forward and so rescue a firm that
+    // the shorter outage let fail: a property of the model, not a monotone one.
+    await fc.assert(
+      fc.asyncProperty(scenarioArb, fc.integer({ min: 1, max: 200 }), async (doc, extra) => {
+        delete doc.firm.financing;
+        doc.revocation.duration_days = { dist: 'uniform', min: 0, max: 300 };
+        const longer = structuredClone(doc);
+        longer.revocation.duration_days = { dist: 'uniform', min: extra, max: 300 + extra };
+        const [a, b] = [await simulate(await loadDoc(doc)), await simulate(await loadDoc(longer))];
+        for (const policy of Object.keys(a.summary.policies)) {
+          const [x, y] = [a.values(policy, 'lost_revenue'), b.values(policy, 'lost_revenue')];
+          for (let i = 0; i < x.length; i++) expect(y[i]).toBeGreaterThanOrEqual(x[i] - 1e-9 * Math.abs(x[i]));
+        }
+      }),
+      { seed: SEED + 3, numRuns: 20 },
+    );
+  });
+});
+
 /** Loads text; anything but success or a ScenarioError is a bug. */
 async function loadsOrRefuses(text: string | Uint8Array, file: string): Promise<void> {
   try {
