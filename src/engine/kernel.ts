@@ -210,14 +210,6 @@ class DayValues {
   }
 }
 
-export interface KernelWorld {
-  /** Affected segment indexes and whether the product is affected. */
-  segments: readonly number[];
-  product: boolean;
-  targetedHeadcount: number;
-  collateralHeadcount: number;
-}
-
 export interface KernelOutput {
   /** [path][policy][metric] for the simulated policies (index into plan.policies). */
   metrics: Float64Array;

@@ -182,18 +182,13 @@ function runInWorkers(
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) return onAbort();
 
-    // Each worker keeps two blocks queued, so it never waits for this thread between blocks.
-    const queued = new Map<Worker, number>();
+    // One block at a time per worker: the next goes to whichever worker finishes first, so the
+    // work stays balanced to the last block. A worker left without a block is told to finish.
     const dispatch = (w: Worker) => {
-      while ((queued.get(w) ?? 0) < 2 && nextBlock < blocks) {
+      if (nextBlock < blocks) {
         const b = nextBlock++;
         w.postMessage({ type: 'block', index: b, first: blockRange(b)[0], count: blockRange(b)[1] });
-        queued.set(w, (queued.get(w) ?? 0) + 1);
-      }
-      if ((queued.get(w) ?? 0) === 0 && nextBlock >= blocks) {
-        queued.set(w, -1);
-        w.postMessage({ type: 'finish' });
-      }
+      } else w.postMessage({ type: 'finish' });
     };
     for (let i = 0; i < threads; i++) {
       const w = new Worker(workerUrl(), { workerData: { text: loaded.text, file: loaded.scenario.file, settings } });
@@ -204,7 +199,6 @@ function runInWorkers(
           case 'ready':
             return dispatch(w);
           case 'result':
-            queued.set(w, queued.get(w)! - 1);
             reducer.add(msg.result);
             options.onProgress?.(reducer.done, settings.paths);
             return dispatch(w);

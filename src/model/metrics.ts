@@ -1,6 +1,8 @@
 /**
- * Per-path metrics of one policy world against the but-for world (MODEL.md section 5).
- * Differences are but-for minus actual, summed over t = 0 ... T-1.
+ * Per-path metrics of one policy world against the but-for world (MODEL.md section 5), from two
+ * traces of the reference day loop (world.ts). Differences are but-for minus actual, summed over
+ * t = 0 ... T-1. The engine accumulates the same sums inside its lockstep kernel
+ * (engine/kernel.ts); a test checks that both agree bit for bit.
  */
 import type { Trace } from './world.js';
 
@@ -63,13 +65,4 @@ export function computeMetrics(butfor: Trace, actual: Trace, c: MetricContext, o
   out[offset + 8] = c.revokedDays;
   out[offset + 9] = c.targetedHeadcount * accessDays;
   out[offset + 10] = c.collateralHeadcount * accessDays;
-}
-
-/**
- * Metrics of a world identical to the but-for world (Deff = 0), without walking the days:
- * no harm and no access denied; insolvent exactly when the but-for world is.
- */
-export function zeroHarmMetrics(butfor: Trace, out: Float64Array, offset: number): void {
-  out.fill(0, offset, offset + METRICS.length);
-  out[offset + 6] = butfor.insolvencyDay >= 0 ? 1 : 0;
 }

@@ -7,9 +7,7 @@
  * its midpoint is within RELATIVE_ACCURACY = 2^-7 (0.78%) of any value in it. |x| below the
  * cell's floor (ZERO_BELOW unless given per cell) counts as 0.
  * Counts are integers, so merging sketches is exact and the result is the same whatever the order
- * or grouping of paths: series quantiles are byte-identical for any thread count. They are kept
- * in 16 bits per bucket, with each overflow carried exactly into a per-cell map of multiples of
- * 65,536 (rare: a bucket holding 65,536 paths), which halves the memory the hot loop touches. Each cell also
+ * or grouping of paths: series quantiles are byte-identical for any thread count. Each cell also
  * keeps its exact min and max, and estimates are clamped to them (so a cell whose values are all
  * equal reports that value exactly).
  *
@@ -42,12 +40,7 @@ function lowerEdge(key: number): number {
 
 const midpoint = (key: number) => 0.5 * (lowerEdge(key) + lowerEdge(key + 1));
 
-const EMPTY = new Uint16Array(0);
-const WRAP = 65536;
-
-type Store = (Uint16Array | undefined)[];
-/** Per cell: bucket key -> number of 65,536s carried out of its 16-bit count. */
-type Carries = (Map<number, number> | undefined)[];
+const EMPTY = new Uint32Array(0);
 
 /** The Uint32Array view addMany reads bits from: the same memory as `values`. */
 export const bitsView = (values: Float64Array): Uint32Array => new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
@@ -66,10 +59,8 @@ export interface SketchData {
 export class SketchGrid {
   private posLo: Int32Array;
   private negLo: Int32Array;
-  private pos: Store;
-  private neg: Store;
-  private posCarry: Carries;
-  private negCarry: Carries;
+  private pos: (Uint32Array | undefined)[];
+  private neg: (Uint32Array | undefined)[];
   readonly zeros: Float64Array;
   readonly min: Float64Array;
   readonly max: Float64Array;
@@ -85,8 +76,6 @@ export class SketchGrid {
     this.negLo = new Int32Array(cells);
     this.pos = new Array(cells).fill(undefined);
     this.neg = new Array(cells).fill(undefined);
-    this.posCarry = new Array(cells).fill(undefined);
-    this.negCarry = new Array(cells).fill(undefined);
     this.zeros = new Float64Array(cells);
     this.min = new Float64Array(cells).fill(Infinity);
     this.max = new Float64Array(cells).fill(-Infinity);
@@ -100,8 +89,8 @@ export class SketchGrid {
       this.zeros[cell] += count;
       return;
     }
-    if (x > 0) this.bump(this.pos, this.posLo, this.posCarry, cell, keyOf(x), count);
-    else this.bump(this.neg, this.negLo, this.negCarry, cell, keyOf(-x), count);
+    if (x > 0) this.bump(this.pos, this.posLo, cell, keyOf(x), count);
+    else this.bump(this.neg, this.negLo, cell, keyOf(-x), count);
   }
 
   /**
@@ -125,18 +114,18 @@ export class SketchGrid {
       if (x > max) max = x;
       if (x >= floor) {
         const i = (bits[2 * k + HI] >>> SHIFT) - posLo;
-        if (i >= 0 && i < pos.length && pos[i] < WRAP - 1) pos[i]++;
+        if (i >= 0 && i < pos.length) pos[i]++;
         else {
-          this.bump(this.pos, this.posLo, this.posCarry, cell, i + posLo, 1);
+          this.bump(this.pos, this.posLo, cell, i + posLo, 1);
           pos = this.pos[cell]!;
           posLo = this.posLo[cell];
         }
       } else if (x > -floor) zeros++;
       else {
         const i = ((bits[2 * k + HI] & 0x7fffffff) >>> SHIFT) - negLo;
-        if (i >= 0 && i < neg.length && neg[i] < WRAP - 1) neg[i]++;
+        if (i >= 0 && i < neg.length) neg[i]++;
         else {
-          this.bump(this.neg, this.negLo, this.negCarry, cell, i + negLo, 1);
+          this.bump(this.neg, this.negLo, cell, i + negLo, 1);
           neg = this.neg[cell]!;
           negLo = this.negLo[cell];
         }
@@ -148,45 +137,31 @@ export class SketchGrid {
     return sum;
   }
 
-  /** Adds count to a bucket (growing the window if needed), carrying overflow of its 16 bits. */
-  private bump(store: Store, lo: Int32Array, carries: Carries, cell: number, key: number, count: number): void {
+  private bump(store: (Uint32Array | undefined)[], lo: Int32Array, cell: number, key: number, count: number): void {
     let arr = store[cell];
-    if (arr === undefined || key < lo[cell] || key >= lo[cell] + arr.length) {
-      // Grow the window geometrically towards key (by half its length at least), copying the counts.
-      const oldLo = arr ? lo[cell] : key;
-      const oldHi = arr ? lo[cell] + arr.length : key;
-      const grow = (oldHi - oldLo) >> 1;
-      const newLo = key < oldLo ? Math.min(key - SLACK, oldLo - grow) : oldLo - (arr ? 0 : SLACK);
-      const newHi = key >= oldHi ? Math.max(key + SLACK + 1, oldHi + grow) : oldHi;
-      const grown = new Uint16Array(newHi - newLo);
-      if (arr) grown.set(arr, oldLo - newLo);
-      store[cell] = arr = grown;
-      lo[cell] = newLo;
+    if (arr !== undefined) {
+      const i = key - lo[cell];
+      if (i >= 0 && i < arr.length) {
+        arr[i] += count;
+        return;
+      }
     }
-    const i = key - lo[cell];
-    const v = arr[i] + count;
-    arr[i] = v % WRAP;
-    if (v >= WRAP) {
-      const map = (carries[cell] ??= new Map());
-      map.set(key, (map.get(key) ?? 0) + Math.floor(v / WRAP));
-    }
-  }
-
-  /** The full count of bucket i of a cell's window (16 bits plus carries). */
-  private countAt(arr: Uint16Array, carry: Map<number, number> | undefined, lo: number, i: number): number {
-    return carry === undefined ? arr[i] : arr[i] + WRAP * (carry.get(lo + i) ?? 0);
+    // Grow the window geometrically towards key (by half its length at least), copying the counts.
+    const oldLo = arr ? lo[cell] : key;
+    const oldHi = arr ? lo[cell] + arr.length : key;
+    const grow = (oldHi - oldLo) >> 1;
+    const newLo = key < oldLo ? Math.min(key - SLACK, oldLo - grow) : oldLo - (arr ? 0 : SLACK);
+    const newHi = key >= oldHi ? Math.max(key + SLACK + 1, oldHi + grow) : oldHi;
+    const grown = new Uint32Array(newHi - newLo);
+    if (arr) grown.set(arr, oldLo - newLo);
+    store[cell] = grown;
+    lo[cell] = newLo;
+    grown[key - newLo] += count;
   }
 
   count(cell: number): number {
     let n = this.zeros[cell];
-    const sides: [Store, Int32Array, Carries][] = [
-      [this.pos, this.posLo, this.posCarry],
-      [this.neg, this.negLo, this.negCarry],
-    ];
-    for (const [store, lo, carries] of sides) {
-      const a = store[cell];
-      if (a) for (let i = 0; i < a.length; i++) n += this.countAt(a, carries[cell], lo[cell], i);
-    }
+    for (const a of [this.pos[cell], this.neg[cell]]) if (a) for (let i = 0; i < a.length; i++) n += a[i];
     return n;
   }
 
@@ -196,7 +171,7 @@ export class SketchGrid {
     const neg = this.neg[cell];
     if (neg) {
       for (let i = neg.length - 1; i >= 0; i--) {
-        seen += this.countAt(neg, this.negCarry[cell], this.negLo[cell], i);
+        seen += neg[i];
         if (r < seen) return -midpoint(this.negLo[cell] + i);
       }
     }
@@ -205,7 +180,7 @@ export class SketchGrid {
     const pos = this.pos[cell];
     if (pos) {
       for (let i = 0; i < pos.length; i++) {
-        seen += this.countAt(pos, this.posCarry[cell], this.posLo[cell], i);
+        seen += pos[i];
         if (r < seen) return midpoint(this.posLo[cell] + i);
       }
     }
@@ -232,8 +207,6 @@ export class SketchGrid {
       const [a, b] = [from + c, to + c];
       this.pos[b] = this.pos[a]?.slice();
       this.neg[b] = this.neg[a]?.slice();
-      this.posCarry[b] = this.posCarry[a] && new Map(this.posCarry[a]);
-      this.negCarry[b] = this.negCarry[a] && new Map(this.negCarry[a]);
       this.posLo[b] = this.posLo[a];
       this.negLo[b] = this.negLo[a];
       this.zeros[b] = this.zeros[a];
@@ -252,8 +225,8 @@ export class SketchGrid {
       const p = this.pos[c];
       const n = this.neg[c];
       windows.set([this.posLo[c], p?.length ?? 0, this.negLo[c], n?.length ?? 0], 4 * c);
-      if (p) for (let i = 0; i < p.length; i++) counts[at++] = this.countAt(p, this.posCarry[c], this.posLo[c], i);
-      if (n) for (let i = 0; i < n.length; i++) counts[at++] = this.countAt(n, this.negCarry[c], this.negLo[c], i);
+      if (p) counts.set(p, at), (at += p.length);
+      if (n) counts.set(n, at), (at += n.length);
     }
     return { cells: this.cells, windows, counts, zeros: this.zeros, min: this.min, max: this.max };
   }
@@ -263,8 +236,8 @@ export class SketchGrid {
     let at = 0;
     for (let c = 0; c < this.cells; c++) {
       const [pLo, pLen, nLo, nLen] = d.windows.subarray(4 * c, 4 * c + 4);
-      this.addWindow(this.pos, this.posLo, this.posCarry, c, pLo, d.counts.subarray(at, (at += pLen)));
-      this.addWindow(this.neg, this.negLo, this.negCarry, c, nLo, d.counts.subarray(at, (at += nLen)));
+      this.addWindow(this.pos, this.posLo, c, pLo, d.counts.subarray(at, (at += pLen)));
+      this.addWindow(this.neg, this.negLo, c, nLo, d.counts.subarray(at, (at += nLen)));
       this.zeros[c] += d.zeros[c];
       if (d.min[c] < this.min[c]) this.min[c] = d.min[c];
       if (d.max[c] > this.max[c]) this.max[c] = d.max[c];
@@ -272,20 +245,18 @@ export class SketchGrid {
   }
 
   /** Adds a window of counts starting at key `lo`, growing this cell's window once to hold it. */
-  private addWindow(store: Store, los: Int32Array, carries: Carries, cell: number, lo: number, counts: Uint32Array): void {
+  private addWindow(store: (Uint32Array | undefined)[], los: Int32Array, cell: number, lo: number, counts: Uint32Array): void {
     if (counts.length === 0) return;
     if (store[cell] === undefined) {
-      // An empty cell takes the window as it is.
-      const arr = (store[cell] = new Uint16Array(counts.length));
+      // An empty cell takes a copy of the window as it is.
+      store[cell] = counts.slice();
       los[cell] = lo;
-      for (let i = 0; i < counts.length; i++) {
-        arr[i] = counts[i] % WRAP;
-        if (counts[i] >= WRAP) (carries[cell] ??= new Map()).set(lo + i, Math.floor(counts[i] / WRAP));
-      }
       return;
     }
-    this.bump(store, los, carries, cell, lo, 0);
-    this.bump(store, los, carries, cell, lo + counts.length - 1, 0);
-    for (let i = 0; i < counts.length; i++) if (counts[i]) this.bump(store, los, carries, cell, lo + i, counts[i]);
+    this.bump(store, los, cell, lo, 0);
+    this.bump(store, los, cell, lo + counts.length - 1, 0);
+    const arr = store[cell]!;
+    const offset = lo - los[cell];
+    for (let i = 0; i < counts.length; i++) arr[offset + i] += counts[i];
   }
 }
