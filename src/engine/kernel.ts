@@ -238,7 +238,7 @@ export function runBlockKernel(
   const nd = seriesDays.length;
   const t0 = plan.revocationStart;
   const nSeg = inputs.segments;
-  const { butfor, worlds, day, rbf, rbfNow, rBf, pBf, fin } = scratch;
+  const { butfor, worlds, day, rbf, rBf, pBf, fin } = scratch;
   const nPol = policies.length;
 
   butfor.reset(count, inputs);
@@ -275,25 +275,25 @@ export function runBlockKernel(
   for (let t = 0; t < T; t++) {
     const df = discount[t];
     const stored = j < nd && seriesDays[j] === t;
-    // But-for revenue of the day: exact power every 64 days, a daily growth factor between.
-    if (t % ANCHOR_DAYS === 0) for (let k = 0; k < count; k++) rbfNow[k] = inputs.rbf0[k] * inputs.growth[k] ** (t / 365);
-    for (let k = 0; k < count; k++) rbf[k] = rbfNow[k];
+    // But-for revenue of the day, Rbf(t): exact power every 64 days, a daily growth factor between.
+    if (t % ANCHOR_DAYS === 0) for (let k = 0; k < count; k++) rbf[k] = inputs.rbf0[k] * inputs.growth[k] ** (t / 365);
 
     const [dayGap, dayQ, dayS, dayR, dayC] = day.values;
-    // The but-for world: e = 0, K = S = q = 1.
+    // The but-for world: e = 0, K = S = q = 1 and no switching costs (so R = Rbf alive, and the
+    // financing chance is p_f).
     {
       const w = butfor;
       for (let k = 0; k < count; k++) {
         const alive = w.alive[k];
-        const R = rbf[k] * 1 * alive;
-        const P = alive * (inputs.m[k] * R - inputs.xDay[k] - 0);
+        const R = rbf[k] * alive;
+        const P = alive * (inputs.m[k] * R - inputs.xDay[k]);
         rBf[k] = R;
         pBf[k] = P;
         w.lastRevenue[k] = R;
         if (stored) dayR[k] = 365 * R;
         let C = w.C[k] + P;
         if (alive === 1 && C < inputs.raiseBelow[k] && w.successes[k] < plan.maxRounds && t + 1 >= w.nextAttempt[k]) {
-          if (fin[k](w.attempts[k]++) < inputs.pf[k] * powPos(1, inputs.psi[k])) {
+          if (fin[k](w.attempts[k]++) < inputs.pf[k]) {
             C += inputs.roundSize[k];
             w.successes[k]++;
           }
@@ -389,7 +389,7 @@ export function runBlockKernel(
         for (let v = 0; v < SKETCHED; v++) record(sketches, out.seriesSums, plan, world, v, j, day, count);
       }
     }
-    for (let k = 0; k < count; k++) rbfNow[k] *= inputs.daily[k];
+    for (let k = 0; k < count; k++) rbf[k] *= inputs.daily[k];
     if (stored) j++;
   }
 
@@ -445,8 +445,8 @@ export class KernelScratch {
   readonly butfor: WorldState;
   readonly worlds: WorldState[];
   readonly day: DayValues;
+  /** Rbf(t) of the current day, per path. */
   readonly rbf: Float64Array;
-  readonly rbfNow: Float64Array;
   readonly rBf: Float64Array;
   readonly pBf: Float64Array;
   readonly fin: ((attempt: number) => number)[];
@@ -455,7 +455,6 @@ export class KernelScratch {
     this.worlds = Array.from({ length: policies }, () => new WorldState(capacity));
     this.day = new DayValues(capacity);
     this.rbf = F(capacity);
-    this.rbfNow = F(capacity);
     this.rBf = F(capacity);
     this.pBf = F(capacity);
     this.fin = new Array(capacity);
