@@ -10,20 +10,15 @@ import { METRICS } from '../model/metrics.js';
 import { resolvePolicies, revokedDays, type ResolvedPolicy } from '../model/policies.js';
 import { readPathInputs, type PathInputs } from '../model/world.js';
 import { SketchGrid } from '../stats/sketch.js';
-import { BlockInputs, KernelScratch, runBlockKernel } from './kernel.js';
+import { BLOCK_PATHS, BlockInputs, KernelScratch, runBlockKernel } from './kernel.js';
 import { SERIES_FLOORS, SKETCHED } from './series.js';
-
-/** Paths per block. Fixed, so per-block partial sums reduce identically for any thread count. */
-export const BLOCK_PATHS = 1024;
-
-export { SERIES, SKETCHED, type SeriesVariable } from './series.js';
 
 export interface RunSettings {
   seed: number;
   paths: number;
 }
 
-/** Everything fixed for a run, derived from the scenario and the settings. */
+/** Everything about a run that follows from the scenario alone. */
 export interface Plan {
   T: number;
   /** df(t), t = 0 ... T. */
@@ -84,14 +79,11 @@ export function makeSketches(plan: Plan): SketchGrid {
   return new SketchGrid(plan.cells, floor);
 }
 
-/** Cell index of (world, sketched variable, stored-day index). */
-export const cellOf = (plan: Plan, world: number, variable: number, dayIndex: number) => (world * SKETCHED + variable) * plan.seriesDays.length + dayIndex;
-
 export interface BlockResult {
   index: number;
   first: number;
   count: number;
-  /** [path][policy][metric], path-major within the block. */
+  /** [path][policy][metric], path-major within the block (aliased policies' slots unused). */
   metrics: Float64Array;
   /** 1 where the but-for world became insolvent. */
   butforInsolvent: Uint8Array;
@@ -101,7 +93,7 @@ export interface BlockResult {
   insolvencyDays: Float64Array;
 }
 
-/** Draws a block's inputs and runs the lockstep kernel on them; aliased policies copy their source. */
+/** Draws a block's inputs and runs the lockstep kernel on them (aliased policies are skipped). */
 export class BlockSimulator {
   readonly sketches: SketchGrid;
   private readonly drawer: InputDrawer;
@@ -124,8 +116,8 @@ export class BlockSimulator {
     this.sketches = makeSketches(plan);
     this.drawer = makeInputDrawer(loaded.scenario, loaded.expressions, settings.seed);
     this.values = new Float64Array(loaded.scenario.inputs.length);
-    this.inputs = new BlockInputs(BLOCK_PATHS, loaded.scenario.staff.length);
-    this.scratch = new KernelScratch(BLOCK_PATHS, nPol);
+    this.inputs = new BlockInputs(loaded.scenario.staff.length);
+    this.scratch = new KernelScratch(nPol);
     this.skip = plan.aliasOf.map((a) => a >= 0);
     this.processingRef = plan.policies.map((p) => p.policy.license?.processing_days);
     this.duration = new Float64Array(BLOCK_PATHS);
@@ -154,17 +146,6 @@ export class BlockSimulator {
     const financing = (k: number) => this.drawer.financing(first + k);
     runBlockKernel(plan, this.inputs, count, deffOf, financing, this.skip, this.sketches, out, this.scratch);
     this.checkFinite(first, out.metrics);
-    // A policy that equals another world on every path copies that world's metrics.
-    plan.aliasOf.forEach((source, i) => {
-      if (source < 0) return;
-      for (let k = 0; k < count; k++) {
-        const o = (k * nPol + i) * nM;
-        if (source === 0) {
-          out.metrics.fill(0, o, o + nM);
-          out.metrics[o + 6] = out.butforInsolvent[k];
-        } else out.metrics.copyWithin(o, (k * nPol + source - 1) * nM, (k * nPol + source) * nM);
-      }
-    });
     return { index, first, count, ...out };
   }
 
@@ -182,19 +163,4 @@ export class BlockSimulator {
       throw new PathError(path, this.settings.seed, `${METRICS[o % METRICS.length]} of policy ${this.plan.policies[i].name} is ${metrics[o]} (an input too large for double precision?)`, inputs);
     }
   }
-}
-
-/**
- * Copies the series of aliased worlds from their sources, once every block is reduced: sums,
- * sketches and insolvency-day counts.
- */
-export function copyAliasedSeries(plan: Plan, sums: Float64Array, sketches: SketchGrid, insolvencyDays: Float64Array): void {
-  const perWorld = SKETCHED * plan.seriesDays.length;
-  plan.aliasOf.forEach((source, i) => {
-    if (source < 0) return;
-    const world = i + 1;
-    sums.copyWithin(world * perWorld, source * perWorld, (source + 1) * perWorld);
-    sketches.copyCells(source * perWorld, world * perWorld, perWorld);
-    insolvencyDays.copyWithin(world * (plan.T + 1), source * (plan.T + 1), (source + 1) * (plan.T + 1));
-  });
 }

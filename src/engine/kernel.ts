@@ -9,84 +9,55 @@
  * so the sketch stays in cache, and no per-path trace or buffer is needed. State lives in typed
  * arrays indexed by path, so the hot loop allocates nothing.
  */
-import { METRICS } from '../model/metrics.js';
+import { METRICS, writeMetrics } from '../model/metrics.js';
 import { ANCHOR_DAYS, capabilityFactor, DPM, powPos, type PathInputs } from '../model/world.js';
 import { bitsView, type SketchGrid } from '../stats/sketch.js';
 import type { Plan } from './block.js';
-import { SKETCHED } from './series.js';
+import { cellOf, SKETCHED } from './series.js';
 
-const F = (n: number) => new Float64Array(n);
+/** Paths per block. Fixed, so per-block partial sums reduce identically for any thread count. */
+export const BLOCK_PATHS = 1024;
+
+/** A per-path array of a block. */
+const F = (n = BLOCK_PATHS) => new Float64Array(n);
 
 /** Inputs of every path of a block, by parameter (struct of arrays). */
 export class BlockInputs {
-  readonly rbf0: Float64Array; // R0/365
-  readonly growth: Float64Array; // 1 + g
-  readonly daily: Float64Array; // (1 + g)^(1/365)
-  readonly m: Float64Array;
-  readonly xDay: Float64Array;
-  readonly C0: Float64Array;
-  readonly B: Float64Array;
-  readonly V: Float64Array;
-  readonly L: Float64Array;
-  readonly gamma: Float64Array;
-  readonly H0: Float64Array;
-  readonly alphaDay: Float64Array;
-  readonly alphaStep: Float64Array;
-  readonly kln2: Float64Array;
-  readonly tau0: Float64Array;
-  readonly rho: Float64Array;
-  readonly switchCost: Float64Array;
-  readonly switchBackCost: Float64Array;
-  readonly tauK: Float64Array;
-  readonly mu: Float64Array;
-  readonly eps: Float64Array;
-  readonly tauLoss: Float64Array;
-  readonly tauWin: Float64Array;
-  readonly raiseBelow: Float64Array;
-  readonly roundSize: Float64Array;
-  readonly pf: Float64Array;
-  readonly psi: Float64Array;
-  readonly retryDays: Float64Array;
-  /** Output weights: n_s w_s and n_s w_s d_s per segment, path-major [path * segments + s]. */
-  readonly nw: Float64Array;
+  readonly rbf0 = F(); // R0/365
+  readonly growth = F(); // 1 + g
+  readonly daily = F(); // (1 + g)^(1/365)
+  readonly m = F();
+  readonly xDay = F();
+  readonly C0 = F();
+  readonly B = F();
+  readonly V = F();
+  readonly L = F();
+  readonly gamma = F();
+  readonly H0 = F();
+  readonly alphaDay = F();
+  readonly alphaStep = F();
+  readonly kln2 = F();
+  readonly tau0 = F();
+  readonly rho = F();
+  readonly switchCost = F();
+  readonly switchBackCost = F();
+  readonly tauK = F();
+  readonly mu = F();
+  readonly eps = F();
+  readonly tauLoss = F();
+  readonly tauWin = F();
+  readonly raiseBelow = F();
+  readonly roundSize = F();
+  readonly pf = F();
+  readonly psi = F();
+  readonly retryDays = F();
+  /** But-for output Ybf = Σ_s n_s w_s. */
+  readonly ybf = F();
+  /** n_s w_s d_s per segment, path-major [path * segments + s]. */
   readonly nwd: Float64Array;
-  readonly n: Float64Array;
 
-  constructor(
-    readonly capacity: number,
-    readonly segments: number,
-  ) {
-    this.rbf0 = F(capacity);
-    this.growth = F(capacity);
-    this.daily = F(capacity);
-    this.m = F(capacity);
-    this.xDay = F(capacity);
-    this.C0 = F(capacity);
-    this.B = F(capacity);
-    this.V = F(capacity);
-    this.L = F(capacity);
-    this.gamma = F(capacity);
-    this.H0 = F(capacity);
-    this.alphaDay = F(capacity);
-    this.alphaStep = F(capacity);
-    this.kln2 = F(capacity);
-    this.tau0 = F(capacity);
-    this.rho = F(capacity);
-    this.switchCost = F(capacity);
-    this.switchBackCost = F(capacity);
-    this.tauK = F(capacity);
-    this.mu = F(capacity);
-    this.eps = F(capacity);
-    this.tauLoss = F(capacity);
-    this.tauWin = F(capacity);
-    this.raiseBelow = F(capacity);
-    this.roundSize = F(capacity);
-    this.pf = F(capacity);
-    this.psi = F(capacity);
-    this.retryDays = F(capacity);
-    this.nw = F(capacity * segments);
-    this.nwd = F(capacity * segments);
-    this.n = F(capacity * segments);
+  constructor(readonly segments: number) {
+    this.nwd = F(BLOCK_PATHS * segments);
   }
 
   /** Stores path k's inputs (the same derived constants simulateWorld computes). */
@@ -120,64 +91,40 @@ export class BlockInputs {
     this.pf[k] = f ? f.pf : 0;
     this.psi[k] = f ? f.psi : 0;
     this.retryDays[k] = f ? f.retryDays : 0;
+    let ybf = 0;
     for (let s = 0; s < this.segments; s++) {
-      this.n[k * this.segments + s] = p.n[s];
-      this.nw[k * this.segments + s] = p.n[s] * p.w[s];
+      ybf += p.n[s] * p.w[s];
       this.nwd[k * this.segments + s] = p.n[s] * p.w[s] * p.d[s];
     }
+    this.ybf[k] = ybf;
   }
 }
 
 /** One world's per-path state and constants over a block. */
 class WorldState {
-  readonly K: Float64Array;
-  readonly S: Float64Array;
-  readonly C: Float64Array;
-  readonly alive: Float64Array;
-  readonly insolvencyDay: Float64Array;
-  readonly successes: Float64Array;
-  readonly attempts: Float64Array;
-  readonly nextAttempt: Float64Array;
-  readonly lastRevenue: Float64Array;
-  readonly gap: Float64Array;
+  readonly K = F();
+  readonly S = F();
+  readonly C = F();
+  readonly alive = F();
+  readonly insolvencyDay = F();
+  readonly successes = F();
+  readonly attempts = F();
+  readonly nextAttempt = F();
+  readonly lastRevenue = F();
+  readonly gap = F();
   /** exp(alpha t / 365) of the last revoked day. */
-  readonly growth: Float64Array;
+  readonly growth = F();
   // Constants of the world on each path.
-  readonly deff: Float64Array;
-  readonly tEnd: Float64Array;
-  readonly cA: Float64Array;
-  readonly gapShare: Float64Array;
-  readonly productMu: Float64Array;
-  readonly decay: Float64Array;
+  readonly deff = F();
+  readonly tEnd = F();
+  readonly cA = F();
+  readonly productMu = F();
+  readonly decay = F();
   // Metric accumulators.
-  readonly lostRevenue: Float64Array;
-  readonly lostRevenueAfter: Float64Array;
-  readonly lostProfit: Float64Array;
-  readonly pvLostProfit: Float64Array;
-
-  constructor(n: number) {
-    this.gap = F(n);
-    this.growth = F(n);
-    this.K = F(n);
-    this.S = F(n);
-    this.C = F(n);
-    this.alive = F(n);
-    this.insolvencyDay = F(n);
-    this.successes = F(n);
-    this.attempts = F(n);
-    this.nextAttempt = F(n);
-    this.lastRevenue = F(n);
-    this.deff = F(n);
-    this.tEnd = F(n);
-    this.cA = F(n);
-    this.gapShare = F(n);
-    this.productMu = F(n);
-    this.decay = F(n);
-    this.lostRevenue = F(n);
-    this.lostRevenueAfter = F(n);
-    this.lostProfit = F(n);
-    this.pvLostProfit = F(n);
-  }
+  readonly lostRevenue = F();
+  readonly lostRevenueAfter = F();
+  readonly lostProfit = F();
+  readonly pvLostProfit = F();
 
   reset(count: number, inputs: BlockInputs): void {
     for (let k = 0; k < count; k++) {
@@ -202,12 +149,8 @@ class WorldState {
 
 /** Values of one day across the block: one array per sketched series, and its bits view. */
 class DayValues {
-  readonly values: Float64Array[];
-  readonly bits: Uint32Array[];
-  constructor(n: number) {
-    this.values = Array.from({ length: SKETCHED }, () => F(n));
-    this.bits = this.values.map(bitsView);
-  }
+  readonly values = Array.from({ length: SKETCHED }, () => F());
+  readonly bits = this.values.map(bitsView);
 }
 
 export interface KernelOutput {
@@ -249,22 +192,11 @@ export function runBlockKernel(
     const pol = policies[i];
     for (let k = 0; k < count; k++) {
       const D = deffOf(i, k);
-      let ybf = 0;
-      let nTotal = 0;
-      for (let s = 0; s < nSeg; s++) {
-        ybf += inputs.nw[k * nSeg + s];
-        nTotal += inputs.n[k * nSeg + s];
-      }
       let cA = 0;
-      let nA = 0;
-      for (const s of pol.segments) {
-        cA += inputs.nwd[k * nSeg + s];
-        nA += inputs.n[k * nSeg + s];
-      }
+      for (const s of pol.segments) cA += inputs.nwd[k * nSeg + s];
       w.deff[k] = D;
       w.tEnd[k] = t0 + D;
-      w.cA[k] = cA / ybf;
-      w.gapShare[k] = nA / nTotal;
+      w.cA[k] = cA / inputs.ybf[k];
       w.productMu[k] = pol.product && D > 0 ? inputs.mu[k] : -1;
       w.decay[k] = Math.exp(-1 / (inputs.tau0[k] + inputs.rho[k] * D));
     }
@@ -322,7 +254,8 @@ export function runBlockKernel(
       if (skip[i]) continue;
       const w = worlds[i];
       const { gap: gapA, growth: growthA, K: KA, S: SA, C: CA, alive: aliveA, tEnd: tEndA, decay, cA: cAA, productMu, deff, lastRevenue } = w;
-      const { lostRevenue, lostRevenueAfter, lostProfit, pvLostProfit, gapShare } = w;
+      const { lostRevenue, lostRevenueAfter, lostProfit, pvLostProfit } = w;
+      const gapShare = policies[i].gapShare;
       for (let k = 0; k < count; k++) {
         const tEnd = tEndA[k];
         // 1-2. Fallback gap while revoked; geometric decay after.
@@ -361,7 +294,7 @@ export function runBlockKernel(
         const pv = (pvLostProfit[k] += df * dp);
         lastRevenue[k] = R;
         if (stored) {
-          dayGap[k] = e * gapShare[k];
+          dayGap[k] = e * gapShare;
           dayQ[k] = q;
           dayS[k] = S;
           dayR[k] = 365 * R;
@@ -395,33 +328,32 @@ export function runBlockKernel(
 
   // Metrics (MODEL.md section 5) and the insolvency days, per path.
   const T1 = T + 1;
-  const dfT = discount[T];
   for (let k = 0; k < count; k++) {
-    const bfAlive = butfor.alive[k];
-    const tvBf = inputs.V[k] * 365 * butfor.lastRevenue[k] * bfAlive;
-    out.butforInsolvent[k] = butfor.insolvencyDay[k] >= 0 ? 1 : 0;
-    out.insolvencyDays[Math.max(0, butfor.insolvencyDay[k])]++;
+    const butforInsolvencyDay = butfor.insolvencyDay[k];
+    const butforTerminalValue = inputs.V[k] * 365 * butfor.lastRevenue[k] * butfor.alive[k];
+    out.butforInsolvent[k] = butforInsolvencyDay >= 0 ? 1 : 0;
+    out.insolvencyDays[Math.max(0, butforInsolvencyDay)]++;
     for (let i = 0; i < nPol; i++) {
       if (skip[i]) continue;
       const w = worlds[i];
       const pol = policies[i];
-      const o = (k * nPol + i) * METRICS.length;
-      const tv = inputs.V[k] * 365 * w.lastRevenue[k] * w.alive[k];
-      const pvTerminalLoss = dfT * (tvBf - tv);
-      const lostRevenue = w.lostRevenue[k];
-      const insolvent = w.insolvencyDay[k] >= 0 ? 1 : 0;
-      const accessDays = Math.max(0, Math.min(w.tEnd[k], T) - t0);
-      out.metrics[o] = lostRevenue;
-      out.metrics[o + 1] = w.lostProfit[k];
-      out.metrics[o + 2] = w.pvLostProfit[k];
-      out.metrics[o + 3] = pvTerminalLoss;
-      out.metrics[o + 4] = w.pvLostProfit[k] + pvTerminalLoss;
-      out.metrics[o + 5] = lostRevenue > 0 ? Math.min(1, Math.max(0, w.lostRevenueAfter[k] / lostRevenue)) : 0;
-      out.metrics[o + 6] = insolvent;
-      out.metrics[o + 7] = insolvent && butfor.insolvencyDay[k] < 0 ? 1 : 0;
-      out.metrics[o + 8] = w.deff[k];
-      out.metrics[o + 9] = pol.targetedHeadcount * accessDays;
-      out.metrics[o + 10] = pol.collateralHeadcount * accessDays;
+      writeMetrics(
+        out.metrics,
+        (k * nPol + i) * METRICS.length,
+        { lostRevenue: w.lostRevenue[k], lostRevenueAfter: w.lostRevenueAfter[k], lostProfit: w.lostProfit[k], pvLostProfit: w.pvLostProfit[k] },
+        {
+          T,
+          t0,
+          revokedDays: w.deff[k],
+          discountT: discount[T],
+          butforTerminalValue,
+          terminalValue: inputs.V[k] * 365 * w.lastRevenue[k] * w.alive[k],
+          insolvencyDay: w.insolvencyDay[k],
+          butforInsolvencyDay,
+          targetedHeadcount: pol.targetedHeadcount,
+          collateralHeadcount: pol.collateralHeadcount,
+        },
+      );
       out.insolvencyDays[(i + 1) * T1 + Math.max(0, w.insolvencyDay[k])]++;
     }
   }
@@ -429,34 +361,29 @@ export function runBlockKernel(
 
 /** Adds one day's block values of a (world, variable) to the sums (in path order) and its sketch. */
 function record(sketches: SketchGrid, sums: Float64Array, plan: Plan, world: number, variable: number, j: number, day: DayValues, count: number): void {
-  const c = (world * SKETCHED + variable) * plan.seriesDays.length + j;
+  const c = cellOf(plan, world, variable, j);
   sums[c] = sketches.addMany(c, day.values[variable], day.bits[variable], count, sums[c]);
 }
 
 /** The same for a value every path shares (0 or 1: the but-for world's gap, quality, share, harm). */
 function recordConstant(sketches: SketchGrid, sums: Float64Array, plan: Plan, world: number, variable: number, j: number, value: 0 | 1, count: number): void {
-  const c = (world * SKETCHED + variable) * plan.seriesDays.length + j;
+  const c = cellOf(plan, world, variable, j);
   sums[c] += value * count; // exact: a sum of `count` zeros or ones
   sketches.add(c, value, count);
 }
 
-/** Reusable arrays of the kernel, sized for the largest block. */
+/** Reusable arrays of the kernel, sized for a whole block. */
 export class KernelScratch {
-  readonly butfor: WorldState;
+  readonly butfor = new WorldState();
   readonly worlds: WorldState[];
-  readonly day: DayValues;
+  readonly day = new DayValues();
   /** Rbf(t) of the current day, per path. */
-  readonly rbf: Float64Array;
-  readonly rBf: Float64Array;
-  readonly pBf: Float64Array;
-  readonly fin: ((attempt: number) => number)[];
-  constructor(capacity: number, policies: number) {
-    this.butfor = new WorldState(capacity);
-    this.worlds = Array.from({ length: policies }, () => new WorldState(capacity));
-    this.day = new DayValues(capacity);
-    this.rbf = F(capacity);
-    this.rBf = F(capacity);
-    this.pBf = F(capacity);
-    this.fin = new Array(capacity);
+  readonly rbf = F();
+  /** The but-for world's revenue and profit of the current day, per path. */
+  readonly rBf = F();
+  readonly pBf = F();
+  readonly fin: ((attempt: number) => number)[] = new Array(BLOCK_PATHS);
+  constructor(policies: number) {
+    this.worlds = Array.from({ length: policies }, () => new WorldState());
   }
 }

@@ -12,7 +12,9 @@ import type { LoadedScenario } from '../scenario/load.js';
 import { PathError } from '../sampling/draw.js';
 import { METRICS } from '../model/metrics.js';
 import { SketchGrid, type SketchData } from '../stats/sketch.js';
-import { BLOCK_PATHS, BlockSimulator, copyAliasedSeries, makePlan, makeSketches, type BlockResult, type Plan, type RunSettings } from './block.js';
+import { BlockSimulator, makePlan, makeSketches, type BlockResult, type Plan, type RunSettings } from './block.js';
+import { BLOCK_PATHS } from './kernel.js';
+import { SKETCHED } from './series.js';
 
 export interface RunOptions extends RunSettings {
   /** Worker threads; 1 runs in this thread. */
@@ -91,10 +93,17 @@ class Reducer {
     return this.sums.map((s) => s / this.paths);
   }
 
-  /** Points aliased policies at their source's metric values (zero harm for aliases of but-for). */
-  finish(): void {
+  /**
+   * Gives every aliased policy (not simulated: it equals another world on every path) its source's
+   * results: metric values (zero harm, and the but-for insolvencies, for an alias of the but-for
+   * world), series sums, sketches and insolvency-day counts.
+   */
+  finish(sketches: SketchGrid): void {
+    const { plan } = this;
+    const perWorld = SKETCHED * plan.seriesDays.length;
+    const T1 = plan.T + 1;
     let zeros: Float64Array | undefined;
-    this.plan.aliasOf.forEach((source, i) => {
+    plan.aliasOf.forEach((source, i) => {
       if (source < 0) return;
       if (source > 0) this.metrics[i] = this.metrics[source - 1];
       else {
@@ -102,6 +111,10 @@ class Reducer {
         const insolvent = Float64Array.from(this.butforInsolvent);
         this.metrics[i] = METRICS.map((m) => (m === 'insolvent' ? insolvent : zeros!));
       }
+      const world = i + 1;
+      this.sums.copyWithin(world * perWorld, source * perWorld, (source + 1) * perWorld);
+      sketches.copyCells(source * perWorld, world * perWorld, perWorld);
+      this.insolvencyDays.copyWithin(world * T1, source * T1, (source + 1) * T1);
     });
   }
 }
@@ -134,8 +147,7 @@ export async function runSimulation(loaded: LoadedScenario, options: RunOptions)
     sketches = makeSketches(plan);
     await runInWorkers(loaded, settings, threads, blocks, blockRange, reducer, sketches, options);
   }
-  copyAliasedSeries(plan, reducer.sums, sketches, reducer.insolvencyDays);
-  reducer.finish();
+  reducer.finish(sketches);
   const simulated = (performance.now() - started) / 1000;
   return {
     plan,

@@ -1,3 +1,5 @@
+import type { Plan } from './block.js';
+
 /** The daily series of MODEL.md section 6, in output order. */
 export const SERIES = ['capability_gap', 'quality', 'share', 'revenue_annualized', 'cumulative_pv_harm', 'survival'] as const;
 export type SeriesVariable = (typeof SERIES)[number];
@@ -11,3 +13,6 @@ export const SKETCHED = SERIES.length - 1;
  * a small harm from spreading a sketch over dozens of octaves (memory, and so speed).
  */
 export const SERIES_FLOORS = [1e-4, 1e-6, 1e-6, 1, 1] as const;
+
+/** Cell index of (world, sketched variable, stored-day index) in the sketch grid and series sums. */
+export const cellOf = (plan: Plan, world: number, variable: number, dayIndex: number): number => (world * SKETCHED + variable) * plan.seriesDays.length + dayIndex;

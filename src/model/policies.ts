@@ -32,6 +32,8 @@ export interface ResolvedPolicy {
   /** Headcount of affected segments whose effective nationality is of concern, and of the rest. */
   targetedHeadcount: number;
   collateralHeadcount: number;
+  /** Affected share of all staff, Σ_{s in A} n_s / Σ_s n_s (weights the capability-gap series). */
+  gapShare: number;
 }
 
 export function resolvePolicies(scenario: Scenario): ResolvedPolicy[] {
@@ -46,7 +48,12 @@ export function resolvePolicies(scenario: Scenario): ResolvedPolicy[] {
       if (concern.has(effectiveNationality(s))) targeted += s.headcount;
       else collateral += s.headcount;
     }
-    return { name, policy, segments, product: productAffected(policy.restrict), targetedHeadcount: targeted, collateralHeadcount: collateral };
+    // Summed in segment order, as the reference day loop sums them.
+    let nTotal = 0;
+    for (const seg of scenario.staff) nTotal += seg.headcount;
+    let nA = 0;
+    for (const i of segments) nA += scenario.staff[i].headcount;
+    return { name, policy, segments, product: productAffected(policy.restrict), targetedHeadcount: targeted, collateralHeadcount: collateral, gapShare: nA / nTotal };
   });
 }
 

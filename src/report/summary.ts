@@ -4,13 +4,15 @@
  */
 import type { LoadedScenario } from '../scenario/load.js';
 import { METRICS } from '../model/metrics.js';
-import { BLOCK_PATHS, SERIES, cellOf, type SeriesVariable } from '../engine/block.js';
+import { BLOCK_PATHS } from '../engine/kernel.js';
+import { SERIES, cellOf, type SeriesVariable } from '../engine/series.js';
 import type { RunResult } from '../engine/run.js';
 import { QUANTILES, summarize, type Summary } from '../stats/summary.js';
 import { RELATIVE_ACCURACY } from '../stats/sketch.js';
 import { SERIES_FLOORS, SKETCHED } from '../engine/series.js';
 import { formatMoney, formatPercent } from './format.js';
 import { VERSION } from '../version.js';
+import { withCi } from './tables.js';
 
 
 export interface PolicyReport {
@@ -154,8 +156,8 @@ const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - s.length));
 /** The short table printed after a run. */
 export function formatTable(summary: SummaryJson): string {
   const cur = summary.scenario.currency;
-  const money = (x: Summary) => `${formatMoney(x.mean, cur)} [${x.ci95 ? `${formatMoney(x.ci95[0], cur)}, ${formatMoney(x.ci95[1], cur)}` : 'n/a'}]`;
-  const share = (x: Summary) => `${formatPercent(x.mean)} [${x.ci95 ? `${formatPercent(x.ci95[0])}, ${formatPercent(x.ci95[1])}` : 'n/a'}]`;
+  const money = (x: Summary) => withCi(x, (v) => formatMoney(v, cur));
+  const share = (x: Summary) => withCi(x, formatPercent);
   const head = ['policy', 'total harm (PV)', 'PV lost profit', 'P(insolvent)', 'lost revenue after restoration'];
   const rows = Object.entries(summary.policies).map(([name, p]) => [name, money(p.metrics.total_harm), money(p.metrics.pv_lost_profit), share(p.metrics.insolvent), share(p.metrics.after_restoration_share)]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

@@ -19,7 +19,8 @@ export function formatMetric(metric: string, x: number, currency: string): strin
   return x.toLocaleString('en-US', { maximumFractionDigits: 1 });
 }
 
-const withCi = (x: Summary, f: (v: number) => string) => `${f(x.mean)} [${x.ci95 ? `${f(x.ci95[0])}, ${f(x.ci95[1])}` : 'n/a'}]`;
+/** `mean [ci95 low, ci95 high]`, each formatted by f. */
+export const withCi = (x: Summary, f: (v: number) => string) => `${f(x.mean)} [${x.ci95 ? `${f(x.ci95[0])}, ${f(x.ci95[1])}` : 'n/a'}]`;
 
 export function resultsTable(s: SummaryJson): Table {
   const cur = s.scenario.currency;

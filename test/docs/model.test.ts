@@ -21,7 +21,7 @@ describe('docs/model.md', () => {
   });
   it('names every metric and series variable the engine reports', async () => {
     const { METRICS } = await import('../../src/model/metrics.js');
-    const { SERIES } = await import('../../src/engine/block.js');
+    const { SERIES } = await import('../../src/engine/series.js');
     for (const name of [...METRICS, ...SERIES]) expect(doc).toContain(name);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildReportFiles } from '../../src/report/files.js';
 import { runSimulation } from '../../src/engine/run.js';
-import { BLOCK_PATHS } from '../../src/engine/block.js';
+import { BLOCK_PATHS } from '../../src/engine/kernel.js';
 import { baseScenario, loadDoc } from '../helpers.js';
 
 /** A stochastic scenario spanning several blocks, with financing and a licence. */
