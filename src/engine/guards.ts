@@ -7,7 +7,7 @@ import { totalmem } from 'node:os';
 import { METRICS } from '../model/metrics.js';
 import type { Plan } from './block.js';
 
-/** Measured on the benchmark: about 110 ns per world-path-day on one thread; 150 for headroom. */
+/** Measured on the benchmark: about 105 ns per world-path-day on one thread; 150 for headroom. */
 const NS_PER_WORLD_PATH_DAY = 150;
 /** Sketch buckets per series cell seen on the shipped scenarios (4 bytes each), with headroom. */
 const BUCKETS_PER_CELL = 1500;

@@ -95,9 +95,12 @@ export function survivalSeries(result: RunResult, world: number): { mean: number
   const { plan, insolvencyDays } = result;
   const n = result.settings.paths;
   const hist = insolvencyDays.subarray(world * (plan.T + 1), (world + 1) * (plan.T + 1));
+  // Insolvent from day d (1 ... T) means not alive on days >= d; count them as the days advance.
+  let insolvent = 0;
+  let through = 0;
   return Array.from(plan.seriesDays, (day) => {
-    let alive = hist[0];
-    for (let d = day + 1; d <= plan.T; d++) alive += hist[d];
+    for (; through < day; ) insolvent += hist[++through];
+    const alive = n - insolvent;
     const value = (r: number) => (r < n - alive ? 0 : 1);
     const quantiles = QUANTILES.map(([, p]) => {
       const h = (n - 1) * p;

@@ -4,8 +4,8 @@
  * the document still says what the engine computes.
  */
 import { METRICS } from '../model/metrics.js';
-import { fillButforRevenue, makeTrace, readPathInputs, simulateWorld, type Trace } from '../model/world.js';
-import { makeInputDrawer } from '../sampling/draw.js';
+import type { Trace } from '../model/world.js';
+import { simulatePath } from '../model/path.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { runSimulation } from '../engine/run.js';
 import { buildSummary } from './summary.js';
@@ -14,18 +14,10 @@ const fmt = (x: number) => (Number.isInteger(x) ? x.toLocaleString('en-US') : Nu
 
 export async function workedExampleMarkdown(loaded: LoadedScenario): Promise<string> {
   const s = loaded.scenario;
-  const values = new Float64Array(s.inputs.length);
-  const drawer = makeInputDrawer(s, loaded.expressions, s.simulation.seed);
-  drawer.draw(0, values);
-  const p = readPathInputs(s, values);
   const T = s.simulation.horizon_days;
-  const rbf = new Float64Array(T);
-  fillButforRevenue(p, rbf);
-  const ctx = { T, butforRevenue: rbf, financingU: drawer.financing(0) };
-  const bf = makeTrace(T);
-  const act = makeTrace(T);
-  simulateWorld(p, { segments: [], product: false, revokedDays: 0 }, ctx, bf);
-  simulateWorld(p, { segments: [1], product: false, revokedDays: p.D }, ctx, act);
+  const path = simulatePath(loaded, s.simulation.seed, 0);
+  const bf = path.butfor;
+  const act = path.worlds.find((w) => w.policy.name === 'blanket')!.trace;
   const rows = (tr: Trace) =>
     Array.from({ length: T }, (_, t) => `| ${t} | ${fmt(tr.gap[t])} | ${fmt(tr.quality[t])} | ${fmt(tr.share[t])} | ${fmt(tr.revenue[t])} | ${fmt(tr.profit[t])} | ${fmt(bf.profit[t] - tr.profit[t])} |`);
   const result = await runSimulation(loaded, { seed: s.simulation.seed, paths: 1, threads: 1 });

@@ -204,7 +204,6 @@ export function validateDocument(
     ...(built as unknown as Scenario),
     file: meta.file,
     sha256: meta.sha256,
-    currency: (built.currency as string) ?? 'USD',
     policies: policyEntries.map(([name, p]) => ({ name, ...(p as object) })),
     compare,
     inputs,

@@ -1,14 +1,12 @@
 /**
  * The lockstep kernel (engine/kernel.ts) must compute exactly what the per-path reference
- * simulateWorld + computeMetrics (model/) computes: the same operations in the same order, so the
- * metrics agree bit for bit on every path, for every policy.
+ * computes (model/path.ts runs simulateWorld for every world, then computeMetrics): the same
+ * operations in the same order, so the metrics agree bit for bit on every path, for every policy.
  */
 import { describe, expect, it } from 'vitest';
 import { runSimulation } from '../../src/engine/run.js';
 import { computeMetrics, METRICS } from '../../src/model/metrics.js';
-import { revokedDays } from '../../src/model/policies.js';
-import { fillButforRevenue, makeTrace, readPathInputs, simulateWorld } from '../../src/model/world.js';
-import { makeInputDrawer } from '../../src/sampling/draw.js';
+import { simulatePath } from '../../src/model/path.js';
 import { baseScenario, loadDoc } from '../helpers.js';
 
 async function scenario() {
@@ -32,26 +30,15 @@ describe('lockstep kernel', () => {
     const s = loaded.scenario;
     const paths = 300;
     const result = await runSimulation(loaded, { paths, seed: 9, threads: 1 });
-    const drawer = makeInputDrawer(s, loaded.expressions, 9);
-    const values = new Float64Array(s.inputs.length);
     const T = s.simulation.horizon_days;
-    const rbf = new Float64Array(T);
-    const [bf, act] = [makeTrace(T), makeTrace(T)];
     const out = new Float64Array(METRICS.length);
     let insolventPaths = 0;
     for (let path = 0; path < paths; path++) {
-      const approvalU = drawer.draw(path, values);
-      const p = readPathInputs(s, values);
-      fillButforRevenue(p, rbf);
-      const ctx = { T, butforRevenue: rbf, financingU: drawer.financing(path) };
-      simulateWorld(p, { segments: [], product: false, revokedDays: 0 }, ctx, bf);
-      result.plan.policies.forEach((pol, i) => {
-        const processing = pol.policy.license ? values[pol.policy.license.processing_days] : 0;
-        const D = revokedDays(pol, p.D, approvalU, processing);
-        simulateWorld(p, { segments: pol.segments, product: pol.product, revokedDays: D }, ctx, act);
-        computeMetrics(bf, act, { T, discount: result.plan.discount, t0: p.t0, revokedDays: D, targetedHeadcount: pol.targetedHeadcount, collateralHeadcount: pol.collateralHeadcount }, out, 0);
+      const { inputs, butfor, worlds } = simulatePath(loaded, 9, path);
+      worlds.forEach(({ policy, revokedDays, trace }, i) => {
+        computeMetrics(butfor, trace, { T, discount: result.plan.discount, t0: inputs.t0, revokedDays, targetedHeadcount: policy.targetedHeadcount, collateralHeadcount: policy.collateralHeadcount }, out, 0);
         insolventPaths += out[6];
-        METRICS.forEach((m, j) => expect(result.metrics[i][j][path], `${pol.name}.${m} on path ${path}`).toBe(out[j]));
+        METRICS.forEach((m, j) => expect(result.metrics[i][j][path], `${policy.name}.${m} on path ${path}`).toBe(out[j]));
       });
     }
     expect(insolventPaths).toBeGreaterThan(0); // the comparison covered insolvency and financing
