@@ -26,16 +26,17 @@ const money = (ctx: ChartContext, x: number) => formatMoney(x, ctx.currency);
 /** The day axis, spanning exactly the horizon. */
 const dayAxis = (T: number) => ({ field: 'day', type: 'quantitative' as const, title: 'Day since the start of the horizon', scale: { domain: [0, T - 1], nice: false } });
 
-function fanLayers(DAY: ReturnType<typeof dayAxis>, y: { title: string; format?: string; labelExpr?: string }, colorField: string, ctx: ChartContext, withButfor: boolean) {
-  const axis = { ...(y.format ? { format: y.format } : {}), ...(y.labelExpr ? { labelExpr: y.labelExpr } : {}) };
-  const color = withButfor ? worldColor(ctx, colorField) : { ...policyColor(ctx, colorField) };
+/** Median line and 25-75 and 5-95 bands of a series, coloured by the `world` field. */
+function fanLayers(DAY: ReturnType<typeof dayAxis>, title: string, money: boolean, ctx: ChartContext, withButfor: boolean) {
+  const y = money ? moneyAxis(title) : { title };
+  const color = withButfor ? worldColor(ctx) : policyColor(ctx, 'world');
   const tip = [
     { field: 'day', type: 'quantitative' as const, title: 'day' },
-    { field: colorField, type: 'nominal' as const, title: 'world' },
-    ...(['p05', 'p50', 'p95', 'mean'] as const).map((f) => ({ field: f, type: 'quantitative' as const, title: f === 'p50' ? 'median' : f, ...(y.format ? { format: y.format } : {}) })),
+    { field: 'world', type: 'nominal' as const, title: 'world' },
+    ...(['p05', 'p50', 'p95', 'mean'] as const).map((f) => ({ field: f, type: 'quantitative' as const, title: f === 'p50' ? 'median' : f, ...(money ? { format: MONEY_FORMAT } : {}) })),
   ];
   return [
-    { mark: { type: 'area' as const, opacity: 0.15 }, encoding: { x: DAY, y: { field: 'p05', type: 'quantitative' as const, title: y.title, axis }, y2: { field: 'p95' }, color } },
+    { mark: { type: 'area' as const, opacity: 0.15 }, encoding: { x: DAY, y: { field: 'p05', type: 'quantitative' as const, ...y }, y2: { field: 'p95' }, color } },
     { mark: { type: 'area' as const, opacity: 0.3 }, encoding: { x: DAY, y: { field: 'p25', type: 'quantitative' as const }, y2: { field: 'p75' }, color } },
     { mark: { type: 'line' as const, strokeWidth: 2 }, encoding: { x: DAY, y: { field: 'p50', type: 'quantitative' as const }, color, tooltip: tip } },
   ];
@@ -80,7 +81,7 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
     data: { values: harm },
     facet: facet(ctx),
     columns: cols,
-    spec: { width: PANEL_W, height: PANEL_H, layer: fanLayers(DAY, { title: `PV harm (${cur})`, format: MONEY_FORMAT, labelExpr: "replace(datum.label, 'G', 'B')" }, 'world', ctx, false) },
+    spec: { width: PANEL_W, height: PANEL_H, layer: fanLayers(DAY, `PV harm (${cur})`, true, ctx, false) },
   });
 
   // 2. Revenue: but-for against each policy.
@@ -91,7 +92,7 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
     data: { values: revRows },
     facet: facet(ctx),
     columns: cols,
-    spec: { width: PANEL_W, height: PANEL_H, layer: fanLayers(DAY, { title: `Revenue (${cur}/year)`, format: MONEY_FORMAT, labelExpr: "replace(datum.label, 'G', 'B')" }, 'world', ctx, true) },
+    spec: { width: PANEL_W, height: PANEL_H, layer: fanLayers(DAY, `Revenue (${cur}/year)`, true, ctx, true) },
   });
 
   // 3. Capability gap, with the revocation window.
@@ -108,7 +109,7 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
       height: PANEL_H,
       layer: [
         { transform: [{ filter: "datum.kind === 'window'" }], mark: { type: 'rect', color: '#000', opacity: 0.06 }, encoding: { x: { field: 'start', type: 'quantitative' }, x2: { field: 'end' } } },
-        ...fanLayers(DAY, { title: 'Gap (doublings)' }, 'world', ctx, false).map((l) => ({ transform: [{ filter: "datum.kind === 'series'" }], ...l })),
+        ...fanLayers(DAY, 'Gap (doublings)', false, ctx, false).map((l) => ({ transform: [{ filter: "datum.kind === 'series'" }], ...l })),
       ],
     },
   });

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { checkExpressions, type Compiled } from './expressions.js';
 import { ScenarioError, type Located, type PathSegment, type Problem } from './problems.js';
 import type { InputDef, Scenario } from './types.js';
@@ -118,10 +118,8 @@ function findNode(doc: Document.Parsed, path: PathSegment[], atKey: boolean): { 
     } else if (isSeq(node) && typeof seg === 'number' && node.items[seg]) {
       node = node.items[seg];
     } else return { node: node as YamlNode, complete: false };
-    if (node && typeof node === 'object' && 'source' in node && (node as { resolve?: unknown }).resolve) {
-      // An alias (*name): follow it to its anchor.
-      node = (node as unknown as { resolve(d: Document): unknown }).resolve(doc) ?? node;
-    }
+    // An alias (*name): follow it to its anchor.
+    if (isAlias(node)) node = node.resolve(doc) ?? node;
   }
   return { node: node as YamlNode, complete: true };
 }
