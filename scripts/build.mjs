@@ -11,5 +11,6 @@ await build({
   target: 'node20',
   packages: 'external',
   sourcemap: true,
+  minifySyntax: true,
   logLevel: 'warning',
 });

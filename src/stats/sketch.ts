@@ -42,6 +42,9 @@ const midpoint = (key: number) => 0.5 * (lowerEdge(key) + lowerEdge(key + 1));
 
 const EMPTY = new Uint32Array(0);
 
+/** Indices of values that fall outside a cell's windows during addMany (at most one per value). */
+let OUTSIDE = new Int32Array(1024);
+
 /** The Uint32Array view addMany reads bits from: the same memory as `values`. */
 export const bitsView = (values: Float64Array): Uint32Array => new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
 
@@ -95,18 +98,25 @@ export class SketchGrid {
 
   /**
    * Adds values[0 ... n-1] to one cell and returns `sum` plus their sum, added in order. The hot
-   * path: one pass, the cell's windows in locals, and each value's exponent and top mantissa bits
-   * read from `bits`, a Uint32Array view of the same buffer as `values` (see bitsView).
+   * path: one pass with the cell's windows fixed in locals, each value's exponent and top mantissa
+   * bits read from `bits`, a Uint32Array view of the same buffer as `values` (see bitsView).
+   * Values outside the windows are noted and counted after the pass, growing the windows then;
+   * counts are integers, so the order of counting does not matter.
    */
   addMany(cell: number, values: Float64Array, bits: Uint32Array, n: number, sum = 0): number {
     let min = this.min[cell];
     let max = this.max[cell];
     let zeros = 0;
-    let pos = this.pos[cell] ?? EMPTY;
-    let posLo = this.posLo[cell];
-    let neg = this.neg[cell] ?? EMPTY;
-    let negLo = this.negLo[cell];
+    const pos = this.pos[cell] ?? EMPTY;
+    const posLo = this.posLo[cell];
+    const posLen = pos.length;
+    const neg = this.neg[cell] ?? EMPTY;
+    const negLo = this.negLo[cell];
+    const negLen = neg.length;
     const floor = this.floor[cell];
+    if (OUTSIDE.length < n) OUTSIDE = new Int32Array(n);
+    const outside = OUTSIDE;
+    let nOutside = 0;
     for (let k = 0; k < n; k++) {
       const x = values[k];
       sum += x;
@@ -114,22 +124,20 @@ export class SketchGrid {
       if (x > max) max = x;
       if (x >= floor) {
         const i = (bits[2 * k + HI] >>> SHIFT) - posLo;
-        if (i >= 0 && i < pos.length) pos[i]++;
-        else {
-          this.bump(this.pos, this.posLo, cell, i + posLo, 1);
-          pos = this.pos[cell]!;
-          posLo = this.posLo[cell];
-        }
+        if (i >= 0 && i < posLen) pos[i]++;
+        else outside[nOutside++] = k;
       } else if (x > -floor) zeros++;
       else {
         const i = ((bits[2 * k + HI] & 0x7fffffff) >>> SHIFT) - negLo;
-        if (i >= 0 && i < neg.length) neg[i]++;
-        else {
-          this.bump(this.neg, this.negLo, cell, i + negLo, 1);
-          neg = this.neg[cell]!;
-          negLo = this.negLo[cell];
-        }
+        if (i >= 0 && i < negLen) neg[i]++;
+        else outside[nOutside++] = k;
       }
+    }
+    for (let j = 0; j < nOutside; j++) {
+      const k = outside[j];
+      const key = (bits[2 * k + HI] & 0x7fffffff) >>> SHIFT;
+      if (values[k] > 0) this.bump(this.pos, this.posLo, cell, key, 1);
+      else this.bump(this.neg, this.negLo, cell, key, 1);
     }
     this.min[cell] = min;
     this.max[cell] = max;
