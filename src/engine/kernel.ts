@@ -6,8 +6,13 @@
  *
  * Why lockstep: every (world, variable, stored day) has its own quantile sketch; visiting the
  * days in the outer loop sends a whole block's values for one day into the same sketch in a row,
- * so the sketch stays in cache, and no per-path trace or buffer is needed. State lives in typed
- * arrays indexed by path, so the hot loop allocates nothing.
+ * so the sketch stays in cache, and no per-path trace or buffer is needed.
+ *
+ * Memory layout: a path's inputs are one row of a Float64Array (INPUT_FIELDS wide), a world's
+ * state on a path one row of that world's Float64Array (STATE_FIELDS wide), and the day's series
+ * values one row of SKETCHED. One typed array per role instead of one per quantity: V8 re-reads a
+ * typed array's base and length at each access in the loop, so forty arrays cost more than the
+ * arithmetic (the row layout measured about twice as fast). The hot loop allocates nothing.
  */
 import { METRICS, writeMetrics } from '../model/metrics.js';
 import { ANCHOR_DAYS, capabilityFactor, DPM, powPos, type PathInputs } from '../model/world.js';
@@ -18,139 +23,136 @@ import { cellOf, SKETCHED } from './series.js';
 /** Paths per block. Fixed, so per-block partial sums reduce identically for any thread count. */
 export const BLOCK_PATHS = 1024;
 
-/** A per-path array of a block. */
-const F = (n = BLOCK_PATHS) => new Float64Array(n);
+// Fields of a path's input row. The last three change daily: the but-for revenue Rbf(t), and the
+// but-for world's revenue and profit of the day.
+const I_RBF0 = 0; // R0/365
+const I_GROWTH = 1; // 1 + g
+const I_DAILY = 2; // (1 + g)^(1/365)
+const I_M = 3;
+const I_XDAY = 4; // X/365
+const I_C0 = 5;
+const I_B = 6;
+const I_V = 7;
+const I_L = 8;
+const I_GAMMA = 9;
+const I_H0 = 10;
+const I_ALPHA_DAY = 11; // alpha/365
+const I_ALPHA_STEP = 12; // exp(alpha/365)
+const I_KLN2 = 13; // kappa ln2
+const I_TAU0 = 14;
+const I_RHO = 15;
+const I_SWITCH = 16;
+const I_SWITCH_BACK = 17;
+const I_TAU_K = 18;
+const I_MU = 19;
+const I_EPS = 20;
+const I_TAU_LOSS = 21;
+const I_TAU_WIN = 22;
+const I_RAISE_BELOW = 23;
+const I_ROUND_SIZE = 24;
+const I_PF = 25;
+const I_PSI = 26;
+const I_RETRY = 27;
+const I_YBF = 28; // Σ_s n_s w_s
+const I_RBF = 29; // Rbf(t)
+const I_R_BF = 30; // the but-for world's R of the day
+const I_P_BF = 31; // the but-for world's P of the day
+const INPUT_FIELDS = 32;
 
-/** Inputs of every path of a block, by parameter (struct of arrays). */
+// Fields of a world's state row on a path.
+const W_K = 0;
+const W_S = 1;
+const W_C = 2;
+const W_ALIVE = 3;
+const W_INSOLVENCY_DAY = 4;
+const W_SUCCESSES = 5;
+const W_ATTEMPTS = 6;
+const W_NEXT_ATTEMPT = 7;
+const W_LAST_REVENUE = 8;
+const W_GAP = 9;
+const W_GROWTH = 10; // exp(alpha t / 365) of the last revoked day
+const W_DEFF = 11;
+const W_T_END = 12;
+const W_CA = 13; // affected share of but-for output weighted by dependence
+const W_PRODUCT_MU = 14; // mu when the product is cut off, else -1
+const W_DECAY = 15; // exp(-1/tau_r)
+const W_LOST_REVENUE = 16;
+const W_LOST_REVENUE_AFTER = 17;
+const W_LOST_PROFIT = 18;
+const W_PV_LOST_PROFIT = 19;
+const STATE_FIELDS = 20;
+
+/** Inputs of every path of a block, one row per path. */
 export class BlockInputs {
-  readonly rbf0 = F(); // R0/365
-  readonly growth = F(); // 1 + g
-  readonly daily = F(); // (1 + g)^(1/365)
-  readonly m = F();
-  readonly xDay = F();
-  readonly C0 = F();
-  readonly B = F();
-  readonly V = F();
-  readonly L = F();
-  readonly gamma = F();
-  readonly H0 = F();
-  readonly alphaDay = F();
-  readonly alphaStep = F();
-  readonly kln2 = F();
-  readonly tau0 = F();
-  readonly rho = F();
-  readonly switchCost = F();
-  readonly switchBackCost = F();
-  readonly tauK = F();
-  readonly mu = F();
-  readonly eps = F();
-  readonly tauLoss = F();
-  readonly tauWin = F();
-  readonly raiseBelow = F();
-  readonly roundSize = F();
-  readonly pf = F();
-  readonly psi = F();
-  readonly retryDays = F();
-  /** But-for output Ybf = Σ_s n_s w_s. */
-  readonly ybf = F();
+  readonly rows = new Float64Array(BLOCK_PATHS * INPUT_FIELDS);
   /** n_s w_s d_s per segment, path-major [path * segments + s]. */
   readonly nwd: Float64Array;
 
   constructor(readonly segments: number) {
-    this.nwd = F(BLOCK_PATHS * segments);
+    this.nwd = new Float64Array(BLOCK_PATHS * segments);
   }
 
   /** Stores path k's inputs (the same derived constants simulateWorld computes). */
   set(k: number, p: PathInputs): void {
-    this.rbf0[k] = p.R0 / 365;
-    this.growth[k] = 1 + p.g;
-    this.daily[k] = (1 + p.g) ** (1 / 365);
-    this.m[k] = p.m;
-    this.xDay[k] = p.X / 365;
-    this.C0[k] = p.C0;
-    this.B[k] = p.B;
-    this.V[k] = p.V;
-    this.L[k] = p.L;
-    this.gamma[k] = p.gamma;
-    this.H0[k] = p.H0;
-    this.alphaDay[k] = p.alpha / 365;
-    this.alphaStep[k] = Math.exp(p.alpha / 365);
-    this.kln2[k] = p.kappa * Math.LN2;
-    this.tau0[k] = p.tau0;
-    this.rho[k] = p.rho;
-    this.switchCost[k] = p.switchCost;
-    this.switchBackCost[k] = p.switchBackCost;
-    this.tauK[k] = p.tauK;
-    this.mu[k] = p.mu;
-    this.eps[k] = p.eps;
-    this.tauLoss[k] = p.tauLoss;
-    this.tauWin[k] = p.tauWin;
+    const r = this.rows;
+    const a = k * INPUT_FIELDS;
+    r[a + I_RBF0] = p.R0 / 365;
+    r[a + I_GROWTH] = 1 + p.g;
+    r[a + I_DAILY] = (1 + p.g) ** (1 / 365);
+    r[a + I_M] = p.m;
+    r[a + I_XDAY] = p.X / 365;
+    r[a + I_C0] = p.C0;
+    r[a + I_B] = p.B;
+    r[a + I_V] = p.V;
+    r[a + I_L] = p.L;
+    r[a + I_GAMMA] = p.gamma;
+    r[a + I_H0] = p.H0;
+    r[a + I_ALPHA_DAY] = p.alpha / 365;
+    r[a + I_ALPHA_STEP] = Math.exp(p.alpha / 365);
+    r[a + I_KLN2] = p.kappa * Math.LN2;
+    r[a + I_TAU0] = p.tau0;
+    r[a + I_RHO] = p.rho;
+    r[a + I_SWITCH] = p.switchCost;
+    r[a + I_SWITCH_BACK] = p.switchBackCost;
+    r[a + I_TAU_K] = p.tauK;
+    r[a + I_MU] = p.mu;
+    r[a + I_EPS] = p.eps;
+    r[a + I_TAU_LOSS] = p.tauLoss;
+    r[a + I_TAU_WIN] = p.tauWin;
     const f = p.financing;
-    this.raiseBelow[k] = f ? f.raiseBelow : -Infinity;
-    this.roundSize[k] = f ? f.roundSize : 0;
-    this.pf[k] = f ? f.pf : 0;
-    this.psi[k] = f ? f.psi : 0;
-    this.retryDays[k] = f ? f.retryDays : 0;
+    r[a + I_RAISE_BELOW] = f ? f.raiseBelow : -Infinity;
+    r[a + I_ROUND_SIZE] = f ? f.roundSize : 0;
+    r[a + I_PF] = f ? f.pf : 0;
+    r[a + I_PSI] = f ? f.psi : 0;
+    r[a + I_RETRY] = f ? f.retryDays : 0;
     let ybf = 0;
     for (let s = 0; s < this.segments; s++) {
       ybf += p.n[s] * p.w[s];
       this.nwd[k * this.segments + s] = p.n[s] * p.w[s] * p.d[s];
     }
-    this.ybf[k] = ybf;
+    r[a + I_YBF] = ybf;
   }
 }
 
-/** One world's per-path state and constants over a block. */
-class WorldState {
-  readonly K = F();
-  readonly S = F();
-  readonly C = F();
-  readonly alive = F();
-  readonly insolvencyDay = F();
-  readonly successes = F();
-  readonly attempts = F();
-  readonly nextAttempt = F();
-  readonly lastRevenue = F();
-  readonly gap = F();
-  /** exp(alpha t / 365) of the last revoked day. */
-  readonly growth = F();
-  // Constants of the world on each path.
-  readonly deff = F();
-  readonly tEnd = F();
-  readonly cA = F();
-  readonly productMu = F();
-  readonly decay = F();
-  // Metric accumulators.
-  readonly lostRevenue = F();
-  readonly lostRevenueAfter = F();
-  readonly lostProfit = F();
-  readonly pvLostProfit = F();
-
-  reset(count: number, inputs: BlockInputs): void {
-    for (let k = 0; k < count; k++) {
-      this.gap[k] = 0;
-      this.growth[k] = 1;
-      this.K[k] = 1;
-      this.S[k] = 1;
-      this.C[k] = inputs.C0[k];
-      this.alive[k] = 1;
-      this.insolvencyDay[k] = -1;
-      this.successes[k] = 0;
-      this.attempts[k] = 0;
-      this.nextAttempt[k] = 0;
-      this.lastRevenue[k] = 0;
-      this.lostRevenue[k] = 0;
-      this.lostRevenueAfter[k] = 0;
-      this.lostProfit[k] = 0;
-      this.pvLostProfit[k] = 0;
-    }
+/** Sets the initial state of a world (MODEL.md section 4) on paths 0 ... count-1. */
+function resetWorld(st: Float64Array, rows: Float64Array, count: number): void {
+  for (let k = 0, b = 0; k < count; k++, b += STATE_FIELDS) {
+    st[b + W_K] = 1;
+    st[b + W_S] = 1;
+    st[b + W_C] = rows[k * INPUT_FIELDS + I_C0];
+    st[b + W_ALIVE] = 1;
+    st[b + W_INSOLVENCY_DAY] = -1;
+    st[b + W_SUCCESSES] = 0;
+    st[b + W_ATTEMPTS] = 0;
+    st[b + W_NEXT_ATTEMPT] = 0;
+    st[b + W_LAST_REVENUE] = 0;
+    st[b + W_GAP] = 0;
+    st[b + W_GROWTH] = 1;
+    st[b + W_LOST_REVENUE] = 0;
+    st[b + W_LOST_REVENUE_AFTER] = 0;
+    st[b + W_LOST_PROFIT] = 0;
+    st[b + W_PV_LOST_PROFIT] = 0;
   }
-}
-
-/** Values of one day across the block: one array per sketched series, and its bits view. */
-class DayValues {
-  readonly values = Array.from({ length: SKETCHED }, () => F());
-  readonly bits = this.values.map(bitsView);
 }
 
 export interface KernelOutput {
@@ -181,24 +183,26 @@ export function runBlockKernel(
   const nd = seriesDays.length;
   const t0 = plan.revocationStart;
   const nSeg = inputs.segments;
-  const { butfor, worlds, day, rbf, rBf, pBf, fin } = scratch;
+  const rows = inputs.rows;
+  const { butfor, worlds, day, dayBits, fin } = scratch;
   const nPol = policies.length;
+  const maxRounds = plan.maxRounds;
 
-  butfor.reset(count, inputs);
+  resetWorld(butfor, rows, count);
   for (let i = 0; i < nPol; i++) {
     if (skip[i]) continue;
-    const w = worlds[i];
-    w.reset(count, inputs);
+    const st = worlds[i];
+    resetWorld(st, rows, count);
     const pol = policies[i];
-    for (let k = 0; k < count; k++) {
+    for (let k = 0, a = 0, b = 0; k < count; k++, a += INPUT_FIELDS, b += STATE_FIELDS) {
       const D = deffOf(i, k);
       let cA = 0;
       for (const s of pol.segments) cA += inputs.nwd[k * nSeg + s];
-      w.deff[k] = D;
-      w.tEnd[k] = t0 + D;
-      w.cA[k] = cA / inputs.ybf[k];
-      w.productMu[k] = pol.product && D > 0 ? inputs.mu[k] : -1;
-      w.decay[k] = Math.exp(-1 / (inputs.tau0[k] + inputs.rho[k] * D));
+      st[b + W_DEFF] = D;
+      st[b + W_T_END] = t0 + D;
+      st[b + W_CA] = cA / rows[a + I_YBF];
+      st[b + W_PRODUCT_MU] = pol.product && D > 0 ? rows[a + I_MU] : -1;
+      st[b + W_DECAY] = Math.exp(-1 / (rows[a + I_TAU0] + rows[a + I_RHO] * D));
     }
   }
   for (let k = 0; k < count; k++) fin[k] = financingU(k);
@@ -208,161 +212,158 @@ export function runBlockKernel(
     const df = discount[t];
     const stored = j < nd && seriesDays[j] === t;
     // But-for revenue of the day, Rbf(t): exact power every 64 days, a daily growth factor between.
-    if (t % ANCHOR_DAYS === 0) for (let k = 0; k < count; k++) rbf[k] = inputs.rbf0[k] * inputs.growth[k] ** (t / 365);
+    if (t % ANCHOR_DAYS === 0) for (let k = 0, a = 0; k < count; k++, a += INPUT_FIELDS) rows[a + I_RBF] = rows[a + I_RBF0] * rows[a + I_GROWTH] ** (t / 365);
 
-    const [dayGap, dayQ, dayS, dayR, dayC] = day.values;
     // The but-for world: e = 0, K = S = q = 1 and no switching costs (so R = Rbf alive, and the
     // financing chance is p_f).
     {
-      const w = butfor;
-      for (let k = 0; k < count; k++) {
-        const alive = w.alive[k];
-        const R = rbf[k] * alive;
-        const P = alive * (inputs.m[k] * R - inputs.xDay[k]);
-        rBf[k] = R;
-        pBf[k] = P;
-        w.lastRevenue[k] = R;
-        if (stored) dayR[k] = 365 * R;
-        let C = w.C[k] + P;
-        if (alive === 1 && C < inputs.raiseBelow[k] && w.successes[k] < plan.maxRounds && t + 1 >= w.nextAttempt[k]) {
-          if (fin[k](w.attempts[k]++) < inputs.pf[k]) {
-            C += inputs.roundSize[k];
-            w.successes[k]++;
+      const st = butfor;
+      for (let k = 0, a = 0, b = 0, d = 0; k < count; k++, a += INPUT_FIELDS, b += STATE_FIELDS, d += SKETCHED) {
+        const alive = st[b + W_ALIVE];
+        const R = rows[a + I_RBF] * alive;
+        const P = alive * (rows[a + I_M] * R - rows[a + I_XDAY]);
+        rows[a + I_R_BF] = R;
+        rows[a + I_P_BF] = P;
+        st[b + W_LAST_REVENUE] = R;
+        if (stored) day[d + 3] = 365 * R;
+        let C = st[b + W_C] + P;
+        if (alive === 1 && C < rows[a + I_RAISE_BELOW] && st[b + W_SUCCESSES] < maxRounds && t + 1 >= st[b + W_NEXT_ATTEMPT]) {
+          if (fin[k](st[b + W_ATTEMPTS]++) < rows[a + I_PF]) {
+            C += rows[a + I_ROUND_SIZE];
+            st[b + W_SUCCESSES]++;
           }
-          w.nextAttempt[k] = t + 1 + inputs.retryDays[k];
+          st[b + W_NEXT_ATTEMPT] = t + 1 + rows[a + I_RETRY];
         }
-        w.C[k] = C;
-        if (alive === 1 && C < -inputs.B[k]) {
-          w.alive[k] = 0;
-          w.insolvencyDay[k] = t + 1;
+        st[b + W_C] = C;
+        if (alive === 1 && C < -rows[a + I_B]) {
+          st[b + W_ALIVE] = 0;
+          st[b + W_INSOLVENCY_DAY] = t + 1;
         }
       }
       if (stored) {
         recordConstant(sketches, out.seriesSums, plan, 0, 0, j, 0, count);
         recordConstant(sketches, out.seriesSums, plan, 0, 1, j, 1, count);
         recordConstant(sketches, out.seriesSums, plan, 0, 2, j, 1, count);
-        record(sketches, out.seriesSums, plan, 0, 3, j, day, count);
+        record(sketches, out.seriesSums, plan, 0, 3, j, day, dayBits, count);
         recordConstant(sketches, out.seriesSums, plan, 0, 4, j, 0, count);
       }
     }
 
-    // Each simulated policy world. Arrays are hoisted into locals: the loop body is the hot path.
-    const { L, gamma, alphaDay, alphaStep, H0, kln2, eps, m, xDay, switchCost, switchBackCost, tauK, tauLoss, tauWin, raiseBelow, pf, psi, roundSize, retryDays, B } = inputs;
-    const maxRounds = plan.maxRounds;
+    // Each simulated policy world. Quantities that depend on the day only are computed once.
+    const revokable = t >= t0;
+    const M = (t - t0) / DPM;
+    const anchor = (t - t0) % ANCHOR_DAYS === 0;
     const atStart = t === t0;
     for (let i = 0; i < nPol; i++) {
       if (skip[i]) continue;
-      const w = worlds[i];
-      const { gap: gapA, growth: growthA, K: KA, S: SA, C: CA, alive: aliveA, tEnd: tEndA, decay, cA: cAA, productMu, deff, lastRevenue } = w;
-      const { lostRevenue, lostRevenueAfter, lostProfit, pvLostProfit } = w;
+      const st = worlds[i];
       const gapShare = policies[i].gapShare;
-      for (let k = 0; k < count; k++) {
-        const tEnd = tEndA[k];
+      for (let k = 0, a = 0, b = 0, d = 0; k < count; k++, a += INPUT_FIELDS, b += STATE_FIELDS, d += SKETCHED) {
+        const tEnd = st[b + W_T_END];
         // 1-2. Fallback gap while revoked; geometric decay after.
         let e: number;
-        if (t >= t0 && t < tEnd) {
-          const M = (t - t0) / DPM;
-          const growth = (growthA[k] = (t - t0) % ANCHOR_DAYS === 0 ? Math.exp(alphaDay[k] * t) : growthA[k] * alphaStep[k]);
-          e = ((L[k] + gamma[k] * M) * growth) / H0[k];
+        if (revokable && t < tEnd) {
+          const growth = (st[b + W_GROWTH] = anchor ? Math.exp(rows[a + I_ALPHA_DAY] * t) : st[b + W_GROWTH] * rows[a + I_ALPHA_STEP]);
+          e = ((rows[a + I_L] + rows[a + I_GAMMA] * M) * growth) / rows[a + I_H0];
         } else {
-          e = gapA[k] * decay[k];
+          e = st[b + W_GAP] * st[b + W_DECAY];
         }
-        gapA[k] = e;
+        st[b + W_GAP] = e;
         // 3-4. Output, quality, target share.
-        const h = capabilityFactor(kln2[k], e);
-        const yRel = 1 - cAA[k] * (1 - h);
-        const K = KA[k];
-        const pm = productMu[k];
+        const h = capabilityFactor(rows[a + I_KLN2], e);
+        const yRel = 1 - st[b + W_CA] * (1 - h);
+        const K = st[b + W_K];
+        const pm = st[b + W_PRODUCT_MU];
         const q = pm >= 0 ? K * (1 - pm * (1 - h)) : K;
-        const target = q === 1 ? 1 : powPos(q, eps[k]);
+        const target = q === 1 ? 1 : powPos(q, rows[a + I_EPS]);
         // 5. Revenue and profit.
-        const S = SA[k];
-        const alive = aliveA[k];
-        const R = rbf[k] * S * alive;
+        const S = st[b + W_S];
+        const alive = st[b + W_ALIVE];
+        const R = rows[a + I_RBF] * S * alive;
         let cost = 0;
-        if (deff[k] > 0) {
-          if (atStart) cost += switchCost[k];
-          if (t === tEnd) cost += switchBackCost[k];
+        if (st[b + W_DEFF] > 0) {
+          if (atStart) cost += rows[a + I_SWITCH];
+          if (t === tEnd) cost += rows[a + I_SWITCH_BACK];
         }
-        const P = alive * (m[k] * R - xDay[k] - cost);
+        const P = alive * (rows[a + I_M] * R - rows[a + I_XDAY] - cost);
         // 6. Record: metrics accumulate in day order, as computeMetrics sums them.
-        const dr = rBf[k] - R;
-        const dp = pBf[k] - P;
-        lostRevenue[k] += dr;
-        if (t >= tEnd) lostRevenueAfter[k] += dr;
-        lostProfit[k] += dp;
-        const pv = (pvLostProfit[k] += df * dp);
-        lastRevenue[k] = R;
+        const dr = rows[a + I_R_BF] - R;
+        const dp = rows[a + I_P_BF] - P;
+        st[b + W_LOST_REVENUE] += dr;
+        if (t >= tEnd) st[b + W_LOST_REVENUE_AFTER] += dr;
+        st[b + W_LOST_PROFIT] += dp;
+        const pv = (st[b + W_PV_LOST_PROFIT] += df * dp);
+        st[b + W_LAST_REVENUE] = R;
         if (stored) {
-          dayGap[k] = e * gapShare;
-          dayQ[k] = q;
-          dayS[k] = S;
-          dayR[k] = 365 * R;
-          dayC[k] = pv;
+          day[d] = e * gapShare;
+          day[d + 1] = q;
+          day[d + 2] = S;
+          day[d + 3] = 365 * R;
+          day[d + 4] = pv;
         }
         // 7. Update.
-        KA[k] = K + (yRel - K) / tauK[k];
-        SA[k] = S + (target - S) / (target < S ? tauLoss[k] : tauWin[k]);
-        let C = CA[k] + P;
-        if (alive === 1 && C < raiseBelow[k] && w.successes[k] < maxRounds && t + 1 >= w.nextAttempt[k]) {
-          if (fin[k](w.attempts[k]++) < pf[k] * powPos(q, psi[k])) {
-            C += roundSize[k];
-            w.successes[k]++;
+        st[b + W_K] = K + (yRel - K) / rows[a + I_TAU_K];
+        st[b + W_S] = S + (target - S) / (target < S ? rows[a + I_TAU_LOSS] : rows[a + I_TAU_WIN]);
+        let C = st[b + W_C] + P;
+        if (alive === 1 && C < rows[a + I_RAISE_BELOW] && st[b + W_SUCCESSES] < maxRounds && t + 1 >= st[b + W_NEXT_ATTEMPT]) {
+          if (fin[k](st[b + W_ATTEMPTS]++) < rows[a + I_PF] * powPos(q, rows[a + I_PSI])) {
+            C += rows[a + I_ROUND_SIZE];
+            st[b + W_SUCCESSES]++;
           }
-          w.nextAttempt[k] = t + 1 + retryDays[k];
+          st[b + W_NEXT_ATTEMPT] = t + 1 + rows[a + I_RETRY];
         }
-        CA[k] = C;
-        if (alive === 1 && C < -B[k]) {
-          aliveA[k] = 0;
-          w.insolvencyDay[k] = t + 1;
+        st[b + W_C] = C;
+        if (alive === 1 && C < -rows[a + I_B]) {
+          st[b + W_ALIVE] = 0;
+          st[b + W_INSOLVENCY_DAY] = t + 1;
         }
       }
       if (stored) {
         const world = i + 1;
-        for (let v = 0; v < SKETCHED; v++) record(sketches, out.seriesSums, plan, world, v, j, day, count);
+        for (let v = 0; v < SKETCHED; v++) record(sketches, out.seriesSums, plan, world, v, j, day, dayBits, count);
       }
     }
-    for (let k = 0; k < count; k++) rbf[k] *= inputs.daily[k];
+    for (let k = 0, a = 0; k < count; k++, a += INPUT_FIELDS) rows[a + I_RBF] *= rows[a + I_DAILY];
     if (stored) j++;
   }
 
   // Metrics (MODEL.md section 5) and the insolvency days, per path.
   const T1 = T + 1;
-  for (let k = 0; k < count; k++) {
-    const butforInsolvencyDay = butfor.insolvencyDay[k];
-    const butforTerminalValue = inputs.V[k] * 365 * butfor.lastRevenue[k] * butfor.alive[k];
+  for (let k = 0, a = 0, b = 0; k < count; k++, a += INPUT_FIELDS, b += STATE_FIELDS) {
+    const butforInsolvencyDay = butfor[b + W_INSOLVENCY_DAY];
+    const butforTerminalValue = rows[a + I_V] * 365 * butfor[b + W_LAST_REVENUE] * butfor[b + W_ALIVE];
     out.butforInsolvent[k] = butforInsolvencyDay >= 0 ? 1 : 0;
     out.insolvencyDays[Math.max(0, butforInsolvencyDay)]++;
     for (let i = 0; i < nPol; i++) {
       if (skip[i]) continue;
-      const w = worlds[i];
+      const st = worlds[i];
       const pol = policies[i];
       writeMetrics(
         out.metrics,
         (k * nPol + i) * METRICS.length,
-        { lostRevenue: w.lostRevenue[k], lostRevenueAfter: w.lostRevenueAfter[k], lostProfit: w.lostProfit[k], pvLostProfit: w.pvLostProfit[k] },
+        { lostRevenue: st[b + W_LOST_REVENUE], lostRevenueAfter: st[b + W_LOST_REVENUE_AFTER], lostProfit: st[b + W_LOST_PROFIT], pvLostProfit: st[b + W_PV_LOST_PROFIT] },
         {
           T,
           t0,
-          revokedDays: w.deff[k],
+          revokedDays: st[b + W_DEFF],
           discountT: discount[T],
           butforTerminalValue,
-          terminalValue: inputs.V[k] * 365 * w.lastRevenue[k] * w.alive[k],
-          insolvencyDay: w.insolvencyDay[k],
+          terminalValue: rows[a + I_V] * 365 * st[b + W_LAST_REVENUE] * st[b + W_ALIVE],
+          insolvencyDay: st[b + W_INSOLVENCY_DAY],
           butforInsolvencyDay,
           targetedHeadcount: pol.targetedHeadcount,
           collateralHeadcount: pol.collateralHeadcount,
         },
       );
-      out.insolvencyDays[(i + 1) * T1 + Math.max(0, w.insolvencyDay[k])]++;
+      out.insolvencyDays[(i + 1) * T1 + Math.max(0, st[b + W_INSOLVENCY_DAY])]++;
     }
   }
 }
 
 /** Adds one day's block values of a (world, variable) to the sums (in path order) and its sketch. */
-function record(sketches: SketchGrid, sums: Float64Array, plan: Plan, world: number, variable: number, j: number, day: DayValues, count: number): void {
+function record(sketches: SketchGrid, sums: Float64Array, plan: Plan, world: number, variable: number, j: number, day: Float64Array, dayBits: Uint32Array, count: number): void {
   const c = cellOf(plan, world, variable, j);
-  sums[c] = sketches.addMany(c, day.values[variable], day.bits[variable], count, sums[c]);
+  sums[c] = sketches.addMany(c, day, dayBits, variable, SKETCHED, count, sums[c]);
 }
 
 /** The same for a value every path shares (0 or 1: the but-for world's gap, quality, share, harm). */
@@ -374,16 +375,13 @@ function recordConstant(sketches: SketchGrid, sums: Float64Array, plan: Plan, wo
 
 /** Reusable arrays of the kernel, sized for a whole block. */
 export class KernelScratch {
-  readonly butfor = new WorldState();
-  readonly worlds: WorldState[];
-  readonly day = new DayValues();
-  /** Rbf(t) of the current day, per path. */
-  readonly rbf = F();
-  /** The but-for world's revenue and profit of the current day, per path. */
-  readonly rBf = F();
-  readonly pBf = F();
+  readonly butfor = new Float64Array(BLOCK_PATHS * STATE_FIELDS);
+  readonly worlds: Float64Array[];
+  /** The day's values of the sketched series in one world, one row of SKETCHED per path. */
+  readonly day = new Float64Array(BLOCK_PATHS * SKETCHED);
+  readonly dayBits = bitsView(this.day);
   readonly fin: ((attempt: number) => number)[] = new Array(BLOCK_PATHS);
   constructor(policies: number) {
-    this.worlds = Array.from({ length: policies }, () => new WorldState());
+    this.worlds = Array.from({ length: policies }, () => new Float64Array(BLOCK_PATHS * STATE_FIELDS));
   }
 }

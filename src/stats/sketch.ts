@@ -97,13 +97,14 @@ export class SketchGrid {
   }
 
   /**
-   * Adds values[0 ... n-1] to one cell and returns `sum` plus their sum, added in order. The hot
-   * path: one pass with the cell's windows fixed in locals, each value's exponent and top mantissa
-   * bits read from `bits`, a Uint32Array view of the same buffer as `values` (see bitsView).
+   * Adds n values to one cell, values[offset], values[offset + stride], ..., and returns `sum`
+   * plus their sum, added in order. The hot path: one pass with the cell's windows fixed in locals,
+   * each value's exponent and top mantissa bits read from `bits`, a Uint32Array view of the same
+   * buffer as `values` (see bitsView).
    * Values outside the windows are noted and counted after the pass, growing the windows then;
    * counts are integers, so the order of counting does not matter.
    */
-  addMany(cell: number, values: Float64Array, bits: Uint32Array, n: number, sum = 0): number {
+  addMany(cell: number, values: Float64Array, bits: Uint32Array, offset: number, stride: number, n: number, sum = 0): number {
     let min = this.min[cell];
     let max = this.max[cell];
     let zeros = 0;
@@ -117,7 +118,7 @@ export class SketchGrid {
     if (OUTSIDE.length < n) OUTSIDE = new Int32Array(n);
     const outside = OUTSIDE;
     let nOutside = 0;
-    for (let k = 0; k < n; k++) {
+    for (let k = offset, end = offset + n * stride; k < end; k += stride) {
       const x = values[k];
       sum += x;
       if (x < min) min = x;
