@@ -38,9 +38,9 @@ const longFile = join(dir, 'bench-long.json');
 writeFileSync(longFile, JSON.stringify(longDoc));
 const doubleDays = run(longFile, basePaths, 1);
 
-// Series memory: sketch buckets after 20,000 and 40,000 paths (in-process, one thread).
+// Series memory: sketch buckets allocated after basePaths and twice as many paths (in-process, one thread).
 const loaded = await loadScenario(bench);
-const buckets = async (paths) => (await runSimulation(loaded, { paths, seed: 1, threads: 1 })).sketches.serialize().counts.length;
+const buckets = async (paths) => (await runSimulation(loaded, { paths, seed: 1, threads: 1 })).sketches.buckets();
 const [b1, b2] = [await buckets(basePaths), await buckets(2 * basePaths)];
 
 const lines = [

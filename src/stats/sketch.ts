@@ -224,29 +224,47 @@ export class SketchGrid {
     }
   }
 
+  /** Buckets allocated over all cells (4 bytes each): the grid's memory. */
+  buckets(): number {
+    let n = 0;
+    for (let c = 0; c < this.cells; c++) n += (this.pos[c]?.length ?? 0) + (this.neg[c]?.length ?? 0);
+    return n;
+  }
+
+  /** The grid in flat arrays, each window trimmed to the buckets between its first and last count. */
   serialize(): SketchData {
     const windows = new Int32Array(4 * this.cells);
+    const spans: Uint32Array[] = [];
     let total = 0;
-    for (let c = 0; c < this.cells; c++) total += (this.pos[c]?.length ?? 0) + (this.neg[c]?.length ?? 0);
+    for (let c = 0; c < this.cells; c++) {
+      for (let side = 0; side < 2; side++) {
+        const arr = side === 0 ? this.pos[c] : this.neg[c];
+        let first = 0;
+        let end = arr?.length ?? 0;
+        while (first < end && arr![first] === 0) first++;
+        while (end > first && arr![end - 1] === 0) end--;
+        windows[4 * c + 2 * side] = (side === 0 ? this.posLo[c] : this.negLo[c]) + first;
+        windows[4 * c + 2 * side + 1] = end - first;
+        if (end > first) spans.push(arr!.subarray(first, end)), (total += end - first);
+      }
+    }
     const counts = new Uint32Array(total);
     let at = 0;
-    for (let c = 0; c < this.cells; c++) {
-      const p = this.pos[c];
-      const n = this.neg[c];
-      windows.set([this.posLo[c], p?.length ?? 0, this.negLo[c], n?.length ?? 0], 4 * c);
-      if (p) counts.set(p, at), (at += p.length);
-      if (n) counts.set(n, at), (at += n.length);
-    }
+    for (const span of spans) counts.set(span, at), (at += span.length);
     return { cells: this.cells, windows, counts, zeros: this.zeros, min: this.min, max: this.max };
   }
 
-  /** Adds another grid's counts (exact; order does not matter). */
+  /**
+   * Adds another grid's counts (exact; order does not matter). Takes over d's arrays: an empty
+   * cell adopts its window from d.counts without copying.
+   */
   merge(d: SketchData): void {
+    const w = d.windows;
     let at = 0;
     for (let c = 0; c < this.cells; c++) {
-      const [pLo, pLen, nLo, nLen] = d.windows.subarray(4 * c, 4 * c + 4);
-      this.addWindow(this.pos, this.posLo, c, pLo, d.counts.subarray(at, (at += pLen)));
-      this.addWindow(this.neg, this.negLo, c, nLo, d.counts.subarray(at, (at += nLen)));
+      const [pLo, pLen, nLo, nLen] = [w[4 * c], w[4 * c + 1], w[4 * c + 2], w[4 * c + 3]];
+      if (pLen > 0) this.addWindow(this.pos, this.posLo, c, pLo, d.counts.subarray(at, (at += pLen)));
+      if (nLen > 0) this.addWindow(this.neg, this.negLo, c, nLo, d.counts.subarray(at, (at += nLen)));
       this.zeros[c] += d.zeros[c];
       if (d.min[c] < this.min[c]) this.min[c] = d.min[c];
       if (d.max[c] > this.max[c]) this.max[c] = d.max[c];
@@ -255,10 +273,8 @@ export class SketchGrid {
 
   /** Adds a window of counts starting at key `lo`, growing this cell's window once to hold it. */
   private addWindow(store: (Uint32Array | undefined)[], los: Int32Array, cell: number, lo: number, counts: Uint32Array): void {
-    if (counts.length === 0) return;
     if (store[cell] === undefined) {
-      // An empty cell takes a copy of the window as it is.
-      store[cell] = counts.slice();
+      store[cell] = counts;
       los[cell] = lo;
       return;
     }
