@@ -253,75 +253,10 @@ export function runBlockKernel(
       }
     }
 
-    // Each simulated policy world. Quantities that depend on the day only are computed once.
-    const revokable = t >= t0;
-    const M = (t - t0) / DPM;
-    const anchor = (t - t0) % ANCHOR_DAYS === 0;
-    const atStart = t === t0;
+    // Each simulated policy world.
     for (let i = 0; i < nPol; i++) {
       if (skip[i]) continue;
-      const st = worlds[i];
-      const gapShare = policies[i].gapShare;
-      for (let k = 0, a = 0, b = 0, d = 0; k < count; k++, a += In.FIELDS, b += St.FIELDS, d += SKETCHED) {
-        const tEnd = st[b + St.T_END];
-        // 1-2. Fallback gap while revoked; geometric decay after.
-        let e: number;
-        if (revokable && t < tEnd) {
-          const growth = (st[b + St.GROWTH] = anchor ? Math.exp(rows[a + In.ALPHA_DAY] * t) : st[b + St.GROWTH] * rows[a + In.ALPHA_STEP]);
-          e = ((rows[a + In.L] + rows[a + In.GAMMA] * M) * growth) / rows[a + In.H0];
-        } else {
-          e = st[b + St.GAP] * st[b + St.DECAY];
-        }
-        st[b + St.GAP] = e;
-        // 3-4. Output, quality, target share.
-        const h = capabilityFactor(rows[a + In.KLN2], e);
-        const yRel = 1 - st[b + St.CA] * (1 - h);
-        const K = st[b + St.K];
-        const pm = st[b + St.PRODUCT_MU];
-        const q = pm >= 0 ? K * (1 - pm * (1 - h)) : K;
-        const target = q === 1 ? 1 : powPos(q, rows[a + In.EPS]);
-        // 5. Revenue and profit.
-        const S = st[b + St.S];
-        const alive = st[b + St.ALIVE];
-        const R = rows[a + In.RBF] * S * alive;
-        let cost = 0;
-        if (st[b + St.DEFF] > 0) {
-          if (atStart) cost += rows[a + In.SWITCH];
-          if (t === tEnd) cost += rows[a + In.SWITCH_BACK];
-        }
-        const P = alive * (rows[a + In.M] * R - rows[a + In.XDAY] - cost);
-        // 6. Record: metrics accumulate in day order, as computeMetrics sums them.
-        const dr = rows[a + In.R_BF] - R;
-        const dp = rows[a + In.P_BF] - P;
-        st[b + St.LOST_REVENUE] += dr;
-        if (t >= tEnd) st[b + St.LOST_REVENUE_AFTER] += dr;
-        st[b + St.LOST_PROFIT] += dp;
-        const pv = (st[b + St.PV_LOST_PROFIT] += df * dp);
-        st[b + St.LAST_REVENUE] = R;
-        if (stored) {
-          day[d] = e * gapShare;
-          day[d + 1] = q;
-          day[d + 2] = S;
-          day[d + 3] = 365 * R;
-          day[d + 4] = pv;
-        }
-        // 7. Update.
-        st[b + St.K] = K + (yRel - K) / rows[a + In.TAU_K];
-        st[b + St.S] = S + (target - S) / (target < S ? rows[a + In.TAU_LOSS] : rows[a + In.TAU_WIN]);
-        let C = st[b + St.C] + P;
-        if (alive === 1 && C < rows[a + In.RAISE_BELOW] && st[b + St.SUCCESSES] < maxRounds && t + 1 >= st[b + St.NEXT_ATTEMPT]) {
-          if (fin[k](st[b + St.ATTEMPTS]++) < rows[a + In.PF] * powPos(q, rows[a + In.PSI])) {
-            C += rows[a + In.ROUND_SIZE];
-            st[b + St.SUCCESSES]++;
-          }
-          st[b + St.NEXT_ATTEMPT] = t + 1 + rows[a + In.RETRY];
-        }
-        st[b + St.C] = C;
-        if (alive === 1 && C < -rows[a + In.B]) {
-          st[b + St.ALIVE] = 0;
-          st[b + St.INSOLVENCY_DAY] = t + 1;
-        }
-      }
+      stepPolicyWorld(worlds[i], rows, count, t, t0, df, stored ? day : undefined, policies[i].gapShare, maxRounds, fin);
       if (stored) {
         const world = i + 1;
         for (let v = 0; v < SKETCHED; v++) record(sketches, out.seriesSums, plan, world, v, j, day, dayBits, count);
@@ -360,6 +295,89 @@ export function runBlockKernel(
         },
       );
       out.insolvencyDays[(i + 1) * T1 + Math.max(0, st[b + St.INSOLVENCY_DAY])]++;
+    }
+  }
+}
+
+/**
+ * Advances one policy world by day t on every path of the block, MODEL.md steps 1-7, and writes
+ * the day's series values into `day` when given (a stored day).
+ */
+function stepPolicyWorld(
+  st: Float64Array,
+  rows: Float64Array,
+  count: number,
+  t: number,
+  t0: number,
+  df: number,
+  day: Float64Array | undefined,
+  gapShare: number,
+  maxRounds: number,
+  fin: readonly ((attempt: number) => number)[],
+): void {
+  // Quantities that depend on the day only.
+  const revokable = t >= t0;
+  const M = (t - t0) / DPM;
+  const anchor = (t - t0) % ANCHOR_DAYS === 0;
+  const atStart = t === t0;
+  for (let k = 0, a = 0, b = 0, d = 0; k < count; k++, a += In.FIELDS, b += St.FIELDS, d += SKETCHED) {
+    const tEnd = st[b + St.T_END];
+    // 1-2. Fallback gap while revoked; geometric decay after.
+    let e: number;
+    if (revokable && t < tEnd) {
+      const growth = (st[b + St.GROWTH] = anchor ? Math.exp(rows[a + In.ALPHA_DAY] * t) : st[b + St.GROWTH] * rows[a + In.ALPHA_STEP]);
+      e = ((rows[a + In.L] + rows[a + In.GAMMA] * M) * growth) / rows[a + In.H0];
+    } else {
+      e = st[b + St.GAP] * st[b + St.DECAY];
+    }
+    st[b + St.GAP] = e;
+    // 3-4. Output, quality, target share.
+    const h = capabilityFactor(rows[a + In.KLN2], e);
+    const yRel = 1 - st[b + St.CA] * (1 - h);
+    const K = st[b + St.K];
+    const pm = st[b + St.PRODUCT_MU];
+    const q = pm >= 0 ? K * (1 - pm * (1 - h)) : K;
+    const target = q === 1 ? 1 : powPos(q, rows[a + In.EPS]);
+    // 5. Revenue and profit.
+    const S = st[b + St.S];
+    const alive = st[b + St.ALIVE];
+    const R = rows[a + In.RBF] * S * alive;
+    let cost = 0;
+    if (st[b + St.DEFF] > 0) {
+      if (atStart) cost += rows[a + In.SWITCH];
+      if (t === tEnd) cost += rows[a + In.SWITCH_BACK];
+    }
+    const P = alive * (rows[a + In.M] * R - rows[a + In.XDAY] - cost);
+    // 6. Record: metrics accumulate in day order, as computeMetrics sums them.
+    const dr = rows[a + In.R_BF] - R;
+    const dp = rows[a + In.P_BF] - P;
+    st[b + St.LOST_REVENUE] += dr;
+    if (t >= tEnd) st[b + St.LOST_REVENUE_AFTER] += dr;
+    st[b + St.LOST_PROFIT] += dp;
+    const pv = (st[b + St.PV_LOST_PROFIT] += df * dp);
+    st[b + St.LAST_REVENUE] = R;
+    if (day !== undefined) {
+      day[d] = e * gapShare;
+      day[d + 1] = q;
+      day[d + 2] = S;
+      day[d + 3] = 365 * R;
+      day[d + 4] = pv;
+    }
+    // 7. Update.
+    st[b + St.K] = K + (yRel - K) / rows[a + In.TAU_K];
+    st[b + St.S] = S + (target - S) / (target < S ? rows[a + In.TAU_LOSS] : rows[a + In.TAU_WIN]);
+    let C = st[b + St.C] + P;
+    if (alive === 1 && C < rows[a + In.RAISE_BELOW] && st[b + St.SUCCESSES] < maxRounds && t + 1 >= st[b + St.NEXT_ATTEMPT]) {
+      if (fin[k](st[b + St.ATTEMPTS]++) < rows[a + In.PF] * powPos(q, rows[a + In.PSI])) {
+        C += rows[a + In.ROUND_SIZE];
+        st[b + St.SUCCESSES]++;
+      }
+      st[b + St.NEXT_ATTEMPT] = t + 1 + rows[a + In.RETRY];
+    }
+    st[b + St.C] = C;
+    if (alive === 1 && C < -rows[a + In.B]) {
+      st[b + St.ALIVE] = 0;
+      st[b + St.INSOLVENCY_DAY] = t + 1;
     }
   }
 }
