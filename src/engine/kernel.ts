@@ -15,7 +15,8 @@
  * arithmetic (the row layout measured about twice as fast). The hot loop allocates nothing.
  */
 import { METRICS, writeMetrics } from '../model/metrics.js';
-import { ANCHOR_DAYS, capabilityFactor, DPM, powPos, type PathInputs } from '../model/world.js';
+import { powPos } from '../model/fastmath.js';
+import { ANCHOR_DAYS, capabilityFactor, DPM, type PathInputs } from '../model/world.js';
 import { bitsView, type SketchGrid } from '../stats/sketch.js';
 import type { Plan } from './block.js';
 import { cellOf, SKETCHED } from './series.js';

@@ -4,18 +4,10 @@
  * series are computed from traces elsewhere (metrics.ts, engine/observe.ts).
  */
 import type { Scenario } from '../scenario/types.js';
-import { fastExp } from './fastmath.js';
+import { fastExp, powPos } from './fastmath.js';
 
 /** Days per month. */
 export const DPM = 365.25 / 12;
-
-/**
- * x^y for x >= 0, as exp(y ln x): every world code path uses this one function (V8's `**` costs
- * over twice as much), so the per-path and the lockstep day loops agree bit for bit.
- */
-export function powPos(x: number, y: number): number {
-  return x > 0 ? fastExp(y * Math.log(x)) : y === 0 ? 1 : 0;
-}
 
 /** 2^(-kappa e) as exp(-kappa ln2 e); exactly 1 for e = 0. */
 export const capabilityFactor = (kln2: number, e: number): number => (e === 0 ? 1 : fastExp(-kln2 * e));
