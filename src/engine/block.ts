@@ -40,6 +40,12 @@ export interface Plan {
    * reach the same staff and product equal each other. Aliased worlds are not simulated.
    */
   aliasOf: number[];
+  /**
+   * Per simulated policy: an earlier simulated policy whose revocation window is the same on
+   * every path (neither has a licence, both reach someone: Deff = D), or -1. Such worlds share the
+   * fallback gap e and the factor 2^(-kappa e) day by day, so the kernel computes them once.
+   */
+  gapOf: number[];
 }
 
 export function makePlan(loaded: LoadedScenario): Plan {
@@ -58,6 +64,8 @@ export function makePlan(loaded: LoadedScenario): Plan {
     const j = signature(p) === undefined ? -1 : policies.findIndex((q, jj) => jj < i && signature(q) === signature(p));
     return j >= 0 ? j + 1 : -1;
   });
+  const plainWindow = (i: number) => aliasOf[i] < 0 && !policies[i].policy.license;
+  const gapOf = policies.map((_, i) => (plainWindow(i) ? policies.findIndex((_q, j) => j < i && plainWindow(j)) : -1));
   return {
     T,
     discount,
@@ -68,6 +76,7 @@ export function makePlan(loaded: LoadedScenario): Plan {
     revocationStart: loaded.scenario.revocation.start_day,
     maxRounds: loaded.scenario.firm.financing?.max_rounds ?? 0,
     aliasOf,
+    gapOf,
   };
 }
 

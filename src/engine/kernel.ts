@@ -79,6 +79,7 @@ const enum St {
   T_END,
   CA, // affected share of but-for output weighted by dependence
   PRODUCT_MU, // mu when the product is cut off, else -1
+  H, // 2^(-kappa e) of the day
   DECAY, // exp(-1/tau_r)
   LOST_REVENUE,
   LOST_REVENUE_AFTER,
@@ -257,7 +258,8 @@ export function runBlockKernel(
     // Each simulated policy world.
     for (let i = 0; i < nPol; i++) {
       if (skip[i]) continue;
-      stepPolicyWorld(worlds[i], rows, count, t, t0, df, stored ? day : undefined, policies[i].gapShare, maxRounds, fin);
+      const lead = plan.gapOf[i] >= 0 ? worlds[plan.gapOf[i]] : undefined;
+      stepPolicyWorld(worlds[i], lead, rows, count, t, t0, df, stored ? day : undefined, policies[i].gapShare, maxRounds, fin);
       if (stored) {
         const world = i + 1;
         for (let v = 0; v < SKETCHED; v++) record(sketches, out.seriesSums, plan, world, v, j, day, dayBits, count);
@@ -302,10 +304,13 @@ export function runBlockKernel(
 
 /**
  * Advances one policy world by day t on every path of the block, MODEL.md steps 1-7, and writes
- * the day's series values into `day` when given (a stored day).
+ * the day's series values into `day` when given (a stored day). With `lead`, a world already
+ * advanced to day t whose revocation window is this world's on every path (plan.gapOf), the gap e
+ * and 2^(-kappa e) are read from it instead of computed again.
  */
 function stepPolicyWorld(
   st: Float64Array,
+  lead: Float64Array | undefined,
   rows: Float64Array,
   count: number,
   t: number,
@@ -323,17 +328,23 @@ function stepPolicyWorld(
   const atStart = t === t0;
   for (let k = 0, a = 0, b = 0, d = 0; k < count; k++, a += In.FIELDS, b += St.FIELDS, d += SKETCHED) {
     const tEnd = st[b + St.T_END];
-    // 1-2. Fallback gap while revoked; geometric decay after.
+    // 1-2. Fallback gap while revoked; geometric decay after. 3. Its factor 2^(-kappa e).
     let e: number;
-    if (revokable && t < tEnd) {
-      const growth = (st[b + St.GROWTH] = anchor ? Math.exp(rows[a + In.ALPHA_DAY] * t) : st[b + St.GROWTH] * rows[a + In.ALPHA_STEP]);
-      e = ((rows[a + In.L] + rows[a + In.GAMMA] * M) * growth) / rows[a + In.H0];
+    let h: number;
+    if (lead !== undefined) {
+      e = lead[b + St.GAP];
+      h = lead[b + St.H];
     } else {
-      e = st[b + St.GAP] * st[b + St.DECAY];
+      if (revokable && t < tEnd) {
+        const growth = (st[b + St.GROWTH] = anchor ? Math.exp(rows[a + In.ALPHA_DAY] * t) : st[b + St.GROWTH] * rows[a + In.ALPHA_STEP]);
+        e = ((rows[a + In.L] + rows[a + In.GAMMA] * M) * growth) / rows[a + In.H0];
+      } else {
+        e = st[b + St.GAP] * st[b + St.DECAY];
+      }
+      h = st[b + St.H] = capabilityFactor(rows[a + In.KLN2], e);
     }
     st[b + St.GAP] = e;
     // 3-4. Output, quality, target share.
-    const h = capabilityFactor(rows[a + In.KLN2], e);
     const yRel = 1 - st[b + St.CA] * (1 - h);
     const K = st[b + St.K];
     const pm = st[b + St.PRODUCT_MU];

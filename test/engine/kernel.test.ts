@@ -30,6 +30,9 @@ describe('lockstep kernel', () => {
     const s = loaded.scenario;
     const paths = 300;
     const result = await runSimulation(loaded, { paths, seed: 9, threads: 1 });
+    // The comparison covers worlds that read their gap from an earlier world, and one that cannot.
+    expect(result.plan.gapOf.filter((g) => g >= 0).length).toBeGreaterThan(0);
+    expect(result.plan.gapOf[result.plan.policies.findIndex((p) => p.name === 'licence')]).toBe(-1);
     const T = s.simulation.horizon_days;
     const out = new Float64Array(METRICS.length);
     let insolventPaths = 0;
