@@ -4,7 +4,7 @@
  * input occupies a fixed slot of its path's random stream: changing one input's distribution never
  * moves another input's draws, and sensitivity runs stay paired path by path.
  */
-import { betaQuantile, logBeta, normalCdf, normalQuantile } from './special.js';
+import { betaQuantiles, normalCdf, normalQuantile } from './special.js';
 import type { Problem } from '../scenario/problems.js';
 
 /** z such that Phi(z) = 0.9, as MODEL.md fixes it. */
@@ -317,13 +317,13 @@ export function compileDistribution(s: DistSpec): Sampler {
       const { min, mode, max, lambda } = s;
       const a = 1 + (lambda * (mode - min)) / (max - min);
       const b = 1 + (lambda * (max - mode)) / (max - min);
-      const lnB = logBeta(a, b);
-      return (u) => min + (max - min) * betaQuantile(u, a, b, lnB);
+      const quantile = betaQuantiles(a, b);
+      return (u) => min + (max - min) * quantile(u);
     }
     case 'beta': {
       const { alpha, beta, min, max } = s;
-      const lnB = logBeta(alpha, beta);
-      return (u) => min + (max - min) * betaQuantile(u, alpha, beta, lnB);
+      const quantile = betaQuantiles(alpha, beta);
+      return (u) => min + (max - min) * quantile(u);
     }
     case 'normal': {
       const { mean, sd } = s;

@@ -139,15 +139,12 @@ export function betaCdf(x: number, a: number, b: number, lnB = logBeta(a, b)): n
 }
 
 /**
- * Beta(a, b) quantile: Newton's method on betaCdf, kept inside a shrinking bisection bracket,
- * to |dx| < 1e-15.
+ * Beta(a, b) quantile: Newton's method on betaCdf, kept inside a shrinking bisection bracket
+ * [lo, hi] that holds the quantile, from x, to |dx| < 1e-15.
  */
-export function betaQuantile(p: number, a: number, b: number, lnB = logBeta(a, b)): number {
+export function betaQuantile(p: number, a: number, b: number, lnB = logBeta(a, b), lo = 0, hi = 1, x = a / (a + b)): number {
   if (p <= 0) return 0;
   if (p >= 1) return 1;
-  let lo = 0;
-  let hi = 1;
-  let x = a / (a + b);
   for (let i = 0; i < 200; i++) {
     const f = betaCdf(x, a, b, lnB) - p;
     if (f === 0) return x;
@@ -160,4 +157,25 @@ export function betaQuantile(p: number, a: number, b: number, lnB = logBeta(a, b
     x = next;
   }
   return x;
+}
+
+/** Cells of the starting table of betaQuantiles. */
+const QUANTILE_CELLS = 256;
+
+/**
+ * The quantile function of one Beta(a, b), for drawing it many times: the quantiles at
+ * p = 0, 1/256, ..., 1 are solved once; each call then starts Newton's method from the linear
+ * interpolation between the two that bracket p, inside that bracket. Same root to the same
+ * tolerance as betaQuantile, in about half the time.
+ */
+export function betaQuantiles(a: number, b: number): (p: number) => number {
+  const lnB = logBeta(a, b);
+  const n = QUANTILE_CELLS;
+  const q = Float64Array.from({ length: n + 1 }, (_, i) => betaQuantile(i / n, a, b, lnB));
+  return (p) => {
+    if (!(p > 0 && p < 1)) return betaQuantile(p, a, b, lnB);
+    const i = Math.min(n - 1, Math.floor(p * n));
+    const [lo, hi] = [q[i], q[i + 1]];
+    return betaQuantile(p, a, b, lnB, lo, hi, lo + (hi - lo) * (p * n - i));
+  };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { betaCdf, betaQuantile, logGamma, normalCdf, normalQuantile } from '../../src/sampling/special.js';
+import { betaCdf, betaQuantile, betaQuantiles, logGamma, normalCdf, normalQuantile } from '../../src/sampling/special.js';
 
 describe('normalCdf', () => {
   it.each([
@@ -52,6 +52,19 @@ describe('beta functions', () => {
         // Beta(0.5, 0.5) near 1 has density ~1e6: one ulp of x moves the CDF by ~1e-10.
         expect(Math.abs(betaCdf(betaQuantile(p, a, b), a, b) - p)).toBeLessThan(a < 1 ? 1e-9 : 1e-14);
       }
+    }
+  });
+  it('betaQuantiles (a table of starting points) inverts betaCdf as betaQuantile does, at table points, between them and at the ends', () => {
+    for (const [a, b] of [[2.6, 3.4], [0.5, 0.5], [1, 7], [30, 2], [1, 1]]) {
+      const quantile = betaQuantiles(a, b);
+      const ps = [1e-6, 1 / 256, 0.5, 255 / 256, 1 - 1e-6, ...Array.from({ length: 997 }, (_, i) => (i + 0.5) / 997)];
+      for (const p of ps) {
+        const x = quantile(p);
+        // betaCdf itself is good to a few 1e-15 (continued fraction, 1 - tail), hence 5e-14.
+        expect(Math.abs(betaCdf(x, a, b) - p), `Beta(${a}, ${b}) at p = ${p}`).toBeLessThan(a < 1 ? 1e-9 : 5e-14);
+        expect(Math.abs(x - betaQuantile(p, a, b)), `Beta(${a}, ${b}) at p = ${p}`).toBeLessThan(1e-12);
+      }
+      expect([quantile(0), quantile(1)]).toEqual([0, 1]);
     }
   });
 });
