@@ -33,6 +33,7 @@ run(bench, 2048, 1); // warm the disk cache
 const one = run(bench, basePaths, 1);
 const two = run(bench, basePaths, 2);
 const doublePaths = run(bench, 2 * basePaths, 1);
+const doublePathsTwo = run(bench, 2 * basePaths, 2);
 const longDoc = { ...benchDoc, simulation: { ...benchDoc.simulation, horizon_days: 2 * days } };
 const longFile = join(dir, 'bench-long.json');
 writeFileSync(longFile, JSON.stringify(longDoc));
@@ -51,12 +52,13 @@ const lines = [
   row('bench, 1 thread', one),
   row('bench, 2 threads', two),
   row('bench, paths x2', doublePaths),
+  row('bench, paths x2, 2 threads', doublePathsTwo),
   row('bench, days x2', doubleDays),
 ];
 if (!quick) lines.push(row('legion-canada, 1,000,000 paths', run('scenarios/legion-canada.yaml', 1_000_000, 2)));
 lines.push(
   '',
-  `Two threads: ${(one.simulate_seconds / two.simulate_seconds).toFixed(2)}x one thread. Paths x2: ${(doublePaths.simulate_seconds / one.simulate_seconds).toFixed(2)}x the time. Days x2: ${(doubleDays.simulate_seconds / one.simulate_seconds).toFixed(2)}x the time.`,
+  `Two threads: ${(one.simulate_seconds / two.simulate_seconds).toFixed(2)}x one thread (${(doublePaths.simulate_seconds / doublePathsTwo.simulate_seconds).toFixed(2)}x at ${(2 * basePaths).toLocaleString('en-US')} paths). Paths x2: ${(doublePaths.simulate_seconds / one.simulate_seconds).toFixed(2)}x the time. Days x2: ${(doubleDays.simulate_seconds / one.simulate_seconds).toFixed(2)}x the time.`,
   `Series sketches: ${b1.toLocaleString('en-US')} buckets after ${basePaths.toLocaleString('en-US')} paths, ${b2.toLocaleString('en-US')} after ${(2 * basePaths).toLocaleString('en-US')} (${((100 * (b2 - b1)) / b1).toFixed(1)}% more): series memory does not grow with paths.`,
 );
 console.log(lines.join('\n'));
