@@ -1,18 +1,29 @@
 /**
  * shared/reference: a deterministic scenario and the values an independent implementation of
- * MODEL.md gives for it. Every metric and series value must agree to 1e-9 relative.
+ * MODEL.md gives for it. Every metric and series value must agree to 1e-9 relative. The files are
+ * kept in test/fixtures/reference so the test runs on any clone; where the project's shared folder
+ * sits beside the clone (../shared/reference), a test checks the copy is still identical.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/scenario/load.js';
 import { METRICS } from '../../src/model/metrics.js';
 import { relErr, seriesTable, simulate } from '../helpers.js';
 
-const expected = JSON.parse(readFileSync('../shared/reference/expected.json', 'utf8'));
+const expected = JSON.parse(readFileSync('test/fixtures/reference/expected.json', 'utf8'));
 const TOL = 1e-9;
 
+const SHARED = '../shared/reference';
+describe.runIf(existsSync(SHARED))('reference files', () => {
+  it('test/fixtures/reference is an exact copy of ../shared/reference', () => {
+    for (const f of ['expected.json', 'reference-deterministic.yaml', 'README.md']) {
+      expect(readFileSync(`test/fixtures/reference/${f}`, 'utf8'), f).toBe(readFileSync(`${SHARED}/${f}`, 'utf8'));
+    }
+  });
+});
+
 describe('reference scenario (shared/reference)', async () => {
-  const loaded = await loadScenario('../shared/reference/reference-deterministic.yaml');
+  const loaded = await loadScenario('test/fixtures/reference/reference-deterministic.yaml');
   const { summary, result } = await simulate(loaded);
   const series = seriesTable(result);
 

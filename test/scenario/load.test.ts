@@ -34,7 +34,7 @@ describe('shipped scenarios', () => {
     }
   });
   it('the reference scenario loads, and its licence processing days share one slot', async () => {
-    const { scenario } = await loadScenario('../shared/reference/reference-deterministic.yaml');
+    const { scenario } = await loadScenario('test/fixtures/reference/reference-deterministic.yaml');
     expect(scenario.compare).toEqual(['shutoff', 'blanket', 'location', 'concern', 'licence', 'product-only']);
     expect(scenario.licenseApprovalSlot).toBeGreaterThanOrEqual(0);
   });
