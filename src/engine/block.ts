@@ -152,7 +152,8 @@ export class BlockSimulator {
       insolvencyDays: new Float64Array(plan.worlds * (plan.T + 1)),
     };
     const deffOf = (i: number, k: number) => revokedDays(plan.policies[i], this.duration[k], this.approvalU[k], this.processing[i][k]);
-    const financing = (k: number) => this.drawer.financing(first + k);
+    const streams: ((attempt: number) => number)[] = new Array(count);
+    const financing = (k: number, attempt: number) => (streams[k] ??= this.drawer.financing(first + k))(attempt);
     runBlockKernel(plan, this.inputs, count, deffOf, financing, this.skip, this.sketches, out, this.scratch);
     this.checkFinite(first, out.metrics);
     return { index, first, count, ...out };

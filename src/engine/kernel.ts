@@ -171,15 +171,16 @@ export interface KernelOutput {
 
 /**
  * Runs every world of a block of `count` paths. `deffOf(policy, k)` gives a policy's revoked days
- * on path k; `financingU(k)` gives path k's financing uniforms. Policies in `skip` are not
- * simulated (they equal another world on every path; the caller copies their results).
+ * on path k; `financingU(k, i)` the i-th uniform of path k's financing stream (one function, so
+ * the call site in the loop always sees the same target). Policies in `skip` are not simulated
+ * (they equal another world on every path; the caller copies their results).
  */
 export function runBlockKernel(
   plan: Plan,
   inputs: BlockInputs,
   count: number,
   deffOf: (policy: number, k: number) => number,
-  financingU: (k: number) => (attempt: number) => number,
+  financingU: (k: number, attempt: number) => number,
   skip: readonly boolean[],
   sketches: SketchGrid,
   out: KernelOutput,
@@ -190,7 +191,7 @@ export function runBlockKernel(
   const t0 = plan.revocationStart;
   const nSeg = inputs.segments;
   const rows = inputs.rows;
-  const { butfor, worlds, day, dayBits, fin } = scratch;
+  const { butfor, worlds, day, dayBits } = scratch;
   const nPol = policies.length;
   const maxRounds = plan.maxRounds;
 
@@ -211,7 +212,6 @@ export function runBlockKernel(
       st[b + St.DECAY] = Math.exp(-1 / (rows[a + In.TAU0] + rows[a + In.RHO] * D));
     }
   }
-  for (let k = 0; k < count; k++) fin[k] = financingU(k);
 
   let j = 0; // index of the next stored series day
   for (let t = 0; t < T; t++) {
@@ -234,7 +234,7 @@ export function runBlockKernel(
         if (stored) day[d + 3] = 365 * R;
         let C = st[b + St.C] + P;
         if (alive === 1 && C < rows[a + In.RAISE_BELOW] && st[b + St.SUCCESSES] < maxRounds && t + 1 >= st[b + St.NEXT_ATTEMPT]) {
-          if (fin[k](st[b + St.ATTEMPTS]++) < rows[a + In.PF]) {
+          if (financingU(k, st[b + St.ATTEMPTS]++) < rows[a + In.PF]) {
             C += rows[a + In.ROUND_SIZE];
             st[b + St.SUCCESSES]++;
           }
@@ -259,7 +259,7 @@ export function runBlockKernel(
     for (let i = 0; i < nPol; i++) {
       if (skip[i]) continue;
       const lead = plan.gapOf[i] >= 0 ? worlds[plan.gapOf[i]] : undefined;
-      stepPolicyWorld(worlds[i], lead, rows, count, t, t0, df, stored ? day : undefined, policies[i].gapShare, maxRounds, fin);
+      stepPolicyWorld(worlds[i], lead, rows, count, t, t0, df, stored ? day : undefined, policies[i].gapShare, maxRounds, financingU);
       if (stored) {
         const world = i + 1;
         for (let v = 0; v < SKETCHED; v++) record(sketches, out.seriesSums, plan, world, v, j, day, dayBits, count);
@@ -319,7 +319,7 @@ function stepPolicyWorld(
   day: Float64Array | undefined,
   gapShare: number,
   maxRounds: number,
-  fin: readonly ((attempt: number) => number)[],
+  financingU: (k: number, attempt: number) => number,
 ): void {
   // Quantities that depend on the day only.
   const revokable = t >= t0;
@@ -380,7 +380,7 @@ function stepPolicyWorld(
     st[b + St.S] = S + (target - S) / (target < S ? rows[a + In.TAU_LOSS] : rows[a + In.TAU_WIN]);
     let C = st[b + St.C] + P;
     if (alive === 1 && C < rows[a + In.RAISE_BELOW] && st[b + St.SUCCESSES] < maxRounds && t + 1 >= st[b + St.NEXT_ATTEMPT]) {
-      if (fin[k](st[b + St.ATTEMPTS]++) < rows[a + In.PF] * powPos(q, rows[a + In.PSI])) {
+      if (financingU(k, st[b + St.ATTEMPTS]++) < rows[a + In.PF] * powPos(q, rows[a + In.PSI])) {
         C += rows[a + In.ROUND_SIZE];
         st[b + St.SUCCESSES]++;
       }
@@ -414,7 +414,6 @@ export class KernelScratch {
   /** The day's values of the sketched series in one world, one row of SKETCHED per path. */
   readonly day = new Float64Array(BLOCK_PATHS * SKETCHED);
   readonly dayBits = bitsView(this.day);
-  readonly fin: ((attempt: number) => number)[] = new Array(BLOCK_PATHS);
   constructor(policies: number) {
     this.worlds = Array.from({ length: policies }, () => new Float64Array(BLOCK_PATHS * St.FIELDS));
   }
