@@ -11,8 +11,9 @@
  * Memory layout: a path's inputs are one row of a Float64Array (In.FIELDS wide), a world's
  * state on a path one row of that world's Float64Array (St.FIELDS wide), and the day's series
  * values one row of SKETCHED. One typed array per role instead of one per quantity: V8 re-reads a
- * typed array's base and length at each access in the loop, so forty arrays cost more than the
- * arithmetic (the row layout measured about twice as fast). The hot loop allocates nothing.
+ * typed array's base and length at each access in the loop, and with rows and constant offsets
+ * (const enums, which the bundler inlines) the whole benchmark ran ~12% faster than with forty
+ * separate arrays. The hot loop allocates nothing.
  */
 import { METRICS, writeMetrics } from '../model/metrics.js';
 import { powPos } from '../model/fastmath.js';
