@@ -233,19 +233,7 @@ export function runBlockKernel(
         rows[a + In.P_BF] = P;
         st[b + St.LAST_REVENUE] = R;
         if (stored) day[d + 3] = 365 * R;
-        let C = st[b + St.C] + P;
-        if (alive === 1 && C < rows[a + In.RAISE_BELOW] && st[b + St.SUCCESSES] < maxRounds && t + 1 >= st[b + St.NEXT_ATTEMPT]) {
-          if (financingU(k, st[b + St.ATTEMPTS]++) < rows[a + In.PF]) {
-            C += rows[a + In.ROUND_SIZE];
-            st[b + St.SUCCESSES]++;
-          }
-          st[b + St.NEXT_ATTEMPT] = t + 1 + rows[a + In.RETRY];
-        }
-        st[b + St.C] = C;
-        if (alive === 1 && C < -rows[a + In.B]) {
-          st[b + St.ALIVE] = 0;
-          st[b + St.INSOLVENCY_DAY] = t + 1;
-        }
+        updateCash(st, b, rows, a, k, t, P, alive, 1, maxRounds, financingU);
       }
       if (stored) {
         recordConstant(sketches, out.seriesSums, plan, 0, 0, j, 0, count);
@@ -379,19 +367,40 @@ function stepPolicyWorld(
     // 7. Update.
     st[b + St.K] = K + (yRel - K) / rows[a + In.TAU_K];
     st[b + St.S] = S + (target - S) / (target < S ? rows[a + In.TAU_LOSS] : rows[a + In.TAU_WIN]);
-    let C = st[b + St.C] + P;
-    if (alive === 1 && C < rows[a + In.RAISE_BELOW] && st[b + St.SUCCESSES] < maxRounds && t + 1 >= st[b + St.NEXT_ATTEMPT]) {
-      if (financingU(k, st[b + St.ATTEMPTS]++) < rows[a + In.PF] * powPos(q, rows[a + In.PSI])) {
-        C += rows[a + In.ROUND_SIZE];
-        st[b + St.SUCCESSES]++;
-      }
-      st[b + St.NEXT_ATTEMPT] = t + 1 + rows[a + In.RETRY];
+    updateCash(st, b, rows, a, k, t, P, alive, q, maxRounds, financingU);
+  }
+}
+
+/**
+ * Step 7's cash update of a world on path k (input row at a, state row at b): C += P; a financing
+ * attempt when one is due, which succeeds when the path's next financing uniform is below
+ * p_f q^psi (q = 1 in the but-for world, where this is p_f exactly); then insolvency.
+ */
+function updateCash(
+  st: Float64Array,
+  b: number,
+  rows: Float64Array,
+  a: number,
+  k: number,
+  t: number,
+  P: number,
+  alive: number,
+  q: number,
+  maxRounds: number,
+  financingU: (k: number, attempt: number) => number,
+): void {
+  let C = st[b + St.C] + P;
+  if (alive === 1 && C < rows[a + In.RAISE_BELOW] && st[b + St.SUCCESSES] < maxRounds && t + 1 >= st[b + St.NEXT_ATTEMPT]) {
+    if (financingU(k, st[b + St.ATTEMPTS]++) < rows[a + In.PF] * powPos(q, rows[a + In.PSI])) {
+      C += rows[a + In.ROUND_SIZE];
+      st[b + St.SUCCESSES]++;
     }
-    st[b + St.C] = C;
-    if (alive === 1 && C < -rows[a + In.B]) {
-      st[b + St.ALIVE] = 0;
-      st[b + St.INSOLVENCY_DAY] = t + 1;
-    }
+    st[b + St.NEXT_ATTEMPT] = t + 1 + rows[a + In.RETRY];
+  }
+  st[b + St.C] = C;
+  if (alive === 1 && C < -rows[a + In.B]) {
+    st[b + St.ALIVE] = 0;
+    st[b + St.INSOLVENCY_DAY] = t + 1;
   }
 }
 
