@@ -248,10 +248,13 @@ export function runBlockKernel(
     for (let i = 0; i < nPol; i++) {
       if (skip[i]) continue;
       const lead = plan.gapOf[i] >= 0 ? worlds[plan.gapOf[i]] : undefined;
-      stepPolicyWorld(worlds[i], lead, rows, count, t, t0, df, stored ? day : undefined, policies[i].gapShare, maxRounds, financingU);
+      stepPolicyWorld(worlds[i], lead, rows, count, t, t0, df, stored ? day : undefined, maxRounds, financingU);
       if (stored) {
+        // The gap series holds e, the revoked staff's gap (scaled by the policy's share of staff
+        // when reported); a world that reads e from another world has the same cells as it, and
+        // the reduction copies them (Reducer.finish).
         const world = i + 1;
-        for (let v = 0; v < SKETCHED; v++) record(sketches, out.seriesSums, plan, world, v, j, day, dayBits, count);
+        for (let v = lead === undefined ? 0 : 1; v < SKETCHED; v++) record(sketches, out.seriesSums, plan, world, v, j, day, dayBits, count);
       }
     }
     for (let k = 0, a = 0; k < count; k++, a += In.FIELDS) rows[a + In.RBF] *= rows[a + In.DAILY];
@@ -306,7 +309,6 @@ function stepPolicyWorld(
   t0: number,
   df: number,
   day: Float64Array | undefined,
-  gapShare: number,
   maxRounds: number,
   financingU: (k: number, attempt: number) => number,
 ): void {
@@ -358,7 +360,7 @@ function stepPolicyWorld(
     const pv = (st[b + St.PV_LOST_PROFIT] += df * dp);
     st[b + St.LAST_REVENUE] = R;
     if (day !== undefined) {
-      day[d] = e * gapShare;
+      day[d] = e;
       day[d + 1] = q;
       day[d + 2] = S;
       day[d + 3] = 365 * R;

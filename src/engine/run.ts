@@ -101,8 +101,17 @@ class Reducer {
    */
   finish(sketches: SketchGrid): void {
     const { plan } = this;
-    const perWorld = SKETCHED * plan.seriesDays.length;
+    const nd = plan.seriesDays.length;
+    const perWorld = SKETCHED * nd;
     const T1 = plan.T + 1;
+    // A world that shares its gap e with an earlier world (plan.gapOf) did not record the gap
+    // series: its cells (variable 0) are that world's.
+    plan.gapOf.forEach((lead, i) => {
+      if (lead < 0) return;
+      const [from, to] = [(lead + 1) * perWorld, (i + 1) * perWorld];
+      this.sums.copyWithin(to, from, from + nd);
+      sketches.copyCells(from, to, nd);
+    });
     let zeros: Float64Array | undefined;
     plan.aliasOf.forEach((source, i) => {
       if (source < 0) return;

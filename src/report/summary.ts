@@ -129,6 +129,9 @@ export function seriesRows(result: RunResult): SeriesRow[] {
   const { plan, seriesMeans, sketches } = result;
   const rows: SeriesRow[] = [];
   const names = ['butfor', ...plan.policies.map((p) => p.name)];
+  // The engine keeps the gap series as e, the gap of the revoked staff; capability_gap is e times
+  // the policy's share of staff (0 in the but-for world), so its mean and quantiles scale alike.
+  const gapShares = [0, ...plan.policies.map((p) => p.gapShare)];
   names.forEach((policy, w) => {
     const survival = survivalSeries(result, w);
     plan.seriesDays.forEach((day, j) => {
@@ -138,7 +141,8 @@ export function seriesRows(result: RunResult): SeriesRow[] {
         if (variable === 'survival') [mean, q] = [survival[j].mean, survival[j].quantiles];
         else {
           const c = cellOf(plan, w, v, j);
-          [mean, q] = [seriesMeans[c], QUANTILES.map(([, p]) => sketches.quantile(c, p))];
+          const scale = variable === 'capability_gap' ? gapShares[w] : 1;
+          [mean, q] = [seriesMeans[c] * scale, QUANTILES.map(([, p]) => sketches.quantile(c, p) * scale)];
         }
         rows.push({ policy, day, variable, mean, p05: q[0], p25: q[1], p50: q[2], p75: q[3], p95: q[4] });
       });
