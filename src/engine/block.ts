@@ -115,6 +115,13 @@ export class BlockSimulator {
   private readonly approvalU: Float64Array;
   private readonly processing: Float64Array[];
   private pathInputs?: PathInputs;
+  /** The block being run: its first path, and the financing streams its paths have opened. */
+  private first = 0;
+  private readonly streams: (((attempt: number) => number) | undefined)[] = new Array(BLOCK_PATHS);
+  // The kernel's callbacks are made once, so its call sites always see the same functions (a new
+  // closure per block would make V8 throw away and recompile the day loop).
+  private readonly deffOf = (i: number, k: number): number => revokedDays(this.plan.policies[i], this.duration[k], this.approvalU[k], this.processing[i][k]);
+  private readonly financingU = (k: number, attempt: number): number => (this.streams[k] ??= this.drawer.financing(this.first + k))(attempt);
 
   constructor(
     private readonly loaded: LoadedScenario,
@@ -151,10 +158,9 @@ export class BlockSimulator {
       seriesSums: new Float64Array(plan.cells),
       insolvencyDays: new Float64Array(plan.worlds * (plan.T + 1)),
     };
-    const deffOf = (i: number, k: number) => revokedDays(plan.policies[i], this.duration[k], this.approvalU[k], this.processing[i][k]);
-    const streams: ((attempt: number) => number)[] = new Array(count);
-    const financing = (k: number, attempt: number) => (streams[k] ??= this.drawer.financing(first + k))(attempt);
-    runBlockKernel(plan, this.inputs, count, deffOf, financing, this.skip, this.sketches, out, this.scratch);
+    this.first = first;
+    this.streams.fill(undefined);
+    runBlockKernel(plan, this.inputs, count, this.deffOf, this.financingU, this.skip, this.sketches, out, this.scratch);
     this.checkFinite(first, out.metrics);
     return { index, first, count, ...out };
   }
