@@ -35,6 +35,25 @@ export function baseScenario(): Record<string, any> {
   };
 }
 
+/**
+ * baseScenario made uncertain over 200 days, with financing, a delayed revocation of uncertain
+ * length, a licence and a product-only policy: every branch of the day loop is reached.
+ */
+export async function uncertainScenario(): Promise<LoadedScenario> {
+  const doc = baseScenario();
+  doc.simulation.horizon_days = 200;
+  doc.firm.revenue_growth = { dist: 'normal', mean: 0.3, sd: 0.2, min: -0.5 };
+  doc.firm.cash = { dist: 'uniform', min: 20_000, max: 400_000 };
+  doc.firm.financing = { raise_below: 150_000, round_size: 300_000, success_probability: 0.6, quality_sensitivity: 2, retry_days: 20, max_rounds: 2 };
+  doc.frontier.acceleration = { dist: 'uniform', min: 0, max: 0.5 };
+  doc.productivity.capability_elasticity = { dist: 'pert', min: 0.2, mode: 1, max: 3 };
+  doc.revocation.start_day = 10;
+  doc.revocation.duration_days = { dist: 'lognormal', median: 70, p90: 150 };
+  doc.policies.licence = { restrict: { nationality_not_in: ['US'] }, license: { approval_probability: 0.5, processing_days: { dist: 'uniform', min: 5, max: 40 } } };
+  doc.policies['product-only'] = { restrict: { product: true } };
+  return loadDoc(doc);
+}
+
 export const toYaml = (doc: unknown): string => stringify(doc);
 
 export async function loadDoc(doc: unknown, file = 'test.yaml'): Promise<LoadedScenario> {

@@ -7,26 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { runSimulation } from '../../src/engine/run.js';
 import { computeMetrics, METRICS } from '../../src/model/metrics.js';
 import { simulatePath } from '../../src/model/path.js';
-import { baseScenario, loadDoc } from '../helpers.js';
-
-async function scenario() {
-  const doc = baseScenario();
-  doc.simulation.horizon_days = 200;
-  doc.firm.revenue_growth = { dist: 'normal', mean: 0.3, sd: 0.2, min: -0.5 };
-  doc.firm.cash = { dist: 'uniform', min: 20_000, max: 400_000 };
-  doc.firm.financing = { raise_below: 150_000, round_size: 300_000, success_probability: 0.6, quality_sensitivity: 2, retry_days: 20, max_rounds: 2 };
-  doc.frontier.acceleration = { dist: 'uniform', min: 0, max: 0.5 };
-  doc.productivity.capability_elasticity = { dist: 'pert', min: 0.2, mode: 1, max: 3 };
-  doc.revocation.start_day = 10;
-  doc.revocation.duration_days = { dist: 'lognormal', median: 70, p90: 150 };
-  doc.policies.licence = { restrict: { nationality_not_in: ['US'] }, license: { approval_probability: 0.5, processing_days: { dist: 'uniform', min: 5, max: 40 } } };
-  doc.policies['product-only'] = { restrict: { product: true } };
-  return loadDoc(doc);
-}
+import { uncertainScenario } from '../helpers.js';
 
 describe('lockstep kernel', () => {
   it('matches the per-path reference simulateWorld bit for bit on every metric of every path', async () => {
-    const loaded = await scenario();
+    const loaded = await uncertainScenario();
     const s = loaded.scenario;
     const paths = 300;
     const result = await runSimulation(loaded, { paths, seed: 9, threads: 1 });

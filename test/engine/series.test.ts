@@ -12,27 +12,15 @@ import { simulatePath } from '../../src/model/path.js';
 import { seriesRows } from '../../src/report/summary.js';
 import { RELATIVE_ACCURACY } from '../../src/stats/sketch.js';
 import { quantileSorted } from '../../src/stats/summary.js';
-import { baseScenario, loadDoc } from '../helpers.js';
+import { uncertainScenario } from '../helpers.js';
 
 const PATHS = 400;
 const SEED = 5;
 const QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
 
-async function scenario() {
-  const doc = baseScenario();
-  doc.simulation.horizon_days = 200;
-  doc.firm.cash = { dist: 'uniform', min: 20_000, max: 400_000 };
-  doc.frontier.acceleration = { dist: 'uniform', min: 0, max: 0.5 };
-  doc.revocation.start_day = 10;
-  doc.revocation.duration_days = { dist: 'lognormal', median: 70, p90: 150 };
-  doc.policies.licence = { restrict: { nationality_not_in: ['US'] }, license: { approval_probability: 0.5, processing_days: { dist: 'uniform', min: 5, max: 40 } } };
-  doc.policies['product-only'] = { restrict: { product: true } };
-  return loadDoc(doc);
-}
-
 describe('daily series', () => {
   it('match the per-path reference: exact means, quantiles within the sketch accuracy', async () => {
-    const loaded = await scenario();
+    const loaded = await uncertainScenario();
     const result = await runSimulation(loaded, { paths: PATHS, seed: SEED, threads: 1 });
     const { plan } = result;
     // Worlds that share a gap with a different share of staff, so the scaling is exercised.
