@@ -74,7 +74,7 @@ const enum St {
   ATTEMPTS,
   NEXT_ATTEMPT,
   LAST_REVENUE,
-  GAP,
+  GAP, // e of the day (GAP, GROWTH and H: kept by worlds that compute e, not by those reading it from a lead)
   GROWTH, // exp(alpha t / 365) of the last revoked day
   DEFF,
   T_END,
@@ -332,9 +332,9 @@ function stepPolicyWorld(
       } else {
         e = st[b + St.GAP] * st[b + St.DECAY];
       }
+      st[b + St.GAP] = e;
       h = st[b + St.H] = capabilityFactor(rows[a + In.KLN2], e);
     }
-    st[b + St.GAP] = e;
     // 3-4. Output, quality, target share.
     const yRel = 1 - st[b + St.CA] * (1 - h);
     const K = st[b + St.K];

@@ -271,7 +271,7 @@ export class SketchGrid {
     }
   }
 
-  /** Adds a window of counts starting at key `lo`, growing this cell's window once to hold it. */
+  /** Adds a window of counts starting at key `lo`, growing this cell's window towards each end of it as needed. */
   private addWindow(store: (Uint32Array | undefined)[], los: Int32Array, cell: number, lo: number, counts: Uint32Array): void {
     if (store[cell] === undefined) {
       store[cell] = counts;
