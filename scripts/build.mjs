@@ -1,6 +1,23 @@
-// Bundles the CLI, the worker entry and the engine API (used by bench/) with esbuild (dependencies stay external, so mathjs
-// is loaded only when a scenario has expressions). Type checking is `npm run typecheck`.
+// Builds dist/: the day loop compiled to WebAssembly by AssemblyScript (src/wasm/kernel.ts ->
+// dist/kernel.wasm), then the CLI, the worker entry and the engine API (used by bench/) bundled
+// with esbuild (dependencies stay external, so mathjs is loaded only when a scenario has
+// expressions). Type checking is `npm run typecheck`.
 import { build } from 'esbuild';
+import asc from 'assemblyscript/asc';
+
+const { error, stderr } = await asc.main([
+  'src/wasm/kernel.ts',
+  '--outFile', 'dist/kernel.wasm',
+  '--optimizeLevel', '3',
+  '--shrinkLevel', '0',
+  '--runtime', 'stub',
+  '--noAssert',
+  '--disableWarning', // AS201 (usize/i32 casts): the kernel is 32-bit only
+]);
+if (error) {
+  console.error(stderr.toString());
+  throw error;
+}
 
 await build({
   entryPoints: { cli: 'src/cli/main.ts', worker: 'src/engine/worker.ts', engine: 'src/engine/index.ts' },

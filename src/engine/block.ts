@@ -9,8 +9,8 @@ import { makeInputDrawer, PathError, type InputDrawer } from '../sampling/draw.j
 import { METRICS } from '../model/metrics.js';
 import { resolvePolicies, revokedDays, type ResolvedPolicy } from '../model/policies.js';
 import { readPathInputs, type PathInputs } from '../model/world.js';
-import { SketchGrid } from '../stats/sketch.js';
-import { BLOCK_PATHS, BlockInputs, KernelScratch, runBlockKernel } from './kernel.js';
+import { SketchGrid, type SketchData } from '../stats/sketch.js';
+import { BLOCK_PATHS, BlockInputs, Kernel } from './kernel.js';
 import { SERIES_FLOORS, SKETCHED } from './series.js';
 
 export interface RunSettings {
@@ -80,13 +80,16 @@ export function makePlan(loaded: LoadedScenario): Plan {
   };
 }
 
-/** The run's sketch grid, with each series' zero floor. */
-export function makeSketches(plan: Plan): SketchGrid {
+/** Each sketch cell's zero floor: its series' (SERIES_FLOORS). */
+function seriesFloors(plan: Plan): Float64Array {
   const nd = plan.seriesDays.length;
   const floor = new Float64Array(plan.cells);
   for (let c = 0; c < plan.cells; c++) floor[c] = SERIES_FLOORS[Math.floor(c / nd) % SKETCHED];
-  return new SketchGrid(plan.cells, floor);
+  return floor;
 }
+
+/** An empty sketch grid for the run, with each series' zero floor. */
+export const makeSketches = (plan: Plan): SketchGrid => new SketchGrid(plan.cells, seriesFloors(plan));
 
 export interface BlockResult {
   index: number;
@@ -104,12 +107,10 @@ export interface BlockResult {
 
 /** Draws a block's inputs and runs the lockstep kernel on them (aliased policies are skipped). */
 export class BlockSimulator {
-  readonly sketches: SketchGrid;
+  private readonly kernel: Kernel;
   private readonly drawer: InputDrawer;
   private readonly values: Float64Array;
   private readonly inputs: BlockInputs;
-  private readonly scratch: KernelScratch;
-  private readonly skip: boolean[];
   private readonly processingRef: (number | undefined)[];
   private readonly duration: Float64Array;
   private readonly approvalU: Float64Array;
@@ -118,8 +119,7 @@ export class BlockSimulator {
   /** The block being run: its first path, and the financing streams its paths have opened. */
   private first = 0;
   private readonly streams: (((attempt: number) => number) | undefined)[] = new Array(BLOCK_PATHS);
-  // The kernel's callbacks are made once, so its call sites always see the same functions (a new
-  // closure per block would make V8 throw away and recompile the day loop).
+  // The kernel's callbacks are made once, for the whole run.
   private readonly deffOf = (i: number, k: number): number => revokedDays(this.plan.policies[i], this.duration[k], this.approvalU[k], this.processing[i][k]);
   private readonly financingU = (k: number, attempt: number): number => (this.streams[k] ??= this.drawer.financing(this.first + k))(attempt);
 
@@ -129,12 +129,10 @@ export class BlockSimulator {
     private readonly settings: RunSettings,
   ) {
     const nPol = plan.policies.length;
-    this.sketches = makeSketches(plan);
+    this.kernel = new Kernel(plan, seriesFloors(plan), this.financingU);
     this.drawer = makeInputDrawer(loaded.scenario, loaded.expressions, settings.seed);
     this.values = new Float64Array(loaded.scenario.inputs.length);
     this.inputs = new BlockInputs(loaded.scenario.staff.length);
-    this.scratch = new KernelScratch(nPol);
-    this.skip = plan.aliasOf.map((a) => a >= 0);
     this.processingRef = plan.policies.map((p) => p.policy.license?.processing_days);
     this.duration = new Float64Array(BLOCK_PATHS);
     this.approvalU = new Float64Array(BLOCK_PATHS);
@@ -160,9 +158,14 @@ export class BlockSimulator {
     };
     this.first = first;
     this.streams.fill(undefined);
-    runBlockKernel(plan, this.inputs, count, this.deffOf, this.financingU, this.skip, this.sketches, out, this.scratch);
+    this.kernel.runBlock(this.inputs, count, this.deffOf, out);
     this.checkFinite(first, out.metrics);
     return { index, first, count, ...out };
+  }
+
+  /** The series sketches of every block run so far. */
+  sketchData(): SketchData {
+    return this.kernel.sketchData();
   }
 
   /** A metric that is not finite (an overflow on some path) fails the run, naming the path. */

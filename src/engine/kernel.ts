@@ -1,93 +1,30 @@
 /**
- * The day loop of MODEL.md section 4 run in lockstep over a block of paths: for each day, the
- * but-for world and then each policy world advance every path of the block by one day. This is
- * the per-path function simulateWorld (src/model/world.ts) reorganised for speed: the same
- * floating-point operations in the same order, so results are bit-identical to it (a test checks).
+ * The engine's side of the day loop: lays out the WebAssembly kernel's memory (src/wasm/kernel.ts,
+ * built to dist/kernel.wasm), sets each world's initial state on a block of paths, runs the loop
+ * there, and turns the final states into metrics. The loop itself, MODEL.md section 4 for every
+ * world in lockstep with the series sketched as it goes, is the per-path function simulateWorld
+ * (src/model/world.ts) reorganised for speed: the same IEEE-754 operations in the same order, so
+ * results are bit-identical to it (a test checks).
  *
  * Why lockstep: every (world, variable, stored day) has its own quantile sketch; visiting the
  * days in the outer loop sends a whole block's values for one day into the same sketch in a row,
  * so the sketch stays in cache, and no per-path trace or buffer is needed.
  *
- * Memory layout: a path's inputs are one row of a Float64Array (In.FIELDS wide), a world's
- * state on a path one row of that world's Float64Array (St.FIELDS wide), and the day's series
- * values one row of SKETCHED. One typed array per role instead of one per quantity: V8 re-reads a
- * typed array's base and length at each access in the loop, and with rows and constant offsets
- * (const enums, which the bundler inlines) the whole benchmark ran ~12% faster than with forty
- * separate arrays. The hot loop allocates nothing.
+ * Why WebAssembly: the same loop as JavaScript ran at ~70 ns per world-path-day on the benchmark;
+ * compiled ahead of time, with the sketches in linear memory, it runs in about half that (the
+ * README's benchmark). Memory layout (src/wasm/layout.ts): a path's inputs are one row of In.FIELDS
+ * doubles, a world's state on a path one row of St.FIELDS, the day's series values one row of
+ * SKETCHED.
  */
+import { readFileSync } from 'node:fs';
 import { METRICS, writeMetrics } from '../model/metrics.js';
-import { powPos } from '../model/fastmath.js';
-import { ANCHOR_DAYS, capabilityFactor, DPM, type PathInputs } from '../model/world.js';
-import { bitsView, type SketchGrid } from '../stats/sketch.js';
+import { LOG_CENTRE, LOG_INV_CENTRE, LOG_OF_CENTRE, POW2, TWO_J } from '../model/fastmath.js';
+import type { PathInputs } from '../model/world.js';
+import type { SketchData } from '../stats/sketch.js';
+import { BLOCK_PATHS, Cell, In, SKETCHED, St } from '../wasm/layout.js';
 import type { Plan } from './block.js';
-import { cellOf, SKETCHED } from './series.js';
 
-/** Paths per block. Fixed, so per-block partial sums reduce identically for any thread count. */
-export const BLOCK_PATHS = 1024;
-
-// Fields of a path's input row (a const enum: the bundler inlines the numbers). The last three
-// change daily: the but-for revenue Rbf(t), and the but-for world's revenue and profit of the day.
-const enum In {
-  RBF0, // R0/365
-  GROWTH, // 1 + g
-  DAILY, // (1 + g)^(1/365)
-  M,
-  XDAY, // X/365
-  C0,
-  B,
-  V,
-  L,
-  GAMMA,
-  H0,
-  ALPHA_DAY, // alpha/365
-  ALPHA_STEP, // exp(alpha/365)
-  KLN2, // kappa ln2
-  TAU0,
-  RHO,
-  SWITCH,
-  SWITCH_BACK,
-  TAU_K,
-  MU,
-  EPS,
-  TAU_LOSS,
-  TAU_WIN,
-  RAISE_BELOW,
-  ROUND_SIZE,
-  PF,
-  PSI,
-  RETRY,
-  YBF, // Σ_s n_s w_s
-  RBF, // Rbf(t)
-  R_BF, // the but-for world's R of the day
-  P_BF, // the but-for world's P of the day
-  FIELDS,
-}
-
-/** Fields of a world's state row on a path. */
-const enum St {
-  K,
-  S,
-  C,
-  ALIVE,
-  INSOLVENCY_DAY,
-  SUCCESSES,
-  ATTEMPTS,
-  NEXT_ATTEMPT,
-  LAST_REVENUE,
-  GAP, // e of the day (GAP, GROWTH and H: kept by worlds that compute e, not by those reading it from a lead)
-  GROWTH, // exp(alpha t / 365) of the last revoked day
-  DEFF,
-  T_END,
-  CA, // affected share of but-for output weighted by dependence
-  PRODUCT_MU, // mu when the product is cut off, else -1
-  H, // 2^(-kappa e) of the day
-  DECAY, // exp(-1/tau_r)
-  LOST_REVENUE,
-  LOST_REVENUE_AFTER,
-  LOST_PROFIT,
-  PV_LOST_PROFIT,
-  FIELDS,
-}
+export { BLOCK_PATHS };
 
 /** Inputs of every path of a block, one row per path. */
 export class BlockInputs {
@@ -142,8 +79,8 @@ export class BlockInputs {
 }
 
 /** Sets the initial state of a world (MODEL.md section 4) on paths 0 ... count-1. */
-function resetWorld(st: Float64Array, rows: Float64Array, count: number): void {
-  for (let k = 0, b = 0; k < count; k++, b += St.FIELDS) {
+function resetWorld(st: Float64Array, base: number, rows: Float64Array, count: number): void {
+  for (let k = 0, b = base; k < count; k++, b += St.FIELDS) {
     st[b + St.K] = 1;
     st[b + St.S] = 1;
     st[b + St.C] = rows[k * In.FIELDS + In.C0];
@@ -170,263 +107,208 @@ export interface KernelOutput {
   butforInsolvent: Uint8Array;
 }
 
+
+/** The kernel's exports (src/wasm/kernel.ts). */
+interface KernelExports {
+  memory: WebAssembly.Memory;
+  alloc(bytes: number): number;
+  setMathTables(twoJ: number, pow2: number, logCentre: number, logInvCentre: number, logOfCentre: number): void;
+  gridInit(cells: number): number;
+  kernelInit(T: number, t0: number, policies: number, storedDays: number, maxRounds: number, discount: number, seriesDays: number, skip: number, gapOf: number, rows: number, butfor: number, worlds: number, day: number, sums: number): void;
+  runDays(count: number): void;
+}
+
+/** Where the built kernel lives: beside this module in dist/, or dist/ when running from src/. */
+function wasmUrl(): URL {
+  return import.meta.url.endsWith('.ts') ? new URL('../../dist/kernel.wasm', import.meta.url) : new URL('./kernel.wasm', import.meta.url);
+}
+
+let compiled: WebAssembly.Module | undefined;
+
+/** The compiled kernel, once per thread. */
+function kernelModule(): WebAssembly.Module {
+  if (compiled === undefined) {
+    const url = wasmUrl();
+    let bytes: Uint8Array<ArrayBuffer>;
+    try {
+      bytes = new Uint8Array(readFileSync(url));
+    } catch {
+      throw new Error(`the compiled day loop ${url.pathname} is missing: run npm run build`);
+    }
+    compiled = new WebAssembly.Module(bytes);
+  }
+  return compiled;
+}
+
 /**
- * Runs every world of a block of `count` paths. `deffOf(policy, k)` gives a policy's revoked days
- * on path k; `financingU(k, i)` the i-th uniform of path k's financing stream (one function, so
- * the call site in the loop always sees the same target). Policies in `skip` are not simulated
- * (they equal another world on every path; the caller copies their results).
+ * One instance of the WebAssembly kernel with its own memory: the run's sketch grid (one cell per
+ * world x sketched variable x stored day, accumulated over every block it runs) and a block's
+ * inputs, world states and series values. `financingU(k, i)` gives the i-th uniform of path k's
+ * financing stream in the current block (one function for the whole run).
  */
-export function runBlockKernel(
-  plan: Plan,
-  inputs: BlockInputs,
-  count: number,
-  deffOf: (policy: number, k: number) => number,
-  financingU: (k: number, attempt: number) => number,
-  skip: readonly boolean[],
-  sketches: SketchGrid,
-  out: KernelOutput,
-  scratch: KernelScratch,
-): void {
-  const { T, discount, seriesDays, policies } = plan;
-  const nd = seriesDays.length;
-  const t0 = plan.revocationStart;
-  const nSeg = inputs.segments;
-  const rows = inputs.rows;
-  const { butfor, worlds, day, dayBits } = scratch;
-  const nPol = policies.length;
-  const maxRounds = plan.maxRounds;
+export class Kernel {
+  private readonly x: KernelExports;
+  private readonly dir: number;
+  private readonly rows: number;
+  private readonly butfor: number;
+  private readonly worlds: number;
+  private readonly sums: number;
+  private f64 = new Float64Array(0);
+  private i32 = new Int32Array(0);
+  private u32 = new Uint32Array(0);
 
-  resetWorld(butfor, rows, count);
-  for (let i = 0; i < nPol; i++) {
-    if (skip[i]) continue;
-    const st = worlds[i];
-    resetWorld(st, rows, count);
-    const pol = policies[i];
-    for (let k = 0, a = 0, b = 0; k < count; k++, a += In.FIELDS, b += St.FIELDS) {
-      const D = deffOf(i, k);
-      let cA = 0;
-      for (const s of pol.segments) cA += inputs.nwd[k * nSeg + s];
-      st[b + St.DEFF] = D;
-      st[b + St.T_END] = t0 + D;
-      st[b + St.CA] = cA / rows[a + In.YBF];
-      st[b + St.PRODUCT_MU] = pol.product && D > 0 ? rows[a + In.MU] : -1;
-      st[b + St.DECAY] = Math.exp(-1 / (rows[a + In.TAU0] + rows[a + In.RHO] * D));
-    }
+  constructor(
+    private readonly plan: Plan,
+    floors: Float64Array,
+    financingU: (k: number, attempt: number) => number,
+  ) {
+    const instance = new WebAssembly.Instance(kernelModule(), {
+      env: { pow: Math.pow, exp: Math.exp, log: Math.log, financingU, abort: () => { throw new Error('kernel aborted'); } },
+    });
+    const x = (this.x = instance.exports as unknown as KernelExports);
+    const nPol = plan.policies.length;
+    const nd = plan.seriesDays.length;
+    const f64Array = (values: ArrayLike<number>) => {
+      const at = x.alloc(8 * values.length);
+      new Float64Array(x.memory.buffer, at, values.length).set(values);
+      return at;
+    };
+    const i32Array = (values: ArrayLike<number>) => {
+      const at = x.alloc(4 * Math.max(1, values.length));
+      new Int32Array(x.memory.buffer, at, values.length).set(values);
+      return at;
+    };
+    x.setMathTables(f64Array(TWO_J), f64Array(POW2), f64Array(LOG_CENTRE), f64Array(LOG_INV_CENTRE), f64Array(LOG_OF_CENTRE));
+    this.dir = x.gridInit(plan.cells);
+    const dirF64 = new Float64Array(x.memory.buffer, this.dir, (plan.cells * Cell.BYTES) / 8);
+    for (let c = 0; c < plan.cells; c++) dirF64[(c * Cell.BYTES + Cell.FLOOR) / 8] = floors[c];
+    const discount = f64Array(plan.discount);
+    const seriesDays = i32Array(plan.seriesDays);
+    const skip = i32Array(plan.aliasOf.map((a) => (a >= 0 ? 1 : 0)));
+    const gapOf = i32Array(plan.gapOf);
+    this.rows = x.alloc(8 * BLOCK_PATHS * In.FIELDS);
+    this.butfor = x.alloc(8 * BLOCK_PATHS * St.FIELDS);
+    this.worlds = x.alloc(8 * BLOCK_PATHS * St.FIELDS * nPol);
+    const day = x.alloc(8 * BLOCK_PATHS * SKETCHED);
+    this.sums = x.alloc(8 * plan.cells);
+    x.kernelInit(plan.T, plan.revocationStart, nPol, nd, plan.maxRounds, discount, seriesDays, skip, gapOf, this.rows, this.butfor, this.worlds, day, this.sums);
   }
 
-  let j = 0; // index of the next stored series day
-  for (let t = 0; t < T; t++) {
-    const df = discount[t];
-    const stored = j < nd && seriesDays[j] === t;
-    // But-for revenue of the day, Rbf(t): exact power every 64 days, a daily growth factor between.
-    if (t % ANCHOR_DAYS === 0) for (let k = 0, a = 0; k < count; k++, a += In.FIELDS) rows[a + In.RBF] = rows[a + In.RBF0] * rows[a + In.GROWTH] ** (t / 365);
-
-    // The but-for world: e = 0, K = S = q = 1 and no switching costs (so R = Rbf alive, and the
-    // financing chance is p_f).
-    {
-      const st = butfor;
-      for (let k = 0, a = 0, b = 0, d = 0; k < count; k++, a += In.FIELDS, b += St.FIELDS, d += SKETCHED) {
-        const alive = st[b + St.ALIVE];
-        const R = rows[a + In.RBF] * alive;
-        const P = alive * (rows[a + In.M] * R - rows[a + In.XDAY]);
-        rows[a + In.R_BF] = R;
-        rows[a + In.P_BF] = P;
-        st[b + St.LAST_REVENUE] = R;
-        if (stored) day[d + 3] = 365 * R;
-        updateCash(st, b, rows, a, k, t, P, alive, 1, maxRounds, financingU);
-      }
-      if (stored) {
-        recordConstant(sketches, out.seriesSums, plan, 0, 0, j, 0, count);
-        recordConstant(sketches, out.seriesSums, plan, 0, 1, j, 1, count);
-        recordConstant(sketches, out.seriesSums, plan, 0, 2, j, 1, count);
-        record(sketches, out.seriesSums, plan, 0, 3, j, day, dayBits, count);
-        recordConstant(sketches, out.seriesSums, plan, 0, 4, j, 0, count);
-      }
-    }
-
-    // Each simulated policy world.
-    for (let i = 0; i < nPol; i++) {
-      if (skip[i]) continue;
-      const lead = plan.gapOf[i] >= 0 ? worlds[plan.gapOf[i]] : undefined;
-      stepPolicyWorld(worlds[i], lead, rows, count, t, t0, df, stored ? day : undefined, maxRounds, financingU);
-      if (stored) {
-        // The gap series holds e, the revoked staff's gap (scaled by the policy's share of staff
-        // when reported); a world that reads e from another world has the same cells as it, and
-        // the reduction copies them (Reducer.finish).
-        const world = i + 1;
-        for (let v = lead === undefined ? 0 : 1; v < SKETCHED; v++) record(sketches, out.seriesSums, plan, world, v, j, day, dayBits, count);
-      }
-    }
-    for (let k = 0, a = 0; k < count; k++, a += In.FIELDS) rows[a + In.RBF] *= rows[a + In.DAILY];
-    if (stored) j++;
+  /** Views of the memory (made again after the memory has grown). */
+  private views(): void {
+    const buffer = this.x.memory.buffer;
+    if (this.f64.buffer === buffer) return;
+    this.f64 = new Float64Array(buffer);
+    this.i32 = new Int32Array(buffer);
+    this.u32 = new Uint32Array(buffer);
   }
 
-  // Metrics (MODEL.md section 5) and the insolvency days, per path.
-  const T1 = T + 1;
-  for (let k = 0, a = 0, b = 0; k < count; k++, a += In.FIELDS, b += St.FIELDS) {
-    const butforInsolvencyDay = butfor[b + St.INSOLVENCY_DAY];
-    const butforTerminalValue = rows[a + In.V] * 365 * butfor[b + St.LAST_REVENUE] * butfor[b + St.ALIVE];
-    out.butforInsolvent[k] = butforInsolvencyDay >= 0 ? 1 : 0;
-    out.insolvencyDays[Math.max(0, butforInsolvencyDay)]++;
+  /**
+   * Runs every world of a block of `count` paths. `deffOf(policy, k)` gives a policy's revoked days
+   * on path k. Policies aliased to another world (plan.aliasOf) are not simulated: the caller
+   * copies their results.
+   */
+  runBlock(inputs: BlockInputs, count: number, deffOf: (policy: number, k: number) => number, out: KernelOutput): void {
+    const { plan } = this;
+    const { T, discount, policies } = plan;
+    const t0 = plan.revocationStart;
+    const nSeg = inputs.segments;
+    const rows = inputs.rows;
+    const nPol = policies.length;
+    this.views();
+    const mem = this.f64;
+    mem.set(rows.subarray(0, count * In.FIELDS), this.rows / 8);
+    const butfor = this.butfor / 8;
+    const world = (i: number) => (this.worlds + 8 * BLOCK_PATHS * St.FIELDS * i) / 8;
+    resetWorld(mem, butfor, rows, count);
     for (let i = 0; i < nPol; i++) {
-      if (skip[i]) continue;
-      const st = worlds[i];
+      if (plan.aliasOf[i] >= 0) continue;
+      const base = world(i);
+      resetWorld(mem, base, rows, count);
       const pol = policies[i];
-      writeMetrics(
-        out.metrics,
-        (k * nPol + i) * METRICS.length,
-        { lostRevenue: st[b + St.LOST_REVENUE], lostRevenueAfter: st[b + St.LOST_REVENUE_AFTER], lostProfit: st[b + St.LOST_PROFIT], pvLostProfit: st[b + St.PV_LOST_PROFIT] },
-        {
-          T,
-          t0,
-          revokedDays: st[b + St.DEFF],
-          discountT: discount[T],
-          butforTerminalValue,
-          terminalValue: rows[a + In.V] * 365 * st[b + St.LAST_REVENUE] * st[b + St.ALIVE],
-          insolvencyDay: st[b + St.INSOLVENCY_DAY],
-          butforInsolvencyDay,
-          targetedHeadcount: pol.targetedHeadcount,
-          collateralHeadcount: pol.collateralHeadcount,
-        },
-      );
-      out.insolvencyDays[(i + 1) * T1 + Math.max(0, st[b + St.INSOLVENCY_DAY])]++;
-    }
-  }
-}
-
-/**
- * Advances one policy world by day t on every path of the block, MODEL.md steps 1-7, and writes
- * the day's series values into `day` when given (a stored day). With `lead`, a world already
- * advanced to day t whose revocation window is this world's on every path (plan.gapOf), the gap e
- * and 2^(-kappa e) are read from it instead of computed again.
- */
-function stepPolicyWorld(
-  st: Float64Array,
-  lead: Float64Array | undefined,
-  rows: Float64Array,
-  count: number,
-  t: number,
-  t0: number,
-  df: number,
-  day: Float64Array | undefined,
-  maxRounds: number,
-  financingU: (k: number, attempt: number) => number,
-): void {
-  // Quantities that depend on the day only.
-  const revokable = t >= t0;
-  const M = (t - t0) / DPM;
-  const anchor = (t - t0) % ANCHOR_DAYS === 0;
-  const atStart = t === t0;
-  for (let k = 0, a = 0, b = 0, d = 0; k < count; k++, a += In.FIELDS, b += St.FIELDS, d += SKETCHED) {
-    const tEnd = st[b + St.T_END];
-    // 1-2. Fallback gap while revoked; geometric decay after. 3. Its factor 2^(-kappa e).
-    let e: number;
-    let h: number;
-    if (lead !== undefined) {
-      e = lead[b + St.GAP];
-      h = lead[b + St.H];
-    } else {
-      if (revokable && t < tEnd) {
-        const growth = (st[b + St.GROWTH] = anchor ? Math.exp(rows[a + In.ALPHA_DAY] * t) : st[b + St.GROWTH] * rows[a + In.ALPHA_STEP]);
-        e = ((rows[a + In.L] + rows[a + In.GAMMA] * M) * growth) / rows[a + In.H0];
-      } else {
-        e = st[b + St.GAP] * st[b + St.DECAY];
+      for (let k = 0, a = 0, b = base; k < count; k++, a += In.FIELDS, b += St.FIELDS) {
+        const D = deffOf(i, k);
+        let cA = 0;
+        for (const s of pol.segments) cA += inputs.nwd[k * nSeg + s];
+        mem[b + St.DEFF] = D;
+        mem[b + St.T_END] = t0 + D;
+        mem[b + St.CA] = cA / rows[a + In.YBF];
+        mem[b + St.PRODUCT_MU] = pol.product && D > 0 ? rows[a + In.MU] : -1;
+        mem[b + St.DECAY] = Math.exp(-1 / (rows[a + In.TAU0] + rows[a + In.RHO] * D));
       }
-      st[b + St.GAP] = e;
-      h = st[b + St.H] = capabilityFactor(rows[a + In.KLN2], e);
     }
-    // 3-4. Output, quality, target share.
-    const yRel = 1 - st[b + St.CA] * (1 - h);
-    const K = st[b + St.K];
-    const pm = st[b + St.PRODUCT_MU];
-    const q = pm >= 0 ? K * (1 - pm * (1 - h)) : K;
-    const target = q === 1 ? 1 : powPos(q, rows[a + In.EPS]);
-    // 5. Revenue and profit.
-    const S = st[b + St.S];
-    const alive = st[b + St.ALIVE];
-    const R = rows[a + In.RBF] * S * alive;
-    let cost = 0;
-    if (st[b + St.DEFF] > 0) {
-      if (atStart) cost += rows[a + In.SWITCH];
-      if (t === tEnd) cost += rows[a + In.SWITCH_BACK];
+    mem.fill(0, this.sums / 8, this.sums / 8 + plan.cells);
+
+    this.x.runDays(count);
+
+    // Metrics (MODEL.md section 5) and the insolvency days, per path, from the final states.
+    this.views();
+    const st = this.f64;
+    out.seriesSums.set(st.subarray(this.sums / 8, this.sums / 8 + plan.cells));
+    const T1 = T + 1;
+    for (let k = 0, a = 0; k < count; k++, a += In.FIELDS) {
+      const bf = butfor + k * St.FIELDS;
+      const butforInsolvencyDay = st[bf + St.INSOLVENCY_DAY];
+      const butforTerminalValue = rows[a + In.V] * 365 * st[bf + St.LAST_REVENUE] * st[bf + St.ALIVE];
+      out.butforInsolvent[k] = butforInsolvencyDay >= 0 ? 1 : 0;
+      out.insolvencyDays[Math.max(0, butforInsolvencyDay)]++;
+      for (let i = 0; i < nPol; i++) {
+        if (plan.aliasOf[i] >= 0) continue;
+        const b = world(i) + k * St.FIELDS;
+        const pol = policies[i];
+        writeMetrics(
+          out.metrics,
+          (k * nPol + i) * METRICS.length,
+          { lostRevenue: st[b + St.LOST_REVENUE], lostRevenueAfter: st[b + St.LOST_REVENUE_AFTER], lostProfit: st[b + St.LOST_PROFIT], pvLostProfit: st[b + St.PV_LOST_PROFIT] },
+          {
+            T,
+            t0,
+            revokedDays: st[b + St.DEFF],
+            discountT: discount[T],
+            butforTerminalValue,
+            terminalValue: rows[a + In.V] * 365 * st[b + St.LAST_REVENUE] * st[b + St.ALIVE],
+            insolvencyDay: st[b + St.INSOLVENCY_DAY],
+            butforInsolvencyDay,
+            targetedHeadcount: pol.targetedHeadcount,
+            collateralHeadcount: pol.collateralHeadcount,
+          },
+        );
+        out.insolvencyDays[(i + 1) * T1 + Math.max(0, st[b + St.INSOLVENCY_DAY])]++;
+      }
     }
-    const P = alive * (rows[a + In.M] * R - rows[a + In.XDAY] - cost);
-    // 6. Record: metrics accumulate in day order, as computeMetrics sums them.
-    const dr = rows[a + In.R_BF] - R;
-    const dp = rows[a + In.P_BF] - P;
-    st[b + St.LOST_REVENUE] += dr;
-    if (t >= tEnd) st[b + St.LOST_REVENUE_AFTER] += dr;
-    st[b + St.LOST_PROFIT] += dp;
-    const pv = (st[b + St.PV_LOST_PROFIT] += df * dp);
-    st[b + St.LAST_REVENUE] = R;
-    if (day !== undefined) {
-      day[d] = e;
-      day[d + 1] = q;
-      day[d + 2] = S;
-      day[d + 3] = 365 * R;
-      day[d + 4] = pv;
-    }
-    // 7. Update.
-    st[b + St.K] = K + (yRel - K) / rows[a + In.TAU_K];
-    st[b + St.S] = S + (target - S) / (target < S ? rows[a + In.TAU_LOSS] : rows[a + In.TAU_WIN]);
-    updateCash(st, b, rows, a, k, t, P, alive, q, maxRounds, financingU);
   }
-}
 
-/**
- * Step 7's cash update of a world on path k (input row at a, state row at b): C += P; a financing
- * attempt when one is due, which succeeds when the path's next financing uniform is below
- * p_f q^psi (q = 1 in the but-for world, where this is p_f exactly); then insolvency.
- */
-function updateCash(
-  st: Float64Array,
-  b: number,
-  rows: Float64Array,
-  a: number,
-  k: number,
-  t: number,
-  P: number,
-  alive: number,
-  q: number,
-  maxRounds: number,
-  financingU: (k: number, attempt: number) => number,
-): void {
-  let C = st[b + St.C] + P;
-  if (alive === 1 && C < rows[a + In.RAISE_BELOW] && st[b + St.SUCCESSES] < maxRounds && t + 1 >= st[b + St.NEXT_ATTEMPT]) {
-    if (financingU(k, st[b + St.ATTEMPTS]++) < rows[a + In.PF] * powPos(q, rows[a + In.PSI])) {
-      C += rows[a + In.ROUND_SIZE];
-      st[b + St.SUCCESSES]++;
+  /** The sketch grid so far, each window trimmed to the buckets between its first and last count. */
+  sketchData(): SketchData {
+    this.views();
+    const { cells } = this.plan;
+    const { f64, i32, u32 } = this;
+    const windows = new Int32Array(4 * cells);
+    const zeros = new Float64Array(cells);
+    const min = new Float64Array(cells);
+    const max = new Float64Array(cells);
+    const spans: [number, number][] = [];
+    let total = 0;
+    for (let c = 0; c < cells; c++) {
+      const e = this.dir + c * Cell.BYTES;
+      for (let side = 0; side < 2; side++) {
+        const s = e + (side === 0 ? 0 : Cell.NEG_LO);
+        const at = u32[(s + Cell.POS_PTR) / 4] / 4;
+        let first = 0;
+        let end = i32[(s + Cell.POS_LEN) / 4];
+        while (first < end && u32[at + first] === 0) first++;
+        while (end > first && u32[at + end - 1] === 0) end--;
+        windows[4 * c + 2 * side] = i32[(s + Cell.POS_LO) / 4] + first;
+        windows[4 * c + 2 * side + 1] = end - first;
+        if (end > first) spans.push([at + first, at + end]), (total += end - first);
+      }
+      zeros[c] = f64[(e + Cell.ZEROS) / 8];
+      min[c] = f64[(e + Cell.MIN) / 8];
+      max[c] = f64[(e + Cell.MAX) / 8];
     }
-    st[b + St.NEXT_ATTEMPT] = t + 1 + rows[a + In.RETRY];
-  }
-  st[b + St.C] = C;
-  if (alive === 1 && C < -rows[a + In.B]) {
-    st[b + St.ALIVE] = 0;
-    st[b + St.INSOLVENCY_DAY] = t + 1;
-  }
-}
-
-/** Adds one day's block values of a (world, variable) to the sums (in path order) and its sketch. */
-function record(sketches: SketchGrid, sums: Float64Array, plan: Plan, world: number, variable: number, j: number, day: Float64Array, dayBits: Uint32Array, count: number): void {
-  const c = cellOf(plan, world, variable, j);
-  sums[c] = sketches.addMany(c, day, dayBits, variable, SKETCHED, count, sums[c]);
-}
-
-/** The same for a value every path shares (0 or 1: the but-for world's gap, quality, share, harm). */
-function recordConstant(sketches: SketchGrid, sums: Float64Array, plan: Plan, world: number, variable: number, j: number, value: 0 | 1, count: number): void {
-  const c = cellOf(plan, world, variable, j);
-  sums[c] += value * count; // exact: a sum of `count` zeros or ones
-  sketches.add(c, value, count);
-}
-
-/** Reusable arrays of the kernel, sized for a whole block. */
-export class KernelScratch {
-  readonly butfor = new Float64Array(BLOCK_PATHS * St.FIELDS);
-  readonly worlds: Float64Array[];
-  /** The day's values of the sketched series in one world, one row of SKETCHED per path. */
-  readonly day = new Float64Array(BLOCK_PATHS * SKETCHED);
-  readonly dayBits = bitsView(this.day);
-  constructor(policies: number) {
-    this.worlds = Array.from({ length: policies }, () => new Float64Array(BLOCK_PATHS * St.FIELDS));
+    const counts = new Uint32Array(total);
+    let at = 0;
+    for (const [from, to] of spans) counts.set(u32.subarray(from, to), at), (at += to - from);
+    return { cells, windows, counts, zeros, min, max };
   }
 }

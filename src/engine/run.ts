@@ -152,7 +152,8 @@ export async function runSimulation(loaded: LoadedScenario, options: RunOptions)
       options.onProgress?.(reducer.done, settings.paths);
       await new Promise((r) => setImmediate(r)); // let signals and progress through
     }
-    sketches = sim.sketches;
+    sketches = makeSketches(plan);
+    sketches.merge(sim.sketchData());
   } else {
     sketches = makeSketches(plan);
     // Every worker compiles the day loop while the workers use every core: V8's background

@@ -1,10 +1,14 @@
+import { SKETCHED } from '../wasm/layout.js';
 import type { Plan } from './block.js';
 
 /** The daily series of MODEL.md section 6, in output order. */
 export const SERIES = ['capability_gap', 'quality', 'share', 'revenue_annualized', 'cumulative_pv_harm', 'survival'] as const;
 export type SeriesVariable = (typeof SERIES)[number];
-/** Series kept in sketches (the first five); survival (0 or 1 per path) is exact, from insolvency-day counts. */
-export const SKETCHED = SERIES.length - 1;
+/**
+ * Series kept in sketches, the first SKETCHED (5, fixed in the kernel's memory layout); survival
+ * (0 or 1 per path) is exact, from insolvency-day counts.
+ */
+export { SKETCHED };
 
 /**
  * Per sketched series: |x| below this counts as 0 in the series quantiles (means stay exact):

@@ -30,7 +30,7 @@ try {
         port.postMessage({ type: 'result', result });
       } else {
         // The last message: transferring is free, and nothing runs here afterwards.
-        const data = sim.sketches.serialize();
+        const data = sim.sketchData();
         port.postMessage({ type: 'sketch', data }, [data.windows.buffer, data.counts.buffer] as ArrayBuffer[]);
       }
     } catch (e) {

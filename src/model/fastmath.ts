@@ -3,16 +3,17 @@
  * optimizing compiler cannot inline; this table-driven version inlines and runs in about 60% of
  * the time, within 2 ulp of the correctly rounded result (a test checks it against Math.exp).
  * Plain IEEE arithmetic, so results are the same on every machine. fastLog below does the same
- * for the logarithms of the day loop, and powPos combines the two.
+ * for the logarithms of the day loop, and powPos combines the two. The WebAssembly day loop
+ * (src/wasm/kernel.ts) runs the same operations on these same tables (exported for it).
  *
  * exp(x) = 2^m 2^(j/128) exp(r), with x = (128 m + j) ln2/128 + r and |r| <= ln2/256; exp(r) - 1
  * by its Taylor series to r^5 (truncation < 1e-18).
  */
 
 const N = 128;
-const TWO_J = Float64Array.from({ length: N }, (_, j) => 2 ** (j / N));
+export const TWO_J = Float64Array.from({ length: N }, (_, j) => 2 ** (j / N));
 /** 2^m for m in [-1100, 1100], at index m + 1100 (0 and Infinity beyond the double range). */
-const POW2 = Float64Array.from({ length: 2201 }, (_, i) => 2 ** (i - 1100));
+export const POW2 = Float64Array.from({ length: 2201 }, (_, i) => 2 ** (i - 1100));
 const INV_LN2_N = N / Math.LN2;
 // ln2/N split so that k ln2/N is exact in the first term (fdlibm's ln2_hi has 32 trailing zero bits).
 const LN2_HI = 6.93147180369123816490e-1;
@@ -35,9 +36,9 @@ export function fastExp(x: number): number {
 
 /** Cells of the log table on [0, 1]: x in [1/8, 1] falls in cell floor(1024 x), 128 ... 1024. */
 const LOG_CELLS = 1024;
-const LOG_CENTRE = Float64Array.from({ length: LOG_CELLS + 1 }, (_, j) => (j + 0.5) / LOG_CELLS);
-const LOG_INV_CENTRE = Float64Array.from({ length: LOG_CELLS + 1 }, (_, j) => LOG_CELLS / (j + 0.5));
-const LOG_OF_CENTRE = Float64Array.from({ length: LOG_CELLS + 1 }, (_, j) => Math.log((j + 0.5) / LOG_CELLS));
+export const LOG_CENTRE = Float64Array.from({ length: LOG_CELLS + 1 }, (_, j) => (j + 0.5) / LOG_CELLS);
+export const LOG_INV_CENTRE = Float64Array.from({ length: LOG_CELLS + 1 }, (_, j) => LOG_CELLS / (j + 0.5));
+export const LOG_OF_CENTRE = Float64Array.from({ length: LOG_CELLS + 1 }, (_, j) => Math.log((j + 0.5) / LOG_CELLS));
 
 /**
  * ln x, within 4.5e-16 of Math.log (absolute; a test checks it). The day loop takes logs of a

@@ -1,0 +1,507 @@
+/**
+ * The day loop of MODEL.md section 4, compiled to WebAssembly (AssemblyScript; scripts/build.mjs
+ * writes dist/kernel.wasm). It runs every world of a block of paths in lockstep, day by day, and
+ * records the day's series values into quantile sketches held in this module's memory. It is the
+ * per-path function simulateWorld (src/model/world.ts) reorganised for speed: the same IEEE-754
+ * operations in the same order, so results are bit-identical to it (test/engine/kernel.test.ts).
+ *
+ * The engine (src/engine/kernel.ts) lays out the memory, sets each world's initial state, calls
+ * runDays once per block and reads the final states for the metrics. The few functions that must
+ * match JavaScript's own bit for bit (Math.pow, Math.exp, Math.log, used on anchor days and outside
+ * fastLog's table) and the financing streams (seedrandom) are imported from JavaScript.
+ *
+ * Memory: a bump allocator from __heap_base (alloc) for the engine's arrays, and power-of-two
+ * windows of bucket counts for the sketches, recycled through per-size free lists as they grow.
+ */
+import { BLOCK_PATHS, Cell, In, SKETCHED, St } from './layout';
+
+@external('env', 'pow') declare function jsPow(x: f64, y: f64): f64;
+@external('env', 'exp') declare function jsExp(x: f64): f64;
+@external('env', 'log') declare function jsLog(x: f64): f64;
+/** The attempt-th uniform of path k's financing stream (path k of the block). */
+@external('env', 'financingU') declare function financingU(k: i32, attempt: i32): f64;
+
+const PAGE: usize = 65536;
+let top: usize = (__heap_base + 15) & ~(<usize>15);
+
+/** size bytes of zeroed memory, 16-byte aligned, growing the memory when needed. */
+export function alloc(size: usize): usize {
+  const at = top;
+  top = (top + size + 15) & ~(<usize>15);
+  const pages = memory.size();
+  const have = <usize>pages * PAGE;
+  if (top > have) {
+    // By a quarter of the memory at least: each growth makes JavaScript's views of the memory anew.
+    const need = <i32>((top - have + PAGE - 1) / PAGE);
+    if (memory.grow(max(need, pages >> 2)) < 0 && memory.grow(need) < 0) unreachable();
+  }
+  return at;
+}
+
+// ---------------------------------------------------------------------------------------------
+// fastmath.ts, the same operations: the tables are filled by the engine from the JavaScript ones.
+
+const EXP_N = 128;
+const INV_LN2_N: f64 = 128 / 0.6931471805599453;
+const LN2_N_HI: f64 = 6.9314718036912381649e-1 / 128;
+const LN2_N_LO: f64 = 1.90821492927058770002e-10 / 128;
+const ROUND: f64 = 6755399441055744;
+const LOG_CELLS = 1024;
+
+let TWO_J: usize = 0; // f64[128]: 2^(j/128)
+let POW2: usize = 0; // f64[2201]: 2^(i - 1100)
+let LOG_CENTRE: usize = 0; // f64[1025] each
+let LOG_INV_CENTRE: usize = 0;
+let LOG_OF_CENTRE: usize = 0;
+
+/** Where the engine has written the tables (allocated with alloc). */
+export function setMathTables(twoJ: usize, pow2: usize, logCentre: usize, logInvCentre: usize, logOfCentre: usize): void {
+  TWO_J = twoJ;
+  POW2 = pow2;
+  LOG_CENTRE = logCentre;
+  LOG_INV_CENTRE = logInvCentre;
+  LOG_OF_CENTRE = logOfCentre;
+}
+
+function fastExp(x: f64): f64 {
+  if (!(x < 709.78) || !(x > -745.2)) return x != x ? NaN : x > 0 ? Infinity : 0;
+  const kf = x * INV_LN2_N + ROUND - ROUND;
+  const k = <i32>kf;
+  const r = x - kf * LN2_N_HI - kf * LN2_N_LO;
+  const p = r + r * r * (0.5 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120))));
+  const t = load<f64>(TWO_J + (<usize>(k & (EXP_N - 1)) << 3));
+  return (t + t * p) * load<f64>(POW2 + (<usize>((k >> 7) + 1100) << 3));
+}
+
+function fastLog(x: f64): f64 {
+  if (!(x >= 0.125 && x <= 1)) return jsLog(x);
+  const j = <usize>(<i32>(x * LOG_CELLS)) << 3;
+  const r = (x - load<f64>(LOG_CENTRE + j)) * load<f64>(LOG_INV_CENTRE + j);
+  return load<f64>(LOG_OF_CENTRE + j) + r * (1 - r * (1.0 / 2 - r * (1.0 / 3 - r * (1.0 / 4 - r * (1.0 / 5 - r * (1.0 / 6 - r * (1.0 / 7)))))));
+}
+
+function powPos(x: f64, y: f64): f64 {
+  return x > 0 ? fastExp(y * fastLog(x)) : y == 0 ? 1 : 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sketches: stats/sketch.ts's buckets (the exponent and top 6 mantissa bits of |x|), one
+// directory entry of Cell.BYTES per cell, each side's counts in a power-of-two window.
+
+const SHIFT: u32 = 14;
+const SLACK = 16;
+const MIN_WINDOW = 32;
+
+let dir: usize = 0;
+let freeHeads: usize = 0; // u32[32]: first free window of 2^c buckets (its first word links the next)
+let outside: usize = 0; // i32[BLOCK_PATHS]: values of a pass that fell outside the windows
+
+/** Allocates the directory of `cells` cells (empty, floors to be written by the engine). */
+export function gridInit(cells: i32): usize {
+  dir = alloc(<usize>cells * Cell.BYTES);
+  freeHeads = alloc(32 << 2);
+  outside = alloc(BLOCK_PATHS << 2);
+  for (let c = 0; c < cells; c++) {
+    const e = dir + <usize>c * Cell.BYTES;
+    store<f64>(e, Infinity, Cell.MIN);
+    store<f64>(e, -Infinity, Cell.MAX);
+  }
+  return dir;
+}
+
+function allocWindow(len: i32): usize {
+  const c = <usize>ctz(len) << 2;
+  const head = load<u32>(freeHeads + c);
+  if (head == 0) return alloc(<usize>len << 2);
+  store<u32>(freeHeads + c, load<u32>(head));
+  memory.fill(head, 0, <usize>len << 2);
+  return head;
+}
+
+function freeWindow(at: usize, len: i32): void {
+  const c = <usize>ctz(len) << 2;
+  store<u32>(at, load<u32>(freeHeads + c));
+  store<u32>(freeHeads + c, <u32>at);
+}
+
+/** Adds count to bucket `key` of one side of a cell (side: 0 positive, 12 negative), growing its window. */
+function bump(e: usize, side: usize, key: i32, count: u32): void {
+  const lo = load<i32>(e + side, Cell.POS_LO);
+  const len = load<i32>(e + side, Cell.POS_LEN);
+  const at = <usize>load<u32>(e + side, Cell.POS_PTR);
+  const i = key - lo;
+  if (len > 0 && <u32>i < <u32>len) {
+    const p = at + (<usize>i << 2);
+    store<u32>(p, load<u32>(p) + count);
+    return;
+  }
+  // A new window: MIN_WINDOW buckets around key, or twice the old one (at least), towards key.
+  let newLo = key - SLACK;
+  let newLen = MIN_WINDOW;
+  if (len > 0) {
+    const span = key < lo ? lo + len - (key - SLACK) : key + SLACK + 1 - lo;
+    newLen = max(len << 1, <i32>(1 << (32 - clz(span - 1))));
+    newLo = key < lo ? lo + len - newLen : lo;
+  }
+  const grown = allocWindow(newLen);
+  if (len > 0) {
+    memory.copy(grown + (<usize>(lo - newLo) << 2), at, <usize>len << 2);
+    freeWindow(at, len);
+  }
+  store<i32>(e + side, newLo, Cell.POS_LO);
+  store<i32>(e + side, newLen, Cell.POS_LEN);
+  store<u32>(e + side, <u32>grown, Cell.POS_PTR);
+  const p = grown + (<usize>(key - newLo) << 2);
+  store<u32>(p, load<u32>(p) + count);
+}
+
+/** SketchGrid.add: count copies of x into a cell. */
+export function sketchAdd(cell: i32, x: f64, count: u32): void {
+  const e = dir + <usize>cell * Cell.BYTES;
+  if (x < load<f64>(e, Cell.MIN)) store<f64>(e, x, Cell.MIN);
+  if (x > load<f64>(e, Cell.MAX)) store<f64>(e, x, Cell.MAX);
+  const floor = load<f64>(e, Cell.FLOOR);
+  if (x < floor && x > -floor) {
+    store<f64>(e, load<f64>(e, Cell.ZEROS) + <f64>count, Cell.ZEROS);
+    return;
+  }
+  const key = <i32>((<u32>(reinterpret<u64>(x) >> 32) & 0x7fffffff) >> SHIFT);
+  bump(e, x > 0 ? 0 : Cell.NEG_LO, key, count);
+}
+
+/**
+ * Counts the values addMany found outside the windows: each side's window grows once, to cover the
+ * lowest and highest of their keys, before they are counted.
+ */
+function countOutside(e: usize, at: usize, stride: usize, nOut: i32): void {
+  let posMin = i32.MAX_VALUE;
+  let posMax = -1;
+  let negMin = i32.MAX_VALUE;
+  let negMax = -1;
+  for (let j = 0; j < nOut; j++) {
+    const x = load<f64>(at + <usize>load<i32>(outside + (<usize>j << 2)) * stride);
+    const key = <i32>((<u32>(reinterpret<u64>(x) >> 32) & 0x7fffffff) >> SHIFT);
+    if (x > 0) {
+      posMin = min(posMin, key);
+      posMax = max(posMax, key);
+    } else {
+      negMin = min(negMin, key);
+      negMax = max(negMax, key);
+    }
+  }
+  if (posMax >= 0) {
+    bump(e, 0, posMin, 0);
+    bump(e, 0, posMax, 0);
+  }
+  if (negMax >= 0) {
+    bump(e, Cell.NEG_LO, negMin, 0);
+    bump(e, Cell.NEG_LO, negMax, 0);
+  }
+  for (let j = 0; j < nOut; j++) {
+    const x = load<f64>(at + <usize>load<i32>(outside + (<usize>j << 2)) * stride);
+    const key = <i32>((<u32>(reinterpret<u64>(x) >> 32) & 0x7fffffff) >> SHIFT);
+    bump(e, x > 0 ? 0 : Cell.NEG_LO, key, 1);
+  }
+}
+
+/**
+ * SketchGrid.addMany: n values at `at`, `at + stride`, ... (bytes) into one cell; returns sum plus
+ * their sum, added in order. One pass with the windows in locals; values outside them are noted
+ * and counted after the pass (growing the windows then).
+ */
+function addMany(cell: i32, at: usize, stride: usize, n: i32, sum: f64): f64 {
+  const e = dir + <usize>cell * Cell.BYTES;
+  let mn = load<f64>(e, Cell.MIN);
+  let mx = load<f64>(e, Cell.MAX);
+  const floor = load<f64>(e, Cell.FLOOR);
+  const posLo = load<i32>(e, Cell.POS_LO);
+  const posLen = <u32>load<i32>(e, Cell.POS_LEN);
+  const pos = <usize>load<u32>(e, Cell.POS_PTR);
+  const negLo = load<i32>(e, Cell.NEG_LO);
+  const negLen = <u32>load<i32>(e, Cell.NEG_LEN);
+  const neg = <usize>load<u32>(e, Cell.NEG_PTR);
+  let zeros = 0;
+  let nOut = 0;
+  let p = at;
+  for (let k = 0; k < n; k++, p += stride) {
+    const x = load<f64>(p);
+    sum += x;
+    if (x < mn) mn = x;
+    if (x > mx) mx = x;
+    if (x >= floor) {
+      const i = <u32>(<i32>(<u32>(reinterpret<u64>(x) >> 32) >> SHIFT) - posLo);
+      if (i < posLen) {
+        const q = pos + (<usize>i << 2);
+        store<u32>(q, load<u32>(q) + 1);
+      } else store<i32>(outside + (<usize>(nOut++) << 2), k);
+    } else if (x > -floor) zeros++;
+    else {
+      const i = <u32>(<i32>((<u32>(reinterpret<u64>(x) >> 32) & 0x7fffffff) >> SHIFT) - negLo);
+      if (i < negLen) {
+        const q = neg + (<usize>i << 2);
+        store<u32>(q, load<u32>(q) + 1);
+      } else store<i32>(outside + (<usize>(nOut++) << 2), k);
+    }
+  }
+  if (nOut > 0) countOutside(e, at, stride, nOut);
+  store<f64>(e, mn, Cell.MIN);
+  store<f64>(e, mx, Cell.MAX);
+  store<f64>(e, load<f64>(e, Cell.ZEROS) + <f64>zeros, Cell.ZEROS);
+  return sum;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The day loop.
+
+const DPM: f64 = 365.25 / 12;
+const ANCHOR_DAYS = 64;
+
+let T = 0;
+let t0 = 0;
+let nPol = 0;
+let nd = 0;
+let maxRounds: f64 = 0;
+let discount: usize = 0; // f64[T + 1]
+let seriesDays: usize = 0; // i32[nd]
+let skip: usize = 0; // i32[nPol]: 1 for a policy not simulated
+let gapOf: usize = 0; // i32[nPol]: plan.gapOf
+let rows: usize = 0; // f64[BLOCK_PATHS * In.FIELDS]
+let butfor: usize = 0; // f64[BLOCK_PATHS * St.FIELDS]
+let worlds: usize = 0; // f64[nPol * BLOCK_PATHS * St.FIELDS]
+let day: usize = 0; // f64[BLOCK_PATHS * SKETCHED]
+let sums: usize = 0; // f64[cells]
+let quality: usize = 0; // f64[BLOCK_PATHS]: a world's q of the day, per path
+let target: usize = 0; // f64[BLOCK_PATHS]: its target share q^eps
+
+const IN_BYTES: usize = In.FIELDS << 3;
+const ST_BYTES: usize = St.FIELDS << 3;
+const DAY_BYTES: usize = SKETCHED << 3;
+const WORLD_BYTES: usize = <usize>BLOCK_PATHS * ST_BYTES;
+
+/** The plan of the run and where its arrays live (allocated by the engine with alloc). */
+export function kernelInit(
+  days: i32,
+  start: i32,
+  policies: i32,
+  storedDays: i32,
+  rounds: i32,
+  discountAt: usize,
+  seriesDaysAt: usize,
+  skipAt: usize,
+  gapOfAt: usize,
+  rowsAt: usize,
+  butforAt: usize,
+  worldsAt: usize,
+  dayAt: usize,
+  sumsAt: usize,
+): void {
+  T = days;
+  t0 = start;
+  nPol = policies;
+  nd = storedDays;
+  maxRounds = <f64>rounds;
+  discount = discountAt;
+  seriesDays = seriesDaysAt;
+  skip = skipAt;
+  gapOf = gapOfAt;
+  rows = rowsAt;
+  butfor = butforAt;
+  worlds = worldsAt;
+  day = dayAt;
+  sums = sumsAt;
+  quality = alloc(BLOCK_PATHS << 3);
+  target = alloc(BLOCK_PATHS << 3);
+}
+
+@inline
+function f(p: usize, field: usize): f64 {
+  return load<f64>(p + (field << 3));
+}
+
+@inline
+function set(p: usize, field: usize, v: f64): void {
+  store<f64>(p + (field << 3), v);
+}
+
+/**
+ * Step 7's cash update of a world on path k (input row a, state row b): C += P; a financing
+ * attempt when one is due, which succeeds when the path's next financing uniform is below
+ * p_f q^psi; then insolvency.
+ */
+@inline
+function updateCash(b: usize, a: usize, k: i32, t: f64, P: f64, alive: f64, q: f64): void {
+  let C = f(b, St.C) + P;
+  if (alive == 1 && C < f(a, In.RAISE_BELOW) && f(b, St.SUCCESSES) < maxRounds && t + 1 >= f(b, St.NEXT_ATTEMPT)) {
+    const attempt = f(b, St.ATTEMPTS);
+    set(b, St.ATTEMPTS, attempt + 1);
+    if (financingU(k, <i32>attempt) < f(a, In.PF) * powPos(q, f(a, In.PSI))) {
+      C += f(a, In.ROUND_SIZE);
+      set(b, St.SUCCESSES, f(b, St.SUCCESSES) + 1);
+    }
+    set(b, St.NEXT_ATTEMPT, t + 1 + f(a, In.RETRY));
+  }
+  set(b, St.C, C);
+  if (alive == 1 && C < -f(a, In.B)) {
+    set(b, St.ALIVE, 0);
+    set(b, St.INSOLVENCY_DAY, t + 1);
+  }
+}
+
+/** Adds a block's values of one (world, variable) on stored day j to its sums and sketch. */
+function record(world: i32, v: i32, j: i32, count: i32): void {
+  const c = (world * SKETCHED + v) * nd + j;
+  const s = sums + (<usize>c << 3);
+  store<f64>(s, addMany(c, day + (<usize>v << 3), DAY_BYTES, count, load<f64>(s)));
+}
+
+/** The same for a value every path shares (0 or 1). */
+function recordConstant(world: i32, v: i32, j: i32, value: f64, count: i32): void {
+  const c = (world * SKETCHED + v) * nd + j;
+  const s = sums + (<usize>c << 3);
+  store<f64>(s, load<f64>(s) + value * <f64>count);
+  sketchAdd(c, value, <u32>count);
+}
+
+/**
+ * Advances one policy world by day t on every path, MODEL.md steps 1-7, writing the day's series
+ * values when `stored`. With lead != 0, a world already advanced to day t whose revocation window
+ * is this world's on every path, e and 2^(-kappa e) are read from it.
+ *
+ * In three passes over the paths: the gap, then quality and the target share, then the rest. Each
+ * path's operations are the same and in the same order as in one pass, but the exponentials and
+ * logarithms, long chains of dependent arithmetic, now sit in short loops whose iterations are
+ * independent, so the processor overlaps one path's chain with the next's (about twice as fast).
+ */
+function stepPolicyWorld(st: usize, lead: usize, count: i32, t: i32, df: f64, stored: bool): void {
+  const tf = <f64>t;
+  // 1-2. Fallback gap while revoked; geometric decay after. 3. Its factor 2^(-kappa e).
+  if (lead == 0) {
+    const revokable = t >= t0;
+    const M = <f64>(t - t0) / DPM;
+    const anchor = (t - t0) % ANCHOR_DAYS == 0;
+    let a = rows;
+    let b = st;
+    for (let k = 0; k < count; k++, a += IN_BYTES, b += ST_BYTES) {
+      let e: f64;
+      if (revokable && tf < f(b, St.T_END)) {
+        const growth = anchor ? jsExp(f(a, In.ALPHA_DAY) * tf) : f(b, St.GROWTH) * f(a, In.ALPHA_STEP);
+        set(b, St.GROWTH, growth);
+        e = ((f(a, In.L) + f(a, In.GAMMA) * M) * growth) / f(a, In.H0);
+      } else {
+        e = f(b, St.GAP) * f(b, St.DECAY);
+      }
+      set(b, St.GAP, e);
+      set(b, St.H, e == 0 ? 1 : fastExp(-f(a, In.KLN2) * e));
+    }
+  }
+  const gap = lead != 0 ? lead : st;
+  // 4. Relative quality and the target share.
+  {
+    let a = rows;
+    let b = st;
+    let g = gap;
+    for (let k = 0; k < count; k++, a += IN_BYTES, b += ST_BYTES, g += ST_BYTES) {
+      const K = f(b, St.K);
+      const pm = f(b, St.PRODUCT_MU);
+      const q = pm >= 0 ? K * (1 - pm * (1 - f(g, St.H))) : K;
+      const o = <usize>k << 3;
+      store<f64>(quality + o, q);
+      store<f64>(target + o, q == 1 ? 1 : powPos(q, f(a, In.EPS)));
+    }
+  }
+  // 3. Output; 5. revenue and profit; 6. record; 7. update.
+  const atStart = t == t0;
+  let a = rows;
+  let b = st;
+  let g = gap;
+  let d = day;
+  for (let k = 0; k < count; k++, a += IN_BYTES, b += ST_BYTES, g += ST_BYTES, d += DAY_BYTES) {
+    const tEnd = f(b, St.T_END);
+    const yRel = 1 - f(b, St.CA) * (1 - f(g, St.H));
+    const K = f(b, St.K);
+    const o = <usize>k << 3;
+    const q = load<f64>(quality + o);
+    const S = f(b, St.S);
+    const alive = f(b, St.ALIVE);
+    const R = f(a, In.RBF) * S * alive;
+    let cost: f64 = 0;
+    if (f(b, St.DEFF) > 0) {
+      if (atStart) cost += f(a, In.SWITCH);
+      if (tf == tEnd) cost += f(a, In.SWITCH_BACK);
+    }
+    const P = alive * (f(a, In.M) * R - f(a, In.XDAY) - cost);
+    // Metrics accumulate in day order, as computeMetrics sums them.
+    const dr = f(a, In.R_BF) - R;
+    const dp = f(a, In.P_BF) - P;
+    set(b, St.LOST_REVENUE, f(b, St.LOST_REVENUE) + dr);
+    if (tf >= tEnd) set(b, St.LOST_REVENUE_AFTER, f(b, St.LOST_REVENUE_AFTER) + dr);
+    set(b, St.LOST_PROFIT, f(b, St.LOST_PROFIT) + dp);
+    const pv = f(b, St.PV_LOST_PROFIT) + df * dp;
+    set(b, St.PV_LOST_PROFIT, pv);
+    set(b, St.LAST_REVENUE, R);
+    if (stored) {
+      store<f64>(d, f(g, St.GAP));
+      store<f64>(d, q, 8);
+      store<f64>(d, S, 16);
+      store<f64>(d, 365 * R, 24);
+      store<f64>(d, pv, 32);
+    }
+    const tgt = load<f64>(target + o);
+    set(b, St.K, K + (yRel - K) / f(a, In.TAU_K));
+    set(b, St.S, S + (tgt - S) / (tgt < S ? f(a, In.TAU_LOSS) : f(a, In.TAU_WIN)));
+    updateCash(b, a, k, tf, P, alive, q);
+  }
+}
+
+/** Runs days 0 ... T-1 of every world on paths 0 ... count-1 (states set by the engine). */
+export function runDays(count: i32): void {
+  let j = 0; // index of the next stored series day
+  for (let t = 0; t < T; t++) {
+    const tf = <f64>t;
+    const df = load<f64>(discount + (<usize>t << 3));
+    const stored = j < nd && load<i32>(seriesDays + (<usize>j << 2)) == t;
+    // But-for revenue of the day, Rbf(t): exact power every 64 days, a daily growth factor between.
+    if (t % ANCHOR_DAYS == 0) {
+      let a = rows;
+      for (let k = 0; k < count; k++, a += IN_BYTES) set(a, In.RBF, f(a, In.RBF0) * jsPow(f(a, In.GROWTH), tf / 365));
+    }
+
+    // The but-for world: e = 0, K = S = q = 1 and no switching costs (so R = Rbf alive, and the
+    // financing chance is p_f).
+    let a = rows;
+    let b = butfor;
+    let d = day;
+    for (let k = 0; k < count; k++, a += IN_BYTES, b += ST_BYTES, d += DAY_BYTES) {
+      const alive = f(b, St.ALIVE);
+      const R = f(a, In.RBF) * alive;
+      const P = alive * (f(a, In.M) * R - f(a, In.XDAY));
+      set(a, In.R_BF, R);
+      set(a, In.P_BF, P);
+      set(b, St.LAST_REVENUE, R);
+      if (stored) store<f64>(d, 365 * R, 24);
+      updateCash(b, a, k, tf, P, alive, 1);
+    }
+    if (stored) {
+      recordConstant(0, 0, j, 0, count);
+      recordConstant(0, 1, j, 1, count);
+      recordConstant(0, 2, j, 1, count);
+      record(0, 3, j, count);
+      recordConstant(0, 4, j, 0, count);
+    }
+
+    // Each simulated policy world.
+    for (let i = 0; i < nPol; i++) {
+      if (load<i32>(skip + (<usize>i << 2)) != 0) continue;
+      const g = load<i32>(gapOf + (<usize>i << 2));
+      const lead = g >= 0 ? worlds + <usize>g * WORLD_BYTES : 0;
+      stepPolicyWorld(worlds + <usize>i * WORLD_BYTES, lead, count, t, df, stored);
+      if (stored) {
+        // A world that reads e from another world has the same gap cells as it (copied later).
+        for (let v = lead == 0 ? 0 : 1; v < SKETCHED; v++) record(i + 1, v, j, count);
+      }
+    }
+    a = rows;
+    for (let k = 0; k < count; k++, a += IN_BYTES) set(a, In.RBF, f(a, In.RBF) * f(a, In.DAILY));
+    if (stored) j++;
+  }
+}
