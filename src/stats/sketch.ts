@@ -1,6 +1,8 @@
 /**
  * A grid of mergeable quantile sketches, one per cell (world x variable x stored day), whose
- * memory does not grow with the number of paths.
+ * memory does not grow with the number of paths. The day loop fills its own copy of this grid in
+ * WebAssembly memory (src/wasm/kernel.ts: the same buckets, floors and min/max); the engine merges
+ * those into this one, which answers the quantiles.
  *
  * Each value goes to a log-linear bucket read straight from its IEEE-754 bits: the exponent and
  * the top MANTISSA_BITS (6) bits of the mantissa, so a bucket spans at most a factor 1 + 2^-6 and
@@ -39,14 +41,6 @@ function lowerEdge(key: number): number {
 }
 
 const midpoint = (key: number) => 0.5 * (lowerEdge(key) + lowerEdge(key + 1));
-
-const EMPTY = new Uint32Array(0);
-
-/** Indices of values that fall outside a cell's windows during addMany (at most one per value). */
-let OUTSIDE = new Int32Array(1024);
-
-/** The Uint32Array view addMany reads bits from: the same memory as `values`. */
-export const bitsView = (values: Float64Array): Uint32Array => new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
 
 /** Serialized grid: windows and counts in flat typed arrays (transferable between threads). */
 export interface SketchData {
@@ -94,56 +88,6 @@ export class SketchGrid {
     }
     if (x > 0) this.bump(this.pos, this.posLo, cell, keyOf(x), count);
     else this.bump(this.neg, this.negLo, cell, keyOf(-x), count);
-  }
-
-  /**
-   * Adds n values to one cell, values[offset], values[offset + stride], ..., and returns `sum`
-   * plus their sum, added in order. The hot path: one pass with the cell's windows fixed in locals,
-   * each value's exponent and top mantissa bits read from `bits`, a Uint32Array view of the same
-   * buffer as `values` (see bitsView).
-   * Values outside the windows are noted and counted after the pass, growing the windows then;
-   * counts are integers, so the order of counting does not matter.
-   */
-  addMany(cell: number, values: Float64Array, bits: Uint32Array, offset: number, stride: number, n: number, sum = 0): number {
-    let min = this.min[cell];
-    let max = this.max[cell];
-    let zeros = 0;
-    const pos = this.pos[cell] ?? EMPTY;
-    const posLo = this.posLo[cell];
-    const posLen = pos.length;
-    const neg = this.neg[cell] ?? EMPTY;
-    const negLo = this.negLo[cell];
-    const negLen = neg.length;
-    const floor = this.floor[cell];
-    if (OUTSIDE.length < n) OUTSIDE = new Int32Array(n);
-    const outside = OUTSIDE;
-    let nOutside = 0;
-    for (let k = offset, end = offset + n * stride; k < end; k += stride) {
-      const x = values[k];
-      sum += x;
-      if (x < min) min = x;
-      if (x > max) max = x;
-      if (x >= floor) {
-        const i = (bits[2 * k + HI] >>> SHIFT) - posLo;
-        if (i >= 0 && i < posLen) pos[i]++;
-        else outside[nOutside++] = k;
-      } else if (x > -floor) zeros++;
-      else {
-        const i = ((bits[2 * k + HI] & 0x7fffffff) >>> SHIFT) - negLo;
-        if (i >= 0 && i < negLen) neg[i]++;
-        else outside[nOutside++] = k;
-      }
-    }
-    for (let j = 0; j < nOutside; j++) {
-      const k = outside[j];
-      const key = (bits[2 * k + HI] & 0x7fffffff) >>> SHIFT;
-      if (values[k] > 0) this.bump(this.pos, this.posLo, cell, key, 1);
-      else this.bump(this.neg, this.negLo, cell, key, 1);
-    }
-    this.min[cell] = min;
-    this.max[cell] = max;
-    this.zeros[cell] += zeros;
-    return sum;
   }
 
   private bump(store: (Uint32Array | undefined)[], lo: Int32Array, cell: number, key: number, count: number): void {

@@ -63,6 +63,7 @@ export function setMathTables(twoJ: usize, pow2: usize, logCentre: usize, logInv
   LOG_OF_CENTRE = logOfCentre;
 }
 
+@inline
 function fastExp(x: f64): f64 {
   if (!(x < 709.78) || !(x > -745.2)) return x != x ? NaN : x > 0 ? Infinity : 0;
   const kf = x * INV_LN2_N + ROUND - ROUND;
@@ -73,6 +74,7 @@ function fastExp(x: f64): f64 {
   return (t + t * p) * load<f64>(POW2 + (<usize>((k >> 7) + 1100) << 3));
 }
 
+@inline
 function fastLog(x: f64): f64 {
   if (!(x >= 0.125 && x <= 1)) return jsLog(x);
   const j = <usize>(<i32>(x * LOG_CELLS)) << 3;
@@ -80,6 +82,7 @@ function fastLog(x: f64): f64 {
   return load<f64>(LOG_OF_CENTRE + j) + r * (1 - r * (1.0 / 2 - r * (1.0 / 3 - r * (1.0 / 4 - r * (1.0 / 5 - r * (1.0 / 6 - r * (1.0 / 7)))))));
 }
 
+@inline
 function powPos(x: f64, y: f64): f64 {
   return x > 0 ? fastExp(y * fastLog(x)) : y == 0 ? 1 : 0;
 }
@@ -197,10 +200,15 @@ function countOutside(e: usize, at: usize, stride: usize, nOut: i32): void {
     bump(e, Cell.NEG_LO, negMin, 0);
     bump(e, Cell.NEG_LO, negMax, 0);
   }
+  const posLo = load<i32>(e, Cell.POS_LO);
+  const pos = <usize>load<u32>(e, Cell.POS_PTR);
+  const negLo = load<i32>(e, Cell.NEG_LO);
+  const neg = <usize>load<u32>(e, Cell.NEG_PTR);
   for (let j = 0; j < nOut; j++) {
     const x = load<f64>(at + <usize>load<i32>(outside + (<usize>j << 2)) * stride);
     const key = <i32>((<u32>(reinterpret<u64>(x) >> 32) & 0x7fffffff) >> SHIFT);
-    bump(e, x > 0 ? 0 : Cell.NEG_LO, key, 1);
+    const q = x > 0 ? pos + (<usize>(key - posLo) << 2) : neg + (<usize>(key - negLo) << 2);
+    store<u32>(q, load<u32>(q) + 1);
   }
 }
 

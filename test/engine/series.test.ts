@@ -3,14 +3,15 @@
  * spread of stored days, series.csv's mean is the mean of the paths' values and each quantile is
  * within the sketch's stated accuracy of the exact type-7 quantile. This covers worlds that read
  * the gap of another world (plan.gapOf), whose gap series is that world's scaled by their own
- * share of staff.
+ * share of staff. The engine's sketches (filled in WebAssembly) must also hold exactly the buckets
+ * that stats/sketch.ts gives the same values.
  */
 import { describe, expect, it } from 'vitest';
 import { runSimulation } from '../../src/engine/run.js';
-import { SERIES, SERIES_FLOORS, SKETCHED } from '../../src/engine/series.js';
+import { cellOf, SERIES, SERIES_FLOORS, SKETCHED } from '../../src/engine/series.js';
 import { simulatePath } from '../../src/model/path.js';
 import { seriesRows } from '../../src/report/summary.js';
-import { RELATIVE_ACCURACY } from '../../src/stats/sketch.js';
+import { RELATIVE_ACCURACY, SketchGrid } from '../../src/stats/sketch.js';
 import { quantileSorted } from '../../src/stats/summary.js';
 import { uncertainScenario } from '../helpers.js';
 
@@ -58,6 +59,15 @@ describe('daily series', () => {
           const mean = xs.reduce((a, b) => a + b, 0) / PATHS;
           const where = `${name} ${variable} day ${day}`;
           expect(Math.abs(row.mean - mean), `${where}: mean`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(mean)));
+          if (v > 0) {
+            // The same buckets as the JavaScript sketch of the same values (the gap is held
+            // unscaled, so that variable is covered by the accuracy check below only).
+            const js = new SketchGrid(1, Float64Array.of(SERIES_FLOORS[v]));
+            for (const x of xs) js.add(0, x);
+            const c = cellOf(plan, w, v, plan.seriesDays.indexOf(day));
+            expect(result.sketches.count(c), `${where}: count`).toBe(PATHS);
+            for (let p = 0; p <= 1; p += 1 / 64) expect(result.sketches.quantile(c, p), `${where}: buckets at p=${p}`).toBe(js.quantile(0, p));
+          }
           QUANTILES.forEach((p, k) => {
             const h = (PATHS - 1) * p;
             const [lo, hi] = [sorted[Math.floor(h)], sorted[Math.ceil(h)]];
