@@ -20,8 +20,8 @@ import { readFileSync } from 'node:fs';
 import { METRICS, writeMetrics } from '../model/metrics.js';
 import { LOG_CENTRE, LOG_INV_CENTRE, LOG_OF_CENTRE, POW2, TWO_J } from '../model/fastmath.js';
 import type { PathInputs } from '../model/world.js';
-import type { SketchData } from '../stats/sketch.js';
-import { BLOCK_PATHS, Cell, In, SKETCHED, St } from '../wasm/layout.js';
+import { SketchGrid, type SketchData } from '../stats/sketch.js';
+import { BLOCK_PATHS, Cell, FLUSH_BLOCKS, In, SKETCHED, St } from '../wasm/layout.js';
 import type { Plan } from './block.js';
 
 export { BLOCK_PATHS };
@@ -114,6 +114,9 @@ interface KernelExports {
   alloc(bytes: number): number;
   setMathTables(twoJ: number, pow2: number, logCentre: number, logInvCentre: number, logOfCentre: number): void;
   gridInit(cells: number): number;
+  clearCounts(cells: number): void;
+  trimWindows(cells: number): number;
+  serializedTotal(): number;
   kernelInit(T: number, t0: number, policies: number, storedDays: number, maxRounds: number, discount: number, seriesDays: number, skip: number, gapOf: number, rows: number, butfor: number, worlds: number, day: number, sums: number): void;
   runDays(count: number): void;
 }
@@ -156,10 +159,13 @@ export class Kernel {
   private f64 = new Float64Array(0);
   private i32 = new Int32Array(0);
   private u32 = new Uint32Array(0);
+  /** Counts taken from the kernel's 16-bit sketches so far (see FLUSH_BLOCKS), and blocks since. */
+  private held?: SketchGrid;
+  private blocksSinceFlush = 0;
 
   constructor(
     private readonly plan: Plan,
-    floors: Float64Array,
+    private readonly floors: Float64Array,
     financingU: (k: number, attempt: number) => number,
   ) {
     const instance = new WebAssembly.Instance(kernelModule(), {
@@ -240,6 +246,7 @@ export class Kernel {
     mem.fill(0, this.sums / 8, this.sums / 8 + plan.cells);
 
     this.x.runDays(count);
+    if (++this.blocksSinceFlush === FLUSH_BLOCKS) this.flush();
 
     // Metrics (MODEL.md section 5) and the insolvency days, per path, from the final states.
     this.views();
@@ -278,37 +285,48 @@ export class Kernel {
     }
   }
 
-  /** The sketch grid so far, each window trimmed to the buckets between its first and last count. */
+  /** Moves the kernel's counts into this.held and clears them there. */
+  private flush(): void {
+    this.held ??= new SketchGrid(this.plan.cells, this.floors);
+    this.held.merge(this.kernelData());
+    this.x.clearCounts(this.plan.cells);
+    this.blocksSinceFlush = 0;
+  }
+
+  /** The sketch grid of every block run so far. */
   sketchData(): SketchData {
-    this.views();
+    if (this.held === undefined) return this.kernelData();
+    this.flush();
+    return this.held.serialize();
+  }
+
+  /** The kernel's sketches, each window trimmed to the buckets between its first and last count. */
+  private kernelData(): SketchData {
     const { cells } = this.plan;
+    const at = this.x.trimWindows(cells);
+    const counts = new Uint32Array(this.x.serializedTotal());
+    this.views();
     const { f64, i32, u32 } = this;
-    const windows = new Int32Array(4 * cells);
+    const u16 = new Uint16Array(f64.buffer);
+    const windows = i32.slice(at / 4, at / 4 + 4 * cells);
     const zeros = new Float64Array(cells);
     const min = new Float64Array(cells);
     const max = new Float64Array(cells);
-    const spans: [number, number][] = [];
-    let total = 0;
+    let n = 0;
     for (let c = 0; c < cells; c++) {
       const e = this.dir + c * Cell.BYTES;
       for (let side = 0; side < 2; side++) {
+        const [lo, len] = [windows[4 * c + 2 * side], windows[4 * c + 2 * side + 1]];
+        if (len === 0) continue;
         const s = e + (side === 0 ? 0 : Cell.NEG_LO);
-        const at = u32[(s + Cell.POS_PTR) / 4] / 4;
-        let first = 0;
-        let end = i32[(s + Cell.POS_LEN) / 4];
-        while (first < end && u32[at + first] === 0) first++;
-        while (end > first && u32[at + end - 1] === 0) end--;
-        windows[4 * c + 2 * side] = i32[(s + Cell.POS_LO) / 4] + first;
-        windows[4 * c + 2 * side + 1] = end - first;
-        if (end > first) spans.push([at + first, at + end]), (total += end - first);
+        const from = u32[(s + Cell.POS_PTR) / 4] / 2 + lo - i32[(s + Cell.POS_LO) / 4];
+        counts.set(u16.subarray(from, from + len), n);
+        n += len;
       }
       zeros[c] = f64[(e + Cell.ZEROS) / 8];
       min[c] = f64[(e + Cell.MIN) / 8];
       max[c] = f64[(e + Cell.MAX) / 8];
     }
-    const counts = new Uint32Array(total);
-    let at = 0;
-    for (const [from, to] of spans) counts.set(u32.subarray(from, to), at), (at += to - from);
     return { cells, windows, counts, zeros, min, max };
   }
 }

@@ -141,27 +141,49 @@ export async function runSimulation(loaded: LoadedScenario, options: RunOptions)
   const blocks = Math.ceil(settings.paths / BLOCK_PATHS);
   const threads = Math.max(1, Math.min(options.threads, blocks));
   const reducer = new Reducer(plan, settings.paths);
-  let sketches: SketchGrid;
   const blockRange = (b: number) => [b * BLOCK_PATHS, Math.min(BLOCK_PATHS, settings.paths - b * BLOCK_PATHS)] as const;
 
-  if (threads === 1) {
+  // Every thread, this one included, takes the next block from a shared counter until none is
+  // left: the work stays balanced to the last block, and this thread starts at once while the
+  // workers load the engine.
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  const sketches = makeSketches(plan);
+  let workers: Promise<void> | undefined;
+  let stopWorkers = () => {};
+  if (threads > 1) {
+    // Every worker compiles the JavaScript of the engine while the threads use every core: V8's
+    // background compiler then competes with them, and each worker runs its first blocks
+    // unoptimized for longer. Compiling on the worker's own thread avoids that. This only changes
+    // when optimized code is made, never what it computes.
+    setFlagsFromString('--no-concurrent-recompilation');
+    const running = runWorkers(loaded, settings, threads - 1, next, blocks, reducer, sketches, options);
+    workers = running.done;
+    stopWorkers = running.stop;
+  }
+  let failure: unknown;
+  const failed = () => failure !== undefined || options.signal?.aborted === true;
+  // A worker's failure stops this thread's loop too (and is thrown below).
+  workers?.catch((e: unknown) => (failure ??= e));
+  try {
     const sim = new BlockSimulator(loaded, plan, settings);
-    for (let b = 0; b < blocks; b++) {
-      if (options.signal?.aborted) throw new RunAborted();
+    for (let b = Atomics.add(next, 0, 1); b < blocks && !failed(); b = Atomics.add(next, 0, 1)) {
       reducer.add(sim.run(b, ...blockRange(b)));
       options.onProgress?.(reducer.done, settings.paths);
-      await new Promise((r) => setImmediate(r)); // let signals and progress through
+      await new Promise((r) => setImmediate(r)); // let workers' results, signals and progress through
     }
-    sketches = makeSketches(plan);
-    sketches.merge(sim.sketchData());
-  } else {
-    sketches = makeSketches(plan);
-    // Every worker compiles the day loop while the workers use every core: V8's background
-    // compiler then competes with them, and each worker runs its first blocks unoptimized for
-    // longer (about 0.5 s of a 9 s two-thread benchmark run). Compiling on the worker's own thread
-    // avoids that. This only changes when optimized code is made, never what it computes.
-    setFlagsFromString('--no-concurrent-recompilation');
-    await runInWorkers(loaded, settings, threads, blocks, blockRange, reducer, sketches, options);
+    if (!failed()) sketches.merge(sim.sketchData());
+  } catch (e) {
+    failure ??= e;
+  }
+  if (failed()) {
+    Atomics.store(next, 0, blocks);
+    stopWorkers();
+    throw failure ?? new RunAborted();
+  }
+  try {
+    await workers;
+  } catch (e) {
+    throw options.signal?.aborted ? new RunAborted() : e;
   }
   reducer.finish(sketches);
   const simulated = (performance.now() - started) / 1000;
@@ -178,63 +200,59 @@ export async function runSimulation(loaded: LoadedScenario, options: RunOptions)
 }
 
 type FromWorker =
-  | { type: 'ready' }
   | { type: 'result'; result: BlockResult }
   | { type: 'sketch'; data: SketchData }
   | { type: 'error'; error: { name: string; message: string; path?: number; seed?: number; detail?: string; inputs?: Record<string, number> } };
 
-function runInWorkers(
+/**
+ * Starts `count` worker threads that take blocks from the shared counter `next` until none is
+ * left, sending each block's results, then their sketches. `done` settles when every worker has
+ * sent its sketches (merged into `sketches`) or one has failed or the run was aborted; `stop`
+ * ends them all.
+ */
+function runWorkers(
   loaded: LoadedScenario,
   settings: RunSettings,
-  threads: number,
+  count: number,
+  next: Int32Array,
   blocks: number,
-  blockRange: (b: number) => readonly [number, number],
   reducer: Reducer,
   sketches: SketchGrid,
   options: RunOptions,
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const workers: Worker[] = [];
-    const done = new Set<Worker>();
-    let nextBlock = 0;
-    let finished = 0;
+): { done: Promise<void>; stop: () => void } {
+  const workers: Worker[] = [];
+  const stop = () => {
+    for (const w of workers) void w.terminate();
+  };
+  const done = new Promise<void>((resolve, reject) => {
+    const finished = new Set<Worker>();
     let failed = false;
     const fail = (e: Error) => {
       if (failed) return;
       failed = true;
       options.signal?.removeEventListener('abort', onAbort);
-      for (const w of workers) void w.terminate();
+      Atomics.store(next, 0, blocks);
+      stop();
       reject(e);
     };
     const onAbort = () => fail(new RunAborted());
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) return onAbort();
-
-    // One block at a time per worker: the next goes to whichever worker finishes first, so the
-    // work stays balanced to the last block. A worker left without a block is told to finish.
-    const dispatch = (w: Worker) => {
-      if (nextBlock < blocks) {
-        const b = nextBlock++;
-        w.postMessage({ type: 'block', index: b, first: blockRange(b)[0], count: blockRange(b)[1] });
-      } else w.postMessage({ type: 'finish' });
-    };
-    for (let i = 0; i < threads; i++) {
-      const w = new Worker(workerUrl(), { workerData: { text: loaded.text, file: loaded.scenario.file, settings } });
+    for (let i = 0; i < count; i++) {
+      const w = new Worker(workerUrl(), { workerData: { text: loaded.text, file: loaded.scenario.file, settings, next, blocks } });
       workers.push(w);
       w.on('message', (msg: FromWorker) => {
         if (failed) return;
         switch (msg.type) {
-          case 'ready':
-            return dispatch(w);
           case 'result':
             reducer.add(msg.result);
             options.onProgress?.(reducer.done, settings.paths);
-            return dispatch(w);
+            return;
           case 'sketch':
             sketches.merge(msg.data);
-            done.add(w);
+            finished.add(w);
             void w.terminate();
-            if (++finished === threads) {
+            if (finished.size === count) {
               options.signal?.removeEventListener('abort', onAbort);
               resolve();
             }
@@ -247,8 +265,9 @@ function runInWorkers(
       });
       w.on('error', (e) => fail(e));
       w.on('exit', (code) => {
-        if (!done.has(w) && !failed) fail(new Error(`worker thread exited early with code ${code}`));
+        if (!finished.has(w) && !failed) fail(new Error(`worker thread exited early with code ${code}`));
       });
     }
   });
+  return { done, stop };
 }

@@ -1,13 +1,15 @@
 /**
- * Worker thread entry: loads the same scenario text, then simulates the blocks the main thread
- * sends, returning each block's results and, at the end, its sketches.
+ * Worker thread entry: loads the same scenario text, then simulates blocks, taking the next block
+ * from the counter it shares with the other threads until none is left, and returns each block's
+ * results and, at the end, its sketches.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { parseScenario } from '../scenario/load.js';
 import { PathError } from '../sampling/draw.js';
 import { BlockSimulator, makePlan, type RunSettings } from './block.js';
+import { BLOCK_PATHS } from './kernel.js';
 
-const { text, file, settings } = workerData as { text: string; file: string; settings: RunSettings };
+const { text, file, settings, next, blocks } = workerData as { text: string; file: string; settings: RunSettings; next: Int32Array; blocks: number };
 const port = parentPort!;
 
 function report(e: unknown): void {
@@ -21,23 +23,16 @@ function report(e: unknown): void {
 try {
   const loaded = await parseScenario(text, file);
   const sim = new BlockSimulator(loaded, makePlan(loaded), settings);
-  port.on('message', (msg: { type: 'block'; index: number; first: number; count: number } | { type: 'finish' }) => {
-    try {
-      if (msg.type === 'block') {
-        const result = sim.run(msg.index, msg.first, msg.count);
-        // Copied, not transferred: transferring detaches the buffers here, and once any buffer of
-        // a thread has been detached V8 checks every typed array access for it (~10% slower).
-        port.postMessage({ type: 'result', result });
-      } else {
-        // The last message: transferring is free, and nothing runs here afterwards.
-        const data = sim.sketchData();
-        port.postMessage({ type: 'sketch', data }, [data.windows.buffer, data.counts.buffer] as ArrayBuffer[]);
-      }
-    } catch (e) {
-      report(e);
-    }
-  });
-  port.postMessage({ type: 'ready' });
+  for (let b = Atomics.add(next, 0, 1); b < blocks; b = Atomics.add(next, 0, 1)) {
+    const first = b * BLOCK_PATHS;
+    const result = sim.run(b, first, Math.min(BLOCK_PATHS, settings.paths - first));
+    // Copied, not transferred: transferring detaches the buffers here, and once any buffer of a
+    // thread has been detached V8 checks every typed array access for it.
+    port.postMessage({ type: 'result', result });
+  }
+  // The last message: transferring is free, and nothing runs here afterwards.
+  const data = sim.sketchData();
+  port.postMessage({ type: 'sketch', data }, [data.windows.buffer, data.counts.buffer] as ArrayBuffer[]);
 } catch (e) {
   report(e);
 }

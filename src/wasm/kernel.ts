@@ -90,7 +90,15 @@ function powPos(x: f64, y: f64): f64 {
 // ---------------------------------------------------------------------------------------------
 // Sketches: stats/sketch.ts's buckets (the exponent and top 6 mantissa bits of |x|), one
 // directory entry of Cell.BYTES per cell, each side's counts in a power-of-two window.
+//
+// Counts are 16-bit, half the memory of 32-bit ones: the sketches of a run are the largest data
+// the loop touches every block (about 13 MB on the benchmark), and two threads' worth now fit in
+// the processor's shared cache. A block adds at most BLOCK_PATHS to a bucket, so the engine moves
+// the counts into its own 32-bit grid (and clears them here, clearCounts) at least every
+// FLUSH_BLOCKS blocks, before any could overflow.
 
+type Count = u16;
+const COUNT_BYTES_LOG2: usize = 1;
 const SHIFT: u32 = 14;
 const SLACK = 16;
 const MIN_WINDOW = 32;
@@ -115,9 +123,9 @@ export function gridInit(cells: i32): usize {
 function allocWindow(len: i32): usize {
   const c = <usize>ctz(len) << 2;
   const head = load<u32>(freeHeads + c);
-  if (head == 0) return alloc(<usize>len << 2);
+  if (head == 0) return alloc(<usize>len << COUNT_BYTES_LOG2);
   store<u32>(freeHeads + c, load<u32>(head));
-  memory.fill(head, 0, <usize>len << 2);
+  memory.fill(head, 0, <usize>len << COUNT_BYTES_LOG2);
   return head;
 }
 
@@ -134,8 +142,8 @@ function bump(e: usize, side: usize, key: i32, count: u32): void {
   const at = <usize>load<u32>(e + side, Cell.POS_PTR);
   const i = key - lo;
   if (len > 0 && <u32>i < <u32>len) {
-    const p = at + (<usize>i << 2);
-    store<u32>(p, load<u32>(p) + count);
+    const p = at + (<usize>i << COUNT_BYTES_LOG2);
+    store<Count>(p, load<Count>(p) + <Count>count);
     return;
   }
   // A new window: MIN_WINDOW buckets around key, or twice the old one (at least), towards key.
@@ -148,17 +156,81 @@ function bump(e: usize, side: usize, key: i32, count: u32): void {
   }
   const grown = allocWindow(newLen);
   if (len > 0) {
-    memory.copy(grown + (<usize>(lo - newLo) << 2), at, <usize>len << 2);
+    memory.copy(grown + (<usize>(lo - newLo) << COUNT_BYTES_LOG2), at, <usize>len << COUNT_BYTES_LOG2);
     freeWindow(at, len);
   }
   store<i32>(e + side, newLo, Cell.POS_LO);
   store<i32>(e + side, newLen, Cell.POS_LEN);
   store<u32>(e + side, <u32>grown, Cell.POS_PTR);
-  const p = grown + (<usize>(key - newLo) << 2);
-  store<u32>(p, load<u32>(p) + count);
+  const p = grown + (<usize>(key - newLo) << COUNT_BYTES_LOG2);
+  store<Count>(p, load<Count>(p) + <Count>count);
 }
 
-/** SketchGrid.add: count copies of x into a cell. */
+let serialized: usize = 0; // the last serialize's output, and its capacity in bytes
+let serializedBytes: usize = 0;
+let serializedCounts = 0;
+
+/** Index of the first nonzero count of n (a multiple of 4) at `at`, or n. */
+function firstCount(at: usize, n: i32): i32 {
+  let i = 0;
+  while (i < n && load<u64>(at + (<usize>i << COUNT_BYTES_LOG2)) == 0) i += 4;
+  while (i < n && load<Count>(at + (<usize>i << COUNT_BYTES_LOG2)) == 0) i++;
+  return i;
+}
+
+/** One past the last nonzero count of n (a multiple of 4) at `at`, or `first` if none is after it. */
+function endCount(at: usize, n: i32, first: i32): i32 {
+  let end = n;
+  while (end - 4 >= first && load<u64>(at + (<usize>(end - 4) << COUNT_BYTES_LOG2)) == 0) end -= 4;
+  while (end > first && load<Count>(at + (<usize>(end - 1) << COUNT_BYTES_LOG2)) == 0) end--;
+  return end;
+}
+
+/**
+ * Writes each cell's windows trimmed to the buckets between their first and last count, as
+ * stats/sketch.ts's SketchData has them: per cell [posLo, posLen, negLo, negLen] (i32). Returns
+ * the address; serializedTotal() gives the number of counts in them. The engine copies the counts.
+ */
+export function trimWindows(cells: i32): usize {
+  const bytes = <usize>cells << 4;
+  if (bytes > serializedBytes) {
+    serialized = alloc(bytes);
+    serializedBytes = bytes;
+  }
+  let total = 0;
+  let w = serialized;
+  for (let c = 0; c < cells; c++) {
+    const e = dir + <usize>c * Cell.BYTES;
+    for (let side: usize = 0; side <= <usize>Cell.NEG_LO; side += <usize>Cell.NEG_LO, w += 8) {
+      const at = <usize>load<u32>(e + side, Cell.POS_PTR);
+      const n = load<i32>(e + side, Cell.POS_LEN);
+      const first = firstCount(at, n);
+      const end = endCount(at, n, first);
+      store<i32>(w, load<i32>(e + side, Cell.POS_LO) + first);
+      store<i32>(w, end - first, 4);
+      total += end - first;
+    }
+  }
+  serializedCounts = total;
+  return serialized;
+}
+
+/** The number of counts in the windows of the last trimWindows. */
+export function serializedTotal(): i32 {
+  return serializedCounts;
+}
+
+/** Sets every count to zero (the engine has taken them); windows, min and max stay. */
+export function clearCounts(cells: i32): void {
+  for (let c = 0; c < cells; c++) {
+    const e = dir + <usize>c * Cell.BYTES;
+    memory.fill(<usize>load<u32>(e, Cell.POS_PTR), 0, <usize>load<i32>(e, Cell.POS_LEN) << COUNT_BYTES_LOG2);
+    memory.fill(<usize>load<u32>(e, Cell.NEG_PTR), 0, <usize>load<i32>(e, Cell.NEG_LEN) << COUNT_BYTES_LOG2);
+    store<f64>(e, 0, Cell.ZEROS);
+  }
+}
+
+/** SketchGrid.add: count (at most BLOCK_PATHS) copies of x into a cell. */
 export function sketchAdd(cell: i32, x: f64, count: u32): void {
   const e = dir + <usize>cell * Cell.BYTES;
   if (x < load<f64>(e, Cell.MIN)) store<f64>(e, x, Cell.MIN);
@@ -207,8 +279,8 @@ function countOutside(e: usize, at: usize, stride: usize, nOut: i32): void {
   for (let j = 0; j < nOut; j++) {
     const x = load<f64>(at + <usize>load<i32>(outside + (<usize>j << 2)) * stride);
     const key = <i32>((<u32>(reinterpret<u64>(x) >> 32) & 0x7fffffff) >> SHIFT);
-    const q = x > 0 ? pos + (<usize>(key - posLo) << 2) : neg + (<usize>(key - negLo) << 2);
-    store<u32>(q, load<u32>(q) + 1);
+    const q = x > 0 ? pos + (<usize>(key - posLo) << COUNT_BYTES_LOG2) : neg + (<usize>(key - negLo) << COUNT_BYTES_LOG2);
+    store<Count>(q, load<Count>(q) + 1);
   }
 }
 
@@ -239,15 +311,15 @@ function addMany(cell: i32, at: usize, stride: usize, n: i32, sum: f64): f64 {
     if (x >= floor) {
       const i = <u32>(<i32>(<u32>(reinterpret<u64>(x) >> 32) >> SHIFT) - posLo);
       if (i < posLen) {
-        const q = pos + (<usize>i << 2);
-        store<u32>(q, load<u32>(q) + 1);
+        const q = pos + (<usize>i << COUNT_BYTES_LOG2);
+        store<Count>(q, load<Count>(q) + 1);
       } else store<i32>(outside + (<usize>(nOut++) << 2), k);
     } else if (x > -floor) zeros++;
     else {
       const i = <u32>(<i32>((<u32>(reinterpret<u64>(x) >> 32) & 0x7fffffff) >> SHIFT) - negLo);
       if (i < negLen) {
-        const q = neg + (<usize>i << 2);
-        store<u32>(q, load<u32>(q) + 1);
+        const q = neg + (<usize>i << COUNT_BYTES_LOG2);
+        store<Count>(q, load<Count>(q) + 1);
       } else store<i32>(outside + (<usize>(nOut++) << 2), k);
     }
   }

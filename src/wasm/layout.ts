@@ -8,6 +8,12 @@
 /** Paths per block. Fixed, so per-block partial sums reduce identically for any thread count. */
 export const BLOCK_PATHS = 1024;
 
+/**
+ * The kernel's sketch counts are 16-bit and a block adds at most BLOCK_PATHS to one: the engine
+ * takes them into its 32-bit grid after at most this many blocks (63 x 1,024 < 65,536).
+ */
+export const FLUSH_BLOCKS = 63;
+
 /** Series kept in sketches per world (the first five of engine/series.ts's SERIES). */
 export const SKETCHED = 5;
 

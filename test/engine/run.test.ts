@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildReportFiles } from '../../src/report/files.js';
 import { runSimulation } from '../../src/engine/run.js';
 import { BLOCK_PATHS } from '../../src/engine/kernel.js';
+import { FLUSH_BLOCKS } from '../../src/wasm/layout.js';
 import { baseScenario, loadDoc } from '../helpers.js';
 
 /** A stochastic scenario spanning several blocks, with financing and a licence. */
@@ -46,5 +47,21 @@ describe('determinism', () => {
     const small = await runSimulation(loaded, { paths: 10, seed: 5, threads: 1 });
     const large = await runSimulation(loaded, { paths: BLOCK_PATHS + 10, seed: 5, threads: 2 });
     for (let m = 0; m < small.metrics[0].length; m++) expect(large.metrics[0][m].subarray(0, 10)).toEqual(small.metrics[0][m]);
+  });
+  it('sketch counts go past 16 bits: every cell counts every path, one thread or two', async () => {
+    // Every value of a cell is the same here, so one bucket takes every path: the kernel's 16-bit
+    // counts must be moved to the engine's grid before they overflow (FLUSH_BLOCKS).
+    const doc = baseScenario();
+    doc.simulation.horizon_days = 6;
+    doc.revocation.start_day = 1;
+    const loaded = await loadDoc(doc);
+    const paths = (FLUSH_BLOCKS + 2) * BLOCK_PATHS + 7;
+    expect(paths).toBeGreaterThan(65_535);
+    const [one, two] = [await runSimulation(loaded, { paths, seed: 3, threads: 1 }), await runSimulation(loaded, { paths, seed: 3, threads: 2 })];
+    for (let c = 0; c < one.plan.cells; c++) {
+      expect(one.sketches.count(c), `cell ${c}`).toBe(paths);
+      expect(two.sketches.count(c), `cell ${c}`).toBe(paths);
+      for (const p of [0, 0.5, 1]) expect(two.sketches.quantile(c, p)).toBe(one.sketches.quantile(c, p));
+    }
   });
 });
