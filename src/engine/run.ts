@@ -147,7 +147,7 @@ export async function runSimulation(loaded: LoadedScenario, options: RunOptions)
   // left: the work stays balanced to the last block, and this thread starts at once while the
   // workers load the engine.
   const next = new Int32Array(new SharedArrayBuffer(4));
-  const sketches = makeSketches(plan);
+  const grids: SketchData[] = []; // every thread's sketches, merged once at the end
   let workers: Promise<void> | undefined;
   let stopWorkers = () => {};
   if (threads > 1) {
@@ -156,7 +156,7 @@ export async function runSimulation(loaded: LoadedScenario, options: RunOptions)
     // unoptimized for longer. Compiling on the worker's own thread avoids that. This only changes
     // when optimized code is made, never what it computes.
     setFlagsFromString('--no-concurrent-recompilation');
-    const running = runWorkers(loaded, settings, threads - 1, next, blocks, reducer, sketches, options);
+    const running = runWorkers(loaded, settings, threads - 1, next, blocks, reducer, grids, options);
     workers = running.done;
     stopWorkers = running.stop;
   }
@@ -171,7 +171,7 @@ export async function runSimulation(loaded: LoadedScenario, options: RunOptions)
       options.onProgress?.(reducer.done, settings.paths);
       await new Promise((r) => setImmediate(r)); // let workers' results, signals and progress through
     }
-    if (!failed()) sketches.merge(sim.sketchData());
+    if (!failed()) grids.push(sim.sketchData());
   } catch (e) {
     failure ??= e;
   }
@@ -185,6 +185,8 @@ export async function runSimulation(loaded: LoadedScenario, options: RunOptions)
   } catch (e) {
     throw options.signal?.aborted ? new RunAborted() : e;
   }
+  const sketches = makeSketches(plan);
+  for (const grid of grids) sketches.merge(grid);
   reducer.finish(sketches);
   const simulated = (performance.now() - started) / 1000;
   return {
@@ -207,7 +209,7 @@ type FromWorker =
 /**
  * Starts `count` worker threads that take blocks from the shared counter `next` until none is
  * left, sending each block's results, then their sketches. `done` settles when every worker has
- * sent its sketches (merged into `sketches`) or one has failed or the run was aborted; `stop`
+ * sent its sketches (added to `grids`) or one has failed or the run was aborted; `stop`
  * ends them all.
  */
 function runWorkers(
@@ -217,7 +219,7 @@ function runWorkers(
   next: Int32Array,
   blocks: number,
   reducer: Reducer,
-  sketches: SketchGrid,
+  grids: SketchData[],
   options: RunOptions,
 ): { done: Promise<void>; stop: () => void } {
   const workers: Worker[] = [];
@@ -249,7 +251,7 @@ function runWorkers(
             options.onProgress?.(reducer.done, settings.paths);
             return;
           case 'sketch':
-            sketches.merge(msg.data);
+            grids.push(msg.data);
             finished.add(w);
             void w.terminate();
             if (finished.size === count) {

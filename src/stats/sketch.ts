@@ -53,11 +53,42 @@ export interface SketchData {
   max: Float64Array;
 }
 
+/** A window of counts from bucket key `lo` on. */
+interface Window {
+  lo: number;
+  counts: Uint32Array;
+}
+
+/** The keys [lo, hi) that some window covers. */
+function span(windows: Window[]): [number, number] {
+  let [lo, hi] = [Infinity, -Infinity];
+  for (const w of windows) [lo, hi] = [Math.min(lo, w.lo), Math.max(hi, w.lo + w.counts.length)];
+  return [lo, hi];
+}
+
+/** The count of bucket `key` summed over windows. */
+function countAt(windows: Window[], key: number): number {
+  let n = 0;
+  for (const { lo, counts } of windows) if (key >= lo && key < lo + counts.length) n += counts[key - lo];
+  return n;
+}
+
+/** into[offset + i] += counts[start + i] for i < len. */
+function addCounts(into: Uint32Array, offset: number, counts: Uint32Array, start: number, len: number): void {
+  for (let i = 0; i < len; i++) into[offset + i] += counts[start + i];
+}
+
 export class SketchGrid {
   private posLo: Int32Array;
   private negLo: Int32Array;
   private pos: (Uint32Array | undefined)[];
   private neg: (Uint32Array | undefined)[];
+  /**
+   * Further windows of a cell side, taken over by merge without adding them into the cell's own
+   * (read-only; the counts of a cell side are the sums over all its windows).
+   */
+  private posMore: (Window[] | undefined)[];
+  private negMore: (Window[] | undefined)[];
   readonly zeros: Float64Array;
   readonly min: Float64Array;
   readonly max: Float64Array;
@@ -73,6 +104,8 @@ export class SketchGrid {
     this.negLo = new Int32Array(cells);
     this.pos = new Array(cells).fill(undefined);
     this.neg = new Array(cells).fill(undefined);
+    this.posMore = new Array(cells).fill(undefined);
+    this.negMore = new Array(cells).fill(undefined);
     this.zeros = new Float64Array(cells);
     this.min = new Float64Array(cells).fill(Infinity);
     this.max = new Float64Array(cells).fill(-Infinity);
@@ -114,27 +147,38 @@ export class SketchGrid {
 
   count(cell: number): number {
     let n = this.zeros[cell];
-    for (const a of [this.pos[cell], this.neg[cell]]) if (a) for (let i = 0; i < a.length; i++) n += a[i];
+    for (const side of [this.windows(cell, 0), this.windows(cell, 1)]) for (const { counts } of side) for (let i = 0; i < counts.length; i++) n += counts[i];
     return n;
+  }
+
+  /** Every window of one side of a cell (0 positive, 1 negative), its own first. */
+  private windows(cell: number, side: number): Window[] {
+    const own = side === 0 ? this.pos[cell] : this.neg[cell];
+    const more = (side === 0 ? this.posMore[cell] : this.negMore[cell]) ?? [];
+    return own === undefined ? more : [{ lo: side === 0 ? this.posLo[cell] : this.negLo[cell], counts: own }, ...more];
   }
 
   /** Value of the r-th smallest observation (0-based), as its bucket midpoint. */
   private rankValue(cell: number, r: number): number {
+    // Negative values from the largest |x| down, then zeros, then positive values upwards; a bucket's
+    // count is the sum over the side's windows.
     let seen = 0;
-    const neg = this.neg[cell];
-    if (neg) {
-      for (let i = neg.length - 1; i >= 0; i--) {
-        seen += neg[i];
-        if (r < seen) return -midpoint(this.negLo[cell] + i);
+    const neg = this.windows(cell, 1);
+    if (neg.length > 0) {
+      const [lo, hi] = span(neg);
+      for (let key = hi - 1; key >= lo; key--) {
+        seen += countAt(neg, key);
+        if (r < seen) return -midpoint(key);
       }
     }
     seen += this.zeros[cell];
     if (r < seen) return 0;
-    const pos = this.pos[cell];
-    if (pos) {
-      for (let i = 0; i < pos.length; i++) {
-        seen += pos[i];
-        if (r < seen) return midpoint(this.posLo[cell] + i);
+    const pos = this.windows(cell, 0);
+    if (pos.length > 0) {
+      const [lo, hi] = span(pos);
+      for (let key = lo; key < hi; key++) {
+        seen += countAt(pos, key);
+        if (r < seen) return midpoint(key);
       }
     }
     return this.max[cell];
@@ -160,6 +204,8 @@ export class SketchGrid {
       const [a, b] = [from + c, to + c];
       this.pos[b] = this.pos[a]?.slice();
       this.neg[b] = this.neg[a]?.slice();
+      this.posMore[b] = this.posMore[a]?.slice(); // windows are read-only: shared
+      this.negMore[b] = this.negMore[a]?.slice();
       this.posLo[b] = this.posLo[a];
       this.negLo[b] = this.negLo[a];
       this.zeros[b] = this.zeros[a];
@@ -171,12 +217,28 @@ export class SketchGrid {
   /** Buckets allocated over all cells (4 bytes each): the grid's memory. */
   buckets(): number {
     let n = 0;
-    for (let c = 0; c < this.cells; c++) n += (this.pos[c]?.length ?? 0) + (this.neg[c]?.length ?? 0);
+    for (let c = 0; c < this.cells; c++) for (const side of [0, 1]) for (const w of this.windows(c, side)) n += w.counts.length;
     return n;
+  }
+
+  /** Adds every cell side's further windows (merge) into its own. */
+  private flatten(): void {
+    for (let c = 0; c < this.cells; c++) {
+      for (let side = 0; side < 2; side++) {
+        const [own, los, more] = side === 0 ? [this.pos, this.posLo, this.posMore] : [this.neg, this.negLo, this.negMore];
+        if (more[c] === undefined) continue;
+        const windows = this.windows(c, side);
+        const [lo, hi] = span(windows);
+        const sum = new Uint32Array(hi - lo);
+        for (const w of windows) addCounts(sum, w.lo - lo, w.counts, 0, w.counts.length);
+        [own[c], los[c], more[c]] = [sum, lo, undefined];
+      }
+    }
   }
 
   /** The grid in flat arrays, each window trimmed to the buckets between its first and last count. */
   serialize(): SketchData {
+    this.flatten();
     const windows = new Int32Array(4 * this.cells);
     const spans: Uint32Array[] = [];
     let total = 0;
@@ -199,33 +261,97 @@ export class SketchGrid {
   }
 
   /**
-   * Adds another grid's counts (exact; order does not matter). Takes over d's arrays: an empty
-   * cell adopts its window from d.counts without copying.
+   * Adds another grid's counts without adding anything up (exact; order does not matter): a cell
+   * side this grid has no counts for takes d's window as its own, others keep d's as a further
+   * window that counts and quantiles add in. O(cells), and d's arrays are taken over. For grids
+   * merged once, such as the threads' at the end of a run; fold for repeated merging.
    */
   merge(d: SketchData): void {
-    const w = d.windows;
     let at = 0;
     for (let c = 0; c < this.cells; c++) {
-      const [pLo, pLen, nLo, nLen] = [w[4 * c], w[4 * c + 1], w[4 * c + 2], w[4 * c + 3]];
-      if (pLen > 0) this.addWindow(this.pos, this.posLo, c, pLo, d.counts.subarray(at, (at += pLen)));
-      if (nLen > 0) this.addWindow(this.neg, this.negLo, c, nLo, d.counts.subarray(at, (at += nLen)));
+      for (let side = 0; side < 2; side++) {
+        const len = d.windows[4 * c + 2 * side + 1];
+        if (len === 0) continue;
+        const window = { lo: d.windows[4 * c + 2 * side], counts: d.counts.subarray(at, (at += len)) };
+        const [own, los, more] = side === 0 ? [this.pos, this.posLo, this.posMore] : [this.neg, this.negLo, this.negMore];
+        if (own[c] === undefined && more[c] === undefined) [own[c], los[c]] = [window.counts, window.lo];
+        else (more[c] ??= []).push(window);
+      }
       this.zeros[c] += d.zeros[c];
       if (d.min[c] < this.min[c]) this.min[c] = d.min[c];
       if (d.max[c] > this.max[c]) this.max[c] = d.max[c];
     }
   }
 
-  /** Adds a window of counts starting at key `lo`, growing this cell's window towards each end of it as needed. */
-  private addWindow(store: (Uint32Array | undefined)[], los: Int32Array, cell: number, lo: number, counts: Uint32Array): void {
-    if (store[cell] === undefined) {
-      store[cell] = counts;
-      los[cell] = lo;
-      return;
+  /**
+   * Adds other grids' counts into this grid's own windows (exact; order does not matter), so
+   * memory stays that of one grid however often it is done. Each cell side's window becomes the
+   * span of its own and theirs, made once: a side that only one of them has adopts that grid's
+   * window without a copy (so the arrays of `grids` are taken over); the others get one new
+   * window each, cut from one allocation. Further windows (merge) are added in first.
+   */
+  fold(grids: readonly SketchData[]): void {
+    this.flatten();
+    const sides = [
+      { store: this.pos, los: this.posLo },
+      { store: this.neg, los: this.negLo },
+    ];
+    // First pass: which windows need a new array, and how many buckets all of those take.
+    const spans = new Int32Array(4 * this.cells); // per cell side: [lo, hi) of the new window, or hi = lo
+    let slab = 0;
+    for (let c = 0; c < this.cells; c++) {
+      for (let side = 0; side < 2; side++) {
+        const own = sides[side].store[c];
+        let lo = own ? sides[side].los[c] : Infinity;
+        let hi = own ? lo + own.length : -Infinity;
+        let windows = own ? 1 : 0;
+        for (const d of grids) {
+          const len = d.windows[4 * c + 2 * side + 1];
+          if (len === 0) continue;
+          const from = d.windows[4 * c + 2 * side];
+          lo = Math.min(lo, from);
+          hi = Math.max(hi, from + len);
+          windows++;
+        }
+        if (windows < 2 || (own && lo === sides[side].los[c] && hi === lo + own.length)) continue;
+        spans[4 * c + 2 * side] = lo;
+        spans[4 * c + 2 * side + 1] = hi;
+        slab += hi - lo;
+      }
     }
-    this.bump(store, los, cell, lo, 0);
-    this.bump(store, los, cell, lo + counts.length - 1, 0);
-    const arr = store[cell]!;
-    const offset = lo - los[cell];
-    for (let i = 0; i < counts.length; i++) arr[offset + i] += counts[i];
+    const memory = new Uint32Array(slab);
+    let cut = 0;
+    const at = grids.map(() => 0); // each grid's next count
+    for (let c = 0; c < this.cells; c++) {
+      for (let side = 0; side < 2; side++) {
+        const { store, los } = sides[side];
+        const [lo, hi] = [spans[4 * c + 2 * side], spans[4 * c + 2 * side + 1]];
+        if (hi > lo) {
+          const grown = memory.subarray(cut, (cut += hi - lo));
+          const own = store[c];
+          if (own) grown.set(own, los[c] - lo);
+          store[c] = grown;
+          los[c] = lo;
+        }
+        for (let g = 0; g < grids.length; g++) {
+          const d = grids[g];
+          const len = d.windows[4 * c + 2 * side + 1];
+          if (len === 0) continue;
+          const from = d.windows[4 * c + 2 * side];
+          const start = at[g];
+          at[g] += len;
+          const into = store[c];
+          if (into === undefined) {
+            store[c] = d.counts.subarray(start, start + len);
+            los[c] = from;
+          } else addCounts(into, from - los[c], d.counts, start, len);
+        }
+      }
+      for (const d of grids) {
+        this.zeros[c] += d.zeros[c];
+        if (d.min[c] < this.min[c]) this.min[c] = d.min[c];
+        if (d.max[c] > this.max[c]) this.max[c] = d.max[c];
+      }
+    }
   }
 }

@@ -505,7 +505,7 @@ function stepPolicyWorld(st: usize, lead: usize, count: i32, t: i32, df: f64, st
     const alive = f(b, St.ALIVE);
     const R = f(a, In.RBF) * S * alive;
     let cost: f64 = 0;
-    if (f(b, St.DEFF) > 0) {
+    if ((atStart || tf == tEnd) && f(b, St.DEFF) > 0) {
       if (atStart) cost += f(a, In.SWITCH);
       if (tf == tEnd) cost += f(a, In.SWITCH_BACK);
     }

@@ -18,69 +18,77 @@ export const FLUSH_BLOCKS = 63;
 export const SKETCHED = 5;
 
 /**
- * Fields of a path's input row. The last three change daily: the but-for revenue Rbf(t), and the
- * but-for world's revenue and profit of the day.
+ * Fields of a path's input row, 32 doubles (four 64-byte cache lines), the ones every world reads
+ * every day in the first two lines. Rbf(t) and the but-for world's revenue and profit of the day
+ * change daily; the rest are the path's inputs and constants derived from them.
  */
 export const enum In {
-  RBF0, // R0/365
-  GROWTH, // 1 + g
+  // Line 1: the but-for world's day and the cash update of every world.
+  RBF, // Rbf(t)
   DAILY, // (1 + g)^(1/365)
+  R_BF, // the but-for world's R of the day
+  P_BF, // the but-for world's P of the day
   M,
   XDAY, // X/365
-  C0,
+  RAISE_BELOW,
   B,
-  V,
+  // Line 2: a policy world's day.
+  EPS,
+  TAU_K,
+  TAU_LOSS,
+  TAU_WIN,
   L,
   GAMMA,
   H0,
-  ALPHA_DAY, // alpha/365
   ALPHA_STEP, // exp(alpha/365)
+  // Lines 3-4: read on some days only, or only when the block starts or ends.
   KLN2, // kappa ln2
-  TAU0,
-  RHO,
   SWITCH,
   SWITCH_BACK,
-  TAU_K,
-  MU,
-  EPS,
-  TAU_LOSS,
-  TAU_WIN,
-  RAISE_BELOW,
-  ROUND_SIZE,
   PF,
   PSI,
+  ROUND_SIZE,
   RETRY,
+  ALPHA_DAY, // alpha/365
+  RBF0, // R0/365
+  GROWTH, // 1 + g
+  C0,
+  V,
+  TAU0,
+  RHO,
+  MU,
   YBF, // Σ_s n_s w_s
-  RBF, // Rbf(t)
-  R_BF, // the but-for world's R of the day
-  P_BF, // the but-for world's P of the day
   FIELDS,
 }
 
-/** Fields of a world's state row on a path. */
+/**
+ * Fields of a world's state row on a path, 24 doubles (three cache lines): the ones read every day
+ * in the first two (the last four of those only by a world that computes the gap e itself).
+ */
 export const enum St {
   K,
   S,
   C,
   ALIVE,
-  INSOLVENCY_DAY,
-  SUCCESSES,
-  ATTEMPTS,
-  NEXT_ATTEMPT,
   LAST_REVENUE,
-  GAP, // e of the day (GAP, GROWTH and H: kept by worlds that compute e, not by those reading it from a lead)
-  GROWTH, // exp(alpha t / 365) of the last revoked day
-  DEFF,
   T_END,
   CA, // affected share of but-for output weighted by dependence
   PRODUCT_MU, // mu when the product is cut off, else -1
-  H, // 2^(-kappa e) of the day
-  DECAY, // exp(-1/tau_r)
   LOST_REVENUE,
   LOST_REVENUE_AFTER,
   LOST_PROFIT,
   PV_LOST_PROFIT,
-  FIELDS,
+  GAP, // e of the day
+  H, // 2^(-kappa e) of the day
+  DECAY, // exp(-1/tau_r)
+  GROWTH, // exp(alpha t / 365) of the last revoked day
+  // Read on some days only.
+  DEFF,
+  SUCCESSES,
+  ATTEMPTS,
+  NEXT_ATTEMPT,
+  INSOLVENCY_DAY,
+  FIELDS = 24,
 }
 
 /** A sketch cell's entry in the grid's directory (byte offsets; CELL_BYTES per cell). */

@@ -32,11 +32,29 @@ describe('SketchGrid', () => {
     for (const x of values) whole.add(1, x);
     const parts = [new SketchGrid(2), new SketchGrid(2), new SketchGrid(2)];
     values.forEach((x, i) => parts[(i * 7) % 3].add(1, x));
+    // Kept as further windows (merge), added up (fold) one at a time or all at once, both mixed,
+    // and a merged grid's counts serialized and read back.
     const merged = new SketchGrid(2);
     for (const p of [parts[2], parts[0], parts[1]]) merged.merge(p.serialize());
-    for (const p of [0.05, 0.25, 0.5, 0.75, 0.95]) expect(merged.quantile(1, p)).toBe(whole.quantile(1, p));
-    expect(merged.count(1)).toBe(values.length);
-    expect(Number.isNaN(merged.quantile(0, 0.5))).toBe(true);
+    const folded = new SketchGrid(2);
+    for (const p of [parts[2], parts[0], parts[1]]) folded.fold([p.serialize()]);
+    const atOnce = new SketchGrid(2);
+    atOnce.fold(parts.map((p) => p.serialize()));
+    const mixed = new SketchGrid(2);
+    mixed.merge(parts[1].serialize());
+    mixed.merge(parts[2].serialize());
+    mixed.fold([parts[0].serialize()]);
+    const roundTrip = new SketchGrid(2);
+    const twice = new SketchGrid(2);
+    twice.merge(parts[0].serialize());
+    twice.merge(parts[1].serialize());
+    twice.merge(parts[2].serialize());
+    roundTrip.merge(twice.serialize());
+    for (const grid of [merged, folded, atOnce, mixed, roundTrip]) {
+      for (let p = 0; p <= 1; p += 1 / 32) expect(grid.quantile(1, p)).toBe(whole.quantile(1, p));
+      expect(grid.count(1)).toBe(values.length);
+      expect(Number.isNaN(grid.quantile(0, 0.5))).toBe(true);
+    }
   });
   it('returns the value itself when every value in a cell is equal', () => {
     const grid = new SketchGrid(1);
