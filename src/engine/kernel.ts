@@ -128,8 +128,11 @@ function wasmUrl(): URL {
 
 let compiled: WebAssembly.Module | undefined;
 
-/** The compiled kernel, once per thread. */
-function kernelModule(): WebAssembly.Module {
+/**
+ * The compiled kernel, once per process: the main thread compiles it and hands it to the workers
+ * (useKernelModule), which then share its machine code, optimized as it runs.
+ */
+export function kernelModule(): WebAssembly.Module {
   if (compiled === undefined) {
     const url = wasmUrl();
     let bytes: Uint8Array<ArrayBuffer>;
@@ -141,6 +144,11 @@ function kernelModule(): WebAssembly.Module {
     compiled = new WebAssembly.Module(bytes);
   }
   return compiled;
+}
+
+/** Uses a kernel module compiled in another thread (kernelModule there). */
+export function useKernelModule(module: WebAssembly.Module): void {
+  compiled = module;
 }
 
 /**
@@ -306,7 +314,8 @@ export class Kernel {
   private kernelData(): SketchData {
     const { cells } = this.plan;
     const at = this.x.trimWindows(cells);
-    const counts = new Uint32Array(this.x.serializedTotal());
+    // 16-bit, as the kernel holds them: each window is one memory copy.
+    const counts = new Uint16Array(this.x.serializedTotal());
     this.views();
     const { f64, i32, u32 } = this;
     const u16 = new Uint16Array(f64.buffer);

@@ -14,7 +14,7 @@ import { PathError } from '../sampling/draw.js';
 import { METRICS } from '../model/metrics.js';
 import { SketchGrid, type SketchData } from '../stats/sketch.js';
 import { BlockSimulator, makePlan, makeSketches, type BlockResult, type Plan, type RunSettings } from './block.js';
-import { BLOCK_PATHS } from './kernel.js';
+import { BLOCK_PATHS, kernelModule } from './kernel.js';
 import { SKETCHED } from './series.js';
 
 export interface RunOptions extends RunSettings {
@@ -241,7 +241,7 @@ function runWorkers(
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) return onAbort();
     for (let i = 0; i < count; i++) {
-      const w = new Worker(workerUrl(), { workerData: { text: loaded.text, file: loaded.scenario.file, settings, next, blocks } });
+      const w = new Worker(workerUrl(), { workerData: { text: loaded.text, file: loaded.scenario.file, settings, next, blocks, kernel: kernelModule() } });
       workers.push(w);
       w.on('message', (msg: FromWorker) => {
         if (failed) return;

@@ -7,9 +7,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { parseScenario } from '../scenario/load.js';
 import { PathError } from '../sampling/draw.js';
 import { BlockSimulator, makePlan, type RunSettings } from './block.js';
-import { BLOCK_PATHS } from './kernel.js';
+import { BLOCK_PATHS, useKernelModule } from './kernel.js';
 
-const { text, file, settings, next, blocks } = workerData as { text: string; file: string; settings: RunSettings; next: Int32Array; blocks: number };
+const { text, file, settings, next, blocks, kernel } = workerData as { text: string; file: string; settings: RunSettings; next: Int32Array; blocks: number; kernel: WebAssembly.Module };
+useKernelModule(kernel);
 const port = parentPort!;
 
 function report(e: unknown): void {

@@ -47,7 +47,8 @@ export interface SketchData {
   cells: number;
   /** Per cell: [posLo, posLen, negLo, negLen]. */
   windows: Int32Array;
-  counts: Uint32Array;
+  /** The windows' counts, cell by cell, positive side first (16-bit when none is above 65,535). */
+  counts: Uint32Array | Uint16Array;
   zeros: Float64Array;
   min: Float64Array;
   max: Float64Array;
@@ -56,7 +57,7 @@ export interface SketchData {
 /** A window of counts from bucket key `lo` on. */
 interface Window {
   lo: number;
-  counts: Uint32Array;
+  counts: Uint32Array | Uint16Array;
 }
 
 /** The keys [lo, hi) that some window covers. */
@@ -74,7 +75,7 @@ function countAt(windows: Window[], key: number): number {
 }
 
 /** into[offset + i] += counts[start + i] for i < len. */
-function addCounts(into: Uint32Array, offset: number, counts: Uint32Array, start: number, len: number): void {
+function addCounts(into: Uint32Array, offset: number, counts: Uint32Array | Uint16Array, start: number, len: number): void {
   for (let i = 0; i < len; i++) into[offset + i] += counts[start + i];
 }
 
@@ -274,7 +275,8 @@ export class SketchGrid {
         if (len === 0) continue;
         const window = { lo: d.windows[4 * c + 2 * side], counts: d.counts.subarray(at, (at += len)) };
         const [own, los, more] = side === 0 ? [this.pos, this.posLo, this.posMore] : [this.neg, this.negLo, this.negMore];
-        if (own[c] === undefined && more[c] === undefined) [own[c], los[c]] = [window.counts, window.lo];
+        // A cell side's own window takes adds, so it must be 32-bit.
+        if (own[c] === undefined && more[c] === undefined && window.counts instanceof Uint32Array) [own[c], los[c]] = [window.counts, window.lo];
         else (more[c] ??= []).push(window);
       }
       this.zeros[c] += d.zeros[c];
@@ -287,7 +289,7 @@ export class SketchGrid {
    * Adds other grids' counts into this grid's own windows (exact; order does not matter), so
    * memory stays that of one grid however often it is done. Each cell side's window becomes the
    * span of its own and theirs, made once: a side that only one of them has adopts that grid's
-   * window without a copy (so the arrays of `grids` are taken over); the others get one new
+   * window (without a copy if it is 32-bit: the arrays of `grids` are taken over); the others get one new
    * window each, cut from one allocation. Further windows (merge) are added in first.
    */
   fold(grids: readonly SketchData[]): void {
@@ -342,7 +344,8 @@ export class SketchGrid {
           at[g] += len;
           const into = store[c];
           if (into === undefined) {
-            store[c] = d.counts.subarray(start, start + len);
+            const counts = d.counts.subarray(start, start + len);
+            store[c] = counts instanceof Uint32Array ? counts : Uint32Array.from(counts);
             los[c] = from;
           } else addCounts(into, from - los[c], d.counts, start, len);
         }

@@ -1,6 +1,6 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { RELATIVE_ACCURACY, SketchGrid } from '../../src/stats/sketch.js';
+import { RELATIVE_ACCURACY, SketchGrid, type SketchData } from '../../src/stats/sketch.js';
 import { quantileSorted } from '../../src/stats/summary.js';
 
 function sample(n: number, seed: string): Float64Array {
@@ -34,12 +34,14 @@ describe('SketchGrid', () => {
     values.forEach((x, i) => parts[(i * 7) % 3].add(1, x));
     // Kept as further windows (merge), added up (fold) one at a time or all at once, both mixed,
     // and a merged grid's counts serialized and read back.
+    // 16-bit counts (as the kernel sends them) are read alike.
+    const sixteen = (d: SketchData): SketchData => ({ ...d, counts: Uint16Array.from(d.counts) });
     const merged = new SketchGrid(2);
-    for (const p of [parts[2], parts[0], parts[1]]) merged.merge(p.serialize());
+    for (const p of [parts[2], parts[0], parts[1]]) merged.merge(sixteen(p.serialize()));
     const folded = new SketchGrid(2);
     for (const p of [parts[2], parts[0], parts[1]]) folded.fold([p.serialize()]);
     const atOnce = new SketchGrid(2);
-    atOnce.fold(parts.map((p) => p.serialize()));
+    atOnce.fold(parts.map((p, i) => (i === 1 ? sixteen(p.serialize()) : p.serialize())));
     const mixed = new SketchGrid(2);
     mixed.merge(parts[1].serialize());
     mixed.merge(parts[2].serialize());
