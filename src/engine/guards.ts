@@ -7,10 +7,16 @@ import { totalmem } from 'node:os';
 import { METRICS } from '../model/metrics.js';
 import type { Plan } from './block.js';
 
-/** Measured on the benchmark: about 105 ns per world-path-day on one thread; 150 for headroom. */
-const NS_PER_WORLD_PATH_DAY = 150;
-/** Sketch buckets per series cell seen on the shipped scenarios (4 bytes each), with headroom. */
+/** Measured on the benchmark: about 37 ns per world-path-day on one thread; 60 for headroom. */
+const NS_PER_WORLD_PATH_DAY = 60;
+/** Sketch buckets per series cell seen on the shipped scenarios, with headroom. */
 const BUCKETS_PER_CELL = 1500;
+/**
+ * Bytes per bucket and thread: the kernel's 16-bit windows (power-of-two sized, so up to twice
+ * the buckets in use), the 32-bit grid its counts are added into every 63 blocks, and the copy
+ * sent at the end.
+ */
+const BYTES_PER_BUCKET = 10;
 const MB = 1024 * 1024;
 /** Node, the libraries, charts and report building. */
 const BASE_MB = 250;
@@ -30,8 +36,8 @@ export function estimateRun(plan: Plan, paths: number, threads: number): RunEsti
   const worlds = 1 + simulated;
   // Per-path metric values of simulated policies, the but-for insolvency flags, and sort buffers.
   const metricBytes = paths * (simulated * METRICS.length * 8 + 1 + 16);
-  // One sketch grid per worker thread and the merged one.
-  const sketchBytes = plan.cells * BUCKETS_PER_CELL * 4 * (threads > 1 ? threads + 1 : 1);
+  // Each thread's sketches; the merged grid keeps the threads' final copies.
+  const sketchBytes = plan.cells * BUCKETS_PER_CELL * BYTES_PER_BUCKET * threads;
   return {
     memoryMb: Math.ceil(BASE_MB + (metricBytes + sketchBytes) / MB),
     seconds: (paths * worlds * plan.T * NS_PER_WORLD_PATH_DAY * 1e-9) / Math.max(1, threads),

@@ -147,9 +147,9 @@ describe('resource guards', () => {
     const small = estimateRun(plan, 1_000, 1);
     const large = estimateRun(plan, 1_000_000, 2);
     expect(large.memoryMb).toBeGreaterThan(small.memoryMb);
-    // The benchmark measured 846 MB peak for this run; the estimate must not be below it.
-    expect(large.memoryMb).toBeGreaterThanOrEqual(846);
-    expect(large.memoryMb).toBeLessThan(2 * 846);
+    // Benchmarks measured up to 918 MB peak for this run; the estimate must not be below it.
+    expect(large.memoryMb).toBeGreaterThanOrEqual(918);
+    expect(large.memoryMb).toBeLessThan(2 * 918);
   });
 });
 
