@@ -1,6 +1,6 @@
 /**
  * Simulating a block of consecutive paths: draw each path's inputs, run the but-for world and one
- * world per compared policy on the shared draws (engine/kernel.ts), compute metrics, and observe
+ * world per compared policy on the shared draws (engine/kernel.ts, which runs wasm/kernel.ts), compute metrics, and observe
  * the daily series. Used alike in the main thread and in worker threads, so results never depend
  * on where a block ran.
  */

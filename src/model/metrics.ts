@@ -2,7 +2,7 @@
  * Per-path metrics of one policy world against the but-for world (MODEL.md section 5), from two
  * traces of the reference day loop (world.ts). Differences are but-for minus actual, summed over
  * t = 0 ... T-1. The engine accumulates the same sums inside its lockstep kernel
- * (engine/kernel.ts); a test checks that both agree bit for bit.
+ * (wasm/kernel.ts); a test checks that both agree bit for bit.
  */
 import type { Trace } from './world.js';
 

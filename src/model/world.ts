@@ -2,7 +2,7 @@
  * The day loop of one world (MODEL.md section 4): a pure function of one path's inputs, the
  * world's revocation, and the financing uniforms. It writes the day-by-day trace, from which
  * metrics.ts computes the metrics. It is the reference: the engine runs the same loop over blocks
- * of paths (engine/kernel.ts), and tests check both agree bit for bit.
+ * of paths in WebAssembly (wasm/kernel.ts), and tests check both agree bit for bit.
  */
 import type { Scenario } from '../scenario/types.js';
 import { fastExp, powPos } from './fastmath.js';
