@@ -146,6 +146,21 @@ export function kernelModule(): WebAssembly.Module {
   return compiled;
 }
 
+/** What the kernel imports from JavaScript. */
+export function kernelImports(financingU: (k: number, attempt: number) => number): WebAssembly.Imports {
+  return {
+    env: {
+      pow: Math.pow,
+      exp: Math.exp,
+      log: Math.log,
+      financingU,
+      outOfMemory: (bytes: number) => {
+        throw new Error(`the day loop needs more than ${Math.round(bytes / 2 ** 20)} MiB for this run's series sketches, past WebAssembly's 4 GiB: store fewer series days (simulation.series_step_days) or compare fewer policies`);
+      },
+    },
+  };
+}
+
 /** Uses a kernel module compiled in another thread (kernelModule there). */
 export function useKernelModule(module: WebAssembly.Module): void {
   compiled = module;
@@ -176,9 +191,7 @@ export class Kernel {
     private readonly floors: Float64Array,
     financingU: (k: number, attempt: number) => number,
   ) {
-    const instance = new WebAssembly.Instance(kernelModule(), {
-      env: { pow: Math.pow, exp: Math.exp, log: Math.log, financingU, abort: () => { throw new Error('kernel aborted'); } },
-    });
+    const instance = new WebAssembly.Instance(kernelModule(), kernelImports(financingU));
     const x = (this.x = instance.exports as unknown as KernelExports);
     const nPol = plan.policies.length;
     const nd = plan.seriesDays.length;

@@ -20,12 +20,15 @@ import { BLOCK_PATHS, Cell, In, SKETCHED, St } from './layout';
 @external('env', 'log') declare function jsLog(x: f64): f64;
 /** The attempt-th uniform of path k's financing stream (path k of the block). */
 @external('env', 'financingU') declare function financingU(k: i32, attempt: i32): f64;
+/** Called when the memory cannot grow to `bytes` (it throws). */
+@external('env', 'outOfMemory') declare function outOfMemory(bytes: f64): void;
 
 const PAGE: usize = 65536;
 let top: usize = (__heap_base + 15) & ~(<usize>15);
 
 /** size bytes of zeroed memory, 16-byte aligned, growing the memory when needed. */
 export function alloc(size: usize): usize {
+  if (size > <usize>0xffff0000 - top) outOfMemory(<f64>top + <f64>size); // past 32-bit addresses
   const at = top;
   top = (top + size + 15) & ~(<usize>15);
   const pages = memory.size();
@@ -33,7 +36,10 @@ export function alloc(size: usize): usize {
   if (top > have) {
     // By a quarter of the memory at least: each growth makes JavaScript's views of the memory anew.
     const need = <i32>((top - have + PAGE - 1) / PAGE);
-    if (memory.grow(max(need, pages >> 2)) < 0 && memory.grow(need) < 0) unreachable();
+    if (memory.grow(max(need, pages >> 2)) < 0 && memory.grow(need) < 0) {
+      outOfMemory(<f64>top);
+      unreachable();
+    }
   }
   return at;
 }

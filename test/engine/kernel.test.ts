@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { runSimulation } from '../../src/engine/run.js';
 import { computeMetrics, METRICS } from '../../src/model/metrics.js';
 import { simulatePath } from '../../src/model/path.js';
+import { kernelImports, kernelModule } from '../../src/engine/kernel.js';
 import { uncertainScenario } from '../helpers.js';
 
 describe('lockstep kernel', () => {
@@ -30,5 +31,12 @@ describe('lockstep kernel', () => {
       });
     }
     expect(insolventPaths).toBeGreaterThan(0); // the comparison covered insolvency and financing
+  });
+  it('says what to change when the series sketches would not fit in WebAssembly memory', () => {
+    const instance = new WebAssembly.Instance(kernelModule(), kernelImports(() => 0));
+    const alloc = instance.exports.alloc as (bytes: number) => number;
+    expect(alloc(1024)).toBeGreaterThan(0);
+    expect(alloc(2_000_000_000)).toBeGreaterThan(0); // reserved, not touched: no memory used
+    expect(() => alloc(2_500_000_000)).toThrow(/past WebAssembly's 4 GiB: store fewer series days \(simulation.series_step_days\) or compare fewer policies/);
   });
 });
