@@ -115,6 +115,11 @@ export class BlockSimulator {
   private readonly duration: Float64Array;
   private readonly approvalU: Float64Array;
   private readonly processing: Float64Array[];
+  /**
+   * The arrays of every block's result, reused: allocating them anew for each block kept V8's
+   * garbage collector busy, and with every core simulating it has no idle core to run on.
+   */
+  private readonly buffers: Omit<BlockResult, 'index' | 'first' | 'count'>;
   private pathInputs?: PathInputs;
   /** The block being run: its first path, and the financing streams its paths have opened. */
   private first = 0;
@@ -137,8 +142,15 @@ export class BlockSimulator {
     this.duration = new Float64Array(BLOCK_PATHS);
     this.approvalU = new Float64Array(BLOCK_PATHS);
     this.processing = plan.policies.map(() => new Float64Array(BLOCK_PATHS));
+    this.buffers = {
+      metrics: new Float64Array(BLOCK_PATHS * nPol * METRICS.length),
+      butforInsolvent: new Uint8Array(BLOCK_PATHS),
+      seriesSums: new Float64Array(plan.cells),
+      insolvencyDays: new Float64Array(plan.worlds * (plan.T + 1)),
+    };
   }
 
+  /** Simulates one block. The result's arrays are this simulator's, valid until the next run. */
   run(index: number, first: number, count: number): BlockResult {
     const { plan } = this;
     const nPol = plan.policies.length;
@@ -150,11 +162,13 @@ export class BlockSimulator {
       this.duration[k] = p.D;
       this.processingRef.forEach((ref, i) => (this.processing[i][k] = ref === undefined ? 0 : this.values[ref]));
     }
+    const { buffers } = this;
+    buffers.insolvencyDays.fill(0);
     const out = {
-      metrics: new Float64Array(count * nPol * nM),
-      butforInsolvent: new Uint8Array(count),
-      seriesSums: new Float64Array(plan.cells),
-      insolvencyDays: new Float64Array(plan.worlds * (plan.T + 1)),
+      metrics: buffers.metrics.subarray(0, count * nPol * nM),
+      butforInsolvent: buffers.butforInsolvent.subarray(0, count),
+      seriesSums: buffers.seriesSums,
+      insolvencyDays: buffers.insolvencyDays,
     };
     this.first = first;
     this.streams.fill(undefined);

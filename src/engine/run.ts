@@ -83,7 +83,7 @@ class Reducer {
     for (let i = 0; i < r.insolvencyDays.length; i++) this.insolvencyDays[i] += r.insolvencyDays[i];
     this.done += r.count;
     // Series sums are added strictly in block order: floating-point addition is not associative.
-    this.pending.set(r.index, r.seriesSums);
+    this.pending.set(r.index, r.index === this.next ? r.seriesSums : r.seriesSums.slice()); // a block's arrays are reused after add
     for (let s = this.pending.get(this.next); s; s = this.pending.get(this.next)) {
       for (let c = 0; c < s.length; c++) this.sums[c] += s[c];
       this.pending.delete(this.next++);
