@@ -241,7 +241,7 @@ function runWorkers(
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) return onAbort();
     for (let i = 0; i < count; i++) {
-      const w = new Worker(workerUrl(), { workerData: { text: loaded.text, file: loaded.scenario.file, settings, next, blocks, kernel: kernelModule() } });
+      const w = new Worker(workerUrl(), { workerData: { text: loaded.text, file: loaded.scenario.file, trees: loaded.expressionTrees, settings, next, blocks, kernel: kernelModule() } });
       workers.push(w);
       w.on('message', (msg: FromWorker) => {
         if (failed) return;

@@ -1,15 +1,25 @@
 /**
- * Worker thread entry: loads the same scenario text, then simulates blocks, taking the next block
- * from the counter it shares with the other threads until none is left, and returns each block's
- * results and, at the end, its sketches.
+ * Worker thread entry: loads the same scenario text (with the main thread's parsed expressions),
+ * then simulates blocks, taking the next block from the counter it shares with the other threads
+ * until none is left, and returns each block's results and, at the end, its sketches.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { parseScenario } from '../scenario/load.js';
+import type { ExpressionTree } from '../scenario/expressions.js';
 import { PathError } from '../sampling/draw.js';
 import { BlockSimulator, makePlan, type RunSettings } from './block.js';
 import { BLOCK_PATHS, useKernelModule } from './kernel.js';
 
-const { text, file, settings, next, blocks, kernel } = workerData as { text: string; file: string; settings: RunSettings; next: Int32Array; blocks: number; kernel: WebAssembly.Module };
+const { text, file, trees, settings, next, blocks, kernel } = workerData as {
+  text: string;
+  file: string;
+  /** The main thread's parsed expressions: compiling them needs no mathjs here. */
+  trees: Record<string, ExpressionTree>;
+  settings: RunSettings;
+  next: Int32Array;
+  blocks: number;
+  kernel: WebAssembly.Module;
+};
 useKernelModule(kernel);
 const port = parentPort!;
 
@@ -22,7 +32,7 @@ function report(e: unknown): void {
 }
 
 try {
-  const loaded = await parseScenario(text, file);
+  const loaded = await parseScenario(text, file, trees);
   const sim = new BlockSimulator(loaded, makePlan(loaded), settings);
   for (let b = Atomics.add(next, 0, 1); b < blocks; b = Atomics.add(next, 0, 1)) {
     const first = b * BLOCK_PATHS;

@@ -14,6 +14,28 @@ import type { InputDef, Scenario } from './types.js';
 /** Reads the path's values (indexed by InputRef) and returns the derived value. */
 export type Compiled = (values: Float64Array) => number;
 
+/**
+ * A parsed expression as plain data: the fields of mathjs's nodes that compileNode reads. Worker
+ * threads compile the trees the main thread parsed, so they never load mathjs (about a second).
+ */
+export interface ExpressionTree {
+  type: string;
+  [field: string]: unknown;
+}
+
+const TREE_FIELDS = ['content', 'object', 'condition', 'trueExpr', 'falseExpr', 'fn'] as const;
+
+/** The plain-data copy of a mathjs node. */
+function plainTree(node: MathNode): ExpressionTree {
+  const n = node as MathNode & Record<string, any>;
+  const tree: ExpressionTree = { type: n.type };
+  for (const field of ['value', 'name', 'op']) if (n[field] !== undefined) tree[field] = n[field];
+  for (const field of TREE_FIELDS) if (n[field]) tree[field] = plainTree(n[field]);
+  if (Array.isArray(n.args)) tree.args = n.args.map(plainTree);
+  if (n.index) tree.index = { dotNotation: n.index.dotNotation, dimensions: n.index.dimensions.map(plainTree) };
+  return tree;
+}
+
 type Fn = (...args: number[]) => number;
 const FUNCTIONS: Record<string, { fn: Fn; arity: [number, number] }> = {
   abs: { fn: Math.abs, arity: [1, 1] },
@@ -133,20 +155,34 @@ function compileNode(node: MathNode, resolve: (name: string) => number, names: S
       return (v) => fn(...args.map((a) => a(v)));
     }
     default:
-      throw new Rejected(`arithmetic on numbers and section.key names, not a ${String(n.type).replace(/Node$/, '').toLowerCase()} (${n.toString()})`);
+      throw new Rejected(`arithmetic on numbers and section.key names, not a ${String(n.type).replace(/Node$/, '').toLowerCase()}${n.toString === Object.prototype.toString ? '' : ` (${n.toString()})`}`);
   }
 }
 
 /**
  * Parses and checks every expression input of a scenario, records the names each reads, and
  * fills scenario.expressionOrder (each expression after those it reads). Returns the compiled
- * functions by InputRef, or pushes problems (unknown names, forbidden syntax, cycles).
+ * functions by InputRef, or pushes problems (unknown names, forbidden syntax, cycles). Each
+ * expression's tree is taken from `trees` (by source text) when there, and stored there when
+ * parsed; the checks are the same either way.
  */
-export async function checkExpressions(scenario: Scenario, problems: Problem[], pathOf: (def: InputDef) => (string | number)[]): Promise<Map<number, Compiled>> {
+export async function checkExpressions(
+  scenario: Scenario,
+  problems: Problem[],
+  pathOf: (def: InputDef) => (string | number)[],
+  trees: Record<string, ExpressionTree>,
+): Promise<Map<number, Compiled>> {
   const compiled = new Map<number, Compiled>();
   const exprs = scenario.inputs.filter((d) => d.value.kind === 'expr');
   if (exprs.length === 0) return compiled;
-  const parse = await getParser();
+  const given = (source: string) => Object.hasOwn(trees, source);
+  const mathjs = exprs.every((d) => given((d.value as { expr: { source: string } }).expr.source)) ? undefined : await getParser();
+  const parse = (source: string): MathNode => {
+    if (given(source)) return trees[source] as unknown as MathNode;
+    const tree = mathjs!(source);
+    trees[source] = plainTree(tree);
+    return tree;
+  };
   const byName = new Map(scenario.inputs.filter((d) => d.name).map((d) => [d.name!, d]));
   const known = [...byName.keys()];
   const deps = new Map<number, number[]>();

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
-import { checkExpressions, type Compiled } from './expressions.js';
+import { checkExpressions, type Compiled, type ExpressionTree } from './expressions.js';
 import { ScenarioError, type Located, type PathSegment, type Problem } from './problems.js';
 import type { InputDef, Scenario } from './types.js';
 import { validateDocument } from './validate.js';
@@ -19,6 +19,8 @@ export interface LoadedScenario {
   expressions: Map<number, Compiled>;
   /** The file's text, so worker threads can load the identical scenario. */
   text: string;
+  /** Each expression's parsed tree by source text (worker threads compile these, see parseScenario). */
+  expressionTrees: Record<string, ExpressionTree>;
 }
 
 /** Loads and validates a scenario file; throws ScenarioError listing every problem. */
@@ -35,7 +37,7 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
 }
 
 /** Validates scenario file contents already in memory (the file name is for messages). */
-export async function parseScenario(bytes: Buffer | string, file: string): Promise<LoadedScenario> {
+export async function parseScenario(bytes: Buffer | string, file: string, expressionTrees: Record<string, ExpressionTree> = {}): Promise<LoadedScenario> {
   const fail = (problem: Omit<Located, 'file'>): never => {
     throw new ScenarioError(file, [{ file, ...problem }]);
   };
@@ -84,9 +86,9 @@ export async function parseScenario(bytes: Buffer | string, file: string): Promi
   const { scenario, problems } = validateDocument(data, { file, sha256 }, comments);
   if (!scenario) throw new ScenarioError(file, problems.map(locate));
   const exprProblems: Problem[] = [];
-  const expressions = await checkExpressions(scenario, exprProblems, keyPathOf);
+  const expressions = await checkExpressions(scenario, exprProblems, keyPathOf, expressionTrees);
   if (exprProblems.length) throw new ScenarioError(file, exprProblems.map(locate));
-  return { scenario, expressions, text };
+  return { scenario, expressions, text, expressionTrees };
 }
 
 /** The key path of an input, as segments (`staff[1].ai_dependence` -> ['staff', 1, 'ai_dependence']). */

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { loadScenario } from '../../src/scenario/load.js';
+import { loadScenario, parseScenario } from '../../src/scenario/load.js';
 import { ScenarioError } from '../../src/scenario/problems.js';
 import { scenarioFormatDoc, scenarioJsonSchema } from '../../src/scenario/schema.js';
 import { baseScenario, loadDoc, toYaml } from '../helpers.js';
@@ -102,6 +102,27 @@ describe('derived inputs', () => {
     const { scenario } = await loadDoc(doc);
     const ids = (k: string) => scenario.inputs.find((d) => d.key === k)!.id;
     expect(scenario.expressionOrder).toEqual([ids('firm.cash'), ids('firm.credit_line')]);
+  });
+  it('compile the parsed trees handed to a worker thread exactly as the text, and check them alike', async () => {
+    const doc = baseScenario();
+    doc.firm.cash = '0.5 * firm.operating_costs_annual + (firm.gross_margin > 0.5 ? 1 : 2)';
+    doc.firm.credit_line = 'max(0, firm.cash / 10)';
+    const loaded = await loadDoc(doc);
+    expect(Object.keys(loaded.expressionTrees)).toEqual([doc.firm.cash, doc.firm.credit_line]);
+    const text = toYaml(doc);
+    // The trees go through structured cloning, as to a worker.
+    const again = await parseScenario(text, 'test.yaml', structuredClone(loaded.expressionTrees));
+    const values = Float64Array.from(loaded.scenario.inputs, (_, i) => 1000 + i);
+    for (const [id, fn] of loaded.expressions) expect(again.expressions.get(id)!(values)).toBe(fn(values));
+    // The given tree is what gets compiled (no parsing): a different constant changes the value...
+    const trees = structuredClone(loaded.expressionTrees);
+    trees[doc.firm.credit_line] = { type: 'ConstantNode', value: 7 };
+    const swapped = await parseScenario(text, 'test.yaml', trees);
+    const creditLine = loaded.scenario.inputs.find((d) => d.key === 'firm.credit_line')!.id;
+    expect(swapped.expressions.get(creditLine)!(values)).toBe(7);
+    // ...and a tree outside the whitelist is refused as text would be.
+    trees[doc.firm.credit_line] = { type: 'FunctionAssignmentNode' };
+    await expect(parseScenario(text, 'test.yaml', trees)).rejects.toThrow(/firm\.credit_line: expected arithmetic on numbers/);
   });
   it.each([
     ['firm.cash', '"firm.credit_line"', 'firm.credit_line', '"firm.cash"', /expected expressions that do not depend on themselves, found the cycle firm\.(cash|credit_line) -> firm\.(credit_line|cash) -> firm\.(cash|credit_line)/],
