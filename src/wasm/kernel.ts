@@ -237,7 +237,7 @@ export function clearCounts(cells: i32): void {
 }
 
 /** SketchGrid.add: count (at most BLOCK_PATHS) copies of x into a cell. */
-export function sketchAdd(cell: i32, x: f64, count: u32): void {
+function sketchAdd(cell: i32, x: f64, count: u32): void {
   const e = dir + <usize>cell * Cell.BYTES;
   if (x < load<f64>(e, Cell.MIN)) store<f64>(e, x, Cell.MIN);
   if (x > load<f64>(e, Cell.MAX)) store<f64>(e, x, Cell.MAX);
