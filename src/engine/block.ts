@@ -10,7 +10,7 @@ import { METRICS } from '../model/metrics.js';
 import { resolvePolicies, revokedDays, type ResolvedPolicy } from '../model/policies.js';
 import { readPathInputs, type PathInputs } from '../model/world.js';
 import { SketchGrid, type SketchData } from '../stats/sketch.js';
-import { BLOCK_PATHS, BlockInputs, Kernel } from './kernel.js';
+import { BLOCK_PATHS, BlockInputs, Kernel, type KernelOutput } from './kernel.js';
 import { SERIES_FLOORS, SKETCHED } from './series.js';
 
 export interface RunSettings {
@@ -91,18 +91,11 @@ function seriesFloors(plan: Plan): Float64Array {
 /** An empty sketch grid for the run, with each series' zero floor. */
 export const makeSketches = (plan: Plan): SketchGrid => new SketchGrid(plan.cells, seriesFloors(plan));
 
-export interface BlockResult {
+/** A block's results: its place among the run's paths, and what the kernel computed for it. */
+export interface BlockResult extends KernelOutput {
   index: number;
   first: number;
   count: number;
-  /** [path][policy][metric], path-major within the block (aliased policies' slots unused). */
-  metrics: Float64Array;
-  /** 1 where the but-for world became insolvent. */
-  butforInsolvent: Uint8Array;
-  /** Per-cell sums of the sketched series over the block's paths. */
-  seriesSums: Float64Array;
-  /** Per world, paths by insolvency day: index 0 never, d (1 ... T) insolvent from day d. */
-  insolvencyDays: Float64Array;
 }
 
 /** Draws a block's inputs and runs the lockstep kernel on them (aliased policies are skipped). */
@@ -119,7 +112,7 @@ export class BlockSimulator {
    * The arrays of every block's result, reused: allocating them anew for each block kept V8's
    * garbage collector busy, and with every core simulating it has no idle core to run on.
    */
-  private readonly buffers: Omit<BlockResult, 'index' | 'first' | 'count'>;
+  private readonly buffers: KernelOutput;
   private pathInputs?: PathInputs;
   /** The block being run: its first path, and the financing streams its paths have opened. */
   private first = 0;

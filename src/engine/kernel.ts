@@ -99,14 +99,17 @@ function resetWorld(st: Float64Array, base: number, rows: Float64Array, count: n
   }
 }
 
+/** What the kernel computes for a block of paths. */
 export interface KernelOutput {
-  /** [path][policy][metric] for the simulated policies (index into plan.policies). */
+  /** [path][policy][metric], path-major within the block (aliased policies' slots unused). */
   metrics: Float64Array;
-  seriesSums: Float64Array;
-  insolvencyDays: Float64Array;
+  /** 1 where the but-for world became insolvent. */
   butforInsolvent: Uint8Array;
+  /** Per-cell sums of the sketched series over the block's paths. */
+  seriesSums: Float64Array;
+  /** Per world, paths by insolvency day: index 0 never, d (1 ... T) insolvent from day d. */
+  insolvencyDays: Float64Array;
 }
-
 
 /** The kernel's exports (src/wasm/kernel.ts). */
 interface KernelExports {

@@ -19,5 +19,5 @@ export { SKETCHED };
  */
 export const SERIES_FLOORS = [1e-4, 1e-6, 1e-6, 1, 1] as const;
 
-/** Cell index of (world, sketched variable, stored-day index) in the sketch grid and series sums. */
+/** Cell index of (world, sketched variable, stored-day index) in the sketch grid and series sums (the kernel, src/wasm/kernel.ts, has the same formula). */
 export const cellOf = (plan: Plan, world: number, variable: number, dayIndex: number): number => (world * SKETCHED + variable) * plan.seriesDays.length + dayIndex;

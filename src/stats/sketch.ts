@@ -230,8 +230,10 @@ export class SketchGrid {
         if (more[c] === undefined) continue;
         const windows = this.windows(c, side);
         const [lo, hi] = span(windows);
-        const sum = new Uint32Array(hi - lo);
-        for (const w of windows) addCounts(sum, w.lo - lo, w.counts, 0, w.counts.length);
+        // Into the cell side's own window where that covers them all, else into a new one.
+        const covered = own[c] !== undefined && los[c] === lo && own[c]!.length === hi - lo;
+        const sum = covered ? own[c]! : new Uint32Array(hi - lo);
+        for (const w of covered ? more[c]! : windows) addCounts(sum, w.lo - lo, w.counts, 0, w.counts.length);
         [own[c], los[c], more[c]] = [sum, lo, undefined];
       }
     }
@@ -287,74 +289,12 @@ export class SketchGrid {
 
   /**
    * Adds other grids' counts into this grid's own windows (exact; order does not matter), so
-   * memory stays that of one grid however often it is done. Each cell side's window becomes the
-   * span of its own and theirs, made once: a side that only one of them has adopts that grid's
-   * window (without a copy if it is 32-bit: the arrays of `grids` are taken over); the others get one new
-   * window each, cut from one allocation. Further windows (merge) are added in first.
+   * memory stays that of one grid however often it is done: merge, then each cell side's windows
+   * added up into one.
    */
   fold(grids: readonly SketchData[]): void {
+    for (const d of grids) this.merge(d);
     this.flatten();
-    const sides = [
-      { store: this.pos, los: this.posLo },
-      { store: this.neg, los: this.negLo },
-    ];
-    // First pass: which windows need a new array, and how many buckets all of those take.
-    const spans = new Int32Array(4 * this.cells); // per cell side: [lo, hi) of the new window, or hi = lo
-    let slab = 0;
-    for (let c = 0; c < this.cells; c++) {
-      for (let side = 0; side < 2; side++) {
-        const own = sides[side].store[c];
-        let lo = own ? sides[side].los[c] : Infinity;
-        let hi = own ? lo + own.length : -Infinity;
-        let windows = own ? 1 : 0;
-        for (const d of grids) {
-          const len = d.windows[4 * c + 2 * side + 1];
-          if (len === 0) continue;
-          const from = d.windows[4 * c + 2 * side];
-          lo = Math.min(lo, from);
-          hi = Math.max(hi, from + len);
-          windows++;
-        }
-        if (windows < 2 || (own && lo === sides[side].los[c] && hi === lo + own.length)) continue;
-        spans[4 * c + 2 * side] = lo;
-        spans[4 * c + 2 * side + 1] = hi;
-        slab += hi - lo;
-      }
-    }
-    const memory = new Uint32Array(slab);
-    let cut = 0;
-    const at = grids.map(() => 0); // each grid's next count
-    for (let c = 0; c < this.cells; c++) {
-      for (let side = 0; side < 2; side++) {
-        const { store, los } = sides[side];
-        const [lo, hi] = [spans[4 * c + 2 * side], spans[4 * c + 2 * side + 1]];
-        if (hi > lo) {
-          const grown = memory.subarray(cut, (cut += hi - lo));
-          const own = store[c];
-          if (own) grown.set(own, los[c] - lo);
-          store[c] = grown;
-          los[c] = lo;
-        }
-        for (let g = 0; g < grids.length; g++) {
-          const d = grids[g];
-          const len = d.windows[4 * c + 2 * side + 1];
-          if (len === 0) continue;
-          const from = d.windows[4 * c + 2 * side];
-          const start = at[g];
-          at[g] += len;
-          const into = store[c];
-          if (into === undefined) {
-            const counts = d.counts.subarray(start, start + len);
-            store[c] = counts instanceof Uint32Array ? counts : Uint32Array.from(counts);
-            los[c] = from;
-          } else addCounts(into, from - los[c], d.counts, start, len);
-        }
-      }
-      for (const d of grids) {
-        this.zeros[c] += d.zeros[c];
-        if (d.min[c] < this.min[c]) this.min[c] = d.min[c];
-        if (d.max[c] > this.max[c]) this.max[c] = d.max[c];
-      }
-    }
   }
+
 }

@@ -433,16 +433,22 @@ function updateCash(b: usize, a: usize, k: i32, t: f64, P: f64, alive: f64, q: f
   }
 }
 
+/** The sketch cell of (world, variable, stored day j): engine/series.ts's cellOf. */
+@inline
+function cellOf(world: i32, v: i32, j: i32): i32 {
+  return (world * SKETCHED + v) * nd + j;
+}
+
 /** Adds a block's values of one (world, variable) on stored day j to its sums and sketch. */
 function record(world: i32, v: i32, j: i32, count: i32): void {
-  const c = (world * SKETCHED + v) * nd + j;
+  const c = cellOf(world, v, j);
   const s = sums + (<usize>c << 3);
   store<f64>(s, addMany(c, day + (<usize>v << 3), DAY_BYTES, count, load<f64>(s)));
 }
 
 /** The same for a value every path shares (0 or 1). */
 function recordConstant(world: i32, v: i32, j: i32, value: f64, count: i32): void {
-  const c = (world * SKETCHED + v) * nd + j;
+  const c = cellOf(world, v, j);
   const s = sums + (<usize>c << 3);
   store<f64>(s, load<f64>(s) + value * <f64>count);
   sketchAdd(c, value, <u32>count);
