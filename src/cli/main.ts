@@ -1,7 +1,7 @@
 /**
  * accessgap command line: `run` and `validate`, built with commander.
  *
- *   scenario file -> loadScenario -> runSimulation -> buildSummary/charts -> writeReportAtomically
+ *   scenario file -> loadScenario -> runSimulation -> buildSummary/charts -> writeFolderAtomically
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { VERSION } from '../version.js';

@@ -6,7 +6,7 @@ import { defaultThreads, RunAborted, runSimulation } from '../engine/run.js';
 import { makePlan } from '../engine/block.js';
 import { estimateRun, refusal } from '../engine/guards.js';
 import { buildReportFiles } from '../report/files.js';
-import { OutputError, pendingTemporaries, writeReportAtomically } from '../report/write.js';
+import { checkOutputFolder, OutputError, pendingTemporaries, writeFolderAtomically } from '../output/folder.js';
 import { formatTable } from '../report/summary.js';
 import { EXIT, loadOrReport, type Io } from './io.js';
 import { makeProgress } from './progress.js';
@@ -26,6 +26,13 @@ export async function runCommand(file: string, flags: RunFlags, io: Io): Promise
   const sim = loaded.scenario.simulation;
   const settings = { paths: flags.paths ?? sim.paths, seed: flags.seed ?? sim.seed, threads: flags.threads ?? defaultThreads() };
   const out = flags.out ?? join('reports', loaded.scenario.name);
+  try {
+    await checkOutputFolder(out);
+  } catch (e) {
+    if (!(e instanceof OutputError)) throw e;
+    io.err(`accessgap: ${e.message}\n`);
+    return EXIT.invalid;
+  }
   const estimate = estimateRun(makePlan(loaded), settings.paths, settings.threads);
   const refused = refusal(estimate);
   if (refused && !flags.allowLarge) {
@@ -46,7 +53,7 @@ export async function runCommand(file: string, flags: RunFlags, io: Io): Promise
     result.timing.peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);
     const { files, summary } = await buildReportFiles(loaded, result);
     if (abort.signal.aborted) throw new RunAborted();
-    await writeReportAtomically(out, files);
+    await writeFolderAtomically(out, files, 'run');
     if (!flags.quiet) io.out(`${formatTable(summary)}\n\nReport: ${out}/ (${files.size} files)\n`);
     return EXIT.ok;
   } catch (e) {

@@ -19,7 +19,8 @@ export class PathError extends Error {
     readonly path: number,
     readonly seed: number,
     readonly detail: string,
-    readonly inputs: Record<string, number>,
+    /** The path's own inputs: drawn and derived values, the failing one as found, later ones "not computed". */
+    readonly inputs: Record<string, number | string>,
   ) {
     super(`path ${path} (seed ${seed}): ${detail}`);
     this.name = 'PathError';
@@ -43,7 +44,13 @@ export function makeInputDrawer(scenario: Scenario, expressions: Map<number, Com
   const drawn = inputs.filter((d) => d.value.kind === 'dist');
   const derived = expressionOrder.map((id) => inputs[id]);
 
-  const snapshot = (values: Float64Array) => Object.fromEntries(inputs.map((d) => [d.key, values[d.id]]));
+  /** This path's inputs when `failing` failed with value x: derived inputs after it were not computed. */
+  const snapshot = (values: Float64Array, failing: number, x: unknown) => {
+    const pending = new Set(expressionOrder.slice(expressionOrder.indexOf(failing) + 1));
+    return Object.fromEntries(
+      inputs.map((d) => [d.key, d.id === failing ? (typeof x === 'number' && Number.isFinite(x) ? x : String(x)) : pending.has(d.id) ? 'not computed' : values[d.id]]),
+    );
+  };
 
   return {
     draw(path, values) {
@@ -57,11 +64,11 @@ export function makeInputDrawer(scenario: Scenario, expressions: Map<number, Com
         const x = expressions.get(d.id)!(values);
         const source = JSON.stringify((d.value as { expr: { source: string } }).expr.source);
         if (typeof x !== 'number' || !Number.isFinite(x)) {
-          throw new PathError(path, seed, `the derived input ${d.key} = ${source} is ${x} (expected a finite number)`, snapshot(values));
+          throw new PathError(path, seed, `the derived input ${d.key} = ${source} is ${x} (expected a finite number)`, snapshot(values, d.id, x));
         }
         const v = d.integer ? roundDays(x) : x;
         if (!inRange(v, d.range)) {
-          throw new PathError(path, seed, `the derived input ${d.key} = ${source} is ${v} (expected a number ${describeRange(d.range)})`, snapshot(values));
+          throw new PathError(path, seed, `the derived input ${d.key} = ${source} is ${v} (expected a number ${describeRange(d.range)})`, snapshot(values, d.id, v));
         }
         values[d.id] = v;
       }

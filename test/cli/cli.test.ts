@@ -103,6 +103,8 @@ describe('accessgap run', () => {
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/run failed on path \d+ \(seed 7\): the derived input firm\.credit_line = .* is NaN \(expected a finite number\)/);
     expect(r.err).toMatch(/inputs of that path: \{"firm\.revenue_annual":1000000,/);
+    // The failing path's own values: the failing input as found (NaN), not an earlier path's value.
+    expect(r.err).toMatch(/"firm\.credit_line":"NaN"/);
     expect(readFileSync(join(out, 'summary.json'), 'utf8')).toBe(before);
     expect(readdirSync(dir).sort()).toEqual(['bad.yaml', 'r', 'scenario.yaml']);
   });
@@ -113,8 +115,66 @@ describe('accessgap run', () => {
     writeFileSync(join(out, 'thesis.tex'), 'do not lose me');
     const r = await runCli(['run', writeScenario(dir), '--out', out, '--threads', '1']);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/expected an empty folder or an earlier accessgap report to replace/);
+    expect(r.err).toMatch(/expected an empty folder or one accessgap wrote .* found a folder with 1 other file \(thesis\.tex\)/);
     expect(readFileSync(join(out, 'thesis.tex'), 'utf8')).toBe('do not lose me');
+  });
+  it('keeps files a user added to an earlier report folder when running into it again', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'r');
+    const file = writeScenario(dir);
+    expect((await runCli(['run', file, '--out', out, '--quiet', '--threads', '1'])).code).toBe(0);
+    writeFileSync(join(out, 'my-analysis.md'), 'my notes');
+    mkdirSync(join(out, 'exhibits'));
+    writeFileSync(join(out, 'exhibits', 'ex1.txt'), 'exhibit 1');
+    expect((await runCli(['run', file, '--out', out, '--quiet', '--threads', '1', '--seed', '8'])).code).toBe(0);
+    expect(readFileSync(join(out, 'my-analysis.md'), 'utf8')).toBe('my notes');
+    expect(readFileSync(join(out, 'exhibits', 'ex1.txt'), 'utf8')).toBe('exhibit 1');
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).run.seed).toBe(8);
+    expect(readdirSync(dir).sort()).toEqual(['r', 'scenario.yaml']);
+  });
+  it('refuses (exit 2, nothing touched) when a user file has the name of a file the report writes', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'r');
+    const file = writeScenario(dir);
+    expect((await runCli(['run', file, '--out', out, '--quiet', '--threads', '1'])).code).toBe(0);
+    // A folder accessgap wrote, whose marker no longer lists summary.md: the user's own summary.md.
+    const marker = JSON.parse(readFileSync(join(out, '.accessgap-files.json'), 'utf8'));
+    marker.files = marker.files.filter((f: string) => f !== 'summary.md');
+    writeFileSync(join(out, '.accessgap-files.json'), JSON.stringify(marker));
+    writeFileSync(join(out, 'summary.md'), 'mine');
+    const r = await runCli(['run', file, '--out', out, '--quiet', '--threads', '1']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/holds summary\.md, which accessgap did not write but would now overwrite/);
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toBe('mine');
+  });
+  it('a folder holding a copied summary.json is not taken for a report: refused, nothing touched', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'casefiles');
+    mkdirSync(join(out, 'depositions'), { recursive: true });
+    writeFileSync(join(out, 'memo.docx'), 'memo');
+    writeFileSync(join(out, 'depositions', 'd1.pdf'), 'pdf');
+    writeFileSync(join(out, 'summary.json'), '{"schema":"accessgap/summary@1"}');
+    const r = await runCli(['run', writeScenario(dir), '--out', out, '--threads', '1']);
+    expect(r.code).toBe(2);
+    expect(readdirSync(out).sort()).toEqual(['depositions', 'memo.docx', 'summary.json']);
+    expect(readFileSync(join(out, 'depositions', 'd1.pdf'), 'utf8')).toBe('pdf');
+  });
+  it.each([
+    ['an empty --out', () => '', /--out: expected a folder name, found an empty string/],
+    ['a regular file', (d: string) => (writeFileSync(join(d, 'f.txt'), 'x'), join(d, 'f.txt')), /f\.txt: expected a folder for the report, found a file/],
+    ['a kernel file system', () => '/proc/accessgap-out', /\/proc: no folder can be written there/],
+    ['a folder below a file', (d: string) => (writeFileSync(join(d, 'g'), 'x'), join(d, 'g', 'sub')), /cannot be made, .*g is a file/],
+  ])('refuses %s as --out at once (exit 2), before simulating', async (_what, make, message) => {
+    const dir = tempDir();
+    const out = make(dir);
+    // A scenario that fails on its first path (exit 1) if simulated: exit 2 shows the folder was checked first.
+    const doc = baseScenario();
+    doc.firm.credit_line = 'sqrt(-1)';
+    doc.firm.revenue_growth = { dist: 'uniform', min: -0.5, max: 0.5 };
+    const r = await runCli(['run', writeScenario(dir, doc), '--out', out, '--threads', '1']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(r.err).not.toMatch(/run failed/);
   });
   it('--version and --help exit 0', async () => {
     expect((await runCli(['--version'])).out).toMatch(/^\d+\.\d+\.\d+/);
