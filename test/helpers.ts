@@ -37,7 +37,8 @@ export function baseScenario(): Record<string, any> {
 
 /**
  * baseScenario made uncertain over 200 days, with financing, a delayed revocation of uncertain
- * length, a licence and a product-only policy: every branch of the day loop is reached.
+ * length, a licence, a product-only policy, a phased policy and mitigation (with a world that
+ * does not mitigate): every branch of the day loop is reached.
  */
 export async function uncertainScenario(): Promise<LoadedScenario> {
   const doc = baseScenario();
@@ -51,6 +52,18 @@ export async function uncertainScenario(): Promise<LoadedScenario> {
   doc.revocation.duration_days = { dist: 'lognormal', median: 70, p90: 150 };
   doc.policies.licence = { restrict: { nationality_not_in: ['US'] }, license: { approval_probability: 0.5, processing_days: { dist: 'uniform', min: 5, max: 40 } } };
   doc.policies['product-only'] = { restrict: { product: true } };
+  // MODEL.md v2: fading growth, a permanent share, a tail, a phased policy and mitigation.
+  doc.simulation.tail_days = 150;
+  doc.firm.growth_persistence = { dist: 'uniform', min: 0.6, max: 1 };
+  doc.market.permanent_share = { dist: 'uniform', min: 0, max: 0.5 };
+  doc.policies['what-happened'] = { phases: [{ restrict: { everyone: true }, days: { dist: 'uniform', min: 0, max: 30 } }, { restrict: { nationality_not_in: ['US'] } }] };
+  doc.policies['blanket-unmitigated'] = { restrict: { nationality_not_in: ['US'] }, mitigate: false };
+  doc.policies.location = { restrict: { location_not_in: ['US'] } };
+  doc.mitigation = {
+    decide_after_days: { dist: 'uniform', min: 0, max: 60 },
+    relocation: { share: { dist: 'uniform', min: 0, max: 0.6 }, delay_days: { dist: 'uniform', min: 10, max: 60 }, cost_per_head: 20_000 },
+    hiring: { share: 0.4, delay_days: { dist: 'uniform', min: 20, max: 90 }, cost_per_head: 30_000, premium_annual: 20_000 },
+  };
   return loadDoc(doc);
 }
 
@@ -75,14 +88,14 @@ export const expectedOf = (text: string): string | undefined => /^# expect: (.*)
 
 import { runSimulation, type RunResult } from '../src/engine/run.js';
 import { buildSummary, seriesCsv, seriesRows, type SummaryJson } from '../src/report/summary.js';
-import { METRICS } from '../src/model/metrics.js';
+import type { Metric } from '../src/model/metrics.js';
 
 /** Runs a loaded scenario in-process; per-path metric values by policy and metric name. */
 export async function simulate(loaded: LoadedScenario, opts: { paths?: number; seed?: number; threads?: number } = {}) {
   const sim = loaded.scenario.simulation;
   const result: RunResult = await runSimulation(loaded, { paths: opts.paths ?? sim.paths, seed: opts.seed ?? sim.seed, threads: opts.threads ?? 1 });
   const summary: SummaryJson = buildSummary(loaded, result);
-  const values = (policy: string, metric: (typeof METRICS)[number]) => result.metrics[result.plan.policies.findIndex((p) => p.name === policy)][METRICS.indexOf(metric)];
+  const values = (policy: string, metric: Metric) => result.metrics[result.plan.policies.findIndex((p) => p.name === policy)][result.plan.metrics.indexOf(metric)];
   return { result, summary, values };
 }
 

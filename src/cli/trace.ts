@@ -1,12 +1,28 @@
 /**
  * `accessgap trace FILE --path I [--seed S]`: re-runs one path with the per-path reference day loop
- * and prints its drawn inputs and, as CSV, every day of the but-for world and of each compared
- * policy's world. The way to inspect a path an error message names.
+ * and prints its drawn inputs, each world's window, licence, mitigation and metrics, and, as CSV,
+ * every day of the but-for world and of each compared policy's world (cash and financing
+ * included), so a user can see why a path became insolvent. The way to inspect a path an error
+ * message names.
  */
 import { PathError } from '../sampling/draw.js';
 import { simulatePath } from '../model/path.js';
 import type { Trace } from '../model/world.js';
 import { EXIT, loadOrReport, type Io } from './io.js';
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** What happened to a world on the path, in words. */
+function outcome(tr: Trace): string {
+  let attempts = 0;
+  let rounds = 0;
+  for (const f of tr.financing) {
+    if (f !== 0) attempts++;
+    if (f === 1) rounds++;
+  }
+  const insolvency = tr.insolvencyDay >= 0 ? `insolvent from day ${tr.insolvencyDay}` : 'solvent to the horizon';
+  return `${insolvency}; ${plural(attempts, 'financing attempt')}, ${plural(rounds, 'round')} raised`;
+}
 
 export async function traceCommand(file: string, flags: { path: number; seed?: number }, io: Io): Promise<number> {
   const loaded = await loadOrReport(file, io);
@@ -22,14 +38,25 @@ export async function traceCommand(file: string, flags: { path: number; seed?: n
     return EXIT.failure;
   }
   const lines = [`# accessgap trace: ${file}, seed ${seed}, path ${flags.path}`, ...s.inputs.map((d) => `# input ${d.key} = ${result.values[d.id]}`)];
+  lines.push(`# butfor: ${outcome(result.butfor)}`);
   const worlds: [string, Trace][] = [['butfor', result.butfor]];
   for (const w of result.worlds) {
-    worlds.push([w.policy.name, w.trace]);
-    lines.push(`# policy ${w.policy.name}: revoked days ${w.revokedDays}, ${w.trace.insolvencyDay >= 0 ? `insolvent from day ${w.trace.insolvencyDay}` : 'solvent'}`);
+    const name = w.layout.policy.name;
+    worlds.push([name, w.trace]);
+    const licence = w.licenceApproved === undefined ? '' : `, licence ${w.licenceApproved ? 'approved' : 'refused'}`;
+    const mitigation = !w.layout.mitigates
+      ? ''
+      : w.world.mitigated
+        ? `, mitigates on day ${w.world.mitigationDay} (${w.world.relocatedHeads} heads relocated, ${w.world.displacedHeads} replaced)`
+        : ', does not mitigate';
+    lines.push(`# policy ${name}: revoked days ${w.world.deff}${licence}${mitigation}; ${outcome(w.trace)}`);
+    lines.push(`# metrics ${name}: ${result.metrics.map((m, i) => `${m}=${w.values[i]}`).join(', ')}`);
   }
-  lines.push('world,day,capability_gap,quality,share,revenue,profit,alive');
+  lines.push('world,day,capability_gap,product_gap,quality,share,revenue,profit,costs,cash,financing,alive');
   for (const [name, tr] of worlds) {
-    for (let t = 0; t < s.simulation.horizon_days; t++) lines.push([name, t, tr.gap[t], tr.quality[t], tr.share[t], tr.revenue[t], tr.profit[t], tr.alive[t]].join(','));
+    for (let t = 0; t < s.simulation.horizon_days; t++) {
+      lines.push([name, t, tr.gap[t], tr.productGap[t], tr.quality[t], tr.share[t], tr.revenue[t], tr.profit[t], tr.cost[t], tr.cash[t], tr.financing[t], tr.alive[t]].join(','));
+    }
   }
   io.out(lines.join('\n') + '\n');
   return EXIT.ok;

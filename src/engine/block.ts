@@ -6,11 +6,12 @@
  */
 import type { LoadedScenario } from '../scenario/load.js';
 import { makeInputDrawer, PathError, type InputDrawer } from '../sampling/draw.js';
-import { METRICS } from '../model/metrics.js';
-import { resolvePolicies, revokedDays, type ResolvedPolicy } from '../model/policies.js';
-import { readPathInputs, type PathInputs } from '../model/world.js';
+import { metricsOf, type Metric } from '../model/metrics.js';
+import { pathWindow, resolvePolicies, type ResolvedPolicy } from '../model/policies.js';
+import { discountFactors } from '../model/path.js';
+import { fillWorldPath, layoutWorld, makeWorldPath, readPathInputs, type PathInputs, type WorldLayout, type WorldPath } from '../model/world.js';
 import { SketchGrid, type SketchData } from '../stats/sketch.js';
-import { BLOCK_PATHS, BlockInputs, Kernel, type KernelOutput } from './kernel.js';
+import { BLOCK_PATHS, Kernel, type KernelOutput } from './kernel.js';
 import { SERIES_FLOORS, SKETCHED } from './series.js';
 
 export interface RunSettings {
@@ -21,9 +22,16 @@ export interface RunSettings {
 /** Everything about a run that follows from the scenario alone. */
 export interface Plan {
   T: number;
-  /** df(t), t = 0 ... T. */
+  /** Tail days U. */
+  U: number;
+  /** df(t), t = 0 ... T+U. */
   discount: Float64Array;
   policies: ResolvedPolicy[];
+  /** Per policy, its world's lanes (model/world.ts). */
+  layouts: WorldLayout[];
+  /** The metrics of the run, in output order (metricsOf). */
+  metrics: readonly Metric[];
+  withMitigation: boolean;
   /** Days whose series are stored. */
   seriesDays: Int32Array;
   /** Worlds: 0 = but-for, then the compared policies. */
@@ -36,47 +44,71 @@ export interface Plan {
   maxRounds: number;
   /**
    * Per policy: the world it equals on every path (0 the but-for world, j+1 policy j), or -1.
-   * A policy that reaches nobody equals the but-for world; two policies without licences that
-   * reach the same staff and product equal each other. Aliased worlds are not simulated.
+   * A policy that reaches nobody equals the but-for world; two one-phase policies without
+   * licences whose worlds have the same lanes (and mitigate alike) equal each other. Aliased
+   * worlds are not simulated.
    */
   aliasOf: number[];
   /**
-   * Per simulated policy: an earlier simulated policy whose revocation window is the same on
-   * every path (neither has a licence, both reach someone: Deff = D), or -1. Such worlds share the
-   * fallback gap e and the factor 2^(-kappa e) day by day, so the kernel computes them once.
+   * Per simulated policy and lane: [policy, lane] of an earlier lane revoked on the same days on
+   * every path, whose gap e and factor 2^(-kappa e) this lane reads instead of computing them, or
+   * undefined. Such are the stay lanes that every phase reaches in worlds without a licence: they
+   * are revoked on every day of the window, which is D days from t0 on every path.
    */
-  gapOf: number[];
+  laneLead: ([number, number] | undefined)[][];
 }
 
 export function makePlan(loaded: LoadedScenario): Plan {
-  const sim = loaded.scenario.simulation;
+  const s = loaded.scenario;
+  const sim = s.simulation;
   const T = sim.horizon_days;
-  const discount = new Float64Array(T + 1);
-  for (let t = 0; t <= T; t++) discount[t] = (1 + sim.discount_rate) ** (-t / 365);
   const days: number[] = [];
   for (let t = 0; t < T; t += sim.series_step_days) days.push(t);
   if (days[days.length - 1] !== T - 1) days.push(T - 1);
-  const policies = resolvePolicies(loaded.scenario);
+  const policies = resolvePolicies(s);
+  const layouts = policies.map((p) => layoutWorld(s, p));
   const worlds = policies.length + 1;
-  const signature = (p: ResolvedPolicy) => (p.policy.license ? undefined : `${p.segments.join(',')}|${p.product}`);
+  const signature = (i: number) => {
+    const p = policies[i];
+    if (p.policy.license || p.policy.phases.length > 1) return undefined;
+    return JSON.stringify([layouts[i].lanes, layouts[i].mitigates]);
+  };
   const aliasOf = policies.map((p, i) => {
-    if (p.segments.length === 0 && !p.product) return 0;
-    const j = signature(p) === undefined ? -1 : policies.findIndex((q, jj) => jj < i && signature(q) === signature(p));
+    if (p.tracks.length === 0) return 0;
+    const sig = signature(i);
+    const j = sig === undefined ? -1 : policies.findIndex((_q, jj) => jj < i && signature(jj) === sig);
     return j >= 0 ? j + 1 : -1;
   });
-  const plainWindow = (i: number) => aliasOf[i] < 0 && !policies[i].policy.license;
-  const gapOf = policies.map((_, i) => (plainWindow(i) ? policies.findIndex((_q, j) => j < i && plainWindow(j)) : -1));
+  const fullWindow = (i: number, j: number) => {
+    const lane = layouts[i].lanes[j];
+    return aliasOf[i] < 0 && !policies[i].policy.license && lane.kind === 'stay' && lane.maskBefore === policies[i].allPhases;
+  };
+  let first: [number, number] | undefined;
+  const laneLead = layouts.map((layout, i) =>
+    layout.lanes.map((_lane, j): [number, number] | undefined => {
+      if (!fullWindow(i, j)) return undefined;
+      if (!first) {
+        first = [i, j];
+        return undefined;
+      }
+      return first;
+    }),
+  );
   return {
     T,
-    discount,
+    U: sim.tail_days,
+    discount: discountFactors(s),
     policies,
+    layouts,
+    metrics: metricsOf(s.mitigation !== undefined),
+    withMitigation: s.mitigation !== undefined,
     seriesDays: Int32Array.from(days),
     worlds,
     cells: worlds * SKETCHED * days.length,
-    revocationStart: loaded.scenario.revocation.start_day,
-    maxRounds: loaded.scenario.firm.financing?.max_rounds ?? 0,
+    revocationStart: s.revocation.start_day,
+    maxRounds: s.firm.financing?.max_rounds ?? 0,
     aliasOf,
-    gapOf,
+    laneLead,
   };
 }
 
@@ -103,22 +135,19 @@ export class BlockSimulator {
   private readonly kernel: Kernel;
   private readonly drawer: InputDrawer;
   private readonly values: Float64Array;
-  private readonly inputs: BlockInputs;
-  private readonly processingRef: (number | undefined)[];
-  private readonly duration: Float64Array;
-  private readonly approvalU: Float64Array;
-  private readonly processing: Float64Array[];
   /**
    * The arrays of every block's result, reused: allocating them anew for each block kept V8's
    * garbage collector busy, and with every core simulating it has no idle core to run on.
    */
   private readonly buffers: KernelOutput;
   private pathInputs?: PathInputs;
+  /** Per policy, one world-on-a-path to fill for each path in turn, and its phase lengths. */
+  private readonly worldPaths: WorldPath[];
+  private readonly phaseDays: Float64Array[];
   /** The block being run: its first path, and the financing streams its paths have opened. */
   private first = 0;
   private readonly streams: (((attempt: number) => number) | undefined)[] = new Array(BLOCK_PATHS);
-  // The kernel's callbacks are made once, for the whole run.
-  private readonly deffOf = (i: number, k: number): number => revokedDays(this.plan.policies[i], this.duration[k], this.approvalU[k], this.processing[i][k]);
+  // The kernel's callback is made once, for the whole run.
   private readonly financingU = (k: number, attempt: number): number => (this.streams[k] ??= this.drawer.financing(this.first + k))(attempt);
 
   constructor(
@@ -130,13 +159,10 @@ export class BlockSimulator {
     this.kernel = new Kernel(plan, seriesFloors(plan), this.financingU);
     this.drawer = makeInputDrawer(loaded.scenario, loaded.expressions, settings.seed);
     this.values = new Float64Array(loaded.scenario.inputs.length);
-    this.inputs = new BlockInputs(loaded.scenario.staff.length);
-    this.processingRef = plan.policies.map((p) => p.policy.license?.processing_days);
-    this.duration = new Float64Array(BLOCK_PATHS);
-    this.approvalU = new Float64Array(BLOCK_PATHS);
-    this.processing = plan.policies.map(() => new Float64Array(BLOCK_PATHS));
+    this.worldPaths = plan.layouts.map((l) => makeWorldPath(l.lanes.length, l.policy.policy.phases.length));
+    this.phaseDays = plan.policies.map((p) => new Float64Array(Math.max(0, p.policy.phases.length - 1)));
     this.buffers = {
-      metrics: new Float64Array(BLOCK_PATHS * nPol * METRICS.length),
+      metrics: new Float64Array(BLOCK_PATHS * nPol * plan.metrics.length),
       butforInsolvent: new Uint8Array(BLOCK_PATHS),
       seriesSums: new Float64Array(plan.cells),
       insolvencyDays: new Float64Array(plan.worlds * (plan.T + 1)),
@@ -145,15 +171,25 @@ export class BlockSimulator {
 
   /** Simulates one block. The result's arrays are this simulator's, valid until the next run. */
   run(index: number, first: number, count: number): BlockResult {
-    const { plan } = this;
+    const { plan, values } = this;
     const nPol = plan.policies.length;
-    const nM = METRICS.length;
+    const nM = plan.metrics.length;
     for (let k = 0; k < count; k++) {
-      this.approvalU[k] = this.drawer.draw(first + k, this.values);
-      const p = (this.pathInputs = readPathInputs(this.loaded.scenario, this.values, this.pathInputs));
-      this.inputs.set(k, p);
-      this.duration[k] = p.D;
-      this.processingRef.forEach((ref, i) => (this.processing[i][k] = ref === undefined ? 0 : this.values[ref]));
+      const approvalU = this.drawer.draw(first + k, values);
+      const p = (this.pathInputs = readPathInputs(this.loaded.scenario, values, this.pathInputs));
+      this.kernel.setPath(k, p);
+      for (let i = 0; i < nPol; i++) {
+        if (plan.aliasOf[i] >= 0) continue;
+        const policy = plan.policies[i];
+        const phases = policy.policy.phases;
+        const lengths = this.phaseDays[i];
+        for (let j = 0; j < lengths.length; j++) lengths[j] = values[phases[j].days!];
+        const lic = policy.policy.license;
+        const wp = this.worldPaths[i];
+        const window = pathWindow(policy, p.t0, p.D, approvalU, lic ? values[lic.processing_days] : 0, lengths, wp.phaseEnds);
+        fillWorldPath(plan.layouts[i], p, window, plan.T, wp);
+        this.kernel.setWorld(i, k, p, wp);
+      }
     }
     const { buffers } = this;
     buffers.insolvencyDays.fill(0);
@@ -165,7 +201,7 @@ export class BlockSimulator {
     };
     this.first = first;
     this.streams.fill(undefined);
-    this.kernel.runBlock(this.inputs, count, this.deffOf, out);
+    this.kernel.runBlock(count, out);
     this.checkFinite(first, out.metrics);
     return { index, first, count, ...out };
   }
@@ -177,16 +213,18 @@ export class BlockSimulator {
 
   /** A metric that is not finite (an overflow on some path) fails the run, naming the path. */
   private checkFinite(first: number, metrics: Float64Array): void {
+    const { plan } = this;
+    const nM = plan.metrics.length;
     for (let o = 0; o < metrics.length; o++) {
       if (Number.isFinite(metrics[o])) continue;
-      const nPol = this.plan.policies.length;
-      const k = Math.floor(o / (nPol * METRICS.length));
-      const i = Math.floor(o / METRICS.length) % nPol;
+      const nPol = plan.policies.length;
+      const k = Math.floor(o / (nPol * nM));
+      const i = Math.floor(o / nM) % nPol;
       const path = first + k;
       const values = new Float64Array(this.values.length);
       this.drawer.draw(path, values);
       const inputs = Object.fromEntries(this.loaded.scenario.inputs.map((d) => [d.key, values[d.id]]));
-      throw new PathError(path, this.settings.seed, `${METRICS[o % METRICS.length]} of policy ${this.plan.policies[i].name} is ${metrics[o]} (an input too large for double precision?)`, inputs);
+      throw new PathError(path, this.settings.seed, `${plan.metrics[o % nM]} of policy ${plan.policies[i].name} is ${metrics[o]} (an input too large for double precision?)`, inputs);
     }
   }
 }

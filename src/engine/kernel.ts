@@ -17,86 +17,71 @@
  * SKETCHED.
  */
 import { readFileSync } from 'node:fs';
-import { METRICS, writeMetrics } from '../model/metrics.js';
+import { emptySums, writeMetrics, type WorldEndState } from '../model/metrics.js';
 import { LOG_CENTRE, LOG_INV_CENTRE, LOG_OF_CENTRE, POW2, TWO_J } from '../model/fastmath.js';
-import type { PathInputs } from '../model/world.js';
+import type { PathInputs, WorldPath } from '../model/world.js';
 import { SketchGrid, type SketchData } from '../stats/sketch.js';
-import { BLOCK_PATHS, Cell, FLUSH_BLOCKS, In, SKETCHED, St } from '../wasm/layout.js';
+import { BLOCK_PATHS, Cell, FLUSH_BLOCKS, In, Lane, Ln, SKETCHED, St, Wd } from '../wasm/layout.js';
 import type { Plan } from './block.js';
 
 export { BLOCK_PATHS };
 
-/** Inputs of every path of a block, one row per path. */
-export class BlockInputs {
-  readonly rows = new Float64Array(BLOCK_PATHS * In.FIELDS);
-  /** n_s w_s d_s per segment, path-major [path * segments + s]. */
-  readonly nwd: Float64Array;
-
-  constructor(readonly segments: number) {
-    this.nwd = new Float64Array(BLOCK_PATHS * segments);
-  }
-
-  /** Stores path k's inputs (the same derived constants simulateWorld computes). */
-  set(k: number, p: PathInputs): void {
-    const r = this.rows;
-    const a = k * In.FIELDS;
-    r[a + In.RBF0] = p.R0 / 365;
-    r[a + In.GROWTH] = 1 + p.g;
-    r[a + In.DAILY] = (1 + p.g) ** (1 / 365);
-    r[a + In.M] = p.m;
-    r[a + In.XDAY] = p.X / 365;
-    r[a + In.C0] = p.C0;
-    r[a + In.B] = p.B;
-    r[a + In.V] = p.V;
-    r[a + In.L] = p.L;
-    r[a + In.GAMMA] = p.gamma;
-    r[a + In.H0] = p.H0;
-    r[a + In.ALPHA_DAY] = p.alpha / 365;
-    r[a + In.ALPHA_STEP] = Math.exp(p.alpha / 365);
-    r[a + In.KLN2] = p.kappa * Math.LN2;
-    r[a + In.TAU0] = p.tau0;
-    r[a + In.RHO] = p.rho;
-    r[a + In.SWITCH] = p.switchCost;
-    r[a + In.SWITCH_BACK] = p.switchBackCost;
-    r[a + In.TAU_K] = p.tauK;
-    r[a + In.MU] = p.mu;
-    r[a + In.EPS] = p.eps;
-    r[a + In.TAU_LOSS] = p.tauLoss;
-    r[a + In.TAU_WIN] = p.tauWin;
-    const f = p.financing;
-    r[a + In.RAISE_BELOW] = f ? f.raiseBelow : -Infinity;
-    r[a + In.ROUND_SIZE] = f ? f.roundSize : 0;
-    r[a + In.PF] = f ? f.pf : 0;
-    r[a + In.PSI] = f ? f.psi : 0;
-    r[a + In.RETRY] = f ? f.retryDays : 0;
-    let ybf = 0;
-    for (let s = 0; s < this.segments; s++) {
-      ybf += p.n[s] * p.w[s];
-      this.nwd[k * this.segments + s] = p.n[s] * p.w[s] * p.d[s];
-    }
-    r[a + In.YBF] = ybf;
-  }
+/** Writes path k's input row (the same derived constants the reference day loop computes). */
+function setInputRow(r: Float64Array, a: number, p: PathInputs): void {
+  r.fill(0, a, a + In.FIELDS);
+  r[a + In.RBF0] = p.R0 / 365;
+  r[a + In.RBF] = p.R0 / 365;
+  r[a + In.GROWTH] = 1 + p.g;
+  r[a + In.DAILY] = (1 + p.g) ** (1 / 365);
+  r[a + In.PERSIST] = p.p;
+  r[a + In.P_STEP] = p.p ** (1 / 365);
+  r[a + In.P_T] = 1;
+  r[a + In.G_RATE] = p.g;
+  r[a + In.M] = p.m;
+  r[a + In.XDAY] = p.X / 365;
+  r[a + In.C0] = p.C0;
+  r[a + In.B] = p.B;
+  r[a + In.V] = p.V;
+  r[a + In.PI] = p.pi;
+  r[a + In.L] = p.L;
+  r[a + In.GAMMA] = p.gamma;
+  r[a + In.H0] = p.H0;
+  r[a + In.ALPHA_DAY] = p.alpha / 365;
+  r[a + In.ALPHA_STEP] = Math.exp(p.alpha / 365);
+  r[a + In.GROWTH_ALPHA] = 1;
+  r[a + In.KLN2] = p.kappa * Math.LN2;
+  r[a + In.TAU0] = p.tau0;
+  r[a + In.RHO] = p.rho;
+  r[a + In.SWITCH] = p.switchCost;
+  r[a + In.SWITCH_BACK] = p.switchBackCost;
+  r[a + In.TAU_K] = p.tauK;
+  r[a + In.MU] = p.mu;
+  r[a + In.EPS] = p.eps;
+  r[a + In.TAU_LOSS] = p.tauLoss;
+  r[a + In.TAU_WIN] = p.tauWin;
+  const f = p.financing;
+  r[a + In.RAISE_BELOW] = f ? f.raiseBelow : -Infinity;
+  r[a + In.ROUND_SIZE] = f ? f.roundSize : 0;
+  r[a + In.PF] = f ? f.pf : 0;
+  r[a + In.PSI] = f ? f.psi : 0;
+  r[a + In.RETRY] = f ? f.retryDays : 0;
+  let ybf = 0;
+  for (let s = 0; s < p.n.length; s++) ybf += p.n[s] * p.w[s];
+  r[a + In.YBF] = ybf;
 }
 
-/** Sets the initial state of a world (MODEL.md section 4) on paths 0 ... count-1. */
-function resetWorld(st: Float64Array, base: number, rows: Float64Array, count: number): void {
-  for (let k = 0, b = base; k < count; k++, b += St.FIELDS) {
-    st[b + St.K] = 1;
-    st[b + St.S] = 1;
-    st[b + St.C] = rows[k * In.FIELDS + In.C0];
-    st[b + St.ALIVE] = 1;
-    st[b + St.INSOLVENCY_DAY] = -1;
-    st[b + St.SUCCESSES] = 0;
-    st[b + St.ATTEMPTS] = 0;
-    st[b + St.NEXT_ATTEMPT] = 0;
-    st[b + St.LAST_REVENUE] = 0;
-    st[b + St.GAP] = 0;
-    st[b + St.GROWTH] = 1;
-    st[b + St.LOST_REVENUE] = 0;
-    st[b + St.LOST_REVENUE_AFTER] = 0;
-    st[b + St.LOST_PROFIT] = 0;
-    st[b + St.PV_LOST_PROFIT] = 0;
-  }
+/** Sets the initial state of a world (MODEL.md section 4) on one path. */
+function resetState(st: Float64Array, b: number, c0: number): void {
+  st.fill(0, b, b + St.FIELDS);
+  st[b + St.K] = 1;
+  st[b + St.S] = 1;
+  st[b + St.C] = c0;
+  st[b + St.ALIVE] = 1;
+  st[b + St.INSOLVENCY_DAY] = -1;
+  st[b + St.PRODUCT_MU] = -1;
+  st[b + St.NEXT_END] = Infinity;
+  st[b + St.MITIGATION_DAY] = Infinity;
+  st[b + St.PREMIUM_DAY] = Infinity;
 }
 
 /** What the kernel computes for a block of paths. */
@@ -120,7 +105,7 @@ interface KernelExports {
   clearCounts(cells: number): void;
   trimWindows(cells: number): number;
   serializedTotal(): number;
-  kernelInit(T: number, t0: number, policies: number, storedDays: number, maxRounds: number, discount: number, seriesDays: number, skip: number, gapOf: number, rows: number, butfor: number, worlds: number, day: number, sums: number): void;
+  kernelInit(T: number, U: number, t0: number, policies: number, storedDays: number, maxRounds: number, discount: number, seriesDays: number, worldDir: number, rows: number, butfor: number, worlds: number, day: number, sums: number): void;
   runDays(count: number): void;
 }
 
@@ -182,6 +167,9 @@ export class Kernel {
   private readonly butfor: number;
   private readonly worlds: number;
   private readonly sums: number;
+  /** Per policy: the address of its lanes' rows and of its phase ends (0 when not simulated). */
+  private readonly laneAt: number[];
+  private readonly phaseEndsAt: number[];
   private f64 = new Float64Array(0);
   private i32 = new Int32Array(0);
   private u32 = new Uint32Array(0);
@@ -214,16 +202,42 @@ export class Kernel {
     for (let c = 0; c < plan.cells; c++) dirF64[(c * Cell.BYTES + Cell.FLOOR) / 8] = floors[c];
     const discount = f64Array(plan.discount);
     const seriesDays = i32Array(plan.seriesDays);
-    const skip = i32Array(plan.aliasOf.map((a) => (a >= 0 ? 1 : 0)));
-    const gapOf = i32Array(plan.gapOf);
     // Rows start on cache lines (64 bytes), so each row's daily fields take as few as they can.
     const lines = (bytes: number) => (x.alloc(bytes + 64) + 63) & ~63;
     this.rows = lines(8 * BLOCK_PATHS * In.FIELDS);
     this.butfor = lines(8 * BLOCK_PATHS * St.FIELDS);
     this.worlds = lines(8 * BLOCK_PATHS * St.FIELDS * nPol);
+    // Each simulated world's lanes and phase ends; then the directories that point at them.
+    this.laneAt = plan.policies.map((_, i) => (plan.aliasOf[i] < 0 ? lines(8 * BLOCK_PATHS * Ln.FIELDS * Math.max(1, plan.layouts[i].lanes.length)) : 0));
+    this.phaseEndsAt = plan.policies.map((p, i) => (plan.aliasOf[i] < 0 ? x.alloc(8 * BLOCK_PATHS * Math.max(1, p.policy.phases.length)) : 0));
+    const laneBytes = 8 * BLOCK_PATHS * Ln.FIELDS;
+    const worldDir = new Int32Array(nPol * Wd.FIELDS);
+    plan.policies.forEach((p, i) => {
+      const w = i * Wd.FIELDS;
+      if (plan.aliasOf[i] >= 0) {
+        worldDir[w + Wd.SKIP] = 1;
+        return;
+      }
+      const { lanes, productLane } = plan.layouts[i];
+      const laneDir = new Int32Array(Math.max(1, lanes.length) * Lane.FIELDS);
+      lanes.forEach((lane, j) => {
+        const lead = plan.laneLead[i][j];
+        laneDir[j * Lane.FIELDS + Lane.MASK_BEFORE] = lane.maskBefore;
+        laneDir[j * Lane.FIELDS + Lane.MASK_AFTER] = lane.maskAfter;
+        laneDir[j * Lane.FIELDS + Lane.GAP_AT] = lead ? this.laneAt[lead[0]] + lead[1] * laneBytes : this.laneAt[i] + j * laneBytes;
+        laneDir[j * Lane.FIELDS + Lane.OWN] = lead ? 0 : 1;
+      });
+      worldDir[w + Wd.LANES] = lanes.length;
+      worldDir[w + Wd.LANE_AT] = this.laneAt[i];
+      worldDir[w + Wd.PRODUCT_LANE] = productLane;
+      worldDir[w + Wd.PHASES] = p.policy.phases.length;
+      worldDir[w + Wd.PHASE_ENDS_AT] = this.phaseEndsAt[i];
+      worldDir[w + Wd.LANE_DIR_AT] = i32Array(laneDir);
+    });
+    const worldDirAt = i32Array(worldDir);
     const day = x.alloc(8 * BLOCK_PATHS * SKETCHED);
     this.sums = x.alloc(8 * plan.cells);
-    x.kernelInit(plan.T, plan.revocationStart, nPol, nd, plan.maxRounds, discount, seriesDays, skip, gapOf, this.rows, this.butfor, this.worlds, day, this.sums);
+    x.kernelInit(plan.T, plan.U, plan.revocationStart, nPol, nd, plan.maxRounds, discount, seriesDays, worldDirAt, this.rows, this.butfor, this.worlds, day, this.sums);
   }
 
   /** Views of the memory (made again after the memory has grown). */
@@ -235,41 +249,60 @@ export class Kernel {
     this.u32 = new Uint32Array(buffer);
   }
 
+  /** Writes path k's inputs and the initial state of the but-for world on it. */
+  setPath(k: number, p: PathInputs): void {
+    this.views();
+    const mem = this.f64;
+    setInputRow(mem, this.rows / 8 + k * In.FIELDS, p);
+    resetState(mem, this.butfor / 8 + k * St.FIELDS, p.C0);
+  }
+
+  /** Writes policy i's world on path k (its window, lanes and mitigation) and its initial state. */
+  setWorld(i: number, k: number, p: PathInputs, wp: WorldPath): void {
+    const mem = this.f64;
+    const b = (this.worlds + 8 * BLOCK_PATHS * St.FIELDS * i) / 8 + k * St.FIELDS;
+    resetState(mem, b, p.C0);
+    const layout = this.plan.layouts[i];
+    const phases = layout.policy.policy.phases.length;
+    mem[b + St.DEFF] = wp.deff;
+    mem[b + St.T_END] = p.t0 + wp.deff;
+    mem[b + St.PRODUCT_MU] = layout.productLane >= 0 ? p.mu : -1;
+    mem[b + St.NEXT_END] = wp.phaseEnds[0];
+    mem[b + St.MITIGATION_DAY] = wp.mitigationDay;
+    mem[b + St.MITIGATION_COST] = wp.mitigationCost;
+    mem[b + St.PREMIUM_DAY] = wp.premiumDay;
+    mem[b + St.PREMIUM] = wp.premium;
+    mem[b + St.MITIGATED] = wp.mitigated ? 1 : 0;
+    mem[b + St.RELOCATED] = wp.relocatedHeads;
+    mem[b + St.DISPLACED] = wp.displacedHeads;
+    if (phases > 1) mem.set(wp.phaseEnds.subarray(0, phases), this.phaseEndsAt[i] / 8 + k * phases);
+    const lanes = layout.lanes.length;
+    for (let j = 0; j < lanes; j++) {
+      const l = (this.laneAt[i] + 8 * BLOCK_PATHS * Ln.FIELDS * j) / 8 + k * Ln.FIELDS;
+      mem.fill(0, l, l + Ln.FIELDS);
+      mem[l + Ln.H] = 1;
+      mem[l + Ln.DECAY] = 1;
+      mem[l + Ln.CA] = wp.cA[j];
+      mem[l + Ln.NSHARE] = wp.nShare[j];
+      mem[l + Ln.SWITCH_DAY] = wp.switchDay[j];
+      mem[l + Ln.TARGETED] = wp.targeted[j];
+      mem[l + Ln.COLLATERAL] = wp.collateral[j];
+    }
+  }
+
   /**
-   * Runs every world of a block of `count` paths. `deffOf(policy, k)` gives a policy's revoked days
-   * on path k. Policies aliased to another world (plan.aliasOf) are not simulated: the caller
+   * Runs every world of a block of `count` paths whose inputs and worlds were set (setPath,
+   * setWorld). Policies aliased to another world (plan.aliasOf) are not simulated: the caller
    * copies their results.
    */
-  runBlock(inputs: BlockInputs, count: number, deffOf: (policy: number, k: number) => number, out: KernelOutput): void {
+  runBlock(count: number, out: KernelOutput): void {
     const { plan } = this;
     const { T, discount, policies } = plan;
     const t0 = plan.revocationStart;
-    const nSeg = inputs.segments;
-    const rows = inputs.rows;
     const nPol = policies.length;
+    const nM = plan.metrics.length;
     this.views();
-    const mem = this.f64;
-    mem.set(rows.subarray(0, count * In.FIELDS), this.rows / 8);
-    const butfor = this.butfor / 8;
-    const world = (i: number) => (this.worlds + 8 * BLOCK_PATHS * St.FIELDS * i) / 8;
-    resetWorld(mem, butfor, rows, count);
-    for (let i = 0; i < nPol; i++) {
-      if (plan.aliasOf[i] >= 0) continue;
-      const base = world(i);
-      resetWorld(mem, base, rows, count);
-      const pol = policies[i];
-      for (let k = 0, a = 0, b = base; k < count; k++, a += In.FIELDS, b += St.FIELDS) {
-        const D = deffOf(i, k);
-        let cA = 0;
-        for (const s of pol.segments) cA += inputs.nwd[k * nSeg + s];
-        mem[b + St.DEFF] = D;
-        mem[b + St.T_END] = t0 + D;
-        mem[b + St.CA] = cA / rows[a + In.YBF];
-        mem[b + St.PRODUCT_MU] = pol.product && D > 0 ? rows[a + In.MU] : -1;
-        mem[b + St.DECAY] = Math.exp(-1 / (rows[a + In.TAU0] + rows[a + In.RHO] * D));
-      }
-    }
-    mem.fill(0, this.sums / 8, this.sums / 8 + plan.cells);
+    this.f64.fill(0, this.sums / 8, this.sums / 8 + plan.cells);
 
     this.x.runDays(count);
     if (++this.blocksSinceFlush === FLUSH_BLOCKS) this.flush();
@@ -277,34 +310,63 @@ export class Kernel {
     // Metrics (MODEL.md section 5) and the insolvency days, per path, from the final states.
     this.views();
     const st = this.f64;
+    const rows = this.rows / 8;
+    const butfor = this.butfor / 8;
+    const laneRow = (i: number, j: number) => (this.laneAt[i] + 8 * BLOCK_PATHS * Ln.FIELDS * j) / 8;
+    const gapRow = (i: number, j: number) => {
+      const lead = plan.laneLead[i][j];
+      return lead ? laneRow(lead[0], lead[1]) : laneRow(i, j);
+    };
     out.seriesSums.set(st.subarray(this.sums / 8, this.sums / 8 + plan.cells));
     const T1 = T + 1;
-    for (let k = 0, a = 0; k < count; k++, a += In.FIELDS) {
+    const sums = emptySums();
+    for (let k = 0, a = rows; k < count; k++, a += In.FIELDS) {
       const bf = butfor + k * St.FIELDS;
-      const butforInsolvencyDay = st[bf + St.INSOLVENCY_DAY];
-      const butforTerminalValue = rows[a + In.V] * 365 * st[bf + St.LAST_REVENUE] * st[bf + St.ALIVE];
-      out.butforInsolvent[k] = butforInsolvencyDay >= 0 ? 1 : 0;
-      out.insolvencyDays[Math.max(0, butforInsolvencyDay)]++;
+      const butforEnd: WorldEndState = { alive: st[bf + St.ALIVE], lastRevenue: st[bf + St.LAST_REVENUE], insolvencyDay: st[bf + St.INSOLVENCY_DAY], tailRevenuePv: st[a + In.BF_TAIL], tailPremiumPv: 0 };
+      out.butforInsolvent[k] = butforEnd.insolvencyDay >= 0 ? 1 : 0;
+      out.insolvencyDays[Math.max(0, butforEnd.insolvencyDay)]++;
       for (let i = 0; i < nPol; i++) {
         if (plan.aliasOf[i] >= 0) continue;
-        const b = world(i) + k * St.FIELDS;
-        const pol = policies[i];
+        const b = (this.worlds + 8 * BLOCK_PATHS * St.FIELDS * i) / 8 + k * St.FIELDS;
+        sums.lostRevenue = st[b + St.LOST_REVENUE];
+        sums.lostRevenueAfter = st[b + St.LOST_REVENUE_AFTER];
+        sums.lostProfit = st[b + St.LOST_PROFIT];
+        sums.pvLostProfit = st[b + St.PV_LOST_PROFIT];
+        sums.pvCosts = st[b + St.PV_COSTS];
+        sums.pvBefore = st[b + St.PV_BEFORE];
+        sums.pvAfter = st[b + St.PV_AFTER];
+        sums.pvMitigation = st[b + St.PV_MITIGATION];
+        let targeted = 0;
+        let collateral = 0;
+        for (let j = 0; j < plan.layouts[i].lanes.length; j++) {
+          const days = st[gapRow(i, j) + k * Ln.FIELDS + Ln.DAYS_T];
+          const l = laneRow(i, j) + k * Ln.FIELDS;
+          targeted += st[l + Ln.TARGETED] * days;
+          collateral += st[l + Ln.COLLATERAL] * days;
+        }
         writeMetrics(
           out.metrics,
-          (k * nPol + i) * METRICS.length,
-          { lostRevenue: st[b + St.LOST_REVENUE], lostRevenueAfter: st[b + St.LOST_REVENUE_AFTER], lostProfit: st[b + St.LOST_PROFIT], pvLostProfit: st[b + St.PV_LOST_PROFIT] },
+          (k * nPol + i) * nM,
+          sums,
           {
             T,
             t0,
-            revokedDays: st[b + St.DEFF],
+            deff: st[b + St.DEFF],
             discountT: discount[T],
-            butforTerminalValue,
-            terminalValue: rows[a + In.V] * 365 * st[b + St.LAST_REVENUE] * st[b + St.ALIVE],
-            insolvencyDay: st[b + St.INSOLVENCY_DAY],
-            butforInsolvencyDay,
-            targetedHeadcount: pol.targetedHeadcount,
-            collateralHeadcount: pol.collateralHeadcount,
+            V: st[a + In.V],
+            m: st[a + In.M],
+            pi: st[a + In.PI],
+            C0: st[a + In.C0],
+            butfor: butforEnd,
+            butforPvProfit: st[a + In.BF_PV],
+            world: { alive: st[b + St.ALIVE], lastRevenue: st[b + St.LAST_REVENUE], insolvencyDay: st[b + St.INSOLVENCY_DAY], tailRevenuePv: st[b + St.TAIL_REVENUE], tailPremiumPv: st[b + St.TAIL_PREMIUM] },
+            targetedAccessDays: targeted,
+            collateralAccessDays: collateral,
+            mitigated: st[b + St.MITIGATED] === 1,
+            relocatedHeads: st[b + St.RELOCATED],
+            displacedHeads: st[b + St.DISPLACED],
           },
+          plan.withMitigation,
         );
         out.insolvencyDays[(i + 1) * T1 + Math.max(0, st[b + St.INSOLVENCY_DAY])]++;
       }

@@ -11,7 +11,6 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { LoadedScenario } from '../scenario/load.js';
 import { PathError } from '../sampling/draw.js';
-import { METRICS } from '../model/metrics.js';
 import { SketchGrid, type SketchData } from '../stats/sketch.js';
 import { BlockSimulator, makePlan, makeSketches, type BlockResult, type Plan, type RunSettings } from './block.js';
 import { BLOCK_PATHS, kernelModule } from './kernel.js';
@@ -63,7 +62,7 @@ class Reducer {
   ) {
     // Aliased policies share their source's arrays (filled in by finish), so memory grows with
     // the simulated worlds only.
-    this.metrics = plan.policies.map((_, i) => (plan.aliasOf[i] < 0 ? METRICS.map(() => new Float64Array(paths)) : []));
+    this.metrics = plan.policies.map((_, i) => (plan.aliasOf[i] < 0 ? plan.metrics.map(() => new Float64Array(paths)) : []));
     this.butforInsolvent = new Uint8Array(paths);
     this.sums = new Float64Array(plan.cells);
     this.insolvencyDays = new Float64Array(plan.worlds * (plan.T + 1));
@@ -71,7 +70,7 @@ class Reducer {
 
   add(r: BlockResult): void {
     const nPol = this.plan.policies.length;
-    const nM = METRICS.length;
+    const nM = this.plan.metrics.length;
     for (let i = 0; i < nPol; i++) {
       if (this.plan.aliasOf[i] >= 0) continue;
       for (let m = 0; m < nM; m++) {
@@ -104,14 +103,6 @@ class Reducer {
     const nd = plan.seriesDays.length;
     const perWorld = SKETCHED * nd;
     const T1 = plan.T + 1;
-    // A world that shares its gap e with an earlier world (plan.gapOf) did not record the gap
-    // series: its cells (variable 0) are that world's.
-    plan.gapOf.forEach((lead, i) => {
-      if (lead < 0) return;
-      const [from, to] = [(lead + 1) * perWorld, (i + 1) * perWorld];
-      this.sums.copyWithin(to, from, from + nd);
-      sketches.copyCells(from, to, nd);
-    });
     let zeros: Float64Array | undefined;
     plan.aliasOf.forEach((source, i) => {
       if (source < 0) return;
@@ -119,7 +110,7 @@ class Reducer {
       else {
         zeros ??= new Float64Array(this.paths);
         const insolvent = Float64Array.from(this.butforInsolvent);
-        this.metrics[i] = METRICS.map((m) => (m === 'insolvent' ? insolvent : zeros!));
+        this.metrics[i] = plan.metrics.map((m) => (m === 'insolvent' ? insolvent : zeros!));
       }
       const world = i + 1;
       this.sums.copyWithin(world * perWorld, source * perWorld, (source + 1) * perWorld);

@@ -1,6 +1,10 @@
 /**
  * Which staff segments and whether the product each policy cuts off (MODEL.md section 2 rules),
- * and the per-path revoked days Deff (section 4).
+ * phase by phase, and the per-path window, phases and revoked days Deff (section 4).
+ *
+ * Members (segments and the product) that the same phases reach are revoked on the same days, so
+ * they share one gap e: the day loop keeps one **track** per such group. A one-phase policy has
+ * one track; a phased one up to one per distinct set of phases.
  */
 import type { Policy, Restrict, Scenario, Segment } from '../scenario/types.js';
 
@@ -22,48 +26,89 @@ export function segmentAffected(r: Restrict | undefined, s: Segment): boolean {
 
 export const productAffected = (r: Restrict | undefined): boolean => !!r && (!!r.everyone || !!r.product);
 
+/** A group of members revoked on the same days: they share one gap e in the day loop. */
+export interface Track {
+  /** Indexes of its segments. */
+  segments: number[];
+  /** Whether the product is in it. */
+  product: boolean;
+  /** Bit j set: phase j reaches these members. */
+  mask: number;
+}
+
 /** A compared policy, resolved against the scenario's staff. */
 export interface ResolvedPolicy {
   name: string;
   policy: Policy;
-  /** Indexes of the affected segments. */
+  /** Indexes of the segments some phase reaches. */
   segments: number[];
+  /** Some phase reaches the product. */
   product: boolean;
-  /** Headcount of affected segments whose effective nationality is of concern, and of the rest. */
-  targetedHeadcount: number;
-  collateralHeadcount: number;
-  /** Affected share of all staff, Σ_{s in A} n_s / Σ_s n_s (weights the capability-gap series). */
-  gapShare: number;
+  /** Members grouped by the phases that reach them, segments in file order, product last. */
+  tracks: Track[];
+  /** Bits of every phase (a track with this mask is revoked on every day of the window). */
+  allPhases: number;
+  /** Per segment, the headcount counted as targeted (effective nationality of concern), else 0. */
+  targeted: Float64Array;
 }
 
 export function resolvePolicies(scenario: Scenario): ResolvedPolicy[] {
   const concern = new Set(scenario.countries_of_concern);
+  const targeted = Float64Array.from(scenario.staff, (s) => (concern.has(effectiveNationality(s)) ? s.headcount : 0));
   return scenario.compare.map((name) => {
     const policy = scenario.policies.find((p) => p.name === name)!;
-    const segments = scenario.staff.flatMap((s, i) => (segmentAffected(policy.restrict, s) ? [i] : []));
-    let targeted = 0;
-    let collateral = 0;
-    for (const i of segments) {
-      const s = scenario.staff[i];
-      if (concern.has(effectiveNationality(s))) targeted += s.headcount;
-      else collateral += s.headcount;
-    }
-    // Summed in segment order, as the reference day loop sums them.
-    let nTotal = 0;
-    for (const seg of scenario.staff) nTotal += seg.headcount;
-    let nA = 0;
-    for (const i of segments) nA += scenario.staff[i].headcount;
-    return { name, policy, segments, product: productAffected(policy.restrict), targetedHeadcount: targeted, collateralHeadcount: collateral, gapShare: nA / nTotal };
+    const maskOf = (reaches: (r: Restrict) => boolean) => policy.phases.reduce((m, ph, j) => (reaches(ph.restrict) ? m | (1 << j) : m), 0);
+    const tracks: Track[] = [];
+    const trackOf = (mask: number) => {
+      let t = tracks.find((x) => x.mask === mask);
+      if (!t) tracks.push((t = { segments: [], product: false, mask }));
+      return t;
+    };
+    const segments: number[] = [];
+    scenario.staff.forEach((s, i) => {
+      const mask = maskOf((r) => segmentAffected(r, s));
+      if (mask === 0) return;
+      segments.push(i);
+      trackOf(mask).segments.push(i);
+    });
+    const productMask = maskOf(productAffected);
+    if (productMask !== 0) trackOf(productMask).product = true;
+    return { name, policy, segments, product: productMask !== 0, tracks, allPhases: (1 << policy.phases.length) - 1, targeted };
   });
 }
 
+/** A policy's window on a path: its revoked days Deff and the absolute day each phase ends. */
+export interface PathWindow {
+  /** Deff: the window W, or 0 when no member is revoked on any day of it. */
+  deff: number;
+  /** Day (absolute) on which phase j ends; the last phase never ends (Infinity). */
+  phaseEnds: Float64Array;
+}
+
 /**
- * Revoked days of a policy's world on a path: D, or min(D, P) when its licence is approved
- * (approval uniform below the approval probability); 0 when the policy reaches nobody.
+ * The window of a policy's world on a path (MODEL.md section 4): W = D, or min(D, P) when its
+ * licence is approved (approval uniform below the approval probability); the phases follow each
+ * other from t0 with the path's drawn lengths; Deff = W when some member is revoked on a day of
+ * the window, else 0. `phaseDays[j]` is phase j's drawn length (every phase but the last).
  */
-export function revokedDays(p: ResolvedPolicy, durationDays: number, approvalU: number, processingDays: number): number {
-  if (p.segments.length === 0 && !p.product) return 0;
+export function pathWindow(p: ResolvedPolicy, t0: number, durationDays: number, approvalU: number, processingDays: number, phaseDays: ArrayLike<number>, out?: Float64Array): PathWindow {
+  const n = p.policy.phases.length;
+  const phaseEnds = out ?? new Float64Array(Math.max(1, n));
+  let end = 0;
+  for (let j = 0; j < n - 1; j++) {
+    end += phaseDays[j];
+    phaseEnds[j] = t0 + end;
+  }
+  phaseEnds[Math.max(0, n - 1)] = Infinity;
   const lic = p.policy.license;
-  if (lic && approvalU < lic.approval_probability) return Math.min(durationDays, processingDays);
-  return durationDays;
+  const W = lic && approvalU < lic.approval_probability ? Math.min(durationDays, processingDays) : durationDays;
+  // Phases that have days inside the window [t0, t0 + W).
+  let live = 0;
+  for (let j = 0, start = t0; j < n; j++) {
+    const stop = phaseEnds[j];
+    if (stop > start && start < t0 + W) live |= 1 << j;
+    start = stop;
+  }
+  const reached = p.tracks.some((t) => (t.mask & live) !== 0);
+  return { deff: reached ? W : 0, phaseEnds };
 }

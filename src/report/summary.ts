@@ -3,11 +3,11 @@
  * (MODEL.md section 7), and the short table the CLI prints.
  */
 import type { LoadedScenario } from '../scenario/load.js';
-import { METRICS } from '../model/metrics.js';
 import { BLOCK_PATHS } from '../engine/kernel.js';
 import { SERIES, cellOf, type SeriesVariable } from '../engine/series.js';
 import type { RunResult } from '../engine/run.js';
-import { QUANTILES, summarize, type Summary } from '../stats/summary.js';
+import { QUANTILES, summarize, wilson95, type Summary } from '../stats/summary.js';
+import { BINARY_METRICS } from '../model/metrics.js';
 import { RELATIVE_ACCURACY } from '../stats/sketch.js';
 import { SERIES_FLOORS, SKETCHED } from '../engine/series.js';
 import { formatMoney, formatPercent } from './format.js';
@@ -23,12 +23,13 @@ export interface PolicyReport {
 }
 
 export interface SummaryJson {
-  schema: 'accessgap/summary@1';
+  schema: 'accessgap/summary@2';
   scenario: { name: string; title: string; file: string; sha256: string; currency: string };
   run: {
     seed: number;
     paths: number;
     horizon_days: number;
+    tail_days: number;
     series_step_days: number;
     discount_rate: number;
     version: string;
@@ -37,7 +38,7 @@ export interface SummaryJson {
     series_quantiles: string;
     timing: RunResult['timing'];
   };
-  butfor: { insolvency_probability: number; insolvency_probability_se: number | null };
+  butfor: { insolvency_probability: number; insolvency_probability_se: number | null; insolvency_probability_ci95: [number, number] };
   policies: Record<string, PolicyReport>;
 }
 
@@ -53,16 +54,17 @@ export function buildSummary(loaded: LoadedScenario, result: RunResult): Summary
       ...(p.policy.description ? { description: p.policy.description } : {}),
       affected_segments: p.segments.map((j) => s.staff[j].name),
       product_affected: p.product,
-      metrics: Object.fromEntries(METRICS.map((m, j) => [m, summarize(result.metrics[i][j])])),
+      metrics: Object.fromEntries(result.plan.metrics.map((m, j) => [m, summarize(result.metrics[i][j], BINARY_METRICS.includes(m))])),
     };
   });
   return {
-    schema: 'accessgap/summary@1',
+    schema: 'accessgap/summary@2',
     scenario: { name: s.name, title: s.title, file: s.file, sha256: s.sha256, currency: s.currency },
     run: {
       seed: result.settings.seed,
       paths: n,
       horizon_days: s.simulation.horizon_days,
+      tail_days: s.simulation.tail_days,
       series_step_days: s.simulation.series_step_days,
       discount_rate: s.simulation.discount_rate,
       version: VERSION,
@@ -71,7 +73,7 @@ export function buildSummary(loaded: LoadedScenario, result: RunResult): Summary
       series_quantiles: `log-linear sketch, relative accuracy ${RELATIVE_ACCURACY}; values closer to 0 than ${SERIES.slice(0, SKETCHED).map((v, i) => `${SERIES_FLOORS[i]} (${v})`).join(', ')} count as 0; type 7 on bucket midpoints, clamped to the exact min and max; survival exact`,
       timing: result.timing,
     },
-    butfor: { insolvency_probability: pBf, insolvency_probability_se: n > 1 ? Math.sqrt((pBf * (1 - pBf)) / (n - 1)) : null },
+    butfor: { insolvency_probability: pBf, insolvency_probability_se: n > 1 ? Math.sqrt((pBf * (1 - pBf)) / (n - 1)) : null, insolvency_probability_ci95: wilson95(pBf, n) },
     policies,
   };
 }
@@ -82,8 +84,7 @@ const csvNumber = (x: number | null | undefined): string => (x === null || x ===
 export function metricsCsv(summary: SummaryJson): string {
   const rows = ['policy,metric,mean,se,ci95_lo,ci95_hi,min,p05,p25,p50,p75,p95,max'];
   for (const [name, p] of Object.entries(summary.policies)) {
-    for (const m of METRICS) {
-      const x = p.metrics[m];
+    for (const [m, x] of Object.entries(p.metrics)) {
       rows.push([name, m, x.mean, x.se, x.ci95?.[0], x.ci95?.[1], x.min, x.p05, x.p25, x.p50, x.p75, x.p95, x.max].map((v) => (typeof v === 'string' ? v : csvNumber(v))).join(','));
     }
   }
@@ -129,9 +130,6 @@ export function seriesRows(result: RunResult): SeriesRow[] {
   const { plan, seriesMeans, sketches } = result;
   const rows: SeriesRow[] = [];
   const names = ['butfor', ...plan.policies.map((p) => p.name)];
-  // The engine keeps the gap series as e, the gap of the revoked staff; capability_gap is e times
-  // the policy's share of staff (0 in the but-for world), so its mean and quantiles scale alike.
-  const gapShares = [0, ...plan.policies.map((p) => p.gapShare)];
   names.forEach((policy, w) => {
     const survival = survivalSeries(result, w);
     plan.seriesDays.forEach((day, j) => {
@@ -141,8 +139,7 @@ export function seriesRows(result: RunResult): SeriesRow[] {
         if (variable === 'survival') [mean, q] = [survival[j].mean, survival[j].quantiles];
         else {
           const c = cellOf(plan, w, v, j);
-          const scale = variable === 'capability_gap' ? gapShares[w] : 1;
-          [mean, q] = [seriesMeans[c] * scale, QUANTILES.map(([, p]) => sketches.quantile(c, p) * scale)];
+          [mean, q] = [seriesMeans[c], QUANTILES.map(([, p]) => sketches.quantile(c, p))];
         }
         rows.push({ policy, day, variable, mean, p05: q[0], p25: q[1], p50: q[2], p75: q[3], p95: q[4] });
       });

@@ -3,7 +3,6 @@
  * rendered as Markdown tables. `npm run schema` writes them into the document and a test checks
  * the document still says what the engine computes.
  */
-import { METRICS } from '../model/metrics.js';
 import type { Trace } from '../model/world.js';
 import { simulatePath } from '../model/path.js';
 import type { LoadedScenario } from '../scenario/load.js';
@@ -17,7 +16,7 @@ export async function workedExampleMarkdown(loaded: LoadedScenario): Promise<str
   const T = s.simulation.horizon_days;
   const path = simulatePath(loaded, s.simulation.seed, 0);
   const bf = path.butfor;
-  const act = path.worlds.find((w) => w.policy.name === 'blanket')!.trace;
+  const act = path.worlds.find((w) => w.layout.policy.name === 'blanket')!.trace;
   const rows = (tr: Trace) =>
     Array.from({ length: T }, (_, t) => `| ${t} | ${fmt(tr.gap[t])} | ${fmt(tr.quality[t])} | ${fmt(tr.share[t])} | ${fmt(tr.revenue[t])} | ${fmt(tr.profit[t])} | ${fmt(bf.profit[t] - tr.profit[t])} |`);
   const result = await runSimulation(loaded, { seed: s.simulation.seed, paths: 1, threads: 1 });
@@ -29,6 +28,6 @@ export async function workedExampleMarkdown(loaded: LoadedScenario): Promise<str
     '',
     '| metric | value |',
     '|---|---|',
-    ...METRICS.map((k) => `| ${k} | ${fmt(m[k].mean)} |`),
+    ...path.metrics.map((k) => `| ${k} | ${fmt(m[k].mean)} |`),
   ].join('\n');
 }

@@ -135,6 +135,11 @@ export function checkDistribution(raw: Raw, problems: Problem[], path: (string |
     }
     case 'uniform': {
       const [min, max] = [get('min'), get('max')];
+      // MODEL.md section 3: min = max is the constant min.
+      if (min !== undefined && min === max) {
+        spec = { dist: 'constant', value: min };
+        break;
+      }
       bounds(min, max);
       spec = { dist: kind, min: min!, max: max! };
       break;
@@ -142,6 +147,11 @@ export function checkDistribution(raw: Raw, problems: Problem[], path: (string |
     case 'triangular':
     case 'pert': {
       const [min, mode, max] = [get('min'), get('mode'), get('max')];
+      if (min !== undefined && min === max && (mode === undefined || mode === min)) {
+        if (mode === undefined) get('mode');
+        else spec = { dist: 'constant', value: min };
+        break;
+      }
       bounds(min, max);
       if (min !== undefined && max !== undefined && mode !== undefined && (mode < min || mode > max)) bad('mode', `a number in [min, max] = [${min}, ${max}]`, mode);
       if (kind === 'triangular') spec = { dist: kind, min: min!, mode: mode!, max: max! };

@@ -42,11 +42,11 @@ function nodeSchema(node: Node): Json {
     case 'map':
       return { type: 'object', propertyNames: { pattern: node.keyPattern.source, not: { const: 'butfor' } }, additionalProperties: nodeSchema(node.value), ...(node.minEntries ? { minProperties: node.minEntries } : {}) };
     case 'list':
-      return { type: 'array', items: nodeSchema(node.item), ...(node.minItems ? { minItems: node.minItems } : {}) };
+      return { type: 'array', items: nodeSchema(node.item), ...(node.minItems ? { minItems: node.minItems } : {}), ...(node.maxItems ? { maxItems: node.maxItems } : {}) };
     case 'number':
       return { type: node.integer ? 'integer' : 'number', ...rangeSchema(node.range) };
     case 'string':
-      return { type: 'string', ...(node.pattern ? { pattern: node.pattern.source } : {}) };
+      return { type: 'string', ...(node.pattern ? { pattern: node.pattern.source } : {}), ...(node.maxLength ? { maxLength: node.maxLength } : {}) };
     case 'boolean':
       return { type: 'boolean' };
     case 'country':

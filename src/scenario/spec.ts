@@ -15,9 +15,9 @@ export interface Range {
 export type Node =
   | { kind: 'object'; fields: Record<string, Field> }
   | { kind: 'map'; keyPattern: RegExp; keyDoc: string; value: Node; minEntries?: number }
-  | { kind: 'list'; item: Node; minItems?: number }
+  | { kind: 'list'; item: Node; minItems?: number; maxItems?: number }
   | { kind: 'number'; range: Range; integer?: boolean }
-  | { kind: 'string'; pattern?: RegExp; patternDoc?: string }
+  | { kind: 'string'; pattern?: RegExp; patternDoc?: string; maxLength?: number }
   | { kind: 'boolean' }
   | { kind: 'country' }
   /** A *(dist)* input: a number, a distribution mapping, or a derived-input expression. */
@@ -36,6 +36,10 @@ const SLUG = /^[a-z0-9-]+$/;
 /** Hard caps: the most paths and days any run may have (the CLI's --paths obeys it too). */
 export const MAX_PATHS = 10_000_000;
 export const MAX_HORIZON_DAYS = 36_525;
+/** Longest scenario name: it names a folder, so it must stay well inside file-name limits. */
+export const MAX_NAME_LENGTH = 64;
+/** Most phases a policy may have (the kernel keeps which phases reach a member in a 32-bit mask). */
+export const MAX_PHASES = 16;
 
 export const num = (range: Range = {}, integer = false): Node => ({ kind: 'number', range, integer });
 export const dist = (range: Range = {}, integer = false): Node => ({ kind: 'dist', range, integer });
@@ -58,6 +62,11 @@ const RESTRICT = obj({
   product: opt({ kind: 'boolean' }, "true: the model running inside the firm's product is cut off too.", false),
 });
 
+const PHASE = obj({
+  restrict: req(RESTRICT, 'Which staff (and whether the product) lose access during this phase.'),
+  days: opt(dist(nonNegative, true), 'Length of the phase in days (every phase but the last; the last lasts until access returns). Rounded half up, floored at 0.'),
+});
+
 const LICENSE = obj({
   approval_probability: req(num(share), 'Chance that the licence is approved (one draw per path, shared by every policy).'),
   processing_days: req(dist({}, true), 'Processing time P in days; when approved the revocation lasts min(D, P). Rounded half up, floored at 0.'),
@@ -72,9 +81,30 @@ const FINANCING = obj({
   max_rounds: req(num(nonNegative, true), 'Successful rounds allowed within the horizon.'),
 });
 
+const MITIGATION = obj({
+  decide_after_days: req(dist(nonNegative, true), 'The firm decides on day td = t0 + this whether to relocate or replace staff who are still cut off. Rounded half up.'),
+  relocation: opt(
+    obj({
+      share: req(dist(share), 'Share of each affected segment that moving to work from the US helps, that moves.'),
+      delay_days: req(dist(nonNegative, true), 'Days from the decision until they work from the US. Rounded half up.'),
+      cost_per_head: opt(dist(nonNegative), 'One-off cost per person moved, paid on the decision day.', 0),
+    }),
+    'Affected staff move to work from the US.',
+  ),
+  hiring: opt(
+    obj({
+      share: req(dist(share), 'Share of each affected segment that hiring helps, replaced by US persons (at most 1 minus the share moved).'),
+      delay_days: req(dist(nonNegative, true), 'Days from the decision until the new hires work. Rounded half up.'),
+      cost_per_head: opt(dist(nonNegative), 'One-off cost per person replaced (recruiting, severance), paid on the decision day.', 0),
+      premium_annual: opt(dist(nonNegative), 'Extra cost per replaced person and year, from the day the new hires start (also through the tail).', 0),
+    }),
+    'Affected staff are replaced by US persons.',
+  ),
+});
+
 export const FORMAT: Node = obj({
   $schema: opt({ kind: 'string' }, 'Optional JSON Schema reference for editors; ignored by the engine.'),
-  name: req({ kind: 'string', pattern: SLUG, patternDoc: 'lower-case letters, digits and hyphens' }, 'Names the report folder reports/<name>/.'),
+  name: req({ kind: 'string', pattern: SLUG, patternDoc: 'lower-case letters, digits and hyphens', maxLength: MAX_NAME_LENGTH }, `Names the report folder reports/<name>/ (at most ${MAX_NAME_LENGTH} characters).`),
   title: req({ kind: 'string' }, 'One-line title shown in reports.'),
   currency: opt({ kind: 'string', pattern: /^[A-Z]{3}$/, patternDoc: 'a three-letter ISO 4217 code' }, 'Currency of every money input.', 'USD'),
   simulation: req(
@@ -84,18 +114,20 @@ export const FORMAT: Node = obj({
       horizon_days: req(num({ min: 1, max: MAX_HORIZON_DAYS }, true), 'T: days simulated, t = 0 ... T-1 (at most 36,525: 100 years).'),
       discount_rate: req(num({ min: -1, minExclusive: true }), 'r: annual discount rate for present values.'),
       series_step_days: opt(num(atLeastOne, true), 'Store the daily series every this many days.', 1),
+      tail_days: opt(num({ min: 0, max: MAX_HORIZON_DAYS }, true), 'U: days after the horizon over which the worlds run on to value the revenue gap that closes (no costs, financing or insolvency in them).', 1095),
     }),
     'Run settings.',
   ),
   firm: req(
     obj({
       revenue_annual: req(dist(nonNegative), 'R0: but-for revenue run rate at day 0, per year.'),
-      revenue_growth: req(dist(), 'g: but-for annual revenue growth (floored at -0.99 in the model).'),
+      revenue_growth: req(dist(), 'g: but-for annual revenue growth at day 0 (floored at -0.99 in the model).'),
+      growth_persistence: opt(dist({ min: 0, minExclusive: true, max: 1 }), "p: each year's growth rate is p times the last one's (1: constant growth).", 1),
       gross_margin: req(dist(share), 'm: gross margin.'),
       operating_costs_annual: req(dist(nonNegative), 'X: fixed costs per year.'),
       cash: req(dist(), 'C0: cash at day 0.'),
       credit_line: req(dist(nonNegative), 'B: the firm is insolvent when cash < -B.'),
-      revenue_multiple: req(dist(nonNegative), 'V: terminal value = V x annualised revenue at the horizon.'),
+      revenue_multiple: req(dist(nonNegative), "V: firm value at the horizon = V x annualised revenue; capitalizes the permanent part of a revenue gap and a firm's value lost to insolvency."),
       financing: opt(FINANCING, 'The firm raises money when cash runs low. Leave out for no financing.'),
     }),
     'The firm.',
@@ -155,6 +187,7 @@ export const FORMAT: Node = obj({
       quality_elasticity: req(dist(nonNegative), 'eps: target market share = q^eps.'),
       loss_days: req(dist(atLeastOne), 'tau_loss: time constant of losing share.'),
       winback_days: req(dist(atLeastOne), 'tau_win: time constant of winning share back.'),
+      permanent_share: opt(dist(share), 'pi: share of the revenue gap at the horizon that never closes (capitalized at V); the rest closes as the model runs on in the tail.', 0),
     }),
     'Customers.',
   ),
@@ -165,6 +198,7 @@ export const FORMAT: Node = obj({
     }),
     'The access revocation.',
   ),
+  mitigation: opt(MITIGATION, 'What a firm whose staff are cut off does about it (MODEL.md section 4b): at least one of relocation and hiring. Leave out for no mitigation.'),
   countries_of_concern: req({ kind: 'list', item: { kind: 'country' } }, 'Nationalities the controls are meant for; staff with these effective nationalities count as targeted.'),
   policies: req(
     {
@@ -174,8 +208,10 @@ export const FORMAT: Node = obj({
       minEntries: 1,
       value: obj({
         description: opt({ kind: 'string' }, 'What the rule is, in words.'),
-        restrict: opt(RESTRICT, 'Which staff (and whether the product) lose access. No restrict: nobody.'),
-        license: opt(LICENSE, 'A licence that, when approved, ends the revocation after its processing time.'),
+        restrict: opt(RESTRICT, 'Which staff (and whether the product) lose access. No restrict and no phases: nobody.'),
+        phases: opt({ kind: 'list', item: PHASE, minItems: 1, maxItems: MAX_PHASES }, `Instead of restrict: rules that follow each other from the first revoked day (at most ${MAX_PHASES}); every phase but the last has days.`),
+        license: opt(LICENSE, 'A licence that, when approved, ends the revocation (every phase) after its processing time.'),
+        mitigate: opt({ kind: 'boolean' }, 'false: the firm does not mitigate in this world, even when the scenario has a mitigation block.', true),
       }),
     },
     'Policies: name -> rule.',

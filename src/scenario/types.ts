@@ -60,11 +60,28 @@ export interface Restrict {
   product?: boolean;
 }
 
+export interface Phase {
+  restrict: Restrict;
+  /** Its length in days (every phase but the last); InputRef. */
+  days?: InputRef;
+}
+
 export interface Policy {
   name: string;
   description?: string;
+  /** The rule of a one-phase policy (as in the file, or its only phase); undefined otherwise. */
   restrict?: Restrict;
+  /** Every policy as phases: `restrict: X` is one phase; no rule at all, none. */
+  phases: Phase[];
   license?: { approval_probability: number; processing_days: InputRef };
+  /** false: no mitigation in this world (default true). */
+  mitigate: boolean;
+}
+
+export interface Mitigation {
+  decide_after_days: InputRef;
+  relocation?: { share: InputRef; delay_days: InputRef; cost_per_head: InputRef };
+  hiring?: { share: InputRef; delay_days: InputRef; cost_per_head: InputRef; premium_annual: InputRef };
 }
 
 export interface Scenario {
@@ -74,10 +91,11 @@ export interface Scenario {
   name: string;
   title: string;
   currency: string;
-  simulation: { paths: number; seed: number; horizon_days: number; discount_rate: number; series_step_days: number };
+  simulation: { paths: number; seed: number; horizon_days: number; discount_rate: number; series_step_days: number; tail_days: number };
   firm: {
     revenue_annual: InputRef;
     revenue_growth: InputRef;
+    growth_persistence: InputRef;
     gross_margin: InputRef;
     operating_costs_annual: InputRef;
     cash: InputRef;
@@ -91,8 +109,9 @@ export interface Scenario {
   productivity: { capability_elasticity: InputRef };
   adaptation: { base_days: InputRef; per_revoked_day: InputRef; switch_cost: InputRef; switch_back_cost: InputRef };
   product: { obsolescence_days: InputRef; model_dependence: InputRef };
-  market: { quality_elasticity: InputRef; loss_days: InputRef; winback_days: InputRef };
+  market: { quality_elasticity: InputRef; loss_days: InputRef; winback_days: InputRef; permanent_share: InputRef };
   revocation: { start_day: number; duration_days: InputRef };
+  mitigation?: Mitigation;
   countries_of_concern: string[];
   /** Every policy in file order. */
   policies: Policy[];

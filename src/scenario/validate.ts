@@ -6,7 +6,7 @@ import { checkDistribution, supportOf, type DistSpec, type Support } from '../sa
 import { ISO_COUNTRIES } from './countries.js';
 import { formatKeyPath, type PathSegment, type Problem } from './problems.js';
 import { describeRange, EXPRESSION_SECTIONS, FORMAT, inRange, type Node, type Range } from './spec.js';
-import type { InputDef, Scenario } from './types.js';
+import type { InputDef, Policy, Restrict, Scenario } from './types.js';
 
 type Raw = Record<string, unknown>;
 
@@ -67,6 +67,7 @@ function walk(node: Node, value: unknown, path: PathSegment[], w: Walk): unknown
     case 'list': {
       if (!Array.isArray(value)) return problem('a list');
       if (value.length < (node.minItems ?? 0)) return problem(`a list of at least ${node.minItems} item${node.minItems === 1 ? '' : 's'}`, 'an empty list');
+      if (node.maxItems !== undefined && value.length > node.maxItems) return problem(`a list of at most ${node.maxItems} items`, `a list of ${value.length}`);
       return value.map((v, i) => walk(node.item, v, [...path, i], w));
     }
     case 'number': {
@@ -78,6 +79,7 @@ function walk(node: Node, value: unknown, path: PathSegment[], w: Walk): unknown
     }
     case 'string': {
       if (typeof value !== 'string') return problem('a string');
+      if (node.maxLength !== undefined && value.length > node.maxLength) return problem(`text of at most ${node.maxLength} characters`, `${value.length} characters`);
       if (node.pattern && !node.pattern.test(value)) return problem(node.patternDoc ?? `text matching ${node.pattern}`);
       return value;
     }
@@ -143,12 +145,34 @@ function addInput(w: Walk, path: PathSegment[], node: Extract<Node, { kind: 'dis
   return id;
 }
 
-/** Order of the uniform slots: core sections, then financing, staff, and the licence draws. */
+/**
+ * Order of the uniform slots: core sections, then financing, staff, and the licence draws (one
+ * shared slot), the approval uniform; then inputs added in v2 (growth persistence, permanent
+ * share, phase lengths), so v1 scenarios draw their inputs from the same uniforms as before.
+ */
 function slotGroup(key: string): number {
+  if (key === 'firm.growth_persistence' || key === 'market.permanent_share') return 4;
+  if (key.startsWith('policies.') && key.includes('.phases[')) return 5;
+  if (key.startsWith('mitigation.')) return 6;
   if (key.startsWith('firm.financing.')) return 1;
   if (key.startsWith('staff[')) return 2;
   if (key.startsWith('policies.')) return 3;
   return 0;
+}
+
+/** Cross-key rules of a policy: restrict or phases, days on every phase but the last. */
+function checkPolicy(name: string, p: Raw | undefined, problems: Problem[]): void {
+  if (!p) return;
+  const phases = p.phases as Raw[] | undefined;
+  if (phases && p.restrict) {
+    problems.push({ path: ['policies', name, 'phases'], expected: 'either restrict (one rule) or phases (rules that follow each other), not both', found: 'both', atKey: true });
+  }
+  phases?.forEach((ph, i) => {
+    if (!ph) return;
+    const last = i === phases.length - 1;
+    if (last && ph.days !== undefined) problems.push({ path: ['policies', name, 'phases', i, 'days'], expected: 'no days on the last phase (it lasts until access returns)', found: 'days', atKey: true });
+    if (!last && ph.days === undefined) problems.push({ path: ['policies', name, 'phases', i, 'days'], expected: `the required key days (every phase but the last has a length; phase ${i + 1} of ${phases.length})`, found: 'nothing: the key is missing', missing: true });
+  });
 }
 
 /**
@@ -175,6 +199,11 @@ export function validateDocument(
   const policyEntries = (built.policies ?? []) as [string, Raw | undefined][];
   const names = policyEntries.map(([n]) => n);
   if (names.includes('butfor')) w.problems.push({ path: ['policies', 'butfor'], expected: 'a policy name other than "butfor" (it names the world without revocation)', found: '"butfor"', atKey: true });
+  for (const [name, p] of policyEntries) checkPolicy(name, p, w.problems);
+  const mitigation = built.mitigation as Raw | undefined;
+  if (mitigation && !mitigation.relocation && !mitigation.hiring) {
+    w.problems.push({ path: ['mitigation'], expected: 'at least one of relocation and hiring', found: 'neither', atKey: true });
+  }
   const compare = (built.compare as string[] | undefined) ?? names;
   if (built.compare) {
     const used = new Set<string>();
@@ -191,20 +220,28 @@ export function validateDocument(
   const inputs = w.inputs as InputDef[];
   let slot = 0;
   let licenseSlot = -1;
+  let approvalSlot = -1;
   for (const def of ordered) {
-    if (slotGroup(def.key) === 3) {
+    const group = slotGroup(def.key);
+    if (group > 3 && licenseSlot >= 0 && approvalSlot < 0) approvalSlot = slot++;
+    if (group === 3) {
       // Every licence's processing time inverts the same uniforms: the draws are shared.
       if (licenseSlot < 0) licenseSlot = slot++;
       inputs[def.id].slot = licenseSlot;
     } else inputs[def.id].slot = slot++;
   }
-  const approvalSlot = licenseSlot >= 0 ? slot++ : -1;
+  if (licenseSlot >= 0 && approvalSlot < 0) approvalSlot = slot++;
 
   const scenario: Scenario = {
     ...(built as unknown as Scenario),
     file: meta.file,
     sha256: meta.sha256,
-    policies: policyEntries.map(([name, p]) => ({ name, ...(p as object) })),
+    policies: policyEntries.map(([name, p]) => {
+      const { restrict, phases, ...rest } = (p ?? {}) as Raw;
+      // One list of phases for every policy: restrict X is phases [{restrict: X}]; neither, none.
+      const list = (phases as Policy['phases'] | undefined) ?? (restrict ? [{ restrict: restrict as Restrict }] : []);
+      return { name, ...rest, restrict: list.length === 1 ? list[0].restrict : undefined, phases: list } as Policy;
+    }),
     compare,
     inputs,
     expressionOrder: [],

@@ -40,8 +40,22 @@ export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
   return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }
 
-/** Summarizes values (summed in index order, so the result never depends on batching). */
-export function summarize(values: Float64Array): Summary {
+/**
+ * Wilson's score interval for a proportion p of n, at 95%: it stays inside [0, 1] and is not
+ * degenerate at 0 or 1 (0 events in n gives [0, z^2/(n + z^2)]).
+ */
+export function wilson95(p: number, n: number): [number, number] {
+  const z2 = Z975 * Z975;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (Z975 * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
+  return [p === 0 ? 0 : Math.max(0, centre - half), p === 1 ? 1 : Math.min(1, centre + half)];
+}
+
+/**
+ * Summarizes values (summed in index order, so the result never depends on batching). For a
+ * binary metric (0 or 1 per path) the interval is Wilson's (wilson95), not mean ± z se.
+ */
+export function summarize(values: Float64Array, binary = false): Summary {
   const n = values.length;
   let sum = 0;
   for (let i = 0; i < n; i++) sum += values[i];
@@ -54,7 +68,7 @@ export function summarize(values: Float64Array): Summary {
   return {
     mean,
     se,
-    ci95: se === null ? null : [mean - Z975 * se, mean + Z975 * se],
+    ci95: binary ? wilson95(mean, n) : se === null ? null : [mean - Z975 * se, mean + Z975 * se],
     min: sorted[0],
     ...q,
     max: sorted[n - 1],

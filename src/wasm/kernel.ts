@@ -13,7 +13,7 @@
  * Memory: a bump allocator from __heap_base (alloc) for the engine's arrays, and power-of-two
  * windows of bucket counts for the sketches, recycled through per-size free lists as they grow.
  */
-import { BLOCK_PATHS, Cell, In, SKETCHED, St } from './layout';
+import { BLOCK_PATHS, Cell, In, Lane, Ln, SKETCHED, St, Wd } from './layout';
 
 @external('env', 'pow') declare function jsPow(x: f64, y: f64): f64;
 @external('env', 'exp') declare function jsExp(x: f64): f64;
@@ -343,14 +343,14 @@ const DPM: f64 = 365.25 / 12;
 const ANCHOR_DAYS = 64;
 
 let T = 0;
+let U = 0;
 let t0 = 0;
 let nPol = 0;
 let nd = 0;
 let maxRounds: f64 = 0;
-let discount: usize = 0; // f64[T + 1]
+let discount: usize = 0; // f64[T + U + 1]
 let seriesDays: usize = 0; // i32[nd]
-let skip: usize = 0; // i32[nPol]: 1 for a policy not simulated
-let gapOf: usize = 0; // i32[nPol]: plan.gapOf
+let worldDir: usize = 0; // i32[nPol * Wd.FIELDS]
 let rows: usize = 0; // f64[BLOCK_PATHS * In.FIELDS]
 let butfor: usize = 0; // f64[BLOCK_PATHS * St.FIELDS]
 let worlds: usize = 0; // f64[nPol * BLOCK_PATHS * St.FIELDS]
@@ -361,20 +361,22 @@ let target: usize = 0; // f64[BLOCK_PATHS]: its target share q^eps
 
 const IN_BYTES: usize = In.FIELDS << 3;
 const ST_BYTES: usize = St.FIELDS << 3;
+const LN_BYTES: usize = Ln.FIELDS << 3;
 const DAY_BYTES: usize = SKETCHED << 3;
 const WORLD_BYTES: usize = <usize>BLOCK_PATHS * ST_BYTES;
+const LANE_BYTES: usize = <usize>BLOCK_PATHS * LN_BYTES;
 
 /** The plan of the run and where its arrays live (allocated by the engine with alloc). */
 export function kernelInit(
   days: i32,
+  tailDays: i32,
   start: i32,
   policies: i32,
   storedDays: i32,
   rounds: i32,
   discountAt: usize,
   seriesDaysAt: usize,
-  skipAt: usize,
-  gapOfAt: usize,
+  worldDirAt: usize,
   rowsAt: usize,
   butforAt: usize,
   worldsAt: usize,
@@ -382,14 +384,14 @@ export function kernelInit(
   sumsAt: usize,
 ): void {
   T = days;
+  U = tailDays;
   t0 = start;
   nPol = policies;
   nd = storedDays;
   maxRounds = <f64>rounds;
   discount = discountAt;
   seriesDays = seriesDaysAt;
-  skip = skipAt;
-  gapOf = gapOfAt;
+  worldDir = worldDirAt;
   rows = rowsAt;
   butfor = butforAt;
   worlds = worldsAt;
@@ -407,6 +409,11 @@ function f(p: usize, field: usize): f64 {
 @inline
 function set(p: usize, field: usize, v: f64): void {
   store<f64>(p + (field << 3), v);
+}
+
+@inline
+function wd(w: usize, field: usize): i32 {
+  return load<i32>(w + (field << 2));
 }
 
 /**
@@ -455,84 +462,164 @@ function recordConstant(world: i32, v: i32, j: i32, value: f64, count: i32): voi
 }
 
 /**
- * Advances one policy world by day t on every path, MODEL.md steps 1-7, writing the day's series
- * values when `stored`. With lead != 0, a world already advanced to day t whose revocation window
- * is this world's on every path, e and 2^(-kappa e) are read from it.
- *
- * In three passes over the paths: the gap, then quality and the target share, then the rest. Each
- * path's operations are the same and in the same order as in one pass, but the exponentials and
- * logarithms, long chains of dependent arithmetic, now sit in short loops whose iterations are
- * independent, so the processor overlaps one path's chain with the next's (about twice as fast).
+ * Steps 1-2 for every lane of a world that computes its own gap: revoked on day t when t is in the
+ * window and the phase in force reaches the lane (its maskBefore until its switch day, then its
+ * maskAfter): e = G(t); otherwise e decays with the lane's own tau_r = tau0 + rho (days revoked
+ * so far). Then 2^(-kappa e). The phase in force per path is advanced first.
  */
-function stepPolicyWorld(st: usize, lead: usize, count: i32, t: i32, df: f64, stored: bool): void {
+function stepLanes(w: usize, st: usize, count: i32, t: i32, tail: bool): void {
   const tf = <f64>t;
-  // 1-2. Fallback gap while revoked; geometric decay after. 3. Its factor 2^(-kappa e).
-  if (lead == 0) {
-    const revokable = t >= t0;
-    const M = <f64>(t - t0) / DPM;
-    const anchor = (t - t0) % ANCHOR_DAYS == 0;
-    let a = rows;
+  const phases = wd(w, Wd.PHASES);
+  if (phases > 1) {
+    const ends = <usize>wd(w, Wd.PHASE_ENDS_AT);
     let b = st;
-    for (let k = 0; k < count; k++, a += IN_BYTES, b += ST_BYTES) {
-      let e: f64;
-      if (revokable && tf < f(b, St.T_END)) {
-        const growth = anchor ? jsExp(f(a, In.ALPHA_DAY) * tf) : f(b, St.GROWTH) * f(a, In.ALPHA_STEP);
-        set(b, St.GROWTH, growth);
-        e = ((f(a, In.L) + f(a, In.GAMMA) * M) * growth) / f(a, In.H0);
-      } else {
-        e = f(b, St.GAP) * f(b, St.DECAY);
+    for (let k = 0; k < count; k++, b += ST_BYTES) {
+      let next = f(b, St.NEXT_END);
+      if (tf >= next) {
+        let ph = <i32>f(b, St.PHASE);
+        const row = ends + ((<usize>k * <usize>phases) << 3);
+        while (tf >= next) next = load<f64>(row + (<usize>(++ph) << 3));
+        set(b, St.PHASE, <f64>ph);
+        set(b, St.NEXT_END, next);
       }
-      set(b, St.GAP, e);
-      set(b, St.H, e == 0 ? 1 : fastExp(-f(a, In.KLN2) * e));
     }
   }
-  const gap = lead != 0 ? lead : st;
-  // 4. Relative quality and the target share.
-  {
+  const revokable = t >= t0;
+  const lanes = wd(w, Wd.LANES);
+  const dir = <usize>wd(w, Wd.LANE_DIR_AT);
+  const laneAt = <usize>wd(w, Wd.LANE_AT);
+  const days: f64 = tail ? 0 : 1;
+  for (let j = 0; j < lanes; j++) {
+    const ld = dir + ((<usize>j * Lane.FIELDS) << 2);
+    if (load<i32>(ld, Lane.OWN << 2) == 0) continue;
+    const before = load<i32>(ld, Lane.MASK_BEFORE << 2);
+    const after = load<i32>(ld, Lane.MASK_AFTER << 2);
     let a = rows;
     let b = st;
-    let g = gap;
-    for (let k = 0; k < count; k++, a += IN_BYTES, b += ST_BYTES, g += ST_BYTES) {
-      const K = f(b, St.K);
-      const pm = f(b, St.PRODUCT_MU);
-      const q = pm >= 0 ? K * (1 - pm * (1 - f(g, St.H))) : K;
-      const o = <usize>k << 3;
-      store<f64>(quality + o, q);
-      store<f64>(target + o, q == 1 ? 1 : powPos(q, f(a, In.EPS)));
+    let l = laneAt + <usize>j * LANE_BYTES;
+    for (let k = 0; k < count; k++, a += IN_BYTES, b += ST_BYTES, l += LN_BYTES) {
+      const mask = tf < f(l, Ln.SWITCH_DAY) ? before : after;
+      let e: f64;
+      if (revokable && tf < f(b, St.T_END) && ((mask >> <i32>f(b, St.PHASE)) & 1) != 0) {
+        e = f(a, In.G);
+        set(l, Ln.REV, 1);
+        set(l, Ln.COUNT, f(l, Ln.COUNT) + 1);
+        set(l, Ln.DAYS_T, f(l, Ln.DAYS_T) + days);
+        set(l, Ln.STALE, 1);
+      } else {
+        set(l, Ln.REV, 0);
+        if (f(l, Ln.STALE) != 0) {
+          set(l, Ln.DECAY, jsExp(-1 / (f(a, In.TAU0) + f(a, In.RHO) * f(l, Ln.COUNT))));
+          set(l, Ln.STALE, 0);
+        }
+        e = f(l, Ln.E) * f(l, Ln.DECAY);
+      }
+      set(l, Ln.E, e);
+      set(l, Ln.H, e == 0 ? 1 : fastExp(-f(a, In.KLN2) * e));
     }
   }
-  // 3. Output; 5. revenue and profit; 6. record; 7. update.
-  const atStart = t == t0;
+}
+
+/** Step 4 for every path of a world: relative quality q and the target share q^eps. */
+function stepQuality(w: usize, st: usize, count: i32): void {
+  const pl = wd(w, Wd.PRODUCT_LANE);
+  const gp: usize = pl >= 0 ? <usize>load<i32>(<usize>wd(w, Wd.LANE_DIR_AT) + ((<usize>pl * Lane.FIELDS) << 2), Lane.GAP_AT << 2) : 0;
   let a = rows;
   let b = st;
-  let g = gap;
+  let g = gp;
+  for (let k = 0; k < count; k++, a += IN_BYTES, b += ST_BYTES, g += LN_BYTES) {
+    const K = f(b, St.K);
+    const pm = f(b, St.PRODUCT_MU);
+    const q = pm >= 0 ? K * (1 - pm * (1 - f(g, Ln.H))) : K;
+    const o = <usize>k << 3;
+    store<f64>(quality + o, q);
+    store<f64>(target + o, q == 1 ? 1 : powPos(q, f(a, In.EPS)));
+  }
+}
+
+/** Σ_j CA_j (1 - H_j) over a world's lanes on path k: the share of but-for output lost. */
+@inline
+function lostOutput(dir: usize, laneAt: usize, lanes: i32, k: i32): f64 {
+  let lost: f64 = 0;
+  const off = <usize>k * LN_BYTES;
+  for (let j = 0; j < lanes; j++) {
+    const gapAt = <usize>load<i32>(dir + ((<usize>j * Lane.FIELDS) << 2), Lane.GAP_AT << 2);
+    lost += f(laneAt + <usize>j * LANE_BYTES + off, Ln.CA) * (1 - f(gapAt + off, Ln.H));
+  }
+  return lost;
+}
+
+/**
+ * Advances one policy world by day t < T on every path, MODEL.md steps 1-7, writing the day's
+ * series values when `stored`.
+ *
+ * In passes over the paths: the lanes' gaps, then quality and the target share, then the rest.
+ * Each path's operations are the same and in the same order as in one pass, but the exponentials
+ * and logarithms, long chains of dependent arithmetic, now sit in short loops whose iterations
+ * are independent, so the processor overlaps one path's chain with the next's.
+ */
+function stepPolicyWorld(w: usize, st: usize, count: i32, t: i32, df: f64, stored: bool): void {
+  const tf = <f64>t;
+  stepLanes(w, st, count, t, false);
+  stepQuality(w, st, count);
+  // 3. Output; 5. revenue, the switching share, costs and profit; 6. record; 7. update.
+  const lanes = wd(w, Wd.LANES);
+  const dir = <usize>wd(w, Wd.LANE_DIR_AT);
+  const laneAt = <usize>wd(w, Wd.LANE_AT);
+  const pl = wd(w, Wd.PRODUCT_LANE);
+  let a = rows;
+  let b = st;
   let d = day;
-  for (let k = 0; k < count; k++, a += IN_BYTES, b += ST_BYTES, g += ST_BYTES, d += DAY_BYTES) {
-    const tEnd = f(b, St.T_END);
-    const yRel = 1 - f(b, St.CA) * (1 - f(g, St.H));
+  for (let k = 0; k < count; k++, a += IN_BYTES, b += ST_BYTES, d += DAY_BYTES) {
+    const off = <usize>k * LN_BYTES;
+    const yRel = 1 - lostOutput(dir, laneAt, lanes, k);
     const K = f(b, St.K);
     const o = <usize>k << 3;
     const q = load<f64>(quality + o);
     const S = f(b, St.S);
     const alive = f(b, St.ALIVE);
     const R = f(a, In.RBF) * S * alive;
-    let cost: f64 = 0;
-    if ((atStart || tf == tEnd) && f(b, St.DEFF) > 0) {
-      if (atStart) cost += f(a, In.SWITCH);
-      if (tf == tEnd) cost += f(a, In.SWITCH_BACK);
+    // The switching share phi(t): 1 while the product is revoked, else the revoked headcount share.
+    let phi: f64 = 0;
+    let gap: f64 = 0;
+    if (pl >= 0 && f(<usize>load<i32>(dir + ((<usize>pl * Lane.FIELDS) << 2), Lane.GAP_AT << 2) + off, Ln.REV) != 0) phi = 1;
+    else {
+      for (let j = 0; j < lanes; j++) {
+        const gapAt = <usize>load<i32>(dir + ((<usize>j * Lane.FIELDS) << 2), Lane.GAP_AT << 2);
+        if (f(gapAt + off, Ln.REV) != 0) phi += f(laneAt + <usize>j * LANE_BYTES + off, Ln.NSHARE);
+      }
     }
+    const phiPrev = f(b, St.PHI_PREV);
+    let cost: f64 = phi != phiPrev ? f(a, In.SWITCH) * max<f64>(0, phi - phiPrev) + f(a, In.SWITCH_BACK) * max<f64>(0, phiPrev - phi) : 0;
+    set(b, St.PHI_PREV, phi);
+    let mitigation: f64 = 0;
+    if (tf == f(b, St.MITIGATION_DAY)) mitigation += f(b, St.MITIGATION_COST);
+    if (tf >= f(b, St.PREMIUM_DAY)) mitigation += f(b, St.PREMIUM);
+    cost += mitigation;
     const P = alive * (f(a, In.M) * R - f(a, In.XDAY) - cost);
-    // Metrics accumulate in day order, as computeMetrics sums them.
+    // Metrics accumulate in day order, as model/metrics.ts's addDay sums them.
+    const tEnd = f(b, St.T_END);
+    const pBf = f(a, In.P_BF);
     const dr = f(a, In.R_BF) - R;
-    const dp = f(a, In.P_BF) - P;
+    const dp = pBf - P;
+    const aliveCost = alive * cost;
     set(b, St.LOST_REVENUE, f(b, St.LOST_REVENUE) + dr);
     if (tf >= tEnd) set(b, St.LOST_REVENUE_AFTER, f(b, St.LOST_REVENUE_AFTER) + dr);
     set(b, St.LOST_PROFIT, f(b, St.LOST_PROFIT) + dp);
     const pv = f(b, St.PV_LOST_PROFIT) + df * dp;
     set(b, St.PV_LOST_PROFIT, pv);
+    set(b, St.PV_COSTS, f(b, St.PV_COSTS) + df * aliveCost);
+    const operating = df * (pBf - (P + aliveCost));
+    if (tf < tEnd) set(b, St.PV_BEFORE, f(b, St.PV_BEFORE) + operating);
+    else set(b, St.PV_AFTER, f(b, St.PV_AFTER) + operating);
+    set(b, St.PV_MITIGATION, f(b, St.PV_MITIGATION) + df * (alive * mitigation));
     set(b, St.LAST_REVENUE, R);
     if (stored) {
-      store<f64>(d, f(g, St.GAP));
+      for (let j = 0; j < lanes; j++) {
+        const gapAt = <usize>load<i32>(dir + ((<usize>j * Lane.FIELDS) << 2), Lane.GAP_AT << 2);
+        gap += f(laneAt + <usize>j * LANE_BYTES + off, Ln.NSHARE) * f(gapAt + off, Ln.E);
+      }
+      store<f64>(d, gap);
       store<f64>(d, q, 8);
       store<f64>(d, S, 16);
       store<f64>(d, 365 * R, 24);
@@ -545,55 +632,109 @@ function stepPolicyWorld(st: usize, lead: usize, count: i32, t: i32, df: f64, st
   }
 }
 
-/** Runs days 0 ... T-1 of every world on paths 0 ... count-1 (states set by the engine). */
+/**
+ * A day t >= T of the tail: the same gap, quality and share steps, with no costs, financing or
+ * insolvency; only the discounted revenue (and hiring premium) is added up.
+ */
+function stepPolicyWorldTail(w: usize, st: usize, count: i32, t: i32, df: f64): void {
+  const tf = <f64>t;
+  stepLanes(w, st, count, t, true);
+  stepQuality(w, st, count);
+  const lanes = wd(w, Wd.LANES);
+  const dir = <usize>wd(w, Wd.LANE_DIR_AT);
+  const laneAt = <usize>wd(w, Wd.LANE_AT);
+  let a = rows;
+  let b = st;
+  for (let k = 0; k < count; k++, a += IN_BYTES, b += ST_BYTES) {
+    const yRel = 1 - lostOutput(dir, laneAt, lanes, k);
+    const K = f(b, St.K);
+    const o = <usize>k << 3;
+    const S = f(b, St.S);
+    const alive = f(b, St.ALIVE);
+    const R = f(a, In.RBF) * S * alive;
+    set(b, St.TAIL_REVENUE, f(b, St.TAIL_REVENUE) + df * R);
+    if (tf >= f(b, St.PREMIUM_DAY)) set(b, St.TAIL_PREMIUM, f(b, St.TAIL_PREMIUM) + df * (alive * f(b, St.PREMIUM)));
+    const tgt = load<f64>(target + o);
+    set(b, St.K, K + (yRel - K) / f(a, In.TAU_K));
+    set(b, St.S, S + (tgt - S) / (tgt < S ? f(a, In.TAU_LOSS) : f(a, In.TAU_WIN)));
+  }
+}
+
+/** Runs days 0 ... T+U-1 of every world on paths 0 ... count-1 (states set by the engine). */
 export function runDays(count: i32): void {
   let j = 0; // index of the next stored series day
-  for (let t = 0; t < T; t++) {
+  for (let t = 0; t < T + U; t++) {
     const tf = <f64>t;
+    const tail = t >= T;
     const df = load<f64>(discount + (<usize>t << 3));
-    const stored = j < nd && load<i32>(seriesDays + (<usize>j << 2)) == t;
-    // But-for revenue of the day, Rbf(t): exact power every 64 days, a daily growth factor between.
-    if (t % ANCHOR_DAYS == 0) {
-      let a = rows;
-      for (let k = 0; k < count; k++, a += IN_BYTES) set(a, In.RBF, f(a, In.RBF0) * jsPow(f(a, In.GROWTH), tf / 365));
+    const stored = !tail && j < nd && load<i32>(seriesDays + (<usize>j << 2)) == t;
+    // But-for revenue of the day, Rbf(t) (growth persistence 1: an exact power every 64 days, a
+    // daily growth factor between; else p^(t/365) carried likewise and the recurrence applied
+    // daily), and the fallback gap G(t) from t0 on.
+    const anchor = t % ANCHOR_DAYS == 0;
+    const revokable = t >= t0;
+    const M = <f64>(t - t0) / DPM;
+    const gapAnchor = (t - t0) % ANCHOR_DAYS == 0;
+    let a = rows;
+    for (let k = 0; k < count; k++, a += IN_BYTES) {
+      if (anchor) {
+        if (f(a, In.PERSIST) == 1) set(a, In.RBF, f(a, In.RBF0) * jsPow(f(a, In.GROWTH), tf / 365));
+        else set(a, In.P_T, jsPow(f(a, In.PERSIST), tf / 365));
+      }
+      if (revokable) {
+        const growth = gapAnchor ? jsExp(f(a, In.ALPHA_DAY) * tf) : f(a, In.GROWTH_ALPHA) * f(a, In.ALPHA_STEP);
+        set(a, In.GROWTH_ALPHA, growth);
+        set(a, In.G, ((f(a, In.L) + f(a, In.GAMMA) * M) * growth) / f(a, In.H0));
+      }
     }
 
     // The but-for world: e = 0, K = S = q = 1 and no switching costs (so R = Rbf alive, and the
     // financing chance is p_f).
-    let a = rows;
+    a = rows;
     let b = butfor;
-    let d = day;
-    for (let k = 0; k < count; k++, a += IN_BYTES, b += ST_BYTES, d += DAY_BYTES) {
-      const alive = f(b, St.ALIVE);
-      const R = f(a, In.RBF) * alive;
-      const P = alive * (f(a, In.M) * R - f(a, In.XDAY));
-      set(a, In.R_BF, R);
-      set(a, In.P_BF, P);
-      set(b, St.LAST_REVENUE, R);
-      if (stored) store<f64>(d, 365 * R, 24);
-      updateCash(b, a, k, tf, P, alive, 1);
-    }
-    if (stored) {
-      recordConstant(0, 0, j, 0, count);
-      recordConstant(0, 1, j, 1, count);
-      recordConstant(0, 2, j, 1, count);
-      record(0, 3, j, count);
-      recordConstant(0, 4, j, 0, count);
+    if (!tail) {
+      let d = day;
+      for (let k = 0; k < count; k++, a += IN_BYTES, b += ST_BYTES, d += DAY_BYTES) {
+        const alive = f(b, St.ALIVE);
+        const R = f(a, In.RBF) * alive;
+        const P = alive * (f(a, In.M) * R - f(a, In.XDAY));
+        set(a, In.R_BF, R);
+        set(a, In.P_BF, P);
+        set(a, In.BF_PV, f(a, In.BF_PV) + df * P);
+        set(b, St.LAST_REVENUE, R);
+        if (stored) store<f64>(d, 365 * R, 24);
+        updateCash(b, a, k, tf, P, alive, 1);
+      }
+      if (stored) {
+        recordConstant(0, 0, j, 0, count);
+        recordConstant(0, 1, j, 1, count);
+        recordConstant(0, 2, j, 1, count);
+        record(0, 3, j, count);
+        recordConstant(0, 4, j, 0, count);
+      }
+    } else {
+      for (let k = 0; k < count; k++, a += IN_BYTES, b += ST_BYTES) set(a, In.BF_TAIL, f(a, In.BF_TAIL) + df * (f(a, In.RBF) * f(b, St.ALIVE)));
     }
 
     // Each simulated policy world.
     for (let i = 0; i < nPol; i++) {
-      if (load<i32>(skip + (<usize>i << 2)) != 0) continue;
-      const g = load<i32>(gapOf + (<usize>i << 2));
-      const lead = g >= 0 ? worlds + <usize>g * WORLD_BYTES : 0;
-      stepPolicyWorld(worlds + <usize>i * WORLD_BYTES, lead, count, t, df, stored);
-      if (stored) {
-        // A world that reads e from another world has the same gap cells as it (copied later).
-        for (let v = lead == 0 ? 0 : 1; v < SKETCHED; v++) record(i + 1, v, j, count);
+      const w = worldDir + ((<usize>i * Wd.FIELDS) << 2);
+      if (wd(w, Wd.SKIP) != 0) continue;
+      const st = worlds + <usize>i * WORLD_BYTES;
+      if (tail) stepPolicyWorldTail(w, st, count, t, df);
+      else {
+        stepPolicyWorld(w, st, count, t, df, stored);
+        if (stored) for (let v = 0; v < SKETCHED; v++) record(i + 1, v, j, count);
       }
     }
     a = rows;
-    for (let k = 0; k < count; k++, a += IN_BYTES) set(a, In.RBF, f(a, In.RBF) * f(a, In.DAILY));
+    for (let k = 0; k < count; k++, a += IN_BYTES) {
+      if (f(a, In.PERSIST) == 1) set(a, In.RBF, f(a, In.RBF) * f(a, In.DAILY));
+      else {
+        set(a, In.RBF, f(a, In.RBF) * jsPow(1 + f(a, In.G_RATE) * f(a, In.P_T), 1.0 / 365));
+        set(a, In.P_T, f(a, In.P_T) * f(a, In.P_STEP));
+      }
+    }
     if (stored) j++;
   }
 }

@@ -18,14 +18,14 @@ export const FLUSH_BLOCKS = 63;
 export const SKETCHED = 5;
 
 /**
- * Fields of a path's input row, 32 doubles (four 64-byte cache lines), the ones every world reads
- * every day in the first two lines. Rbf(t) and the but-for world's revenue and profit of the day
+ * Fields of a path's input row, 48 doubles (six 64-byte cache lines), the ones every world reads
+ * every day in the first two. Rbf(t), G(t) and the but-for world's revenue and profit of the day
  * change daily; the rest are the path's inputs and constants derived from them.
  */
 export const enum In {
   // Line 1: the but-for world's day and the cash update of every world.
   RBF, // Rbf(t)
-  DAILY, // (1 + g)^(1/365)
+  DAILY, // (1 + g)^(1/365) (growth persistence 1)
   R_BF, // the but-for world's R of the day
   P_BF, // the but-for world's P of the day
   M,
@@ -37,33 +37,43 @@ export const enum In {
   TAU_K,
   TAU_LOSS,
   TAU_WIN,
+  G, // the fallback gap G(t) of the day (t >= t0)
+  KLN2, // kappa ln2
+  SWITCH,
+  SWITCH_BACK,
+  // Line 3: the fallback gap of the day.
   L,
   GAMMA,
   H0,
   ALPHA_STEP, // exp(alpha/365)
-  // Lines 3-4: read on some days only, or only when the block starts or ends.
-  KLN2, // kappa ln2
-  SWITCH,
-  SWITCH_BACK,
+  ALPHA_DAY, // alpha/365
+  GROWTH_ALPHA, // exp(alpha t / 365) of the day
+  TAU0,
+  RHO,
+  // Lines 4-6: read on some days only, or only when the block starts or ends.
   PF,
   PSI,
   ROUND_SIZE,
   RETRY,
-  ALPHA_DAY, // alpha/365
   RBF0, // R0/365
   GROWTH, // 1 + g
   C0,
   V,
-  TAU0,
-  RHO,
   MU,
   YBF, // Σ_s n_s w_s
-  FIELDS,
+  PERSIST, // growth persistence p
+  P_STEP, // p^(1/365)
+  P_T, // p^(t/365) of the day
+  G_RATE, // g
+  PI, // permanent share
+  BF_PV, // Σ df(t) P_bf(t), t < T
+  BF_TAIL, // Σ_tail df(t) R_bf(t)
+  FIELDS = 48,
 }
 
 /**
- * Fields of a world's state row on a path, 24 doubles (three cache lines): the ones read every day
- * in the first two (the last four of those only by a world that computes the gap e itself).
+ * Fields of a world's state row on a path, 32 doubles (four cache lines): the ones read every day
+ * first.
  */
 export const enum St {
   K,
@@ -72,23 +82,76 @@ export const enum St {
   ALIVE,
   LAST_REVENUE,
   T_END,
-  CA, // affected share of but-for output weighted by dependence
-  PRODUCT_MU, // mu when the product is cut off, else -1
+  PRODUCT_MU, // mu when the product is in a lane, else -1
+  PHI_PREV, // phi(t-1)
   LOST_REVENUE,
   LOST_REVENUE_AFTER,
   LOST_PROFIT,
   PV_LOST_PROFIT,
-  GAP, // e of the day
-  H, // 2^(-kappa e) of the day
-  DECAY, // exp(-1/tau_r)
-  GROWTH, // exp(alpha t / 365) of the last revoked day
+  PV_COSTS,
+  PV_BEFORE,
+  PV_AFTER,
+  PV_MITIGATION,
   // Read on some days only.
+  PHASE, // index of the phase in force
+  NEXT_END, // the day it ends
+  MITIGATION_DAY,
+  MITIGATION_COST,
+  PREMIUM_DAY,
+  PREMIUM, // per day
+  TAIL_REVENUE, // Σ_tail df R
+  TAIL_PREMIUM, // Σ_tail df alive premium
   DEFF,
   SUCCESSES,
   ATTEMPTS,
   NEXT_ATTEMPT,
   INSOLVENCY_DAY,
-  FIELDS = 24,
+  MITIGATED, // 1 when the firm acts in this world on the path
+  RELOCATED, // heads moved
+  DISPLACED, // heads replaced
+  FIELDS = 32,
+}
+
+/**
+ * Fields of a lane's row on a path (a group of members revoked on the same days, model/world.ts),
+ * 16 doubles (two cache lines). A lane that shares another's gap reads E, H, REV and DAYS_T from
+ * that lane's rows; its own weights from its own.
+ */
+export const enum Ln {
+  E, // the gap e of the day
+  H, // 2^(-kappa e)
+  REV, // 1 when revoked on the day
+  CA, // Σ n w d f / Ybf
+  NSHARE, // Σ n f / Σ n
+  COUNT, // days revoked so far
+  DAYS_T, // days revoked before T
+  DECAY, // exp(-1/tau_r) since the last revoked day
+  STALE, // 1: DECAY must be computed anew (revoked since)
+  SWITCH_DAY, // the day it switches to its maskAfter
+  TARGETED, // headcount weights for access-days
+  COLLATERAL,
+  FIELDS = 16,
+}
+
+/** A world's entry in the kernel's world directory (i32 fields). */
+export const enum Wd {
+  SKIP, // 1: not simulated (aliased)
+  LANES,
+  LANE_AT, // address of its first lane's rows (lane j at LANE_AT + j * BLOCK_PATHS * Ln.FIELDS * 8)
+  PRODUCT_LANE, // -1 for none
+  PHASES,
+  PHASE_ENDS_AT, // f64[BLOCK_PATHS * PHASES]: absolute end day of each phase per path
+  LANE_DIR_AT, // i32[LANES * Lane.FIELDS]
+  FIELDS = 8,
+}
+
+/** A lane's entry in its world's lane directory (i32 fields). */
+export const enum Lane {
+  MASK_BEFORE,
+  MASK_AFTER,
+  GAP_AT, // address of the rows E, H, REV and DAYS_T are read from (its own, or a lead lane's)
+  OWN, // 1: this lane computes its own gap
+  FIELDS = 4,
 }
 
 /** A sketch cell's entry in the grid's directory (byte offsets; CELL_BYTES per cell). */

@@ -43,7 +43,7 @@ describe('accessgap run', () => {
     for (const ext of ['.vl.json', '.svg', '.png']) expect(charts).toContain(`survival${ext}`);
     expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain('![Share of paths still solvent](charts/survival.png)');
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
-    expect(summary.schema).toBe('accessgap/summary@1');
+    expect(summary.schema).toBe('accessgap/summary@2');
     expect(summary.run).toMatchObject({ seed: 7, paths: 4, horizon_days: 120 });
     expect(Object.keys(summary.policies)).toEqual(['shutoff', 'blanket', 'concern', 'nobody']);
     expect(readFileSync(join(out, 'metrics.csv'), 'utf8').split('\n')[0]).toBe('policy,metric,mean,se,ci95_lo,ci95_hi,min,p05,p25,p50,p75,p95,max');
@@ -214,16 +214,18 @@ describe('resource guards', () => {
 });
 
 describe('accessgap trace', () => {
-  it('prints one path: its inputs, and every world day by day, matching the run', async () => {
+  it('prints one path: its inputs, each world\'s outcome and metrics, and every day with cash and financing, matching the run', async () => {
     const r = await runCli(['trace', 'scenarios/worked-example.yaml', '--path', '0']);
     expect(r.code).toBe(0);
     const lines = r.out.trim().split('\n');
     expect(lines[0]).toBe('# accessgap trace: scenarios/worked-example.yaml, seed 1, path 0');
     expect(lines).toContain('# input firm.revenue_annual = 3650000');
-    expect(lines).toContain('# policy blanket: revoked days 5, solvent');
-    expect(lines).toContain('world,day,capability_gap,quality,share,revenue,profit,alive');
-    // The same day 7 as the worked example in docs/model.md.
-    expect(lines.find((l) => l.startsWith('blanket,7,'))).toMatch(/^blanket,7,0\.3032653298563167,0\.899152[\d]*,0\.953377[\d]*,9533\.77[\d]*,220\.26[\d]*,1$/);
+    expect(lines).toContain('# policy blanket: revoked days 5; solvent to the horizon; 0 financing attempts, 0 rounds raised');
+    expect(lines.find((l) => l.startsWith('# metrics blanket: '))).toMatch(/total_harm=8758\.8\d*, owner_harm=8758\.8/);
+    expect(lines).toContain('world,day,capability_gap,product_gap,quality,share,revenue,profit,costs,cash,financing,alive');
+    // The same day 7 as the worked example in docs/model.md: half the staff get access back, so
+    // half the switch-back cost (250) is paid.
+    expect(lines.find((l) => l.startsWith('blanket,7,'))).toMatch(/^blanket,7,0\.3032653298563167,0,0\.899152[\d]*,0\.953377[\d]*,9533\.77[\d]*,470\.26[\d]*,250,\d+(\.\d+)?,0,1$/);
     expect(lines.filter((l) => l.startsWith('butfor,'))).toHaveLength(20);
   });
   it('names a bad path index as a usage error', async () => {

@@ -15,13 +15,16 @@ describe('docs/model.md', () => {
     expect(tables).toContain('| 3 | 0.5 | 0.97 | 1 | 10,000 | 1,000 | 0 |');
     expect(tables).toContain('| 4 | 0.5 | 0.946 | 0.9925 | 9,925 |');
     expect(tables).toContain('| 7 | 0.303265 |');
-    expect(tables).toContain('| 220.263 |');
+    expect(tables).toContain('| 2 | 0.5 | 1 | 1 | 10,000 | 500 | 500 |');
+    expect(tables).toContain('| 470.263 |');
     expect(tables).toContain('| after_restoration_share | 0.935352 |');
-    for (const text of ['0.85', '0.97', '0.9925', '0.3033', '220.26', '93.5%']) expect(doc).toContain(text);
+    expect(tables).toContain('| pv_terminal_recovery | 2,543.41 |');
+    expect(tables).toContain('| total_harm | 8,758.81 |');
+    for (const text of ['0.85', '0.97', '0.9925', '0.3033', '470.26', '93.5%', '2,543', '8,759']) expect(doc).toContain(text);
   });
   it('names every metric and series variable the engine reports', async () => {
-    const { METRICS } = await import('../../src/model/metrics.js');
+    const { METRICS, MITIGATION_METRICS } = await import('../../src/model/metrics.js');
     const { SERIES } = await import('../../src/engine/series.js');
-    for (const name of [...METRICS, ...SERIES]) expect(doc).toContain(name);
+    for (const name of [...METRICS, ...MITIGATION_METRICS, ...SERIES]) expect(doc).toContain(name);
   });
 });

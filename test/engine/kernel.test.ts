@@ -5,7 +5,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runSimulation } from '../../src/engine/run.js';
-import { computeMetrics, METRICS } from '../../src/model/metrics.js';
 import { simulatePath } from '../../src/model/path.js';
 import { kernelImports, kernelModule } from '../../src/engine/kernel.js';
 import { uncertainScenario } from '../helpers.js';
@@ -13,24 +12,28 @@ import { uncertainScenario } from '../helpers.js';
 describe('lockstep kernel', () => {
   it('matches the per-path reference simulateWorld bit for bit on every metric of every path', async () => {
     const loaded = await uncertainScenario();
-    const s = loaded.scenario;
     const paths = 300;
     const result = await runSimulation(loaded, { paths, seed: 9, threads: 1 });
-    // The comparison covers worlds that read their gap from an earlier world, and one that cannot.
-    expect(result.plan.gapOf.filter((g) => g >= 0).length).toBeGreaterThan(0);
-    expect(result.plan.gapOf[result.plan.policies.findIndex((p) => p.name === 'licence')]).toBe(-1);
-    const T = s.simulation.horizon_days;
-    const out = new Float64Array(METRICS.length);
-    let insolventPaths = 0;
+    const { plan } = result;
+    const index = (name: string) => plan.policies.findIndex((p) => p.name === name);
+    // The comparison covers lanes that read their gap from an earlier world's, and worlds that cannot.
+    expect(plan.laneLead.flat().filter(Boolean).length).toBeGreaterThan(0);
+    expect(plan.laneLead[index('licence')].every((l) => l === undefined)).toBe(true);
+    expect(plan.layouts[index('what-happened')].lanes.length).toBeGreaterThan(1);
+    const seen = { insolvent: 0, mitigated: 0, moved: 0 };
     for (let path = 0; path < paths; path++) {
-      const { inputs, butfor, worlds } = simulatePath(loaded, 9, path);
-      worlds.forEach(({ policy, revokedDays, trace }, i) => {
-        computeMetrics(butfor, trace, { T, discount: result.plan.discount, t0: inputs.t0, revokedDays, targetedHeadcount: policy.targetedHeadcount, collateralHeadcount: policy.collateralHeadcount }, out, 0);
-        insolventPaths += out[6];
-        METRICS.forEach((m, j) => expect(result.metrics[i][j][path], `${policy.name}.${m} on path ${path}`).toBe(out[j]));
+      const { worlds, metrics } = simulatePath(loaded, 9, path);
+      worlds.forEach(({ layout, values }, i) => {
+        seen.insolvent += values[metrics.indexOf('insolvent')];
+        seen.mitigated += values[metrics.indexOf('mitigated')];
+        seen.moved += values[metrics.indexOf('relocated_heads')] > 0 ? 1 : 0;
+        metrics.forEach((m, j) => expect(result.metrics[i][j][path], `${layout.policy.name}.${m} on path ${path}`).toBe(values[j]));
       });
     }
-    expect(insolventPaths).toBeGreaterThan(0); // the comparison covered insolvency and financing
+    // The comparison covered insolvency and financing, and mitigation with relocation.
+    expect(seen.insolvent).toBeGreaterThan(0);
+    expect(seen.mitigated).toBeGreaterThan(0);
+    expect(seen.moved).toBeGreaterThan(0);
   });
   it('says what to change when the series sketches would not fit in WebAssembly memory', () => {
     const instance = new WebAssembly.Instance(kernelModule(), kernelImports(() => 0));

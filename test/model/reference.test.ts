@@ -1,37 +1,40 @@
 /**
- * shared/reference: a deterministic scenario and the values an independent implementation of
- * MODEL.md gives for it. Every metric and series value must agree to 1e-9 relative. The files are
- * kept in test/fixtures/reference so the test runs on any clone; where the project's shared folder
- * sits beside the clone (../shared/reference), a test checks the copy is still identical.
+ * shared/reference: two deterministic scenarios (the main case, and the same case with
+ * mitigation) and the values an independent implementation of MODEL.md v2 gives for them. Every
+ * metric and series value must agree to 1e-9 relative. The files are kept in
+ * test/fixtures/reference so the test runs on any clone; where the project's shared folder sits
+ * beside the clone (../shared/reference), a test checks the copy is still identical.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/scenario/load.js';
-import { METRICS } from '../../src/model/metrics.js';
 import { relErr, seriesTable, simulate } from '../helpers.js';
 
-const expected = JSON.parse(readFileSync('test/fixtures/reference/expected.json', 'utf8'));
 const TOL = 1e-9;
+const DIR = 'test/fixtures/reference';
 
 const SHARED = '../shared/reference';
 describe.runIf(existsSync(SHARED))('reference files', () => {
   it('test/fixtures/reference is an exact copy of ../shared/reference', () => {
-    for (const f of ['expected.json', 'reference-deterministic.yaml', 'README.md']) {
-      expect(readFileSync(`test/fixtures/reference/${f}`, 'utf8'), f).toBe(readFileSync(`${SHARED}/${f}`, 'utf8'));
-    }
+    expect(readdirSync(DIR).sort()).toEqual(readdirSync(SHARED).sort());
+    for (const f of readdirSync(SHARED)) expect(readFileSync(`${DIR}/${f}`, 'utf8'), f).toBe(readFileSync(`${SHARED}/${f}`, 'utf8'));
   });
 });
 
-describe('reference scenario (shared/reference)', async () => {
-  const loaded = await loadScenario('test/fixtures/reference/reference-deterministic.yaml');
+describe.each([
+  ['reference-deterministic.yaml', 'expected.json'],
+  ['reference-mitigation.yaml', 'expected-mitigation.json'],
+])('reference scenario %s', async (file, expectedFile) => {
+  const expected = JSON.parse(readFileSync(`${DIR}/${expectedFile}`, 'utf8'));
+  const loaded = await loadScenario(`${DIR}/${file}`);
   const { summary, result } = await simulate(loaded);
   const series = seriesTable(result);
 
   for (const [policy, metrics] of Object.entries(expected.policies as Record<string, Record<string, number>>)) {
     it(`${policy}: every metric mean matches to 1e-9 relative`, () => {
-      for (const m of METRICS) {
+      expect(Object.keys(summary.policies[policy].metrics).sort()).toEqual(Object.keys(metrics).sort());
+      for (const [m, want] of Object.entries(metrics)) {
         const got = summary.policies[policy].metrics[m].mean;
-        const want = metrics[m];
         expect(relErr(got, want), `${policy}.${m}: calculated ${got}, expected ${want}, tolerance ${TOL}`).toBeLessThanOrEqual(TOL);
       }
     });

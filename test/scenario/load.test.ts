@@ -35,8 +35,13 @@ describe('shipped scenarios', () => {
   });
   it('the reference scenario loads, and its licence processing days share one slot', async () => {
     const { scenario } = await loadScenario('test/fixtures/reference/reference-deterministic.yaml');
-    expect(scenario.compare).toEqual(['shutoff', 'blanket', 'location', 'concern', 'licence', 'product-only']);
+    expect(scenario.compare).toEqual(['shutoff', 'blanket', 'location', 'concern', 'licence', 'product-only', 'what-happened']);
     expect(scenario.licenseApprovalSlot).toBeGreaterThanOrEqual(0);
+    const wh = scenario.policies.find((p) => p.name === 'what-happened')!;
+    expect(wh.phases.map((p) => Object.entries(p.restrict).filter(([, v]) => v).map(([k]) => k))).toEqual([['everyone'], ['nationality_not_in']]);
+    expect(wh.phases[0].days).toBeGreaterThanOrEqual(0);
+    // A one-phase policy is the same as phases: [{restrict}].
+    expect(scenario.policies.find((p) => p.name === 'blanket')!.phases).toHaveLength(1);
   });
 });
 
@@ -48,7 +53,7 @@ describe('validation messages', () => {
     const text = toYaml(doc);
     const line = text.split('\n').findIndex((l) => l.includes('revenue_grwth')) + 1;
     const msgs = await messages(text, 'scen.yaml');
-    expect(msgs).toContain(`scen.yaml:${line}:3: firm.revenue_grwth: expected one of the keys revenue_annual, revenue_growth, gross_margin, operating_costs_annual, cash, credit_line, revenue_multiple, financing, found unknown key "revenue_grwth" (did you mean "revenue_growth"?)`);
+    expect(msgs).toContain(`scen.yaml:${line}:3: firm.revenue_grwth: expected one of the keys revenue_annual, revenue_growth, growth_persistence, gross_margin, operating_costs_annual, cash, credit_line, revenue_multiple, financing, found unknown key "revenue_grwth" (did you mean "revenue_growth"?)`);
     expect(msgs.some((m) => m.includes('firm.revenue_growth: expected the required key revenue_growth'))).toBe(true);
   });
   it('collect every problem of a file at once', async () => {

@@ -24,3 +24,20 @@ describe('summarize', () => {
     expect(quantileSorted([5], 0.9)).toBe(5);
   });
 });
+
+describe('binary metrics', () => {
+  it('get Wilson intervals that are honest at 0 and 1 (not [0%, 0%])', async () => {
+    const { summarize, wilson95 } = await import('../../src/stats/summary.js');
+    const zeros = summarize(new Float64Array(100), true);
+    expect(zeros.ci95![0]).toBe(0);
+    // 0 events in 100: the upper bound is z^2/(n + z^2) = 3.7%.
+    expect(zeros.ci95![1]).toBeCloseTo(3.8415 / 103.8415, 6);
+    const ones = summarize(new Float64Array(100).fill(1), true);
+    expect(ones.ci95![1]).toBe(1);
+    expect(ones.ci95![0]).toBeCloseTo(100 / 103.8415, 6);
+    // Agrees with the textbook case: 81 of 263 -> [0.2553, 0.3662] (Newcombe 1998, Statistics in Medicine, method 3).
+    const [lo, hi] = wilson95(81 / 263, 263);
+    expect(lo).toBeCloseTo(0.2553, 3);
+    expect(hi).toBeCloseTo(0.3662, 3);
+  });
+});
