@@ -1,6 +1,6 @@
 /** Chart data derived from a run: thinned series, harm histograms, CDFs and convergence paths. */
 import type { RunResult } from '../engine/run.js';
-import { METRICS } from '../model/metrics.js';
+import type { Metric } from '../model/metrics.js';
 import { quantileSorted } from '../stats/summary.js';
 import type { SeriesRow } from '../report/summary.js';
 
@@ -18,30 +18,40 @@ export function seriesOf(rows: SeriesRow[], variable: SeriesRow['variable']): Se
   return of.filter((r) => keep.has(r.day)).map(({ variable: _, ...point }) => point);
 }
 
-export const metricValues = (result: RunResult, policy: number, metric: (typeof METRICS)[number]) => result.metrics[policy][METRICS.indexOf(metric)];
+export const metricValues = (result: RunResult, policy: number, metric: Metric) => result.metrics[policy][result.plan.metrics.indexOf(metric)];
 
 /**
  * Histograms of a metric per policy on common bins from the smallest 1st to the largest 95th
- * percentile of the policies (heavy right tails would otherwise squash the bulk into one bin);
- * values beyond fall into the end bins.
+ * percentile of the policies (heavy right tails would otherwise squash the bulk into one bin).
+ * Paths beyond either end are not piled into the end bins: each policy's share below and above
+ * is returned separately, for a label.
  */
-export function histograms(result: RunResult, metric: (typeof METRICS)[number], bins = 40) {
+export function histograms(result: RunResult, metric: Metric, bins = 40) {
   const sorted = result.plan.policies.map((_, i) => Float64Array.from(metricValues(result, i, metric)).sort());
   const lo = Math.min(...sorted.map((v) => quantileSorted(v, 0.01)));
   let hi = Math.max(...sorted.map((v) => quantileSorted(v, 0.95)));
   if (!(hi > lo)) hi = lo + 1;
   const width = (hi - lo) / bins;
   const rows: { policy: string; x0: number; x1: number; share: number }[] = [];
+  const beyond: { policy: string; below: number; above: number }[] = [];
   result.plan.policies.forEach((p, i) => {
     const counts = new Array(bins).fill(0);
-    for (const x of sorted[i]) counts[Math.min(bins - 1, Math.max(0, Math.floor((x - lo) / width)))]++;
-    counts.forEach((c, b) => rows.push({ policy: p.name, x0: lo + b * width, x1: lo + (b + 1) * width, share: c / sorted[i].length }));
+    let below = 0;
+    let above = 0;
+    for (const x of sorted[i]) {
+      if (x < lo) below++;
+      else if (x > hi) above++;
+      else counts[Math.min(bins - 1, Math.floor((x - lo) / width))]++;
+    }
+    const n = sorted[i].length;
+    counts.forEach((c, b) => rows.push({ policy: p.name, x0: lo + b * width, x1: lo + (b + 1) * width, share: c / n }));
+    beyond.push({ policy: p.name, below: below / n, above: above / n });
   });
-  return rows;
+  return { rows, beyond, lo, hi };
 }
 
 /** Empirical CDF of a metric per policy at 201 probabilities (type-7 quantiles). */
-export function cdfs(result: RunResult, metric: (typeof METRICS)[number]) {
+export function cdfs(result: RunResult, metric: Metric) {
   const rows: { policy: string; value: number; p: number }[] = [];
   result.plan.policies.forEach((pol, i) => {
     const v = Float64Array.from(metricValues(result, i, metric)).sort();
@@ -51,9 +61,10 @@ export function cdfs(result: RunResult, metric: (typeof METRICS)[number]) {
 }
 
 /** Running mean and standard error of a metric in path order, at ~60 log-spaced path counts. */
-export function convergence(result: RunResult, metric: (typeof METRICS)[number]) {
+export function convergence(result: RunResult, metric: Metric) {
   const n = result.settings.paths;
-  const first = Math.min(n, 30);
+  // From the 30th path on (the mean of fewer means little), or from the first in a smaller run.
+  const first = n >= 60 ? 30 : 1;
   const marks = new Set<number>();
   for (let k = 0; k <= 60; k++) marks.add(Math.round(first * (n / first) ** (k / 60)));
   const rows: { policy: string; paths: number; mean: number; lo: number; hi: number }[] = [];

@@ -8,6 +8,7 @@ import type { RunResult } from '../engine/run.js';
 import type { SeriesRow, SummaryJson } from '../report/summary.js';
 import { formatMoney } from '../report/format.js';
 import { cdfs, convergence, histograms, seriesOf } from './data.js';
+import { HARM_PARTS } from '../model/metrics.js';
 import { config, moneyAxis, MONEY_FORMAT, policyColor, title, worldColor, type ChartContext } from './theme.js';
 
 export interface Chart {
@@ -24,10 +25,10 @@ const PANEL_H = 150;
 const money = (ctx: ChartContext, x: number) => formatMoney(x, ctx.currency);
 
 /** The day axis, spanning exactly the horizon. */
-const dayAxis = (T: number) => ({ field: 'day', type: 'quantitative' as const, title: 'Day since the start of the horizon', scale: { domain: [0, T - 1], nice: false } });
+const dayAxis = (T: number) => ({ field: 'day', type: 'quantitative' as const, title: 'Day since the start of the horizon', scale: { domain: [0, Math.max(1, T - 1)], nice: false } });
 
 /** Median line and 25-75 and 5-95 bands of a series, coloured by the `world` field. */
-function fanLayers(DAY: ReturnType<typeof dayAxis>, title: string, money: boolean, ctx: ChartContext, withButfor: boolean) {
+function fanLayers(DAY: ReturnType<typeof dayAxis>, title: string, money: boolean, ctx: ChartContext, withButfor: boolean, points = false) {
   const y = money ? moneyAxis(title) : { title };
   const color = withButfor ? worldColor(ctx) : policyColor(ctx, 'world');
   const tip = [
@@ -38,7 +39,8 @@ function fanLayers(DAY: ReturnType<typeof dayAxis>, title: string, money: boolea
   return [
     { mark: { type: 'area' as const, opacity: 0.15 }, encoding: { x: DAY, y: { field: 'p05', type: 'quantitative' as const, ...y }, y2: { field: 'p95' }, color } },
     { mark: { type: 'area' as const, opacity: 0.3 }, encoding: { x: DAY, y: { field: 'p25', type: 'quantitative' as const }, y2: { field: 'p75' }, color } },
-    { mark: { type: 'line' as const, strokeWidth: 2 }, encoding: { x: DAY, y: { field: 'p50', type: 'quantitative' as const }, color, tooltip: tip } },
+    // With a few stored days only (a horizon of a day or two), points show what lines cannot.
+    { mark: { type: 'line' as const, strokeWidth: 2, point: points }, encoding: { x: DAY, y: { field: 'p50', type: 'quantitative' as const }, color, tooltip: tip } },
   ];
 }
 
@@ -64,7 +66,11 @@ function compactData(spec: Record<string, unknown>): Record<string, unknown> {
 const columnsFor = (n: number) => (n <= 2 ? n : n <= 4 ? 2 : 3);
 
 export function buildCharts(result: RunResult, summary: SummaryJson, rows: SeriesRow[]): Chart[] {
-  const ctx: ChartContext = { summary, policies: result.plan.policies.map((p) => p.name), currency: summary.scenario.currency };
+  const names = result.plan.policies.map((p) => p.name);
+  const sameAs = Object.fromEntries(names.map((p, i) => [p, result.plan.aliasOf[i] < 0 ? undefined : result.plan.aliasOf[i] === 0 ? 'butfor' : names[result.plan.aliasOf[i] - 1]]));
+  const ctx: ChartContext = { summary, policies: names, currency: summary.scenario.currency, sameAs };
+  const few = result.plan.seriesDays.length <= 3;
+  const T = result.plan.T;
   const s = summary;
   const base = { $schema: SCHEMA, config: config(ctx) };
   const cols = columnsFor(ctx.policies.length);
@@ -72,27 +78,75 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
   const DAY = dayAxis(result.plan.T);
   const charts: Chart[] = [];
   const add = (name: string, heading: string, spec: Record<string, unknown>) => charts.push({ name, title: heading, spec: compactData({ ...base, ...spec }) as unknown as TopLevelSpec });
+  /** The next figure's numbered title. */
+  const fig = (text: string, subtitle: string) => title(charts.length + 1, text, subtitle, s);
   const bands = 'Line: median across paths; dark band: 25th to 75th percentile; light band: 5th to 95th percentile.';
 
   // 1. Cumulative present-value harm.
-  const harm = seriesOf(rows, 'cumulative_pv_harm').filter((r) => r.policy !== 'butfor').map(({ policy, ...r }) => ({ ...r, panel: policy, world: policy }));
+  const harm = seriesOf(rows, 'cumulative_pv_harm').filter((r) => r.policy !== 'butfor').map(({ policy, ...r }) => ({ ...r, panel: policy, world: policy, kind: 'series' }));
+  const totals = ctx.policies.map((p) => ({ panel: p, world: p, kind: 'total', day: T - 1, total: s.policies[p].metrics.total_harm.p50 }));
   add('cumulative-harm', 'Cumulative present-value harm over time', {
-    title: title(1, 'Cumulative present-value harm over time', `Harm to date (lost profit, discounted to day 0) under each policy. ${bands}`, s),
-    data: { values: harm },
+    title: fig('Harm to date: cumulative present-value lost profit', `Lost profit to date, discounted to day 0, under each policy; it leaves out the terminal part valued at the horizon (the gap closing after it, firm value lost to insolvency). Diamond: the median total harm, terminal part included. ${bands}`),
+    data: { values: [...harm, ...totals] },
     facet: facet(ctx),
     columns: cols,
-    spec: { width: PANEL_W, height: PANEL_H, layer: fanLayers(DAY, `PV harm (${cur})`, true, ctx, false) },
+    spec: {
+      width: PANEL_W,
+      height: PANEL_H,
+      layer: [
+        ...fanLayers(DAY, `PV harm (${cur})`, true, ctx, false, few).map((l) => ({ transform: [{ filter: "datum.kind === 'series'" }], ...l })),
+        {
+          transform: [{ filter: "datum.kind === 'total'" }],
+          mark: { type: 'point', shape: 'diamond', filled: true, size: 90 },
+          encoding: { x: DAY, y: { field: 'total', type: 'quantitative' }, color: policyColor(ctx, 'world'), tooltip: [{ field: 'world', type: 'nominal', title: 'policy' }, { field: 'total', type: 'quantitative', format: MONEY_FORMAT, title: 'median total harm' }] },
+        },
+      ],
+    },
   });
 
-  // 2. Revenue: but-for against each policy.
+  // 2. Where the harm comes from: the five parts of total harm (means).
+  const partLabels: Record<string, string> = {
+    harm_costs: 'switching and mitigation costs',
+    harm_before_restoration: 'lost profit before access returns',
+    harm_after_restoration: 'lost profit after access returns',
+    pv_terminal_recovery: 'terminal: gap closing after the horizon',
+    pv_terminal_insolvency: 'terminal: firm value lost to insolvency',
+  };
+  const parts = ctx.policies.flatMap((p) => HARM_PARTS.map((m, j) => ({ policy: p, part: partLabels[m], order: j, value: s.policies[p].metrics[m].mean })));
+  const totalsByPolicy = ctx.policies.map((p) => ({ policy: p, total: s.policies[p].metrics.total_harm.mean }));
+  add('harm-decomposition', 'Where the harm comes from', {
+    title: fig('Where the harm comes from', 'Mean total harm per policy split into its five parts, which add up to it on every path; tick: the mean total harm. Terminal parts are valued at the horizon.'),
+    width: 560,
+    height: 28 * ctx.policies.length + 20,
+    layer: [
+      {
+        data: { values: parts },
+        mark: { type: 'bar', height: 16 },
+        encoding: {
+          y: { field: 'policy', type: 'nominal', title: null, sort: ctx.policies, axis: { labelLimit: 160 } },
+          x: { field: 'value', type: 'quantitative', stack: 'zero', ...moneyAxis(`Mean harm (${cur}, present value at day 0)`) },
+          color: { field: 'part', type: 'nominal', title: null, sort: HARM_PARTS.map((m) => partLabels[m]), scale: { domain: HARM_PARTS.map((m) => partLabels[m]), range: ['#999999', '#E69F00', '#D55E00', '#56B4E9', '#0072B2'] }, legend: { orient: 'bottom', direction: 'vertical', columns: 2 } },
+          order: { field: 'order', type: 'quantitative' },
+          tooltip: [{ field: 'policy', type: 'nominal' }, { field: 'part', type: 'nominal' }, { field: 'value', type: 'quantitative', format: MONEY_FORMAT }],
+        },
+      },
+      {
+        data: { values: totalsByPolicy },
+        mark: { type: 'tick', color: '#000', thickness: 2, size: 22 },
+        encoding: { y: { field: 'policy', type: 'nominal', sort: ctx.policies }, x: { field: 'total', type: 'quantitative' }, tooltip: [{ field: 'policy', type: 'nominal' }, { field: 'total', type: 'quantitative', format: MONEY_FORMAT, title: 'mean total harm' }] },
+      },
+    ],
+  });
+
+  // 3. Revenue: but-for against each policy.
   const revenue = seriesOf(rows, 'revenue_annualized');
   const revRows = ctx.policies.flatMap((p) => revenue.filter((r) => r.policy === p || r.policy === 'butfor').map(({ policy, ...r }) => ({ ...r, panel: p, world: policy })));
   add('revenue', 'Revenue: but-for world against each policy', {
-    title: title(2, 'Revenue: but-for world against each policy', `Annualised revenue (365 x daily revenue) without the revocation (grey) and under each policy. ${bands}`, s),
+    title: fig('Revenue: but-for world against each policy', `Annualised revenue (365 x daily revenue) without the revocation (grey) and under each policy. ${bands}`),
     data: { values: revRows },
     facet: facet(ctx),
     columns: cols,
-    spec: { width: PANEL_W, height: PANEL_H, layer: fanLayers(DAY, `Revenue (${cur}/year)`, true, ctx, true) },
+    spec: { width: PANEL_W, height: PANEL_H, layer: fanLayers(DAY, `Revenue (${cur}/year)`, true, ctx, true, few) },
   });
 
   // 3. Capability gap, with the revocation window.
@@ -100,7 +154,7 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
   const gap = seriesOf(rows, 'capability_gap').filter((r) => r.policy !== 'butfor').map(({ policy, ...r }) => ({ ...r, panel: policy, world: policy, kind: 'series' }));
   const windows = ctx.policies.map((p) => ({ panel: p, world: p, kind: 'window', start, end: Math.min(result.plan.T - 1, start + s.policies[p].metrics.revoked_days.p50) }));
   add('capability-gap', 'Capability gap behind the frontier', {
-    title: title(3, 'Capability gap behind the frontier', `Staff-weighted gap in doublings of frontier capability. Shaded: revocation from day ${start} to its median end. ${bands}`, s),
+    title: fig('Capability gap behind the frontier', `Staff-weighted gap in doublings of frontier capability. Shaded: revocation from day ${start} to its median end. ${bands}`),
     data: { values: [...gap, ...windows] },
     facet: facet(ctx),
     columns: cols,
@@ -109,39 +163,48 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
       height: PANEL_H,
       layer: [
         { transform: [{ filter: "datum.kind === 'window'" }], mark: { type: 'rect', color: '#000', opacity: 0.06 }, encoding: { x: { field: 'start', type: 'quantitative' }, x2: { field: 'end' } } },
-        ...fanLayers(DAY, 'Gap (doublings)', false, ctx, false).map((l) => ({ transform: [{ filter: "datum.kind === 'series'" }], ...l })),
+        ...fanLayers(DAY, 'Gap (doublings)', false, ctx, false, few).map((l) => ({ transform: [{ filter: "datum.kind === 'series'" }], ...l })),
       ],
     },
   });
 
   // 4. Survival.
   const survival = seriesOf(rows, 'survival').map((r) => ({ day: r.day, world: r.policy, survival: r.mean }));
+  // An axis of at least 10 percentage points down from 100%: small differences stay small, and
+  // whole-percent tick labels stay distinct.
+  const lowest = Math.min(1, ...survival.map((r) => r.survival));
+  const floor = Math.max(0, Math.min(0.9, Math.floor((lowest - 0.02) * 20) / 20));
+  const identical = ctx.policies.filter((p) => ctx.sameAs[p]).map((p) => `${p} = ${ctx.sameAs[p] === 'butfor' ? 'but-for' : ctx.sameAs[p]}`);
   add('survival', 'Share of paths still solvent', {
-    title: title(4, 'Share of paths still solvent', 'Share of simulated firms not yet insolvent on each day, without the revocation (grey, dashed) and under each policy.', s),
+    title: fig('Share of paths still solvent', `Share of simulated firms not yet insolvent on each day, without the revocation (grey, dashed) and under each policy.${identical.length ? ` Identical results, drawn on top of each other: ${identical.join('; ')}.` : ''} The axis starts at ${Math.round(100 * floor)}%.`),
     data: { values: survival },
     width: 640,
     height: 300,
     encoding: {
       x: DAY,
-      y: { field: 'survival', type: 'quantitative', title: 'Solvent (share of paths)', axis: { format: '.0%' }, scale: { zero: false } },
+      y: { field: 'survival', type: 'quantitative', title: 'Solvent (share of paths)', axis: { format: '.0%', tickCount: 5 }, scale: { domain: [floor, 1], nice: false } },
       color: worldColor(ctx),
       tooltip: [{ field: 'world', type: 'nominal' }, { field: 'day', type: 'quantitative' }, { field: 'survival', type: 'quantitative', format: '.1%' }],
     },
     // The but-for line goes on top, dashed, so policies identical to it do not hide it.
     layer: [
-      { transform: [{ filter: "datum.world !== 'butfor'" }], mark: { type: 'line', strokeWidth: 2 } },
-      { transform: [{ filter: "datum.world === 'butfor'" }], mark: { type: 'line', strokeWidth: 2, strokeDash: [6, 4] } },
+      { transform: [{ filter: "datum.world !== 'butfor'" }], mark: { type: 'line', strokeWidth: 2, point: few } },
+      { transform: [{ filter: "datum.world === 'butfor'" }], mark: { type: 'line', strokeWidth: 2, strokeDash: [6, 4], point: few } },
     ],
   });
 
   // 5. Distribution of total harm.
   const hist = histograms(result, 'total_harm');
+  const beyondLabels = hist.beyond.flatMap((b) => [
+    ...(b.above > 0 ? [{ policy: b.policy, kind: 'above', text: `${(100 * b.above).toFixed(1)}% above ${money(ctx, hist.hi)}` }] : []),
+    ...(b.below > 0 ? [{ policy: b.policy, kind: 'below', text: `${(100 * b.below).toFixed(1)}% below ${money(ctx, hist.lo)}` }] : []),
+  ]);
   const marks = ctx.policies.flatMap((p) => (['p05', 'p50', 'p95'] as const).map((q) => ({ policy: p, q: q === 'p50' ? 'median' : q, value: s.policies[p].metrics.total_harm[q] })));
   add('harm-distribution', 'Distribution of total harm', {
-    title: title(5, 'Distribution of total harm', 'Share of paths by total harm (PV lost profit + PV terminal loss); rules at the 5th percentile, median (solid) and 95th percentile. The axis spans the smallest 1st to the largest 95th percentile of the policies; the end bins also hold the paths beyond.', s),
+    title: fig('Distribution of total harm', 'Share of paths by total harm (PV lost profit + PV terminal loss); rules at the 5th percentile, median (solid) and 95th percentile. The axis spans the smallest 1st to the largest 95th percentile of the policies; the share of paths beyond either end is written in the panel, not drawn.'),
     facet: { field: 'policy', type: 'nominal', title: null, sort: ctx.policies },
     columns: cols,
-    data: { values: [...hist.map((h) => ({ ...h, kind: 'bin' })), ...marks.map((m) => ({ ...m, kind: 'mark' }))] },
+    data: { values: [...hist.rows.map((h) => ({ ...h, kind: 'bin' })), ...marks.map((m) => ({ ...m, kind: 'mark' })), ...beyondLabels] },
     spec: {
       width: PANEL_W,
       height: PANEL_H,
@@ -166,13 +229,15 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
             tooltip: [{ field: 'q', type: 'nominal', title: 'quantile' }, { field: 'value', type: 'quantitative', format: MONEY_FORMAT }],
           },
         },
+        { transform: [{ filter: "datum.kind === 'above'" }], mark: { type: 'text', align: 'right', baseline: 'top', x: PANEL_W - 4, y: 4, fontSize: 10, color: '#333' }, encoding: { text: { field: 'text', type: 'nominal' } } },
+        { transform: [{ filter: "datum.kind === 'below'" }], mark: { type: 'text', align: 'left', baseline: 'top', x: 4, y: 4, fontSize: 10, color: '#333' }, encoding: { text: { field: 'text', type: 'nominal' } } },
       ],
     },
   });
 
   // 6. CDF of total harm.
   add('harm-cdf', 'Cumulative distribution of total harm', {
-    title: title(6, 'Cumulative distribution of total harm', 'Share of paths whose total harm is at most the value on the horizontal axis, per policy (same paths for every policy).', s),
+    title: fig('Cumulative distribution of total harm', 'Share of paths whose total harm is at most the value on the horizontal axis, per policy (same paths for every policy).'),
     data: { values: cdfs(result, 'total_harm') },
     width: 640,
     height: 320,
@@ -194,28 +259,30 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
       harm_p50: m.total_harm.p50,
       harm_p95: m.total_harm.p95,
       harm_label: `${money(ctx, m.total_harm.p50)} (${money(ctx, m.total_harm.p05)} to ${money(ctx, m.total_harm.p95)})`,
-      insolvent: m.insolvent.mean,
-      insolvent_lo: Math.max(0, m.insolvent.ci95?.[0] ?? m.insolvent.mean),
-      insolvent_hi: Math.min(1, m.insolvent.ci95?.[1] ?? m.insolvent.mean),
-      after: m.after_restoration_share.mean,
+      insolvent: m.attributable_insolvency.mean,
+      insolvent_lo: m.attributable_insolvency.ci95?.[0] ?? m.attributable_insolvency.mean,
+      insolvent_hi: m.attributable_insolvency.ci95?.[1] ?? m.attributable_insolvency.mean,
+      after: s.policies[p].derived.after_restoration_revenue_share ?? 0,
     };
   });
   const access = ctx.policies.flatMap((p) => [
     { policy: p, kind: 'targeted (nationals of concern)', days: s.policies[p].metrics.targeted_access_days.mean },
     { policy: p, kind: 'collateral (everyone else)', days: s.policies[p].metrics.collateral_access_days.mean },
   ]);
-  const yPolicy = { field: 'policy', type: 'nominal', title: null, sort: ctx.policies };
+  const yPolicy = { field: 'policy', type: 'nominal', title: null, sort: ctx.policies, axis: { labelLimit: 160 } };
+  // A probability axis from 0 to at least 1%, so that all-zero bars do not leave a lone tick mid-panel.
+  const pMax = Math.max(0.01, ...cmp.map((c) => c.insolvent_hi));
   const panel = (heading: string, layer: unknown[], width = 170) => ({ width, height: 24 * ctx.policies.length + 20, title: { text: heading, fontSize: 12 }, layer });
   add('policy-comparison', 'Policies compared on the same paths', {
-    title: title(7, 'Policies compared on the same paths', `Total harm (dot: median; line: 5th to 95th percentile), insolvency probability (with 95% interval; but-for world ${(100 * s.butfor.insolvency_probability).toFixed(1)}%), share of lost revenue after access returns, and person-days of access denied.`, s),
+    title: fig('Policies compared on the same paths', `Total harm (dot: median; line: 5th to 95th percentile), probability of insolvency caused by the policy (bar, with 95% Wilson interval; the firm fails without any revocation on ${(100 * s.butfor.insolvency_probability).toFixed(1)}% of paths), share of expected lost revenue that falls after access returns, and person-days of access denied (means).`),
     data: { values: cmp },
     hconcat: [
       panel(`Total harm (${cur})`, [
         { mark: { type: 'rule', strokeWidth: 2 }, encoding: { y: yPolicy, x: { field: 'harm_p05', type: 'quantitative', ...moneyAxis('') }, x2: { field: 'harm_p95' }, color: policyColor(ctx) } },
         { mark: { type: 'point', filled: true, size: 70 }, encoding: { y: yPolicy, x: { field: 'harm_p50', type: 'quantitative' }, color: policyColor(ctx), tooltip: [{ field: 'policy', type: 'nominal' }, { field: 'harm_label', type: 'nominal', title: 'median (90% interval)' }] } },
       ]),
-      panel('P(insolvent)', [
-        { mark: { type: 'bar', height: 14 }, encoding: { y: { ...yPolicy, axis: null }, x: { field: 'insolvent', type: 'quantitative', title: '', axis: { format: '.1~%' } }, color: policyColor(ctx), tooltip: [{ field: 'policy', type: 'nominal' }, { field: 'insolvent', type: 'quantitative', format: '.1%' }] } },
+      panel('P(insolvent because of it)', [
+        { mark: { type: 'bar', height: 14 }, encoding: { y: { ...yPolicy, axis: null }, x: { field: 'insolvent', type: 'quantitative', title: '', scale: { domain: [0, pMax] }, axis: { format: '.1~%', tickCount: 3 } }, color: policyColor(ctx), tooltip: [{ field: 'policy', type: 'nominal' }, { field: 'insolvent', type: 'quantitative', format: '.2%' }] } },
         { mark: { type: 'rule', color: '#222' }, encoding: { y: { ...yPolicy, axis: null }, x: { field: 'insolvent_lo', type: 'quantitative' }, x2: { field: 'insolvent_hi' } } },
       ], 120),
       panel('Lost revenue after return', [
@@ -240,7 +307,7 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
 
   // 8. Convergence.
   add('convergence', 'Convergence of the mean total harm', {
-    title: title(8, 'Convergence of the mean total harm', 'Running mean of total harm over the first N paths (line) with +/- 2 standard errors (band); a flat line inside a narrow band means enough paths.', s),
+    title: fig('Convergence of the mean total harm', 'Running mean of total harm over the first N paths (line) with +/- 2 standard errors (band); a flat line inside a narrow band means enough paths.'),
     data: { values: convergence(result, 'total_harm') },
     facet: { field: 'policy', type: 'nominal', title: null, sort: ctx.policies },
     columns: cols,

@@ -16,6 +16,17 @@ export interface ChartContext {
   /** Compared policies, in run order. */
   policies: string[];
   currency: string;
+  /** Per policy, the world (policy or "butfor") whose results it equals on every path, if any. */
+  sameAs: Record<string, string | undefined>;
+}
+
+/** A legend label that says when a world's lines hide behind another's (identical results). */
+function legendLabel(ctx: ChartContext): string {
+  const cases = ctx.policies
+    .filter((p) => ctx.sameAs[p])
+    .map((p) => `datum.label === ${JSON.stringify(p)} ? ${JSON.stringify(`${p} (same as ${ctx.sameAs[p] === 'butfor' ? 'but-for' : ctx.sameAs[p]})`)} : `)
+    .join('');
+  return `${cases}datum.label === 'butfor' ? 'but-for (no revocation)' : datum.label`;
 }
 
 /** Colour scale over the worlds: "butfor" first, then the policies in run order. */
@@ -25,7 +36,7 @@ export function worldColor(ctx: ChartContext, field = 'world', title: string | n
     type: 'nominal' as const,
     title,
     scale: { domain: ['butfor', ...ctx.policies], range: [BUTFOR_COLOR, ...ctx.policies.map((_, i) => PALETTE[i % PALETTE.length])] },
-    legend: { labelExpr: "datum.label === 'butfor' ? 'but-for (no revocation)' : datum.label", symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1 },
+    legend: { labelExpr: legendLabel(ctx), symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1 },
   };
 }
 
@@ -75,7 +86,8 @@ export function config(ctx: ChartContext) {
     view: { stroke: '#ddd' },
     axis: { labelFontSize: 11, titleFontSize: 12, gridColor: '#eee' },
     legend: { labelFontSize: 11, titleFontSize: 12, orient: 'bottom' as const, direction: 'horizontal' as const, columns: 4, labelLimit: 320 },
-    header: { labelFontSize: 12, labelFontWeight: 'bold' as const },
+    // Long policy names are cut to the panel's width, so every panel keeps its place and axis.
+    header: { labelFontSize: 12, labelFontWeight: 'bold' as const, labelLimit: 220 },
     locale: { number: { decimal: '.', thousands: ',', grouping: [3], currency: [currencySymbol(ctx.currency).trim(), ''] } },
   };
 }

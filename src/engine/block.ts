@@ -163,7 +163,9 @@ export class BlockSimulator {
     this.phaseDays = plan.policies.map((p) => new Float64Array(Math.max(0, p.policy.phases.length - 1)));
     this.buffers = {
       metrics: new Float64Array(BLOCK_PATHS * nPol * plan.metrics.length),
-      butforInsolvent: new Uint8Array(BLOCK_PATHS),
+      butforInsolvencyDay: new Float64Array(BLOCK_PATHS),
+      butforValue: new Float64Array(BLOCK_PATHS),
+      insolvencyDay: new Float64Array(BLOCK_PATHS * nPol),
       seriesSums: new Float64Array(plan.cells),
       insolvencyDays: new Float64Array(plan.worlds * (plan.T + 1)),
     };
@@ -195,7 +197,9 @@ export class BlockSimulator {
     buffers.insolvencyDays.fill(0);
     const out = {
       metrics: buffers.metrics.subarray(0, count * nPol * nM),
-      butforInsolvent: buffers.butforInsolvent.subarray(0, count),
+      butforInsolvencyDay: buffers.butforInsolvencyDay.subarray(0, count),
+      butforValue: buffers.butforValue.subarray(0, count),
+      insolvencyDay: buffers.insolvencyDay.subarray(0, count * nPol),
       seriesSums: buffers.seriesSums,
       insolvencyDays: buffers.insolvencyDays,
     };

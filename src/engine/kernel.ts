@@ -17,7 +17,7 @@
  * SKETCHED.
  */
 import { readFileSync } from 'node:fs';
-import { emptySums, writeMetrics, type WorldEndState } from '../model/metrics.js';
+import { butforWorldValue, emptySums, writeMetrics, type WorldEndState } from '../model/metrics.js';
 import { LOG_CENTRE, LOG_INV_CENTRE, LOG_OF_CENTRE, POW2, TWO_J } from '../model/fastmath.js';
 import type { PathInputs, WorldPath } from '../model/world.js';
 import { SketchGrid, type SketchData } from '../stats/sketch.js';
@@ -88,8 +88,12 @@ function resetState(st: Float64Array, b: number, c0: number): void {
 export interface KernelOutput {
   /** [path][policy][metric], path-major within the block (aliased policies' slots unused). */
   metrics: Float64Array;
-  /** 1 where the but-for world became insolvent. */
-  butforInsolvent: Uint8Array;
+  /** Day (1 ... T) the but-for world became insolvent, or -1. */
+  butforInsolvencyDay: Float64Array;
+  /** The but-for firm's value W_butfor. */
+  butforValue: Float64Array;
+  /** [path][policy]: day the policy's world became insolvent, or -1 (aliased policies' slots unused). */
+  insolvencyDay: Float64Array;
   /** Per-cell sums of the sketched series over the block's paths. */
   seriesSums: Float64Array;
   /** Per world, paths by insolvency day: index 0 never, d (1 ... T) insolvent from day d. */
@@ -323,7 +327,8 @@ export class Kernel {
     for (let k = 0, a = rows; k < count; k++, a += In.FIELDS) {
       const bf = butfor + k * St.FIELDS;
       const butforEnd: WorldEndState = { alive: st[bf + St.ALIVE], lastRevenue: st[bf + St.LAST_REVENUE], insolvencyDay: st[bf + St.INSOLVENCY_DAY], tailRevenuePv: st[a + In.BF_TAIL], tailPremiumPv: 0 };
-      out.butforInsolvent[k] = butforEnd.insolvencyDay >= 0 ? 1 : 0;
+      out.butforInsolvencyDay[k] = butforEnd.insolvencyDay;
+      out.butforValue[k] = butforWorldValue({ C0: st[a + In.C0], butforPvProfit: st[a + In.BF_PV], discountT: discount[T], V: st[a + In.V], butfor: butforEnd });
       out.insolvencyDays[Math.max(0, butforEnd.insolvencyDay)]++;
       for (let i = 0; i < nPol; i++) {
         if (plan.aliasOf[i] >= 0) continue;
@@ -369,6 +374,7 @@ export class Kernel {
           plan.withMitigation,
         );
         out.insolvencyDays[(i + 1) * T1 + Math.max(0, st[b + St.INSOLVENCY_DAY])]++;
+        out.insolvencyDay[k * nPol + i] = st[b + St.INSOLVENCY_DAY];
       }
     }
   }

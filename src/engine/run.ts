@@ -28,7 +28,11 @@ export interface RunResult {
   settings: RunSettings;
   /** metrics[policy][metric] holds the value of every path, in path order. */
   metrics: Float64Array[][];
-  butforInsolvent: Uint8Array;
+  /** Per path: the day (1 ... T) the but-for world became insolvent, or -1; and its firm value W_butfor. */
+  butforInsolvencyDay: Float64Array;
+  butforValue: Float64Array;
+  /** insolvencyDay[policy]: per path, the day its world became insolvent, or -1. */
+  insolvencyDay: Float64Array[];
   /** Mean of every sketched series cell over the paths. */
   seriesMeans: Float64Array;
   sketches: SketchGrid;
@@ -49,7 +53,9 @@ export class RunAborted extends Error {
 
 class Reducer {
   readonly metrics: Float64Array[][];
-  readonly butforInsolvent: Uint8Array;
+  readonly butforInsolvencyDay: Float64Array;
+  readonly butforValue: Float64Array;
+  readonly insolvencyDay: Float64Array[];
   readonly sums: Float64Array;
   readonly insolvencyDays: Float64Array;
   private next = 0;
@@ -63,7 +69,9 @@ class Reducer {
     // Aliased policies share their source's arrays (filled in by finish), so memory grows with
     // the simulated worlds only.
     this.metrics = plan.policies.map((_, i) => (plan.aliasOf[i] < 0 ? plan.metrics.map(() => new Float64Array(paths)) : []));
-    this.butforInsolvent = new Uint8Array(paths);
+    this.butforInsolvencyDay = new Float64Array(paths);
+    this.butforValue = new Float64Array(paths);
+    this.insolvencyDay = plan.policies.map((_, i) => (plan.aliasOf[i] < 0 ? new Float64Array(paths) : this.butforInsolvencyDay));
     this.sums = new Float64Array(plan.cells);
     this.insolvencyDays = new Float64Array(plan.worlds * (plan.T + 1));
   }
@@ -78,7 +86,13 @@ class Reducer {
         for (let k = 0; k < r.count; k++) into[r.first + k] = r.metrics[(k * nPol + i) * nM + m];
       }
     }
-    this.butforInsolvent.set(r.butforInsolvent, r.first);
+    this.butforInsolvencyDay.set(r.butforInsolvencyDay, r.first);
+    this.butforValue.set(r.butforValue, r.first);
+    for (let i = 0; i < nPol; i++) {
+      if (this.plan.aliasOf[i] >= 0) continue;
+      const into = this.insolvencyDay[i];
+      for (let k = 0; k < r.count; k++) into[r.first + k] = r.insolvencyDay[k * nPol + i];
+    }
     for (let i = 0; i < r.insolvencyDays.length; i++) this.insolvencyDays[i] += r.insolvencyDays[i];
     this.done += r.count;
     // Series sums are added strictly in block order: floating-point addition is not associative.
@@ -106,10 +120,12 @@ class Reducer {
     let zeros: Float64Array | undefined;
     plan.aliasOf.forEach((source, i) => {
       if (source < 0) return;
-      if (source > 0) this.metrics[i] = this.metrics[source - 1];
-      else {
+      if (source > 0) {
+        this.metrics[i] = this.metrics[source - 1];
+        this.insolvencyDay[i] = this.insolvencyDay[source - 1];
+      } else {
         zeros ??= new Float64Array(this.paths);
-        const insolvent = Float64Array.from(this.butforInsolvent);
+        const insolvent = this.butforInsolvencyDay.map((d) => (d >= 0 ? 1 : 0));
         this.metrics[i] = plan.metrics.map((m) => (m === 'insolvent' ? insolvent : zeros!));
       }
       const world = i + 1;
@@ -184,7 +200,9 @@ export async function runSimulation(loaded: LoadedScenario, options: RunOptions)
     plan,
     settings,
     metrics: reducer.metrics,
-    butforInsolvent: reducer.butforInsolvent,
+    butforInsolvencyDay: reducer.butforInsolvencyDay,
+    butforValue: reducer.butforValue,
+    insolvencyDay: reducer.insolvencyDay,
     seriesMeans: reducer.means(),
     sketches,
     insolvencyDays: reducer.insolvencyDays,

@@ -108,6 +108,11 @@ export interface WorldEnd {
   displacedHeads: number;
 }
 
+/** W_butfor = C0 + Σ df P_bf + df(T) TV_bf: the but-for firm's value (section 4, "After the loop"). */
+export function butforWorldValue(e: Pick<WorldEnd, 'C0' | 'butforPvProfit' | 'discountT' | 'V' | 'butfor'>): number {
+  return e.C0 + e.butforPvProfit + e.discountT * (e.V * 365 * e.butfor.lastRevenue * e.butfor.alive);
+}
+
 /**
  * Writes the metrics of one world, in metricsOf order, into out[offset ...] (the mitigation
  * metrics when `withMitigation`). Shared by the reference (computeMetrics) and the engine's
@@ -129,7 +134,7 @@ export function writeMetrics(out: Float64Array, offset: number, s: WorldSums, e:
   }
   const pvTerminalLoss = bothAlive ? recovery : e.discountT * (tvButfor - tv);
   const totalHarm = s.pvLostProfit + pvTerminalLoss;
-  const wButfor = e.C0 + e.butforPvProfit + e.discountT * tvButfor;
+  const wButfor = butforWorldValue(e);
   const wWorld = wButfor - totalHarm;
   const insolvent = e.world.insolvencyDay >= 0 ? 1 : 0;
   out[offset] = s.lostRevenue;

@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import type { LoadedScenario } from '../scenario/load.js';
 import type { Chart } from '../charts/specs.js';
 import { packageFile } from '../charts/assets.js';
-import { formatPercent } from './format.js';
+import { formatMoney, formatPercent } from './format.js';
 import type { SummaryJson } from './summary.js';
-import { assumptionsTable, coverageList, metricsTable, provenance, resultsTable, type Table } from './tables.js';
+import { assumptionsTable, coverageList, decompositionTable, DECOMPOSITION_NOTE, insolvencyTimingTable, metricsTable, mitigationTable, MITIGATION_NOTE, provenance, RESULTS_NOTE, resultsTable, TIMING_NOTE, type Table } from './tables.js';
 
 const escapeHtml = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 /** Text safe inside a <script> element. */
@@ -38,12 +38,14 @@ body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; margin: 
 h1 { font-size: 1.6rem; margin-bottom: 0.2rem; } h2 { margin-top: 2.2rem; border-bottom: 1px solid #ddd; padding-bottom: 0.2rem; }
 table { border-collapse: collapse; font-size: 0.85rem; margin: 0.8rem 0; } th, td { border: 1px solid #ddd; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
 th { background: #f4f4f4; } td:first-child { white-space: nowrap; } .muted { color: #555; font-size: 0.9rem; }
-figure { margin: 1.5rem 0; } .chart { overflow-x: auto; } code { font-size: 0.85rem; }
+figure { margin: 1.5rem 0; } .warnings { background: #fff6e0; border: 1px solid #e8c66a; padding: 0.5rem 1rem; margin: 1rem 0; } .chart { overflow-x: auto; } code { font-size: 0.85rem; }
 `;
 
 export function reportHtml(loaded: LoadedScenario, summary: SummaryJson, charts: Chart[]): string {
   const s = loaded.scenario;
   const [scenarioLine, runLine, reproduce, quantiles] = provenance(s, summary);
+  const bf = summary.butfor;
+  const mitigation = mitigationTable(summary);
   const figures = charts
     .map((c, i) => `<figure><div class="chart" id="chart-${i}" data-chart="${escapeHtml(c.name)}"></div><script type="application/json" id="spec-${i}">${scriptSafe(JSON.stringify(c.spec).replaceAll('<', '\\u003c'))}</script></figure>`)
     .join('\n');
@@ -59,16 +61,25 @@ ${inlineLibraries()}
 <body>
 <h1>${escapeHtml(s.title)}</h1>
 <p class="muted">${escapeHtml(scenarioLine)} ${escapeHtml(runLine)}</p>
+${summary.warnings.length ? `<div class="warnings"><strong>Warnings</strong><ul>${summary.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul></div>` : ''}
 <h2>Results</h2>
-<p>Means with 95% confidence intervals of the mean; "90% of paths" spans the 5th to 95th percentile.</p>
+<p>${escapeHtml(RESULTS_NOTE)}</p>
 ${table(resultsTable(summary), 'results')}
-<p>But-for world (no revocation): P(insolvent) = ${escapeHtml(formatPercent(summary.butfor.insolvency_probability))}.</p>
+<p>But-for world (no revocation): P(insolvent) = ${escapeHtml(formatPercent(bf.insolvency_probability))} [${escapeHtml(formatPercent(bf.insolvency_probability_ci95[0]))}, ${escapeHtml(formatPercent(bf.insolvency_probability_ci95[1]))}]; mean firm value ${escapeHtml(formatMoney(bf.firm_value.mean, summary.scenario.currency))}.</p>
 <h3>Who each policy cuts off</h3>
 <ul>${coverageList(summary).map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>
+<h3>Where the harm comes from</h3>
+<p>${escapeHtml(DECOMPOSITION_NOTE)}</p>
+${table(decompositionTable(summary), 'decomposition')}
+<h3>When the firm fails</h3>
+<p>${escapeHtml(TIMING_NOTE)}</p>
+${table(insolvencyTimingTable(summary), 'timing')}
+${mitigation ? `<h3>Mitigation</h3><p>${escapeHtml(MITIGATION_NOTE)}</p>${table(mitigation, 'mitigation')}` : ''}
 <h2>Charts</h2>
 <p class="muted">Hover over a chart for the values behind it.</p>
 ${figures}
 <h2>All metrics</h2>
+<p>Means over paths with their standard error and 5th, 50th and 95th percentiles; metrics that are 0 or 1 per path as probabilities with Wilson 95% intervals.</p>
 ${table(metricsTable(summary), 'metrics')}
 <h2>Assumptions</h2>
 <p>Every input of the scenario file, drawn once per path; basis and status as written beside the key in the file.</p>

@@ -1,8 +1,8 @@
 /** summary.md: the human-readable report in Markdown (results, charts, assumptions, provenance). */
 import type { LoadedScenario } from '../scenario/load.js';
-import { formatPercent } from './format.js';
+import { formatMoney, formatPercent } from './format.js';
 import type { SummaryJson } from './summary.js';
-import { assumptionsTable, coverageList, metricsTable, provenance, resultsTable, type Table } from './tables.js';
+import { assumptionsTable, coverageList, decompositionTable, DECOMPOSITION_NOTE, insolvencyTimingTable, metricsTable, mitigationTable, MITIGATION_NOTE, provenance, RESULTS_NOTE, resultsTable, TIMING_NOTE, type Table } from './tables.js';
 
 const esc = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
 const table = (t: Table, code: number[] = []) => [
@@ -19,25 +19,43 @@ export interface ChartRef {
 export function summaryMarkdown(loaded: LoadedScenario, summary: SummaryJson, charts: ChartRef[]): string {
   const s = loaded.scenario;
   const [scenarioLine, runLine, reproduce, quantiles] = provenance(s, summary);
+  const bf = summary.butfor;
+  const mitigation = mitigationTable(summary);
   return [
     `# ${esc(s.title)}`,
     '',
     `${scenarioLine} ${runLine}`,
     '',
+    ...(summary.warnings.length ? ['**Warnings**', '', ...summary.warnings.map((w) => `- ${esc(w)}`), ''] : []),
     '## Results',
     '',
-    'Means with 95% confidence intervals of the mean; "90% of paths" spans the 5th to 95th percentile.',
+    RESULTS_NOTE,
     '',
     ...table(resultsTable(summary)),
     '',
-    `But-for world (no revocation): P(insolvent) = ${formatPercent(summary.butfor.insolvency_probability)}.`,
+    `But-for world (no revocation): P(insolvent) = ${formatPercent(bf.insolvency_probability)} [${formatPercent(bf.insolvency_probability_ci95[0])}, ${formatPercent(bf.insolvency_probability_ci95[1])}]; mean firm value ${formatMoney(bf.firm_value.mean, summary.scenario.currency)}.`,
     '',
     '### Who each policy cuts off',
     '',
     ...coverageList(summary).map((l) => `- ${esc(l)}`),
     '',
+    '### Where the harm comes from',
+    '',
+    DECOMPOSITION_NOTE,
+    '',
+    ...table(decompositionTable(summary)),
+    '',
+    '### When the firm fails',
+    '',
+    TIMING_NOTE,
+    '',
+    ...table(insolvencyTimingTable(summary)),
+    '',
+    ...(mitigation ? ['### Mitigation', '', MITIGATION_NOTE, '', ...table(mitigation), ''] : []),
     ...(charts.length ? ['## Charts', '', ...charts.flatMap((c) => [`![${esc(c.title)}](${c.file})`, ''])] : []),
     '## All metrics',
+    '',
+    'Means over paths with their standard error and 5th, 50th and 95th percentiles; metrics that are 0 or 1 per path as probabilities with Wilson 95% intervals.',
     '',
     ...table(metricsTable(summary)),
     '',

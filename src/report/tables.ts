@@ -1,9 +1,9 @@
 /** The report's tables as plain rows of text, rendered as Markdown (summary.md) or HTML (report.html). */
 import type { Scenario } from '../scenario/types.js';
-import { METRICS, MONEY_METRICS } from '../model/metrics.js';
+import { BINARY_METRICS, HARM_PARTS, MONEY_METRICS } from '../model/metrics.js';
 import { assumptionRows } from './assumptions.js';
 import { formatMoney, formatPercent } from './format.js';
-import type { SummaryJson } from './summary.js';
+import type { PolicyReport, SummaryJson } from './summary.js';
 import type { Summary } from '../stats/summary.js';
 
 export interface Table {
@@ -11,7 +11,7 @@ export interface Table {
   rows: string[][];
 }
 
-const isShare = (m: string) => m === 'after_restoration_share' || m === 'insolvent' || m === 'attributable_insolvency';
+const isShare = (m: string) => m === 'after_restoration_share' || BINARY_METRICS.includes(m as never);
 
 export function formatMetric(metric: string, x: number, currency: string): string {
   if (MONEY_METRICS.includes(metric as never)) return formatMoney(x, currency);
@@ -22,32 +22,113 @@ export function formatMetric(metric: string, x: number, currency: string): strin
 /** `mean [ci95 low, ci95 high]`, each formatted by f. */
 export const withCi = (x: Summary, f: (v: number) => string) => `${f(x.mean)} [${x.ci95 ? `${f(x.ci95[0])}, ${f(x.ci95[1])}` : 'n/a'}]`;
 
+/** `median (p05 to p95)`, each formatted by f. */
+export const medianRange = (x: Summary, f: (v: number) => string) => `${f(x.p50)} (${f(x.p05)} to ${f(x.p95)})`;
+
+/** "1 staff segment", "3 paths". */
+export const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+const orNa = (x: number | null, f: (v: number) => string) => (x === null ? 'n/a' : f(x));
+
+export const RESULTS_NOTE =
+  'Harm is the loss to the firm in present value at day 0 (the but-for world minus the world under the policy, on the same paths). The median and the 5th to 95th percentile describe the spread across simulated paths; the mean comes with the 95% confidence interval of the Monte Carlo estimate (its precision). Owner harm applies limited liability: the owners of a failed firm lose at most its value. The share of lost revenue after access returns is the ratio of the means.';
+export const DECOMPOSITION_NOTE =
+  'Means; the five parts add up to total harm on every path. Terminal parts are valued at the horizon: the revenue gap still open closes over the tail (only the permanent share of it is capitalized), and a firm that fails in one world but not the other loses its value.';
+export const TIMING_NOTE =
+  'Probability that the firm becomes insolvent by each day under the policy while it would not have failed within the horizon without it (attributable insolvency), and the share of those failures that happen while access is still cut off.';
+export const MITIGATION_NOTE =
+  'Whether the firm relocates staff to the US or replaces them by US persons (MODEL.md section 4b), means over paths. Harm avoided compares, path by path, the same rule in a world where the firm does not mitigate.';
+
+/**
+ * The headline table: per policy the spread of total and owner harm across paths (median and
+ * 5th-95th percentile), the mean with its Monte Carlo 95% interval (precision), harm relative to
+ * the firm's size, the probability of insolvency the policy causes, and the share of lost revenue
+ * that falls after access returns.
+ */
 export function resultsTable(s: SummaryJson): Table {
   const cur = s.scenario.currency;
   const money = (x: number) => formatMoney(x, cur);
   return {
-    head: ['policy', 'total harm (PV)', '90% of paths', 'PV lost profit', 'P(insolvent)', 'P(insolvent, attributable)', 'lost revenue after restoration'],
+    head: ['policy', 'total harm: median (5th to 95th percentile)', 'owner harm: median (5th to 95th percentile)', 'mean total harm [95% CI of the mean]', 'mean harm / but-for firm value', 'P(insolvent because of the policy) [95% CI]', 'share of lost revenue after access returns'],
     rows: Object.entries(s.policies).map(([name, p]) => {
       const m = p.metrics;
-      return [name, withCi(m.total_harm, money), `${money(m.total_harm.p05)} to ${money(m.total_harm.p95)}`, withCi(m.pv_lost_profit, money), withCi(m.insolvent, formatPercent), withCi(m.attributable_insolvency, formatPercent), withCi(m.after_restoration_share, formatPercent)];
+      return [
+        name,
+        medianRange(m.total_harm, money),
+        medianRange(m.owner_harm, money),
+        withCi(m.total_harm, money),
+        orNa(p.derived.harm_to_firm_value, formatPercent),
+        withCi(m.attributable_insolvency, formatPercent),
+        orNa(p.derived.after_restoration_revenue_share, formatPercent),
+      ];
     }),
   };
 }
 
+/** The five parts of total harm (means), which add up to it path by path. */
+export function decompositionTable(s: SummaryJson): Table {
+  const money = (x: number) => formatMoney(x, s.scenario.currency);
+  return {
+    head: ['policy', 'switching and mitigation costs', 'lost profit before access returns', 'lost profit after access returns', 'terminal: gap closing after the horizon', 'terminal: firm value lost to insolvency', 'total harm'],
+    rows: Object.entries(s.policies).map(([name, p]) => [name, ...HARM_PARTS.map((m) => money(p.metrics[m].mean)), money(p.metrics.total_harm.mean)]),
+  };
+}
+
+/** Probability of insolvency caused by each policy by day, and the share while access is cut off. */
+export function insolvencyTimingTable(s: SummaryJson): Table {
+  const first = Object.values(s.policies)[0];
+  const days = first ? first.derived.insolvency_by_day.map((d) => d.day) : [];
+  return {
+    head: ['policy', ...days.map((d) => (d === s.run.horizon_days ? `by day ${d} (horizon)` : `by day ${d}`)), 'share of these while access is cut off'],
+    rows: Object.entries(s.policies).map(([name, p]) => [name, ...p.derived.insolvency_by_day.map((d) => formatPercent(d.attributable, 2)), orNa(p.derived.attributable_while_cut_off, formatPercent)]),
+  };
+}
+
+/** With a mitigation block: whether and how the firm mitigates, per policy (means over paths). */
+export function mitigationTable(s: SummaryJson): Table | undefined {
+  const entries = Object.entries(s.policies);
+  if (!entries.some(([, p]) => p.metrics.mitigated)) return undefined;
+  const money = (x: number) => formatMoney(x, s.scenario.currency);
+  const heads = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 1 });
+  return {
+    head: ['policy', 'P(the firm mitigates)', 'heads relocated (mean)', 'heads replaced by US persons (mean)', 'mitigation cost (PV, mean)', 'harm avoided by mitigating [95% CI]'],
+    rows: entries.map(([name, p]) => {
+      const m = p.metrics;
+      const avoided = p.derived.mitigation ? `${withCi(p.derived.mitigation.harm_avoided, money)} against ${p.derived.mitigation.versus}` : 'n/a';
+      return [name, formatPercent(m.mitigated.mean), heads(m.relocated_heads.mean), heads(m.displaced_heads.mean), money(m.mitigation_cost.mean), avoided];
+    }),
+  };
+}
+
+/** Every metric: money and counts with mean, se and quantiles; 0/1 metrics as probabilities only. */
 export function metricsTable(s: SummaryJson): Table {
   const cur = s.scenario.currency;
   const rows: string[][] = [];
   for (const [name, p] of Object.entries(s.policies)) {
-    for (const m of METRICS) {
-      const x = p.metrics[m];
-      rows.push([name, m, ...[x.mean, x.se, x.p05, x.p50, x.p95].map((v) => (v === null ? 'n/a' : formatMetric(m, v, cur)))]);
+    for (const [m, x] of Object.entries(p.metrics)) {
+      if (BINARY_METRICS.includes(m as never)) rows.push([name, m, `${withCi(x, formatPercent)} (probability)`, '', '', '', '']);
+      else rows.push([name, m, ...[x.mean, x.se, x.p05, x.p50, x.p95].map((v) => (v === null ? 'n/a' : formatMetric(m, v, cur)))]);
     }
   }
   return { head: ['policy', 'metric', 'mean', 'se', 'p05', 'p50', 'p95'], rows };
 }
 
+const list = (xs: string[]) => (xs.length ? xs.join(', ') : 'no staff');
+
+/** Who each policy cuts off, phase by phase, and which remedy helps whom under each rule. */
 export function coverageList(s: SummaryJson): string[] {
-  return Object.entries(s.policies).map(([name, p]) => `${name}${p.description ? ` (${p.description})` : ''}: ${p.affected_segments.length ? p.affected_segments.join(', ') : 'no staff'}${p.product_affected ? '; the product' : ''}.`);
+  return Object.entries(s.policies).map(([name, p]) => {
+    const phase = (ph: PolicyReport['phases'][number]) => {
+      const who = `${list(ph.segments)}${ph.product ? '; the product' : ''}`;
+      const remedies = [
+        ph.relocation_helps ? `relocation helps ${ph.relocation_helps.length ? ph.relocation_helps.join(', ') : 'nobody'}` : '',
+        ph.hiring_helps ? `hiring helps ${ph.hiring_helps.length ? ph.hiring_helps.join(', ') : 'nobody'}` : '',
+      ].filter(Boolean);
+      return remedies.length ? `${who} (${remedies.join('; ')})` : who;
+    };
+    const body = p.phases.length === 0 ? 'no staff' : p.phases.length === 1 ? phase(p.phases[0]) : p.phases.map((ph, j) => `phase ${j + 1}: ${phase(ph)}`).join('; then ');
+    return `${name}${p.description ? ` (${p.description})` : ''}: ${body}.`;
+  });
 }
 
 export function assumptionsTable(scenario: Scenario): Table {

@@ -35,11 +35,14 @@ describe('accessgap run', () => {
     const out = join(dir, 'report');
     const r = await runCli(['run', writeScenario(dir), '--out', out, '--threads', '1']);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/policy\s+total harm \(PV\)\s+PV lost profit\s+P\(insolvent\)/);
+    expect(r.out).toMatch(/policy\s+total harm: median \(5th to 95th pct\)\s+mean \[95% CI\]\s+P\(insolvent because of it\)/);
     expect(r.out).toMatch(/^shutoff\s+\$/m);
+    // Who each policy cuts off, in words; counts read as words should.
+    expect(r.out).toMatch(/^ {2}blanket: ca, cn\.$/m);
+    expect(r.out).toMatch(/^4 paths, seed 7, horizon 120 days/m);
     for (const f of ['summary.json', 'metrics.csv', 'series.csv', 'summary.md', 'report.html']) expect(existsSync(join(out, f))).toBe(true);
     const charts = readdirSync(join(out, 'charts'));
-    expect(charts).toHaveLength(24);
+    expect(charts).toHaveLength(27);
     for (const ext of ['.vl.json', '.svg', '.png']) expect(charts).toContain(`survival${ext}`);
     expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain('![Share of paths still solvent](charts/survival.png)');
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));

@@ -1,0 +1,70 @@
+/**
+ * Warnings: a valid scenario that probably does not say what its author meant (a policy that
+ * reaches nobody, a contradictory rule, a revocation after the horizon, a percentage where a rate
+ * is expected). Printed by validate and run, listed in the report; the exit code stays 0.
+ */
+import { segmentAffected, productAffected } from '../model/policies.js';
+import type { Restrict, Scenario } from './types.js';
+
+/** Rates and shares given as percentages: `revenue_growth: 30` for 30%. */
+const PERCENT_LIKE: Record<string, { above: number; hint: string }> = {
+  'firm.revenue_growth': { above: 3, hint: 'an annual rate: 0.30 for 30%' },
+};
+
+function describeRule(r: Restrict): string[] {
+  const problems: string[] = [];
+  const overlap = (a?: string[], b?: string[]) => (a && b ? a.filter((x) => b.includes(x)) : []);
+  const nat = overlap(r.nationality_in, r.nationality_not_in);
+  if (r.nationality_in && r.nationality_not_in && r.nationality_in.every((x) => r.nationality_not_in!.includes(x))) {
+    problems.push(`nationality_in and nationality_not_in exclude each other (${nat.join(', ')}), so the rule reaches no staff`);
+  }
+  if (r.location_in && r.location_not_in && r.location_in.every((x) => r.location_not_in!.includes(x))) {
+    problems.push(`location_in and location_not_in exclude each other (${overlap(r.location_in, r.location_not_in).join(', ')}), so the rule reaches no staff`);
+  }
+  if (r.nationality_in?.length === 0 || r.location_in?.length === 0) problems.push('an empty nationality_in or location_in list matches no staff');
+  return problems;
+}
+
+/** Warnings about a valid scenario, each naming the key path it concerns. */
+export function scenarioWarnings(s: Scenario): string[] {
+  const out: string[] = [];
+  const T = s.simulation.horizon_days;
+  if (s.revocation.start_day >= T) {
+    out.push(`revocation.start_day: ${s.revocation.start_day} is at or beyond the horizon (simulation.horizon_days ${T}): no policy cuts anyone off within it, and every harm comes from the tail`);
+  }
+  for (const name of s.compare) {
+    const p = s.policies.find((x) => x.name === name)!;
+    const where = (j: number) => (p.phases.length === 1 && p.restrict ? `policies.${name}.restrict` : `policies.${name}.phases[${j}].restrict`);
+    if (p.phases.length === 0) {
+      out.push(`policies.${name}: has no restrict (and no phases), so it cuts off nobody; its results equal the but-for world's`);
+      continue;
+    }
+    p.phases.forEach((ph, j) => {
+      const r = ph.restrict;
+      const conditions = ['nationality_in', 'nationality_not_in', 'location_in', 'location_not_in'].filter((k) => r[k as keyof Restrict] !== undefined);
+      if (conditions.length === 0 && !r.everyone && !r.product) {
+        out.push(`${where(j)}: is empty ({}), so it cuts off nobody; say who loses access (e.g. nationality_not_in: [US]) or everyone: true`);
+        return;
+      }
+      for (const why of describeRule(r)) out.push(`${where(j)}: ${why}`);
+      const staff = s.staff.filter((seg) => segmentAffected(r, seg));
+      if (staff.length === 0 && !productAffected(r) && conditions.length > 0) {
+        const codes = [...(r.nationality_in ?? []), ...(r.location_in ?? [])];
+        const present = new Set(s.staff.flatMap((seg) => [seg.nationality, seg.location, ...(seg.us_person ? ['US'] : [])]));
+        const missing = codes.filter((c) => !present.has(c));
+        out.push(
+          `${where(j)}: reaches no staff segment and not the product${missing.length ? ` (no segment has nationality or location ${missing.join(', ')}${missing.length <= 2 ? ': a typo?' : ''})` : ''}, so ${p.phases.length > 1 ? 'this phase' : 'the policy'} cuts off nobody here`,
+        );
+      }
+    });
+  }
+  const r = s.simulation.discount_rate;
+  if (r > 1) out.push(`simulation.discount_rate: ${r} looks like a percentage; the key is an annual rate: 0.08 for 8% (did you mean ${r / 100}?)`);
+  for (const d of s.inputs) {
+    const rule = PERCENT_LIKE[d.key];
+    if (!rule || d.value.kind !== 'dist' || d.value.spec.dist !== 'constant') continue;
+    const v = d.value.spec.value;
+    if (v > rule.above) out.push(`${d.key}: ${v} looks like a percentage; the key is ${rule.hint} (did you mean ${v / 100}?)`);
+  }
+  return out;
+}
