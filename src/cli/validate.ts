@@ -1,4 +1,6 @@
-/** `accessgap validate FILE`: exit 0 when the scenario is valid, 2 with every problem otherwise. */
+/** `accessgap validate FILE`: exit 0 when the scenario is valid (warnings printed), 2 with every problem otherwise. */
+import { plural } from '../report/tables.js';
+import { scenarioWarnings } from '../scenario/warnings.js';
 import { EXIT, loadOrReport, type Io } from './io.js';
 
 export async function validateCommand(file: string, io: Io): Promise<number> {
@@ -7,6 +9,10 @@ export async function validateCommand(file: string, io: Io): Promise<number> {
   const { scenario } = loaded;
   const drawn = scenario.inputs.filter((d) => d.value.kind === 'dist' && d.value.spec.dist !== 'constant').length;
   const derived = scenario.inputs.filter((d) => d.value.kind === 'expr').length;
-  io.out(`${file}: valid (${scenario.staff.length} staff segments, ${scenario.compare.length} compared policies, ${drawn} uncertain and ${derived} derived inputs)\n`);
+  io.out(
+    `${file}: valid (${plural(scenario.staff.length, 'staff segment')}, ${plural(scenario.compare.length, 'compared policy', 'compared policies')}, ${plural(drawn, 'uncertain input')} and ${plural(derived, 'derived input')})\n`,
+  );
+  const warnings = scenarioWarnings(scenario);
+  if (warnings.length) io.err(`${file}: ${plural(warnings.length, 'warning')}\n${warnings.map((w) => `${file}: warning: ${w}\n`).join('')}`);
   return EXIT.ok;
 }

@@ -120,6 +120,7 @@ export function coverageList(s: SummaryJson): string[] {
   return Object.entries(s.policies).map(([name, p]) => {
     const phase = (ph: PolicyReport['phases'][number]) => {
       const who = `${list(ph.segments)}${ph.product ? '; the product' : ''}`;
+      if (ph.segments.length === 0) return who;
       const remedies = [
         ph.relocation_helps ? `relocation helps ${ph.relocation_helps.length ? ph.relocation_helps.join(', ') : 'nobody'}` : '',
         ph.hiring_helps ? `hiring helps ${ph.hiring_helps.length ? ph.hiring_helps.join(', ') : 'nobody'}` : '',

@@ -5,7 +5,7 @@ import { BLOCK_PATHS } from '../../src/engine/kernel.js';
 import { FLUSH_BLOCKS } from '../../src/wasm/layout.js';
 import { baseScenario, loadDoc } from '../helpers.js';
 
-/** A stochastic scenario spanning several blocks, with financing and a licence. */
+/** A stochastic scenario spanning several blocks, with financing, a licence, a phased policy, fading growth, a tail and mitigation. */
 async function scenario() {
   const doc = baseScenario();
   doc.simulation.horizon_days = 60;
@@ -15,6 +15,10 @@ async function scenario() {
   doc.productivity.capability_elasticity = { dist: 'pert', min: 0.2, mode: 1, max: 3 };
   doc.revocation.duration_days = { dist: 'lognormal', median: 30, p90: 60 };
   doc.policies.licence = { restrict: { nationality_not_in: ['US'] }, license: { approval_probability: 0.5, processing_days: { dist: 'uniform', min: 5, max: 40 } } };
+  doc.policies.phased = { phases: [{ restrict: { everyone: true }, days: { dist: 'uniform', min: 0, max: 20 } }, { restrict: { location_not_in: ['US'] } }] };
+  doc.simulation.tail_days = 90;
+  doc.firm.growth_persistence = { dist: 'uniform', min: 0.6, max: 1 };
+  doc.mitigation = { decide_after_days: { dist: 'uniform', min: 0, max: 30 }, relocation: { share: 0.3, delay_days: 10 }, hiring: { share: 0.3, delay_days: { dist: 'uniform', min: 5, max: 40 }, cost_per_head: 10_000, premium_annual: 5_000 } };
   return loadDoc(doc);
 }
 

@@ -122,9 +122,15 @@ describe('invariants', () => {
     }
   });
 
-  it('multiplying every money input by 10 multiplies every money metric by 10', async () => {
+  it('multiplying every money input by 10 multiplies every money metric by 10 (mitigation included)', async () => {
     const doc = stochastic();
     doc.firm.financing = { raise_below: 100_000, round_size: { dist: 'uniform', min: 200_000, max: 400_000 }, success_probability: 0.5, quality_sensitivity: 2, retry_days: 30, max_rounds: 2 };
+    doc.policies.location = { restrict: { location_not_in: ['US'] } };
+    doc.mitigation = {
+      decide_after_days: { dist: 'uniform', min: 0, max: 40 },
+      relocation: { share: 0.3, delay_days: 20, cost_per_head: { dist: 'uniform', min: 5_000, max: 15_000 } },
+      hiring: { share: 0.4, delay_days: 30, cost_per_head: 20_000, premium_annual: 12_000 },
+    };
     const scaled = structuredClone(doc);
     const f = scaled.firm;
     f.revenue_annual *= 10;
@@ -134,15 +140,19 @@ describe('invariants', () => {
     f.financing.raise_below *= 10;
     f.financing.round_size = { dist: 'uniform', min: 2_000_000, max: 4_000_000 };
     scaled.adaptation.switch_cost *= 10;
+    scaled.mitigation.relocation.cost_per_head = { dist: 'uniform', min: 50_000, max: 150_000 };
+    scaled.mitigation.hiring.cost_per_head *= 10;
+    scaled.mitigation.hiring.premium_annual *= 10;
     const a = await simulate(await loadDoc(doc));
     const b = await simulate(await loadDoc(scaled));
-    for (const policy of ['shutoff', 'blanket', 'concern']) {
+    expect(Math.max(...a.values('location', 'mitigated'))).toBe(1);
+    for (const policy of ['shutoff', 'blanket', 'concern', 'location']) {
       for (const m of MONEY_METRICS.filter((x) => a.result.plan.metrics.includes(x))) {
         const x = a.values(policy, m);
         const y = b.values(policy, m);
         for (let i = 0; i < x.length; i++) expect(Math.abs(y[i] - 10 * x[i]), `${policy}.${m}[${i}]`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(10 * x[i])));
       }
-      for (const m of ['insolvent', 'revoked_days'] as const) expect(b.values(policy, m)).toEqual(a.values(policy, m));
+      for (const m of ['insolvent', 'revoked_days', 'mitigated', 'relocated_heads', 'displaced_heads'] as const) expect(b.values(policy, m)).toEqual(a.values(policy, m));
       const [x, y] = [a.values(policy, 'after_restoration_share'), b.values(policy, 'after_restoration_share')];
       for (let i = 0; i < x.length; i++) expect(Math.abs(y[i] - x[i])).toBeLessThanOrEqual(1e-9);
     }
