@@ -4,19 +4,26 @@
  * The hard caps on paths and horizon are in the scenario format (MAX_PATHS, MAX_HORIZON_DAYS).
  */
 import { totalmem } from 'node:os';
-import { METRICS } from '../model/metrics.js';
 import type { Plan } from './block.js';
 
-/** Measured on the benchmark: about 37 ns per world-path-day on one thread; 60 for headroom. */
+/**
+ * Measured: 33-47 ns per world-path-day on one thread (the benchmark and legion-canada, tail days
+ * counted as days); 60 for headroom.
+ */
 const NS_PER_WORLD_PATH_DAY = 60;
-/** Sketch buckets per series cell seen on the shipped scenarios, with headroom. */
-const BUCKETS_PER_CELL = 1500;
+/**
+ * Sketch buckets per series cell: at most 570 on the shipped scenarios at 20,000-100,000 paths
+ * (800 with headroom), and no more than a few per path in small runs (a window holds at least 32).
+ */
+const bucketsPerCell = (paths: number) => Math.min(800, 32 + 4 * paths);
 /**
  * Bytes per bucket and thread: the kernel's 16-bit windows (power-of-two sized, so up to twice
  * the buckets in use), the 32-bit grid its counts are added into every 63 blocks, and the copy
  * sent at the end.
  */
 const BYTES_PER_BUCKET = 10;
+/** Each cell's entry in the kernel's directory (src/wasm/layout.ts, Cell.BYTES). */
+const BYTES_PER_CELL = 64;
 const MB = 1024 * 1024;
 /** Node, the libraries, charts and report building. */
 const BASE_MB = 250;
@@ -34,13 +41,14 @@ export interface RunEstimate {
 export function estimateRun(plan: Plan, paths: number, threads: number): RunEstimate {
   const simulated = plan.aliasOf.filter((a) => a < 0).length;
   const worlds = 1 + simulated;
-  // Per-path metric values of simulated policies, the but-for insolvency flags, and sort buffers.
-  const metricBytes = paths * (simulated * METRICS.length * 8 + 1 + 16);
+  // Per path: each simulated policy's metric values and insolvency day, the but-for world's
+  // insolvency day and value, and the sorted copies the summaries and charts make (one per policy).
+  const metricBytes = paths * (simulated * (plan.metrics.length + 1) * 8 + 16 + 8 * plan.policies.length);
   // Each thread's sketches; the merged grid keeps the threads' final copies.
-  const sketchBytes = plan.cells * BUCKETS_PER_CELL * BYTES_PER_BUCKET * threads;
+  const sketchBytes = plan.cells * (bucketsPerCell(paths) * BYTES_PER_BUCKET + BYTES_PER_CELL) * threads;
   return {
     memoryMb: Math.ceil(BASE_MB + (metricBytes + sketchBytes) / MB),
-    seconds: (paths * worlds * plan.T * NS_PER_WORLD_PATH_DAY * 1e-9) / Math.max(1, threads),
+    seconds: (paths * worlds * (plan.T + plan.U) * NS_PER_WORLD_PATH_DAY * 1e-9) / Math.max(1, threads),
     availableMb: Math.floor((0.8 * totalmem()) / MB),
   };
 }
