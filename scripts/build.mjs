@@ -1,7 +1,8 @@
 // Builds dist/: the day loop compiled to WebAssembly by AssemblyScript (src/wasm/kernel.ts ->
 // dist/kernel.wasm), then the CLI, the worker entry and the engine API (used by bench/) bundled
 // with esbuild (dependencies stay external, so mathjs is loaded only when a scenario has
-// expressions). Type checking is `npm run typecheck`.
+// expressions), and the library's type declarations (dist/types, from src/index.ts). Type
+// checking is `npm run typecheck`.
 import { build } from 'esbuild';
 import asc from 'assemblyscript/asc';
 
@@ -20,7 +21,7 @@ if (error) {
 }
 
 await build({
-  entryPoints: { cli: 'src/cli/main.ts', worker: 'src/engine/worker.ts', engine: 'src/engine/index.ts' },
+  entryPoints: { cli: 'src/cli/main.ts', worker: 'src/engine/worker.ts', engine: 'src/engine/index.ts', index: 'src/index.ts' },
   outdir: 'dist',
   bundle: true,
   platform: 'node',
@@ -31,3 +32,7 @@ await build({
   minifySyntax: true,
   logLevel: 'warning',
 });
+
+// The library's declarations: `import { runScenario } from 'accessgap'` is typed.
+const { execFileSync } = await import('node:child_process');
+execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.types.json'], { stdio: 'inherit' });

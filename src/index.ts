@@ -1,0 +1,71 @@
+/**
+ * accessgap as a library, for notebooks and scripts:
+ *
+ *   loadScenario(file) -> runScenario(loaded, options) -> result.summary -> writeReport(dir, ...)
+ *
+ * The same engine as the CLI: the same seed gives the same numbers, whatever the thread count.
+ */
+import { runSimulation, type RunResult } from './engine/run.js';
+import { buildReportFiles } from './report/files.js';
+import { buildSummary, type SummaryJson } from './report/summary.js';
+import { writeFolderAtomically } from './output/folder.js';
+import type { LoadedScenario } from './scenario/load.js';
+
+export { loadScenario, parseScenario, type LoadedScenario } from './scenario/load.js';
+export { ScenarioError } from './scenario/problems.js';
+export { scenarioWarnings } from './scenario/warnings.js';
+export { PathError } from './sampling/draw.js';
+export { OutputError } from './output/folder.js';
+export { simulatePath, type PathResult } from './model/path.js';
+export { METRICS, MITIGATION_METRICS, type Metric } from './model/metrics.js';
+export type { SummaryJson, PolicyReport } from './report/summary.js';
+export type { Summary } from './stats/summary.js';
+export type { RunResult } from './engine/run.js';
+
+export interface RunScenarioOptions {
+  /** Monte Carlo paths (default: the file's simulation.paths). */
+  paths?: number;
+  /** Seed (default: the file's simulation.seed). */
+  seed?: number;
+  /** Threads (default 1; results do not depend on it). */
+  threads?: number;
+  onProgress?: (pathsDone: number, paths: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface ScenarioRun {
+  loaded: LoadedScenario;
+  /** Per-path metric values, series and sketches. */
+  result: RunResult;
+  /** What summary.json holds. */
+  summary: SummaryJson;
+  /** Per-path values of a metric under a policy (in path order). */
+  values(policy: string, metric: string): Float64Array;
+}
+
+/** Runs a loaded scenario. */
+export async function runScenario(loaded: LoadedScenario, options: RunScenarioOptions = {}): Promise<ScenarioRun> {
+  const sim = loaded.scenario.simulation;
+  const result = await runSimulation(loaded, {
+    paths: options.paths ?? sim.paths,
+    seed: options.seed ?? sim.seed,
+    threads: options.threads ?? 1,
+    onProgress: options.onProgress,
+    signal: options.signal,
+  });
+  const summary = buildSummary(loaded, result);
+  const values = (policy: string, metric: string) => {
+    const i = result.plan.policies.findIndex((p) => p.name === policy);
+    const j = result.plan.metrics.indexOf(metric as never);
+    if (i < 0) throw new Error(`no compared policy named ${JSON.stringify(policy)} (${result.plan.policies.map((p) => p.name).join(', ')})`);
+    if (j < 0) throw new Error(`no metric named ${JSON.stringify(metric)} (${result.plan.metrics.join(', ')})`);
+    return result.metrics[i][j];
+  };
+  return { loaded, result, summary, values };
+}
+
+/** Writes the report folder of a run (summary.json, CSVs, charts, summary.md, report.html) atomically. */
+export async function writeReport(dir: string, run: ScenarioRun): Promise<void> {
+  const { files } = await buildReportFiles(run.loaded, run.result);
+  await writeFolderAtomically(dir, files, 'run');
+}
