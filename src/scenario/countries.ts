@@ -8,3 +8,16 @@ export const ISO_COUNTRIES: ReadonlySet<string> = new Set(
    RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV
    TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW`.split(/\s+/),
 );
+
+/** Common names and non-ISO codes people write for countries, to the ISO code (for hints). */
+export const COUNTRY_ALIASES: Readonly<Record<string, string>> = {
+  UK: 'GB', ENGLAND: 'GB', BRITAIN: 'GB', 'GREAT BRITAIN': 'GB', 'UNITED KINGDOM': 'GB', SCOTLAND: 'GB', WALES: 'GB',
+  USA: 'US', 'U.S.': 'US', 'U.S.A.': 'US', AMERICA: 'US', 'UNITED STATES': 'US', 'UNITED STATES OF AMERICA': 'US',
+  CHINA: 'CN', PRC: 'CN', CHN: 'CN', CANADA: 'CA', CAN: 'CA', INDIA: 'IN', IND: 'IN', MALAYSIA: 'MY', MYS: 'MY',
+  RUSSIA: 'RU', RUS: 'RU', IRAN: 'IR', IRN: 'IR', 'NORTH KOREA': 'KP', PRK: 'KP', DPRK: 'KP', 'SOUTH KOREA': 'KR', KOREA: 'KR', KOR: 'KR',
+  CUBA: 'CU', SYRIA: 'SY', VENEZUELA: 'VE', BELARUS: 'BY', MACAU: 'MO', MACAO: 'MO', 'HONG KONG': 'HK', TAIWAN: 'TW',
+  JAPAN: 'JP', JPN: 'JP', GERMANY: 'DE', DEU: 'DE', FRANCE: 'FR', FRA: 'FR', MEXICO: 'MX', MEX: 'MX', BRAZIL: 'BR', BRA: 'BR',
+  AUSTRALIA: 'AU', AUS: 'AU', 'NEW ZEALAND': 'NZ', IRELAND: 'IE', ISRAEL: 'IL', SINGAPORE: 'SG', SGP: 'SG', VIETNAM: 'VN', 'VIET NAM': 'VN',
+  PHILIPPINES: 'PH', INDONESIA: 'ID', PAKISTAN: 'PK', UKRAINE: 'UA', POLAND: 'PL', NETHERLANDS: 'NL', HOLLAND: 'NL', SPAIN: 'ES', ITALY: 'IT',
+  SWITZERLAND: 'CH', SWEDEN: 'SE', NORWAY: 'NO', DENMARK: 'DK', FINLAND: 'FI', NIGERIA: 'NG', EGYPT: 'EG', TURKEY: 'TR', ARGENTINA: 'AR',
+};

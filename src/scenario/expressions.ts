@@ -171,6 +171,8 @@ export async function checkExpressions(
   problems: Problem[],
   pathOf: (def: InputDef) => (string | number)[],
   trees: Record<string, ExpressionTree>,
+  /** Names of inputs with problems of their own: an expression naming one is not an error too. */
+  failedNames: Set<string> = new Set(),
 ): Promise<Map<number, Compiled>> {
   const compiled = new Map<number, Compiled>();
   const exprs = scenario.inputs.filter((d) => d.value.kind === 'expr');
@@ -202,6 +204,7 @@ export async function checkExpressions(
         tree,
         (name) => {
           const target = byName.get(name);
+          if (!target && failedNames.has(name)) return -1;
           if (!target) throw new Rejected(`a name of another input, section.key in ${'firm, frontier, fallback, productivity, adaptation, product, market, revocation'}; "${name}" is unknown`, { cause: name });
           return target.id;
         },
@@ -209,14 +212,14 @@ export async function checkExpressions(
       );
       compiled.set(def.id, fn);
       expr.names = [...names];
-      deps.set(def.id, expr.names.map((nm) => byName.get(nm)!.id));
+      deps.set(def.id, expr.names.filter((nm) => byName.has(nm)).map((nm) => byName.get(nm)!.id));
     } catch (e) {
       if (!(e instanceof Rejected)) throw e;
       const unknownName = typeof e.cause === 'string' ? e.cause : undefined;
       problems.push({ path, expected: e.message, found: JSON.stringify(expr.source), ...(unknownName ? { suggest: known, found: `"${unknownName}"` } : {}) });
     }
   }
-  if (problems.length) return compiled;
+  if (problems.length || failedNames.size) return compiled;
   // Dependency order by depth-first search; a back edge is a cycle.
   const state = new Map<number, 1 | 2>();
   const order: number[] = [];

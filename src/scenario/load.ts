@@ -43,6 +43,9 @@ export async function parseScenario(bytes: Buffer | string, file: string, expres
   };
   const buf = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
   if (buf.length > MAX_SCENARIO_BYTES) fail({ path: [], expected: `a scenario file of at most ${MAX_SCENARIO_BYTES / 1024} KiB`, found: `${(buf.length / 1024 / 1024).toFixed(1)} MiB` });
+  // UTF-16 (a byte-order mark, or text whose every other byte is 0): a common "Unicode" save option.
+  const utf16 = (buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff) || (buf.length >= 4 && buf[1] === 0 && buf[3] === 0 && buf[0] !== 0) || (buf.length >= 4 && buf[0] === 0 && buf[2] === 0 && buf[1] !== 0);
+  if (utf16) fail({ path: [], expected: 'a UTF-8 text file', found: 'a UTF-16 file: save it as UTF-8 (in most editors: "Save with encoding", UTF-8)' });
   if (buf.includes(0)) fail({ path: [], expected: 'a UTF-8 text file', found: 'binary data (a NUL byte)' });
   let text: string;
   try {
@@ -83,8 +86,12 @@ export async function parseScenario(bytes: Buffer | string, file: string, expres
 
   const locate = (p: Problem): Located => ({ file, ...p, ...locateNode(doc, lineCounter, p) });
   const comments = (path: PathSegment[]) => commentOf(doc, path);
-  const { scenario, problems } = validateDocument(data, { file, sha256 }, comments);
-  if (!scenario) throw new ScenarioError(file, problems.map(locate));
+  const { scenario, problems, partial } = validateDocument(data, { file, sha256 }, comments);
+  if (!scenario) {
+    // Report the expressions' problems with the others: check them on the inputs found so far.
+    if (partial) await checkExpressions({ inputs: partial.inputs, expressionOrder: [] } as unknown as Scenario, problems, keyPathOf, expressionTrees, partial.failedNames);
+    throw new ScenarioError(file, problems.map(locate));
+  }
   const exprProblems: Problem[] = [];
   const expressions = await checkExpressions(scenario, exprProblems, keyPathOf, expressionTrees);
   if (exprProblems.length) throw new ScenarioError(file, exprProblems.map(locate));

@@ -3,7 +3,7 @@
  * collected (none stops the walk) so a user fixes a file in one pass.
  */
 import { checkDistribution, supportOf, type DistSpec, type Support } from '../sampling/distributions.js';
-import { ISO_COUNTRIES } from './countries.js';
+import { COUNTRY_ALIASES, ISO_COUNTRIES } from './countries.js';
 import { formatKeyPath, type PathSegment, type Problem } from './problems.js';
 import { describeRange, EXPRESSION_SECTIONS, FORMAT, inRange, type Node, type Range } from './spec.js';
 import type { InputDef, Policy, Restrict, Scenario } from './types.js';
@@ -26,6 +26,8 @@ export function describeFound(v: unknown): string {
 interface Walk {
   problems: Problem[];
   inputs: Omit<InputDef, 'slot'>[];
+  /** `section.key` names of inputs whose own value had a problem (expressions may still name them). */
+  failedNames: Set<string>;
   comments: (path: PathSegment[]) => string | undefined;
 }
 
@@ -71,10 +73,13 @@ function walk(node: Node, value: unknown, path: PathSegment[], w: Walk): unknown
       return value.map((v, i) => walk(node.item, v, [...path, i], w));
     }
     case 'number': {
-      if (typeof value !== 'number') return problem(node.integer ? 'an integer' : 'a number');
+      if (typeof value !== 'number') {
+        const mistake = typeof value === 'string' ? numberTextMistake(value) : undefined;
+        return problem(node.integer ? 'an integer' : 'a number', mistake ? `${describeFound(value)}: ${mistake}` : describeFound(value));
+      }
       if (!Number.isFinite(value)) return problem('a finite number');
       if (node.integer && !Number.isInteger(value)) return problem('an integer');
-      if (!inRange(value, node.range)) return problem(`a number ${describeRange(node.range)}`);
+      if (!inRange(value, node.range)) return problem(`a number ${describeRange(node.range)}`, describeFound(value) + percentHint(value, node.range));
       return value;
     }
     case 'string': {
@@ -87,13 +92,38 @@ function walk(node: Node, value: unknown, path: PathSegment[], w: Walk): unknown
       return typeof value === 'boolean' ? value : problem('true or false');
     case 'country': {
       if (typeof value === 'string' && ISO_COUNTRIES.has(value)) return value;
-      const upper = typeof value === 'string' ? value.toUpperCase() : '';
-      const hint = ISO_COUNTRIES.has(upper) ? ` (did you mean "${upper}"?)` : '';
+      const upper = typeof value === 'string' ? value.trim().toUpperCase() : '';
+      const code = ISO_COUNTRIES.has(upper) ? upper : COUNTRY_ALIASES[upper];
+      const hint = code ? ` (did you mean "${code}"?)` : '';
       return problem('an ISO 3166-1 alpha-2 country code such as US, CA or MY', describeFound(value) + hint);
     }
     case 'dist':
       return addInput(w, path, node, value, false);
   }
+}
+
+/**
+ * The one rule for numbers written as text: no units, currency symbols, thousands separators or
+ * percent signs. Returns what to write instead, or undefined when the text is not such a number.
+ */
+export function numberTextMistake(text: string): string | undefined {
+  const t = text.trim();
+  const plain = (x: string) => x.replaceAll(',', '').replaceAll('_', '');
+  let m: RegExpExecArray | null;
+  if ((m = /^([-+]?)\s*(?:[$€£¥]|US\$|USD|CAD|EUR|GBP|MYR)\s*([\d.,_]+)\s*(?:[kKmM])?$/.exec(t)) || (m = /^([-+]?)([\d.,_]+)\s*(?:USD|CAD|EUR|GBP|MYR|dollars?)$/i.exec(t))) {
+    return `units and currency symbols are not allowed; write the number alone (${m[1]}${plain(m[2])}), in the scenario's currency`;
+  }
+  if ((m = /^([-+]?\d+(?:\.\d+)?)\s*%$/.exec(t))) return `percent signs are not allowed; write a share as a number (${Number(m[1]) / 100} for ${m[1]}%)`;
+  if ((m = /^([-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?)$/.exec(t))) return `drop the thousands separators: write ${plain(m[1])}`;
+  if ((m = /^([-+]?\d+(?:\.\d+)?)\s*([a-zA-Z]+)$/.exec(t)) && !/^e\d*$/i.test(m[2])) {
+    return `units are not allowed; write the number alone (${m[1]}) in the key's unit: days, or months where the key's name says months`;
+  }
+  return undefined;
+}
+
+/** A hint for a percentage where a share in [0, 1] is expected: 65 for 0.65. */
+function percentHint(value: number, range: Range): string {
+  return range.min === 0 && range.max === 1 && value > 1 && value <= 100 ? ` (a percentage? write ${value / 100} for ${value}%)` : '';
 }
 
 /** Whether every draw of a distribution stays inside a key's range. */
@@ -117,10 +147,12 @@ function addInput(w: Walk, path: PathSegment[], node: Extract<Node, { kind: 'dis
   let def: InputDef['value'] | undefined;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) w.problems.push({ path, expected: 'a finite number, a distribution or an expression', found: describeFound(value) });
-    else if (!inRange(value, range)) w.problems.push({ path, expected: `a number ${describeRange(range)}`, found: describeFound(value) });
+    else if (!inRange(value, range)) w.problems.push({ path, expected: `a number ${describeRange(range)}`, found: describeFound(value) + percentHint(value, range) });
     else def = { kind: 'dist', spec: { dist: 'constant', value } };
   } else if (typeof value === 'string') {
+    const mistake = numberTextMistake(value);
     if (value.trim() === '') w.problems.push({ path, expected: 'a number, a distribution mapping or an expression', found: 'an empty string' });
+    else if (mistake) w.problems.push({ path, expected: 'a plain number, a distribution mapping or an expression', found: `${describeFound(value)}: ${mistake}` });
     else def = { kind: 'expr', expr: { source: value, names: [] } };
   } else if (isMapping(value)) {
     if (value.dist === undefined) {
@@ -137,9 +169,12 @@ function addInput(w: Walk, path: PathSegment[], node: Extract<Node, { kind: 'dis
   } else {
     w.problems.push({ path, expected: 'a number, a distribution mapping {dist: ...} or an expression string', found: describeFound(value) });
   }
-  if (!def) return undefined;
   const section = path[0];
   const name = typeof section === 'string' && (EXPRESSION_SECTIONS as readonly string[]).includes(section) ? path.join('.') : undefined;
+  if (!def) {
+    if (name) w.failedNames.add(name);
+    return undefined;
+  }
   const id = w.inputs.length;
   w.inputs.push({ id, key, name, range, integer: node.integer ?? false, value: def, comment: w.comments(path), defaulted: defaulted || undefined });
   return id;
@@ -183,10 +218,13 @@ export function validateDocument(
   doc: unknown,
   meta: { file: string; sha256: string },
   comments: (path: PathSegment[]) => string | undefined = () => undefined,
-): { scenario?: Scenario; problems: Problem[] } {
-  const w: Walk = { problems: [], inputs: [], comments };
+): { scenario?: Scenario; problems: Problem[]; partial?: { inputs: InputDef[]; failedNames: Set<string> } } {
+  const w: Walk = { problems: [], inputs: [], comments, failedNames: new Set() };
   const built = walk(FORMAT, doc, [], w) as Raw | undefined;
-  if (!built) return { problems: w.problems };
+  // With problems, the inputs found so far still go to the expression checker, so that every
+  // problem is reported in one pass.
+  const partial = () => ({ inputs: w.inputs.map((d) => ({ ...d, slot: -1 })) as InputDef[], failedNames: w.failedNames });
+  if (!built) return { problems: w.problems, partial: partial() };
 
   // Cross-key rules the spec cannot state.
   const staff = (built.staff ?? []) as { name?: string }[];
@@ -214,7 +252,7 @@ export function validateDocument(
       used.add(c);
     });
   }
-  if (w.problems.length) return { problems: w.problems };
+  if (w.problems.length) return { problems: w.problems, partial: partial() };
 
   const ordered = [...w.inputs].sort((a, b) => slotGroup(a.key) - slotGroup(b.key) || a.id - b.id);
   const inputs = w.inputs as InputDef[];

@@ -69,6 +69,22 @@ describe('validation messages', () => {
     expect(msgs.join('\n')).toMatch(/staff\[2\]\.nationality: expected an ISO 3166-1 alpha-2 country code .*found the string "cn" \(did you mean "CN"\?\)/);
     expect(msgs.join('\n')).toMatch(/compare\[0\]: expected the name of a policy .* found "shutof" \(did you mean "shutoff"\?\)/);
   });
+  it('report expression problems in the same pass as every other problem', async () => {
+    const doc = baseScenario();
+    doc.simulation.paths = 0;
+    doc.firm.gross_margin = 65;
+    doc.firm.cash = '0.5 * firm.operating_costz';
+    doc.firm.credit_line = 'sqrt(firm.cash) +';
+    // An expression naming an input that has a problem of its own is not reported twice.
+    doc.fallback.lag_months = 'firm.gross_margin * 2';
+    const msgs = (await messages(doc)).join('\n');
+    expect(msgs).toMatch(/simulation\.paths: expected/);
+    expect(msgs).toMatch(/firm\.gross_margin: expected a number in \[0, 1\], found 65 \(a percentage\? write 0\.65 for 65%\)/);
+    expect(msgs).toMatch(/firm\.cash: expected a name of another input.*"firm\.operating_costz" is unknown/);
+    expect(msgs).toMatch(/firm\.credit_line: expected a valid expression/);
+    expect(msgs).not.toMatch(/fallback\.lag_months/);
+    expect(msgs.split('\n')).toHaveLength(4);
+  });
   it('reject a distribution whose draws can leave the key range', async () => {
     const doc = baseScenario();
     doc.firm.gross_margin = { dist: 'normal', mean: 0.6, sd: 0.1 };
