@@ -42,11 +42,24 @@ export interface AssumptionRow {
   basis: string;
 }
 
+/** The settings the table shows first: how the run was set up, with their basis. */
+function settingRows(s: Scenario): AssumptionRow[] {
+  const value: Record<string, string> = {
+    'simulation.paths': s.simulation.paths.toLocaleString('en-US'),
+    'simulation.horizon_days': `${s.simulation.horizon_days} days`,
+    'simulation.tail_days': `${s.simulation.tail_days} days`,
+    'simulation.discount_rate': `${n(100 * s.simulation.discount_rate)}% a year`,
+    'revocation.start_day': `day ${s.revocation.start_day}`,
+    countries_of_concern: s.countries_of_concern.join(', '),
+  };
+  return Object.entries(value).map(([key, v]) => ({ key, value: v, uncertain: false, basis: s.notes[key] ?? '' }));
+}
+
 export function assumptionRows(s: Scenario): AssumptionRow[] {
-  return s.inputs.map((d) => ({
+  return [...settingRows(s), ...s.inputs.map((d) => ({
     key: d.key,
     value: describeInput(d) + (d.defaulted ? ' (default)' : ''),
     uncertain: d.value.kind === 'dist' ? d.value.spec.dist !== 'constant' : true,
     basis: d.comment ?? '',
-  }));
+  }))];
 }

@@ -140,6 +140,35 @@ policy's rule reaches a segment when \`restrict\` has at least one staff conditi
 (\`nationality_in\`, \`nationality_not_in\`, \`location_in\`, \`location_not_in\`, \`everyone: true\`) and
 every one of them holds. The product is cut off when \`everyone: true\` or \`product: true\`.
 
+## Basis and status of inputs
+
+Every report has an assumptions table: each input, its value or distribution, and its **basis**.
+The basis is the comment written beside the key, or on the line just above it:
+
+\`\`\`yaml
+firm:
+  # SEC: SaaS growth persistence 80-85% (Scale Venture Partners)
+  growth_persistence: {dist: pert, min: 0.60, mode: 0.75, max: 0.85}
+  gross_margin: {dist: pert, min: 0.40, mode: 0.55, max: 0.75}   # SEC/EST: AI-native ~52% (ICONIQ 2026)
+\`\`\`
+
+Start it with a status label so a reader can weigh it: **DOC** (primary text or the study itself),
+**SEC** (secondary summary), **REPORTED** (news, unverified), **EST** (published estimate, wide
+uncertainty), **JUDGMENT** (no source found; an assumption to vary in a sensitivity analysis).
+The settings \`simulation.paths\`, \`horizon_days\`, \`tail_days\`, \`discount_rate\`,
+\`revocation.start_day\` and \`countries_of_concern\` take a basis the same way.
+
+JSON has no comments: give the basis in a top-level \`basis\` mapping from key path (as validation
+messages write it) to text, which also works in YAML and wins over a comment:
+
+\`\`\`json
+"basis": {
+  "firm.gross_margin": "SEC/EST: AI-native ~52% (ICONIQ 2026)",
+  "staff[1].ai_dependence": "DOC/EST: coding uplift +26% (Cui et al.)",
+  "simulation.discount_rate": "EST/JUDGMENT: WACC floor to venture hurdle"
+}
+\`\`\`
+
 ## Distributions
 
 | dist | parameters (? optional) | meaning |

@@ -217,7 +217,14 @@ export const FORMAT: Node = obj({
     'Policies: name -> rule.',
   ),
   compare: opt({ kind: 'list', item: { kind: 'string' } }, 'Policies to run, in order. Default: all, in file order.'),
+  basis: opt(
+    { kind: 'map', keyPattern: /^[A-Za-z_][\w.[\]"-]*$/, keyDoc: 'key path of an input or setting, as in validation messages (firm.cash, staff[0].ai_dependence, simulation.discount_rate)', value: { kind: 'string' } },
+    "Basis and status of inputs, by key path: the same as a comment beside the key (the way to give one in JSON). Shown in the report's assumptions table.",
+  ),
 });
+
+/** Settings (not drawn inputs) whose basis the assumptions table shows too. */
+export const NOTED_SETTINGS = ['simulation.paths', 'simulation.horizon_days', 'simulation.tail_days', 'simulation.discount_rate', 'revocation.start_day', 'countries_of_concern'] as const;
 
 /** The sections whose *(dist)* inputs derived-input expressions may name as `section.key`. */
 export const EXPRESSION_SECTIONS = ['firm', 'frontier', 'fallback', 'productivity', 'adaptation', 'product', 'market', 'revocation'] as const;

@@ -5,7 +5,7 @@
 import { checkDistribution, supportOf, type DistSpec, type Support } from '../sampling/distributions.js';
 import { COUNTRY_ALIASES, ISO_COUNTRIES } from './countries.js';
 import { formatKeyPath, type PathSegment, type Problem } from './problems.js';
-import { describeRange, EXPRESSION_SECTIONS, FORMAT, inRange, type Node, type Range } from './spec.js';
+import { describeRange, EXPRESSION_SECTIONS, FORMAT, inRange, NOTED_SETTINGS, type Node, type Range } from './spec.js';
 import type { InputDef, Policy, Restrict, Scenario } from './types.js';
 
 type Raw = Record<string, unknown>;
@@ -238,6 +238,22 @@ export function validateDocument(
   const names = policyEntries.map(([n]) => n);
   if (names.includes('butfor')) w.problems.push({ path: ['policies', 'butfor'], expected: 'a policy name other than "butfor" (it names the world without revocation)', found: '"butfor"', atKey: true });
   for (const [name, p] of policyEntries) checkPolicy(name, p, w.problems);
+  // Basis of settings (comments beside them), then the basis map, which wins over comments.
+  const notes: Record<string, string> = {};
+  for (const key of NOTED_SETTINGS) {
+    const c = comments(key.split('.'));
+    if (c) notes[key] = c;
+  }
+  for (const [key, text] of (built.basis ?? []) as [string, string][]) {
+    if (typeof text !== 'string') continue;
+    const input = w.inputs.find((d) => d.key === key);
+    if (input) input.comment = text;
+    else if ((NOTED_SETTINGS as readonly string[]).includes(key)) notes[key] = text;
+    else {
+      const keys = [...w.inputs.map((d) => d.key), ...NOTED_SETTINGS];
+      w.problems.push({ path: ['basis', key], expected: 'the key path of an input or of a setting (simulation.discount_rate, ...), as validation messages write it', found: `"${key}"`, atKey: true, suggest: keys });
+    }
+  }
   const mitigation = built.mitigation as Raw | undefined;
   if (mitigation && !mitigation.relocation && !mitigation.hiring) {
     w.problems.push({ path: ['mitigation'], expected: 'at least one of relocation and hiring', found: 'neither', atKey: true });
@@ -285,7 +301,9 @@ export function validateDocument(
     expressionOrder: [],
     slots: slot,
     licenseApprovalSlot: approvalSlot,
+    notes,
   } as Scenario;
+  delete (scenario as unknown as Raw).basis;
   delete (scenario as unknown as Raw).$schema;
   return { scenario, problems: [] };
 }

@@ -196,3 +196,26 @@ describe('generated files', () => {
     expect(validate(bad)).toBe(false);
   });
 });
+
+describe('basis of inputs', () => {
+  it('comes from the comment beside or above a key, or from the basis map (JSON), and shows in the assumptions table', async () => {
+    const { assumptionRows } = await import('../../src/report/assumptions.js');
+    const yaml = toYaml(baseScenario()).replace('gross_margin: 0.7', 'gross_margin: 0.7 # SEC: a margin').replace('discount_rate: 0.1', 'discount_rate: 0.1 # EST: the rate');
+    const fromYaml = await parseScenario(yaml, 'a.yaml');
+    const rows = assumptionRows(fromYaml.scenario);
+    expect(rows.find((r) => r.key === 'firm.gross_margin')!.basis).toBe('SEC: a margin');
+    expect(rows.find((r) => r.key === 'simulation.discount_rate')).toMatchObject({ value: '10% a year', basis: 'EST: the rate' });
+    const doc = baseScenario();
+    doc.basis = { 'firm.cash': 'JUDGMENT: cash', 'staff[1].ai_dependence': 'DOC: uplift', 'simulation.discount_rate': 'EST: json rate' };
+    const fromJson = await parseScenario(JSON.stringify(doc), 'a.json');
+    const jrows = assumptionRows(fromJson.scenario);
+    expect(jrows.find((r) => r.key === 'firm.cash')!.basis).toBe('JUDGMENT: cash');
+    expect(jrows.find((r) => r.key === 'staff[1].ai_dependence')!.basis).toBe('DOC: uplift');
+    expect(jrows.find((r) => r.key === 'simulation.discount_rate')!.basis).toBe('EST: json rate');
+  });
+  it('a basis for a key that is not an input is an error naming it', async () => {
+    const doc = baseScenario();
+    doc.basis = { 'firm.cassh': 'x' };
+    expect((await messages(doc)).join('\n')).toMatch(/basis\."firm\.cassh": expected the key path of an input or of a setting .*found "firm\.cassh" \(did you mean "firm\.cash"\?\)/);
+  });
+});
