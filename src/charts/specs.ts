@@ -316,8 +316,8 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
       width: PANEL_W,
       height: PANEL_H,
       layer: [
-        { mark: { type: 'area', opacity: 0.2 }, encoding: { x: { field: 'paths', type: 'quantitative', title: 'Paths (log scale)', scale: { type: 'log', domain: [Math.min(30, result.settings.paths), result.settings.paths], nice: false } }, y: { field: 'lo', type: 'quantitative', ...moneyAxis(`Mean total harm (${cur})`) }, y2: { field: 'hi' }, color: policyColor(ctx) } },
-        { mark: { type: 'line', strokeWidth: 2 }, encoding: { x: { field: 'paths', type: 'quantitative' }, y: { field: 'mean', type: 'quantitative' }, color: policyColor(ctx), tooltip: [{ field: 'paths', type: 'quantitative', format: ',' }, { field: 'mean', type: 'quantitative', format: MONEY_FORMAT }, { field: 'lo', type: 'quantitative', format: MONEY_FORMAT, title: '-2 SE' }, { field: 'hi', type: 'quantitative', format: MONEY_FORMAT, title: '+2 SE' }] } },
+        { mark: { type: 'area', opacity: 0.2 }, encoding: { x: { field: 'paths', type: 'quantitative', title: 'Paths (log scale)', axis: { tickMinStep: 1 }, scale: { type: 'log', domain: [result.settings.paths >= 60 ? 30 : 1, Math.max(2, result.settings.paths)], nice: false } }, y: { field: 'lo', type: 'quantitative', ...moneyAxis(`Mean total harm (${cur})`) }, y2: { field: 'hi' }, color: policyColor(ctx) } },
+        { mark: { type: 'line', strokeWidth: 2, point: result.settings.paths < 60 }, encoding: { x: { field: 'paths', type: 'quantitative' }, y: { field: 'mean', type: 'quantitative' }, color: policyColor(ctx), tooltip: [{ field: 'paths', type: 'quantitative', format: ',' }, { field: 'mean', type: 'quantitative', format: MONEY_FORMAT }, { field: 'lo', type: 'quantitative', format: MONEY_FORMAT, title: '-2 SE' }, { field: 'hi', type: 'quantitative', format: MONEY_FORMAT, title: '+2 SE' }] } },
       ],
     },
   });

@@ -85,3 +85,39 @@ describe('charts', () => {
     expect(textWidthEm('Day', true)).toBeGreaterThan(textWidthEm('Day'));
   });
 });
+
+describe('charts of tiny runs', () => {
+  it('draw something for a horizon of one day and three paths, and keep panels in place with a long policy name', async () => {
+    const { parseScenario } = await import('../../src/scenario/load.js');
+    const { runSimulation } = await import('../../src/engine/run.js');
+    const { buildSummary, seriesRows } = await import('../../src/report/summary.js');
+    const text = readFileSync('scenarios/worked-example.yaml', 'utf8')
+      .replace('horizon_days: 20', 'horizon_days: 1')
+      .replace('revocation: {start_day: 2,', 'revocation: {start_day: 0,')
+      .replace('  blanket: {restrict: {nationality_not_in: [US]}}', '  blanket: {restrict: {nationality_not_in: [US]}}\n  a-very-long-policy-name-that-goes-on-and-on-beyond-any-panel-width: {restrict: {location_not_in: [US]}}');
+    const loaded = await parseScenario(text, 'tiny.yaml');
+    const result = await runSimulation(loaded, { paths: 3, seed: 1, threads: 1 });
+    const summary = buildSummary(loaded, result);
+    const tiny = buildCharts(result, summary, seriesRows(result));
+    for (const c of tiny) {
+      const { svg, warnings } = await renderChart(c.spec);
+      expect(warnings, c.name).toEqual([]);
+      // Every chart draws data marks with geometry (a line, a symbol, a bar), not empty panels.
+      const drawn = svg.match(/<g class="mark-(symbol|line|rect|rule|tick|text) role-mark[^"]*"[^>]*><path[^>]* d="M/g) ?? [];
+      expect(drawn.length, `${c.name} draws marks`).toBeGreaterThan(0);
+      expect(svg).not.toContain('a-very-long-policy-name-that-goes-on-and-on-beyond-any-panel-width<');
+    }
+  });
+});
+
+describe('survival chart', () => {
+  it('labels its probability axis with distinct values, from at least 10 points below 100%', async () => {
+    const c = charts.find((x) => x.name === 'survival')!;
+    const { svg } = await renderChart(c.spec);
+    const labels = [...svg.matchAll(/<text[^>]*>(\d+(?:\.\d+)?%)<\/text>/g)].map((m) => m[1]);
+    expect(labels.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(labels).size).toBe(labels.length);
+    const domain = (c.spec as any).layer ? (c.spec as any).encoding.y.scale.domain : undefined;
+    expect(domain[1] - domain[0]).toBeGreaterThanOrEqual(0.1);
+  });
+});
