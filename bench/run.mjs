@@ -15,6 +15,7 @@ const benchDoc = parse(readFileSync(bench, 'utf8'));
 // Exhibit-grade runs are 50,000 to 200,000 paths; 60,000 amortises each worker thread's warm-up.
 const basePaths = 60_000;
 const days = benchDoc.simulation.horizon_days;
+const tail = benchDoc.simulation.tail_days ?? 1095;
 const worlds = 1 + Object.keys(benchDoc.policies).length;
 
 /** Runs the CLI and returns its run.timing. */
@@ -22,13 +23,14 @@ function run(file, paths, threads) {
   const out = join(dir, 'report');
   execFileSync(process.execPath, ['bin/accessgap.js', 'run', file, '--paths', String(paths), '--threads', String(threads), '--out', out, '--quiet'], { stdio: 'inherit' });
   const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
-  return { ...summary.run.timing, paths, horizon: summary.run.horizon_days, worlds: 1 + Object.keys(summary.policies).length };
+  return { ...summary.run.timing, paths, horizon: summary.run.horizon_days, tail: summary.run.tail_days, worlds: 1 + Object.keys(summary.policies).length };
 }
 
-const nsPer = (t) => (t.simulate_seconds * 1e9) / (t.paths * t.worlds * t.horizon);
-const row = (label, t) => `| ${label} | ${t.threads} | ${t.paths.toLocaleString('en-US')} | ${t.horizon} | ${t.simulate_seconds.toFixed(2)} | ${nsPer(t).toFixed(1)} | ${Math.round(t.paths / t.simulate_seconds).toLocaleString('en-US')} | ${t.peak_rss_mb} |`;
+/** Nanoseconds per world-path-day, counting the tail's days as days (every world runs them). */
+const nsPer = (t) => (t.simulate_seconds * 1e9) / (t.paths * t.worlds * (t.horizon + t.tail));
+const row = (label, t) => `| ${label} | ${t.threads} | ${t.paths.toLocaleString('en-US')} | ${t.horizon} + ${t.tail} | ${t.simulate_seconds.toFixed(2)} | ${nsPer(t).toFixed(1)} | ${Math.round(t.paths / t.simulate_seconds).toLocaleString('en-US')} | ${t.peak_rss_mb} |`;
 
-console.error(`benchmark: ${bench}, ${worlds} worlds (but-for + ${worlds - 1} policies), ${days} days`);
+console.error(`benchmark: ${bench}, ${worlds} worlds (but-for + ${worlds - 1} policies), ${days} days and a ${tail}-day tail`);
 run(bench, 2048, 1); // warm the disk cache
 // One and two threads at the base size, alternated three times each, median kept: on a shared
 // VM single runs vary by 5-15%, and their ratio is a target.
@@ -38,10 +40,27 @@ const median = (threads) => trials.filter((t) => t.threads === threads).sort((a,
 const [one, two] = [median(1), median(2)];
 const doublePaths = run(bench, 2 * basePaths, 1);
 const doublePathsTwo = run(bench, 2 * basePaths, 2);
-const longDoc = { ...benchDoc, simulation: { ...benchDoc.simulation, horizon_days: 2 * days } };
+const longDoc = { ...benchDoc, simulation: { ...benchDoc.simulation, horizon_days: 2 * days, tail_days: 2 * tail } };
 const longFile = join(dir, 'bench-long.json');
 writeFileSync(longFile, JSON.stringify(longDoc));
 const doubleDays = run(longFile, basePaths, 1);
+// The same worlds without the tail (what the tail costs), and with mitigation in every world.
+const noTailFile = join(dir, 'bench-no-tail.json');
+writeFileSync(noTailFile, JSON.stringify({ ...benchDoc, simulation: { ...benchDoc.simulation, tail_days: 0 } }));
+const noTail = run(noTailFile, basePaths, 1);
+const mitigationFile = join(dir, 'bench-mitigation.json');
+writeFileSync(
+  mitigationFile,
+  JSON.stringify({
+    ...benchDoc,
+    mitigation: {
+      decide_after_days: { dist: 'pert', min: 7, mode: 30, max: 60 },
+      relocation: { share: { dist: 'pert', min: 0.1, mode: 0.3, max: 0.6 }, delay_days: { dist: 'pert', min: 21, mode: 45, max: 120 }, cost_per_head: 35000 },
+      hiring: { share: { dist: 'pert', min: 0.1, mode: 0.3, max: 0.7 }, delay_days: { dist: 'pert', min: 45, mode: 75, max: 150 }, cost_per_head: 40000, premium_annual: 40000 },
+    },
+  }),
+);
+const mitigation = run(mitigationFile, basePaths, 1);
 
 // Series memory: sketch buckets allocated after basePaths and twice as many paths (in-process, one thread).
 const loaded = await loadScenario(bench);
@@ -51,17 +70,20 @@ const [b1, b2] = [await buckets(basePaths), await buckets(2 * basePaths)];
 const lines = [
   `Machine: ${(await import('node:os')).cpus()[0].model}, ${(await import('node:os')).cpus().length} cores, Node ${process.version}.`,
   '',
-  '| run | threads | paths | days | seconds | ns per world-path-day | paths per second | peak RSS (MB) |',
+  '| run | threads | paths | days (horizon + tail) | seconds | ns per world-path-day | paths per second | peak RSS (MB) |',
   '|---|---|---|---|---|---|---|---|',
   row('bench, 1 thread (median of 3)', one),
   row('bench, 2 threads (median of 3)', two),
   row('bench, paths x2', doublePaths),
   row('bench, paths x2, 2 threads', doublePathsTwo),
   row('bench, days x2', doubleDays),
+  row('bench, no tail (tail_days: 0)', noTail),
+  row('bench, mitigation in every world', mitigation),
 ];
 if (!quick) lines.push(row('legion-canada, 1,000,000 paths', run('scenarios/legion-canada.yaml', 1_000_000, 2)));
 lines.push(
   '',
+  `The tail: ${(one.simulate_seconds / noTail.simulate_seconds).toFixed(2)}x the time of the same run without it (${nsPer(noTail).toFixed(1)} ns per world-path-day over the horizon alone). Mitigation in every world: ${(mitigation.simulate_seconds / one.simulate_seconds).toFixed(2)}x the time.`,
   `Two threads: ${(one.simulate_seconds / two.simulate_seconds).toFixed(2)}x one thread (${(doublePaths.simulate_seconds / doublePathsTwo.simulate_seconds).toFixed(2)}x at ${(2 * basePaths).toLocaleString('en-US')} paths). Paths x2: ${(doublePaths.simulate_seconds / one.simulate_seconds).toFixed(2)}x the time. Days x2: ${(doubleDays.simulate_seconds / one.simulate_seconds).toFixed(2)}x the time.`,
   `Series sketches: ${b1.toLocaleString('en-US')} buckets after ${basePaths.toLocaleString('en-US')} paths, ${b2.toLocaleString('en-US')} after ${(2 * basePaths).toLocaleString('en-US')} (${((100 * (b2 - b1)) / b1).toFixed(1)}% more): series memory does not grow with paths.`,
 );

@@ -13,6 +13,9 @@ import { loadScenario } from '../src/scenario/load.js';
 import { workedExampleMarkdown } from '../src/report/worked.js';
 const doc = readFileSync('docs/model.md', 'utf8');
 const tables = await workedExampleMarkdown(await loadScenario('scenarios/worked-example.yaml'));
-const updated = doc.replace(/(<!-- worked-example:begin -->)[\s\S]*?(<!-- worked-example:end -->)/, `$1\n${tables}\n$2`);
+const mitigation = await workedExampleMarkdown(await loadScenario('scenarios/worked-mitigation.yaml'), 'location', true);
+const updated = doc
+  .replace(/(<!-- worked-example:begin -->)[\s\S]*?(<!-- worked-example:end -->)/, `$1\n${tables}\n$2`)
+  .replace(/(<!-- worked-mitigation:begin -->)[\s\S]*?(<!-- worked-mitigation:end -->)/, `$1\n${mitigation}\n$2`);
 writeFileSync('docs/model.md', updated);
-console.log('updated the worked example in docs/model.md');
+console.log('updated the worked examples in docs/model.md');

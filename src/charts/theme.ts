@@ -56,7 +56,7 @@ export const MONEY_FORMAT = '$.3~s';
 export const moneyAxis = (title: string) => ({ title, axis: { format: MONEY_FORMAT, labelExpr: "replace(datum.label, 'G', 'B')" } });
 
 export function sourceLine(s: SummaryJson): string {
-  return `Source: accessgap ${s.run.version}; scenario ${s.scenario.name} (sha256 ${s.scenario.sha256.slice(0, 8)}); seed ${s.run.seed}; ${s.run.paths.toLocaleString('en-US')} paths.`;
+  return `Source: accessgap ${s.run.version}; scenario ${s.scenario.name} (sha256 ${s.scenario.sha256.slice(0, 8)}); seed ${s.run.seed}; ${s.run.paths.toLocaleString('en-US')} ${s.run.paths === 1 ? 'path' : 'paths'}.`;
 }
 
 /** Splits text into lines of at most `width` characters, at spaces. */

@@ -34,22 +34,10 @@ export type Metric = (typeof METRICS)[number] | (typeof MITIGATION_METRICS)[numb
 /** The metrics of a run: every scenario's, and the mitigation metrics when it has mitigation. */
 export const metricsOf = (hasMitigation: boolean): readonly Metric[] => (hasMitigation ? [...METRICS, ...MITIGATION_METRICS] : METRICS);
 
-/** Metrics in money units (scale with every money input). */
-export const MONEY_METRICS: readonly Metric[] = [
-  'lost_revenue',
-  'lost_revenue_after_restoration',
-  'lost_profit',
-  'pv_lost_profit',
-  'pv_terminal_loss',
-  'total_harm',
-  'owner_harm',
-  'harm_costs',
-  'harm_before_restoration',
-  'harm_after_restoration',
-  'pv_terminal_recovery',
-  'pv_terminal_insolvency',
-  'mitigation_cost',
-];
+/** Metrics in money units (scale with every money input): all but shares, probabilities, days and heads. */
+export const MONEY_METRICS: readonly Metric[] = [...METRICS, ...MITIGATION_METRICS].filter(
+  (m) => !['after_restoration_share', 'insolvent', 'attributable_insolvency', 'revoked_days', 'revoked_at_horizon', 'targeted_access_days', 'collateral_access_days', 'mitigated', 'relocated_heads', 'displaced_heads'].includes(m),
+);
 
 /** The five parts of total_harm, in the order they add up. */
 export const HARM_PARTS: readonly Metric[] = ['harm_costs', 'harm_before_restoration', 'harm_after_restoration', 'pv_terminal_recovery', 'pv_terminal_insolvency'];

@@ -139,7 +139,7 @@ export function assumptionsTable(scenario: Scenario): Table {
 export function provenance(scenario: Scenario, s: SummaryJson): string[] {
   return [
     `Scenario ${s.scenario.name}: ${scenario.file}, sha256 ${s.scenario.sha256}.`,
-    `${s.run.paths.toLocaleString('en-US')} paths, seed ${s.run.seed}, horizon ${s.run.horizon_days} days, discount rate ${formatPercent(s.run.discount_rate)}, engine accessgap ${s.run.version}.`,
+    `${plural(s.run.paths, 'path')}, seed ${s.run.seed}, horizon ${plural(s.run.horizon_days, 'day')} and a ${s.run.tail_days.toLocaleString('en-US')}-day tail, discount rate ${formatPercent(s.run.discount_rate)}, engine accessgap ${s.run.version}.`,
     `Reproduce: npx accessgap run ${scenario.file} --paths ${s.run.paths} --seed ${s.run.seed}. The same file, seed and paths give byte-identical summary.json (apart from run.timing), metrics.csv and series.csv with any --threads.`,
     `Metric quantiles: ${s.run.metric_quantiles}. Series quantiles: ${s.run.series_quantiles}.`,
   ];

@@ -537,6 +537,13 @@ function stepQuality(w: usize, st: usize, count: i32): void {
   }
 }
 
+/** Step 7's K and S updates of a world on a path (horizon and tail days alike). */
+@inline
+function updateQualityAndShare(b: usize, a: usize, K: f64, S: f64, yRel: f64, tgt: f64): void {
+  set(b, St.K, K + (yRel - K) / f(a, In.TAU_K));
+  set(b, St.S, S + (tgt - S) / (tgt < S ? f(a, In.TAU_LOSS) : f(a, In.TAU_WIN)));
+}
+
 /** Σ_j CA_j (1 - H_j) over a world's lanes on path k: the share of but-for output lost. */
 @inline
 function lostOutput(dir: usize, laneAt: usize, lanes: i32, k: i32): f64 {
@@ -625,9 +632,7 @@ function stepPolicyWorld(w: usize, st: usize, count: i32, t: i32, df: f64, store
       store<f64>(d, 365 * R, 24);
       store<f64>(d, pv, 32);
     }
-    const tgt = load<f64>(target + o);
-    set(b, St.K, K + (yRel - K) / f(a, In.TAU_K));
-    set(b, St.S, S + (tgt - S) / (tgt < S ? f(a, In.TAU_LOSS) : f(a, In.TAU_WIN)));
+    updateQualityAndShare(b, a, K, S, yRel, load<f64>(target + o));
     updateCash(b, a, k, tf, P, alive, q);
   }
 }
@@ -654,9 +659,7 @@ function stepPolicyWorldTail(w: usize, st: usize, count: i32, t: i32, df: f64): 
     const R = f(a, In.RBF) * S * alive;
     set(b, St.TAIL_REVENUE, f(b, St.TAIL_REVENUE) + df * R);
     if (tf >= f(b, St.PREMIUM_DAY)) set(b, St.TAIL_PREMIUM, f(b, St.TAIL_PREMIUM) + df * (alive * f(b, St.PREMIUM)));
-    const tgt = load<f64>(target + o);
-    set(b, St.K, K + (yRel - K) / f(a, In.TAU_K));
-    set(b, St.S, S + (tgt - S) / (tgt < S ? f(a, In.TAU_LOSS) : f(a, In.TAU_WIN)));
+    updateQualityAndShare(b, a, K, S, yRel, load<f64>(target + o));
   }
 }
 

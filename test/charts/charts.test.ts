@@ -121,3 +121,12 @@ describe('survival chart', () => {
     expect(domain[1] - domain[0]).toBeGreaterThanOrEqual(0.1);
   });
 });
+
+describe('identical worlds', () => {
+  it('are named in the legend, so a line hidden behind another is accounted for', () => {
+    const c = charts.find((x) => x.name === 'survival')!;
+    const labelExpr = collect(c.spec, 'labelExpr').join('\n');
+    expect(labelExpr).toContain('allied-exemption (same as but-for)');
+    expect(JSON.stringify((c.spec as any).title.subtitle)).toMatch(/Identical results, drawn on top of each other: allied-exemption = but-for/);
+  });
+});

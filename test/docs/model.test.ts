@@ -22,6 +22,19 @@ describe('docs/model.md', () => {
     expect(tables).toContain('| total_harm | 8,758.81 |');
     for (const text of ['0.85', '0.97', '0.9925', '0.3033', '470.26', '93.5%', '2,543', '8,759']) expect(doc).toContain(text);
   });
+  it('holds the worked example of mitigation the engine computes, with its hand-computed values', async () => {
+    const tables = await workedExampleMarkdown(await loadScenario('scenarios/worked-mitigation.yaml'), 'location', true);
+    const block = /<!-- worked-mitigation:begin -->\n([\s\S]*?)\n<!-- worked-mitigation:end -->/.exec(doc)?.[1];
+    expect(block).toBe(tables);
+    expect(tables).toContain('| 2 | 0.5 | 1 | 1 | 10,000 | 500 | 500 | 500 |');
+    expect(tables).toContain('| 4 | 0.5 | 0.946 | 0.9925 | 9,925 | 7,000 | -6,045 |');
+    expect(tables).toContain('| 7 | 0.421306 |');
+    expect(tables).toMatch(/\| 9 \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d,.]+ \| 60 \|/);
+    expect(tables).toMatch(/\| 14 \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d,.]+ \| 110 \|/);
+    expect(tables).toContain('| relocated_heads | 2 |');
+    expect(tables).toContain('| displaced_heads | 1 |');
+    for (const text of ['7,000', '-6,045', '0.421', '0.2·500 = 100', '0.1·500 = 50', '= 10']) expect(doc).toContain(text);
+  });
   it('names every metric and series variable the engine reports', async () => {
     const { METRICS, MITIGATION_METRICS } = await import('../../src/model/metrics.js');
     const { SERIES } = await import('../../src/engine/series.js');

@@ -130,3 +130,19 @@ describe('mitigation', () => {
     expect(phi(45)).toBeCloseTo(net * (8 / 12) * 30_000, 9);
   });
 });
+
+describe('a scenario without mitigation', () => {
+  it('gives the same worlds as the same scenario with a mitigation block where no world mitigates (scenarios/legion-canada.yaml)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parseScenario } = await import('../../src/scenario/load.js');
+    const text = readFileSync('scenarios/legion-canada.yaml', 'utf8');
+    const withBlock = await simulate(await parseScenario(text, 'legion-canada.yaml'), { paths: 150 });
+    const without = await simulate(await parseScenario(text.replace(/^mitigation:[\s\S]*?(?=^countries_of_concern:)/m, ''), 'legion-canada.yaml'), { paths: 150 });
+    expect(without.result.plan.withMitigation).toBe(false);
+    for (const m of without.result.plan.metrics) {
+      expect(Array.from(withBlock.values('blanket-no-mitigation', m)), m).toEqual(Array.from(without.values('blanket-no-mitigation', m)));
+      // Worlds where nothing helps (the shutoff) do not change either.
+      expect(Array.from(withBlock.values('shutoff', m)), m).toEqual(Array.from(without.values('shutoff', m)));
+    }
+  });
+});
