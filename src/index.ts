@@ -10,6 +10,7 @@ import { buildReportFiles } from './report/files.js';
 import { buildSummary, type SummaryJson } from './report/summary.js';
 import { writeFolderAtomically } from './output/folder.js';
 import type { LoadedScenario } from './scenario/load.js';
+import { costOfDelay, type CostOfDelay } from './study/delay.js';
 
 export { loadScenario, parseScenario, type LoadedScenario } from './scenario/load.js';
 export { ScenarioError } from './scenario/problems.js';
@@ -21,6 +22,7 @@ export { METRICS, MITIGATION_METRICS, type Metric } from './model/metrics.js';
 export type { SummaryJson, PolicyReport } from './report/summary.js';
 export type { Summary } from './stats/summary.js';
 export type { RunResult } from './engine/run.js';
+export type { CostOfDelay } from './study/delay.js';
 
 export interface RunScenarioOptions {
   /** Monte Carlo paths (default: the file's simulation.paths). */
@@ -31,6 +33,8 @@ export interface RunScenarioOptions {
   threads?: number;
   onProgress?: (pathsDone: number, paths: number) => void;
   signal?: AbortSignal;
+  /** Run the report's cost-of-delay exhibit, as `accessgap run` does (default true). */
+  costOfDelay?: boolean;
 }
 
 export interface ScenarioRun {
@@ -39,6 +43,8 @@ export interface ScenarioRun {
   result: RunResult;
   /** What summary.json holds. */
   summary: SummaryJson;
+  /** The cost-of-delay exhibit, when run. */
+  delay?: CostOfDelay;
   /** Per-path values of a metric under a policy (in path order). */
   values(policy: string, metric: string): Float64Array;
 }
@@ -53,7 +59,8 @@ export async function runScenario(loaded: LoadedScenario, options: RunScenarioOp
     onProgress: options.onProgress,
     signal: options.signal,
   });
-  const summary = buildSummary(loaded, result);
+  const delay = options.costOfDelay === false ? undefined : await costOfDelay(loaded, { paths: options.paths ?? sim.paths, seed: options.seed ?? sim.seed, threads: options.threads ?? 1, signal: options.signal });
+  const summary = buildSummary(loaded, result, delay);
   const values = (policy: string, metric: string) => {
     const i = result.plan.policies.findIndex((p) => p.name === policy);
     const j = result.plan.metrics.indexOf(metric as never);
@@ -61,11 +68,11 @@ export async function runScenario(loaded: LoadedScenario, options: RunScenarioOp
     if (j < 0) throw new Error(`no metric named ${JSON.stringify(metric)} (${result.plan.metrics.join(', ')})`);
     return result.metrics[i][j];
   };
-  return { loaded, result, summary, values };
+  return { loaded, result, summary, delay, values };
 }
 
 /** Writes the report folder of a run (summary.json, CSVs, charts, summary.md, report.html) atomically. */
 export async function writeReport(dir: string, run: ScenarioRun): Promise<void> {
-  const { files } = await buildReportFiles(run.loaded, run.result);
+  const { files } = await buildReportFiles(run.loaded, run.result, run.delay);
   await writeFolderAtomically(dir, files, 'run');
 }

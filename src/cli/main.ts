@@ -1,5 +1,5 @@
 /**
- * accessgap command line: `run` and `validate`, built with commander.
+ * accessgap command line: `run`, `sweep`, `validate` and `trace`, built with commander.
  *
  *   scenario file -> loadScenario -> runSimulation -> buildSummary/charts -> writeFolderAtomically
  */
@@ -9,6 +9,7 @@ import { EXIT, processIo, type Io } from './io.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
 import { traceCommand } from './trace.js';
+import { sweepCommand } from './sweep.js';
 import { MAX_PATHS } from '../scenario/spec.js';
 
 const integer =
@@ -41,6 +42,21 @@ export function makeProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--allow-large', 'run even when the estimated memory or time exceeds the limits')
     .exitOverride()
     .action(async (scenario: string, opts) => setExit(await runCommand(scenario, opts, io)));
+
+  program
+    .command('sweep')
+    .description('run the same paths at every point of one input (a curve) or two (a grid), and write the sweep folder')
+    .argument('<scenario>', 'scenario file')
+    .option('--vary <key=values>', 'an input by its key path and its points: a comma list or lo:hi:step (once, or twice for a grid)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--durations <list>', 'shorthand for --vary revocation.duration_days=<list>')
+    .option('--paths <n>', 'Monte Carlo paths at each point (overrides simulation.paths)', integer('--paths', 1, MAX_PATHS))
+    .option('--seed <s>', 'random seed (overrides simulation.seed)', integer('--seed', -Number.MAX_SAFE_INTEGER))
+    .option('--out <dir>', 'sweep folder (default: reports/<name>-sweep)')
+    .option('--threads <k>', 'worker threads (default: the number of cores)', integer('--threads', 1, 256))
+    .option('--quiet', 'print nothing but errors')
+    .option('--allow-large', 'run even when the estimated memory or time exceeds the limits')
+    .exitOverride()
+    .action(async (scenario: string, opts) => setExit(await sweepCommand(scenario, opts, io)));
 
   program
     .command('trace')

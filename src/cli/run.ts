@@ -6,6 +6,7 @@ import { defaultThreads, RunAborted, runSimulation } from '../engine/run.js';
 import { makePlan } from '../engine/block.js';
 import { estimateRun, refusal } from '../engine/guards.js';
 import { buildReportFiles } from '../report/files.js';
+import { costOfDelay } from '../study/delay.js';
 import { checkOutputFolder, OutputError, pendingTemporaries, writeFolderAtomically } from '../output/folder.js';
 import { formatTable } from '../report/summary.js';
 import { EXIT, loadOrReport, type Io } from './io.js';
@@ -49,9 +50,11 @@ export async function runCommand(file: string, flags: RunFlags, io: Io): Promise
   try {
     const result = await runSimulation(loaded, { ...settings, signal: abort.signal, onProgress: progress.update });
     progress.finish();
+    // The cost-of-delay exhibit: a small duration sweep on a twentieth of the paths (src/study/delay.ts).
+    const delay = await costOfDelay(loaded, { ...settings, signal: abort.signal });
     result.timing.wall_seconds = (performance.now() - started) / 1000;
     result.timing.peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);
-    const { files, summary } = await buildReportFiles(loaded, result);
+    const { files, summary } = await buildReportFiles(loaded, result, delay);
     if (abort.signal.aborted) throw new RunAborted();
     await writeFolderAtomically(out, files, 'run');
     if (!flags.quiet) io.out(`${formatTable(summary)}\n\nReport: ${out}/ (${files.size} files)\n`);

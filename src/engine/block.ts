@@ -19,6 +19,23 @@ export interface RunSettings {
   paths: number;
 }
 
+/**
+ * Many runs on the same paths (src/study): a run can fix inputs at constants for every world of
+ * the pass (`pathOverrides`, which may change the but-for world: each pass is a run of its own on
+ * the same seed), and can repeat each compared policy once per variant of world-level inputs
+ * (`variants`: the revocation, licence, phase and mitigation inputs, which the but-for world never
+ * reads), so that every variant's worlds share one but-for world per path. Plain data, so worker
+ * threads get it as it is.
+ */
+export interface StudySpec {
+  /** [InputRef, value] fixed for every world of the pass. */
+  pathOverrides?: [number, number][];
+  /** Per variant, [InputRef, value] fixed in that variant's policy worlds. */
+  variants?: [number, number][][];
+  /** Store the series of the last day only (a study reads the metrics, not the fan charts). */
+  lastDayOnly?: boolean;
+}
+
 /** Everything about a run that follows from the scenario alone. */
 export interface Plan {
   T: number;
@@ -56,22 +73,32 @@ export interface Plan {
    * are revoked on every day of the window, which is D days from t0 on every path.
    */
   laneLead: ([number, number] | undefined)[][];
+  /** Per world (policy entry): the variant it belongs to (0 without variants), and each variant's fixed inputs. */
+  variantOf: number[];
+  variants: Map<number, number>[];
+  /** Inputs fixed for every world of the run. */
+  pathOverrides: Map<number, number>;
 }
 
-export function makePlan(loaded: LoadedScenario): Plan {
+export function makePlan(loaded: LoadedScenario, study: StudySpec = {}): Plan {
   const s = loaded.scenario;
   const sim = s.simulation;
   const T = sim.horizon_days;
   const days: number[] = [];
-  for (let t = 0; t < T; t += sim.series_step_days) days.push(t);
+  if (study.lastDayOnly) days.push(T - 1);
+  else for (let t = 0; t < T; t += sim.series_step_days) days.push(t);
   if (days[days.length - 1] !== T - 1) days.push(T - 1);
-  const policies = resolvePolicies(s);
+  const variants = (study.variants ?? [[]]).map((v) => new Map(v));
+  const compared = resolvePolicies(s);
+  // Each compared policy once per variant, variant by variant.
+  const policies = variants.flatMap(() => compared);
+  const variantOf = variants.flatMap((_, v) => compared.map(() => v));
   const layouts = policies.map((p) => layoutWorld(s, p));
   const worlds = policies.length + 1;
   const signature = (i: number) => {
     const p = policies[i];
     if (p.policy.license || p.policy.phases.length > 1) return undefined;
-    return JSON.stringify([layouts[i].lanes, layouts[i].mitigates]);
+    return JSON.stringify([variantOf[i], layouts[i].lanes, layouts[i].mitigates]);
   };
   const aliasOf = policies.map((p, i) => {
     if (p.tracks.length === 0) return 0;
@@ -83,15 +110,17 @@ export function makePlan(loaded: LoadedScenario): Plan {
     const lane = layouts[i].lanes[j];
     return aliasOf[i] < 0 && !policies[i].policy.license && lane.kind === 'stay' && lane.maskBefore === policies[i].allPhases;
   };
-  let first: [number, number] | undefined;
+  // The first full-window lane of each variant leads the others of that variant.
+  const first = new Map<number, [number, number]>();
   const laneLead = layouts.map((layout, i) =>
     layout.lanes.map((_lane, j): [number, number] | undefined => {
       if (!fullWindow(i, j)) return undefined;
-      if (!first) {
-        first = [i, j];
+      const lead = first.get(variantOf[i]);
+      if (!lead) {
+        first.set(variantOf[i], [i, j]);
         return undefined;
       }
-      return first;
+      return lead;
     }),
   );
   return {
@@ -109,6 +138,9 @@ export function makePlan(loaded: LoadedScenario): Plan {
     maxRounds: s.firm.financing?.max_rounds ?? 0,
     aliasOf,
     laneLead,
+    variantOf,
+    variants,
+    pathOverrides: new Map(study.pathOverrides ?? []),
   };
 }
 
@@ -141,6 +173,8 @@ export class BlockSimulator {
    */
   private readonly buffers: KernelOutput;
   private pathInputs?: PathInputs;
+  /** Per variant: the path's values with the variant's inputs fixed (the base values when it fixes none). */
+  private readonly variantValues: Float64Array[];
   /** Per policy, one world-on-a-path to fill for each path in turn, and its phase lengths. */
   private readonly worldPaths: WorldPath[];
   private readonly phaseDays: Float64Array[];
@@ -157,8 +191,9 @@ export class BlockSimulator {
   ) {
     const nPol = plan.policies.length;
     this.kernel = new Kernel(plan, seriesFloors(plan), this.financingU);
-    this.drawer = makeInputDrawer(loaded.scenario, loaded.expressions, settings.seed);
+    this.drawer = makeInputDrawer(loaded.scenario, loaded.expressions, settings.seed, plan.pathOverrides);
     this.values = new Float64Array(loaded.scenario.inputs.length);
+    this.variantValues = plan.variants.map((v) => (v.size ? new Float64Array(this.values.length) : this.values));
     this.worldPaths = plan.layouts.map((l) => makeWorldPath(l.lanes.length, l.policy.policy.phases.length));
     this.phaseDays = plan.policies.map((p) => new Float64Array(Math.max(0, p.policy.phases.length - 1)));
     this.buffers = {
@@ -180,17 +215,28 @@ export class BlockSimulator {
       const approvalU = this.drawer.draw(first + k, values);
       const p = (this.pathInputs = readPathInputs(this.loaded.scenario, values, this.pathInputs));
       this.kernel.setPath(k, p);
+      // Each variant's world-level inputs (revocation, licence, phases, mitigation) on this path.
+      const variantInputs = plan.variants.map((v, j) => {
+        if (v.size === 0) return p;
+        const vv = this.variantValues[j];
+        vv.set(values);
+        for (const [id, x] of v) vv[id] = x;
+        return readPathInputs(this.loaded.scenario, vv);
+      });
       for (let i = 0; i < nPol; i++) {
         if (plan.aliasOf[i] >= 0) continue;
+        const v = plan.variantOf[i];
+        const vv = this.variantValues[v];
+        const pv = variantInputs[v];
         const policy = plan.policies[i];
         const phases = policy.policy.phases;
         const lengths = this.phaseDays[i];
-        for (let j = 0; j < lengths.length; j++) lengths[j] = values[phases[j].days!];
+        for (let j = 0; j < lengths.length; j++) lengths[j] = vv[phases[j].days!];
         const lic = policy.policy.license;
         const wp = this.worldPaths[i];
-        const window = pathWindow(policy, p.t0, p.D, approvalU, lic ? values[lic.processing_days] : 0, lengths, wp.phaseEnds);
-        fillWorldPath(plan.layouts[i], p, window, plan.T, wp);
-        this.kernel.setWorld(i, k, p, wp);
+        const window = pathWindow(policy, pv.t0, pv.D, approvalU, lic ? vv[lic.processing_days] : 0, lengths, wp.phaseEnds);
+        fillWorldPath(plan.layouts[i], pv, window, plan.T, wp);
+        this.kernel.setWorld(i, k, pv, wp);
       }
     }
     const { buffers } = this;

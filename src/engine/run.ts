@@ -12,7 +12,7 @@ import { availableParallelism } from 'node:os';
 import type { LoadedScenario } from '../scenario/load.js';
 import { PathError } from '../sampling/draw.js';
 import { SketchGrid, type SketchData } from '../stats/sketch.js';
-import { BlockSimulator, makePlan, makeSketches, type BlockResult, type Plan, type RunSettings } from './block.js';
+import { BlockSimulator, makePlan, makeSketches, type BlockResult, type Plan, type RunSettings, type StudySpec } from './block.js';
 import { BLOCK_PATHS, kernelModule } from './kernel.js';
 import { SKETCHED } from './series.js';
 
@@ -21,6 +21,8 @@ export interface RunOptions extends RunSettings {
   threads: number;
   onProgress?: (pathsDone: number, paths: number) => void;
   signal?: AbortSignal;
+  /** Fixed inputs and variants of a study (src/study); none for a plain run. */
+  study?: StudySpec;
 }
 
 export interface RunResult {
@@ -144,7 +146,7 @@ function workerUrl(): URL {
 export async function runSimulation(loaded: LoadedScenario, options: RunOptions): Promise<RunResult> {
   const started = performance.now();
   const settings: RunSettings = { seed: options.seed, paths: options.paths };
-  const plan = makePlan(loaded);
+  const plan = makePlan(loaded, options.study);
   const blocks = Math.ceil(settings.paths / BLOCK_PATHS);
   const threads = Math.max(1, Math.min(options.threads, blocks));
   const reducer = new Reducer(plan, settings.paths);
@@ -250,7 +252,7 @@ function runWorkers(
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) return onAbort();
     for (let i = 0; i < count; i++) {
-      const w = new Worker(workerUrl(), { workerData: { text: loaded.text, file: loaded.scenario.file, trees: loaded.expressionTrees, settings, next, blocks, kernel: kernelModule() } });
+      const w = new Worker(workerUrl(), { workerData: { text: loaded.text, file: loaded.scenario.file, trees: loaded.expressionTrees, settings, next, blocks, kernel: kernelModule(), study: options.study ?? {} } });
       workers.push(w);
       w.on('message', (msg: FromWorker) => {
         if (failed) return;

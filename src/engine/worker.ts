@@ -7,10 +7,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { parseScenario } from '../scenario/load.js';
 import type { ExpressionTree } from '../scenario/expressions.js';
 import { PathError } from '../sampling/draw.js';
-import { BlockSimulator, makePlan, type RunSettings } from './block.js';
+import { BlockSimulator, makePlan, type RunSettings, type StudySpec } from './block.js';
 import { BLOCK_PATHS, useKernelModule } from './kernel.js';
 
-const { text, file, trees, settings, next, blocks, kernel } = workerData as {
+const { text, file, trees, settings, next, blocks, kernel, study } = workerData as {
   text: string;
   file: string;
   /** The main thread's parsed expressions: compiling them needs no mathjs here. */
@@ -19,6 +19,7 @@ const { text, file, trees, settings, next, blocks, kernel } = workerData as {
   next: Int32Array;
   blocks: number;
   kernel: WebAssembly.Module;
+  study: StudySpec;
 };
 useKernelModule(kernel);
 const port = parentPort!;
@@ -33,7 +34,7 @@ function report(e: unknown): void {
 
 try {
   const loaded = await parseScenario(text, file, trees);
-  const sim = new BlockSimulator(loaded, makePlan(loaded), settings);
+  const sim = new BlockSimulator(loaded, makePlan(loaded, study), settings);
   for (let b = Atomics.add(next, 0, 1); b < blocks; b = Atomics.add(next, 0, 1)) {
     const first = b * BLOCK_PATHS;
     const result = sim.run(b, first, Math.min(BLOCK_PATHS, settings.paths - first));

@@ -6,6 +6,7 @@ import { renderChart } from '../charts/render.js';
 import { buildSummary, metricsCsv, seriesCsv, seriesRows, type SummaryJson } from './summary.js';
 import { summaryMarkdown } from './markdown.js';
 import { reportHtml } from './html.js';
+import type { CostOfDelay } from '../study/delay.js';
 
 export interface ReportFiles {
   files: Map<string, string | Uint8Array>;
@@ -14,8 +15,8 @@ export interface ReportFiles {
   chartWarnings: string[];
 }
 
-export async function buildReportFiles(loaded: LoadedScenario, result: RunResult): Promise<ReportFiles> {
-  const summary = buildSummary(loaded, result);
+export async function buildReportFiles(loaded: LoadedScenario, result: RunResult, delay?: CostOfDelay): Promise<ReportFiles> {
+  const summary = buildSummary(loaded, result, delay);
   const series = seriesRows(result);
   const files = new Map<string, string | Uint8Array>();
   files.set('summary.json', JSON.stringify(summary, null, 1) + '\n');

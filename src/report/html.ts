@@ -9,9 +9,9 @@ import type { Chart } from '../charts/specs.js';
 import { packageFile } from '../charts/assets.js';
 import { formatMoney, formatPercent } from './format.js';
 import type { SummaryJson } from './summary.js';
-import { assumptionsTable, coverageList, decompositionTable, DECOMPOSITION_NOTE, insolvencyTimingTable, metricsTable, mitigationTable, MITIGATION_NOTE, provenance, RESULTS_NOTE, resultsTable, TIMING_NOTE, type Table } from './tables.js';
+import { assumptionsTable, coverageList, DELAY_NOTE, delayTable, decompositionTable, DECOMPOSITION_NOTE, insolvencyTimingTable, metricsTable, mitigationTable, MITIGATION_NOTE, provenance, RESULTS_NOTE, resultsTable, TIMING_NOTE, type Table } from './tables.js';
 
-const escapeHtml = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
+export const escapeHtml = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 /** Text safe inside a <script> element. */
 const scriptSafe = (s: string) => s.replaceAll('</script', '<\\/script').replaceAll('<!--', '<\\!--');
 
@@ -27,7 +27,7 @@ function inlineLibraries(): string {
   return libraries;
 }
 
-function table(t: Table, cls = ''): string {
+export function table(t: Table, cls = ''): string {
   return `<table class="${cls}"><thead><tr>${t.head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${t.rows
     .map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`)
     .join('')}</tbody></table>`;
@@ -41,25 +41,47 @@ th { background: #f4f4f4; } td:first-child { white-space: nowrap; } .muted { col
 figure { margin: 1.5rem 0; } .warnings { background: #fff6e0; border: 1px solid #e8c66a; padding: 0.5rem 1rem; margin: 1rem 0; } .chart { overflow-x: auto; } code { font-size: 0.85rem; }
 `;
 
-export function reportHtml(loaded: LoadedScenario, summary: SummaryJson, charts: Chart[]): string {
-  const s = loaded.scenario;
-  const [scenarioLine, runLine, reproduce, quantiles] = provenance(s, summary);
-  const bf = summary.butfor;
-  const mitigation = mitigationTable(summary);
-  const figures = charts
+/** The charts as figures drawn by vega-embed from their inline specs. */
+export function chartFigures(charts: Chart[]): string {
+  return charts
     .map((c, i) => `<figure><div class="chart" id="chart-${i}" data-chart="${escapeHtml(c.name)}"></div><script type="application/json" id="spec-${i}">${scriptSafe(JSON.stringify(c.spec).replaceAll('<', '\\u003c'))}</script></figure>`)
     .join('\n');
+}
+
+/** A self-contained, offline page: the libraries inlined, the body, and the script that draws the charts. */
+export function htmlPage(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(s.title)} | accessgap</title>
+<title>${escapeHtml(title)} | accessgap</title>
 <style>${STYLE}</style>
 ${inlineLibraries()}
 </head>
 <body>
-<h1>${escapeHtml(s.title)}</h1>
+${body}
+<script>
+for (const el of document.querySelectorAll('.chart')) {
+  const spec = JSON.parse(document.getElementById(el.id.replace('chart', 'spec')).textContent);
+  vegaEmbed(el, spec, { actions: false, renderer: 'svg' }).catch((e) => console.error('chart ' + el.dataset.chart + ': ' + e));
+}
+</script>
+</body>
+</html>
+`;
+}
+
+export function reportHtml(loaded: LoadedScenario, summary: SummaryJson, charts: Chart[]): string {
+  const s = loaded.scenario;
+  const [scenarioLine, runLine, reproduce, quantiles] = provenance(s, summary);
+  const bf = summary.butfor;
+  const mitigation = mitigationTable(summary);
+  const delay = delayTable(summary);
+  const figures = chartFigures(charts);
+  return htmlPage(
+    s.title,
+    `<h1>${escapeHtml(s.title)}</h1>
 <p class="muted">${escapeHtml(scenarioLine)} ${escapeHtml(runLine)}</p>
 ${summary.warnings.length ? `<div class="warnings"><strong>Warnings</strong><ul>${summary.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul></div>` : ''}
 <h2>Results</h2>
@@ -75,6 +97,7 @@ ${table(decompositionTable(summary), 'decomposition')}
 <p>${escapeHtml(TIMING_NOTE)}</p>
 ${table(insolvencyTimingTable(summary), 'timing')}
 ${mitigation ? `<h3>Mitigation</h3><p>${escapeHtml(MITIGATION_NOTE)}</p>${table(mitigation, 'mitigation')}` : ''}
+${delay ? `<h3>Cost of delay</h3><p>${escapeHtml(DELAY_NOTE(summary.cost_of_delay!))}</p>${table(delay, 'delay')}` : ''}
 <h2>Charts</h2>
 <p class="muted">Hover over a chart for the values behind it.</p>
 ${figures}
@@ -87,14 +110,6 @@ ${table(assumptionsTable(s), 'assumptions')}
 <h2>Provenance and reproduction</h2>
 <p>${escapeHtml(scenarioLine)}<br>${escapeHtml(runLine)}</p>
 <p><code>${escapeHtml(reproduce)}</code></p>
-<p class="muted">${escapeHtml(quantiles)}</p>
-<script>
-for (const el of document.querySelectorAll('.chart')) {
-  const spec = JSON.parse(document.getElementById(el.id.replace('chart', 'spec')).textContent);
-  vegaEmbed(el, spec, { actions: false, renderer: 'svg' }).catch((e) => console.error('chart ' + el.dataset.chart + ': ' + e));
-}
-</script>
-</body>
-</html>
-`;
+<p class="muted">${escapeHtml(quantiles)}</p>`,
+  );
 }

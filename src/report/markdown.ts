@@ -2,10 +2,10 @@
 import type { LoadedScenario } from '../scenario/load.js';
 import { formatMoney, formatPercent } from './format.js';
 import type { SummaryJson } from './summary.js';
-import { assumptionsTable, coverageList, decompositionTable, DECOMPOSITION_NOTE, insolvencyTimingTable, metricsTable, mitigationTable, MITIGATION_NOTE, provenance, RESULTS_NOTE, resultsTable, TIMING_NOTE, type Table } from './tables.js';
+import { assumptionsTable, coverageList, DELAY_NOTE, delayTable, decompositionTable, DECOMPOSITION_NOTE, insolvencyTimingTable, metricsTable, mitigationTable, MITIGATION_NOTE, provenance, RESULTS_NOTE, resultsTable, TIMING_NOTE, type Table } from './tables.js';
 
-const esc = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
-const table = (t: Table, code: number[] = []) => [
+export const esc = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
+export const table = (t: Table, code: number[] = []) => [
   `| ${t.head.join(' | ')} |`,
   `|${t.head.map(() => '---').join('|')}|`,
   ...t.rows.map((r) => `| ${r.map((c, i) => (code.includes(i) ? `\`${c}\`` : esc(c))).join(' | ')} |`),
@@ -21,6 +21,7 @@ export function summaryMarkdown(loaded: LoadedScenario, summary: SummaryJson, ch
   const [scenarioLine, runLine, reproduce, quantiles] = provenance(s, summary);
   const bf = summary.butfor;
   const mitigation = mitigationTable(summary);
+  const delay = delayTable(summary);
   return [
     `# ${esc(s.title)}`,
     '',
@@ -52,6 +53,7 @@ export function summaryMarkdown(loaded: LoadedScenario, summary: SummaryJson, ch
     ...table(insolvencyTimingTable(summary)),
     '',
     ...(mitigation ? ['### Mitigation', '', MITIGATION_NOTE, '', ...table(mitigation), ''] : []),
+    ...(delay ? ['### Cost of delay', '', DELAY_NOTE(summary.cost_of_delay!), '', ...table(delay), ''] : []),
     ...(charts.length ? ['## Charts', '', ...charts.flatMap((c) => [`![${esc(c.title)}](${c.file})`, ''])] : []),
     '## All metrics',
     '',

@@ -14,6 +14,7 @@ import { formatMoney, formatPercent } from './format.js';
 import { VERSION } from '../version.js';
 import { coverageList, medianRange, plural, withCi } from './tables.js';
 import { scenarioWarnings } from '../scenario/warnings.js';
+import type { CostOfDelay } from '../study/delay.js';
 
 
 /** Probability of insolvency caused by the policy by a given day. */
@@ -66,6 +67,8 @@ export interface SummaryJson {
   policies: Record<string, PolicyReport>;
   /** Things the reader should know: scenario warnings, and paths still cut off at the horizon. */
   warnings: string[];
+  /** The built-in duration sweep on a fraction of the paths (src/study/delay.ts), when run. */
+  cost_of_delay?: CostOfDelay;
 }
 
 /** Days of the time-to-insolvency table: 60, 90, 180, 365 and the horizon (those within it). */
@@ -105,7 +108,7 @@ function twinWithoutMitigation(result: RunResult, i: number): number {
   return pols.findIndex((_, j) => j !== i && !result.plan.layouts[j].mitigates && key(j) === key(i));
 }
 
-export function buildSummary(loaded: LoadedScenario, result: RunResult): SummaryJson {
+export function buildSummary(loaded: LoadedScenario, result: RunResult, delay?: CostOfDelay): SummaryJson {
   const s = loaded.scenario;
   const n = result.settings.paths;
   let bfInsolvent = 0;
@@ -172,6 +175,7 @@ export function buildSummary(loaded: LoadedScenario, result: RunResult): Summary
     butfor: { insolvency_probability: pBf, insolvency_probability_se: n > 1 ? Math.sqrt((pBf * (1 - pBf)) / (n - 1)) : null, insolvency_probability_ci95: wilson95(pBf, n), firm_value: firmValue },
     policies,
     warnings,
+    ...(delay ? { cost_of_delay: delay } : {}),
   };
 }
 

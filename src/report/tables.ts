@@ -100,6 +100,20 @@ export function mitigationTable(s: SummaryJson): Table | undefined {
   };
 }
 
+export const DELAY_NOTE = (d: NonNullable<SummaryJson['cost_of_delay']>) =>
+  `A built-in sweep of the revocation's length on the run's first ${d.paths.toLocaleString('en-US')} paths (the same paths at every length; every other input as drawn): mean total harm if access were cut off for each number of days, and what one more day costs at the scenario's median duration (${d.median} days). For any input and more points: accessgap sweep.`;
+
+/** The cost-of-delay exhibit: mean total harm by days without access, and the cost of one more day. */
+export function delayTable(s: SummaryJson): Table | undefined {
+  const d = s.cost_of_delay;
+  if (!d) return undefined;
+  const money = (x: number) => formatMoney(x, s.scenario.currency);
+  return {
+    head: ['policy', ...d.durations.map((x) => `${x} days`), `one more day at ${d.median} days [95% CI]`],
+    rows: Object.entries(d.policies).map(([name, p]) => [name, ...p.harm.map((h) => money(h.mean)), p.per_day ? `${money(p.per_day.mean)}${p.per_day.ci95 ? ` [${money(p.per_day.ci95[0])}, ${money(p.per_day.ci95[1])}]` : ''}` : 'n/a']),
+  };
+}
+
 /** Every metric: money and counts with mean, se and quantiles; 0/1 metrics as probabilities only. */
 export function metricsTable(s: SummaryJson): Table {
   const cur = s.scenario.currency;

@@ -37,12 +37,18 @@ export interface InputDrawer {
   financing(path: number): (k: number) => number;
 }
 
-export function makeInputDrawer(scenario: Scenario, expressions: Map<number, Compiled>, seed: number): InputDrawer {
+/**
+ * `overrides` fixes inputs at constants (a sweep's point, a tornado's low or high value): each
+ * still consumes its slot, so every other input's draw is unchanged on every path, and derived
+ * inputs that read it see the constant.
+ */
+export function makeInputDrawer(scenario: Scenario, expressions: Map<number, Compiled>, seed: number, overrides: ReadonlyMap<number, number> = new Map()): InputDrawer {
   const { inputs, slots, licenseApprovalSlot, expressionOrder } = scenario;
-  const samplers: (Sampler | undefined)[] = inputs.map((d) => (d.value.kind === 'dist' ? compileDistribution(d.value.spec) : undefined));
+  const samplers: (Sampler | undefined)[] = inputs.map((d) => (d.value.kind === 'dist' && !overrides.has(d.id) ? compileDistribution(d.value.spec) : undefined));
   const u = new Float64Array(2 * slots);
-  const drawn = inputs.filter((d) => d.value.kind === 'dist');
-  const derived = expressionOrder.map((id) => inputs[id]);
+  const drawn = inputs.filter((d) => d.value.kind === 'dist' && !overrides.has(d.id));
+  const fixed = [...overrides].map(([id, x]) => [id, inputs[id].integer ? roundDays(x) : x] as const);
+  const derived = expressionOrder.filter((id) => !overrides.has(id)).map((id) => inputs[id]);
 
   /** This path's inputs when `failing` failed with value x: derived inputs after it were not computed. */
   const snapshot = (values: Float64Array, failing: number, x: unknown) => {
@@ -60,6 +66,7 @@ export function makeInputDrawer(scenario: Scenario, expressions: Map<number, Com
         const x = samplers[d.id]!(u[2 * d.slot], u[2 * d.slot + 1]);
         values[d.id] = d.integer ? roundDays(x) : x;
       }
+      for (const [id, x] of fixed) values[id] = x;
       for (const d of derived) {
         const x = expressions.get(d.id)!(values);
         const source = JSON.stringify((d.value as { expr: { source: string } }).expr.source);

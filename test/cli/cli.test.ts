@@ -42,12 +42,19 @@ describe('accessgap run', () => {
     expect(r.out).toMatch(/^4 paths, seed 7, horizon 120 days/m);
     for (const f of ['summary.json', 'metrics.csv', 'series.csv', 'summary.md', 'report.html']) expect(existsSync(join(out, f))).toBe(true);
     const charts = readdirSync(join(out, 'charts'));
-    expect(charts).toHaveLength(27);
+    expect(charts).toHaveLength(30);
+    expect(charts).toContain('cost-of-delay.png');
     for (const ext of ['.vl.json', '.svg', '.png']) expect(charts).toContain(`survival${ext}`);
     expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain('![Share of paths still solvent](charts/survival.png)');
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary.schema).toBe('accessgap/summary@2');
     expect(summary.run).toMatchObject({ seed: 7, paths: 4, horizon_days: 120 });
+    // The cost-of-delay exhibit: the scenario's fixed 40 days, a half and a quarter of it, and none;
+    // at 40 days it is the run itself (the same paths).
+    expect(summary.cost_of_delay.durations).toEqual([0, 10, 20, 40]);
+    expect(summary.cost_of_delay.policies.blanket.harm[3].mean).toBeCloseTo(summary.policies.blanket.metrics.total_harm.mean, 6);
+    expect(summary.cost_of_delay.policies.blanket.harm[0].mean).toBe(0);
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toMatch(/### Cost of delay\n\nA built-in sweep of the revocation's length on the run's first 4 paths/);
     expect(Object.keys(summary.policies)).toEqual(['shutoff', 'blanket', 'concern', 'nobody']);
     expect(readFileSync(join(out, 'metrics.csv'), 'utf8').split('\n')[0]).toBe('policy,metric,mean,se,ci95_lo,ci95_hi,min,p05,p25,p50,p75,p95,max');
     expect(readFileSync(join(out, 'series.csv'), 'utf8').split('\n')[0]).toBe('policy,day,variable,mean,p05,p25,p50,p75,p95');
