@@ -50,6 +50,23 @@ describe.skipIf(!available)('report.html in a browser', () => {
     expect(text).toContain('METR time horizon 1.1');
   });
 
+  it("the sweep's report.html draws its charts too, with no error", async () => {
+    const sweepOut = join(dir, 'sweep');
+    const r = await runCli(['sweep', 'scenarios/legion-canada.yaml', '--durations', '0,30,90', '--paths', '200', '--out', sweepOut, '--quiet', '--threads', '1']);
+    expect(r.code, r.err).toBe(0);
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => (m.type() === 'error' ? errors.push(m.text()) : undefined));
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(pathToFileURL(join(sweepOut, 'report.html')).href);
+    await page.waitForFunction(() => [...document.querySelectorAll('.chart')].every((c) => c.querySelector('svg')), null, { timeout: 30_000 });
+    const marks = await page.$$eval('.chart', (els) => els.map((el) => [el.getAttribute('data-chart'), el.querySelectorAll('svg g[class*="mark-"] path, svg g[class*="mark-"] line, svg g[class*="mark-"] rect').length] as const));
+    expect(marks.map(([name]) => name)).toEqual(['sweep-harm', 'sweep-marginal', 'sweep-probabilities']);
+    for (const [name, count] of marks) expect(count, `${name} draws marks`).toBeGreaterThan(5);
+    expect(errors).toEqual([]);
+    expect(await page.textContent('body')).toMatch(/one more day costs/);
+  });
+
   it('is self-contained: the vega libraries are inlined, not linked', () => {
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).not.toMatch(/<script[^>]+src=/);
