@@ -1,5 +1,5 @@
 /**
- * accessgap command line: `run`, `sweep`, `validate` and `trace`, built with commander.
+ * accessgap command line: `run`, `sweep`, `sensitivity`, `validate` and `trace`, built with commander.
  *
  *   scenario file -> loadScenario -> runSimulation -> buildSummary/charts -> writeFolderAtomically
  */
@@ -10,6 +10,7 @@ import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
 import { traceCommand } from './trace.js';
 import { sweepCommand } from './sweep.js';
+import { sensitivityCommand } from './sensitivity.js';
 import { MAX_PATHS } from '../scenario/spec.js';
 
 const integer =
@@ -57,6 +58,23 @@ export function makeProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--allow-large', 'run even when the estimated memory or time exceeds the limits')
     .exitOverride()
     .action(async (scenario: string, opts) => setExit(await sweepCommand(scenario, opts, io)));
+
+  program
+    .command('sensitivity')
+    .description('which uncertain inputs drive a metric: a tornado (each input at a low and a high percentile) and rank correlations, on the same paths')
+    .argument('<scenario>', 'scenario file')
+    .option('--policy <name>', 'a compared policy to analyse (repeat for several; default: every compared policy)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--metric <name>', 'the metric to explain (default total_harm)')
+    .option('--method <m>', 'tornado, rank or all (default all)')
+    .option('--tornado-quantiles <lo,hi>', 'the percentiles of the tornado (default 0.1,0.9)')
+    .option('--paths <n>', 'Monte Carlo paths per run (overrides simulation.paths)', integer('--paths', 1, MAX_PATHS))
+    .option('--seed <s>', 'random seed (overrides simulation.seed)', integer('--seed', -Number.MAX_SAFE_INTEGER))
+    .option('--out <dir>', 'sensitivity folder (default: reports/<name>-sensitivity)')
+    .option('--threads <k>', 'worker threads (default: the number of cores)', integer('--threads', 1, 256))
+    .option('--quiet', 'print nothing but errors')
+    .option('--allow-large', 'run even when the estimated memory or time exceeds the limits')
+    .exitOverride()
+    .action(async (scenario: string, opts) => setExit(await sensitivityCommand(scenario, opts, io)));
 
   program
     .command('trace')

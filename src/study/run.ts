@@ -51,40 +51,48 @@ export function isWorldLevel(loaded: LoadedScenario, def: InputDef): boolean {
   return !def.name || !loaded.scenario.inputs.some((d) => d.value.kind === 'expr' && d.value.expr.names.includes(def.name!));
 }
 
-/** Runs every variant on the same paths and returns their per-path metric values. */
+/**
+ * Runs every variant on the same paths and returns their per-path metric values. Variants that fix
+ * only world-level inputs (the empty variant, the base, among them) share one pass and its but-for
+ * world; each other variant is a pass of its own on the same seed.
+ */
 export async function runStudy(loaded: LoadedScenario, variants: Variant[], options: StudyOptions): Promise<StudyResult> {
   const inputs = loaded.scenario.inputs;
-  const shared = variants.every((v) => [...v.keys()].every((id) => isWorldLevel(loaded, inputs[id])));
+  const worldLevel = variants.map((v) => [...v.keys()].every((id) => isWorldLevel(loaded, inputs[id])));
+  const shared = variants.flatMap((v, i) => (worldLevel[i] ? [i] : []));
+  const separate = variants.flatMap((v, i) => (worldLevel[i] ? [] : [i]));
+  const passes = (shared.length ? 1 : 0) + separate.length;
   const settings = { paths: options.paths, seed: options.seed, threads: options.threads, signal: options.signal };
   const started = performance.now();
-  if (shared) {
-    const result = await runSimulation(loaded, {
-      ...settings,
-      onProgress: options.onProgress,
-      study: { variants: variants.map((v) => [...v]), lastDayOnly: true },
+  const out: StudyResult = {
+    policies: [],
+    metrics: [],
+    values: new Array(variants.length),
+    butforInsolvencyDay: new Array(variants.length),
+    passes,
+    sharedButfor: separate.length === 0,
+    simulateSeconds: 0,
+  };
+  let pass = 0;
+  const progress = (done: number, total: number) => options.onProgress?.(pass * total + done, passes * total);
+  if (shared.length) {
+    const result = await runSimulation(loaded, { ...settings, onProgress: progress, study: { variants: shared.map((i) => [...variants[i]]), lastDayOnly: true } });
+    const nPol = result.plan.policies.length / shared.length;
+    out.policies = result.plan.policies.slice(0, nPol).map((p) => p.name);
+    out.metrics = result.plan.metrics;
+    shared.forEach((i, v) => {
+      out.values[i] = Array.from({ length: nPol }, (_, j) => result.metrics[v * nPol + j]);
+      out.butforInsolvencyDay[i] = result.butforInsolvencyDay;
     });
-    const nPol = result.plan.policies.length / variants.length;
-    return {
-      policies: result.plan.policies.slice(0, nPol).map((p) => p.name),
-      metrics: result.plan.metrics,
-      values: variants.map((_, v) => Array.from({ length: nPol }, (_, i) => result.metrics[v * nPol + i])),
-      butforInsolvencyDay: variants.map(() => result.butforInsolvencyDay),
-      passes: 1,
-      sharedButfor: true,
-      simulateSeconds: (performance.now() - started) / 1000,
-    };
+    pass++;
   }
-  const out: StudyResult = { policies: [], metrics: [], values: [], butforInsolvencyDay: [], passes: variants.length, sharedButfor: false, simulateSeconds: 0 };
-  for (const [v, variant] of variants.entries()) {
-    const result = await runSimulation(loaded, {
-      ...settings,
-      onProgress: (done, total) => options.onProgress?.(v * total + done, variants.length * total),
-      study: { pathOverrides: [...variant], lastDayOnly: true },
-    });
+  for (const i of separate) {
+    const result = await runSimulation(loaded, { ...settings, onProgress: progress, study: { pathOverrides: [...variants[i]], lastDayOnly: true } });
     out.policies = result.plan.policies.map((p) => p.name);
     out.metrics = result.plan.metrics;
-    out.values.push(result.metrics);
-    out.butforInsolvencyDay.push(result.butforInsolvencyDay);
+    out.values[i] = result.metrics;
+    out.butforInsolvencyDay[i] = result.butforInsolvencyDay;
+    pass++;
   }
   out.simulateSeconds = (performance.now() - started) / 1000;
   return out;

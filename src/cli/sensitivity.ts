@@ -1,0 +1,160 @@
+/**
+ * `accessgap sensitivity FILE [--policy NAME]... [--metric NAME] [--method tornado|rank|all]`:
+ * which uncertain inputs drive a metric, on the same paths as the base run.
+ *
+ *   uncertain inputs -> their draws on the base run's paths (rank correlations, tornado values)
+ *   -> variants: the base, and each input at its low and high percentile (runStudy)
+ *   -> analysis/sensitivity.ts -> report/sensitivity.ts -> writeFolderAtomically
+ */
+import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { runStudy, type Variant } from '../study/run.js';
+import { spearman, tornadoRow, tornadoValues } from '../analysis/sensitivity.js';
+import { buildSensitivityFiles, sensitivitySummary, statusOf, type SensitivityJson } from '../report/sensitivity.js';
+import { checkOutputFolder, OutputError, pendingTemporaries, writeFolderAtomically } from '../output/folder.js';
+import { estimateRun, refusal } from '../engine/guards.js';
+import { makePlan } from '../engine/block.js';
+import { RunAborted, defaultThreads } from '../engine/run.js';
+import { makeInputDrawer, PathError } from '../sampling/draw.js';
+import { metricsOf } from '../model/metrics.js';
+import { closest } from '../scenario/problems.js';
+import { VERSION } from '../version.js';
+import { EXIT, loadOrReport, type Io } from './io.js';
+import { makeProgress } from './progress.js';
+
+export const METHODS = ['tornado', 'rank'] as const;
+
+export interface SensitivityFlags {
+  policy?: string[];
+  metric?: string;
+  method?: string;
+  tornadoQuantiles?: string;
+  paths?: number;
+  seed?: number;
+  out?: string;
+  threads?: number;
+  quiet?: boolean;
+  allowLarge?: boolean;
+}
+
+export async function sensitivityCommand(file: string, flags: SensitivityFlags, io: Io): Promise<number> {
+  const loaded = await loadOrReport(file, io);
+  if (!loaded) return EXIT.invalid;
+  const s = loaded.scenario;
+  const problems: string[] = [];
+  const metrics = metricsOf(s.mitigation !== undefined);
+  const metric = flags.metric ?? 'total_harm';
+  if (!metrics.includes(metric as never)) {
+    const near = closest(metric, [...metrics]);
+    problems.push(`--metric ${metric}: expected one of ${metrics.join(', ')}, found an unknown metric${near ? ` (did you mean "${near}"?)` : ''}`);
+  }
+  const policies = flags.policy ?? s.compare;
+  for (const p of policies) {
+    if (!s.compare.includes(p)) {
+      const near = closest(p, s.compare);
+      problems.push(`--policy ${p}: expected a compared policy (${s.compare.join(', ')}), found an unknown name${near ? ` (did you mean "${near}"?)` : ''}`);
+    }
+  }
+  const method = flags.method ?? 'all';
+  const methods = method === 'all' ? [...METHODS] : [method];
+  if (!(METHODS as readonly string[]).includes(method) && method !== 'all') problems.push(`--method ${method}: expected tornado, rank or all, found "${method}"`);
+  let quantiles: [number, number] = [0.1, 0.9];
+  if (flags.tornadoQuantiles !== undefined) {
+    const q = flags.tornadoQuantiles.split(',').map(Number);
+    if (q.length !== 2 || !q.every((x) => x > 0 && x < 1) || !(q[0] < q[1])) problems.push(`--tornado-quantiles ${flags.tornadoQuantiles}: expected two probabilities low,high with 0 < low < high < 1 (for example 0.05,0.95)`);
+    else quantiles = [q[0], q[1]];
+  }
+  const inputs = s.inputs.filter((d) => d.value.kind === 'dist' && d.value.spec.dist !== 'constant');
+  if (inputs.length === 0) problems.push('expected at least one uncertain input (a distribution), found none: every input is a number or an expression');
+  if (problems.length) {
+    io.err(problems.map((p) => `accessgap: ${file}: ${p}\n`).join(''));
+    return EXIT.invalid;
+  }
+  const sim = s.simulation;
+  const settings = { paths: flags.paths ?? sim.paths, seed: flags.seed ?? sim.seed, threads: flags.threads ?? defaultThreads() };
+  const out = flags.out ?? join('reports', `${s.name}-sensitivity`);
+  try {
+    await checkOutputFolder(out);
+  } catch (e) {
+    if (!(e instanceof OutputError)) throw e;
+    io.err(`accessgap: ${e.message}\n`);
+    return EXIT.invalid;
+  }
+  const runs = 1 + (methods.includes('tornado') ? 2 * inputs.length : 0);
+  const estimate = estimateRun(makePlan(loaded, { lastDayOnly: true }), settings.paths, settings.threads);
+  estimate.seconds *= runs;
+  const refused = refusal(estimate);
+  if (refused && !flags.allowLarge) {
+    io.err(`accessgap: ${file}: ${refused} for ${runs} runs of ${settings.paths.toLocaleString('en-US')} paths; reduce --paths, or pass --allow-large\n`);
+    return EXIT.invalid;
+  }
+  if (!flags.quiet) io.err(`accessgap: ${inputs.length} uncertain inputs; ${runs} runs of ${settings.paths.toLocaleString('en-US')} paths on the same paths (about ${Math.ceil(estimate.seconds)} s)\n`);
+
+  // Every uncertain input's draw on every path of the base run.
+  const drawer = makeInputDrawer(s, loaded.expressions, settings.seed);
+  const values = new Float64Array(s.inputs.length);
+  const draws = inputs.map(() => new Float64Array(settings.paths));
+  for (let k = 0; k < settings.paths; k++) {
+    drawer.draw(k, values);
+    inputs.forEach((d, i) => (draws[i][k] = values[d.id]));
+  }
+  const tornadoInputs = methods.includes('tornado') ? inputs.map((d, i) => ({ d, values: tornadoValues(draws[i], quantiles[0], quantiles[1], d.integer) })) : [];
+  const variants: Variant[] = [new Map(), ...tornadoInputs.flatMap(({ d, values: [lo, hi] }) => [new Map([[d.id, lo]]), new Map([[d.id, hi]])])];
+
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.once('SIGINT', onSigint);
+  const progress = makeProgress(io, !flags.quiet);
+  const started = performance.now();
+  try {
+    const study = await runStudy(loaded, variants, { ...settings, signal: abort.signal, onProgress: progress.update });
+    progress.finish();
+    const j = study.metrics.indexOf(metric as never);
+    const json: SensitivityJson = {
+      schema: 'accessgap/sensitivity@1',
+      scenario: { name: s.name, title: s.title, file: s.file, sha256: s.sha256, currency: s.currency },
+      run: { seed: settings.seed, paths: settings.paths, version: VERSION, metric, methods, tornado_quantiles: quantiles, passes: study.passes, timing: { threads: settings.threads, simulate_seconds: study.simulateSeconds, wall_seconds: (performance.now() - started) / 1000 } },
+      inputs: inputs.map((d) => ({ key: d.key, ...(statusOf(d.comment) ? { status: statusOf(d.comment) } : {}), ...(d.comment ? { basis: d.comment } : {}) })),
+      policies: Object.fromEntries(
+        policies.map((policy) => {
+          const i = study.policies.indexOf(policy);
+          const base = study.values[0][i][j];
+          const mean = base.reduce((a, b) => a + b, 0) / base.length;
+          const tornado = methods.includes('tornado')
+            ? tornadoInputs.map(({ d, values: v }, t) => tornadoRow(d.key, v, base, study.values[1 + 2 * t][i][j], study.values[2 + 2 * t][i][j])).sort((a, b) => b.swing - a.swing || a.input.localeCompare(b.input))
+            : undefined;
+          const rank = methods.includes('rank')
+            ? inputs.map((d, t) => {
+                const r = spearman(draws[t], base);
+                return { input: d.key, spearman: r.rho, ci95: r.ci95 };
+              })
+            : undefined;
+          return [policy, { base_mean: mean, ...(tornado ? { tornado } : {}), ...(rank ? { rank } : {}) }];
+        }),
+      ),
+    };
+    const files = await buildSensitivityFiles(json);
+    if (abort.signal.aborted) throw new RunAborted();
+    await writeFolderAtomically(out, files, 'sensitivity');
+    if (!flags.quiet) io.out(`${sensitivitySummary(json)}\n\nReport: ${out}/ (${files.size} files)\n`);
+    return EXIT.ok;
+  } catch (e) {
+    progress.finish();
+    if (e instanceof RunAborted) {
+      for (const tmp of pendingTemporaries) rmSync(tmp, { recursive: true, force: true });
+      io.err('accessgap: interrupted; no report written (any earlier report is unchanged)\n');
+      return EXIT.interrupted;
+    }
+    if (e instanceof PathError) {
+      io.err(`accessgap: sensitivity failed on ${e.message}\n  inputs of that path: ${JSON.stringify(e.inputs)}\n  no report written (any earlier report is unchanged)\n`);
+      return EXIT.failure;
+    }
+    if (e instanceof OutputError) {
+      io.err(`accessgap: ${e.message}\n`);
+      return EXIT.invalid;
+    }
+    throw e;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}

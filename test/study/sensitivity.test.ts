@@ -1,0 +1,97 @@
+/** accessgap sensitivity: the tornado and rank correlations, on the same paths as the base run. */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ranks, spearman } from '../../src/analysis/sensitivity.js';
+import { baseScenario, loadDoc, relErr, runCli, simulate, tempDir, toYaml } from '../helpers.js';
+
+/** Harm depends on the revocation's length and the capability elasticity; cash is uncertain but moves nothing. */
+function twoDrivers() {
+  const d = baseScenario();
+  d.firm.cash = { dist: 'uniform', min: 5e7, max: 9e7 }; // never insolvent: total harm does not read cash
+  d.revocation.duration_days = { dist: 'uniform', min: 10, max: 90 };
+  d.productivity.capability_elasticity = { dist: 'uniform', min: 0.2, max: 2 };
+  return d;
+}
+
+async function analyse(doc: Record<string, any>, args: string[] = []) {
+  const dir = tempDir();
+  const file = join(dir, 's.yaml');
+  writeFileSync(file, toYaml(doc));
+  const out = join(dir, 'sens');
+  const r = await runCli(['sensitivity', file, '--paths', '300', '--out', out, '--threads', '1', '--quiet', ...args]);
+  return { r, out, file, json: r.code === 0 ? JSON.parse(readFileSync(join(out, 'sensitivity.json'), 'utf8')) : undefined };
+}
+
+describe('accessgap sensitivity', () => {
+  it('ranks the two inputs that drive harm first; an input that moves nothing has zero swing; constants are not analysed', async () => {
+    const { r, json, out } = await analyse(twoDrivers());
+    expect(r.code, r.err).toBe(0);
+    expect(json.inputs.map((i: any) => i.key).sort()).toEqual(['firm.cash', 'productivity.capability_elasticity', 'revocation.duration_days']);
+    const tornado = json.policies.blanket.tornado;
+    expect(tornado.slice(0, 2).map((t: any) => t.input).sort()).toEqual(['productivity.capability_elasticity', 'revocation.duration_days']);
+    expect(tornado[2]).toMatchObject({ input: 'firm.cash', swing: 0 });
+    const rank = Object.fromEntries(json.policies.blanket.rank.map((x: any) => [x.input, x.spearman]));
+    expect(rank['revocation.duration_days']).toBeGreaterThan(0.3);
+    expect(Math.abs(rank['firm.cash'])).toBeLessThan(0.15);
+    for (const f of ['tornado.csv', 'rank.csv', 'summary.md', 'report.html', 'charts/tornado-blanket.png', 'charts/rank-correlations.svg']) expect(existsSync(join(out, f)), f).toBe(true);
+    expect(readFileSync(join(out, 'tornado.csv'), 'utf8').split('\n')[0]).toBe('policy,metric,input,low_value,high_value,mean_low,mean_high,se_low,se_high,swing,base_mean');
+    expect(readFileSync(join(out, 'rank.csv'), 'utf8').split('\n')[0]).toBe('policy,metric,input,spearman,ci95_lo,ci95_hi');
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toMatch(/blanket: the 2 inputs that move total_harm most: .*no clear effect .* from firm\.cash/);
+  });
+
+  it("gives the tornado's low and high means that a run with the input fixed in the file gives", async () => {
+    const doc = baseScenario();
+    doc.revocation.duration_days = { dist: 'uniform', min: 10, max: 90 };
+    const { json } = await analyse(doc, ['--method', 'tornado', '--tornado-quantiles', '0.05,0.95']);
+    const row = json.policies.shutoff.tornado[0];
+    expect(row.input).toBe('revocation.duration_days');
+    expect(json.run.tornado_quantiles).toEqual([0.05, 0.95]);
+    for (const [value, mean] of [[row.low_value, row.mean_low], [row.high_value, row.mean_high]]) {
+      const fixed = baseScenario();
+      fixed.revocation.duration_days = value;
+      const { summary } = await simulate(await loadDoc(fixed), { paths: 300 });
+      expect(relErr(mean, summary.policies.shutoff.metrics.total_harm.mean)).toBeLessThanOrEqual(1e-9);
+    }
+  });
+
+  it('writes byte-identical files with 1 and 2 threads', async () => {
+    const dir = tempDir();
+    const file = join(dir, 's.yaml');
+    writeFileSync(file, toYaml(twoDrivers()));
+    const got = [];
+    for (const t of ['1', '2']) {
+      const out = join(dir, `o${t}`);
+      expect((await runCli(['sensitivity', file, '--paths', '1100', '--out', out, '--threads', t, '--quiet', '--policy', 'blanket'])).code).toBe(0);
+      const json = JSON.parse(readFileSync(join(out, 'sensitivity.json'), 'utf8'));
+      delete json.run.timing;
+      got.push([JSON.stringify(json), readFileSync(join(out, 'tornado.csv'), 'utf8'), readFileSync(join(out, 'rank.csv'), 'utf8')]);
+    }
+    expect(got[1]).toEqual(got[0]);
+  });
+
+  it.each([
+    [['--policy', 'blankett'], /--policy blankett: expected a compared policy \(shutoff, blanket, concern, nobody\), found an unknown name \(did you mean "blanket"\?\)/],
+    [['--metric', 'total_harms'], /--metric total_harms: expected one of .*found an unknown metric \(did you mean "total_harm"\?\)/],
+    [['--method', 'sobolev'], /--method sobolev: expected tornado, rank or all/],
+    [['--tornado-quantiles', '0.9,0.1'], /--tornado-quantiles 0\.9,0\.1: expected two probabilities/],
+  ])('refuses %j with exit 2, naming it', async (args, message) => {
+    const { r, out } = await analyse(twoDrivers(), args as string[]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('rank correlation', () => {
+  it('ranks ties by their average rank and gives textbook values', () => {
+    expect(Array.from(ranks([10, 20, 20, 30]))).toEqual([1, 2.5, 2.5, 4]);
+    expect(spearman([1, 2, 3, 4, 5], [2, 4, 6, 8, 100]).rho).toBe(1);
+    expect(spearman([1, 2, 3, 4, 5], [5, 4, 3, 2, 1]).rho).toBe(-1);
+    // Ten pairs with one swap: rho = 1 - 6 * 2 / (10 * 99) = 0.98788.
+    const r = spearman([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [1, 2, 3, 4, 5, 6, 7, 8, 10, 9]);
+    expect(r.rho).toBeCloseTo(1 - 12 / 990, 12);
+    expect(r.ci95![0]).toBeLessThan(r.rho);
+    expect(r.ci95![1]).toBeGreaterThan(r.rho);
+  });
+});
