@@ -59,3 +59,19 @@ export async function renderChart(spec: TopLevelSpec): Promise<Rendered> {
   const { svg, warnings } = await renderSvg(spec);
   return { svg, png: svgToPng(svg), warnings };
 }
+
+/**
+ * Renders charts into a report folder's files: charts/<name>.vl.json, .svg and .png. Returns the
+ * renderers' warnings, each prefixed with its chart's name (none expected).
+ */
+export async function addChartFiles(files: Map<string, string | Uint8Array>, charts: { name: string; spec: TopLevelSpec }[]): Promise<string[]> {
+  const warnings: string[] = [];
+  for (const chart of charts) {
+    const r = await renderChart(chart.spec);
+    warnings.push(...r.warnings.map((w) => `${chart.name}: ${w}`));
+    files.set(`charts/${chart.name}.vl.json`, JSON.stringify(chart.spec) + '\n');
+    files.set(`charts/${chart.name}.svg`, r.svg);
+    files.set(`charts/${chart.name}.png`, r.png);
+  }
+  return warnings;
+}

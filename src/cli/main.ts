@@ -40,7 +40,8 @@ export function makeProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--out <dir>', 'report folder (default: reports/<name>)')
     .option('--threads <k>', 'worker threads (default: the number of cores)', integer('--threads', 1, 256))
     .option('--quiet', 'print nothing but errors')
-    .option('--allow-large', 'run even when the estimated memory or time exceeds the limits')
+    .option('--allow-large', 'run even when the estimated memory or time exceeds the limits (or paths.csv its size limit)')
+    .option('--save-paths', 'also write paths.csv: every path\'s drawn inputs and every metric of every policy')
     .exitOverride()
     .action(async (scenario: string, opts) => setExit(await runCommand(scenario, opts, io)));
 
@@ -61,12 +62,13 @@ export function makeProgram(io: Io, setExit: (code: number) => void): Command {
 
   program
     .command('sensitivity')
-    .description('which uncertain inputs drive a metric: a tornado (each input at a low and a high percentile) and rank correlations, on the same paths')
+    .description('which uncertain inputs drive a metric: a tornado (each input at a low and a high percentile), rank correlations and Sobol indices, on the same paths')
     .argument('<scenario>', 'scenario file')
     .option('--policy <name>', 'a compared policy to analyse (repeat for several; default: every compared policy)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--metric <name>', 'the metric to explain (default total_harm)')
-    .option('--method <m>', 'tornado, rank or all (default all)')
+    .option('--method <m>', 'tornado, rank, sobol or all (default all)')
     .option('--tornado-quantiles <lo,hi>', 'the percentiles of the tornado (default 0.1,0.9)')
+    .option('--sobol-paths <n>', "paths per matrix of Saltelli's scheme for the Sobol indices (default: --paths, at most 1,024)", integer('--sobol-paths', 2, MAX_PATHS))
     .option('--paths <n>', 'Monte Carlo paths per run (overrides simulation.paths)', integer('--paths', 1, MAX_PATHS))
     .option('--seed <s>', 'random seed (overrides simulation.seed)', integer('--seed', -Number.MAX_SAFE_INTEGER))
     .option('--out <dir>', 'sensitivity folder (default: reports/<name>-sensitivity)')

@@ -7,34 +7,29 @@
  *   -> analysis/sensitivity.ts -> report/sensitivity.ts -> writeFolderAtomically
  */
 import { join } from 'node:path';
-import { rmSync } from 'node:fs';
 import { runStudy, type Variant } from '../study/run.js';
 import { spearman, tornadoRow, tornadoValues } from '../analysis/sensitivity.js';
+import { sobolIndices } from '../analysis/sobol.js';
+import { runSaltelli, sobolFactors } from '../study/sobol.js';
 import { buildSensitivityFiles, sensitivitySummary, statusOf, type SensitivityJson } from '../report/sensitivity.js';
-import { checkOutputFolder, OutputError, pendingTemporaries, writeFolderAtomically } from '../output/folder.js';
-import { estimateRun, refusal } from '../engine/guards.js';
+import { estimateRun } from '../engine/guards.js';
 import { makePlan } from '../engine/block.js';
-import { RunAborted, defaultThreads } from '../engine/run.js';
-import { makeInputDrawer, PathError } from '../sampling/draw.js';
+import { defaultThreads } from '../engine/run.js';
+import { makeInputDrawer } from '../sampling/draw.js';
 import { metricsOf } from '../model/metrics.js';
 import { closest } from '../scenario/problems.js';
 import { VERSION } from '../version.js';
 import { EXIT, loadOrReport, type Io } from './io.js';
-import { makeProgress } from './progress.js';
+import { checkBeforeStart, runAndWrite, type CommonFlags } from './folder-command.js';
 
-export const METHODS = ['tornado', 'rank'] as const;
+export const METHODS = ['tornado', 'rank', 'sobol'] as const;
 
-export interface SensitivityFlags {
+export interface SensitivityFlags extends CommonFlags {
   policy?: string[];
   metric?: string;
   method?: string;
   tornadoQuantiles?: string;
-  paths?: number;
-  seed?: number;
-  out?: string;
-  threads?: number;
-  quiet?: boolean;
-  allowLarge?: boolean;
+  sobolPaths?: number;
 }
 
 export async function sensitivityCommand(file: string, flags: SensitivityFlags, io: Io): Promise<number> {
@@ -57,7 +52,7 @@ export async function sensitivityCommand(file: string, flags: SensitivityFlags, 
   }
   const method = flags.method ?? 'all';
   const methods = method === 'all' ? [...METHODS] : [method];
-  if (!(METHODS as readonly string[]).includes(method) && method !== 'all') problems.push(`--method ${method}: expected tornado, rank or all, found "${method}"`);
+  if (!(METHODS as readonly string[]).includes(method) && method !== 'all') problems.push(`--method ${method}: expected tornado, rank, sobol or all, found "${method}"`);
   let quantiles: [number, number] = [0.1, 0.9];
   if (flags.tornadoQuantiles !== undefined) {
     const q = flags.tornadoQuantiles.split(',').map(Number);
@@ -73,22 +68,18 @@ export async function sensitivityCommand(file: string, flags: SensitivityFlags, 
   const sim = s.simulation;
   const settings = { paths: flags.paths ?? sim.paths, seed: flags.seed ?? sim.seed, threads: flags.threads ?? defaultThreads() };
   const out = flags.out ?? join('reports', `${s.name}-sensitivity`);
-  try {
-    await checkOutputFolder(out);
-  } catch (e) {
-    if (!(e instanceof OutputError)) throw e;
-    io.err(`accessgap: ${e.message}\n`);
-    return EXIT.invalid;
-  }
   const runs = 1 + (methods.includes('tornado') ? 2 * inputs.length : 0);
+  const factors = methods.includes('sobol') ? sobolFactors(loaded) : [];
+  const sobolPaths = flags.sobolPaths ?? Math.min(settings.paths, 1024);
   const estimate = estimateRun(makePlan(loaded, { lastDayOnly: true }), settings.paths, settings.threads);
-  estimate.seconds *= runs;
-  const refused = refusal(estimate);
-  if (refused && !flags.allowLarge) {
-    io.err(`accessgap: ${file}: ${refused} for ${runs} runs of ${settings.paths.toLocaleString('en-US')} paths; reduce --paths, or pass --allow-large\n`);
-    return EXIT.invalid;
+  const sobolSeconds = (estimate.seconds * sobolPaths * (factors.length + 2)) / settings.paths;
+  estimate.seconds = estimate.seconds * runs + sobolSeconds;
+  const what = `${runs} runs of ${settings.paths.toLocaleString('en-US')} paths${factors.length ? ` and ${factors.length + 2} Sobol passes of ${sobolPaths.toLocaleString('en-US')}` : ''}`;
+  if (!(await checkBeforeStart(io, file, out, estimate, flags.allowLarge, what, 'reduce --paths or --sobol-paths'))) return EXIT.invalid;
+  if (!flags.quiet) {
+    const sobolCost = factors.length ? `; Sobol indices: N (k + 2) = ${sobolPaths.toLocaleString('en-US')} x ${factors.length + 2} = ${(sobolPaths * (factors.length + 2)).toLocaleString('en-US')} paths` : '';
+    io.err(`accessgap: ${inputs.length} uncertain inputs; ${runs} runs of ${settings.paths.toLocaleString('en-US')} paths on the same paths${sobolCost} (about ${Math.ceil(estimate.seconds)} s)\n`);
   }
-  if (!flags.quiet) io.err(`accessgap: ${inputs.length} uncertain inputs; ${runs} runs of ${settings.paths.toLocaleString('en-US')} paths on the same paths (about ${Math.ceil(estimate.seconds)} s)\n`);
 
   // Every uncertain input's draw on every path of the base run.
   const drawer = makeInputDrawer(s, loaded.expressions, settings.seed);
@@ -101,19 +92,26 @@ export async function sensitivityCommand(file: string, flags: SensitivityFlags, 
   const tornadoInputs = methods.includes('tornado') ? inputs.map((d, i) => ({ d, values: tornadoValues(draws[i], quantiles[0], quantiles[1], d.integer) })) : [];
   const variants: Variant[] = [new Map(), ...tornadoInputs.flatMap(({ d, values: [lo, hi] }) => [new Map([[d.id, lo]]), new Map([[d.id, hi]])])];
 
-  const abort = new AbortController();
-  const onSigint = () => abort.abort();
-  process.once('SIGINT', onSigint);
-  const progress = makeProgress(io, !flags.quiet);
-  const started = performance.now();
-  try {
-    const study = await runStudy(loaded, variants, { ...settings, signal: abort.signal, onProgress: progress.update });
-    progress.finish();
+  return runAndWrite(io, flags, 'sensitivity', file, out, async ({ signal, onProgress, finishProgress }) => {
+    const started = performance.now();
+    const study = await runStudy(loaded, variants, { ...settings, signal, onProgress });
+    const saltelli = factors.length ? await runSaltelli(loaded, factors, { ...settings, paths: sobolPaths, signal, onProgress }) : undefined;
+    finishProgress();
     const j = study.metrics.indexOf(metric as never);
     const json: SensitivityJson = {
       schema: 'accessgap/sensitivity@1',
       scenario: { name: s.name, title: s.title, file: s.file, sha256: s.sha256, currency: s.currency },
-      run: { seed: settings.seed, paths: settings.paths, version: VERSION, metric, methods, tornado_quantiles: quantiles, passes: study.passes, timing: { threads: settings.threads, simulate_seconds: study.simulateSeconds, wall_seconds: (performance.now() - started) / 1000 } },
+      run: {
+        seed: settings.seed,
+        paths: settings.paths,
+        version: VERSION,
+        metric,
+        methods,
+        tornado_quantiles: quantiles,
+        ...(saltelli ? { sobol_paths: sobolPaths, sobol_estimators: 'Saltelli et al. (2010) first order, Jansen (1999) total order; 95% intervals: 1.96 x the standard deviation of 200 bootstrap resamples' } : {}),
+        passes: study.passes + (saltelli ? factors.length + 2 : 0),
+        timing: { threads: settings.threads, simulate_seconds: study.simulateSeconds + (saltelli?.simulateSeconds ?? 0), wall_seconds: (performance.now() - started) / 1000 },
+      },
       inputs: inputs.map((d) => ({ key: d.key, ...(statusOf(d.comment) ? { status: statusOf(d.comment) } : {}), ...(d.comment ? { basis: d.comment } : {}) })),
       policies: Object.fromEntries(
         policies.map((policy) => {
@@ -129,32 +127,19 @@ export async function sensitivityCommand(file: string, flags: SensitivityFlags, 
                 return { input: d.key, spearman: r.rho, ci95: r.ci95 };
               })
             : undefined;
-          return [policy, { base_mean: mean, ...(tornado ? { tornado } : {}), ...(rank ? { rank } : {}) }];
+          const sobol = saltelli
+            ? (() => {
+                const si = saltelli.policies.indexOf(policy);
+                const sj = saltelli.metrics.indexOf(metric as never);
+                const idx = sobolIndices(saltelli.A[si][sj], saltelli.B[si][sj], saltelli.AB.map((ab) => ab[si][sj]), 200, `accessgap:${settings.seed}:sobol-bootstrap:${policy}`);
+                return factors.map((f, t) => ({ input: f.keys.join(' + '), ...idx[t] })).sort((a, b) => b.ST - a.ST || a.input.localeCompare(b.input));
+              })()
+            : undefined;
+          return [policy, { base_mean: mean, ...(tornado ? { tornado } : {}), ...(rank ? { rank } : {}), ...(sobol ? { sobol } : {}) }];
         }),
       ),
     };
     const files = await buildSensitivityFiles(json);
-    if (abort.signal.aborted) throw new RunAborted();
-    await writeFolderAtomically(out, files, 'sensitivity');
-    if (!flags.quiet) io.out(`${sensitivitySummary(json)}\n\nReport: ${out}/ (${files.size} files)\n`);
-    return EXIT.ok;
-  } catch (e) {
-    progress.finish();
-    if (e instanceof RunAborted) {
-      for (const tmp of pendingTemporaries) rmSync(tmp, { recursive: true, force: true });
-      io.err('accessgap: interrupted; no report written (any earlier report is unchanged)\n');
-      return EXIT.interrupted;
-    }
-    if (e instanceof PathError) {
-      io.err(`accessgap: sensitivity failed on ${e.message}\n  inputs of that path: ${JSON.stringify(e.inputs)}\n  no report written (any earlier report is unchanged)\n`);
-      return EXIT.failure;
-    }
-    if (e instanceof OutputError) {
-      io.err(`accessgap: ${e.message}\n`);
-      return EXIT.invalid;
-    }
-    throw e;
-  } finally {
-    process.removeListener('SIGINT', onSigint);
-  }
+    return { files, printed: sensitivitySummary(json) };
+  });
 }

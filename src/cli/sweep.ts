@@ -8,30 +8,21 @@
  *                -> files (report/sweep.ts) -> writeFolderAtomically
  */
 import { join } from 'node:path';
-import { rmSync } from 'node:fs';
 import { runStudy, type Variant } from '../study/run.js';
 import { sweepPoints, type SweepAxis } from '../analysis/sweep.js';
 import { buildSweepFiles, sweepTable } from '../report/sweep.js';
-import { checkOutputFolder, OutputError, pendingTemporaries, writeFolderAtomically } from '../output/folder.js';
-import { estimateRun, refusal } from '../engine/guards.js';
+import { estimateRun } from '../engine/guards.js';
 import { makePlan } from '../engine/block.js';
-import { RunAborted, defaultThreads } from '../engine/run.js';
-import { PathError } from '../sampling/draw.js';
+import { defaultThreads } from '../engine/run.js';
 import { describeRange, inRange } from '../scenario/spec.js';
 import { closest } from '../scenario/problems.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { EXIT, loadOrReport, type Io } from './io.js';
-import { makeProgress } from './progress.js';
+import { checkBeforeStart, runAndWrite, type CommonFlags } from './folder-command.js';
 
-export interface SweepFlags {
+export interface SweepFlags extends CommonFlags {
   vary?: string[];
   durations?: string;
-  paths?: number;
-  seed?: number;
-  out?: string;
-  threads?: number;
-  quiet?: boolean;
-  allowLarge?: boolean;
 }
 
 /** Most points a sweep may have (all axes together). */
@@ -126,53 +117,17 @@ export async function sweepCommand(file: string, flags: SweepFlags, io: Io): Pro
   const sim = loaded.scenario.simulation;
   const settings = { paths: flags.paths ?? sim.paths, seed: flags.seed ?? sim.seed, threads: flags.threads ?? defaultThreads() };
   const out = flags.out ?? join('reports', `${loaded.scenario.name}-sweep`);
-  try {
-    await checkOutputFolder(out);
-  } catch (e) {
-    if (!(e instanceof OutputError)) throw e;
-    io.err(`accessgap: ${e.message}\n`);
-    return EXIT.invalid;
-  }
   // The guards: a sweep costs at most one run per point.
   const estimate = estimateRun(makePlan(loaded, { lastDayOnly: true }), settings.paths, settings.threads);
   estimate.seconds *= points.length;
-  const refused = refusal(estimate);
-  if (refused && !flags.allowLarge) {
-    io.err(`accessgap: ${file}: ${refused} for ${points.length} points of ${settings.paths.toLocaleString('en-US')} paths; reduce --paths or the points, or pass --allow-large\n`);
-    return EXIT.invalid;
-  }
+  if (!(await checkBeforeStart(io, file, out, estimate, flags.allowLarge, `${points.length} points of ${settings.paths.toLocaleString('en-US')} paths`, 'reduce --paths or the points'))) return EXIT.invalid;
   const variants: Variant[] = points.map((p) => new Map(p.map((x, a) => [axes[a].id, x])));
-  const abort = new AbortController();
-  const onSigint = () => abort.abort();
-  process.once('SIGINT', onSigint);
-  const progress = makeProgress(io, !flags.quiet);
-  const started = performance.now();
-  try {
-    const study = await runStudy(loaded, variants, { ...settings, signal: abort.signal, onProgress: progress.update });
-    progress.finish();
+  return runAndWrite(io, flags, 'sweep', file, out, async ({ signal, onProgress, finishProgress }) => {
+    const started = performance.now();
+    const study = await runStudy(loaded, variants, { ...settings, signal, onProgress });
+    finishProgress();
     const median = await medianOf(loaded, axes[0].id, settings.seed, settings.paths);
     const { files, json } = await buildSweepFiles(loaded, axes, points, study, { ...settings, wallSeconds: (performance.now() - started) / 1000, median });
-    if (abort.signal.aborted) throw new RunAborted();
-    await writeFolderAtomically(out, files, 'sweep');
-    if (!flags.quiet) io.out(`${sweepTable(json)}\n\nReport: ${out}/ (${files.size} files)\n`);
-    return EXIT.ok;
-  } catch (e) {
-    progress.finish();
-    if (e instanceof RunAborted) {
-      for (const tmp of pendingTemporaries) rmSync(tmp, { recursive: true, force: true });
-      io.err('accessgap: interrupted; no report written (any earlier report is unchanged)\n');
-      return EXIT.interrupted;
-    }
-    if (e instanceof PathError) {
-      io.err(`accessgap: sweep failed on ${e.message}\n  inputs of that path: ${JSON.stringify(e.inputs)}\n  no report written (any earlier report is unchanged)\n`);
-      return EXIT.failure;
-    }
-    if (e instanceof OutputError) {
-      io.err(`accessgap: ${e.message}\n`);
-      return EXIT.invalid;
-    }
-    throw e;
-  } finally {
-    process.removeListener('SIGINT', onSigint);
-  }
+    return { files, printed: sweepTable(json) };
+  });
 }

@@ -5,7 +5,7 @@
  * on where a block ran.
  */
 import type { LoadedScenario } from '../scenario/load.js';
-import { makeInputDrawer, PathError, type InputDrawer } from '../sampling/draw.js';
+import { makeInputDrawer, PathError, type InputDrawer, type UniformSource } from '../sampling/draw.js';
 import { metricsOf, type Metric } from '../model/metrics.js';
 import { pathWindow, resolvePolicies, type ResolvedPolicy } from '../model/policies.js';
 import { discountFactors } from '../model/path.js';
@@ -34,6 +34,8 @@ export interface StudySpec {
   variants?: [number, number][][];
   /** Store the series of the last day only (a study reads the metrics, not the fan charts). */
   lastDayOnly?: boolean;
+  /** Input uniforms from the second stream (Saltelli's B and AB_i matrices); none: the path's own. */
+  uniforms?: UniformSource;
 }
 
 /** Everything about a run that follows from the scenario alone. */
@@ -78,6 +80,7 @@ export interface Plan {
   variants: Map<number, number>[];
   /** Inputs fixed for every world of the run. */
   pathOverrides: Map<number, number>;
+  uniforms?: UniformSource;
 }
 
 export function makePlan(loaded: LoadedScenario, study: StudySpec = {}): Plan {
@@ -141,6 +144,7 @@ export function makePlan(loaded: LoadedScenario, study: StudySpec = {}): Plan {
     variantOf,
     variants,
     pathOverrides: new Map(study.pathOverrides ?? []),
+    uniforms: study.uniforms,
   };
 }
 
@@ -191,7 +195,7 @@ export class BlockSimulator {
   ) {
     const nPol = plan.policies.length;
     this.kernel = new Kernel(plan, seriesFloors(plan), this.financingU);
-    this.drawer = makeInputDrawer(loaded.scenario, loaded.expressions, settings.seed, plan.pathOverrides);
+    this.drawer = makeInputDrawer(loaded.scenario, loaded.expressions, settings.seed, plan.pathOverrides, plan.uniforms);
     this.values = new Float64Array(loaded.scenario.inputs.length);
     this.variantValues = plan.variants.map((v) => (v.size ? new Float64Array(this.values.length) : this.values));
     this.worldPaths = plan.layouts.map((l) => makeWorldPath(l.lanes.length, l.policy.policy.phases.length));

@@ -5,7 +5,8 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { LoadedScenario } from '../scenario/load.js';
 import type { TornadoRow } from '../analysis/sensitivity.js';
-import { renderChart } from '../charts/render.js';
+import type { SobolIndex } from '../analysis/sobol.js';
+import { addChartFiles } from '../charts/render.js';
 import { config, moneyAxis, MONEY_FORMAT, title, type ChartContext } from '../charts/theme.js';
 import type { Chart } from '../charts/specs.js';
 import { MONEY_METRICS } from '../model/metrics.js';
@@ -22,13 +23,17 @@ export interface RankRow {
   ci95: [number, number] | null;
 }
 
+export interface SobolRow extends SobolIndex {
+  input: string;
+}
+
 export interface SensitivityJson {
   schema: 'accessgap/sensitivity@1';
   scenario: { name: string; title: string; file: string; sha256: string; currency: string };
-  run: { seed: number; paths: number; version: string; metric: string; methods: string[]; tornado_quantiles: [number, number]; passes: number; timing: { threads: number; simulate_seconds: number; wall_seconds: number } };
+  run: { seed: number; paths: number; version: string; metric: string; methods: string[]; tornado_quantiles: [number, number]; sobol_paths?: number; sobol_estimators?: string; passes: number; timing: { threads: number; simulate_seconds: number; wall_seconds: number } };
   /** The uncertain inputs analysed, with their status label from the file's comment when present. */
   inputs: { key: string; status?: string; basis?: string }[];
-  policies: Record<string, { base_mean: number; tornado?: TornadoRow[]; rank?: RankRow[] }>;
+  policies: Record<string, { base_mean: number; tornado?: TornadoRow[]; rank?: RankRow[]; sobol?: SobolRow[] }>;
 }
 
 const STATUS = /^(DOC|SEC|REPORTED|EST|JUDGMENT)(\/(DOC|SEC|REPORTED|EST|JUDGMENT))*/;
@@ -43,6 +48,12 @@ export function tornadoCsv(json: SensitivityJson): string {
   for (const [policy, p] of Object.entries(json.policies)) {
     for (const r of p.tornado ?? []) rows.push([policy, json.run.metric, r.input, r.low_value, r.high_value, r.mean_low, r.mean_high, csv(r.low_vs_base.se), csv(r.high_vs_base.se), r.swing, p.base_mean].join(','));
   }
+  return rows.join('\n') + '\n';
+}
+
+export function sobolCsv(json: SensitivityJson): string {
+  const rows = ['policy,metric,input,S1,S1_ci95_lo,S1_ci95_hi,ST,ST_ci95_lo,ST_ci95_hi'];
+  for (const [policy, p] of Object.entries(json.policies)) for (const r of p.sobol ?? []) rows.push([policy, json.run.metric, JSON.stringify(r.input), r.S1, r.S1_ci95[0], r.S1_ci95[1], r.ST, r.ST_ci95[0], r.ST_ci95[1]].join(','));
   return rows.join('\n') + '\n';
 }
 
@@ -62,11 +73,19 @@ export function sensitivityStatements(json: SensitivityJson): string[] {
     return st ? `${key} (${st})` : key;
   };
   return Object.entries(json.policies).map(([policy, p]) => {
+    const flat = (p.tornado ?? []).every((r) => r.swing === 0) && (p.sobol ?? []).every((r) => r.ST === 0) && (p.rank ?? []).every((r) => r.spearman === 0);
+    if (flat) return `${policy}: ${json.run.metric} does not vary on these paths (the policy cuts this firm off from nothing, or the metric is constant): no input drives it.`;
     const parts: string[] = [];
     const top = (p.tornado ?? []).filter((r) => r.swing > 0).slice(0, 3);
     if (top.length) parts.push(`the ${top.length === 1 ? 'input that moves' : `${top.length} inputs that move`} ${json.run.metric} most: ${top.map((r) => `${label(r.input)}, from ${f(r.mean_low)} to ${f(r.mean_high)}`).join('; ')}`);
+    const sobol = p.sobol ?? [];
+    if (sobol.length) {
+      const three = [...sobol].sort((a, b) => b.S1 - a.S1).slice(0, 3);
+      const share = three.reduce((acc, r) => acc + Math.max(0, r.S1), 0);
+      parts.push(`by Sobol indices ${three.map((r) => `${r.input} (first order ${r.S1.toFixed(2)}, total ${r.ST.toFixed(2)})`).join(', ')} explain ${(100 * Math.min(1, share)).toFixed(0)}% of its variance alone`);
+    }
     const ranked = [...(p.rank ?? [])].sort((a, b) => Math.abs(b.spearman) - Math.abs(a.spearman));
-    if (ranked.length) {
+    if (ranked.length && !sobol.length) {
       const three = ranked.slice(0, 3);
       const share = three.reduce((acc, r) => acc + r.spearman * r.spearman, 0);
       parts.push(`by rank correlation ${three.map((r) => `${r.input} (${r.spearman.toFixed(2)})`).join(', ')}, together ${(100 * Math.min(1, share)).toFixed(0)}% of the variance of its ranks (sum of squared rank correlations)`);
@@ -91,6 +110,14 @@ function tornadoTable(json: SensitivityJson, policy: string): Table {
       `${f(r.mean_high)}${r.high_vs_base.ci95 ? ` [${f(r.high_vs_base.ci95[0])}, ${f(r.high_vs_base.ci95[1])}]` : ''}`,
       f(r.swing),
     ]),
+  };
+}
+
+function sobolTable(json: SensitivityJson, policy: string): Table {
+  const ci = (x: [number, number]) => `[${x[0].toFixed(3)}, ${x[1].toFixed(3)}]`;
+  return {
+    head: ['input', 'first order S1', '95% CI', 'total order ST', '95% CI'],
+    rows: (json.policies[policy].sobol ?? []).map((r) => [r.input, r.S1.toFixed(3), ci(r.S1_ci95), r.ST.toFixed(3), ci(r.ST_ci95)]),
   };
 }
 
@@ -152,6 +179,27 @@ export function sensitivityCharts(json: SensitivityJson): Chart[] {
       },
     });
   }
+  const sobolRows = policies.flatMap((policy) =>
+    (json.policies[policy].sobol ?? []).slice(0, 15).flatMap((r) => [
+      { policy, input: r.input, index: 'first order (S1)', value: r.S1, lo: r.S1_ci95[0], hi: r.S1_ci95[1] },
+      { policy, input: r.input, index: 'total order (ST)', value: r.ST, lo: r.ST_ci95[0], hi: r.ST_ci95[1] },
+    ]),
+  );
+  if (sobolRows.length) {
+    add('sobol-indices', `Sobol indices of ${json.run.metric}`, `Share of the variance of ${json.run.metric} each input explains alone (first order, S1) and with its interactions (total order, ST), with 95% bootstrap intervals; ${json.run.sobol_paths?.toLocaleString('en-US')} paths per matrix (Saltelli's scheme). Inputs by total order, largest first (at most 15 per policy).`, {
+      data: { values: sobolRows },
+      facet: { field: 'policy', type: 'nominal', title: null, sort: policies },
+      columns: Math.min(2, policies.length),
+      spec: {
+        width: 260,
+        height: { step: 12 },
+        layer: [
+          { mark: { type: 'point', filled: true, size: 40 }, encoding: { y: { field: 'input', type: 'nominal', title: null, sort: { field: 'value', op: 'max', order: 'descending' }, axis: { labelLimit: 240 } }, x: { field: 'value', type: 'quantitative', title: 'index' }, yOffset: { field: 'index' }, color: { field: 'index', type: 'nominal', title: null, scale: { range: ['#6baed6', '#08519c'] }, legend: { orient: 'bottom' } }, tooltip: [{ field: 'input' }, { field: 'index' }, { field: 'value', type: 'quantitative', format: '.3f' }] } },
+          { mark: { type: 'rule' }, encoding: { y: { field: 'input', type: 'nominal', sort: { field: 'value', op: 'max', order: 'descending' } }, yOffset: { field: 'index' }, x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' }, color: { field: 'index', type: 'nominal' } } },
+        ],
+      },
+    });
+  }
   return charts;
 }
 
@@ -160,13 +208,9 @@ export async function buildSensitivityFiles(json: SensitivityJson): Promise<Map<
   files.set('sensitivity.json', JSON.stringify(json, null, 1) + '\n');
   if (json.run.methods.includes('tornado')) files.set('tornado.csv', tornadoCsv(json));
   if (json.run.methods.includes('rank')) files.set('rank.csv', rankCsv(json));
+  if (json.run.methods.includes('sobol')) files.set('sobol.csv', sobolCsv(json));
   const charts = sensitivityCharts(json);
-  for (const chart of charts) {
-    const { svg, png } = await renderChart(chart.spec);
-    files.set(`charts/${chart.name}.vl.json`, JSON.stringify(chart.spec) + '\n');
-    files.set(`charts/${chart.name}.svg`, svg);
-    files.set(`charts/${chart.name}.png`, png);
-  }
+  await addChartFiles(files, charts);
   files.set('summary.md', sensitivityMarkdown(json, charts));
   files.set('report.html', sensitivityHtml(json, charts));
   return files;
@@ -181,6 +225,7 @@ export function sensitivityMarkdown(json: SensitivityJson, charts: Chart[]): str
     lines.push(`## ${policy}`, '');
     if (json.policies[policy].tornado) lines.push(`Tornado: each input at its ${Math.round(100 * json.run.tornado_quantiles[0])}th and ${Math.round(100 * json.run.tornado_quantiles[1])}th percentile; intervals are of the paired change from the base run (mean ${fmt(json)(json.policies[policy].base_mean)}).`, '', ...mdTable(tornadoTable(json, policy)), '');
     if (json.policies[policy].rank) lines.push('Rank correlations (base run):', '', ...mdTable(rankTable(json, policy)), '');
+    if (json.policies[policy].sobol) lines.push(`Sobol indices (${json.run.sobol_estimators}):`, '', ...mdTable(sobolTable(json, policy)), '');
   }
   lines.push('## Charts', '', ...charts.flatMap((c) => [`![${esc(c.title)}](charts/${c.name}.png)`, '']));
   return lines.join('\n');
@@ -188,7 +233,7 @@ export function sensitivityMarkdown(json: SensitivityJson, charts: Chart[]): str
 
 export function sensitivityHtml(json: SensitivityJson, charts: Chart[]): string {
   const sections = Object.keys(json.policies)
-    .map((policy) => `<h2>${escapeHtml(policy)}</h2>${json.policies[policy].tornado ? htmlTable(tornadoTable(json, policy), 'tornado') : ''}${json.policies[policy].rank ? htmlTable(rankTable(json, policy), 'rank') : ''}`)
+    .map((policy) => `<h2>${escapeHtml(policy)}</h2>${json.policies[policy].tornado ? htmlTable(tornadoTable(json, policy), 'tornado') : ''}${json.policies[policy].rank ? htmlTable(rankTable(json, policy), 'rank') : ''}${json.policies[policy].sobol ? htmlTable(sobolTable(json, policy), 'sobol') : ''}`)
     .join('\n');
   return htmlPage(
     `${json.scenario.title}: sensitivity`,

@@ -8,7 +8,7 @@ import type { StudyResult } from '../study/run.js';
 import { curveStatements, marginalRows, pointSummaries, type CurveStatements, type MarginalRow, type Paired, type SweepAxis } from '../analysis/sweep.js';
 import type { Metric } from '../model/metrics.js';
 import type { Summary } from '../stats/summary.js';
-import { renderChart } from '../charts/render.js';
+import { addChartFiles } from '../charts/render.js';
 import { config, moneyAxis, MONEY_FORMAT, policyColor, title, type ChartContext } from '../charts/theme.js';
 import type { Chart } from '../charts/specs.js';
 import { VERSION } from '../version.js';
@@ -65,12 +65,7 @@ export async function buildSweepFiles(
   files.set('sweep.csv', sweepCsv(json));
   if (json.marginal) files.set('marginal.csv', marginalCsv(json.marginal));
   const charts = sweepCharts(json);
-  for (const chart of charts) {
-    const { svg, png } = await renderChart(chart.spec);
-    files.set(`charts/${chart.name}.vl.json`, JSON.stringify(chart.spec) + '\n');
-    files.set(`charts/${chart.name}.svg`, svg);
-    files.set(`charts/${chart.name}.png`, png);
-  }
+  await addChartFiles(files, charts);
   files.set('summary.md', sweepMarkdown(json, charts));
   files.set('report.html', sweepHtml(json, charts));
   return { files, json };

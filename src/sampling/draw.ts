@@ -12,6 +12,18 @@ import { compileDistribution, type Sampler } from './distributions.js';
 
 export const pathStreamName = (seed: number, path: number) => `accessgap:${seed}:${path}`;
 export const financingStreamName = (seed: number, path: number) => `accessgap:${seed}:${path}:financing`;
+/** A second, independent stream of input uniforms per path: the B matrix of Saltelli's scheme. */
+export const secondStreamName = (seed: number, path: number) => `accessgap:${seed}:${path}:b`;
+
+/**
+ * Where a path's input uniforms come from: its own stream (the default; Saltelli's matrix A), the
+ * second stream for every slot (matrix B), or its own stream with some slots from the second
+ * (matrix AB_i). The licence approval uniform and the financing streams always come from the
+ * path's own streams: they are not inputs.
+ */
+export interface UniformSource {
+  fromSecond: 'all' | number[];
+}
 
 /** A failure on one path (a derived input out of range, a non-finite value): a run error. */
 export class PathError extends Error {
@@ -42,8 +54,10 @@ export interface InputDrawer {
  * still consumes its slot, so every other input's draw is unchanged on every path, and derived
  * inputs that read it see the constant.
  */
-export function makeInputDrawer(scenario: Scenario, expressions: Map<number, Compiled>, seed: number, overrides: ReadonlyMap<number, number> = new Map()): InputDrawer {
+export function makeInputDrawer(scenario: Scenario, expressions: Map<number, Compiled>, seed: number, overrides: ReadonlyMap<number, number> = new Map(), source?: UniformSource): InputDrawer {
   const { inputs, slots, licenseApprovalSlot, expressionOrder } = scenario;
+  const second = source ? new Float64Array(2 * slots) : undefined;
+  const secondSlots = source ? (source.fromSecond === 'all' ? Array.from({ length: slots }, (_, i) => i).filter((i) => i !== licenseApprovalSlot) : source.fromSecond) : [];
   const samplers: (Sampler | undefined)[] = inputs.map((d) => (d.value.kind === 'dist' && !overrides.has(d.id) ? compileDistribution(d.value.spec) : undefined));
   const u = new Float64Array(2 * slots);
   const drawn = inputs.filter((d) => d.value.kind === 'dist' && !overrides.has(d.id));
@@ -62,6 +76,14 @@ export function makeInputDrawer(scenario: Scenario, expressions: Map<number, Com
     draw(path, values) {
       const rng = seedrandom.tychei(pathStreamName(seed, path));
       for (let i = 0; i < u.length; i++) u[i] = rng.double();
+      if (second) {
+        const b = seedrandom.tychei(secondStreamName(seed, path));
+        for (let i = 0; i < second.length; i++) second[i] = b.double();
+        for (const slot of secondSlots) {
+          u[2 * slot] = second[2 * slot];
+          u[2 * slot + 1] = second[2 * slot + 1];
+        }
+      }
       for (const d of drawn) {
         const x = samplers[d.id]!(u[2 * d.slot], u[2 * d.slot + 1]);
         values[d.id] = d.integer ? roundDays(x) : x;

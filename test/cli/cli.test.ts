@@ -266,3 +266,33 @@ describe('numerical safety', () => {
     expect(existsSync(join(dir, 'r'))).toBe(false);
   });
 });
+
+describe('accessgap run --save-paths', () => {
+  it('writes paths.csv: each path with its drawn inputs and every metric of every policy, matching the run', async () => {
+    const dir = tempDir();
+    const doc = baseScenario();
+    doc.firm.cash = { dist: 'uniform', min: 100_000, max: 900_000 };
+    const file = writeScenario(dir, doc);
+    const out = join(dir, 'r');
+    expect((await runCli(['run', file, '--out', out, '--quiet', '--threads', '1', '--save-paths'])).code).toBe(0);
+    const lines = readFileSync(join(out, 'paths.csv'), 'utf8').trim().split('\n');
+    const head = lines[0].split(',');
+    expect(head.slice(0, 3)).toEqual(['path', 'firm.revenue_annual', 'firm.revenue_growth']);
+    expect(head).toContain('firm.cash');
+    expect(head).toContain('blanket.total_harm');
+    expect(head).toContain('shutoff.owner_harm');
+    expect(lines).toHaveLength(1 + 4);
+    const rows = lines.slice(1).map((l) => l.split(',').map(Number));
+    const col = (name: string) => rows.map((r) => r[head.indexOf(name)]);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(mean(col('blanket.total_harm'))).toBeCloseTo(summary.policies.blanket.metrics.total_harm.mean, 6);
+    expect(new Set(col('firm.cash')).size).toBe(4);
+  });
+  it('refuses a paths.csv above its size limit unless --allow-large (exit 2, before simulating)', async () => {
+    const dir = tempDir();
+    const r = await runCli(['run', writeScenario(dir), '--out', join(dir, 'r'), '--paths', '5000000', '--save-paths']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--save-paths would write about [\d,]+ MiB \(5,000,000 rows of \d+ columns; the limit is 512 MiB\); reduce --paths, or pass --allow-large/);
+  });
+});

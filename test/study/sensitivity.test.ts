@@ -19,7 +19,7 @@ async function analyse(doc: Record<string, any>, args: string[] = []) {
   const file = join(dir, 's.yaml');
   writeFileSync(file, toYaml(doc));
   const out = join(dir, 'sens');
-  const r = await runCli(['sensitivity', file, '--paths', '300', '--out', out, '--threads', '1', '--quiet', ...args]);
+  const r = await runCli(['sensitivity', file, '--paths', '300', '--out', out, '--threads', '1', ...(args.includes('sobol') ? [] : ['--quiet']), ...args]);
   return { r, out, file, json: r.code === 0 ? JSON.parse(readFileSync(join(out, 'sensitivity.json'), 'utf8')) : undefined };
 }
 
@@ -38,6 +38,22 @@ describe('accessgap sensitivity', () => {
     expect(readFileSync(join(out, 'tornado.csv'), 'utf8').split('\n')[0]).toBe('policy,metric,input,low_value,high_value,mean_low,mean_high,se_low,se_high,swing,base_mean');
     expect(readFileSync(join(out, 'rank.csv'), 'utf8').split('\n')[0]).toBe('policy,metric,input,spearman,ci95_lo,ci95_hi');
     expect(readFileSync(join(out, 'summary.md'), 'utf8')).toMatch(/blanket: the 2 inputs that move total_harm most: .*no clear effect .* from firm\.cash/);
+  });
+
+  it('gives Sobol indices: zero for an input that moves nothing, S1 <= ST within intervals, in sobol.csv', async () => {
+    const { r, json, out } = await analyse(twoDrivers(), ['--method', 'sobol', '--sobol-paths', '512', '--policy', 'blanket']);
+    expect(r.code, r.err).toBe(0);
+    const sobol = Object.fromEntries(json.policies.blanket.sobol.map((x: any) => [x.input, x]));
+    expect(sobol['firm.cash']).toMatchObject({ S1: 0, ST: 0 });
+    for (const k of ['revocation.duration_days', 'productivity.capability_elasticity']) {
+      expect(sobol[k].ST).toBeGreaterThan(0.05);
+      // S1 <= ST, within the intervals: S1's lower bound is not above ST's upper bound.
+      expect(sobol[k].S1_ci95[0]).toBeLessThanOrEqual(sobol[k].ST_ci95[1]);
+    }
+    expect(json.run.sobol_paths).toBe(512);
+    expect(readFileSync(join(out, 'sobol.csv'), 'utf8').split('\n')[0]).toBe('policy,metric,input,S1,S1_ci95_lo,S1_ci95_hi,ST,ST_ci95_lo,ST_ci95_hi');
+    expect(existsSync(join(out, 'charts/sobol-indices.png'))).toBe(true);
+    expect(r.err).toMatch(/Sobol indices: N \(k \+ 2\) = 512 x 5 = 2,560 paths/);
   });
 
   it("gives the tornado's low and high means that a run with the input fixed in the file gives", async () => {
@@ -73,7 +89,7 @@ describe('accessgap sensitivity', () => {
   it.each([
     [['--policy', 'blankett'], /--policy blankett: expected a compared policy \(shutoff, blanket, concern, nobody\), found an unknown name \(did you mean "blanket"\?\)/],
     [['--metric', 'total_harms'], /--metric total_harms: expected one of .*found an unknown metric \(did you mean "total_harm"\?\)/],
-    [['--method', 'sobolev'], /--method sobolev: expected tornado, rank or all/],
+    [['--method', 'sobolev'], /--method sobolev: expected tornado, rank, sobol or all/],
     [['--tornado-quantiles', '0.9,0.1'], /--tornado-quantiles 0\.9,0\.1: expected two probabilities/],
   ])('refuses %j with exit 2, naming it', async (args, message) => {
     const { r, out } = await analyse(twoDrivers(), args as string[]);
