@@ -107,6 +107,7 @@ ${table(metricsTable(summary), 'metrics')}
 <h2>Assumptions</h2>
 <p>Every input of the scenario file, drawn once per path; basis and status as written beside the key in the file.</p>
 ${table(assumptionsTable(s), 'assumptions')}
+${summary.correlations ? `<p>Correlated inputs (Gaussian copula, marginals unchanged): ${escapeHtml(summary.correlations.map((c) => `${c.between.join(' ~ ')}: rank correlation ${c.rank} asked, ${c.achieved.toFixed(3)} achieved`).join('; '))}.</p>` : ''}
 <h2>Provenance and reproduction</h2>
 <p>${escapeHtml(scenarioLine)}<br>${escapeHtml(runLine)}</p>
 <p><code>${escapeHtml(reproduce)}</code></p>

@@ -67,6 +67,7 @@ export function summaryMarkdown(loaded: LoadedScenario, summary: SummaryJson, ch
     '',
     ...table(assumptionsTable(s), [0]),
     '',
+    ...(summary.correlations ? [`Correlated inputs (Gaussian copula, marginals unchanged): ${summary.correlations.map((c) => `${c.between.join(' ~ ')}: rank correlation ${c.rank} asked, ${c.achieved.toFixed(3)} achieved`).join('; ')}.`, ''] : []),
     '## Provenance and reproduction',
     '',
     scenarioLine,

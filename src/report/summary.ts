@@ -15,6 +15,8 @@ import { VERSION } from '../version.js';
 import { coverageList, medianRange, plural, withCi } from './tables.js';
 import { scenarioWarnings } from '../scenario/warnings.js';
 import type { CostOfDelay } from '../study/delay.js';
+import { makeInputDrawer } from '../sampling/draw.js';
+import { spearman } from '../analysis/sensitivity.js';
 
 
 /** Probability of insolvency caused by the policy by a given day. */
@@ -69,6 +71,25 @@ export interface SummaryJson {
   warnings: string[];
   /** The built-in duration sweep on a fraction of the paths (src/study/delay.ts), when run. */
   cost_of_delay?: CostOfDelay;
+  /** Correlated inputs: the rank correlation asked for and the one achieved over the run's paths. */
+  correlations?: { between: [string, string]; rank: number; achieved: number }[];
+}
+
+/** The rank correlation each correlated pair achieves over the first paths of a run (at most 20,000). */
+function achievedCorrelations(loaded: LoadedScenario, seed: number, paths: number): SummaryJson['correlations'] {
+  const s = loaded.scenario;
+  if (!s.correlations.length) return undefined;
+  const n = Math.min(paths, 20_000);
+  const drawer = makeInputDrawer(s, loaded.expressions, seed);
+  const values = new Float64Array(s.inputs.length);
+  const keys = [...new Set(s.correlations.flatMap((c) => c.between))];
+  const ids = keys.map((k) => s.inputs.find((d) => d.key === k)!.id);
+  const draws = keys.map(() => new Float64Array(n));
+  for (let k = 0; k < n; k++) {
+    drawer.draw(k, values);
+    ids.forEach((id, i) => (draws[i][k] = values[id]));
+  }
+  return s.correlations.map((c) => ({ between: c.between, rank: c.rank, achieved: spearman(draws[keys.indexOf(c.between[0])], draws[keys.indexOf(c.between[1])]).rho }));
 }
 
 /** Days of the time-to-insolvency table: 60, 90, 180, 365 and the horizon (those within it). */
@@ -176,6 +197,7 @@ export function buildSummary(loaded: LoadedScenario, result: RunResult, delay?: 
     policies,
     warnings,
     ...(delay ? { cost_of_delay: delay } : {}),
+    ...(s.correlations.length ? { correlations: achievedCorrelations(loaded, result.settings.seed, n) } : {}),
   };
 }
 

@@ -9,6 +9,7 @@ import type { Compiled } from '../scenario/expressions.js';
 import { describeRange, inRange } from '../scenario/spec.js';
 import type { Scenario } from '../scenario/types.js';
 import { compileDistribution, type Sampler } from './distributions.js';
+import { normalCdf, normalQuantile } from './special.js';
 
 export const pathStreamName = (seed: number, path: number) => `accessgap:${seed}:${path}`;
 export const financingStreamName = (seed: number, path: number) => `accessgap:${seed}:${path}:financing`;
@@ -64,6 +65,21 @@ export function makeInputDrawer(scenario: Scenario, expressions: Map<number, Com
   const fixed = [...overrides].map(([id, x]) => [id, inputs[id].integer ? roundDays(x) : x] as const);
   const derived = expressionOrder.filter((id) => !overrides.has(id)).map((id) => inputs[id]);
 
+  // Correlated inputs (a Gaussian copula): their main uniforms to normal scores, mixed by the
+  // Cholesky factor, and back; every marginal distribution is unchanged.
+  const copula = scenario.copula;
+  const z = new Float64Array(copula?.slots.length ?? 0);
+  const correlate = (uu: Float64Array) => {
+    const { slots: cs, cholesky: l } = copula!;
+    const n = cs.length;
+    for (let i = 0; i < n; i++) z[i] = normalQuantile(Math.min(1 - 1e-16, Math.max(1e-16, uu[2 * cs[i]])));
+    for (let i = n - 1; i >= 0; i--) {
+      let x = 0;
+      for (let j = 0; j <= i; j++) x += l[i * n + j] * z[j];
+      uu[2 * cs[i]] = normalCdf(x);
+    }
+  };
+
   /** This path's inputs when `failing` failed with value x: derived inputs after it were not computed. */
   const snapshot = (values: Float64Array, failing: number, x: unknown) => {
     const pending = new Set(expressionOrder.slice(expressionOrder.indexOf(failing) + 1));
@@ -84,6 +100,7 @@ export function makeInputDrawer(scenario: Scenario, expressions: Map<number, Com
           u[2 * slot + 1] = second[2 * slot + 1];
         }
       }
+      if (copula) correlate(u);
       for (const d of drawn) {
         const x = samplers[d.id]!(u[2 * d.slot], u[2 * d.slot + 1]);
         values[d.id] = d.integer ? roundDays(x) : x;

@@ -217,6 +217,16 @@ export const FORMAT: Node = obj({
     'Policies: name -> rule.',
   ),
   compare: opt({ kind: 'list', item: { kind: 'string' } }, 'Policies to run, in order. Default: all, in file order.'),
+  correlations: opt(
+    {
+      kind: 'list',
+      item: obj({
+        between: req({ kind: 'list', item: { kind: 'string' }, minItems: 2, maxItems: 2 }, 'The two uncertain inputs, by key path (as validation messages write them).'),
+        rank: req(num({ min: -1, max: 1, minExclusive: true, maxExclusive: true }), 'Spearman rank correlation between their draws, in (-1, 1).'),
+      }),
+    },
+    'Inputs that move together: a Gaussian copula on their uniforms keeps every marginal distribution exactly.',
+  ),
   basis: opt(
     { kind: 'map', keyPattern: /^[A-Za-z_][\w.[\]"-]*$/, keyDoc: 'key path of an input or setting, as in validation messages (firm.cash, staff[0].ai_dependence, simulation.discount_rate)', value: { kind: 'string' } },
     "Basis and status of inputs, by key path: the same as a comment beside the key (the way to give one in JSON). Shown in the report's assumptions table.",

@@ -123,6 +123,9 @@ export interface Scenario {
   expressionOrder: InputRef[];
   /** Number of uniform pairs each path draws. */
   slots: number;
+  /** Rank correlations as given, and the copula that draws them (undefined: independent inputs). */
+  correlations: { between: [string, string]; rank: number }[];
+  copula?: { slots: number[]; cholesky: Float64Array };
   /** Basis comments of settings (NOTED_SETTINGS) by key path, from the file's comments or its basis map. */
   notes: Record<string, string>;
   /** Slot whose first uniform decides licence approval (shared by every policy); -1 if none. */

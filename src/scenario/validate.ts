@@ -195,6 +195,64 @@ function slotGroup(key: string): number {
   return 0;
 }
 
+/** Lower-triangular L with L L^T = m (n x n, row-major), or undefined when m is not positive definite. */
+export function cholesky(m: Float64Array, n: number): Float64Array | undefined {
+  const l = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let sum = m[i * n + j];
+      for (let k = 0; k < j; k++) sum -= l[i * n + k] * l[j * n + k];
+      if (i === j) {
+        if (!(sum > 1e-12)) return undefined;
+        l[i * n + i] = Math.sqrt(sum);
+      } else l[i * n + j] = sum / l[j * n + j];
+    }
+  }
+  return l;
+}
+
+/**
+ * The correlations block: each pair names two different uncertain inputs (distributions, not
+ * constants or expressions) once; the Pearson matrix of the normal scores, 2 sin(pi rank / 6), must
+ * be positive definite. Returns the inputs involved and the Cholesky factor, or pushes problems.
+ */
+function checkCorrelations(list: { between: [string, string]; rank: number }[], inputs: InputDef[], problems: Problem[]): { ids: number[]; cholesky: Float64Array } | undefined {
+  if (list.length === 0) return undefined;
+  const ids: number[] = [];
+  const seen = new Set<string>();
+  const pairs: [number, number, number, number][] = [];
+  list.forEach((c, i) => {
+    if (!c.between || c.between.length !== 2) return;
+    const [a, b] = c.between;
+    const where = ['correlations', i, 'between'];
+    if (a === b) return void problems.push({ path: where, expected: 'two different inputs', found: `"${a}" twice` });
+    const found = [a, b].map((key) => {
+      const d = inputs.find((x) => x.key === key);
+      if (!d) problems.push({ path: where, expected: 'the key path of an uncertain input (none has this one)', found: `"${key}"`, suggest: inputs.map((x) => x.key) });
+      else if (d.value.kind !== 'dist' || d.value.spec.dist === 'constant') problems.push({ path: where, expected: 'an uncertain input (a distribution): a constant or an expression cannot be correlated', found: `"${key}", ${d.value.kind === 'expr' ? 'an expression' : 'a constant'}` });
+      return d;
+    });
+    const pair = [a, b].sort().join(' ~ ');
+    if (seen.has(pair)) problems.push({ path: where, expected: 'each pair at most once', found: `${a} and ${b} again` });
+    seen.add(pair);
+    if (found[0] && found[1] && found.every((d) => d!.value.kind === 'dist' && (d!.value as { spec: { dist: string } }).spec.dist !== 'constant')) {
+      for (const d of found) if (!ids.includes(d!.id)) ids.push(d!.id);
+      pairs.push([ids.indexOf(found[0].id), ids.indexOf(found[1].id), 2 * Math.sin((Math.PI * c.rank) / 6), i]);
+    }
+  });
+  if (problems.length || ids.length === 0) return undefined;
+  const n = ids.length;
+  const m = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) m[i * n + i] = 1;
+  for (const [a, b, r] of pairs) m[a * n + b] = m[b * n + a] = r;
+  const l = cholesky(m, n);
+  if (!l) {
+    problems.push({ path: ['correlations'], expected: 'rank correlations that can hold together (a positive definite matrix)', found: `the pairs ${list.map((c) => `${c.between.join(' ~ ')} (${c.rank})`).join(', ')}, which cannot: loosen one of them` });
+    return undefined;
+  }
+  return { ids, cholesky: l };
+}
+
 /** Cross-key rules of a policy: restrict or phases, days on every phase but the last. */
 function checkPolicy(name: string, p: Raw | undefined, problems: Problem[]): void {
   if (!p) return;
@@ -270,6 +328,10 @@ export function validateDocument(
   }
   if (w.problems.length) return { problems: w.problems, partial: partial() };
 
+  const correlations = ((built.correlations ?? []) as { between: [string, string]; rank: number }[]).filter(Boolean);
+  const copula = checkCorrelations(correlations, w.inputs as InputDef[], w.problems);
+  if (w.problems.length) return { problems: w.problems, partial: partial() };
+
   const ordered = [...w.inputs].sort((a, b) => slotGroup(a.key) - slotGroup(b.key) || a.id - b.id);
   const inputs = w.inputs as InputDef[];
   let slot = 0;
@@ -302,7 +364,9 @@ export function validateDocument(
     slots: slot,
     licenseApprovalSlot: approvalSlot,
     notes,
+    correlations,
   } as Scenario;
+  if (copula) scenario.copula = { slots: copula.ids.map((id) => inputs[id].slot), cholesky: copula.cholesky };
   delete (scenario as unknown as Raw).basis;
   delete (scenario as unknown as Raw).$schema;
   return { scenario, problems: [] };

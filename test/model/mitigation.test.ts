@@ -137,7 +137,7 @@ describe('a scenario without mitigation', () => {
     const { parseScenario } = await import('../../src/scenario/load.js');
     const text = readFileSync('scenarios/legion-canada.yaml', 'utf8');
     const withBlock = await simulate(await parseScenario(text, 'legion-canada.yaml'), { paths: 150 });
-    const without = await simulate(await parseScenario(text.replace(/^mitigation:[\s\S]*?(?=^countries_of_concern:)/m, ''), 'legion-canada.yaml'), { paths: 150 });
+    const without = await simulate(await parseScenario(text.replace(/^mitigation:[\s\S]*?(?=^(correlations|countries_of_concern):)/m, ''), 'legion-canada.yaml'), { paths: 150 });
     expect(without.result.plan.withMitigation).toBe(false);
     for (const m of without.result.plan.metrics) {
       expect(Array.from(withBlock.values('blanket-no-mitigation', m)), m).toEqual(Array.from(without.values('blanket-no-mitigation', m)));
