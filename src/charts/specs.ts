@@ -307,7 +307,7 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
 
   // 8. Convergence.
   add('convergence', 'Convergence of the mean total harm', {
-    title: fig('Convergence of the mean total harm', 'Running mean of total harm over the first N paths (line) with +/- 2 standard errors (band); a flat line inside a narrow band means enough paths.'),
+    title: fig('Convergence of the mean total harm', `Running mean of total harm over the first N paths (line) with +/- 2 standard errors (band); a flat line inside a narrow band means enough paths.${s.run.precision ? ` The run stopped at ${s.run.paths.toLocaleString('en-US')} paths (dashed line), ${s.run.precision.reason}: ${s.run.precision.rule}.` : ''}`),
     data: { values: convergence(result, 'total_harm') },
     facet: { field: 'policy', type: 'nominal', title: null, sort: ctx.policies },
     columns: cols,
@@ -317,6 +317,7 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
       height: PANEL_H,
       layer: [
         { mark: { type: 'area', opacity: 0.2 }, encoding: { x: { field: 'paths', type: 'quantitative', title: 'Paths (log scale)', axis: { tickMinStep: 1 }, scale: { type: 'log', domain: [result.settings.paths >= 60 ? 30 : 1, Math.max(2, result.settings.paths)], nice: false } }, y: { field: 'lo', type: 'quantitative', ...moneyAxis(`Mean total harm (${cur})`) }, y2: { field: 'hi' }, color: policyColor(ctx) } },
+        ...(s.run.precision ? [{ data: { values: [{ paths: s.run.paths }] }, mark: { type: 'rule' as const, strokeDash: [4, 3], color: '#222' }, encoding: { x: { field: 'paths', type: 'quantitative' as const } } }] : []),
         { mark: { type: 'line', strokeWidth: 2, point: result.settings.paths < 60 }, encoding: { x: { field: 'paths', type: 'quantitative' }, y: { field: 'mean', type: 'quantitative' }, color: policyColor(ctx), tooltip: [{ field: 'paths', type: 'quantitative', format: ',' }, { field: 'mean', type: 'quantitative', format: MONEY_FORMAT }, { field: 'lo', type: 'quantitative', format: MONEY_FORMAT, title: '-2 SE' }, { field: 'hi', type: 'quantitative', format: MONEY_FORMAT, title: '+2 SE' }] } },
       ],
     },

@@ -23,6 +23,14 @@ const integer =
     return n;
   };
 
+const share =
+  (name: string) =>
+  (value: string): number => {
+    const x = Number(value);
+    if (!/^\s*[\d.eE+-]+\s*$/.test(value) || !(x > 0 && x <= 1)) throw new InvalidArgumentError(`expected ${name} as a number in (0, 1], found "${value}"`);
+    return x;
+  };
+
 export function makeProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('accessgap')
     .description('Monte Carlo estimates of the harm to a firm when its staff lose access to frontier AI models')
@@ -42,6 +50,9 @@ export function makeProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--quiet', 'print nothing but errors')
     .option('--allow-large', 'run even when the estimated memory or time exceeds the limits (or paths.csv its size limit)')
     .option('--save-paths', 'also write paths.csv: every path\'s drawn inputs and every metric of every policy')
+    .option('--precision <rel>', "run whole blocks of paths until the 95% half-width of every policy's mean total harm is at most this share of the mean (overrides simulation.precision)", share('--precision'))
+    .option('--precision-abs <p>', 'with --precision: also until each insolvency probability is known to this many points (0.005 = half a point)', share('--precision-abs'))
+    .option('--max-paths <n>', 'with --precision: the most paths to run (default: --paths or simulation.paths)', integer('--max-paths', 1, MAX_PATHS))
     .exitOverride()
     .action(async (scenario: string, opts) => setExit(await runCommand(scenario, opts, io)));
 

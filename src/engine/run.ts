@@ -15,6 +15,7 @@ import { SketchGrid, type SketchData } from '../stats/sketch.js';
 import { BlockSimulator, makePlan, makeSketches, type BlockResult, type Plan, type RunSettings, type StudySpec } from './block.js';
 import { BLOCK_PATHS, kernelModule } from './kernel.js';
 import { SKETCHED } from './series.js';
+import type { PrecisionOutcome } from '../study/precision.js';
 
 export interface RunOptions extends RunSettings {
   /** Worker threads; 1 runs in this thread. */
@@ -41,6 +42,8 @@ export interface RunResult {
   /** Per world, paths by insolvency day (index 0: never), for the exact survival series. */
   insolvencyDays: Float64Array;
   timing: { threads: number; simulate_seconds: number; peak_rss_mb?: number; wall_seconds?: number };
+  /** When the paths were chosen to meet a stated precision (src/study/precision.ts). */
+  precision?: PrecisionOutcome;
 }
 
 export const defaultThreads = (): number => Math.max(1, availableParallelism());

@@ -63,6 +63,8 @@ export interface SummaryJson {
     block_paths: number;
     metric_quantiles: string;
     series_quantiles: string;
+    /** The stopping rule, the paths it chose and why the run stopped (with --precision). */
+    precision?: RunResult['precision'];
     timing: RunResult['timing'];
   };
   butfor: { insolvency_probability: number; insolvency_probability_se: number | null; insolvency_probability_ci95: [number, number]; firm_value: Summary };
@@ -191,6 +193,7 @@ export function buildSummary(loaded: LoadedScenario, result: RunResult, delay?: 
       block_paths: BLOCK_PATHS,
       metric_quantiles: 'exact, type 7 (linear interpolation between order statistics)',
       series_quantiles: `log-linear sketch, relative accuracy ${RELATIVE_ACCURACY}; values closer to 0 than ${SERIES.slice(0, SKETCHED).map((v, i) => `${SERIES_FLOORS[i]} (${v})`).join(', ')} count as 0; type 7 on bucket midpoints, clamped to the exact min and max; survival exact`,
+      ...(result.precision ? { precision: result.precision } : {}),
       timing: result.timing,
     },
     butfor: { insolvency_probability: pBf, insolvency_probability_se: n > 1 ? Math.sqrt((pBf * (1 - pBf)) / (n - 1)) : null, insolvency_probability_ci95: wilson95(pBf, n), firm_value: firmValue },

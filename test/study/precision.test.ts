@@ -1,0 +1,73 @@
+/** run --precision: whole blocks until the mean total harm is known to a stated precision, whatever the threads. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BLOCK_PATHS } from '../../src/engine/kernel.js';
+import { Z975 } from '../../src/stats/summary.js';
+import { baseScenario, loadDoc, runCli, simulate, tempDir, toYaml } from '../helpers.js';
+
+function doc() {
+  const d = baseScenario();
+  d.simulation.horizon_days = 60;
+  d.firm.cash = { dist: 'uniform', min: 2_000_000, max: 5_000_000 }; // solvent: a smooth harm
+  d.revocation.duration_days = { dist: 'lognormal', median: 20, p90: 50 };
+  d.productivity.capability_elasticity = { dist: 'pert', min: 0.2, mode: 1, max: 3 };
+  delete d.policies.nobody;
+  return d;
+}
+
+describe('run --precision', () => {
+  it('stops at the first whole block where every mean total harm is known to the target, with identical files for 1, 2 and 3 threads', async () => {
+    const dir = tempDir();
+    const file = join(dir, 's.yaml');
+    writeFileSync(file, toYaml(doc()));
+    const outputs: string[][] = [];
+    for (const t of ['1', '2', '3']) {
+      const out = join(dir, `o${t}`);
+      const r = await runCli(['run', file, '--precision', '0.01', '--max-paths', String(12 * BLOCK_PATHS), '--out', out, '--threads', t, '--quiet']);
+      expect(r.code, r.err).toBe(0);
+      const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+      delete summary.run.timing;
+      outputs.push([JSON.stringify(summary), readFileSync(join(out, 'metrics.csv'), 'utf8'), readFileSync(join(out, 'series.csv'), 'utf8')]);
+    }
+    expect(outputs[1]).toEqual(outputs[0]);
+    expect(outputs[2]).toEqual(outputs[0]);
+    const summary = JSON.parse(outputs[0][0]);
+    expect(summary.run.precision.reason).toBe('target met');
+    // The first block count at which the rule holds, from the per-path values of a longer run.
+    const { result } = await simulate(await loadDoc(doc()), { paths: 12 * BLOCK_PATHS });
+    const j = result.plan.metrics.indexOf('total_harm');
+    const meets = (m: number) =>
+      result.metrics.every((perMetric) => {
+        const x = perMetric[j].subarray(0, m);
+        const mean = x.reduce((a, b) => a + b, 0) / m;
+        if (mean === 0) return true;
+        const sd = Math.sqrt(x.reduce((a, b) => a + (b - mean) ** 2, 0) / (m - 1));
+        return (Z975 * sd) / Math.sqrt(m) <= 0.01 * Math.abs(mean);
+      });
+    let b = 1;
+    while (!meets(b * BLOCK_PATHS)) b++;
+    expect(b).toBeGreaterThan(1);
+    expect(summary.run.paths).toBe(b * BLOCK_PATHS);
+    expect(summary.run.precision.achieved_relative).toBeLessThanOrEqual(0.01);
+  });
+
+  it('stops at --max-paths when the target is out of reach, and says so', async () => {
+    const dir = tempDir();
+    const file = join(dir, 's.yaml');
+    writeFileSync(file, toYaml(doc()));
+    const out = join(dir, 'o');
+    const r = await runCli(['run', file, '--precision', '0.0001', '--max-paths', '1500', '--out', out, '--threads', '1', '--quiet']);
+    expect(r.code, r.err).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.run.paths).toBe(1500);
+    expect(summary.run.precision).toMatchObject({ paths: 1500, reason: 'max paths reached' });
+    expect(summary.run.precision.achieved_relative).toBeGreaterThan(0.0001);
+  });
+
+  it('refuses a precision outside (0, 1] (exit 2)', async () => {
+    const r = await runCli(['run', 'scenarios/worked-example.yaml', '--precision', '5']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/expected --precision as a number in \(0, 1\], found "5"/);
+  });
+});
