@@ -15,7 +15,7 @@ import { VERSION } from '../version.js';
 import { coverageList, medianRange, plural, withCi } from './tables.js';
 import { scenarioWarnings } from '../scenario/warnings.js';
 import type { CostOfDelay } from '../study/delay.js';
-import { makeInputDrawer } from '../sampling/draw.js';
+import { LHS_BLOCK, makeInputDrawer } from '../sampling/draw.js';
 import { spearman } from '../analysis/sensitivity.js';
 
 
@@ -62,6 +62,7 @@ export interface SummaryJson {
     version: string;
     block_paths: number;
     metric_quantiles: string;
+    sampling: string;
     series_quantiles: string;
     /** The stopping rule, the paths it chose and why the run stopped (with --precision). */
     precision?: RunResult['precision'];
@@ -141,7 +142,9 @@ export function buildSummary(loaded: LoadedScenario, result: RunResult, delay?: 
   const firmValue = summarize(result.butforValue);
   const col = (i: number, m: string) => result.metrics[i][result.plan.metrics.indexOf(m as never)];
   result.plan.policies.forEach((p, i) => {
-    const metrics = Object.fromEntries(result.plan.metrics.map((m, j) => [m, summarize(result.metrics[i][j], BINARY_METRICS.includes(m))]));
+    // Latin hypercube runs: standard errors from the blocks as independent replicates.
+    const batch = s.simulation.sampling === 'lhs' ? LHS_BLOCK : 0;
+    const metrics = Object.fromEntries(result.plan.metrics.map((m, j) => [m, summarize(result.metrics[i][j], BINARY_METRICS.includes(m), batch)]));
     const layout = result.plan.layouts[i];
     const names = (mask: number[], bit: number) => s.staff.flatMap((seg, j) => ((mask[j] & bit) !== 0 ? [seg.name] : []));
     const phases = p.policy.phases.map((_ph, j) => {
@@ -192,6 +195,7 @@ export function buildSummary(loaded: LoadedScenario, result: RunResult, delay?: 
       version: VERSION,
       block_paths: BLOCK_PATHS,
       metric_quantiles: 'exact, type 7 (linear interpolation between order statistics)',
+      sampling: s.simulation.sampling === 'lhs' ? `Latin hypercube in blocks of ${LHS_BLOCK} paths; standard errors of means from the blocks as replicates` : 'independent draws (Monte Carlo)',
       series_quantiles: `log-linear sketch, relative accuracy ${RELATIVE_ACCURACY}; values closer to 0 than ${SERIES.slice(0, SKETCHED).map((v, i) => `${SERIES_FLOORS[i]} (${v})`).join(', ')} count as 0; type 7 on bucket midpoints, clamped to the exact min and max; survival exact`,
       ...(result.precision ? { precision: result.precision } : {}),
       timing: result.timing,

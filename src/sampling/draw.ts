@@ -15,6 +15,10 @@ export const pathStreamName = (seed: number, path: number) => `accessgap:${seed}
 export const financingStreamName = (seed: number, path: number) => `accessgap:${seed}:${path}:financing`;
 /** A second, independent stream of input uniforms per path: the B matrix of Saltelli's scheme. */
 export const secondStreamName = (seed: number, path: number) => `accessgap:${seed}:${path}:b`;
+/** Latin hypercube: the stream that shuffles the strata of block b. */
+export const lhsStreamName = (seed: number, block: number) => `accessgap:${seed}:lhs:${block}`;
+/** Paths per Latin hypercube block (the engine's block size). */
+export const LHS_BLOCK = 1024;
 
 /**
  * Where a path's input uniforms come from: its own stream (the default; Saltelli's matrix A), the
@@ -88,10 +92,34 @@ export function makeInputDrawer(scenario: Scenario, expressions: Map<number, Com
     );
   };
 
+  // Latin hypercube: in each block of LHS_BLOCK consecutive paths, every uniform dimension takes
+  // each of LHS_BLOCK strata once, in an order shuffled per block and dimension; the path's own
+  // uniform places it within its stratum. Draws depend on (seed, path) only.
+  const lhs = scenario.simulation.sampling === 'lhs';
+  const strata = lhs ? Array.from({ length: u.length }, () => new Int32Array(LHS_BLOCK)) : [];
+  let strataBlock = -1;
+  const shuffleBlock = (block: number) => {
+    const rng = seedrandom.tychei(lhsStreamName(seed, block));
+    for (const perm of strata) {
+      for (let i = 0; i < LHS_BLOCK; i++) perm[i] = i;
+      for (let i = LHS_BLOCK - 1; i > 0; i--) {
+        const j = Math.floor(rng.double() * (i + 1));
+        [perm[i], perm[j]] = [perm[j], perm[i]];
+      }
+    }
+    strataBlock = block;
+  };
+
   return {
     draw(path, values) {
       const rng = seedrandom.tychei(pathStreamName(seed, path));
       for (let i = 0; i < u.length; i++) u[i] = rng.double();
+      if (lhs) {
+        const block = Math.floor(path / LHS_BLOCK);
+        if (block !== strataBlock) shuffleBlock(block);
+        const j = path - block * LHS_BLOCK;
+        for (let i = 0; i < u.length; i++) u[i] = (strata[i][j] + u[i]) / LHS_BLOCK;
+      }
       if (second) {
         const b = seedrandom.tychei(secondStreamName(seed, path));
         for (let i = 0; i < second.length; i++) second[i] = b.double();

@@ -114,6 +114,7 @@ export const FORMAT: Node = obj({
       horizon_days: req(num({ min: 1, max: MAX_HORIZON_DAYS }, true), 'T: days simulated, t = 0 ... T-1 (at most 36,525: 100 years).'),
       discount_rate: req(num({ min: -1, minExclusive: true }), 'r: annual discount rate for present values.'),
       series_step_days: opt(num(atLeastOne, true), 'Store the daily series every this many days.', 1),
+      sampling: opt({ kind: 'string', pattern: /^(mc|lhs)$/, patternDoc: 'mc (independent draws) or lhs (Latin hypercube, stratified in blocks of 1,024 paths)' }, 'How each path\'s input uniforms are drawn: mc, independent; lhs, Latin hypercube per block of 1,024 paths (standard errors from the blocks as replicates).', 'mc'),
       precision: opt(num({ min: 0, minExclusive: true, max: 1 }), 'Stop at a stated precision (as --precision): run whole blocks of paths until the 95% half-width of every compared policy\'s mean total harm is at most this share of the mean; paths is then the most to run.'),
       tail_days: opt(num({ min: 0, max: MAX_HORIZON_DAYS }, true), 'U: days after the horizon over which the worlds run on to value the revenue gap that closes (no costs, financing or insolvency in them).', 1095),
     }),

@@ -41,6 +41,26 @@ export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
 }
 
 /**
+ * The standard error of the mean from batches of `size` consecutive values as replicates (the
+ * blocks of a Latin hypercube run): se^2 = B/(B-1) Σ w_b^2 (m_b - m)^2 with w_b the batch's share
+ * of the values; null with fewer than two batches.
+ */
+export function batchSe(values: Float64Array, mean: number, size: number): number | null {
+  const n = values.length;
+  const batches = Math.ceil(n / size);
+  if (batches < 2) return null;
+  let acc = 0;
+  for (let b = 0; b < batches; b++) {
+    const [from, to] = [b * size, Math.min(n, (b + 1) * size)];
+    let sum = 0;
+    for (let k = from; k < to; k++) sum += values[k];
+    const w = (to - from) / n;
+    acc += w * w * (sum / (to - from) - mean) ** 2;
+  }
+  return Math.sqrt((acc * batches) / (batches - 1));
+}
+
+/**
  * Wilson's score interval for a proportion p of n, at 95%: it stays inside [0, 1] and is not
  * degenerate at 0 or 1 (0 events in n gives [0, z^2/(n + z^2)]).
  */
@@ -55,14 +75,14 @@ export function wilson95(p: number, n: number): [number, number] {
  * Summarizes values (summed in index order, so the result never depends on batching). For a
  * binary metric (0 or 1 per path) the interval is Wilson's (wilson95), not mean ± z se.
  */
-export function summarize(values: Float64Array, binary = false): Summary {
+export function summarize(values: Float64Array, binary = false, batch = 0): Summary {
   const n = values.length;
   let sum = 0;
   for (let i = 0; i < n; i++) sum += values[i];
   const mean = sum / n;
   let ss = 0;
   for (let i = 0; i < n; i++) ss += (values[i] - mean) ** 2;
-  const se = n > 1 ? Math.sqrt(ss / (n - 1) / n) : null;
+  const se = batch > 0 ? batchSe(values, mean, batch) : n > 1 ? Math.sqrt(ss / (n - 1) / n) : null;
   const sorted = Float64Array.from(values).sort();
   const q = Object.fromEntries(QUANTILES.map(([k, p]) => [k, quantileSorted(sorted, p)])) as Record<(typeof QUANTILES)[number][0], number>;
   return {
