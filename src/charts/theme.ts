@@ -5,6 +5,7 @@
  */
 import { currencySymbol } from '../report/format.js';
 import type { SummaryJson } from '../report/summary.js';
+import type { TopLevelSpec } from 'vega-lite';
 
 export const FONT = 'DejaVu Sans';
 export const BUTFOR_COLOR = '#7f7f7f';
@@ -90,4 +91,28 @@ export function config(ctx: ChartContext) {
     header: { labelFontSize: 12, labelFontWeight: 'bold' as const, labelLimit: 220 },
     locale: { number: { decimal: '.', thousands: ',', grouping: [3], currency: [currencySymbol(ctx.currency).trim(), ''] } },
   };
+}
+
+/** What a chart's source line needs to know of a run, a sweep or an analysis. */
+export interface ChartSource {
+  version: string;
+  seed: number;
+  paths: number;
+  name: string;
+  sha256: string;
+  currency: string;
+}
+
+/**
+ * A numbered set of charts in the house style for a command's folder (sweep, sensitivity, ...):
+ * `add` gives each chart the next figure number, its subtitle and the source line.
+ */
+export function chartSet(source: ChartSource, policies: string[]) {
+  const summary = { run: { version: source.version, seed: source.seed, paths: source.paths }, scenario: { name: source.name, sha256: source.sha256 } } as unknown as SummaryJson;
+  const ctx: ChartContext = { summary, policies, currency: source.currency, sameAs: {} };
+  const base = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', config: config(ctx) };
+  const charts: { name: string; title: string; spec: TopLevelSpec }[] = [];
+  const add = (name: string, heading: string, subtitle: string, spec: Record<string, unknown>) =>
+    charts.push({ name, title: heading, spec: { ...base, title: title(charts.length + 1, heading, subtitle, summary), ...spec } as unknown as TopLevelSpec });
+  return { ctx, charts, add };
 }

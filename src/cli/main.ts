@@ -31,6 +31,21 @@ const share =
     return x;
   };
 
+/**
+ * A command that simulates and writes a folder (run, sweep, sensitivity, ...): the same common
+ * flags on each, in the same order; the command adds its own before them.
+ */
+function withCommonFlags(cmd: Command, pathsDoc: string, outDoc: string, allowLargeDoc = 'run even when the estimated memory or time exceeds the limits'): Command {
+  return cmd
+    .option('--paths <n>', `${pathsDoc} (overrides simulation.paths; at most 10,000,000)`, integer('--paths', 1, MAX_PATHS))
+    .option('--seed <s>', 'random seed (overrides simulation.seed)', integer('--seed', -Number.MAX_SAFE_INTEGER))
+    .option('--out <dir>', outDoc)
+    .option('--threads <k>', 'worker threads (default: the number of cores; results do not depend on it)', integer('--threads', 1, 256))
+    .option('--quiet', 'print nothing but errors')
+    .option('--allow-large', allowLargeDoc)
+    .exitOverride();
+}
+
 export function makeProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('accessgap')
     .description('Monte Carlo estimates of the harm to a firm when its staff lose access to frontier AI models')
@@ -39,54 +54,40 @@ export function makeProgram(io: Io, setExit: (code: number) => void): Command {
     .showHelpAfterError('(run "accessgap --help" for usage)')
     .configureOutput({ writeOut: io.out, writeErr: io.err });
 
-  program
-    .command('run')
-    .description('simulate a scenario and write its report folder')
-    .argument('<scenario>', 'scenario file (.yaml, .yml or .json)')
-    .option('--paths <n>', 'Monte Carlo paths (overrides simulation.paths; at most 10,000,000)', integer('--paths', 1, MAX_PATHS))
-    .option('--seed <s>', 'random seed (overrides simulation.seed)', integer('--seed', -Number.MAX_SAFE_INTEGER))
-    .option('--out <dir>', 'report folder (default: reports/<name>)')
-    .option('--threads <k>', 'worker threads (default: the number of cores)', integer('--threads', 1, 256))
-    .option('--quiet', 'print nothing but errors')
-    .option('--allow-large', 'run even when the estimated memory or time exceeds the limits (or paths.csv its size limit)')
-    .option('--save-paths', 'also write paths.csv: every path\'s drawn inputs and every metric of every policy')
+  withCommonFlags(
+    program.command('run').description('simulate a scenario and write its report folder').argument('<scenario>', 'scenario file (.yaml, .yml or .json)'),
+    'Monte Carlo paths',
+    'report folder (default: reports/<name>)',
+    'run even when the estimated memory or time exceeds the limits (or paths.csv its size limit)',
+  )
+    .option('--save-paths', "also write paths.csv: every path's drawn inputs and every metric of every policy")
     .option('--precision <rel>', "run whole blocks of paths until the 95% half-width of every policy's mean total harm is at most this share of the mean (overrides simulation.precision)", share('--precision'))
     .option('--precision-abs <p>', 'with --precision: also until each insolvency probability is known to this many points (0.005 = half a point)', share('--precision-abs'))
     .option('--max-paths <n>', 'with --precision: the most paths to run (default: --paths or simulation.paths)', integer('--max-paths', 1, MAX_PATHS))
-    .exitOverride()
     .action(async (scenario: string, opts) => setExit(await runCommand(scenario, opts, io)));
 
-  program
-    .command('sweep')
-    .description('run the same paths at every point of one input (a curve) or two (a grid), and write the sweep folder')
-    .argument('<scenario>', 'scenario file')
+  withCommonFlags(
+    program.command('sweep').description('run the same paths at every point of one input (a curve) or two (a grid), and write the sweep folder').argument('<scenario>', 'scenario file'),
+    'Monte Carlo paths at each point',
+    'sweep folder (default: reports/<name>-sweep)',
+  )
     .option('--vary <key=values>', 'an input by its key path and its points: a comma list or lo:hi:step (once, or twice for a grid)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--durations <list>', 'shorthand for --vary revocation.duration_days=<list>')
-    .option('--paths <n>', 'Monte Carlo paths at each point (overrides simulation.paths)', integer('--paths', 1, MAX_PATHS))
-    .option('--seed <s>', 'random seed (overrides simulation.seed)', integer('--seed', -Number.MAX_SAFE_INTEGER))
-    .option('--out <dir>', 'sweep folder (default: reports/<name>-sweep)')
-    .option('--threads <k>', 'worker threads (default: the number of cores)', integer('--threads', 1, 256))
-    .option('--quiet', 'print nothing but errors')
-    .option('--allow-large', 'run even when the estimated memory or time exceeds the limits')
-    .exitOverride()
     .action(async (scenario: string, opts) => setExit(await sweepCommand(scenario, opts, io)));
 
-  program
-    .command('sensitivity')
-    .description('which uncertain inputs drive a metric: a tornado (each input at a low and a high percentile), rank correlations and Sobol indices, on the same paths')
-    .argument('<scenario>', 'scenario file')
+  withCommonFlags(
+    program
+      .command('sensitivity')
+      .description('which uncertain inputs drive a metric: a tornado (each input at a low and a high percentile), rank correlations and Sobol indices, on the same paths')
+      .argument('<scenario>', 'scenario file'),
+    'Monte Carlo paths per run',
+    'sensitivity folder (default: reports/<name>-sensitivity)',
+  )
     .option('--policy <name>', 'a compared policy to analyse (repeat for several; default: every compared policy)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--metric <name>', 'the metric to explain (default total_harm)')
     .option('--method <m>', 'tornado, rank, sobol or all (default all)')
     .option('--tornado-quantiles <lo,hi>', 'the percentiles of the tornado (default 0.1,0.9)')
     .option('--sobol-paths <n>', "paths per matrix of Saltelli's scheme for the Sobol indices (default: --paths, at most 1,024)", integer('--sobol-paths', 2, MAX_PATHS))
-    .option('--paths <n>', 'Monte Carlo paths per run (overrides simulation.paths)', integer('--paths', 1, MAX_PATHS))
-    .option('--seed <s>', 'random seed (overrides simulation.seed)', integer('--seed', -Number.MAX_SAFE_INTEGER))
-    .option('--out <dir>', 'sensitivity folder (default: reports/<name>-sensitivity)')
-    .option('--threads <k>', 'worker threads (default: the number of cores)', integer('--threads', 1, 256))
-    .option('--quiet', 'print nothing but errors')
-    .option('--allow-large', 'run even when the estimated memory or time exceeds the limits')
-    .exitOverride()
     .action(async (scenario: string, opts) => setExit(await sensitivityCommand(scenario, opts, io)));
 
   program

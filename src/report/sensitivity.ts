@@ -2,19 +2,17 @@
  * A sensitivity analysis's folder: sensitivity.json (accessgap/sensitivity@1), tornado.csv,
  * rank.csv, charts in the house style, summary.md and report.html, and the printed summary.
  */
-import type { TopLevelSpec } from 'vega-lite';
 import type { LoadedScenario } from '../scenario/load.js';
 import type { TornadoRow } from '../analysis/sensitivity.js';
 import type { SobolIndex } from '../analysis/sobol.js';
 import { addChartFiles } from '../charts/render.js';
-import { config, moneyAxis, MONEY_FORMAT, title, type ChartContext } from '../charts/theme.js';
+import { chartSet, moneyAxis, MONEY_FORMAT } from '../charts/theme.js';
 import type { Chart } from '../charts/specs.js';
 import { MONEY_METRICS } from '../model/metrics.js';
 import { VERSION } from '../version.js';
 import { formatMoney } from './format.js';
 import { esc, table as mdTable } from './markdown.js';
 import { chartFigures, escapeHtml, htmlPage, table as htmlTable } from './html.js';
-import type { SummaryJson } from './summary.js';
 import type { Table } from './tables.js';
 
 export interface RankRow {
@@ -128,16 +126,9 @@ function rankTable(json: SensitivityJson, policy: string): Table {
   };
 }
 
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-
 export function sensitivityCharts(json: SensitivityJson): Chart[] {
   const policies = Object.keys(json.policies);
-  const fake = { run: { version: json.run.version, seed: json.run.seed, paths: json.run.paths }, scenario: { name: json.scenario.name, sha256: json.scenario.sha256 } } as unknown as SummaryJson;
-  const ctx: ChartContext = { summary: fake, policies, currency: json.scenario.currency, sameAs: {} };
-  const base = { $schema: SCHEMA, config: config(ctx) };
-  const charts: Chart[] = [];
-  const add = (name: string, heading: string, subtitle: string, spec: Record<string, unknown>) =>
-    charts.push({ name, title: heading, spec: { ...base, title: title(charts.length + 1, heading, subtitle, fake), ...spec } as unknown as TopLevelSpec });
+  const { charts, add } = chartSet({ ...json.run, ...json.scenario }, policies);
   const money = MONEY_METRICS.includes(json.run.metric as never);
   const label = (key: string) => {
     const st = json.inputs.find((i) => i.key === key)?.status;

@@ -2,20 +2,18 @@
  * A sweep's report folder: sweep.json (accessgap/sweep@1), sweep.csv, marginal.csv (one input),
  * charts in the house style, summary.md and report.html, and the printed table.
  */
-import type { TopLevelSpec } from 'vega-lite';
 import type { LoadedScenario } from '../scenario/load.js';
 import type { StudyResult } from '../study/run.js';
 import { curveStatements, marginalRows, pointSummaries, type CurveStatements, type MarginalRow, type Paired, type SweepAxis } from '../analysis/sweep.js';
 import type { Metric } from '../model/metrics.js';
 import type { Summary } from '../stats/summary.js';
 import { addChartFiles } from '../charts/render.js';
-import { config, moneyAxis, MONEY_FORMAT, policyColor, title, type ChartContext } from '../charts/theme.js';
+import { chartSet, moneyAxis, MONEY_FORMAT, policyColor } from '../charts/theme.js';
 import type { Chart } from '../charts/specs.js';
 import { VERSION } from '../version.js';
 import { formatMoney } from './format.js';
 import { esc, table as mdTable } from './markdown.js';
 import { chartFigures, escapeHtml, htmlPage, table as htmlTable } from './html.js';
-import type { SummaryJson } from './summary.js';
 import type { Table } from './tables.js';
 
 export interface SweepJson {
@@ -164,17 +162,10 @@ function marginalTable(json: SweepJson): Table | undefined {
   };
 }
 
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-
 /** The charts of a sweep: harm, marginal harm and probabilities against the input; a heatmap for two. */
 export function sweepCharts(json: SweepJson): Chart[] {
   const policies = Object.keys(json.points[0]?.policies ?? {});
-  const fake = { run: { version: json.run.version, seed: json.run.seed, paths: json.run.paths }, scenario: { name: json.scenario.name, sha256: json.scenario.sha256 } } as unknown as SummaryJson;
-  const ctx: ChartContext = { summary: fake, policies, currency: json.scenario.currency, sameAs: {} };
-  const base = { $schema: SCHEMA, config: config(ctx) };
-  const charts: Chart[] = [];
-  const add = (name: string, heading: string, subtitle: string, spec: Record<string, unknown>) =>
-    charts.push({ name, title: heading, spec: { ...base, title: title(charts.length + 1, heading, subtitle, fake), ...spec } as unknown as TopLevelSpec });
+  const { ctx, charts, add } = chartSet({ ...json.run, ...json.scenario }, policies);
   const cur = json.scenario.currency;
   const keys = json.keys.map((k) => k.key);
   if (keys.length === 1) {
