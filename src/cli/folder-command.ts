@@ -13,6 +13,8 @@ import { refusal, type RunEstimate } from '../engine/guards.js';
 import { checkOutputFolder, OutputError, pendingTemporaries, writeFolderAtomically } from '../output/folder.js';
 import { PathError } from '../sampling/draw.js';
 import { EXIT, type Io } from './io.js';
+import type { LoadedScenario } from '../scenario/load.js';
+import { pathsForPrecision, type PrecisionOutcome } from '../study/precision.js';
 import { makeProgress } from './progress.js';
 
 /** The flags every folder-writing command takes. */
@@ -23,6 +25,19 @@ export interface CommonFlags {
   threads?: number;
   quiet?: boolean;
   allowLarge?: boolean;
+  precision?: number;
+  precisionAbs?: number;
+  maxPaths?: number;
+}
+
+/**
+ * With --precision (or simulation.precision): the paths that meet the rule on the scenario as
+ * given (src/study/precision.ts), which the command then runs; undefined without a rule.
+ */
+export async function choosePaths(loaded: LoadedScenario, flags: CommonFlags, settings: { paths: number; seed: number; threads: number }, ctx: { signal: AbortSignal; onProgress: (done: number, total: number) => void }): Promise<PrecisionOutcome | undefined> {
+  const relative = flags.precision ?? loaded.scenario.simulation.precision;
+  if (relative === undefined) return undefined;
+  return pathsForPrecision(loaded, { relative, absolute: flags.precisionAbs, maxPaths: flags.maxPaths ?? settings.paths }, { ...settings, ...ctx });
 }
 
 /**

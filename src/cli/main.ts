@@ -43,6 +43,9 @@ function withCommonFlags(cmd: Command, pathsDoc: string, outDoc: string, allowLa
     .option('--threads <k>', 'worker threads (default: the number of cores; results do not depend on it)', integer('--threads', 1, 256))
     .option('--quiet', 'print nothing but errors')
     .option('--allow-large', allowLargeDoc)
+    .option('--precision <rel>', "run whole blocks of paths until the 95% half-width of every policy's mean total harm is at most this share of the mean (overrides simulation.precision); --paths is then the most to run", share('--precision'))
+    .option('--precision-abs <p>', 'with --precision: also until each insolvency probability is known to this many points (0.005 = half a point)', share('--precision-abs'))
+    .option('--max-paths <n>', 'with --precision: the most paths to run (default: --paths or simulation.paths)', integer('--max-paths', 1, MAX_PATHS))
     .exitOverride();
 }
 
@@ -61,9 +64,6 @@ export function makeProgram(io: Io, setExit: (code: number) => void): Command {
     'run even when the estimated memory or time exceeds the limits (or paths.csv its size limit)',
   )
     .option('--save-paths', "also write paths.csv: every path's drawn inputs and every metric of every policy")
-    .option('--precision <rel>', "run whole blocks of paths until the 95% half-width of every policy's mean total harm is at most this share of the mean (overrides simulation.precision)", share('--precision'))
-    .option('--precision-abs <p>', 'with --precision: also until each insolvency probability is known to this many points (0.005 = half a point)', share('--precision-abs'))
-    .option('--max-paths <n>', 'with --precision: the most paths to run (default: --paths or simulation.paths)', integer('--max-paths', 1, MAX_PATHS))
     .action(async (scenario: string, opts) => setExit(await runCommand(scenario, opts, io)));
 
   withCommonFlags(

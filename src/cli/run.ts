@@ -5,16 +5,12 @@ import { makePlan } from '../engine/block.js';
 import { estimateRun } from '../engine/guards.js';
 import { buildReportFiles, pathsCsv } from '../report/files.js';
 import { costOfDelay } from '../study/delay.js';
-import { pathsForPrecision } from '../study/precision.js';
 import { formatTable } from '../report/summary.js';
 import { EXIT, loadOrReport, type Io } from './io.js';
-import { checkBeforeStart, runAndWrite, type CommonFlags } from './folder-command.js';
+import { checkBeforeStart, choosePaths, runAndWrite, type CommonFlags } from './folder-command.js';
 
 export interface RunFlags extends CommonFlags {
   savePaths?: boolean;
-  precision?: number;
-  precisionAbs?: number;
-  maxPaths?: number;
 }
 
 /** paths.csv above this many bytes (estimated) is refused unless --allow-large. */
@@ -38,14 +34,10 @@ export async function runCommand(file: string, flags: RunFlags, io: Io): Promise
       return EXIT.invalid;
     }
   }
-  const relative = flags.precision ?? sim.precision;
   return runAndWrite(io, flags, 'run', file, out, async ({ signal, onProgress, finishProgress }) => {
     const started = performance.now();
     // To a stated precision: find the paths needed (pilot runs), then run exactly that many.
-    const precision =
-      relative === undefined
-        ? undefined
-        : await pathsForPrecision(loaded, { relative, absolute: flags.precisionAbs, maxPaths: flags.maxPaths ?? settings.paths }, { ...settings, signal, onProgress });
+    const precision = await choosePaths(loaded, flags, settings, { signal, onProgress });
     if (precision) settings.paths = precision.paths;
     const result = await runSimulation(loaded, { ...settings, signal, onProgress });
     if (precision) result.precision = precision;

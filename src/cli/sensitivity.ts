@@ -20,7 +20,7 @@ import { metricsOf } from '../model/metrics.js';
 import { closest } from '../scenario/problems.js';
 import { VERSION } from '../version.js';
 import { EXIT, loadOrReport, type Io } from './io.js';
-import { checkBeforeStart, runAndWrite, type CommonFlags } from './folder-command.js';
+import { checkBeforeStart, choosePaths, runAndWrite, type CommonFlags } from './folder-command.js';
 
 export const METHODS = ['tornado', 'rank', 'sobol'] as const;
 
@@ -81,19 +81,31 @@ export async function sensitivityCommand(file: string, flags: SensitivityFlags, 
     io.err(`accessgap: ${inputs.length} uncertain inputs; ${runs} runs of ${settings.paths.toLocaleString('en-US')} paths on the same paths${sobolCost} (about ${Math.ceil(estimate.seconds)} s)\n`);
   }
 
-  // Every uncertain input's draw on every path of the base run.
+  // Every uncertain input's draw on every path of the base run, the tornado's values, and the variants.
   const drawer = makeInputDrawer(s, loaded.expressions, settings.seed);
   const values = new Float64Array(s.inputs.length);
-  const draws = inputs.map(() => new Float64Array(settings.paths));
-  for (let k = 0; k < settings.paths; k++) {
-    drawer.draw(k, values);
-    inputs.forEach((d, i) => (draws[i][k] = values[d.id]));
-  }
-  const tornadoInputs = methods.includes('tornado') ? inputs.map((d, i) => ({ d, values: tornadoValues(draws[i], quantiles[0], quantiles[1], d.integer) })) : [];
-  const variants: Variant[] = [new Map(), ...tornadoInputs.flatMap(({ d, values: [lo, hi] }) => [new Map([[d.id, lo]]), new Map([[d.id, hi]])])];
+  let draws: Float64Array[] = [];
+  let tornadoInputs: { d: (typeof inputs)[number]; values: [number, number] }[] = [];
+  let variants: Variant[] = [];
+  const redraw = (paths: number) => {
+    draws = inputs.map(() => new Float64Array(paths));
+    for (let k = 0; k < paths; k++) {
+      drawer.draw(k, values);
+      inputs.forEach((d, i) => (draws[i][k] = values[d.id]));
+    }
+    tornadoInputs = methods.includes('tornado') ? inputs.map((d, i) => ({ d, values: tornadoValues(draws[i], quantiles[0], quantiles[1], d.integer) })) : [];
+    variants = [new Map(), ...tornadoInputs.flatMap(({ d, values: [lo, hi] }) => [new Map([[d.id, lo]]), new Map([[d.id, hi]])])];
+  };
+  redraw(settings.paths);
 
   return runAndWrite(io, flags, 'sensitivity', file, out, async ({ signal, onProgress, finishProgress }) => {
     const started = performance.now();
+    const precision = await choosePaths(loaded, flags, settings, { signal, onProgress });
+    if (precision) {
+      settings.paths = precision.paths;
+      // The tornado's values are the percentiles of the draws of the paths actually run.
+      redraw(settings.paths);
+    }
     const study = await runStudy(loaded, variants, { ...settings, signal, onProgress });
     const saltelli = factors.length ? await runSaltelli(loaded, factors, { ...settings, paths: sobolPaths, signal, onProgress }) : undefined;
     finishProgress();
@@ -110,6 +122,7 @@ export async function sensitivityCommand(file: string, flags: SensitivityFlags, 
         tornado_quantiles: quantiles,
         ...(saltelli ? { sobol_paths: sobolPaths, sobol_estimators: 'Saltelli et al. (2010) first order, Jansen (1999) total order; 95% intervals: 1.96 x the standard deviation of 200 bootstrap resamples' } : {}),
         passes: study.passes + (saltelli ? factors.length + 2 : 0),
+        ...(precision ? { precision } : {}),
         timing: { threads: settings.threads, simulate_seconds: study.simulateSeconds + (saltelli?.simulateSeconds ?? 0), wall_seconds: (performance.now() - started) / 1000 },
       },
       inputs: inputs.map((d) => ({ key: d.key, ...(statusOf(d.comment) ? { status: statusOf(d.comment) } : {}), ...(d.comment ? { basis: d.comment } : {}) })),

@@ -18,7 +18,7 @@ import { describeRange, inRange } from '../scenario/spec.js';
 import { closest } from '../scenario/problems.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { EXIT, loadOrReport, type Io } from './io.js';
-import { checkBeforeStart, runAndWrite, type CommonFlags } from './folder-command.js';
+import { checkBeforeStart, choosePaths, runAndWrite, type CommonFlags } from './folder-command.js';
 
 export interface SweepFlags extends CommonFlags {
   vary?: string[];
@@ -124,10 +124,12 @@ export async function sweepCommand(file: string, flags: SweepFlags, io: Io): Pro
   const variants: Variant[] = points.map((p) => new Map(p.map((x, a) => [axes[a].id, x])));
   return runAndWrite(io, flags, 'sweep', file, out, async ({ signal, onProgress, finishProgress }) => {
     const started = performance.now();
+    const precision = await choosePaths(loaded, flags, settings, { signal, onProgress });
+    if (precision) settings.paths = precision.paths;
     const study = await runStudy(loaded, variants, { ...settings, signal, onProgress });
     finishProgress();
     const median = await medianOf(loaded, axes[0].id, settings.seed, settings.paths);
-    const { files, json } = await buildSweepFiles(loaded, axes, points, study, { ...settings, wallSeconds: (performance.now() - started) / 1000, median });
+    const { files, json } = await buildSweepFiles(loaded, axes, points, study, { ...settings, wallSeconds: (performance.now() - started) / 1000, median, precision });
     return { files, printed: sweepTable(json) };
   });
 }

@@ -5,6 +5,7 @@
 import type { LoadedScenario } from '../scenario/load.js';
 import type { TornadoRow } from '../analysis/sensitivity.js';
 import type { SobolIndex } from '../analysis/sobol.js';
+import type { PrecisionOutcome } from '../study/precision.js';
 import { addChartFiles } from '../charts/render.js';
 import { chartSet, moneyAxis, MONEY_FORMAT } from '../charts/theme.js';
 import type { Chart } from '../charts/specs.js';
@@ -28,7 +29,7 @@ export interface SobolRow extends SobolIndex {
 export interface SensitivityJson {
   schema: 'accessgap/sensitivity@1';
   scenario: { name: string; title: string; file: string; sha256: string; currency: string };
-  run: { seed: number; paths: number; version: string; metric: string; methods: string[]; tornado_quantiles: [number, number]; sobol_paths?: number; sobol_estimators?: string; passes: number; timing: { threads: number; simulate_seconds: number; wall_seconds: number } };
+  run: { seed: number; paths: number; version: string; metric: string; methods: string[]; tornado_quantiles: [number, number]; sobol_paths?: number; sobol_estimators?: string; passes: number; precision?: PrecisionOutcome; timing: { threads: number; simulate_seconds: number; wall_seconds: number } };
   /** The uncertain inputs analysed, with their status label from the file's comment when present. */
   inputs: { key: string; status?: string; basis?: string }[];
   policies: Record<string, { base_mean: number; tornado?: TornadoRow[]; rank?: RankRow[]; sobol?: SobolRow[] }>;

@@ -4,6 +4,7 @@
  */
 import type { LoadedScenario } from '../scenario/load.js';
 import type { StudyResult } from '../study/run.js';
+import type { PrecisionOutcome } from '../study/precision.js';
 import { curveStatements, marginalRows, pointSummaries, type CurveStatements, type MarginalRow, type Paired, type SweepAxis } from '../analysis/sweep.js';
 import type { Metric } from '../model/metrics.js';
 import type { Summary } from '../stats/summary.js';
@@ -19,7 +20,7 @@ import type { Table } from './tables.js';
 export interface SweepJson {
   schema: 'accessgap/sweep@1';
   scenario: { name: string; title: string; file: string; sha256: string; currency: string };
-  run: { seed: number; paths: number; version: string; passes: number; shared_butfor: boolean; timing: { threads: number; simulate_seconds: number; wall_seconds: number } };
+  run: { seed: number; paths: number; version: string; passes: number; shared_butfor: boolean; precision?: PrecisionOutcome; timing: { threads: number; simulate_seconds: number; wall_seconds: number } };
   keys: { key: string; points: number[] }[];
   points: { point: number; values: Record<string, number>; policies: Record<string, { metrics: Record<string, Summary> }> }[];
   /** One input only: the paired change per unit between consecutive points. */
@@ -36,7 +37,7 @@ export async function buildSweepFiles(
   axes: SweepAxis[],
   points: number[][],
   study: StudyResult,
-  run: { seed: number; paths: number; threads: number; wallSeconds: number; median: number },
+  run: { seed: number; paths: number; threads: number; wallSeconds: number; median: number; precision?: PrecisionOutcome },
 ): Promise<{ files: Map<string, string | Uint8Array>; json: SweepJson }> {
   const s = loaded.scenario;
   const summaries = pointSummaries(study.values, study.metrics);
@@ -44,7 +45,7 @@ export async function buildSweepFiles(
   const json: SweepJson = {
     schema: 'accessgap/sweep@1',
     scenario: { name: s.name, title: s.title, file: s.file, sha256: s.sha256, currency: s.currency },
-    run: { seed: run.seed, paths: run.paths, version: VERSION, passes: study.passes, shared_butfor: study.sharedButfor, timing: { threads: run.threads, simulate_seconds: study.simulateSeconds, wall_seconds: run.wallSeconds } },
+    run: { seed: run.seed, paths: run.paths, version: VERSION, passes: study.passes, shared_butfor: study.sharedButfor, ...(run.precision ? { precision: run.precision } : {}), timing: { threads: run.threads, simulate_seconds: study.simulateSeconds, wall_seconds: run.wallSeconds } },
     keys: axes.map((a) => ({ key: a.key, points: a.points })),
     points: points.map((p, v) => ({
       point: v,

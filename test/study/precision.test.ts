@@ -71,3 +71,22 @@ describe('run --precision', () => {
     expect(r.err).toMatch(/expected --precision as a number in \(0, 1\], found "5"/);
   });
 });
+
+describe('sweep and sensitivity --precision', () => {
+  it('run the paths that run --precision chooses for the scenario as given, and record the rule', async () => {
+    const dir = tempDir();
+    const file = join(dir, 's.yaml');
+    writeFileSync(file, toYaml(doc()));
+    const args = ['--precision', '0.01', '--max-paths', String(12 * BLOCK_PATHS), '--threads', '2', '--quiet'];
+    expect((await runCli(['run', file, '--out', join(dir, 'run'), ...args])).code).toBe(0);
+    const chosen = JSON.parse(readFileSync(join(dir, 'run', 'summary.json'), 'utf8')).run.paths;
+    expect((await runCli(['sweep', file, '--durations', '10,30', '--out', join(dir, 'sweep'), ...args])).code).toBe(0);
+    const sweep = JSON.parse(readFileSync(join(dir, 'sweep', 'sweep.json'), 'utf8'));
+    expect(sweep.run.paths).toBe(chosen);
+    expect(sweep.run.precision).toMatchObject({ paths: chosen, reason: 'target met' });
+    expect((await runCli(['sensitivity', file, '--method', 'tornado', '--policy', 'blanket', '--out', join(dir, 'sens'), ...args])).code).toBe(0);
+    const sens = JSON.parse(readFileSync(join(dir, 'sens', 'sensitivity.json'), 'utf8'));
+    expect(sens.run.paths).toBe(chosen);
+    expect(sens.run.precision.paths).toBe(chosen);
+  });
+});
