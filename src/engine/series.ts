@@ -12,9 +12,8 @@ export { SKETCHED };
 
 /**
  * Per sketched series: |x| below this counts as 0 in the series quantiles (means stay exact):
- * 1e-4 doublings of the revoked staff's gap e (the sketch holds e; capability_gap is e times the
- * policy's share of staff, applied when reported), 1e-6 of quality and share, one currency unit (per year) of
- * revenue and of harm. Far below anything a chart or table shows, and it keeps a decaying gap or
+ * 1e-4 doublings of the staff-weighted capability gap, 1e-6 of quality and share, one currency
+ * unit (per year) of revenue and of harm. Far below anything a chart or table shows, and it keeps a decaying gap or
  * a small harm from spreading a sketch over dozens of octaves (memory, and so speed).
  */
 export const SERIES_FLOORS = [1e-4, 1e-6, 1e-6, 1, 1] as const;
