@@ -4,7 +4,7 @@
  * path by path, so its standard error comes from the per-path differences, not from the points'
  * own standard errors.
  */
-import { summarize, Z975, type Summary } from '../stats/summary.js';
+import { meanAndSe, summarize, Z975, type Summary } from '../stats/summary.js';
 import { BINARY_METRICS, type Metric } from '../model/metrics.js';
 
 /** A varied input and its points. */
@@ -23,13 +23,7 @@ export interface Paired {
 
 /** Mean of per-path values with its standard error (sample sd / sqrt(n)) and normal 95% interval. */
 export function pairedStat(values: Float64Array): Paired {
-  const n = values.length;
-  let sum = 0;
-  for (let k = 0; k < n; k++) sum += values[k];
-  const mean = sum / n;
-  let ss = 0;
-  for (let k = 0; k < n; k++) ss += (values[k] - mean) ** 2;
-  const se = n > 1 ? Math.sqrt(ss / (n - 1) / n) : null;
+  const { mean, se } = meanAndSe(values);
   return { mean, se, ci95: se === null ? null : [mean - Z975 * se, mean + Z975 * se] };
 }
 

@@ -15,7 +15,7 @@ import { buildSensitivityFiles, sensitivitySummary, statusOf, type SensitivityJs
 import { estimateRun } from '../engine/guards.js';
 import { makePlan } from '../engine/block.js';
 import { defaultThreads } from '../engine/run.js';
-import { makeInputDrawer } from '../sampling/draw.js';
+import { drawnValues } from '../sampling/draw.js';
 import { metricsOf } from '../model/metrics.js';
 import { closest } from '../scenario/problems.js';
 import { VERSION } from '../version.js';
@@ -82,17 +82,11 @@ export async function sensitivityCommand(file: string, flags: SensitivityFlags, 
   }
 
   // Every uncertain input's draw on every path of the base run, the tornado's values, and the variants.
-  const drawer = makeInputDrawer(s, loaded.expressions, settings.seed);
-  const values = new Float64Array(s.inputs.length);
   let draws: Float64Array[] = [];
   let tornadoInputs: { d: (typeof inputs)[number]; values: [number, number] }[] = [];
   let variants: Variant[] = [];
   const redraw = (paths: number) => {
-    draws = inputs.map(() => new Float64Array(paths));
-    for (let k = 0; k < paths; k++) {
-      drawer.draw(k, values);
-      inputs.forEach((d, i) => (draws[i][k] = values[d.id]));
-    }
+    draws = drawnValues(s, loaded.expressions, settings.seed, inputs.map((d) => d.id), paths);
     tornadoInputs = methods.includes('tornado') ? inputs.map((d, i) => ({ d, values: tornadoValues(draws[i], quantiles[0], quantiles[1], d.integer) })) : [];
     variants = [new Map(), ...tornadoInputs.flatMap(({ d, values: [lo, hi] }) => [new Map([[d.id, lo]]), new Map([[d.id, hi]])])];
   };

@@ -15,6 +15,7 @@ import { estimateRun } from '../engine/guards.js';
 import { makePlan } from '../engine/block.js';
 import { defaultThreads } from '../engine/run.js';
 import { describeRange, inRange } from '../scenario/spec.js';
+import { drawnValues } from '../sampling/draw.js';
 import { closest } from '../scenario/problems.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { EXIT, loadOrReport, type Io } from './io.js';
@@ -73,19 +74,11 @@ export function parseAxis(spec: string, loaded: LoadedScenario): SweepAxis | str
 }
 
 /** The median of an input's per-path values over the first paths of the run (where statements are made). */
-function medianOf(loaded: LoadedScenario, id: number, seed: number, paths: number): Promise<number> {
-  return import('../sampling/draw.js').then(({ makeInputDrawer }) => {
-    const drawer = makeInputDrawer(loaded.scenario, loaded.expressions, seed);
-    const values = new Float64Array(loaded.scenario.inputs.length);
-    const n = Math.min(paths, 4000);
-    const xs = new Float64Array(n);
-    for (let k = 0; k < n; k++) {
-      drawer.draw(k, values);
-      xs[k] = values[id];
-    }
-    xs.sort();
-    return n % 2 ? xs[(n - 1) / 2] : (xs[n / 2 - 1] + xs[n / 2]) / 2;
-  });
+function medianOf(loaded: LoadedScenario, id: number, seed: number, paths: number): number {
+  const n = Math.min(paths, 4000);
+  const [xs] = drawnValues(loaded.scenario, loaded.expressions, seed, [id], n);
+  xs.sort();
+  return n % 2 ? xs[(n - 1) / 2] : (xs[n / 2 - 1] + xs[n / 2]) / 2;
 }
 
 export async function sweepCommand(file: string, flags: SweepFlags, io: Io): Promise<number> {
@@ -128,7 +121,7 @@ export async function sweepCommand(file: string, flags: SweepFlags, io: Io): Pro
     if (precision) settings.paths = precision.paths;
     const study = await runStudy(loaded, variants, { ...settings, signal, onProgress });
     finishProgress();
-    const median = await medianOf(loaded, axes[0].id, settings.seed, settings.paths);
+    const median = medianOf(loaded, axes[0].id, settings.seed, settings.paths);
     const { files, json } = await buildSweepFiles(loaded, axes, points, study, { ...settings, wallSeconds: (performance.now() - started) / 1000, median, precision });
     return { files, printed: sweepTable(json) };
   });

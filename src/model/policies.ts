@@ -26,6 +26,10 @@ export function segmentAffected(r: Restrict | undefined, s: Segment): boolean {
 
 export const productAffected = (r: Restrict | undefined): boolean => !!r && (!!r.everyone || !!r.product);
 
+/** Bit j set when phase j of `phases` reaches what `reaches` tests (a segment, the product). */
+export const phaseMask = (phases: readonly { restrict: Restrict }[], reaches: (r: Restrict) => boolean): number =>
+  phases.reduce((m, ph, j) => (reaches(ph.restrict) ? m | (1 << j) : m), 0);
+
 /** A group of members revoked on the same days: they share one gap e in the day loop. */
 export interface Track {
   /** Indexes of its segments. */
@@ -57,7 +61,7 @@ export function resolvePolicies(scenario: Scenario): ResolvedPolicy[] {
   const targeted = Float64Array.from(scenario.staff, (s) => (concern.has(effectiveNationality(s)) ? s.headcount : 0));
   return scenario.compare.map((name) => {
     const policy = scenario.policies.find((p) => p.name === name)!;
-    const maskOf = (reaches: (r: Restrict) => boolean) => policy.phases.reduce((m, ph, j) => (reaches(ph.restrict) ? m | (1 << j) : m), 0);
+    const maskOf = (reaches: (r: Restrict) => boolean) => phaseMask(policy.phases, reaches);
     const tracks: Track[] = [];
     const trackOf = (mask: number) => {
       let t = tracks.find((x) => x.mask === mask);

@@ -11,7 +11,7 @@
  */
 import type { Scenario } from '../scenario/types.js';
 import { fastExp, powPos } from './fastmath.js';
-import { effectiveNationality, segmentAffected, type PathWindow, type ResolvedPolicy } from './policies.js';
+import { phaseMask, segmentAffected, type PathWindow, type ResolvedPolicy } from './policies.js';
 
 /** Days per month. */
 export const DPM = 365.25 / 12;
@@ -150,7 +150,7 @@ export interface WorldLayout {
 /** Lays out a policy's world: its lanes (static across paths). */
 export function layoutWorld(s: Scenario, policy: ResolvedPolicy): WorldLayout {
   const phases = policy.policy.phases;
-  const maskOf = (seg: (typeof s.staff)[number]) => phases.reduce((m, ph, j) => (segmentAffected(ph.restrict, seg) ? m | (1 << j) : m), 0);
+  const maskOf = (seg: (typeof s.staff)[number]) => phaseMask(phases, (r) => segmentAffected(r, seg));
   const maskAsIs = s.staff.map(maskOf);
   const maskInUs = s.staff.map((seg) => maskOf({ ...seg, location: 'US' }));
   const maskAsUsPerson = s.staff.map((seg) => maskOf({ ...seg, nationality: 'US', location: 'US', us_person: true }));

@@ -15,7 +15,7 @@ import { VERSION } from '../version.js';
 import { coverageList, medianRange, plural, withCi } from './tables.js';
 import { scenarioWarnings } from '../scenario/warnings.js';
 import type { CostOfDelay } from '../study/delay.js';
-import { LHS_BLOCK, makeInputDrawer } from '../sampling/draw.js';
+import { drawnValues, LHS_BLOCK } from '../sampling/draw.js';
 import { spearman } from '../analysis/sensitivity.js';
 
 
@@ -83,15 +83,8 @@ function achievedCorrelations(loaded: LoadedScenario, seed: number, paths: numbe
   const s = loaded.scenario;
   if (!s.correlations.length) return undefined;
   const n = Math.min(paths, 20_000);
-  const drawer = makeInputDrawer(s, loaded.expressions, seed);
-  const values = new Float64Array(s.inputs.length);
   const keys = [...new Set(s.correlations.flatMap((c) => c.between))];
-  const ids = keys.map((k) => s.inputs.find((d) => d.key === k)!.id);
-  const draws = keys.map(() => new Float64Array(n));
-  for (let k = 0; k < n; k++) {
-    drawer.draw(k, values);
-    ids.forEach((id, i) => (draws[i][k] = values[id]));
-  }
+  const draws = drawnValues(s, loaded.expressions, seed, keys.map((k) => s.inputs.find((d) => d.key === k)!.id), n);
   return s.correlations.map((c) => ({ between: c.between, rank: c.rank, achieved: spearman(draws[keys.indexOf(c.between[0])], draws[keys.indexOf(c.between[1])]).rho }));
 }
 

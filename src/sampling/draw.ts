@@ -161,3 +161,19 @@ export function makeInputDrawer(scenario: Scenario, expressions: Map<number, Com
     },
   };
 }
+
+/**
+ * The values of inputs `ids` on paths 0 ... paths-1 of a run with `seed` (per input, in path
+ * order): the draws a run makes, for reading an input's distribution as the run sees it (a
+ * sweep's median, the tornado's percentiles, achieved correlations).
+ */
+export function drawnValues(scenario: Scenario, expressions: Map<number, Compiled>, seed: number, ids: readonly number[], paths: number): Float64Array[] {
+  const drawer = makeInputDrawer(scenario, expressions, seed);
+  const values = new Float64Array(scenario.inputs.length);
+  const out = ids.map(() => new Float64Array(paths));
+  for (let k = 0; k < paths; k++) {
+    drawer.draw(k, values);
+    for (let i = 0; i < ids.length; i++) out[i][k] = values[ids[i]];
+  }
+  return out;
+}

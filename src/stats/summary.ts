@@ -41,6 +41,20 @@ export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
 }
 
 /**
+ * Mean of values (summed in index order) and its standard error, sample sd / sqrt(n); null for a
+ * single value.
+ */
+export function meanAndSe(values: Float64Array): { mean: number; se: number | null } {
+  const n = values.length;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += values[i];
+  const mean = sum / n;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (values[i] - mean) ** 2;
+  return { mean, se: n > 1 ? Math.sqrt(ss / (n - 1) / n) : null };
+}
+
+/**
  * The standard error of the mean from batches of `size` consecutive values as replicates (the
  * blocks of a Latin hypercube run): se^2 = B/(B-1) Σ w_b^2 (m_b - m)^2 with w_b the batch's share
  * of the values; null with fewer than two batches.
@@ -77,12 +91,9 @@ export function wilson95(p: number, n: number): [number, number] {
  */
 export function summarize(values: Float64Array, binary = false, batch = 0): Summary {
   const n = values.length;
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += values[i];
-  const mean = sum / n;
-  let ss = 0;
-  for (let i = 0; i < n; i++) ss += (values[i] - mean) ** 2;
-  const se = batch > 0 ? batchSe(values, mean, batch) : n > 1 ? Math.sqrt(ss / (n - 1) / n) : null;
+  const plain = meanAndSe(values);
+  const mean = plain.mean;
+  const se = batch > 0 ? batchSe(values, mean, batch) : plain.se;
   const sorted = Float64Array.from(values).sort();
   const q = Object.fromEntries(QUANTILES.map(([k, p]) => [k, quantileSorted(sorted, p)])) as Record<(typeof QUANTILES)[number][0], number>;
   return {

@@ -5,7 +5,7 @@
  * like `accessgap sweep`, sharing each path's but-for world across the points.
  */
 import type { LoadedScenario } from '../scenario/load.js';
-import { makeInputDrawer } from '../sampling/draw.js';
+import { drawnValues } from '../sampling/draw.js';
 import { curveStatements, pairedStat, type Paired } from '../analysis/sweep.js';
 import { runStudy } from './run.js';
 
@@ -23,15 +23,7 @@ export const delayPaths = (paths: number) => Math.min(paths, Math.max(250, Math.
 
 /** Durations to run: 0 and the 10th, 25th, 50th, 75th and 90th percentiles of the drawn durations. */
 export function delayDurations(loaded: LoadedScenario, seed: number, paths: number): { durations: number[]; median: number } {
-  const s = loaded.scenario;
-  const id = s.revocation.duration_days;
-  const drawer = makeInputDrawer(s, loaded.expressions, seed);
-  const values = new Float64Array(s.inputs.length);
-  const xs = new Float64Array(paths);
-  for (let k = 0; k < paths; k++) {
-    drawer.draw(k, values);
-    xs[k] = values[id];
-  }
+  const [xs] = drawnValues(loaded.scenario, loaded.expressions, seed, [loaded.scenario.revocation.duration_days], paths);
   xs.sort();
   const q = (p: number) => xs[Math.min(paths - 1, Math.floor(p * (paths - 1) + 0.5))];
   const median = q(0.5);
