@@ -1,0 +1,66 @@
+/**
+ * The reference day loop (model/world.ts) and the WebAssembly kernel agree bit for bit on every
+ * metric and every stored series cell, on scenarios that reach every branch; and the comparison
+ * is sharp enough to catch a single reassociated sum in the kernel.
+ */
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import asc from 'assemblyscript/asc';
+import { describeDivergence, firstDivergence } from '../../src/engine/differential.js';
+import { kernelModule, useKernelModule } from '../../src/engine/kernel.js';
+import { loadScenario } from '../../src/scenario/load.js';
+import { uncertainScenario } from '../helpers.js';
+
+const builtKernel = kernelModule();
+afterEach(() => useKernelModule(builtKernel));
+
+/** The kernel compiled from its source with `edit` applied, with the build's flags. */
+async function compileKernel(edit: (source: string) => string): Promise<WebAssembly.Module> {
+  const dir = mkdtempSync(join(tmpdir(), 'accessgap-kernel-'));
+  const source = readFileSync('src/wasm/kernel.ts', 'utf8');
+  const edited = edit(source);
+  expect(edited).not.toBe(source);
+  writeFileSync(join(dir, 'kernel.ts'), edited);
+  copyFileSync('src/wasm/layout.ts', join(dir, 'layout.ts'));
+  const { error, stderr } = await asc.main([join(dir, 'kernel.ts'), '--outFile', join(dir, 'kernel.wasm'), '--optimizeLevel', '3', '--shrinkLevel', '0', '--runtime', 'stub', '--noAssert', '--disableWarning']);
+  if (error) throw new Error(stderr.toString());
+  return new WebAssembly.Module(readFileSync(join(dir, 'kernel.wasm')));
+}
+
+describe('the two day loops', () => {
+  it('agree on every metric and series cell of a scenario reaching phases, licence, financing, mitigation and the tail', async () => {
+    const loaded = await uncertainScenario();
+    const seen = { insolvent: 0, financed: 0, mitigated: 0, licensed: 0, phased: 0 };
+    const divergence = firstDivergence(loaded, 9, 120, (_path, ref) => {
+      const m = (name: string) => ref.metrics.indexOf(name as never);
+      for (const w of ref.worlds) {
+        seen.insolvent += w.values[m('insolvent')];
+        seen.mitigated += w.values[m('mitigated')];
+        seen.licensed += w.licenceApproved ? 1 : 0;
+        seen.phased += w.world.phaseEnds[0] < Infinity && w.layout.policy.policy.phases.length > 1 ? 1 : 0;
+        seen.financed += w.trace.financing.some((f) => f === 1) ? 1 : 0;
+      }
+    });
+    expect(divergence && describeDivergence(divergence)).toBeUndefined();
+    for (const [branch, count] of Object.entries(seen)) expect(count, branch).toBeGreaterThan(0);
+  });
+
+  it('agree on the shipped scenarios', async () => {
+    for (const name of ['legion-canada', 'sea-multinational', 'worked-mitigation']) {
+      const loaded = await loadScenario(`scenarios/${name}.yaml`);
+      const divergence = firstDivergence(loaded, 3, 12);
+      expect(divergence && describeDivergence(divergence), name).toBeUndefined();
+    }
+  });
+
+  it('catch one reassociated sum: the stored capability gap summed over lanes in reverse order', async () => {
+    const loaded = await uncertainScenario();
+    const forward = '      for (let j = 0; j < lanes; j++) {\n        const gapAt = <usize>load<i32>(dir + ((<usize>j * Lane.FIELDS) << 2), Lane.GAP_AT << 2);\n        gap +=';
+    useKernelModule(await compileKernel((s) => s.replace(forward, forward.replace('let j = 0; j < lanes; j++', 'let j = lanes - 1; j >= 0; j--'))));
+    const divergence = firstDivergence(loaded, 9, 120);
+    expect(divergence?.field).toBe('capability_gap');
+    expect(describeDivergence(divergence!)).toMatch(/^path \d+, world [\w-]+ on day \d+, capability_gap: kernel .* \(0x[0-9a-f]{16}\), reference .* \(0x[0-9a-f]{16}\)$/);
+  });
+});
