@@ -8,7 +8,8 @@
  *   -> writeFolderAtomically -> printed summary
  */
 import { rmSync } from 'node:fs';
-import { RunAborted } from '../engine/run.js';
+import { setFlagsFromString } from 'node:v8';
+import { defaultThreads, RunAborted, THREADED_V8_FLAGS } from '../engine/run.js';
 import { refusal, type RunEstimate } from '../engine/guards.js';
 import { checkOutputFolder, OutputError, pendingTemporaries, writeFolderAtomically } from '../output/folder.js';
 import { PathError } from '../sampling/draw.js';
@@ -79,6 +80,7 @@ export async function runAndWrite(
   out: string,
   work: (ctx: WorkContext) => Promise<{ files: Map<string, string | Uint8Array>; printed: string }>,
 ): Promise<number> {
+  if ((flags.threads ?? defaultThreads()) > 1) setFlagsFromString(THREADED_V8_FLAGS);
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once('SIGINT', onSigint);

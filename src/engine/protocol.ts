@@ -1,0 +1,51 @@
+/**
+ * What the engine's threads say to each other: the worker's start data and its messages back, with
+ * one encoding of errors (a PathError keeps the path, seed and inputs it names).
+ *
+ *   main --WorkerStart (workerData)--> worker
+ *   worker --'result' per block ... 'sketch' once at the end | 'error'--> main
+ */
+import { PathError } from '../sampling/draw.js';
+import type { ExpressionTree } from '../scenario/expressions.js';
+import type { SketchData } from '../stats/sketch.js';
+import type { BlockResult, RunSettings, StudySpec } from './block.js';
+
+/** A worker's start: the scenario as text with the main thread's parsed expressions, and its block queue. */
+export interface WorkerStart {
+  text: string;
+  file: string;
+  /** The main thread's parsed expressions: compiling them needs no mathjs in the worker. */
+  trees: Record<string, ExpressionTree>;
+  settings: RunSettings;
+  /** The shared block queue (BlockQueue.shared). */
+  queue: SharedQueue;
+  kernel: WebAssembly.Module;
+  study: StudySpec;
+}
+
+/** A block queue that threads share: the next block index, taken with Atomics, up to `end`. */
+export interface SharedQueue {
+  next: Int32Array;
+  end: number;
+}
+
+export interface EncodedError {
+  name: string;
+  message: string;
+  path?: number;
+  seed?: number;
+  detail?: string;
+  inputs?: Record<string, number | string>;
+}
+
+export type FromWorker = { type: 'result'; result: BlockResult } | { type: 'sketch'; data: SketchData } | { type: 'error'; error: EncodedError };
+
+export function encodeError(e: unknown): EncodedError {
+  if (e instanceof PathError) return { name: 'PathError', message: e.message, path: e.path, seed: e.seed, detail: e.detail, inputs: e.inputs };
+  const err = e as Error;
+  return { name: err.name, message: err.stack ?? err.message };
+}
+
+export function decodeError(e: EncodedError): Error {
+  return e.name === 'PathError' ? new PathError(e.path!, e.seed!, e.detail!, e.inputs!) : Object.assign(new Error(e.message), { name: e.name });
+}

@@ -1,0 +1,160 @@
+/**
+ * The run's accumulator: per-block partial results folded into the run's results in block order,
+ * so every output is the same bytes whatever thread, worker or machine ran which block.
+ *
+ *   BlockResult (any order) -> add -> per-path values in place, series partials pending
+ *                              -> folded strictly in block order (0, 1, 2, ...)
+ *   RunAccumulator over blocks A + RunAccumulator over blocks B -> merge -> the same bytes as one
+ *                              accumulator that saw A and B
+ *
+ * Per-path values (metrics, insolvency days, firm values) land at their paths; insolvency-day
+ * counts are whole numbers (exact in any order). Only the series sums depend on the order of
+ * addition, so a block's series partial waits until every earlier block has been folded: an
+ * accumulator that has not seen block 0 keeps its partials and folds nothing until merged into
+ * one that has.
+ */
+import type { SketchGrid } from '../stats/sketch.js';
+import type { BlockResult, Plan } from './block.js';
+import { SKETCHED } from './series.js';
+
+/** What a run's blocks add up to (the engine's RunResult without plan, settings and timing). */
+export interface Accumulated {
+  /** metrics[policy][metric] holds the value of every path, in path order. */
+  metrics: Float64Array[][];
+  butforInsolvencyDay: Float64Array;
+  butforValue: Float64Array;
+  insolvencyDay: Float64Array[];
+  seriesMeans: Float64Array;
+  sketches: SketchGrid;
+  insolvencyDays: Float64Array;
+}
+
+export class RunAccumulator {
+  readonly metrics: Float64Array[][];
+  readonly butforInsolvencyDay: Float64Array;
+  readonly butforValue: Float64Array;
+  readonly insolvencyDay: Float64Array[];
+  private sums: Float64Array;
+  readonly insolvencyDays: Float64Array;
+  /** The next block to fold into the series sums, and the partials of later blocks seen. */
+  private next = 0;
+  private readonly pending = new Map<number, Float64Array>();
+  /** Blocks added (directly or by merge), by index: [first path, count]. */
+  private readonly blocks = new Map<number, [number, number]>();
+  /** Paths added so far. */
+  done = 0;
+
+  constructor(
+    private readonly plan: Plan,
+    private readonly paths: number,
+  ) {
+    // Aliased policies get their source's arrays in result(), so memory grows with the
+    // simulated worlds only.
+    this.metrics = plan.policies.map((_, i) => (plan.aliasOf[i] < 0 ? plan.metrics.map(() => new Float64Array(paths)) : []));
+    this.butforInsolvencyDay = new Float64Array(paths);
+    this.butforValue = new Float64Array(paths);
+    this.insolvencyDay = plan.policies.map((_, i) => (plan.aliasOf[i] < 0 ? new Float64Array(paths) : this.butforInsolvencyDay));
+    this.sums = new Float64Array(plan.cells);
+    this.insolvencyDays = new Float64Array(plan.worlds * (plan.T + 1));
+  }
+
+  /** Adds one block's results (the block's arrays may be reused by its simulator afterwards). */
+  add(r: BlockResult): void {
+    if (this.blocks.has(r.index)) throw new Error(`block ${r.index} added twice`);
+    const nPol = this.plan.policies.length;
+    const nM = this.plan.metrics.length;
+    for (let i = 0; i < nPol; i++) {
+      if (this.plan.aliasOf[i] >= 0) continue;
+      for (let m = 0; m < nM; m++) {
+        const into = this.metrics[i][m];
+        for (let k = 0; k < r.count; k++) into[r.first + k] = r.metrics[(k * nPol + i) * nM + m];
+      }
+    }
+    this.butforInsolvencyDay.set(r.butforInsolvencyDay, r.first);
+    this.butforValue.set(r.butforValue, r.first);
+    for (let i = 0; i < nPol; i++) {
+      if (this.plan.aliasOf[i] >= 0) continue;
+      const into = this.insolvencyDay[i];
+      for (let k = 0; k < r.count; k++) into[r.first + k] = r.insolvencyDay[k * nPol + i];
+    }
+    for (let i = 0; i < r.insolvencyDays.length; i++) this.insolvencyDays[i] += r.insolvencyDays[i];
+    this.blocks.set(r.index, [r.first, r.count]);
+    this.done += r.count;
+    this.pending.set(r.index, r.index === this.next ? r.seriesSums : r.seriesSums.slice());
+    this.fold();
+  }
+
+  /**
+   * Takes in another accumulator of the same plan over blocks this one has not seen. The result
+   * is the same bytes as one accumulator that was given both accumulators' blocks.
+   */
+  merge(other: RunAccumulator): void {
+    for (const b of other.blocks.keys()) if (this.blocks.has(b)) throw new Error(`block ${b} is in both accumulators`);
+    if (other.next > 0) {
+      // The other has folded blocks 0 ... next-1, so this one holds none of them and has folded nothing.
+      this.sums = other.sums.slice();
+      this.next = other.next;
+    }
+    for (const [b, [first, count]] of other.blocks) {
+      for (let i = 0; i < this.metrics.length; i++) {
+        if (this.plan.aliasOf[i] >= 0) continue;
+        this.metrics[i].forEach((into, m) => into.set(other.metrics[i][m].subarray(first, first + count), first));
+        this.insolvencyDay[i].set(other.insolvencyDay[i].subarray(first, first + count), first);
+      }
+      this.butforInsolvencyDay.set(other.butforInsolvencyDay.subarray(first, first + count), first);
+      this.butforValue.set(other.butforValue.subarray(first, first + count), first);
+      this.blocks.set(b, [first, count]);
+      this.done += count;
+    }
+    for (let i = 0; i < this.insolvencyDays.length; i++) this.insolvencyDays[i] += other.insolvencyDays[i];
+    for (const [b, partial] of other.pending) this.pending.set(b, partial);
+    this.fold();
+  }
+
+  /** Folds the series partials that are next in block order (floating-point addition is not associative). */
+  private fold(): void {
+    for (let s = this.pending.get(this.next); s; s = this.pending.get(this.next)) {
+      for (let c = 0; c < s.length; c++) this.sums[c] += s[c];
+      this.pending.delete(this.next++);
+    }
+  }
+
+  /**
+   * The run's results, once every path has been added: means of the series cells, and every
+   * aliased policy (not simulated: it equals another world on every path) given its source's
+   * metric values (zero harm, and the but-for insolvencies, for an alias of the but-for world),
+   * series, sketches and insolvency-day counts. Call once.
+   */
+  result(sketches: SketchGrid): Accumulated {
+    const { plan } = this;
+    if (this.done !== this.paths || this.pending.size > 0) throw new Error(`the accumulator has ${this.done} of ${this.paths} paths`);
+    const nd = plan.seriesDays.length;
+    const perWorld = SKETCHED * nd;
+    const T1 = plan.T + 1;
+    let zeros: Float64Array | undefined;
+    plan.aliasOf.forEach((source, i) => {
+      if (source < 0) return;
+      if (source > 0) {
+        this.metrics[i] = this.metrics[source - 1];
+        this.insolvencyDay[i] = this.insolvencyDay[source - 1];
+      } else {
+        zeros ??= new Float64Array(this.paths);
+        const insolvent = this.butforInsolvencyDay.map((d) => (d >= 0 ? 1 : 0));
+        this.metrics[i] = plan.metrics.map((m) => (m === 'insolvent' ? insolvent : zeros!));
+      }
+      const world = i + 1;
+      this.sums.copyWithin(world * perWorld, source * perWorld, (source + 1) * perWorld);
+      sketches.copyCells(source * perWorld, world * perWorld, perWorld);
+      this.insolvencyDays.copyWithin(world * T1, source * T1, (source + 1) * T1);
+    });
+    return {
+      metrics: this.metrics,
+      butforInsolvencyDay: this.butforInsolvencyDay,
+      butforValue: this.butforValue,
+      insolvencyDay: this.insolvencyDay,
+      seriesMeans: this.sums.map((s) => s / this.paths),
+      sketches,
+      insolvencyDays: this.insolvencyDays,
+    };
+  }
+}
