@@ -1,10 +1,18 @@
 /**
  * Sensitivity analysis: which inputs drive a metric. Pure functions from per-path values to
  * tables: the tornado (one input at a time at a low and a high percentile, paired against the base
- * on the same paths) and Spearman rank correlations between each input's draws and the metric.
+ * on the same paths) and Spearman rank correlations between each input's draws and the metric;
+ * and sensitivity.json from a sensitivity analysis's passes.
  */
 import { quantileSorted, Z975 } from '../stats/summary.js';
 import { pairedStat, pathDifference, type Paired } from './sweep.js';
+import { sobolIndices, type SobolIndex } from './sobol.js';
+import type { LoadedScenario } from '../scenario/load.js';
+import type { InputDef } from '../scenario/types.js';
+import type { StudyResult } from '../study/run.js';
+import type { SaltelliRuns, SobolFactor } from '../study/sobol.js';
+import type { PrecisionOutcome } from '../study/precision.js';
+import { VERSION } from '../version.js';
 
 /** Ranks 1 ... n, ties given their average rank. */
 export function ranks(x: ArrayLike<number>): Float64Array {
@@ -82,4 +90,96 @@ export function tornadoRow(input: string, values: [number, number], base: Float6
   const mean = (x: Float64Array) => x.reduce((a, b) => a + b, 0) / x.length;
   const [mLow, mHigh] = [mean(low), mean(high)];
   return { input, low_value: values[0], high_value: values[1], mean_low: mLow, mean_high: mHigh, low_vs_base: lo, high_vs_base: hi, swing: Math.abs(mHigh - mLow) };
+}
+
+export interface RankRow {
+  input: string;
+  spearman: number;
+  ci95: [number, number] | null;
+}
+
+export interface SobolRow extends SobolIndex {
+  input: string;
+}
+
+/** sensitivity.json: what `accessgap sensitivity` found, as written to disk. */
+export interface SensitivityJson {
+  schema: 'accessgap/sensitivity@1';
+  scenario: { name: string; title: string; file: string; sha256: string; currency: string };
+  run: { seed: number; paths: number; version: string; metric: string; methods: string[]; tornado_quantiles: [number, number]; sobol_paths?: number; sobol_estimators?: string; passes: number; precision?: PrecisionOutcome; timing: { threads: number; simulate_seconds: number; wall_seconds: number } };
+  /** The uncertain inputs analysed, with their status label from the file's comment when present. */
+  inputs: { key: string; status?: string; basis?: string }[];
+  policies: Record<string, { base_mean: number; tornado?: TornadoRow[]; rank?: RankRow[]; sobol?: SobolRow[] }>;
+}
+
+const STATUS = /^(DOC|SEC|REPORTED|EST|JUDGMENT)(\/(DOC|SEC|REPORTED|EST|JUDGMENT))*/;
+/** The status label that opens a basis comment (JUDGMENT, SEC/EST, ...), if any. */
+export const statusOf = (comment?: string) => (comment ? STATUS.exec(comment.trim())?.[0] : undefined);
+
+/** What a sensitivity analysis ran: the inputs, their draws on the base run's paths, and the passes' per-path values. */
+export interface SensitivityRuns {
+  loaded: LoadedScenario;
+  settings: { seed: number; paths: number; threads: number };
+  metric: string;
+  methods: string[];
+  quantiles: [number, number];
+  policies: string[];
+  /** The uncertain inputs, each input's draws on the base run's paths, and the tornado's inputs with their low and high values. */
+  inputs: InputDef[];
+  draws: Float64Array[];
+  tornado: { def: InputDef; values: [number, number] }[];
+  /** The base run (variant 0) and each tornado input at its low and high value (variants 1 + 2t, 2 + 2t). */
+  study: StudyResult;
+  saltelli?: { runs: SaltelliRuns; factors: SobolFactor[]; paths: number };
+  precision?: PrecisionOutcome;
+  wallSeconds: number;
+}
+
+/** sensitivity.json from the runs: tornado rows sorted by swing, rank correlations, Sobol indices sorted by total order. */
+export function sensitivityJson(r: SensitivityRuns): SensitivityJson {
+  const s = r.loaded.scenario;
+  const { study, saltelli, methods } = r;
+  const j = study.metrics.indexOf(r.metric as never);
+  return {
+    schema: 'accessgap/sensitivity@1',
+    scenario: { name: s.name, title: s.title, file: s.file, sha256: s.sha256, currency: s.currency },
+    run: {
+      seed: r.settings.seed,
+      paths: r.settings.paths,
+      version: VERSION,
+      metric: r.metric,
+      methods,
+      tornado_quantiles: r.quantiles,
+      ...(saltelli ? { sobol_paths: saltelli.paths, sobol_estimators: 'Saltelli et al. (2010) first order, Jansen (1999) total order; 95% intervals: 1.96 x the standard deviation of 200 bootstrap resamples' } : {}),
+      passes: study.passes + (saltelli ? saltelli.factors.length + 2 : 0),
+      ...(r.precision ? { precision: r.precision } : {}),
+      timing: { threads: r.settings.threads, simulate_seconds: study.simulateSeconds + (saltelli?.runs.simulateSeconds ?? 0), wall_seconds: r.wallSeconds },
+    },
+    inputs: r.inputs.map((d) => ({ key: d.key, ...(statusOf(d.comment) ? { status: statusOf(d.comment) } : {}), ...(d.comment ? { basis: d.comment } : {}) })),
+    policies: Object.fromEntries(
+      r.policies.map((policy) => {
+        const i = study.policies.indexOf(policy);
+        const base = study.values[0][i][j];
+        const mean = base.reduce((a, b) => a + b, 0) / base.length;
+        const tornado = methods.includes('tornado')
+          ? r.tornado.map(({ def, values }, t) => tornadoRow(def.key, values, base, study.values[1 + 2 * t][i][j], study.values[2 + 2 * t][i][j])).sort((a, b) => b.swing - a.swing || a.input.localeCompare(b.input))
+          : undefined;
+        const rank = methods.includes('rank')
+          ? r.inputs.map((d, t) => {
+              const c = spearman(r.draws[t], base);
+              return { input: d.key, spearman: c.rho, ci95: c.ci95 };
+            })
+          : undefined;
+        let sobol: SobolRow[] | undefined;
+        if (saltelli) {
+          const { runs, factors } = saltelli;
+          const si = runs.policies.indexOf(policy);
+          const sj = runs.metrics.indexOf(r.metric as never);
+          const idx = sobolIndices(runs.A[si][sj], runs.B[si][sj], runs.AB.map((ab) => ab[si][sj]), 200, `accessgap:${r.settings.seed}:sobol-bootstrap:${policy}`);
+          sobol = factors.map((f, t) => ({ input: f.keys.join(' + '), ...idx[t] })).sort((a, b) => b.ST - a.ST || a.input.localeCompare(b.input));
+        }
+        return [policy, { base_mean: mean, ...(tornado ? { tornado } : {}), ...(rank ? { rank } : {}), ...(sobol ? { sobol } : {}) }];
+      }),
+    ),
+  };
 }

@@ -1,44 +1,44 @@
 /** `accessgap run FILE`: simulate, then write the report folder atomically and print a table. */
-import { join } from 'node:path';
-import { defaultThreads, runSimulation } from '../engine/run.js';
+import { runSimulation } from '../engine/run.js';
 import { makePlan } from '../engine/block.js';
 import { estimateRun } from '../engine/guards.js';
 import { buildReportFiles, pathsCsv } from '../report/files.js';
 import { costOfDelay } from '../study/delay.js';
 import { formatTable } from '../report/summary.js';
-import { EXIT, loadOrReport, type Io } from './io.js';
-import { checkBeforeStart, choosePaths, runAndWrite, type CommonFlags } from './folder-command.js';
+import type { Command } from '@commander-js/extra-typings';
+import { runFolderCommand, type FolderCommand, type Registrar } from './pipeline.js';
+import { withCommonFlags } from './options.js';
 
-export interface RunFlags extends CommonFlags {
-  savePaths?: boolean;
-}
+const define = (program: Command) =>
+  withCommonFlags(
+    program.command('run').description('simulate a scenario and write its report folder').argument('<scenario>', 'scenario file (.yaml, .yml or .json)'),
+    'Monte Carlo paths',
+    'report folder (default: reports/<name>)',
+    'run even when the estimated memory or time exceeds the limits (or paths.csv its size limit)',
+  ).option('--save-paths', "also write paths.csv: every path's drawn inputs and every metric of every policy");
+
+export type RunFlags = ReturnType<ReturnType<typeof define>['opts']>;
 
 /** paths.csv above this many bytes (estimated) is refused unless --allow-large. */
 export const MAX_PATHS_CSV_BYTES = 512 * 1024 * 1024;
 
-export async function runCommand(file: string, flags: RunFlags, io: Io): Promise<number> {
-  const loaded = await loadOrReport(file, io);
-  if (!loaded) return EXIT.invalid;
-  const sim = loaded.scenario.simulation;
-  const settings = { paths: flags.paths ?? sim.paths, seed: flags.seed ?? sim.seed, threads: flags.threads ?? defaultThreads() };
-  const out = flags.out ?? join('reports', loaded.scenario.name);
-  const plan = makePlan(loaded);
-  const estimate = estimateRun(plan, settings.paths, settings.threads);
-  const what = `${settings.paths.toLocaleString('en-US')} paths on ${settings.threads} thread(s)`;
-  if (!(await checkBeforeStart(io, file, out, estimate, flags.allowLarge, what, 'reduce --paths, simulation.horizon_days or the compared policies, raise simulation.series_step_days'))) return EXIT.invalid;
-  if (flags.savePaths) {
+export const runCommand: FolderCommand<RunFlags, undefined> = {
+  name: 'run',
+  folder: (name) => name,
+  prepare(loaded, flags, settings) {
+    if (!flags.savePaths || flags.allowLarge) return undefined;
+    const plan = makePlan(loaded);
     const columns = 1 + loaded.scenario.inputs.length + plan.policies.length * plan.metrics.length;
     const bytes = settings.paths * columns * 14;
-    if (bytes > MAX_PATHS_CSV_BYTES && !flags.allowLarge) {
-      io.err(`accessgap: ${file}: --save-paths would write about ${Math.round(bytes / 2 ** 20)} MiB (${settings.paths.toLocaleString('en-US')} rows of ${columns} columns; the limit is ${MAX_PATHS_CSV_BYTES / 2 ** 20} MiB); reduce --paths, or pass --allow-large\n`);
-      return EXIT.invalid;
-    }
-  }
-  return runAndWrite(io, flags, 'run', file, out, async ({ signal, onProgress, finishProgress }) => {
-    const started = performance.now();
-    // To a stated precision: find the paths needed (pilot runs), then run exactly that many.
-    const precision = await choosePaths(loaded, flags, settings, { signal, onProgress });
-    if (precision) settings.paths = precision.paths;
+    if (bytes <= MAX_PATHS_CSV_BYTES) return undefined;
+    return { problems: [`--save-paths would write about ${Math.round(bytes / 2 ** 20)} MiB (${settings.paths.toLocaleString('en-US')} rows of ${columns} columns; the limit is ${MAX_PATHS_CSV_BYTES / 2 ** 20} MiB); reduce --paths, or pass --allow-large`] };
+  },
+  estimate: (loaded, _prepared, settings) => ({
+    estimate: estimateRun(makePlan(loaded), settings.paths, settings.threads),
+    what: `${settings.paths.toLocaleString('en-US')} paths on ${settings.threads} thread(s)`,
+    advice: 'reduce --paths, simulation.horizon_days or the compared policies, raise simulation.series_step_days',
+  }),
+  async work({ loaded, flags, settings, precision, signal, onProgress, finishProgress, started }) {
     const result = await runSimulation(loaded, { ...settings, signal, onProgress });
     if (precision) result.precision = precision;
     finishProgress();
@@ -49,5 +49,7 @@ export async function runCommand(file: string, flags: RunFlags, io: Io): Promise
     const { files, summary } = await buildReportFiles(loaded, result, delay);
     if (flags.savePaths) files.set('paths.csv', pathsCsv(loaded, result));
     return { files, printed: formatTable(summary) };
-  });
-}
+  },
+};
+
+export const registerRun: Registrar = (program, io, setExit) => define(program).action(async (scenario, flags) => setExit(await runFolderCommand(runCommand, scenario, flags, io)));

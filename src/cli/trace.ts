@@ -8,7 +8,11 @@
 import { PathError } from '../sampling/draw.js';
 import { simulatePath } from '../model/path.js';
 import type { Trace } from '../model/world.js';
+import type { Command } from '@commander-js/extra-typings';
 import { EXIT, loadOrReport, type Io } from './io.js';
+import { integer } from './options.js';
+import type { Registrar } from './pipeline.js';
+import { MAX_PATHS } from '../scenario/spec.js';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -61,3 +65,13 @@ export async function traceCommand(file: string, flags: { path: number; seed?: n
   io.out(lines.join('\n') + '\n');
   return EXIT.ok;
 }
+
+export const registerTrace: Registrar = (program: Command, io, setExit) =>
+  program
+    .command('trace')
+    .description("re-run one path and print its drawn inputs and every world's days as CSV")
+    .argument('<scenario>', 'scenario file')
+    .requiredOption('--path <i>', 'path index (0-based, as in error messages)', integer('--path', 0, MAX_PATHS - 1))
+    .option('--seed <s>', 'random seed (overrides simulation.seed)', integer('--seed', -Number.MAX_SAFE_INTEGER))
+    .exitOverride()
+    .action(async (scenario, flags) => setExit(await traceCommand(scenario, flags, io)));

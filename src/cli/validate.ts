@@ -2,6 +2,7 @@
 import { plural } from '../report/tables.js';
 import { scenarioWarnings } from '../scenario/warnings.js';
 import { EXIT, loadOrReport, type Io } from './io.js';
+import type { Registrar } from './pipeline.js';
 
 export async function validateCommand(file: string, io: Io): Promise<number> {
   const loaded = await loadOrReport(file, io);
@@ -16,3 +17,11 @@ export async function validateCommand(file: string, io: Io): Promise<number> {
   if (warnings.length) io.err(`${file}: ${plural(warnings.length, 'warning')}\n${warnings.map((w) => `${file}: warning: ${w}\n`).join('')}`);
   return EXIT.ok;
 }
+
+export const registerValidate: Registrar = (program, io, setExit) =>
+  program
+    .command('validate')
+    .description('check a scenario file; exit 0 if valid, 2 if not')
+    .argument('<scenario>', 'scenario file')
+    .exitOverride()
+    .action(async (scenario) => setExit(await validateCommand(scenario, io)));

@@ -3,9 +3,7 @@
  * rank.csv, charts in the house style, summary.md and report.html, and the printed summary.
  */
 import type { LoadedScenario } from '../scenario/load.js';
-import type { TornadoRow } from '../analysis/sensitivity.js';
-import type { SobolIndex } from '../analysis/sobol.js';
-import type { PrecisionOutcome } from '../study/precision.js';
+import { statusOf, type SensitivityJson } from '../analysis/sensitivity.js';
 import { addChartFiles } from '../charts/render.js';
 import { chartSet, moneyAxis, MONEY_FORMAT } from '../charts/theme.js';
 import type { Chart } from '../charts/specs.js';
@@ -15,29 +13,6 @@ import { formatMoney } from './format.js';
 import { esc, table as mdTable } from './markdown.js';
 import { chartFigures, escapeHtml, htmlPage, table as htmlTable } from './html.js';
 import type { Table } from './tables.js';
-
-export interface RankRow {
-  input: string;
-  spearman: number;
-  ci95: [number, number] | null;
-}
-
-export interface SobolRow extends SobolIndex {
-  input: string;
-}
-
-export interface SensitivityJson {
-  schema: 'accessgap/sensitivity@1';
-  scenario: { name: string; title: string; file: string; sha256: string; currency: string };
-  run: { seed: number; paths: number; version: string; metric: string; methods: string[]; tornado_quantiles: [number, number]; sobol_paths?: number; sobol_estimators?: string; passes: number; precision?: PrecisionOutcome; timing: { threads: number; simulate_seconds: number; wall_seconds: number } };
-  /** The uncertain inputs analysed, with their status label from the file's comment when present. */
-  inputs: { key: string; status?: string; basis?: string }[];
-  policies: Record<string, { base_mean: number; tornado?: TornadoRow[]; rank?: RankRow[]; sobol?: SobolRow[] }>;
-}
-
-const STATUS = /^(DOC|SEC|REPORTED|EST|JUDGMENT)(\/(DOC|SEC|REPORTED|EST|JUDGMENT))*/;
-/** The status label that opens a basis comment (JUDGMENT, SEC/EST, ...), if any. */
-export const statusOf = (comment?: string) => (comment ? STATUS.exec(comment.trim())?.[0] : undefined);
 
 const n6 = (x: number) => Number(x.toPrecision(6));
 const csv = (x: number | null | undefined) => (x === null || x === undefined ? '' : String(x));

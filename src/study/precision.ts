@@ -6,12 +6,11 @@
  * per-path values that do not depend on how many paths a run has or on its threads, so the
  * stopping point, and the run of that many paths that follows, never depend on --threads.
  *
- *   pilot runs of 8, 16, 32 ... blocks (metrics only) -> the first block count meeting the rule
- *   -> the caller runs exactly that many paths
+ *   pilot runs of 8, 16, 32 ... blocks (metrics only; study/passes.ts) -> the first block count
+ *   meeting the rule (here) -> the caller runs exactly that many paths
  */
-import type { LoadedScenario } from '../scenario/load.js';
-import { runSimulation } from '../engine/run.js';
 import { BLOCK_PATHS } from '../engine/kernel.js';
+import { addValues, combineMoments, emptyMoments, seOf, type Moments } from '../stats/moments.js';
 import { Z975 } from '../stats/summary.js';
 
 export interface PrecisionRule {
@@ -32,74 +31,53 @@ export interface PrecisionOutcome {
   achieved_relative: number;
 }
 
-/** The first prefix of whole blocks (in block order) at which the rule holds, or undefined. */
+/** The worst relative half-width over the policies, and whether every target holds, on the moments so far. */
+function check(harm: Moments[], insolvent: Float64Array, rule: PrecisionRule): { ok: boolean; worst: number } {
+  let ok = true;
+  let worst = 0;
+  harm.forEach((m, i) => {
+    const se = seOf(m);
+    if (m.mean !== 0 && se !== null) {
+      const rel = (Z975 * se) / Math.abs(m.mean);
+      worst = Math.max(worst, rel);
+      if (rel > rule.relative) ok = false;
+    }
+    if (rule.absolute !== undefined) {
+      const p = insolvent[i] / m.n;
+      if (Z975 * Math.sqrt((p * (1 - p)) / m.n) > rule.absolute) ok = false;
+    }
+  });
+  return { ok, worst };
+}
+
+/**
+ * The first prefix of whole blocks (in block order) at which the rule holds, or undefined. Each
+ * block's moments are merged into the prefix's (stats/moments.ts), so the half-width the rule
+ * reads is the standard error a summary of those paths prints.
+ */
 export function firstBlocksMeeting(harm: Float64Array[], insolvent: Float64Array[], rule: PrecisionRule, blocks: number): { blocks: number; worst: number } | undefined {
-  const n = harm.length;
-  const sum = new Float64Array(n);
-  const sum2 = new Float64Array(n);
-  const ins = new Float64Array(n);
+  let moments = harm.map(() => emptyMoments());
+  const events = new Float64Array(harm.length);
   for (let b = 0; b < blocks; b++) {
     const [from, to] = [b * BLOCK_PATHS, Math.min((b + 1) * BLOCK_PATHS, harm[0].length)];
-    for (let i = 0; i < n; i++) {
-      for (let k = from; k < to; k++) {
-        sum[i] += harm[i][k];
-        sum2[i] += harm[i][k] * harm[i][k];
-        ins[i] += insolvent[i][k];
-      }
-    }
-    const m = to;
-    if (m < 2) continue;
-    let ok = true;
-    let worst = 0;
-    for (let i = 0; i < n && ok; i++) {
-      const mean = sum[i] / m;
-      if (mean !== 0) {
-        const variance = Math.max(0, (sum2[i] - m * mean * mean) / (m - 1));
-        const rel = (Z975 * Math.sqrt(variance / m)) / Math.abs(mean);
-        worst = Math.max(worst, rel);
-        if (rel > rule.relative) ok = false;
-      }
-      if (ok && rule.absolute !== undefined) {
-        const p = ins[i] / m;
-        if (Z975 * Math.sqrt((p * (1 - p)) / m) > rule.absolute) ok = false;
-      }
-    }
+    moments = moments.map((m, i) => combineMoments(m, addValues(emptyMoments(), harm[i], from, to)));
+    for (let i = 0; i < harm.length; i++) for (let k = from; k < to; k++) events[i] += insolvent[i][k];
+    if (to < 2) continue;
+    const { ok, worst } = check(moments, events, rule);
     if (ok) return { blocks: b + 1, worst };
   }
   return undefined;
 }
 
 /** The largest relative 95% half-width of mean total harm over the policies whose mean is not zero. */
-function worstRelative(harm: Float64Array[]): number {
-  let worst = 0;
-  for (const x of harm) {
-    const m = x.length;
-    let sum = 0;
-    let sum2 = 0;
-    for (const v of x) {
-      sum += v;
-      sum2 += v * v;
-    }
-    const mean = sum / m;
-    if (mean !== 0 && m > 1) worst = Math.max(worst, (Z975 * Math.sqrt(Math.max(0, (sum2 - m * mean * mean) / (m - 1)) / m)) / Math.abs(mean));
-  }
-  return worst;
+export function worstRelative(harm: Float64Array[]): number {
+  return check(
+    harm.map((x) => addValues(emptyMoments(), x)),
+    new Float64Array(harm.length),
+    { relative: Infinity, maxPaths: 0 },
+  ).worst;
 }
 
-/** Finds how many paths a run needs to meet the rule (pilot runs that keep only the metrics). */
-export async function pathsForPrecision(loaded: LoadedScenario, rule: PrecisionRule, settings: { seed: number; threads: number; signal?: AbortSignal; onProgress?: (done: number, total: number) => void }): Promise<PrecisionOutcome> {
-  const maxBlocks = Math.ceil(rule.maxPaths / BLOCK_PATHS);
-  let pilot = 0;
-  for (let blocks = Math.min(8, maxBlocks); ; blocks = Math.min(2 * blocks, maxBlocks)) {
-    const paths = Math.min(blocks * BLOCK_PATHS, rule.maxPaths);
-    const result = await runSimulation(loaded, { paths, seed: settings.seed, threads: settings.threads, signal: settings.signal, onProgress: settings.onProgress, study: { lastDayOnly: true } });
-    pilot += paths;
-    const m = result.plan.metrics;
-    const harm = result.metrics.map((perMetric) => perMetric[m.indexOf('total_harm')]);
-    const insolvent = result.metrics.map((perMetric) => perMetric[m.indexOf('insolvent')]);
-    const hit = firstBlocksMeeting(harm, insolvent, rule, blocks);
-    const describe = `until the 95% half-width of every compared policy's mean total harm is at most ${rule.relative * 100}% of the mean${rule.absolute !== undefined ? ` and that of each insolvency probability at most ${rule.absolute * 100} points` : ''}, in whole blocks of ${BLOCK_PATHS} paths, at most ${rule.maxPaths.toLocaleString('en-US')} paths`;
-    if (hit) return { rule: describe, paths: Math.min(hit.blocks * BLOCK_PATHS, rule.maxPaths), reason: 'target met', pilot_paths: pilot, achieved_relative: hit.worst };
-    if (blocks >= maxBlocks) return { rule: describe, paths: rule.maxPaths, reason: 'max paths reached', pilot_paths: pilot, achieved_relative: worstRelative(harm) };
-  }
-}
+/** The rule in words, for the report. */
+export const describeRule = (rule: PrecisionRule): string =>
+  `until the 95% half-width of every compared policy's mean total harm is at most ${rule.relative * 100}% of the mean${rule.absolute !== undefined ? ` and that of each insolvency probability at most ${rule.absolute * 100} points` : ''}, in whole blocks of ${BLOCK_PATHS} paths, at most ${rule.maxPaths.toLocaleString('en-US')} paths`;

@@ -14,19 +14,13 @@
  */
 import type { LoadedScenario } from '../scenario/load.js';
 import type { InputDef } from '../scenario/types.js';
-import { runSimulation } from '../engine/run.js';
 import type { Metric } from '../model/metrics.js';
+import { runPasses, type Pass, type PassSettings } from './passes.js';
 
 /** Inputs fixed at constants: InputRef -> value. */
 export type Variant = Map<number, number>;
 
-export interface StudyOptions {
-  paths: number;
-  seed: number;
-  threads: number;
-  onProgress?: (done: number, total: number) => void;
-  signal?: AbortSignal;
-}
+export type StudyOptions = PassSettings;
 
 export interface StudyResult {
   /** Compared policies, in run order. */
@@ -61,39 +55,35 @@ export async function runStudy(loaded: LoadedScenario, variants: Variant[], opti
   const worldLevel = variants.map((v) => [...v.keys()].every((id) => isWorldLevel(loaded, inputs[id])));
   const shared = variants.flatMap((v, i) => (worldLevel[i] ? [i] : []));
   const separate = variants.flatMap((v, i) => (worldLevel[i] ? [] : [i]));
-  const passes = (shared.length ? 1 : 0) + separate.length;
-  const settings = { paths: options.paths, seed: options.seed, threads: options.threads, signal: options.signal };
-  const started = performance.now();
+  const passes: Pass[] = [
+    ...(shared.length ? [{ study: { variants: shared.map((i) => [...variants[i]]), lastDayOnly: true } }] : []),
+    ...separate.map((i) => ({ study: { pathOverrides: [...variants[i]], lastDayOnly: true } })),
+  ];
+  const { results, simulateSeconds } = await runPasses(loaded, passes, options);
   const out: StudyResult = {
     policies: [],
-    metrics: [],
+    metrics: results[0].plan.metrics,
     values: new Array(variants.length),
     butforInsolvencyDay: new Array(variants.length),
-    passes,
+    passes: passes.length,
     sharedButfor: separate.length === 0,
-    simulateSeconds: 0,
+    simulateSeconds,
   };
-  let pass = 0;
-  const progress = (done: number, total: number) => options.onProgress?.(pass * total + done, passes * total);
+  const own = shared.length ? results.slice(1) : results;
   if (shared.length) {
-    const result = await runSimulation(loaded, { ...settings, onProgress: progress, study: { variants: shared.map((i) => [...variants[i]]), lastDayOnly: true } });
+    const result = results[0];
     const nPol = result.plan.policies.length / shared.length;
     out.policies = result.plan.policies.slice(0, nPol).map((p) => p.name);
-    out.metrics = result.plan.metrics;
     shared.forEach((i, v) => {
       out.values[i] = Array.from({ length: nPol }, (_, j) => result.metrics[v * nPol + j]);
       out.butforInsolvencyDay[i] = result.butforInsolvencyDay;
     });
-    pass++;
   }
-  for (const i of separate) {
-    const result = await runSimulation(loaded, { ...settings, onProgress: progress, study: { pathOverrides: [...variants[i]], lastDayOnly: true } });
+  separate.forEach((i, k) => {
+    const result = own[k];
     out.policies = result.plan.policies.map((p) => p.name);
-    out.metrics = result.plan.metrics;
     out.values[i] = result.metrics;
     out.butforInsolvencyDay[i] = result.butforInsolvencyDay;
-    pass++;
-  }
-  out.simulateSeconds = (performance.now() - started) / 1000;
+  });
   return out;
 }

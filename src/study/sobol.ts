@@ -6,7 +6,7 @@
  * financing uniforms are the path's own in every matrix: they are not inputs.
  */
 import type { LoadedScenario } from '../scenario/load.js';
-import { runSimulation } from '../engine/run.js';
+import { runPasses } from './passes.js';
 import type { Metric } from '../model/metrics.js';
 import type { StudyOptions } from './run.js';
 
@@ -37,26 +37,18 @@ export interface SaltelliRuns {
 }
 
 export async function runSaltelli(loaded: LoadedScenario, factors: SobolFactor[], options: StudyOptions): Promise<SaltelliRuns> {
-  const started = performance.now();
   const sources = [undefined, { fromSecond: 'all' as const }, ...factors.map((f) => ({ fromSecond: [f.slot] }))];
-  const results = [];
-  for (const [pass, uniforms] of sources.entries()) {
-    const result = await runSimulation(loaded, {
-      paths: options.paths,
-      seed: options.seed,
-      threads: options.threads,
-      signal: options.signal,
-      onProgress: (done, total) => options.onProgress?.(pass * total + done, sources.length * total),
-      study: { uniforms, lastDayOnly: true },
-    });
-    results.push(result);
-  }
+  const { results, simulateSeconds } = await runPasses(
+    loaded,
+    sources.map((uniforms) => ({ study: { uniforms, lastDayOnly: true } })),
+    options,
+  );
   return {
     policies: results[0].plan.policies.map((p) => p.name),
     metrics: results[0].plan.metrics,
     A: results[0].metrics,
     B: results[1].metrics,
     AB: results.slice(2).map((r) => r.metrics),
-    simulateSeconds: (performance.now() - started) / 1000,
+    simulateSeconds,
   };
 }

@@ -1,9 +1,14 @@
 /**
- * shared/reference: two deterministic scenarios (the main case, and the same case with
- * mitigation) and the values an independent implementation of MODEL.md v2 gives for them. Every
- * metric and series value must agree to 1e-9 relative. The files are kept in
- * test/fixtures/reference so the test runs on any clone; where the project's shared folder sits
- * beside the clone (../shared/reference), a test checks the copy is still identical.
+ * shared/reference: deterministic scenarios and the values an independent implementation of
+ * MODEL.md gives for them. Every metric and series value must agree to 1e-9 relative. The files
+ * are kept in test/fixtures/reference so the test runs on any clone; where the project's shared
+ * folder sits beside the clone (../shared/reference), a test checks the copy is still identical.
+ *
+ * The shared reference is now MODEL.md v3. Its main case has no v3 key and v2's values, so the
+ * engine (v2) is held to it; the mitigation case as v2 gave it is kept in
+ * test/fixtures/reference-v2. What only v3 gives (the v3 mitigation and attribution cases, and the
+ * by_outcome, mitigation_decision and attribution objects) is listed as pending until model v3
+ * lands.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -23,7 +28,7 @@ describe.runIf(existsSync(SHARED))('reference files', () => {
 
 describe.each([
   ['reference-deterministic.yaml', 'expected.json'],
-  ['reference-mitigation.yaml', 'expected-mitigation.json'],
+  ['../reference-v2/reference-mitigation.yaml', '../reference-v2/expected-mitigation.json'],
 ])('reference scenario %s', async (file, expectedFile) => {
   const expected = JSON.parse(readFileSync(`${DIR}/${expectedFile}`, 'utf8'));
   const loaded = await loadScenario(`${DIR}/${file}`);
@@ -57,4 +62,10 @@ describe.each([
       }
     });
   }
+});
+
+describe('MODEL.md v3 reference values (pending model v3)', () => {
+  it.todo('reference-deterministic.yaml: by_outcome of every policy (summary@3 BY_OUTCOME)');
+  it.todo('reference-mitigation.yaml (v3, decision: always): every metric, series and mitigation_decision');
+  it.todo('reference-attribution.yaml: every metric, series, mitigation_decision and attribution (alone, incremental, Shapley)');
 });

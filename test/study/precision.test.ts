@@ -65,6 +65,26 @@ describe('run --precision', () => {
     expect(summary.run.precision.achieved_relative).toBeGreaterThan(0.0001);
   });
 
+  it('reads the same standard error the report prints: the achieved half-width is 1.96 se / mean of the worst policy', async () => {
+    const dir = tempDir();
+    const file = join(dir, 's.yaml');
+    writeFileSync(file, toYaml(doc()));
+    const out = join(dir, 'o');
+    const r = await runCli(['run', file, '--precision', '0.02', '--max-paths', String(12 * BLOCK_PATHS), '--out', out, '--threads', '1', '--quiet']);
+    expect(r.code, r.err).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    const worst = Math.max(...Object.values(summary.policies as Record<string, any>).filter((p) => p.metrics.total_harm.mean !== 0).map((p) => (Z975 * p.metrics.total_harm.se) / Math.abs(p.metrics.total_harm.mean)));
+    expect(Math.abs(summary.run.precision.achieved_relative - worst)).toBeLessThan(1e-12 * worst);
+  });
+
+  it('refuses --precision-abs or --max-paths without a precision, naming the flag (exit 2)', async () => {
+    for (const flag of [['--precision-abs', '0.01'], ['--max-paths', '5000']]) {
+      const r = await runCli(['run', 'scenarios/worked-example.yaml', ...flag, '--out', join(tempDir(), 'o')]);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(`${flag[0]} goes with --precision (or simulation.precision in the scenario), which is not given`);
+    }
+  });
+
   it('refuses a precision outside (0, 1] (exit 2)', async () => {
     const r = await runCli(['run', 'scenarios/worked-example.yaml', '--precision', '5']);
     expect(r.code).toBe(2);

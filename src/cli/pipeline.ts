@@ -1,0 +1,148 @@
+/**
+ * One pipeline for every command that simulates and writes a folder (run, sweep, sensitivity;
+ * later populations and exhibits), so they behave alike and each command file holds only what is
+ * its own: its checks, its estimate and its work.
+ *
+ *   flags (checkFlags) -> load the scenario -> settings (paths, seed, threads) and the stop rule
+ *   -> prepare (the command's own checks; exit 2 with every problem) -> default folder
+ *   -> estimate -> guards and the folder check (exit 2 before simulating)
+ *   -> work(paths chosen by the stop rule, signal, progress) -> files -> writeFolderAtomically
+ *   -> printed summary
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { defaultThreads, RunAborted, THREADED_V8_FLAGS } from '../engine/run.js';
+import { refusal, type RunEstimate } from '../engine/guards.js';
+import { checkOutputFolder, OutputError, pendingTemporaries, writeFolderAtomically } from '../output/folder.js';
+import { PathError } from '../sampling/draw.js';
+import type { LoadedScenario } from '../scenario/load.js';
+import type { PrecisionOutcome } from '../study/precision.js';
+import { pathsFor, stopRuleOf, StopRuleError, type StopRule } from '../study/passes.js';
+import { EXIT, loadOrReport, type Io } from './io.js';
+import { failed, folderProblem, INTERRUPTED, pathFailed, problem, refused, usage, written } from './messages.js';
+import type { Command } from '@commander-js/extra-typings';
+import type { CommonFlags } from './options.js';
+import { makeProgress } from './progress.js';
+
+/** Adds a command to the program; its action sets the exit code. */
+export type Registrar = (program: Command, io: Io, setExit: (code: number) => void) => void;
+
+export interface Settings {
+  paths: number;
+  seed: number;
+  threads: number;
+}
+
+/** What a command's work is given. */
+export interface WorkContext<F, P> {
+  loaded: LoadedScenario;
+  flags: F;
+  prepared: P;
+  /** The paths are those the stop rule chose. */
+  settings: Settings;
+  /** With a precision rule: how the paths were chosen. */
+  precision?: PrecisionOutcome;
+  signal: AbortSignal;
+  onProgress: (done: number, total: number) => void;
+  /** Call when the simulation is done (the progress line is cleared). */
+  finishProgress: () => void;
+  /** performance.now() when the work started (pilot passes included). */
+  started: number;
+}
+
+export interface FolderCommand<F extends CommonFlags, P> {
+  name: string;
+  /** The default folder's name below reports/, from the scenario's name. */
+  folder: (scenarioName: string) => string;
+  /** Problems with the flags alone, before the scenario is read. */
+  checkFlags?: (flags: F) => string[];
+  /** The command's own checks against the scenario: every problem, or what its work needs. */
+  prepare: (loaded: LoadedScenario, flags: F, settings: Settings) => P | { problems: string[] };
+  /** The whole command's estimated memory and time, what it covers, and what to change when refused. */
+  estimate: (loaded: LoadedScenario, prepared: P, settings: Settings) => { estimate: RunEstimate; what: string; advice: string };
+  /** Once the command is sure to start (not with --quiet): a line on stderr. */
+  announce?: (prepared: P, settings: Settings, estimate: RunEstimate) => string;
+  work: (ctx: WorkContext<F, P>) => Promise<{ files: Map<string, string | Uint8Array>; printed: string }>;
+}
+
+const isProblems = (x: unknown): x is { problems: string[] } => typeof x === 'object' && x !== null && Array.isArray((x as { problems?: unknown }).problems);
+
+/** Runs a folder-writing command on a scenario file; returns the exit code. */
+export async function runFolderCommand<F extends CommonFlags, P>(cmd: FolderCommand<F, P>, file: string, flags: F, io: Io): Promise<number> {
+  const flagProblems = cmd.checkFlags?.(flags) ?? [];
+  if (flagProblems.length) {
+    io.err(flagProblems.map(usage).join(''));
+    return EXIT.invalid;
+  }
+  const loaded = await loadOrReport(file, io);
+  if (!loaded) return EXIT.invalid;
+  const sim = loaded.scenario.simulation;
+  const settings: Settings = { paths: flags.paths ?? sim.paths, seed: flags.seed ?? sim.seed, threads: flags.threads ?? defaultThreads() };
+  let rule: StopRule;
+  try {
+    rule = stopRuleOf(loaded, flags, settings.paths);
+  } catch (e) {
+    if (!(e instanceof StopRuleError)) throw e;
+    io.err(problem(file, e.message));
+    return EXIT.invalid;
+  }
+  const prepared = cmd.prepare(loaded, flags, settings);
+  if (isProblems(prepared)) {
+    io.err(prepared.problems.map((p) => problem(file, p)).join(''));
+    return EXIT.invalid;
+  }
+  const out = flags.out ?? join('reports', cmd.folder(loaded.scenario.name));
+  const { estimate, what, advice } = cmd.estimate(loaded, prepared, settings);
+  try {
+    await checkOutputFolder(out);
+  } catch (e) {
+    if (!(e instanceof OutputError)) throw e;
+    io.err(folderProblem(e.message));
+    return EXIT.invalid;
+  }
+  const refusedBy = refusal(estimate);
+  if (refusedBy && !flags.allowLarge) {
+    io.err(refused(file, refusedBy, what, advice));
+    return EXIT.invalid;
+  }
+  if (!flags.quiet && cmd.announce) io.err(cmd.announce(prepared, settings, estimate));
+  if (settings.threads > 1) setFlagsFromString(THREADED_V8_FLAGS);
+
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.once('SIGINT', onSigint);
+  const progress = makeProgress(io, !flags.quiet);
+  try {
+    const started = performance.now();
+    const signal = abort.signal;
+    // To a stated precision: pilot passes find the paths, and the work runs exactly that many.
+    const { paths, precision } = await pathsFor(loaded, rule, { ...settings, signal, onProgress: progress.update });
+    settings.paths = paths;
+    const { files, printed } = await cmd.work({ loaded, flags, prepared, settings, precision, signal, onProgress: progress.update, finishProgress: progress.finish, started });
+    progress.finish();
+    if (abort.signal.aborted) throw new RunAborted();
+    await writeFolderAtomically(out, files, cmd.name);
+    if (!flags.quiet) io.out(written(printed, out, files.size));
+    return EXIT.ok;
+  } catch (e) {
+    progress.finish();
+    if (e instanceof RunAborted) {
+      for (const tmp of pendingTemporaries) rmSync(tmp, { recursive: true, force: true });
+      io.err(INTERRUPTED);
+      return EXIT.interrupted;
+    }
+    if (e instanceof PathError) {
+      io.err(pathFailed(cmd.name, file, e));
+      return EXIT.failure;
+    }
+    if (e instanceof OutputError) {
+      io.err(folderProblem(e.message));
+      return EXIT.invalid;
+    }
+    io.err(failed(cmd.name, (e as Error).message));
+    return EXIT.failure;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}

@@ -1,0 +1,54 @@
+/** The flags of `accessgap sensitivity` checked against the scenario: every problem, or the analysis to run. */
+import { metricsOf } from '../model/metrics.js';
+import { closest } from '../scenario/problems.js';
+import type { LoadedScenario } from '../scenario/load.js';
+import type { InputDef } from '../scenario/types.js';
+import { sobolFactors, type SobolFactor } from '../study/sobol.js';
+
+export const METHODS = ['tornado', 'rank', 'sobol'] as const;
+
+export interface SensitivityPlan {
+  metric: string;
+  policies: string[];
+  methods: string[];
+  quantiles: [number, number];
+  /** The uncertain inputs (distributions). */
+  inputs: InputDef[];
+  factors: SobolFactor[];
+  sobolPaths: number;
+}
+
+export function checkSensitivity(
+  loaded: LoadedScenario,
+  flags: { metric?: string; policy?: string[]; method?: string; tornadoQuantiles?: string; sobolPaths?: number },
+  paths: number,
+): SensitivityPlan | { problems: string[] } {
+  const s = loaded.scenario;
+  const problems: string[] = [];
+  const metrics = metricsOf(s.mitigation !== undefined);
+  const metric = flags.metric ?? 'total_harm';
+  if (!metrics.includes(metric as never)) {
+    const near = closest(metric, [...metrics]);
+    problems.push(`--metric ${metric}: expected one of ${metrics.join(', ')}, found an unknown metric${near ? ` (did you mean "${near}"?)` : ''}`);
+  }
+  const policies = flags.policy ?? s.compare;
+  for (const p of policies) {
+    if (!s.compare.includes(p)) {
+      const near = closest(p, s.compare);
+      problems.push(`--policy ${p}: expected a compared policy (${s.compare.join(', ')}), found an unknown name${near ? ` (did you mean "${near}"?)` : ''}`);
+    }
+  }
+  const method = flags.method ?? 'all';
+  const methods = method === 'all' ? [...METHODS] : [method];
+  if (!(METHODS as readonly string[]).includes(method) && method !== 'all') problems.push(`--method ${method}: expected tornado, rank, sobol or all, found "${method}"`);
+  let quantiles: [number, number] = [0.1, 0.9];
+  if (flags.tornadoQuantiles !== undefined) {
+    const q = flags.tornadoQuantiles.split(',').map(Number);
+    if (q.length !== 2 || !q.every((x) => x > 0 && x < 1) || !(q[0] < q[1])) problems.push(`--tornado-quantiles ${flags.tornadoQuantiles}: expected two probabilities low,high with 0 < low < high < 1 (for example 0.05,0.95)`);
+    else quantiles = [q[0], q[1]];
+  }
+  const inputs = s.inputs.filter((d) => d.value.kind === 'dist' && d.value.spec.dist !== 'constant');
+  if (inputs.length === 0) problems.push('expected at least one uncertain input (a distribution), found none: every input is a number or an expression');
+  if (problems.length) return { problems };
+  return { metric, policies, methods, quantiles, inputs, factors: methods.includes('sobol') ? sobolFactors(loaded) : [], sobolPaths: flags.sobolPaths ?? Math.min(paths, 1024) };
+}

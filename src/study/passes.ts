@@ -1,0 +1,105 @@
+/**
+ * The pass runner: every "several engine passes on the same paths" of the project goes through
+ * here (sweep points, tornado ends, Saltelli's matrices, precision pilots, the cost-of-delay
+ * exhibit; populations and shards will add their pass lists). It owns what they share: one
+ * progress count over all passes, the simulated time, and the stop signal (Ctrl-C) checked by
+ * every pass.
+ *
+ *   StopRule (paths | precision) -> pathsFor -> paths
+ *   Pass[] (each a StudySpec on the same seed) -> runPasses -> one RunResult per pass
+ *
+ * A pass is one engine run (engine/run.ts) of the scenario with a StudySpec: inputs fixed for the
+ * whole pass, variants of world-level inputs side by side, or the input uniforms of Saltelli's
+ * second stream. Every pass draws from the same per-path streams, so passes are paired path by
+ * path.
+ */
+import type { LoadedScenario } from '../scenario/load.js';
+import type { StudySpec } from '../engine/block.js';
+import { runSimulation, type RunResult } from '../engine/run.js';
+import { BLOCK_PATHS } from '../engine/kernel.js';
+import { describeRule, firstBlocksMeeting, worstRelative, type PrecisionOutcome, type PrecisionRule } from './precision.js';
+
+export interface Pass {
+  study: StudySpec;
+  /** Paths of this pass (default: the runner's). */
+  paths?: number;
+}
+
+export interface PassSettings {
+  paths: number;
+  seed: number;
+  threads: number;
+  signal?: AbortSignal;
+  /** Paths done over every pass, and the total. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface PassResults {
+  results: RunResult[];
+  simulateSeconds: number;
+}
+
+/** Runs the passes one after another on the same seed; each pass's paths count toward one progress total. */
+export async function runPasses(loaded: LoadedScenario, passes: Pass[], settings: PassSettings): Promise<PassResults> {
+  const started = performance.now();
+  const total = passes.reduce((s, p) => s + (p.paths ?? settings.paths), 0);
+  let before = 0;
+  const results: RunResult[] = [];
+  for (const pass of passes) {
+    const paths = pass.paths ?? settings.paths;
+    const offset = before;
+    results.push(
+      await runSimulation(loaded, { paths, seed: settings.seed, threads: settings.threads, signal: settings.signal, study: pass.study, onProgress: (done) => settings.onProgress?.(offset + done, total) }),
+    );
+    before += paths;
+  }
+  return { results, simulateSeconds: (performance.now() - started) / 1000 };
+}
+
+/** How many paths to run: a number, or whole blocks until a stated precision (precision.ts). */
+export type StopRule = { kind: 'paths'; paths: number } | { kind: 'precision'; relative: number; absolute?: number; maxPaths: number };
+
+/** Thrown for a stop rule given in parts that do not go together (the CLI exits 2). */
+export class StopRuleError extends Error {}
+
+/**
+ * The stop rule of a command: --precision (or simulation.precision) with its --precision-abs and
+ * --max-paths, else the paths. --precision-abs and --max-paths without a precision are refused
+ * rather than ignored.
+ */
+export function stopRuleOf(loaded: LoadedScenario, flags: { precision?: number; precisionAbs?: number; maxPaths?: number }, paths: number): StopRule {
+  const relative = flags.precision ?? loaded.scenario.simulation.precision;
+  if (relative === undefined) {
+    const stray = flags.precisionAbs !== undefined ? '--precision-abs' : flags.maxPaths !== undefined ? '--max-paths' : undefined;
+    if (stray) throw new StopRuleError(`${stray} goes with --precision (or simulation.precision in the scenario), which is not given`);
+    return { kind: 'paths', paths };
+  }
+  return { kind: 'precision', relative, absolute: flags.precisionAbs, maxPaths: flags.maxPaths ?? paths };
+}
+
+/** The paths a stop rule chooses on the scenario as given (with pilot passes for a precision). */
+export async function pathsFor(loaded: LoadedScenario, rule: StopRule, settings: Omit<PassSettings, 'paths'>): Promise<{ paths: number; precision?: PrecisionOutcome }> {
+  if (rule.kind === 'paths') return { paths: rule.paths };
+  const precision = await pathsForPrecision(loaded, rule, settings);
+  return { paths: precision.paths, precision };
+}
+
+/**
+ * Finds how many paths a run needs to meet the rule: pilot passes of 8, 16, 32 ... blocks that
+ * keep only the metrics, each read block by block in block order (firstBlocksMeeting).
+ */
+export async function pathsForPrecision(loaded: LoadedScenario, rule: PrecisionRule, settings: Omit<PassSettings, 'paths'>): Promise<PrecisionOutcome> {
+  const maxBlocks = Math.ceil(rule.maxPaths / BLOCK_PATHS);
+  let pilot = 0;
+  for (let blocks = Math.min(8, maxBlocks); ; blocks = Math.min(2 * blocks, maxBlocks)) {
+    const paths = Math.min(blocks * BLOCK_PATHS, rule.maxPaths);
+    const [result] = (await runPasses(loaded, [{ study: { lastDayOnly: true } }], { ...settings, paths })).results;
+    pilot += paths;
+    const m = result.plan.metrics;
+    const harm = result.metrics.map((perMetric) => perMetric[m.indexOf('total_harm')]);
+    const insolvent = result.metrics.map((perMetric) => perMetric[m.indexOf('insolvent')]);
+    const hit = firstBlocksMeeting(harm, insolvent, rule, blocks);
+    if (hit) return { rule: describeRule(rule), paths: Math.min(hit.blocks * BLOCK_PATHS, rule.maxPaths), reason: 'target met', pilot_paths: pilot, achieved_relative: hit.worst };
+    if (blocks >= maxBlocks) return { rule: describeRule(rule), paths: rule.maxPaths, reason: 'max paths reached', pilot_paths: pilot, achieved_relative: worstRelative(harm) };
+  }
+}
