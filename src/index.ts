@@ -7,22 +7,24 @@
  */
 import { runSimulation, type RunResult } from './engine/run.js';
 import { buildReportFiles } from './report/files.js';
-import { buildSummary, type SummaryJson } from './report/summary.js';
+import { buildSummary, type RunExtras, type SummaryJson } from './analysis/run.js';
+import type { CostOfDelay } from './analysis/delay.js';
 import { writeFolderAtomically } from './output/folder.js';
 import type { LoadedScenario } from './scenario/load.js';
-import { costOfDelay, type CostOfDelay } from './study/delay.js';
+import { runDelaySweep } from './study/delay.js';
+import { correlationDraws } from './study/draws.js';
 
 export { loadScenario, parseScenario, type LoadedScenario } from './scenario/load.js';
 export { ScenarioError } from './scenario/problems.js';
-export { scenarioWarnings } from './scenario/warnings.js';
+export { scenarioWarnings } from './model/warnings.js';
 export { PathError } from './sampling/draw.js';
 export { OutputError } from './output/folder.js';
 export { simulatePath, type PathResult } from './model/path.js';
 export { METRICS, MITIGATION_METRICS, type Metric } from './model/metrics.js';
-export type { SummaryJson, PolicyReport } from './report/summary.js';
+export type { SummaryJson, PolicyReport } from './analysis/run.js';
 export type { Summary } from './stats/summary.js';
 export type { RunResult } from './engine/run.js';
-export type { CostOfDelay } from './study/delay.js';
+export type { CostOfDelay } from './analysis/delay.js';
 
 export interface RunScenarioOptions {
   /** Monte Carlo paths (default: the file's simulation.paths). */
@@ -45,6 +47,8 @@ export interface ScenarioRun {
   summary: SummaryJson;
   /** The cost-of-delay exhibit, when run. */
   delay?: CostOfDelay;
+  /** What the report adds to the engine's result (the cost-of-delay sweep, correlated inputs' draws). */
+  extras: RunExtras;
   /** Per-path values of a metric under a policy (in path order). */
   values(policy: string, metric: string): Float64Array;
 }
@@ -59,8 +63,10 @@ export async function runScenario(loaded: LoadedScenario, options: RunScenarioOp
     onProgress: options.onProgress,
     signal: options.signal,
   });
-  const delay = options.costOfDelay === false ? undefined : await costOfDelay(loaded, { paths: options.paths ?? sim.paths, seed: options.seed ?? sim.seed, threads: options.threads ?? 1, signal: options.signal });
-  const summary = buildSummary(loaded, result, delay);
+  const { paths, seed } = result.settings;
+  const delay = options.costOfDelay === false ? undefined : await runDelaySweep(loaded, { paths, seed, threads: options.threads ?? 1, signal: options.signal });
+  const extras: RunExtras = { delay, correlated: correlationDraws(loaded, seed, paths) };
+  const summary = buildSummary(loaded, result, extras);
   const values = (policy: string, metric: string) => {
     const i = result.plan.policies.findIndex((p) => p.name === policy);
     const j = result.plan.metrics.indexOf(metric as never);
@@ -68,11 +74,11 @@ export async function runScenario(loaded: LoadedScenario, options: RunScenarioOp
     if (j < 0) throw new Error(`no metric named ${JSON.stringify(metric)} (${result.plan.metrics.join(', ')})`);
     return result.metrics[i][j];
   };
-  return { loaded, result, summary, delay, values };
+  return { loaded, result, summary, delay: summary.cost_of_delay, extras, values };
 }
 
 /** Writes the report folder of a run (summary.json, CSVs, charts, summary.md, report.html) atomically. */
 export async function writeReport(dir: string, run: ScenarioRun): Promise<void> {
-  const { files } = await buildReportFiles(run.loaded, run.result, run.delay);
+  const { files } = await buildReportFiles(run.loaded, run.result, run.extras);
   await writeFolderAtomically(dir, files, 'run');
 }

@@ -87,14 +87,16 @@ export async function runCli(args: string[]): Promise<{ code: number; out: strin
 export const expectedOf = (text: string): string | undefined => /^# expect: (.*)$/m.exec(text)?.[1];
 
 import { runSimulation, type RunResult } from '../src/engine/run.js';
-import { buildSummary, seriesCsv, seriesRows, type SummaryJson } from '../src/report/summary.js';
+import { buildSummary, seriesRows, type SummaryJson } from '../src/analysis/run.js';
+import { seriesCsv } from '../src/report/summary.js';
 import type { Metric } from '../src/model/metrics.js';
+import { correlationDraws } from '../src/study/draws.js';
 
 /** Runs a loaded scenario in-process; per-path metric values by policy and metric name. */
 export async function simulate(loaded: LoadedScenario, opts: { paths?: number; seed?: number; threads?: number } = {}) {
   const sim = loaded.scenario.simulation;
   const result: RunResult = await runSimulation(loaded, { paths: opts.paths ?? sim.paths, seed: opts.seed ?? sim.seed, threads: opts.threads ?? 1 });
-  const summary: SummaryJson = buildSummary(loaded, result);
+  const summary: SummaryJson = buildSummary(loaded, result, { correlated: correlationDraws(loaded, result.settings.seed, result.settings.paths) });
   const values = (policy: string, metric: Metric) => result.metrics[result.plan.policies.findIndex((p) => p.name === policy)][result.plan.metrics.indexOf(metric)];
   return { result, summary, values };
 }

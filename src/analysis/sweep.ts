@@ -6,6 +6,10 @@
  */
 import { meanAndSe, summarize, Z975, type Summary } from '../stats/summary.js';
 import { BINARY_METRICS, type Metric } from '../model/metrics.js';
+import type { LoadedScenario } from '../scenario/load.js';
+import type { StudyResult } from '../study/run.js';
+import type { PrecisionOutcome } from '../study/precision.js';
+import { VERSION } from '../version.js';
 
 /** A varied input and its points. */
 export interface SweepAxis {
@@ -147,3 +151,52 @@ export function curveStatements(axis: SweepAxis, policies: string[], metrics: re
     };
   });
 }
+
+/** sweep.json: a sweep's points with every metric's summary per policy, and for one input its marginal rows and statements. */
+export interface SweepJson {
+  schema: 'accessgap/sweep@1';
+  scenario: { name: string; title: string; file: string; sha256: string; currency: string };
+  run: { seed: number; paths: number; version: string; passes: number; shared_butfor: boolean; precision?: PrecisionOutcome; timing: { threads: number; simulate_seconds: number; wall_seconds: number } };
+  keys: { key: string; points: number[] }[];
+  points: { point: number; values: Record<string, number>; policies: Record<string, { metrics: Record<string, Summary> }> }[];
+  /** One input only: the paired change per unit between consecutive points. */
+  marginal?: MarginalRow[];
+  /** One input only: statements per policy (from total harm), at the median of the input. */
+  statements?: CurveStatements[];
+}
+
+const MARGINAL_METRICS: readonly Metric[] = ['total_harm', 'owner_harm', 'pv_lost_profit', 'lost_revenue', 'attributable_insolvency', 'insolvent'];
+
+export function sweepJson(
+  loaded: LoadedScenario,
+  axes: SweepAxis[],
+  points: number[][],
+  study: StudyResult,
+  run: { seed: number; paths: number; threads: number; wallSeconds: number; median: number; precision?: PrecisionOutcome },
+): SweepJson {
+  const s = loaded.scenario;
+  const summaries = pointSummaries(study.values, study.metrics);
+  const oneWay = axes.length === 1;
+  return {
+    schema: 'accessgap/sweep@1',
+    scenario: { name: s.name, title: s.title, file: s.file, sha256: s.sha256, currency: s.currency },
+    run: { seed: run.seed, paths: run.paths, version: VERSION, passes: study.passes, shared_butfor: study.sharedButfor, ...(run.precision ? { precision: run.precision } : {}), timing: { threads: run.threads, simulate_seconds: study.simulateSeconds, wall_seconds: run.wallSeconds } },
+    keys: axes.map((a) => ({ key: a.key, points: a.points })),
+    points: points.map((p, v) => ({
+      point: v,
+      values: Object.fromEntries(axes.map((a, i) => [a.key, p[i]])),
+      policies: Object.fromEntries(study.policies.map((name, i) => [name, { metrics: summaries[v][i] }])),
+    })),
+    ...(oneWay
+      ? {
+          marginal: marginalRows(axes[0], study.policies, study.metrics, study.values, MARGINAL_METRICS),
+          statements: curveStatements(axes[0], study.policies, study.metrics, study.values, run.median),
+        }
+      : {}),
+  };
+}
+
+/** The swept input is the revocation's length (costs per day, week and month). */
+export const isDuration = (json: SweepJson) => json.keys.length === 1 && json.keys[0].key === 'revocation.duration_days';
+/** What one step of the swept input is called. */
+export const unit = (json: SweepJson) => (isDuration(json) ? 'day' : `unit of ${json.keys[0].key}`);

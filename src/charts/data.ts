@@ -2,7 +2,7 @@
 import type { RunResult } from '../engine/run.js';
 import type { Metric } from '../model/metrics.js';
 import { quantileSorted } from '../stats/summary.js';
-import type { SeriesRow } from '../report/summary.js';
+import type { SeriesRow } from '../analysis/run.js';
 
 /** At most this many points per line, so inline data stays small. */
 const MAX_POINTS = 250;

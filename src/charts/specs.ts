@@ -5,8 +5,8 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunResult } from '../engine/run.js';
-import type { SeriesRow, SummaryJson } from '../report/summary.js';
-import { formatMoney } from '../report/format.js';
+import type { SeriesRow, SummaryJson } from '../analysis/run.js';
+import { formatMoney } from '../format.js';
 import { cdfs, convergence, histograms, seriesOf } from './data.js';
 import { HARM_PARTS } from '../model/metrics.js';
 import { config, moneyAxis, MONEY_FORMAT, policyColor, title, worldColor, type ChartContext } from './theme.js';

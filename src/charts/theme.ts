@@ -3,8 +3,8 @@
  * safe; the but-for world in grey), one font shipped with the package (so PNGs are identical on
  * every machine), currency formatting, and the source line.
  */
-import { currencySymbol } from '../report/format.js';
-import type { SummaryJson } from '../report/summary.js';
+import { currencySymbol } from '../format.js';
+import type { SummaryJson } from '../analysis/run.js';
 import type { TopLevelSpec } from 'vega-lite';
 
 export const FONT = 'DejaVu Sans';

@@ -3,8 +3,8 @@ import { runSimulation } from '../engine/run.js';
 import { makePlan } from '../engine/block.js';
 import { estimateRun } from '../engine/guards.js';
 import { buildReportFiles, pathsCsv } from '../report/files.js';
-import { costOfDelay } from '../study/delay.js';
-import { formatTable } from '../report/summary.js';
+import { runDelaySweep } from '../study/delay.js';
+import { allDraws, correlationDraws } from '../study/draws.js';
 import type { Command } from '@commander-js/extra-typings';
 import { runFolderCommand, type FolderCommand, type Registrar } from './pipeline.js';
 import { withCommonFlags } from './options.js';
@@ -40,15 +40,14 @@ export const runCommand: FolderCommand<RunFlags, undefined> = {
   }),
   async work({ loaded, flags, settings, precision, signal, onProgress, finishProgress, started }) {
     const result = await runSimulation(loaded, { ...settings, signal, onProgress });
-    if (precision) result.precision = precision;
     finishProgress();
     // The cost-of-delay exhibit: a small duration sweep on a twentieth of the paths (src/study/delay.ts).
-    const delay = await costOfDelay(loaded, { ...settings, signal });
+    const delay = await runDelaySweep(loaded, { ...settings, signal });
     result.timing.wall_seconds = (performance.now() - started) / 1000;
     result.timing.peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);
-    const { files, summary } = await buildReportFiles(loaded, result, delay);
-    if (flags.savePaths) files.set('paths.csv', pathsCsv(loaded, result));
-    return { files, printed: formatTable(summary) };
+    const { files, printed } = await buildReportFiles(loaded, result, { delay, precision, correlated: correlationDraws(loaded, settings.seed, settings.paths) });
+    if (flags.savePaths) files.set('paths.csv', pathsCsv(loaded, result, allDraws(loaded, settings.seed, settings.paths)));
+    return { files, printed };
   },
 };
 

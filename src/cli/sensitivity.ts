@@ -9,7 +9,7 @@
 import { runStudy } from '../study/run.js';
 import { sensitivityJson, tornadoValues } from '../analysis/sensitivity.js';
 import { runSaltelli, sobolFactors } from '../study/sobol.js';
-import { buildSensitivityFiles, sensitivitySummary } from '../report/sensitivity.js';
+import { buildSensitivityFiles } from '../report/sensitivity.js';
 import { estimateRun } from '../engine/guards.js';
 import { makePlan } from '../engine/block.js';
 import { drawnValues } from '../sampling/draw.js';
@@ -61,7 +61,7 @@ export const sensitivityCommand: FolderCommand<SensitivityFlags, SensitivityPlan
     const saltelli = p.factors.length ? { runs: await runSaltelli(loaded, p.factors, { ...settings, paths: p.sobolPaths, signal, onProgress }), factors: p.factors, paths: p.sobolPaths } : undefined;
     finishProgress();
     const json = sensitivityJson({ loaded, settings, metric: p.metric, methods: p.methods, quantiles: p.quantiles, policies: p.policies, inputs: p.inputs, draws, tornado, study, saltelli, precision, wallSeconds: (performance.now() - started) / 1000 });
-    return { files: await buildSensitivityFiles(json), printed: sensitivitySummary(json) };
+    return buildSensitivityFiles(json);
   },
 };
 

@@ -9,7 +9,7 @@
  */
 import { runStudy, type Variant } from '../study/run.js';
 import { sweepPoints, type SweepAxis } from '../analysis/sweep.js';
-import { buildSweepFiles, sweepTable } from '../report/sweep.js';
+import { buildSweepFiles } from '../report/sweep.js';
 import { estimateRun } from '../engine/guards.js';
 import { makePlan } from '../engine/block.js';
 import { MAX_POINTS, medianOf, parseAxis } from './axes.js';
@@ -58,8 +58,7 @@ export const sweepCommand: FolderCommand<SweepFlags, { axes: SweepAxis[]; points
     const study = await runStudy(loaded, variants, { ...settings, signal, onProgress });
     finishProgress();
     const median = medianOf(loaded, axes[0].id, settings.seed, settings.paths);
-    const { files, json } = await buildSweepFiles(loaded, axes, points, study, { ...settings, wallSeconds: (performance.now() - started) / 1000, median, precision });
-    return { files, printed: sweepTable(json) };
+    return buildSweepFiles(loaded, axes, points, study, { ...settings, wallSeconds: (performance.now() - started) / 1000, median, precision });
   },
 };
 

@@ -4,7 +4,7 @@
  * The hard caps on paths and horizon are in the scenario format (MAX_PATHS, MAX_HORIZON_DAYS).
  */
 import { totalmem } from 'node:os';
-import type { Plan } from './block.js';
+import type { Plan } from './plan.js';
 
 /**
  * Measured: 33-47 ns per world-path-day on one thread (the benchmark and legion-canada, tail days

@@ -22,7 +22,7 @@ import { LOG_CENTRE, LOG_INV_CENTRE, LOG_OF_CENTRE, POW2, TWO_J } from '../model
 import type { PathInputs, WorldPath } from '../model/world.js';
 import { SketchGrid, type SketchData } from '../stats/sketch.js';
 import { BLOCK_PATHS, Cell, FLUSH_BLOCKS, In, Lane, Ln, SKETCHED, St, Wd } from '../wasm/layout.js';
-import type { Plan } from './block.js';
+import type { Plan } from './plan.js';
 
 export { BLOCK_PATHS };
 

@@ -13,7 +13,6 @@ import { makePlan, makeSketches, type BlockResult, type Plan, type RunSettings, 
 import { BLOCK_PATHS } from './kernel.js';
 import { RunAccumulator, type Accumulated } from './reduce.js';
 import { BlockQueue, InThreadExecutor, RunAborted, WorkerThreadsExecutor, type BlockExecutor } from './schedule.js';
-import type { PrecisionOutcome } from '../study/precision.js';
 
 export { RunAborted };
 
@@ -30,8 +29,6 @@ export interface RunResult extends Accumulated {
   plan: Plan;
   settings: RunSettings;
   timing: { threads: number; simulate_seconds: number; peak_rss_mb?: number; wall_seconds?: number };
-  /** When the paths were chosen to meet a stated precision (src/study/precision.ts). */
-  precision?: PrecisionOutcome;
 }
 
 export const defaultThreads = (): number => Math.max(1, availableParallelism());

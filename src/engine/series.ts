@@ -1,5 +1,5 @@
 import { SKETCHED } from '../wasm/layout.js';
-import type { Plan } from './block.js';
+import type { Plan } from './plan.js';
 
 /** The daily series of MODEL.md section 6, in output order. */
 export const SERIES = ['capability_gap', 'quality', 'share', 'revenue_annualized', 'cumulative_pv_harm', 'survival'] as const;

@@ -1,5 +1,5 @@
 /** The assumptions table: every input, its distribution in words, and its basis comment. */
-import type { DistSpec } from '../sampling/distributions.js';
+import type { DistSpec } from '../distributions/distributions.js';
 import type { InputDef, Scenario } from '../scenario/types.js';
 
 const n = (x: number) => (Number.isInteger(x) ? String(x) : Number(x.toPrecision(6)).toString());

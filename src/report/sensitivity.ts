@@ -1,17 +1,17 @@
 /**
  * A sensitivity analysis's folder: sensitivity.json (accessgap/sensitivity@1), tornado.csv,
- * rank.csv, charts in the house style, summary.md and report.html, and the printed summary.
+ * rank.csv, sobol.csv, charts, and its document (summary.md, report.html) and printed summary.
  */
-import type { LoadedScenario } from '../scenario/load.js';
-import { statusOf, type SensitivityJson } from '../analysis/sensitivity.js';
+import type { SensitivityJson } from '../analysis/sensitivity.js';
 import { addChartFiles } from '../charts/render.js';
-import { chartSet, moneyAxis, MONEY_FORMAT } from '../charts/theme.js';
+import { sensitivityCharts } from '../charts/sensitivity.js';
 import type { Chart } from '../charts/specs.js';
 import { MONEY_METRICS } from '../model/metrics.js';
-import { VERSION } from '../version.js';
-import { formatMoney } from './format.js';
-import { esc, table as mdTable } from './markdown.js';
-import { chartFigures, escapeHtml, htmlPage, table as htmlTable } from './html.js';
+import { formatMoney } from '../format.js';
+import { when, type Block, type Document } from './document.js';
+import { renderMarkdown } from './render/markdown.js';
+import { renderHtml } from './render/html.js';
+import { renderText } from './render/text.js';
 import type { Table } from './tables.js';
 
 const n6 = (x: number) => Number(x.toPrecision(6));
@@ -102,75 +102,7 @@ function rankTable(json: SensitivityJson, policy: string): Table {
   };
 }
 
-export function sensitivityCharts(json: SensitivityJson): Chart[] {
-  const policies = Object.keys(json.policies);
-  const { charts, add } = chartSet({ ...json.run, ...json.scenario }, policies);
-  const money = MONEY_METRICS.includes(json.run.metric as never);
-  const label = (key: string) => {
-    const st = json.inputs.find((i) => i.key === key)?.status;
-    return st ? `${key} [${st}]` : key;
-  };
-  const [qLo, qHi] = json.run.tornado_quantiles;
-  for (const policy of policies) {
-    const p = json.policies[policy];
-    if (p.tornado?.length) {
-      const rows = p.tornado.slice(0, 15).map((r, i) => ({ input: label(r.input), order: i, low: r.mean_low, high: r.mean_high, base: p.base_mean, lowValue: n6(r.low_value), highValue: n6(r.high_value) }));
-      const y = { field: 'input', type: 'nominal' as const, title: null, sort: rows.map((r) => r.input), axis: { labelLimit: 280 } };
-      const x = { type: 'quantitative' as const, ...(money ? moneyAxis(`${json.run.metric} (${json.scenario.currency})`) : { title: json.run.metric }) };
-      add(`tornado-${policy}`, `What moves ${json.run.metric}: ${policy}`, `Mean ${json.run.metric} with each input at its ${Math.round(100 * qLo)}th (light) and ${Math.round(100 * qHi)}th (dark) percentile, every other input drawn as usual on the same paths; line: the base run's mean. Status labels from the scenario's comments; inputs by swing, largest first (at most 15).`, {
-        data: { values: rows },
-        width: 520,
-        height: 22 * rows.length + 10,
-        layer: [
-          { mark: { type: 'bar', height: 14, color: '#9ecae1' }, encoding: { y, x: { field: 'low', ...x }, x2: { field: 'base' }, tooltip: [{ field: 'input' }, { field: 'lowValue', title: 'low value' }, { field: 'low', type: 'quantitative', title: 'mean at low', ...(money ? { format: MONEY_FORMAT } : {}) }] } },
-          { mark: { type: 'bar', height: 14, color: '#2171b5' }, encoding: { y, x: { field: 'high', type: 'quantitative' }, x2: { field: 'base' }, tooltip: [{ field: 'input' }, { field: 'highValue', title: 'high value' }, { field: 'high', type: 'quantitative', title: 'mean at high', ...(money ? { format: MONEY_FORMAT } : {}) }] } },
-          { mark: { type: 'rule', color: '#000' }, encoding: { x: { field: 'base', type: 'quantitative' } } },
-        ],
-      });
-    }
-  }
-  const rankRows = policies.flatMap((policy) => (json.policies[policy].rank ?? []).map((r) => ({ policy, input: r.input, rho: r.spearman, lo: r.ci95?.[0] ?? r.spearman, hi: r.ci95?.[1] ?? r.spearman })));
-  if (rankRows.length) {
-    const order = [...new Set([...rankRows].sort((a, b) => Math.abs(b.rho) - Math.abs(a.rho)).map((r) => r.input))];
-    add('rank-correlations', `Rank correlations with ${json.run.metric}`, `Spearman correlation between each input's draw and ${json.run.metric} across the base run's paths, with its 95% interval (Fisher z, Bonett-Wright standard error); one panel per policy.`, {
-      data: { values: rankRows },
-      facet: { field: 'policy', type: 'nominal', title: null, sort: policies },
-      columns: Math.min(3, policies.length),
-      spec: {
-        width: 220,
-        height: 16 * order.length + 10,
-        layer: [
-          { mark: { type: 'bar', height: 10, color: '#4292c6' }, encoding: { y: { field: 'input', type: 'nominal', title: null, sort: order, axis: { labelLimit: 240 } }, x: { field: 'rho', type: 'quantitative', title: 'Spearman', scale: { domain: [-1, 1] } }, tooltip: [{ field: 'input' }, { field: 'rho', type: 'quantitative', format: '.3f' }] } },
-          { mark: { type: 'rule', color: '#222' }, encoding: { y: { field: 'input', type: 'nominal', sort: order }, x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } } },
-        ],
-      },
-    });
-  }
-  const sobolRows = policies.flatMap((policy) =>
-    (json.policies[policy].sobol ?? []).slice(0, 15).flatMap((r) => [
-      { policy, input: r.input, index: 'first order (S1)', value: r.S1, lo: r.S1_ci95[0], hi: r.S1_ci95[1] },
-      { policy, input: r.input, index: 'total order (ST)', value: r.ST, lo: r.ST_ci95[0], hi: r.ST_ci95[1] },
-    ]),
-  );
-  if (sobolRows.length) {
-    add('sobol-indices', `Sobol indices of ${json.run.metric}`, `Share of the variance of ${json.run.metric} each input explains alone (first order, S1) and with its interactions (total order, ST), with 95% bootstrap intervals; ${json.run.sobol_paths?.toLocaleString('en-US')} paths per matrix (Saltelli's scheme). Inputs by total order, largest first (at most 15 per policy).`, {
-      data: { values: sobolRows },
-      facet: { field: 'policy', type: 'nominal', title: null, sort: policies },
-      columns: Math.min(2, policies.length),
-      spec: {
-        width: 260,
-        height: { step: 12 },
-        layer: [
-          { mark: { type: 'point', filled: true, size: 40 }, encoding: { y: { field: 'input', type: 'nominal', title: null, sort: { field: 'value', op: 'max', order: 'descending' }, axis: { labelLimit: 240 } }, x: { field: 'value', type: 'quantitative', title: 'index' }, yOffset: { field: 'index' }, color: { field: 'index', type: 'nominal', title: null, scale: { range: ['#6baed6', '#08519c'] }, legend: { orient: 'bottom' } }, tooltip: [{ field: 'input' }, { field: 'index' }, { field: 'value', type: 'quantitative', format: '.3f' }] } },
-          { mark: { type: 'rule' }, encoding: { y: { field: 'input', type: 'nominal', sort: { field: 'value', op: 'max', order: 'descending' } }, yOffset: { field: 'index' }, x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' }, color: { field: 'index', type: 'nominal' } } },
-        ],
-      },
-    });
-  }
-  return charts;
-}
-
-export async function buildSensitivityFiles(json: SensitivityJson): Promise<Map<string, string | Uint8Array>> {
+export async function buildSensitivityFiles(json: SensitivityJson): Promise<{ files: Map<string, string | Uint8Array>; printed: string }> {
   const files = new Map<string, string | Uint8Array>();
   files.set('sensitivity.json', JSON.stringify(json, null, 1) + '\n');
   if (json.run.methods.includes('tornado')) files.set('tornado.csv', tornadoCsv(json));
@@ -178,45 +110,43 @@ export async function buildSensitivityFiles(json: SensitivityJson): Promise<Map<
   if (json.run.methods.includes('sobol')) files.set('sobol.csv', sobolCsv(json));
   const charts = sensitivityCharts(json);
   await addChartFiles(files, charts);
-  files.set('summary.md', sensitivityMarkdown(json, charts));
-  files.set('report.html', sensitivityHtml(json, charts));
-  return files;
+  const doc = sensitivityDocument(json, charts);
+  files.set('summary.md', renderMarkdown(doc));
+  files.set('report.html', renderHtml(doc));
+  return { files, printed: renderText(sensitivityHeadline(json)) };
 }
 
 const intro = (json: SensitivityJson) =>
   `${json.run.paths.toLocaleString('en-US')} paths per run, seed ${json.run.seed}, ${json.run.passes} engine passes on the same paths; metric ${json.run.metric}; ${json.inputs.length} uncertain inputs (numbers and expressions are not varied: an expression varies through its inputs). Scenario ${json.scenario.file}, sha256 ${json.scenario.sha256}; engine accessgap ${json.run.version}.`;
 
-export function sensitivityMarkdown(json: SensitivityJson, charts: Chart[]): string {
-  const lines = [`# ${esc(json.scenario.title)}: which assumptions drive ${json.run.metric}`, '', intro(json), '', '## In words', '', ...sensitivityStatements(json).map((l) => `- ${esc(l)}`), ''];
-  for (const policy of Object.keys(json.policies)) {
-    lines.push(`## ${policy}`, '');
-    if (json.policies[policy].tornado) lines.push(`Tornado: each input at its ${Math.round(100 * json.run.tornado_quantiles[0])}th and ${Math.round(100 * json.run.tornado_quantiles[1])}th percentile; intervals are of the paired change from the base run (mean ${fmt(json)(json.policies[policy].base_mean)}).`, '', ...mdTable(tornadoTable(json, policy)), '');
-    if (json.policies[policy].rank) lines.push('Rank correlations (base run):', '', ...mdTable(rankTable(json, policy)), '');
-    if (json.policies[policy].sobol) lines.push(`Sobol indices (${json.run.sobol_estimators}):`, '', ...mdTable(sobolTable(json, policy)), '');
-  }
-  lines.push('## Charts', '', ...charts.flatMap((c) => [`![${esc(c.title)}](charts/${c.name}.png)`, '']));
-  return lines.join('\n');
+export function sensitivityDocument(json: SensitivityJson, charts: Chart[]): Document {
+  const [qLo, qHi] = json.run.tornado_quantiles.map((q) => Math.round(100 * q));
+  return {
+    title: `${json.scenario.title}: sensitivity`,
+    blocks: [
+      { kind: 'heading', level: 1, text: `${json.scenario.title}: which assumptions drive ${json.run.metric}` },
+      { kind: 'paragraph', text: intro(json), muted: true },
+      { kind: 'heading', level: 2, text: 'In words' },
+      { kind: 'list', items: sensitivityStatements(json) },
+      ...Object.entries(json.policies).flatMap(([policy, p]): Block[] => [
+        { kind: 'heading', level: 2, text: policy },
+        ...when(p.tornado, { kind: 'paragraph', text: `Tornado: each input at its ${qLo}th and ${qHi}th percentile; intervals are of the paired change from the base run (mean ${fmt(json)(p.base_mean)}).` }, { kind: 'table', table: tornadoTable(json, policy), className: 'tornado' }),
+        ...when(p.rank, { kind: 'paragraph', text: 'Rank correlations (base run):' }, { kind: 'table', table: rankTable(json, policy), className: 'rank' }),
+        ...when(p.sobol, { kind: 'paragraph', text: `Sobol indices (${json.run.sobol_estimators}):` }, { kind: 'table', table: sobolTable(json, policy), className: 'sobol' }),
+      ]),
+      { kind: 'heading', level: 2, text: 'Charts' },
+      { kind: 'figures', charts },
+    ],
+  };
 }
 
-export function sensitivityHtml(json: SensitivityJson, charts: Chart[]): string {
-  const sections = Object.keys(json.policies)
-    .map((policy) => `<h2>${escapeHtml(policy)}</h2>${json.policies[policy].tornado ? htmlTable(tornadoTable(json, policy), 'tornado') : ''}${json.policies[policy].rank ? htmlTable(rankTable(json, policy), 'rank') : ''}${json.policies[policy].sobol ? htmlTable(sobolTable(json, policy), 'sobol') : ''}`)
-    .join('\n');
-  return htmlPage(
-    `${json.scenario.title}: sensitivity`,
-    `<h1>${escapeHtml(json.scenario.title)}: which assumptions drive ${escapeHtml(json.run.metric)}</h1>
-<p class="muted">${escapeHtml(intro(json))}</p>
-<h2>In words</h2>
-<ul>${sensitivityStatements(json).map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>
-${sections}
-<h2>Charts</h2>
-${chartFigures(charts)}`,
-  );
+/** What `accessgap sensitivity` prints. */
+export function sensitivityHeadline(json: SensitivityJson): Document {
+  return {
+    title: json.scenario.title,
+    blocks: [
+      { kind: 'lines', lines: [`${json.scenario.title}: which assumptions drive ${json.run.metric}`, intro(json)] },
+      { kind: 'lines', lines: sensitivityStatements(json) },
+    ],
+  };
 }
-
-/** The summary printed after the analysis. */
-export function sensitivitySummary(json: SensitivityJson): string {
-  return [`${json.scenario.title}: which assumptions drive ${json.run.metric}`, intro(json), '', ...sensitivityStatements(json)].join('\n');
-}
-
-export type { LoadedScenario };

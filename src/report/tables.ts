@@ -2,8 +2,8 @@
 import type { Scenario } from '../scenario/types.js';
 import { BINARY_METRICS, HARM_PARTS, MONEY_METRICS } from '../model/metrics.js';
 import { assumptionRows } from './assumptions.js';
-import { formatMoney, formatPercent } from './format.js';
-import type { PolicyReport, SummaryJson } from './summary.js';
+import { formatMoney, formatPercent } from '../format.js';
+import type { PolicyReport, SummaryJson } from '../analysis/run.js';
 import type { Summary } from '../stats/summary.js';
 
 export interface Table {

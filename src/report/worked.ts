@@ -7,7 +7,7 @@ import type { Trace } from '../model/world.js';
 import { simulatePath } from '../model/path.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { runSimulation } from '../engine/run.js';
-import { buildSummary } from './summary.js';
+import { buildSummary } from '../analysis/run.js';
 
 const fmt = (x: number) => (Number.isInteger(x) ? x.toLocaleString('en-US') : Number(x.toPrecision(6)).toLocaleString('en-US', { maximumSignificantDigits: 6 }));
 

@@ -8,8 +8,8 @@ import seedrandom from 'seedrandom';
 import type { Compiled } from '../scenario/expressions.js';
 import { describeRange, inRange } from '../scenario/spec.js';
 import type { Scenario } from '../scenario/types.js';
-import { compileDistribution, type Sampler } from './distributions.js';
-import { normalCdf, normalQuantile } from './special.js';
+import { compileDistribution, type Sampler } from '../distributions/distributions.js';
+import { normalCdf, normalQuantile } from '../distributions/special.js';
 
 export const pathStreamName = (seed: number, path: number) => `accessgap:${seed}:${path}`;
 export const financingStreamName = (seed: number, path: number) => `accessgap:${seed}:${path}:financing`;

@@ -3,19 +3,9 @@
  * built here: FILE:LINE:COL: KEY.PATH: expected X, found Y (did you mean "Z"?).
  */
 
-export type PathSegment = string | number;
+import type { PathSegment, Problem } from '../problem.js';
 
-export interface Problem {
-  path: PathSegment[];
-  expected: string;
-  found: string;
-  /** The problem is the key itself (an unknown key), not its value. */
-  atKey?: boolean;
-  /** The key is missing: point at the mapping that should hold it. */
-  missing?: boolean;
-  /** Valid names to suggest from when the found name is a near miss. */
-  suggest?: string[];
-}
+export type { PathSegment, Problem };
 
 export interface Located extends Problem {
   file: string;

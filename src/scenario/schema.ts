@@ -3,7 +3,7 @@
  * format reference (docs/scenario-format.md). `npm run schema` writes both; a test checks that
  * the committed files are current.
  */
-import { DIST_KINDS } from '../sampling/distributions.js';
+import { DIST_KINDS } from '../distributions/distributions.js';
 import { ALLOWED_FUNCTIONS } from './expressions.js';
 import { describeRange, EXPRESSION_SECTIONS, FORMAT, type Field, type Node, type Range } from './spec.js';
 

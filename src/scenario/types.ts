@@ -2,7 +2,7 @@
  * A validated scenario. Keys keep the file's names (the format is the vocabulary economists
  * read); every *(dist)* field is replaced by an InputRef, the index of its entry in `inputs`.
  */
-import type { DistSpec } from '../sampling/distributions.js';
+import type { DistSpec } from '../distributions/distributions.js';
 import type { Range } from './spec.js';
 
 export type InputRef = number;

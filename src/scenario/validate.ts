@@ -2,7 +2,7 @@
  * Checks a parsed scenario against FORMAT and builds the validated Scenario. Every problem is
  * collected (none stops the walk) so a user fixes a file in one pass.
  */
-import { checkDistribution, supportOf, type DistSpec, type Support } from '../sampling/distributions.js';
+import { checkDistribution, supportOf, type DistSpec, type Support } from '../distributions/distributions.js';
 import { COUNTRY_ALIASES, ISO_COUNTRIES } from './countries.js';
 import { formatKeyPath, type PathSegment, type Problem } from './problems.js';
 import { describeRange, EXPRESSION_SECTIONS, FORMAT, inRange, NOTED_SETTINGS, type Node, type Range } from './spec.js';

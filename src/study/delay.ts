@@ -2,21 +2,12 @@
  * The run report's "cost of delay" exhibit: a small built-in sweep of the revocation's length (no
  * revocation, and the 10th to 90th percentiles of the scenario's own duration distribution) on a
  * fraction of the run's paths, so every run answers "what does each further day cost". A study
- * like `accessgap sweep`, sharing each path's but-for world across the points.
+ * like `accessgap sweep`, sharing each path's but-for world across the points; analysis/delay.ts
+ * reads it.
  */
 import type { LoadedScenario } from '../scenario/load.js';
 import { drawnValues } from '../sampling/draw.js';
-import { curveStatements, pairedStat, type Paired } from '../analysis/sweep.js';
-import { runStudy } from './run.js';
-
-export interface CostOfDelay {
-  /** Paths of the run it used (the first ones), and the durations, in days. */
-  paths: number;
-  durations: number[];
-  /** The scenario's median duration, where the cost of one more day is read. */
-  median: number;
-  policies: Record<string, { harm: Paired[]; per_day: Paired | null }>;
-}
+import { runStudy, type StudyResult } from './run.js';
 
 /** Paths the exhibit uses: a twentieth of the run's, at least 250 (all of a smaller run). */
 export const delayPaths = (paths: number) => Math.min(paths, Math.max(250, Math.round(paths / 20)));
@@ -33,8 +24,16 @@ export function delayDurations(loaded: LoadedScenario, seed: number, paths: numb
   return { durations, median };
 }
 
-/** Runs the exhibit's sweep; undefined when the scenario revokes nothing to sweep (a duration of 0). */
-export async function costOfDelay(loaded: LoadedScenario, settings: { seed: number; paths: number; threads: number; signal?: AbortSignal }): Promise<CostOfDelay | undefined> {
+/** The exhibit's sweep: its points and what it ran; undefined when the scenario revokes nothing to sweep (a duration of 0). */
+export interface DelaySweep {
+  id: number;
+  durations: number[];
+  median: number;
+  paths: number;
+  study: StudyResult;
+}
+
+export async function runDelaySweep(loaded: LoadedScenario, settings: { seed: number; paths: number; threads: number; signal?: AbortSignal }): Promise<DelaySweep | undefined> {
   const paths = delayPaths(settings.paths);
   const { durations, median } = delayDurations(loaded, settings.seed, paths);
   if (durations.length < 2) return undefined;
@@ -44,14 +43,5 @@ export async function costOfDelay(loaded: LoadedScenario, settings: { seed: numb
     durations.map((d) => new Map([[id, d]])),
     { paths, seed: settings.seed, threads: settings.threads, signal: settings.signal },
   );
-  const statements = curveStatements({ key: 'revocation.duration_days', id, points: durations }, study.policies, study.metrics, study.values, median);
-  const j = study.metrics.indexOf('total_harm');
-  return {
-    paths,
-    durations,
-    median,
-    policies: Object.fromEntries(
-      study.policies.map((policy, i) => [policy, { harm: study.values.map((v) => pairedStat(v[i][j])), per_day: statements[i].perDay }]),
-    ),
-  };
+  return { id, durations, median, paths, study };
 }

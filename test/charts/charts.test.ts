@@ -7,7 +7,7 @@ import { packageFile } from '../../src/charts/assets.js';
 import { PALETTE, BUTFOR_COLOR } from '../../src/charts/theme.js';
 import { textWidthEm } from '../../src/charts/text.js';
 import { loadScenario } from '../../src/scenario/load.js';
-import { seriesRows } from '../../src/report/summary.js';
+import { seriesRows } from '../../src/analysis/run.js';
 import { simulate } from '../helpers.js';
 
 const loaded = await loadScenario('scenarios/legion-canada.yaml');
@@ -90,7 +90,7 @@ describe('charts of tiny runs', () => {
   it('draw something for a horizon of one day and three paths, and keep panels in place with a long policy name', async () => {
     const { parseScenario } = await import('../../src/scenario/load.js');
     const { runSimulation } = await import('../../src/engine/run.js');
-    const { buildSummary, seriesRows } = await import('../../src/report/summary.js');
+    const { buildSummary, seriesRows } = await import('../../src/analysis/run.js');
     const text = readFileSync('scenarios/worked-example.yaml', 'utf8')
       .replace('horizon_days: 20', 'horizon_days: 1')
       .replace('revocation: {start_day: 2,', 'revocation: {start_day: 0,')

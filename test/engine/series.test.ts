@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { runSimulation } from '../../src/engine/run.js';
 import { cellOf, SERIES, SERIES_FLOORS, SKETCHED } from '../../src/engine/series.js';
 import { simulatePath } from '../../src/model/path.js';
-import { seriesRows } from '../../src/report/summary.js';
+import { seriesRows } from '../../src/analysis/run.js';
 import { RELATIVE_ACCURACY, SketchGrid } from '../../src/stats/sketch.js';
 import { quantileSorted } from '../../src/stats/summary.js';
 import { uncertainScenario } from '../helpers.js';

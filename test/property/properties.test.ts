@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../src/scenario/load.js';
 import { ScenarioError } from '../../src/scenario/problems.js';
 import { MONEY_METRICS, METRICS } from '../../src/model/metrics.js';
-import { seriesRows } from '../../src/report/summary.js';
+import { seriesRows } from '../../src/analysis/run.js';
 import { baseScenario, loadDoc, simulate, toYaml } from '../helpers.js';
 
 const SEED = 20261122;

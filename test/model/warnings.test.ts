@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { scenarioWarnings } from '../../src/scenario/warnings.js';
+import { scenarioWarnings } from '../../src/model/warnings.js';
 import { baseScenario, loadDoc, runCli, tempDir, toYaml } from '../helpers.js';
 
 async function warningsOf(change: (doc: Record<string, any>) => void): Promise<string[]> {

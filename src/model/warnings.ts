@@ -3,8 +3,8 @@
  * reaches nobody, a contradictory rule, a revocation after the horizon, a percentage where a rate
  * is expected). Printed by validate and run, listed in the report; the exit code stays 0.
  */
-import { segmentAffected, productAffected } from '../model/policies.js';
-import type { Restrict, Scenario } from './types.js';
+import { segmentAffected, productAffected } from './policies.js';
+import type { Restrict, Scenario } from '../scenario/types.js';
 
 /** Rates and shares given as percentages: `revenue_growth: 30` for 30%. */
 const PERCENT_LIKE: Record<string, { above: number; hint: string }> = {

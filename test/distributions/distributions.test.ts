@@ -1,7 +1,7 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { checkDistribution, compileDistribution, supportOf, type DistSpec } from '../../src/sampling/distributions.js';
-import { normalCdf } from '../../src/sampling/special.js';
+import { checkDistribution, compileDistribution, supportOf, type DistSpec } from '../../src/distributions/distributions.js';
+import { normalCdf } from '../../src/distributions/special.js';
 import type { Problem } from '../../src/scenario/problems.js';
 
 const N = 20_000;

@@ -5,7 +5,7 @@
  * moves another input's draws, and sensitivity runs stay paired path by path.
  */
 import { betaQuantiles, normalCdf, normalQuantile } from './special.js';
-import type { Problem } from '../scenario/problems.js';
+import type { Problem } from '../problem.js';
 
 /** z such that Phi(z) = 0.9, as MODEL.md fixes it. */
 export const Z90 = 1.2815515655;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { betaCdf, betaQuantile, betaQuantiles, logGamma, normalCdf, normalQuantile } from '../../src/sampling/special.js';
+import { betaCdf, betaQuantile, betaQuantiles, logGamma, normalCdf, normalQuantile } from '../../src/distributions/special.js';
 
 describe('normalCdf', () => {
   it.each([

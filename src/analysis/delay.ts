@@ -1,0 +1,28 @@
+/**
+ * The run report's cost-of-delay exhibit from its duration sweep (study/delay.ts): per policy, the
+ * mean total harm at each duration and what one more day costs at the scenario's median duration,
+ * paired path by path.
+ */
+import type { DelaySweep } from '../study/delay.js';
+import { curveStatements, pairedStat, type Paired } from './sweep.js';
+
+export interface CostOfDelay {
+  /** Paths of the run it used (the first ones), and the durations, in days. */
+  paths: number;
+  durations: number[];
+  /** The scenario's median duration, where the cost of one more day is read. */
+  median: number;
+  policies: Record<string, { harm: Paired[]; per_day: Paired | null }>;
+}
+
+export function costOfDelay(sweep: DelaySweep): CostOfDelay {
+  const { id, durations, median, paths, study } = sweep;
+  const statements = curveStatements({ key: 'revocation.duration_days', id, points: durations }, study.policies, study.metrics, study.values, median);
+  const j = study.metrics.indexOf('total_harm');
+  return {
+    paths,
+    durations,
+    median,
+    policies: Object.fromEntries(study.policies.map((policy, i) => [policy, { harm: study.values.map((v) => pairedStat(v[i][j])), per_day: statements[i].perDay }])),
+  };
+}

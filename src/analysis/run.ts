@@ -1,0 +1,261 @@
+/**
+ * The analysis of a run: summary.json (MODEL.md section 7) and the daily series rows, pure
+ * functions of the engine's result (and, for correlated inputs, their draws on the run's paths).
+ *
+ *   RunResult -> buildSummary -> SummaryJson (summary.json)
+ *             -> seriesRows   -> SeriesRow[] (series.csv, the fan charts)
+ */
+import type { LoadedScenario } from '../scenario/load.js';
+import { BLOCK_PATHS } from '../engine/kernel.js';
+import { SERIES, SERIES_FLOORS, SKETCHED, cellOf, type SeriesVariable } from '../engine/series.js';
+import type { RunResult } from '../engine/run.js';
+import { QUANTILES, summarize, wilson95, type Summary } from '../stats/summary.js';
+import { BINARY_METRICS } from '../model/metrics.js';
+import { RELATIVE_ACCURACY } from '../stats/sketch.js';
+import { formatPercent } from '../format.js';
+import { VERSION } from '../version.js';
+import { scenarioWarnings } from '../model/warnings.js';
+import { LHS_BLOCK } from '../sampling/draw.js';
+import type { PrecisionOutcome } from '../study/precision.js';
+import { spearman } from './sensitivity.js';
+import type { DelaySweep } from '../study/delay.js';
+import { costOfDelay, type CostOfDelay } from './delay.js';
+
+/** What a run adds to the engine's result: the cost-of-delay sweep, the precision rule's outcome, correlated inputs' draws. */
+export interface RunExtras {
+  delay?: DelaySweep;
+  precision?: PrecisionOutcome;
+  /** Per correlated pair (scenario order), both inputs' draws over the run's first paths (correlationDraws). */
+  correlated?: [Float64Array, Float64Array][];
+}
+
+/** Probability of insolvency caused by the policy by a given day. */
+export interface InsolvencyByDay {
+  day: number;
+  /** Share of paths whose policy world failed on or before this day while the but-for world never did. */
+  attributable: number;
+  attributable_ci95: [number, number];
+}
+
+export interface PolicyReport {
+  description?: string;
+  affected_segments: string[];
+  product_affected: boolean;
+  /** Per phase (one for a plain policy): who it cuts off, and with mitigation which remedy helps whom. */
+  phases: { segments: string[]; product: boolean; relocation_helps?: string[]; hiring_helps?: string[] }[];
+  metrics: Record<string, Summary>;
+  /** Figures derived from the per-path metrics (ratios of means; null where undefined). */
+  derived: {
+    /** Mean total harm over the mean but-for firm value W_butfor. */
+    harm_to_firm_value: number | null;
+    owner_harm_to_firm_value: number | null;
+    /** Mean lost revenue after restoration over mean lost revenue. */
+    after_restoration_revenue_share: number | null;
+    insolvency_by_day: InsolvencyByDay[];
+    /** Share of the attributable insolvencies (by the horizon) that fall while access is still cut off. */
+    attributable_while_cut_off: number | null;
+    /** With a compared twin policy that does not mitigate: the harm mitigation avoids, paired path by path. */
+    mitigation?: { versus: string; harm_avoided: Summary };
+  };
+}
+
+export interface SummaryJson {
+  schema: 'accessgap/summary@2';
+  scenario: { name: string; title: string; file: string; sha256: string; currency: string };
+  run: {
+    seed: number;
+    paths: number;
+    horizon_days: number;
+    tail_days: number;
+    series_step_days: number;
+    discount_rate: number;
+    version: string;
+    block_paths: number;
+    metric_quantiles: string;
+    sampling: string;
+    series_quantiles: string;
+    /** The stopping rule, the paths it chose and why the run stopped (with --precision). */
+    precision?: PrecisionOutcome;
+    timing: RunResult['timing'];
+  };
+  butfor: { insolvency_probability: number; insolvency_probability_se: number | null; insolvency_probability_ci95: [number, number]; firm_value: Summary };
+  policies: Record<string, PolicyReport>;
+  /** Things the reader should know: scenario warnings, and paths still cut off at the horizon. */
+  warnings: string[];
+  /** The built-in duration sweep on a fraction of the paths (src/study/delay.ts), when run. */
+  cost_of_delay?: CostOfDelay;
+  /** Correlated inputs: the rank correlation asked for and the one achieved over the run's paths. */
+  correlations?: { between: [string, string]; rank: number; achieved: number }[];
+}
+
+
+/** Days of the time-to-insolvency table: 60, 90, 180, 365 and the horizon (those within it). */
+export const insolvencyDays = (T: number): number[] => [...new Set([...[60, 90, 180, 365].filter((d) => d < T), T])];
+
+const ratio = (a: number, b: number): number | null => (b !== 0 && Number.isFinite(a / b) ? a / b : null);
+
+/** Time to insolvency caused by a policy: by day, and the share while access is still cut off. */
+function insolvencyTiming(result: RunResult, i: number, t0: number): Pick<PolicyReport['derived'], 'insolvency_by_day' | 'attributable_while_cut_off'> {
+  const n = result.settings.paths;
+  const days = result.insolvencyDay[i];
+  const bf = result.butforInsolvencyDay;
+  const revoked = result.metrics[i][result.plan.metrics.indexOf('revoked_days')];
+  const marks = insolvencyDays(result.plan.T);
+  const counts = marks.map(() => 0);
+  let attributable = 0;
+  let whileCut = 0;
+  for (let k = 0; k < n; k++) {
+    const d = days[k];
+    if (d < 0 || bf[k] >= 0) continue;
+    attributable++;
+    // Insolvent from day d: the firm failed at the end of day d - 1, cut off if d - 1 < t0 + Deff.
+    if (d <= t0 + revoked[k]) whileCut++;
+    marks.forEach((m, j) => d <= m && counts[j]++);
+  }
+  return {
+    insolvency_by_day: marks.map((day, j) => ({ day, attributable: counts[j] / n, attributable_ci95: wilson95(counts[j] / n, n) })),
+    attributable_while_cut_off: attributable > 0 ? whileCut / attributable : null,
+  };
+}
+
+/** A compared policy with the same rule, phases and licence that does not mitigate, if any. */
+function twinWithoutMitigation(result: RunResult, i: number): number {
+  const pols = result.plan.policies;
+  const key = (j: number) => JSON.stringify([pols[j].policy.phases, pols[j].policy.license ?? null]);
+  if (!result.plan.layouts[i].mitigates) return -1;
+  return pols.findIndex((_, j) => j !== i && !result.plan.layouts[j].mitigates && key(j) === key(i));
+}
+
+export function buildSummary(loaded: LoadedScenario, result: RunResult, extras: RunExtras = {}): SummaryJson {
+  const { delay, precision, correlated } = extras;
+  const s = loaded.scenario;
+  const n = result.settings.paths;
+  let bfInsolvent = 0;
+  for (const d of result.butforInsolvencyDay) if (d >= 0) bfInsolvent++;
+  const pBf = bfInsolvent / n;
+  const policies: Record<string, PolicyReport> = {};
+  const firmValue = summarize(result.butforValue);
+  const col = (i: number, m: string) => result.metrics[i][result.plan.metrics.indexOf(m as never)];
+  result.plan.policies.forEach((p, i) => {
+    // Latin hypercube runs: standard errors from the blocks as independent replicates.
+    const batch = s.simulation.sampling === 'lhs' ? LHS_BLOCK : 0;
+    const metrics = Object.fromEntries(result.plan.metrics.map((m, j) => [m, summarize(result.metrics[i][j], BINARY_METRICS.includes(m), batch)]));
+    const layout = result.plan.layouts[i];
+    const names = (mask: number[], bit: number) => s.staff.flatMap((seg, j) => ((mask[j] & bit) !== 0 ? [seg.name] : []));
+    const phases = p.policy.phases.map((_ph, j) => {
+      const bit = 1 << j;
+      const reached = s.staff.flatMap((seg, k) => ((layout.maskAsIs[k] & bit) !== 0 ? [k] : []));
+      const phase: PolicyReport['phases'][number] = { segments: reached.map((k) => s.staff[k].name), product: p.tracks.some((t) => t.product && (t.mask & bit) !== 0) };
+      if (layout.mitigates) {
+        if (s.mitigation?.relocation) phase.relocation_helps = reached.filter((k) => (layout.maskInUs[k] & bit) === 0).map((k) => s.staff[k].name);
+        if (s.mitigation?.hiring) phase.hiring_helps = reached.filter((k) => (layout.maskAsUsPerson[k] & bit) === 0).map((k) => s.staff[k].name);
+      }
+      return phase;
+    });
+    const twin = twinWithoutMitigation(result, i);
+    policies[p.name] = {
+      ...(p.policy.description ? { description: p.policy.description } : {}),
+      affected_segments: p.segments.map((j) => s.staff[j].name),
+      product_affected: p.product,
+      phases,
+      metrics,
+      derived: {
+        harm_to_firm_value: ratio(metrics.total_harm.mean, firmValue.mean),
+        owner_harm_to_firm_value: ratio(metrics.owner_harm.mean, firmValue.mean),
+        after_restoration_revenue_share: metrics.lost_revenue.mean > 0 ? ratio(metrics.lost_revenue_after_restoration.mean, metrics.lost_revenue.mean) : null,
+        ...insolvencyTiming(result, i, s.revocation.start_day),
+        ...(twin >= 0 ? { mitigation: { versus: result.plan.policies[twin].name, harm_avoided: summarize(col(twin, 'total_harm').map((x, k) => x - col(i, 'total_harm')[k])) } } : {}),
+      },
+    };
+  });
+  const warnings = [...scenarioWarnings(s)];
+  for (const [name, p] of Object.entries(policies)) {
+    const cut = p.metrics.revoked_at_horizon.mean;
+    if (cut > 0) {
+      warnings.push(
+        `${name}: on ${formatPercent(cut)} of paths access has not returned by the horizon (day ${s.simulation.horizon_days}); their harm after it is valued only through the ${s.simulation.tail_days}-day tail. Extend simulation.horizon_days to follow them.`,
+      );
+    }
+  }
+  return {
+    schema: 'accessgap/summary@2',
+    scenario: { name: s.name, title: s.title, file: s.file, sha256: s.sha256, currency: s.currency },
+    run: {
+      seed: result.settings.seed,
+      paths: n,
+      horizon_days: s.simulation.horizon_days,
+      tail_days: s.simulation.tail_days,
+      series_step_days: s.simulation.series_step_days,
+      discount_rate: s.simulation.discount_rate,
+      version: VERSION,
+      block_paths: BLOCK_PATHS,
+      metric_quantiles: 'exact, type 7 (linear interpolation between order statistics)',
+      sampling: s.simulation.sampling === 'lhs' ? `Latin hypercube in blocks of ${LHS_BLOCK} paths; standard errors of means from the blocks as replicates` : 'independent draws (Monte Carlo)',
+      series_quantiles: `log-linear sketch, relative accuracy ${RELATIVE_ACCURACY}; values closer to 0 than ${SERIES.slice(0, SKETCHED).map((v, i) => `${SERIES_FLOORS[i]} (${v})`).join(', ')} count as 0; type 7 on bucket midpoints, clamped to the exact min and max; survival exact`,
+      ...(precision ? { precision } : {}),
+      timing: result.timing,
+    },
+    butfor: { insolvency_probability: pBf, insolvency_probability_se: n > 1 ? Math.sqrt((pBf * (1 - pBf)) / (n - 1)) : null, insolvency_probability_ci95: wilson95(pBf, n), firm_value: firmValue },
+    policies,
+    warnings,
+    ...(delay ? { cost_of_delay: costOfDelay(delay) } : {}),
+    ...(s.correlations.length && correlated ? { correlations: s.correlations.map((c, j) => ({ between: c.between, rank: c.rank, achieved: spearman(correlated[j][0], correlated[j][1]).rho })) } : {}),
+  };
+}
+
+/** Survival on each stored day: mean and type-7 quantiles of the 0/1 alive values, exactly. */
+export function survivalSeries(result: RunResult, world: number): { mean: number; quantiles: number[] }[] {
+  const { plan, insolvencyDays } = result;
+  const n = result.settings.paths;
+  const hist = insolvencyDays.subarray(world * (plan.T + 1), (world + 1) * (plan.T + 1));
+  // Insolvent from day d (1 ... T) means not alive on days >= d; count them as the days advance.
+  let insolvent = 0;
+  let through = 0;
+  return Array.from(plan.seriesDays, (day) => {
+    for (; through < day; ) insolvent += hist[++through];
+    const alive = n - insolvent;
+    const value = (r: number) => (r < n - alive ? 0 : 1);
+    const quantiles = QUANTILES.map(([, p]) => {
+      const h = (n - 1) * p;
+      const lo = Math.floor(h);
+      return value(lo) + (h - lo) * (value(Math.min(lo + 1, n - 1)) - value(lo));
+    });
+    return { mean: alive / n, quantiles };
+  });
+}
+
+export interface SeriesRow {
+  /** World: "butfor" or a policy name. */
+  policy: string;
+  day: number;
+  variable: SeriesVariable;
+  mean: number;
+  p05: number;
+  p25: number;
+  p50: number;
+  p75: number;
+  p95: number;
+}
+
+/** Every stored (world, day, variable) of a run with its mean and quantiles, in series.csv order. */
+export function seriesRows(result: RunResult): SeriesRow[] {
+  const { plan, seriesMeans, sketches } = result;
+  const rows: SeriesRow[] = [];
+  const names = ['butfor', ...plan.policies.map((p) => p.name)];
+  names.forEach((policy, w) => {
+    const survival = survivalSeries(result, w);
+    plan.seriesDays.forEach((day, j) => {
+      SERIES.forEach((variable, v) => {
+        let mean: number;
+        let q: number[];
+        if (variable === 'survival') [mean, q] = [survival[j].mean, survival[j].quantiles];
+        else {
+          const c = cellOf(plan, w, v, j);
+          [mean, q] = [seriesMeans[c], QUANTILES.map(([, p]) => sketches.quantile(c, p))];
+        }
+        rows.push({ policy, day, variable, mean, p05: q[0], p25: q[1], p50: q[2], p75: q[3], p95: q[4] });
+      });
+    });
+  });
+  return rows;
+}

@@ -1,4 +1,0 @@
-/** The engine as a library: load a scenario, run it, build the report files (used by bench/). */
-export { loadScenario } from '../scenario/load.js';
-export { runSimulation } from './run.js';
-export { buildReportFiles } from '../report/files.js';

@@ -1,0 +1,41 @@
+/**
+ * The document model: every report (run, sweep, sensitivity; later the exhibit pack) is built once
+ * as a Document and written by renderers (render/markdown.ts, render/html.ts, render/text.ts for
+ * what a command prints; PDF and Word are further renderers of the same blocks), so the formats
+ * cannot drift apart.
+ *
+ *   analysis JSON -> report/<command>.ts builds a Document -> render/* -> summary.md, report.html,
+ *                                                              the printed summary
+ */
+import type { Chart } from '../charts/specs.js';
+import type { Table } from './tables.js';
+
+export type { Table };
+
+export type Block =
+  | { kind: 'heading'; level: 1 | 2 | 3; text: string }
+  /** Text; `muted` for provenance and fine print. Inline `code` spans are marked with backticks. */
+  | { kind: 'paragraph'; text: string; muted?: boolean }
+  /** Lines kept as lines (provenance: a line break between them, one paragraph). */
+  | { kind: 'lines'; lines: string[]; muted?: boolean }
+  /** A bulleted list; `title` heads it where the list has no heading of its own (printed text). */
+  | { kind: 'list'; items: string[]; title?: string }
+  /** `className` names the table for styling and tests; `code` the columns shown as code. */
+  | { kind: 'table'; table: Table; className: string; code?: number[] }
+  /** Numbered charts: images in Markdown, interactive figures in HTML. */
+  | { kind: 'figures'; charts: Chart[] }
+  /** A boxed note with a title (warnings). */
+  | { kind: 'note'; title: string; items: string[] }
+  /** A command to copy (how to reproduce the run). */
+  | { kind: 'command'; text: string }
+  /** A hint that only makes sense in the interactive page (hover for values). */
+  | { kind: 'interactive-hint'; text: string };
+
+export interface Document {
+  /** The page title (HTML <title>). */
+  title: string;
+  blocks: Block[];
+}
+
+/** The block if the condition holds, else nothing: for building block lists with spreads. */
+export const when = (condition: unknown, ...blocks: Block[]): Block[] => (condition ? blocks : []);
