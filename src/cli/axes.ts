@@ -3,7 +3,7 @@
  * scenario (the key path of an input, values in its range), with the problem in words otherwise.
  */
 import type { SweepAxis } from '../analysis/sweep.js';
-import { describeRange, inRange } from '../scenario/spec.js';
+import { describeRange, inRange, isInputKey, keyFacts } from '../scenario/spec.js';
 import { drawnValues } from '../sampling/draw.js';
 import { closest } from '../scenario/problems.js';
 import type { LoadedScenario } from '../scenario/load.js';
@@ -39,8 +39,8 @@ export function parseAxis(spec: string, loaded: LoadedScenario): SweepAxis | str
   const inputs = loaded.scenario.inputs;
   const def = inputs.find((d) => d.key === key);
   if (!def) {
-    const settings = ['simulation.', 'revocation.start_day', 'countries_of_concern', 'compare', 'name', 'title', 'currency'];
-    const isSetting = settings.some((x) => key.startsWith(x)) || /\.(headcount|nationality|location|us_person|max_rounds|approval_probability|restrict|description)$/.test(key);
+    // A key of the format that is not drawn per path (spec.ts): a setting.
+    const isSetting = keyFacts(key).field !== undefined && !isInputKey(key);
     if (isSetting) return `--vary ${key}: expected an input (a number or distribution drawn per path), found a setting; change it in the file instead`;
     const near = closest(key, inputs.map((d) => d.key));
     return `--vary ${key}: expected the key path of an input, found an unknown key${near ? ` (did you mean "${near}"?)` : ''}`;

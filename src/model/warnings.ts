@@ -5,11 +5,10 @@
  */
 import { segmentAffected, productAffected } from './policies.js';
 import type { Restrict, Scenario } from '../scenario/types.js';
+import { formatFields } from '../scenario/spec.js';
 
-/** Rates and shares given as percentages: `revenue_growth: 30` for 30%. */
-const PERCENT_LIKE: Record<string, { above: number; hint: string }> = {
-  'firm.revenue_growth': { above: 3, hint: 'an annual rate: 0.30 for 30%' },
-};
+/** Keys whose values above a bound are probably percentages (`revenue_growth: 30` for 30%): a fact of the format. */
+const PERCENT_LIKE = formatFields().flatMap(({ key, field }) => (field.facts?.percentLike ? [{ key, ...field.facts.percentLike }] : []));
 
 function describeRule(r: Restrict): string[] {
   const problems: string[] = [];
@@ -58,13 +57,12 @@ export function scenarioWarnings(s: Scenario): string[] {
       }
     });
   }
-  const r = s.simulation.discount_rate;
-  if (r > 1) out.push(`simulation.discount_rate: ${r} looks like a percentage; the key is an annual rate: 0.08 for 8% (did you mean ${r / 100}?)`);
-  for (const d of s.inputs) {
-    const rule = PERCENT_LIKE[d.key];
-    if (!rule || d.value.kind !== 'dist' || d.value.spec.dist !== 'constant') continue;
-    const v = d.value.spec.value;
-    if (v > rule.above) out.push(`${d.key}: ${v} looks like a percentage; the key is ${rule.hint} (did you mean ${v / 100}?)`);
+  for (const rule of PERCENT_LIKE) {
+    // A setting's value as the scenario holds it, or an input given as a number.
+    const input = s.inputs.find((d) => d.key === rule.key);
+    const setting = rule.key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], s);
+    const v = input ? (input.value.kind === 'dist' && input.value.spec.dist === 'constant' ? input.value.spec.value : undefined) : typeof setting === 'number' ? setting : undefined;
+    if (v !== undefined && v > rule.above) out.push(`${rule.key}: ${v} looks like a percentage; the key is ${rule.hint} (did you mean ${v / 100}?)`);
   }
   return out;
 }

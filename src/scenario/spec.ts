@@ -29,6 +29,25 @@ export interface Field {
   doc: string;
   /** The value the engine uses when the key is left out. */
   default?: unknown;
+  /**
+   * Facts about the key, stated here and derived everywhere else (keyFacts); a fact on an object
+   * or list holds for every key below it.
+   */
+  facts?: KeyFacts;
+}
+
+export interface KeyFacts {
+  /** The but-for world never reads it: a study that fixes it shares each path's but-for world. */
+  worldLevel?: true;
+  /** A setting whose basis the assumptions table shows (its comment, or the basis map). */
+  noted?: true;
+  /** A value above `above` is probably a percentage where a rate is meant (a warning, with `hint`). */
+  percentLike?: { above: number; hint: string };
+  /**
+   * Group of its uniform slots: inputs draw from slots group by group (0 the core sections), so a
+   * scenario of an earlier version draws its inputs from the same uniforms as before.
+   */
+  slotGroup?: number;
 }
 
 const SLUG = /^[a-z0-9-]+$/;
@@ -44,8 +63,8 @@ export const MAX_PHASES = 16;
 export const num = (range: Range = {}, integer = false): Node => ({ kind: 'number', range, integer });
 export const dist = (range: Range = {}, integer = false): Node => ({ kind: 'dist', range, integer });
 export const obj = (fields: Record<string, Field>): Node => ({ kind: 'object', fields });
-const req = (node: Node, doc: string): Field => ({ node, required: true, doc });
-const opt = (node: Node, doc: string, def?: unknown): Field => ({ node, doc, default: def });
+const req = (node: Node, doc: string, facts?: KeyFacts): Field => ({ node, required: true, doc, ...(facts ? { facts } : {}) });
+const opt = (node: Node, doc: string, def?: unknown, facts?: KeyFacts): Field => ({ node, doc, default: def, ...(facts ? { facts } : {}) });
 
 const share: Range = { min: 0, max: 1 };
 const nonNegative: Range = { min: 0 };
@@ -64,7 +83,7 @@ const RESTRICT = obj({
 
 const PHASE = obj({
   restrict: req(RESTRICT, 'Which staff (and whether the product) lose access during this phase.'),
-  days: opt(dist(nonNegative, true), 'Length of the phase in days (every phase but the last; the last lasts until access returns). Rounded half up, floored at 0.'),
+  days: opt(dist(nonNegative, true), 'Length of the phase in days (every phase but the last; the last lasts until access returns). Rounded half up, floored at 0.', undefined, { worldLevel: true }),
 });
 
 const LICENSE = obj({
@@ -81,7 +100,7 @@ const FINANCING = obj({
   max_rounds: req(num(nonNegative, true), 'Successful rounds allowed within the horizon.'),
 });
 
-const MITIGATION = obj({
+const MITIGATION_FIELDS = obj({
   decide_after_days: req(dist(nonNegative, true), 'The firm decides on day td = t0 + this whether to relocate or replace staff who are still cut off. Rounded half up.'),
   relocation: opt(
     obj({
@@ -109,28 +128,28 @@ export const FORMAT: Node = obj({
   currency: opt({ kind: 'string', pattern: /^[A-Z]{3}$/, patternDoc: 'a three-letter ISO 4217 code' }, 'Currency of every money input.', 'USD'),
   simulation: req(
     obj({
-      paths: req(num({ min: 1, max: MAX_PATHS }, true), 'Monte Carlo paths (at most 10,000,000).'),
+      paths: req(num({ min: 1, max: MAX_PATHS }, true), 'Monte Carlo paths (at most 10,000,000).', { noted: true }),
       seed: req(num({ min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }, true), 'Seed of every random stream.'),
-      horizon_days: req(num({ min: 1, max: MAX_HORIZON_DAYS }, true), 'T: days simulated, t = 0 ... T-1 (at most 36,525: 100 years).'),
-      discount_rate: req(num({ min: -1, minExclusive: true }), 'r: annual discount rate for present values.'),
+      horizon_days: req(num({ min: 1, max: MAX_HORIZON_DAYS }, true), 'T: days simulated, t = 0 ... T-1 (at most 36,525: 100 years).', { noted: true }),
+      discount_rate: req(num({ min: -1, minExclusive: true }), 'r: annual discount rate for present values.', { noted: true, percentLike: { above: 1, hint: 'an annual rate: 0.08 for 8%' } }),
       series_step_days: opt(num(atLeastOne, true), 'Store the daily series every this many days.', 1),
       sampling: opt({ kind: 'string', pattern: /^(mc|lhs)$/, patternDoc: 'mc (independent draws) or lhs (Latin hypercube, stratified in blocks of 1,024 paths)' }, 'How each path\'s input uniforms are drawn: mc, independent; lhs, Latin hypercube per block of 1,024 paths (standard errors from the blocks as replicates).', 'mc'),
       precision: opt(num({ min: 0, minExclusive: true, max: 1 }), 'Stop at a stated precision (as --precision): run whole blocks of paths until the 95% half-width of every compared policy\'s mean total harm is at most this share of the mean; paths is then the most to run.'),
-      tail_days: opt(num({ min: 0, max: MAX_HORIZON_DAYS }, true), 'U: days after the horizon over which the worlds run on to value the revenue gap that closes (no costs, financing or insolvency in them).', 1095),
+      tail_days: opt(num({ min: 0, max: MAX_HORIZON_DAYS }, true), 'U: days after the horizon over which the worlds run on to value the revenue gap that closes (no costs, financing or insolvency in them).', 1095, { noted: true }),
     }),
     'Run settings.',
   ),
   firm: req(
     obj({
       revenue_annual: req(dist(nonNegative), 'R0: but-for revenue run rate at day 0, per year.'),
-      revenue_growth: req(dist(), 'g: but-for annual revenue growth at day 0 (floored at -0.99 in the model).'),
-      growth_persistence: opt(dist({ min: 0, minExclusive: true, max: 1 }), "p: each year's growth rate is p times the last one's (1: constant growth).", 1),
+      revenue_growth: req(dist(), 'g: but-for annual revenue growth at day 0 (floored at -0.99 in the model).', { percentLike: { above: 3, hint: 'an annual rate: 0.30 for 30%' } }),
+      growth_persistence: opt(dist({ min: 0, minExclusive: true, max: 1 }), "p: each year's growth rate is p times the last one's (1: constant growth).", 1, { slotGroup: 4 }),
       gross_margin: req(dist(share), 'm: gross margin.'),
       operating_costs_annual: req(dist(nonNegative), 'X: fixed costs per year.'),
       cash: req(dist(), 'C0: cash at day 0.'),
       credit_line: req(dist(nonNegative), 'B: the firm is insolvent when cash < -B.'),
       revenue_multiple: req(dist(nonNegative), "V: firm value at the horizon = V x annualised revenue; capitalizes the permanent part of a revenue gap and a firm's value lost to insolvency."),
-      financing: opt(FINANCING, 'The firm raises money when cash runs low. Leave out for no financing.'),
+      financing: opt(FINANCING, 'The firm raises money when cash runs low. Leave out for no financing.', undefined, { slotGroup: 1 }),
     }),
     'The firm.',
   ),
@@ -149,6 +168,7 @@ export const FORMAT: Node = obj({
       }),
     },
     'Staff segments (one or more).',
+    { slotGroup: 2 },
   ),
   frontier: req(
     obj({
@@ -189,19 +209,19 @@ export const FORMAT: Node = obj({
       quality_elasticity: req(dist(nonNegative), 'eps: target market share = q^eps.'),
       loss_days: req(dist(atLeastOne), 'tau_loss: time constant of losing share.'),
       winback_days: req(dist(atLeastOne), 'tau_win: time constant of winning share back.'),
-      permanent_share: opt(dist(share), 'pi: share of the revenue gap at the horizon that never closes (capitalized at V); the rest closes as the model runs on in the tail.', 0),
+      permanent_share: opt(dist(share), 'pi: share of the revenue gap at the horizon that never closes (capitalized at V); the rest closes as the model runs on in the tail.', 0, { slotGroup: 4 }),
     }),
     'Customers.',
   ),
   revocation: req(
     obj({
-      start_day: req(num(nonNegative, true), 't0: first revoked day.'),
-      duration_days: req(dist({}, true), 'D: revoked days; rounded half up, floored at 0.'),
+      start_day: req(num(nonNegative, true), 't0: first revoked day.', { noted: true }),
+      duration_days: req(dist({}, true), 'D: revoked days; rounded half up, floored at 0.', { worldLevel: true }),
     }),
     'The access revocation.',
   ),
-  mitigation: opt(MITIGATION, 'What a firm whose staff are cut off does about it (MODEL.md section 4b): at least one of relocation and hiring. Leave out for no mitigation.'),
-  countries_of_concern: req({ kind: 'list', item: { kind: 'country' } }, 'Nationalities the controls are meant for; staff with these effective nationalities count as targeted.'),
+  mitigation: opt(MITIGATION_FIELDS, 'What a firm whose staff are cut off does about it (docs/model.md section 4b): at least one of relocation and hiring. Leave out for no mitigation.', undefined, { worldLevel: true, slotGroup: 6 }),
+  countries_of_concern: req({ kind: 'list', item: { kind: 'country' } }, 'Nationalities the controls are meant for; staff with these effective nationalities count as targeted.', { noted: true }),
   policies: req(
     {
       kind: 'map',
@@ -211,12 +231,13 @@ export const FORMAT: Node = obj({
       value: obj({
         description: opt({ kind: 'string' }, 'What the rule is, in words.'),
         restrict: opt(RESTRICT, 'Which staff (and whether the product) lose access. No restrict and no phases: nobody.'),
-        phases: opt({ kind: 'list', item: PHASE, minItems: 1, maxItems: MAX_PHASES }, `Instead of restrict: rules that follow each other from the first revoked day (at most ${MAX_PHASES}); every phase but the last has days.`),
-        license: opt(LICENSE, 'A licence that, when approved, ends the revocation (every phase) after its processing time.'),
+        phases: opt({ kind: 'list', item: PHASE, minItems: 1, maxItems: MAX_PHASES }, `Instead of restrict: rules that follow each other from the first revoked day (at most ${MAX_PHASES}); every phase but the last has days.`, undefined, { slotGroup: 5 }),
+        license: opt(LICENSE, 'A licence that, when approved, ends the revocation (every phase) after its processing time.', undefined, { worldLevel: true }),
         mitigate: opt({ kind: 'boolean' }, 'false: the firm does not mitigate in this world, even when the scenario has a mitigation block.', true),
       }),
     },
     'Policies: name -> rule.',
+    { slotGroup: 3 },
   ),
   compare: opt({ kind: 'list', item: { kind: 'string' } }, 'Policies to run, in order. Default: all, in file order.'),
   correlations: opt(
@@ -235,8 +256,46 @@ export const FORMAT: Node = obj({
   ),
 });
 
-/** Settings (not drawn inputs) whose basis the assumptions table shows too. */
-export const NOTED_SETTINGS = ['simulation.paths', 'simulation.horizon_days', 'simulation.tail_days', 'simulation.discount_rate', 'revocation.start_day', 'countries_of_concern'] as const;
+/** The fields of FORMAT with their key paths (`*` for a map's keys and a list's items), depth first in format order. */
+export function formatFields(node: Node = FORMAT, prefix = ''): { key: string; field: Field }[] {
+  const below = (n: Node, at: string): { key: string; field: Field }[] =>
+    n.kind === 'object' ? formatFields(n, at) : n.kind === 'map' ? below(n.value, `${at}.*`) : n.kind === 'list' ? below(n.item, `${at}[*]`) : [];
+  if (node.kind !== 'object') return [];
+  return Object.entries(node.fields).flatMap(([name, field]) => {
+    const key = prefix ? `${prefix}.${name}` : name;
+    return [{ key, field }, ...below(field.node, key)];
+  });
+}
+
+/**
+ * The facts of a key path as validation messages write it (`policies.licence.license.processing_days`,
+ * `staff[1].ai_dependence`): its own and every enclosing field's, the nearest winning; and its
+ * field (undefined for a path the format does not have).
+ */
+export function keyFacts(key: string): { field?: Field; facts: KeyFacts } {
+  const parts = key.match(/[^.[\]]+|\[\d+\]/g) ?? [];
+  let node: Node = FORMAT;
+  let field: Field | undefined;
+  let facts: KeyFacts = {};
+  for (const part of parts) {
+    if (node.kind === 'object' && !part.startsWith('[')) field = node.fields[part];
+    else if (node.kind === 'map' && !part.startsWith('[')) field = { node: node.value, doc: '' };
+    else if (node.kind === 'list' && part.startsWith('[')) field = { node: node.item, doc: '' };
+    else return { facts };
+    if (!field) return { facts };
+    facts = { ...facts, ...field.facts };
+    node = field.node;
+  }
+  return { field, facts };
+}
+
+/** Settings (not drawn inputs) whose basis the assumptions table shows too, in format order. */
+export const NOTED_SETTINGS: readonly string[] = formatFields()
+  .filter(({ field }) => field.facts?.noted)
+  .map(({ key }) => key);
+
+/** An input (drawn per path) rather than a setting: a *(dist)* field. */
+export const isInputKey = (key: string): boolean => keyFacts(key).field?.node.kind === 'dist';
 
 /** The sections whose *(dist)* inputs derived-input expressions may name as `section.key`. */
 export const EXPRESSION_SECTIONS = ['firm', 'frontier', 'fallback', 'productivity', 'adaptation', 'product', 'market', 'revocation'] as const;

@@ -5,7 +5,7 @@
 import { checkDistribution, supportOf, type DistSpec, type Support } from '../distributions/distributions.js';
 import { COUNTRY_ALIASES, ISO_COUNTRIES } from './countries.js';
 import { formatKeyPath, type PathSegment, type Problem } from './problems.js';
-import { describeRange, EXPRESSION_SECTIONS, FORMAT, inRange, NOTED_SETTINGS, type Node, type Range } from './spec.js';
+import { describeRange, EXPRESSION_SECTIONS, FORMAT, inRange, keyFacts, NOTED_SETTINGS, type Node, type Range } from './spec.js';
 import type { InputDef, Policy, Restrict, Scenario } from './types.js';
 
 type Raw = Record<string, unknown>;
@@ -183,17 +183,10 @@ function addInput(w: Walk, path: PathSegment[], node: Extract<Node, { kind: 'dis
 /**
  * Order of the uniform slots: core sections, then financing, staff, and the licence draws (one
  * shared slot), the approval uniform; then inputs added in v2 (growth persistence, permanent
- * share, phase lengths), so v1 scenarios draw their inputs from the same uniforms as before.
+ * share, phase lengths), so v1 scenarios draw their inputs from the same uniforms as before. The
+ * groups are facts of the format's fields (spec.ts).
  */
-function slotGroup(key: string): number {
-  if (key === 'firm.growth_persistence' || key === 'market.permanent_share') return 4;
-  if (key.startsWith('policies.') && key.includes('.phases[')) return 5;
-  if (key.startsWith('mitigation.')) return 6;
-  if (key.startsWith('firm.financing.')) return 1;
-  if (key.startsWith('staff[')) return 2;
-  if (key.startsWith('policies.')) return 3;
-  return 0;
-}
+const slotGroup = (key: string): number => keyFacts(key).facts.slotGroup ?? 0;
 
 /** Lower-triangular L with L L^T = m (n x n, row-major), or undefined when m is not positive definite. */
 export function cholesky(m: Float64Array, n: number): Float64Array | undefined {

@@ -9,11 +9,13 @@
  *            -> otherwise         -> one engine pass per variant (same seed, same paths)
  *            -> per variant, policy and metric: the per-path values (the analysis reduces them)
  *
- * World-level inputs are those the but-for world never reads: the revocation's length, licence
- * processing times, phase lengths and mitigation inputs (when no derived input reads them).
+ * World-level inputs are those the but-for world never reads (a fact of the format's fields: the
+ * revocation's length, licence processing times, phase lengths and mitigation inputs), when no
+ * derived input reads them.
  */
 import type { LoadedScenario } from '../scenario/load.js';
 import type { InputDef } from '../scenario/types.js';
+import { keyFacts } from '../scenario/spec.js';
 import type { Metric } from '../model/metrics.js';
 import { runPasses, type Pass, type PassSettings } from './passes.js';
 
@@ -36,12 +38,13 @@ export interface StudyResult {
   simulateSeconds: number;
 }
 
-/** Whether fixing this input leaves the but-for world unchanged on every path. */
+/**
+ * Whether fixing this input leaves the but-for world unchanged on every path: a world-level key of
+ * the format (spec.ts), and no derived input reads it (only section.key names can be read, and
+ * one may reach the but-for world).
+ */
 export function isWorldLevel(loaded: LoadedScenario, def: InputDef): boolean {
-  const key = def.key;
-  const worldKey = key === 'revocation.duration_days' || key.startsWith('mitigation.') || (key.startsWith('policies.') && (key.includes('.license.') || key.includes('.phases[')));
-  if (!worldKey) return false;
-  // A derived input that reads it (only section.key names can be read) may reach the but-for world.
+  if (!keyFacts(def.key).facts.worldLevel) return false;
   return !def.name || !loaded.scenario.inputs.some((d) => d.value.kind === 'expr' && d.value.expr.names.includes(def.name!));
 }
 
