@@ -17,3 +17,12 @@ export function formatMoney(x: number, currency = 'USD'): string {
 
 /** 12.3%. */
 export const formatPercent = (x: number, digits = 1): string => (Number.isFinite(x) ? `${(100 * x).toFixed(digits)}%` : String(x));
+
+/** A number to six significant digits (tables of inputs and indices). */
+export const sig6 = (x: number): number => Number(x.toPrecision(6));
+
+/** A cell of a tidy CSV file: the number in full precision, empty for none. */
+export const csvNumber = (x: number | null | undefined): string => (x === null || x === undefined ? '' : String(x));
+
+/** "1 path", "20,000 paths". */
+export const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;

@@ -1,10 +1,9 @@
 /** The charts of a sensitivity analysis, from sensitivity.json's data: a tornado per policy, rank correlations, Sobol indices. */
 import type { SensitivityJson } from '../analysis/sensitivity.js';
 import { MONEY_METRICS } from '../model/metrics.js';
+import { sig6 as n6 } from '../format.js';
 import { chartSet, moneyAxis, MONEY_FORMAT } from './theme.js';
 import type { Chart } from './specs.js';
-
-const n6 = (x: number) => Number(x.toPrecision(6));
 
 export function sensitivityCharts(json: SensitivityJson): Chart[] {
   const policies = Object.keys(json.policies);

@@ -8,13 +8,13 @@
 import { PathError } from '../sampling/draw.js';
 import { simulatePath } from '../model/path.js';
 import type { Trace } from '../model/world.js';
+import { plural } from '../format.js';
 import type { Command } from '@commander-js/extra-typings';
 import { EXIT, loadOrReport, type Io } from './io.js';
 import { integer } from './options.js';
 import type { Registrar } from './pipeline.js';
 import { MAX_PATHS } from '../scenario/spec.js';
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** What happened to a world on the path, in words. */
 function outcome(tr: Trace): string {

@@ -1,5 +1,5 @@
 /** `accessgap validate FILE`: exit 0 when the scenario is valid (warnings printed), 2 with every problem otherwise. */
-import { plural } from '../report/tables.js';
+import { plural } from '../format.js';
 import { scenarioWarnings } from '../model/warnings.js';
 import { EXIT, loadOrReport, type Io } from './io.js';
 import type { Registrar } from './pipeline.js';

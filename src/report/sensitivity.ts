@@ -7,15 +7,13 @@ import { addChartFiles } from '../charts/render.js';
 import { sensitivityCharts } from '../charts/sensitivity.js';
 import type { Chart } from '../charts/specs.js';
 import { MONEY_METRICS } from '../model/metrics.js';
-import { formatMoney } from '../format.js';
+import { csvNumber as csv, formatMoney, sig6 as n6 } from '../format.js';
 import { when, type Block, type Document } from './document.js';
 import { renderMarkdown } from './render/markdown.js';
 import { renderHtml } from './render/html.js';
 import { renderText } from './render/text.js';
 import type { Table } from './tables.js';
 
-const n6 = (x: number) => Number(x.toPrecision(6));
-const csv = (x: number | null | undefined) => (x === null || x === undefined ? '' : String(x));
 
 export function tornadoCsv(json: SensitivityJson): string {
   const rows = ['policy,metric,input,low_value,high_value,mean_low,mean_high,se_low,se_high,swing,base_mean'];

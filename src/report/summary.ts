@@ -2,8 +2,8 @@
  * A run's tidy files: metrics.csv and series.csv (MODEL.md section 7), from the analysis.
  */
 import type { SeriesRow, SummaryJson } from '../analysis/run.js';
+import { csvNumber } from '../format.js';
 
-const csvNumber = (x: number | null | undefined): string => (x === null || x === undefined ? '' : String(x));
 
 /** metrics.csv: policy,metric,mean,se,ci95_lo,ci95_hi,min,p05,p25,p50,p75,p95,max. */
 export function metricsCsv(summary: SummaryJson): string {

@@ -9,14 +9,13 @@ import { isDuration, sweepJson, unit, type MarginalRow, type Paired, type SweepA
 import { addChartFiles } from '../charts/render.js';
 import { sweepCharts } from '../charts/sweep.js';
 import type { Chart } from '../charts/specs.js';
-import { formatMoney } from '../format.js';
+import { csvNumber as csv, formatMoney } from '../format.js';
 import { when, type Document } from './document.js';
 import { renderMarkdown } from './render/markdown.js';
 import { renderHtml } from './render/html.js';
 import { renderText } from './render/text.js';
 import type { Table } from './tables.js';
 
-const csv = (x: number | null | undefined) => (x === null || x === undefined ? '' : String(x));
 
 export async function buildSweepFiles(
   loaded: LoadedScenario,

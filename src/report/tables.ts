@@ -2,7 +2,7 @@
 import type { Scenario } from '../scenario/types.js';
 import { BINARY_METRICS, HARM_PARTS, MONEY_METRICS } from '../model/metrics.js';
 import { assumptionRows } from './assumptions.js';
-import { formatMoney, formatPercent } from '../format.js';
+import { formatMoney, formatPercent, plural } from '../format.js';
 import type { PolicyReport, SummaryJson } from '../analysis/run.js';
 import type { Summary } from '../stats/summary.js';
 
@@ -26,7 +26,7 @@ export const withCi = (x: Summary, f: (v: number) => string) => `${f(x.mean)} [$
 export const medianRange = (x: Summary, f: (v: number) => string) => `${f(x.p50)} (${f(x.p05)} to ${f(x.p95)})`;
 
 /** "1 staff segment", "3 paths". */
-export const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+export { plural };
 
 const orNa = (x: number | null, f: (v: number) => string) => (x === null ? 'n/a' : f(x));
 

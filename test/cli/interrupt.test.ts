@@ -1,6 +1,8 @@
 /**
  * Ctrl-C (SIGINT) during a run: the workers stop within a second or two, the CLI exits 130, no
- * partial report is written, and the earlier report in the folder is left as it was.
+ * partial report is written, and the earlier report in the folder is left as it was. The time
+ * allowed is relative to how long the machine takes, right then, to start the CLI and validate a
+ * small file, so a loaded machine (CI on two busy cores) does not fail it.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -16,8 +18,16 @@ function startRun(out: string, threads: number) {
   return { child, exited, stderr: () => stderr };
 }
 
+/** Milliseconds to start the CLI and validate a small scenario, now. */
+async function baselineMs(): Promise<number> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['bin/accessgap.js', 'validate', 'scenarios/worked-example.yaml'], { stdio: 'ignore' });
+  await new Promise((resolve) => child.on('exit', resolve));
+  return performance.now() - started;
+}
+
 describe('interrupting a run', () => {
-  it.each([1, 2])('with %i thread(s): exits 130 within two seconds and keeps the earlier report', async (threads) => {
+  it.each([1, 2])('with %i thread(s): exits 130 within two seconds (plus the time the machine takes to start the CLI) and keeps the earlier report', async (threads) => {
     const dir = tempDir();
     const out = join(dir, 'report');
     expect((await runCli(['run', 'scenarios/worked-example.yaml', '--out', out, '--quiet', '--threads', '1'])).code).toBe(0);
@@ -28,7 +38,8 @@ describe('interrupting a run', () => {
     run.child.kill('SIGINT');
     const { code, at } = await run.exited;
     expect(code).toBe(130);
-    expect(at - sent).toBeLessThan(2000);
+    const allowed = 2000 + 2 * (await baselineMs());
+    expect(at - sent, `interrupt took ${Math.round(at - sent)} ms; allowed ${Math.round(allowed)} ms`).toBeLessThan(allowed);
     expect(run.stderr()).toContain('interrupted; no report written (any earlier report is unchanged)');
     expect(readFileSync(join(out, 'summary.json'), 'utf8')).toBe(before);
     expect(readdirSync(dir)).toEqual(['report']);
