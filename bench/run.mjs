@@ -1,5 +1,5 @@
 // npm run bench: speed, scaling and memory of the engine, measured through the CLI as a user runs
-// it (run.timing of summary.json), plus an in-process check that series memory does not grow
+// it (timing.json), plus an in-process check that series memory does not grow
 // with paths. Prints a Markdown table; `--quick` skips the 1,000,000-path memory run.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,12 +18,13 @@ const days = benchDoc.simulation.horizon_days;
 const tail = benchDoc.simulation.tail_days ?? 1095;
 const worlds = 1 + Object.keys(benchDoc.policies).length;
 
-/** Runs the CLI and returns its run.timing. */
+/** Runs the CLI and returns its timing.json with the run's shape. */
 function run(file, paths, threads) {
   const out = join(dir, 'report');
   execFileSync(process.execPath, ['bin/accessgap.js', 'run', file, '--paths', String(paths), '--threads', String(threads), '--out', out, '--quiet'], { stdio: 'inherit' });
   const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
-  return { ...summary.run.timing, paths, horizon: summary.run.horizon_days, tail: summary.run.tail_days, worlds: 1 + Object.keys(summary.policies).length };
+  const timing = JSON.parse(readFileSync(join(out, 'timing.json'), 'utf8'));
+  return { ...timing, paths, horizon: summary.run.horizon_days, tail: summary.run.tail_days, worlds: 1 + Object.keys(summary.policies).length };
 }
 
 /** Nanoseconds per world-path-day, counting the tail's days as days (every world runs them). */

@@ -12,6 +12,7 @@ import type { CostOfDelay } from './analysis/delay.js';
 import { writeFolderAtomically } from './output/folder.js';
 import type { LoadedScenario } from './scenario/load.js';
 import { runDelaySweep } from './study/delay.js';
+import { choicesOf } from './study/run.js';
 import { correlationDraws } from './study/draws.js';
 
 export { loadScenario, parseScenario, type LoadedScenario } from './scenario/load.js';
@@ -64,7 +65,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunScenarioOp
     signal: options.signal,
   });
   const { paths, seed } = result.settings;
-  const delay = options.costOfDelay === false ? undefined : await runDelaySweep(loaded, { paths, seed, threads: options.threads ?? 1, signal: options.signal });
+  const delay = options.costOfDelay === false ? undefined : await runDelaySweep(loaded, { paths, seed, threads: options.threads ?? 1, signal: options.signal }, choicesOf(result));
   const extras: RunExtras = { delay, correlated: correlationDraws(loaded, seed, paths) };
   const summary = buildSummary(loaded, result, extras);
   const values = (policy: string, metric: string) => {

@@ -14,7 +14,7 @@ describe("import { ... } from 'accessgap'", () => {
     expect(scenarioWarnings(loaded.scenario)).toEqual([]);
     const run = await runScenario(loaded, { paths: 3, seed: 1 });
     const summary: SummaryJson = run.summary;
-    expect(summary.schema).toBe('accessgap/summary@2');
+    expect(summary.schema).toBe('accessgap/summary@3');
     expect(summary.policies.blanket.metrics.total_harm.mean).toBeCloseTo(8758.81, 1);
     expect(Array.from(run.values('blanket', 'revoked_days'))).toEqual([5, 5, 5]);
     expect(METRICS).toContain('owner_harm');

@@ -41,6 +41,11 @@ export function baseScenario(): Record<string, any> {
  * does not mitigate): every branch of the day loop is reached.
  */
 export async function uncertainScenario(): Promise<LoadedScenario> {
+  return loadDoc(uncertainDoc());
+}
+
+/** uncertainScenario's document, to vary. */
+export function uncertainDoc(): Record<string, any> {
   const doc = baseScenario();
   doc.simulation.horizon_days = 200;
   doc.firm.revenue_growth = { dist: 'normal', mean: 0.3, sd: 0.2, min: -0.5 };
@@ -63,8 +68,11 @@ export async function uncertainScenario(): Promise<LoadedScenario> {
     decide_after_days: { dist: 'uniform', min: 0, max: 60 },
     relocation: { share: { dist: 'uniform', min: 0, max: 0.6 }, delay_days: { dist: 'uniform', min: 10, max: 60 }, cost_per_head: 20_000 },
     hiring: { share: 0.4, delay_days: { dist: 'uniform', min: 20, max: 90 }, cost_per_head: 30_000, premium_annual: 20_000 },
+    // Every remedy that helps (v2's rule), so the compared worlds are the kernel's own; the
+    // differential test covers the decision's option worlds and attribution sub-worlds too.
+    decision: 'always',
   };
-  return loadDoc(doc);
+  return doc;
 }
 
 export const toYaml = (doc: unknown): string => stringify(doc);

@@ -9,8 +9,10 @@ import type { LoadedScenario } from '../scenario/load.js';
 import { BLOCK_PATHS } from '../engine/kernel.js';
 import { SERIES, SERIES_FLOORS, SKETCHED, cellOf, type SeriesVariable } from '../engine/series.js';
 import type { RunResult } from '../engine/run.js';
-import { QUANTILES, summarize, wilson95, type Summary } from '../stats/summary.js';
-import { BINARY_METRICS } from '../model/metrics.js';
+import { groupStats, QUANTILES, summarize, wilson95, type GroupStats, type Summary } from '../stats/summary.js';
+import { meanAndSe, Z975 } from '../stats/summary.js';
+import { BINARY_METRICS, HARM_PARTS, type Metric } from '../model/metrics.js';
+import type { MitigationOption } from '../model/world.js';
 import { RELATIVE_ACCURACY } from '../stats/sketch.js';
 import { formatPercent } from '../format.js';
 import { VERSION } from '../version.js';
@@ -37,13 +39,55 @@ export interface InsolvencyByDay {
   attributable_ci95: [number, number];
 }
 
+/** docs/model.md section 5, "Harm by outcome": a group of paths, its share, and the harm over it. */
+export interface OutcomeGroup {
+  share: number;
+  total_harm: GroupStats;
+  owner_harm: GroupStats;
+}
+
+export const OUTCOMES = ['survives', 'fails_because_of_policy', 'fails_anyway'] as const;
+export type ByOutcome = Record<(typeof OUTCOMES)[number], OutcomeGroup>;
+
+/** The mitigation decision of a policy world (section 4b; summary@3's DECISION). */
+export interface DecisionJson {
+  decision: 'expected' | 'always';
+  arises_share: number;
+  chosen: MitigationOption;
+  options: Partial<Record<MitigationOption, { mean_w: number | null; vs_none: { mean: number | null; se: number | null; ci95: [number | null, number | null] } }>>;
+}
+
+/** A policy's harm split among the parties its phases name (section 4c; summary@3's ATTRIBUTION). */
+export interface AttributionJson {
+  parties: string[];
+  metrics: Record<string, Record<'alone' | 'incremental' | 'shapley', Record<string, GroupStats>>>;
+}
+
+/** The metrics section 4c splits among parties. */
+export const ATTRIBUTED_METRICS: readonly Metric[] = [
+  'lost_revenue',
+  'lost_revenue_after_restoration',
+  'lost_profit',
+  'pv_lost_profit',
+  'pv_terminal_loss',
+  'total_harm',
+  'owner_harm',
+  ...HARM_PARTS,
+  'attributable_insolvency',
+];
+
 export interface PolicyReport {
   description?: string;
+  /** reported, hypothetical or proposed, as the scenario labels the policy (changes no number). */
+  status?: string;
   affected_segments: string[];
   product_affected: boolean;
   /** Per phase (one for a plain policy): who it cuts off, and with mitigation which remedy helps whom. */
   phases: { segments: string[]; product: boolean; relocation_helps?: string[]; hiring_helps?: string[] }[];
   metrics: Record<string, Summary>;
+  by_outcome: ByOutcome;
+  mitigation_decision?: DecisionJson;
+  attribution?: AttributionJson;
   /** Figures derived from the per-path metrics (ratios of means; null where undefined). */
   derived: {
     /** Mean total harm over the mean but-for firm value W_butfor. */
@@ -60,7 +104,7 @@ export interface PolicyReport {
 }
 
 export interface SummaryJson {
-  schema: 'accessgap/summary@2';
+  schema: 'accessgap/summary@3';
   scenario: { name: string; title: string; file: string; sha256: string; currency: string };
   run: {
     seed: number;
@@ -76,7 +120,6 @@ export interface SummaryJson {
     series_quantiles: string;
     /** The stopping rule, the paths it chose and why the run stopped (with --precision). */
     precision?: PrecisionOutcome;
-    timing: RunResult['timing'];
   };
   butfor: { insolvency_probability: number; insolvency_probability_se: number | null; insolvency_probability_ci95: [number, number]; firm_value: Summary };
   policies: Record<string, PolicyReport>;
@@ -155,10 +198,14 @@ export function buildSummary(loaded: LoadedScenario, result: RunResult, extras: 
     const twin = twinWithoutMitigation(result, i);
     policies[p.name] = {
       ...(p.policy.description ? { description: p.policy.description } : {}),
+      ...(p.policy.status ? { status: p.policy.status } : {}),
       affected_segments: p.segments.map((j) => s.staff[j].name),
       product_affected: p.product,
       phases,
       metrics,
+      by_outcome: byOutcome(result, i),
+      ...(layout.mitigates ? { mitigation_decision: decisionOf(loaded, result, i) } : {}),
+      ...(attributionOf(result, i) ?? {}),
       derived: {
         harm_to_firm_value: ratio(metrics.total_harm.mean, firmValue.mean),
         owner_harm_to_firm_value: ratio(metrics.owner_harm.mean, firmValue.mean),
@@ -178,7 +225,7 @@ export function buildSummary(loaded: LoadedScenario, result: RunResult, extras: 
     }
   }
   return {
-    schema: 'accessgap/summary@2',
+    schema: 'accessgap/summary@3',
     scenario: { name: s.name, title: s.title, file: s.file, sha256: s.sha256, currency: s.currency },
     run: {
       seed: result.settings.seed,
@@ -193,7 +240,6 @@ export function buildSummary(loaded: LoadedScenario, result: RunResult, extras: 
       sampling: s.simulation.sampling === 'lhs' ? `Latin hypercube in blocks of ${LHS_BLOCK} paths; standard errors of means from the blocks as replicates` : 'independent draws (Monte Carlo)',
       series_quantiles: `log-linear sketch, relative accuracy ${RELATIVE_ACCURACY}; values closer to 0 than ${SERIES.slice(0, SKETCHED).map((v, i) => `${SERIES_FLOORS[i]} (${v})`).join(', ')} count as 0; type 7 on bucket midpoints, clamped to the exact min and max; survival exact`,
       ...(precision ? { precision } : {}),
-      timing: result.timing,
     },
     butfor: { insolvency_probability: pBf, insolvency_probability_se: n > 1 ? Math.sqrt((pBf * (1 - pBf)) / (n - 1)) : null, insolvency_probability_ci95: wilson95(pBf, n), firm_value: firmValue },
     policies,
@@ -258,4 +304,93 @@ export function seriesRows(result: RunResult): SeriesRow[] {
     });
   });
   return rows;
+}
+
+/** Harm by outcome (section 5): paths where both worlds survive, where the policy makes the firm fail, and where it fails anyway. */
+export function byOutcome(result: RunResult, i: number): ByOutcome {
+  const n = result.settings.paths;
+  const m = result.plan.metrics;
+  const attributable = result.metrics[i][m.indexOf('attributable_insolvency')];
+  const groups = OUTCOMES.map(() => new Float64Array(n));
+  for (let k = 0; k < n; k++) {
+    const g = attributable[k] === 1 ? 1 : result.butforInsolvencyDay[k] >= 0 ? 2 : result.insolvencyDay[i][k] < 0 ? 0 : 2;
+    groups[g][k] = 1;
+  }
+  const harm = result.metrics[i][m.indexOf('total_harm')];
+  const owner = result.metrics[i][m.indexOf('owner_harm')];
+  return Object.fromEntries(
+    OUTCOMES.map((name, g) => {
+      const count = groups[g].reduce((a, b) => a + b, 0);
+      return [name, { share: count / n, total_harm: groupStats(harm, groups[g]), owner_harm: groupStats(owner, groups[g]) }];
+    }),
+  ) as ByOutcome;
+}
+
+/** The mean, se and 95% interval of values over the paths where `keep` is 1 (nulls for none). */
+function meanOver(values: Float64Array, keep: Float64Array): { mean: number | null; se: number | null; ci95: [number | null, number | null] } {
+  const picked = values.filter((_, k) => keep[k] === 1);
+  if (picked.length === 0) return { mean: null, se: null, ci95: [null, null] };
+  const { mean, se } = meanAndSe(picked);
+  const s = se ?? 0;
+  return { mean, se: s, ci95: [mean - Z975 * s, mean + Z975 * s] };
+}
+
+/** The mitigation decision of compared policy i (section 4b): where it arises, each option's mean W and its paired difference from none. */
+export function decisionOf(loaded: LoadedScenario, result: RunResult, i: number): DecisionJson {
+  const mit = loaded.scenario.mitigation!;
+  const run = result.decisions.find((d) => d.entry === i);
+  const n = result.settings.paths;
+  const share = (q: Float64Array) => q.reduce((a, b) => a + b, 0) / n;
+  if (!run) {
+    // decision: always: the remedies that help, on every path where the decision arises.
+    const q = result.arises[i];
+    const remedy: MitigationOption = mit.relocation && mit.hiring ? 'both' : mit.relocation ? 'relocation' : 'hiring';
+    const arises = share(q);
+    return { decision: 'always', arises_share: arises, chosen: arises > 0 ? remedy : 'none', options: {} };
+  }
+  const j = result.fullPlan.metrics.indexOf('total_harm');
+  const w = (entry: number) => result.butforValue.map((bf, k) => bf - result.entryMetrics[entry][j][k]);
+  const none = w(run.options[0].entry);
+  const arises = share(run.arises);
+  const options = Object.fromEntries(
+    run.options.map((o) => {
+      const wo = w(o.entry);
+      return [o.option, { mean_w: meanOver(wo, run.arises).mean, vs_none: meanOver(wo.map((x, k) => x - none[k]), run.arises) }];
+    }),
+  );
+  return { decision: 'expected', arises_share: arises, chosen: run.chosen, options };
+}
+
+/** Compared policy i split among its parties (section 4c), when its phases name two or more. */
+export function attributionOf(result: RunResult, i: number): { attribution: AttributionJson } | undefined {
+  const a = result.fullPlan.attributions.find((x) => x.entry === i);
+  if (!a) return undefined;
+  const nP = a.parties.length;
+  const full = (1 << nP) - 1;
+  const n = result.settings.paths;
+  const fact = (k: number): number => (k <= 1 ? 1 : k * fact(k - 1));
+  const bits = (mask: number) => a.parties.reduce((c, _, k) => c + ((mask >> k) & 1), 0);
+  const metrics: AttributionJson['metrics'] = {};
+  for (const metric of ATTRIBUTED_METRICS) {
+    const j = result.fullPlan.metrics.indexOf(metric);
+    const X = (mask: number): Float64Array => (mask === 0 ? new Float64Array(n) : result.entryMetrics[a.subsets[mask]][j]);
+    const by = { alone: {}, incremental: {}, shapley: {} } as AttributionJson['metrics'][string];
+    a.parties.forEach((party, p) => {
+      const bit = 1 << p;
+      const xFull = X(full);
+      const xWithout = X(full & ~bit);
+      const shapley = new Float64Array(n);
+      for (let mask = 0; mask <= full; mask++) {
+        if (mask & bit) continue;
+        const weight = (fact(bits(mask)) * fact(nP - bits(mask) - 1)) / fact(nP);
+        const [withI, without] = [X(mask | bit), X(mask)];
+        for (let k = 0; k < n; k++) shapley[k] += weight * (withI[k] - without[k]);
+      }
+      by.alone[party] = groupStats(X(bit));
+      by.incremental[party] = groupStats(xFull.map((x, k) => x - xWithout[k]));
+      by.shapley[party] = groupStats(shapley);
+    });
+    metrics[metric] = by;
+  }
+  return { attribution: { parties: a.parties, metrics } };
 }

@@ -106,7 +106,7 @@ export interface SobolRow extends SobolIndex {
 export interface SensitivityJson {
   schema: 'accessgap/sensitivity@1';
   scenario: { name: string; title: string; file: string; sha256: string; currency: string };
-  run: { seed: number; paths: number; version: string; metric: string; methods: string[]; tornado_quantiles: [number, number]; sobol_paths?: number; sobol_estimators?: string; passes: number; precision?: PrecisionOutcome; timing: { threads: number; simulate_seconds: number; wall_seconds: number } };
+  run: { seed: number; paths: number; version: string; metric: string; methods: string[]; tornado_quantiles: [number, number]; sobol_paths?: number; sobol_estimators?: string; passes: number; precision?: PrecisionOutcome };
   /** The uncertain inputs analysed, with their status label from the file's comment when present. */
   inputs: { key: string; status?: string; basis?: string }[];
   policies: Record<string, { base_mean: number; tornado?: TornadoRow[]; rank?: RankRow[]; sobol?: SobolRow[] }>;
@@ -132,7 +132,6 @@ export interface SensitivityRuns {
   study: StudyResult;
   saltelli?: { runs: SaltelliRuns; factors: SobolFactor[]; paths: number };
   precision?: PrecisionOutcome;
-  wallSeconds: number;
 }
 
 /** sensitivity.json from the runs: tornado rows sorted by swing, rank correlations, Sobol indices sorted by total order. */
@@ -153,7 +152,6 @@ export function sensitivityJson(r: SensitivityRuns): SensitivityJson {
       ...(saltelli ? { sobol_paths: saltelli.paths, sobol_estimators: 'Saltelli et al. (2010) first order, Jansen (1999) total order; 95% intervals: 1.96 x the standard deviation of 200 bootstrap resamples' } : {}),
       passes: study.passes + (saltelli ? saltelli.factors.length + 2 : 0),
       ...(r.precision ? { precision: r.precision } : {}),
-      timing: { threads: r.settings.threads, simulate_seconds: study.simulateSeconds + (saltelli?.runs.simulateSeconds ?? 0), wall_seconds: r.wallSeconds },
     },
     inputs: r.inputs.map((d) => ({ key: d.key, ...(statusOf(d.comment) ? { status: statusOf(d.comment) } : {}), ...(d.comment ? { basis: d.comment } : {}) })),
     policies: Object.fromEntries(

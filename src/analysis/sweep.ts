@@ -156,7 +156,7 @@ export function curveStatements(axis: SweepAxis, policies: string[], metrics: re
 export interface SweepJson {
   schema: 'accessgap/sweep@1';
   scenario: { name: string; title: string; file: string; sha256: string; currency: string };
-  run: { seed: number; paths: number; version: string; passes: number; shared_butfor: boolean; precision?: PrecisionOutcome; timing: { threads: number; simulate_seconds: number; wall_seconds: number } };
+  run: { seed: number; paths: number; version: string; passes: number; shared_butfor: boolean; precision?: PrecisionOutcome };
   keys: { key: string; points: number[] }[];
   points: { point: number; values: Record<string, number>; policies: Record<string, { metrics: Record<string, Summary> }> }[];
   /** One input only: the paired change per unit between consecutive points. */
@@ -180,7 +180,7 @@ export function sweepJson(
   return {
     schema: 'accessgap/sweep@1',
     scenario: { name: s.name, title: s.title, file: s.file, sha256: s.sha256, currency: s.currency },
-    run: { seed: run.seed, paths: run.paths, version: VERSION, passes: study.passes, shared_butfor: study.sharedButfor, ...(run.precision ? { precision: run.precision } : {}), timing: { threads: run.threads, simulate_seconds: study.simulateSeconds, wall_seconds: run.wallSeconds } },
+    run: { seed: run.seed, paths: run.paths, version: VERSION, passes: study.passes, shared_butfor: study.sharedButfor, ...(run.precision ? { precision: run.precision } : {}) },
     keys: axes.map((a) => ({ key: a.key, points: a.points })),
     points: points.map((p, v) => ({
       point: v,

@@ -338,5 +338,37 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
       ],
     });
   }
+  // 11. Who caused the harm: each attributed policy's total harm per party, alone, added and Shapley.
+  const attributed = ctx.policies.filter((p) => s.policies[p].attribution);
+  if (attributed.length) {
+    const measures = [
+      ['alone', 'acting alone'],
+      ['incremental', 'added (but-for test)'],
+      ['shapley', 'Shapley share'],
+    ] as const;
+    const bars = attributed.flatMap((policy) => {
+      const a = s.policies[policy].attribution!;
+      return a.parties.flatMap((party) =>
+        measures.map(([key, label]) => {
+          const x = a.metrics.total_harm[key][party];
+          return { policy, party, measure: label, mean: x.mean ?? 0, lo: x.ci95[0] ?? x.mean ?? 0, hi: x.ci95[1] ?? x.mean ?? 0 };
+        }),
+      );
+    });
+    const measure = { field: 'measure', type: 'nominal' as const, title: null, sort: measures.map(([, l]) => l) };
+    add('attribution', 'Who caused the harm', {
+      title: fig('Who caused the harm', "Mean total harm per party of each policy whose phases name parties: had the party acted alone, what its acts added to the others' (the but-for test), and its Shapley share (the shares add up to the policy's mean); lines: the 95% interval of each mean (Monte Carlo precision)."),
+      data: { values: bars },
+      facet: { row: { field: 'policy', type: 'nominal', title: null, sort: attributed }, column: { field: 'party', type: 'nominal', title: null, sort: [...new Set(attributed.flatMap((p) => s.policies[p].attribution!.parties))] } },
+      spec: {
+        width: 240,
+        height: 110,
+        layer: [
+          { mark: { type: 'bar', height: 16 }, encoding: { y: measure, x: { field: 'mean', type: 'quantitative', ...moneyAxis(`Total harm (${cur})`) }, color: { field: 'measure', type: 'nominal', legend: null, scale: { range: ['#9ecae1', '#4292c6', '#08519c'] } }, tooltip: [{ field: 'party', type: 'nominal' }, { field: 'measure', type: 'nominal' }, { field: 'mean', type: 'quantitative', format: MONEY_FORMAT }] } },
+          { mark: { type: 'rule', color: '#222' }, encoding: { y: measure, x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } } },
+        ],
+      },
+    });
+  }
   return charts;
 }

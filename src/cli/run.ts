@@ -4,6 +4,7 @@ import { makePlan } from '../engine/block.js';
 import { estimateRun } from '../engine/guards.js';
 import { buildReportFiles, pathsCsv } from '../report/files.js';
 import { runDelaySweep } from '../study/delay.js';
+import { choicesOf } from '../study/run.js';
 import { allDraws, correlationDraws } from '../study/draws.js';
 import type { Command } from '@commander-js/extra-typings';
 import { runFolderCommand, type FolderCommand, type Registrar } from './pipeline.js';
@@ -34,7 +35,7 @@ export const runCommand: FolderCommand<RunFlags, undefined> = {
     return { problems: [`--save-paths would write about ${Math.round(bytes / 2 ** 20)} MiB (${settings.paths.toLocaleString('en-US')} rows of ${columns} columns; the limit is ${MAX_PATHS_CSV_BYTES / 2 ** 20} MiB); reduce --paths, or pass --allow-large`] };
   },
   estimate: (loaded, _prepared, settings) => ({
-    estimate: estimateRun(makePlan(loaded), settings.paths, settings.threads),
+    estimate: estimateRun(makePlan(loaded, { attribution: true }), settings.paths, settings.threads),
     what: `${settings.paths.toLocaleString('en-US')} paths on ${settings.threads} thread(s)`,
     advice: 'reduce --paths, simulation.horizon_days or the compared policies, raise simulation.series_step_days',
   }),
@@ -42,7 +43,7 @@ export const runCommand: FolderCommand<RunFlags, undefined> = {
     const result = await runSimulation(loaded, { ...settings, signal, onProgress });
     finishProgress();
     // The cost-of-delay exhibit: a small duration sweep on a twentieth of the paths (src/study/delay.ts).
-    const delay = await runDelaySweep(loaded, { ...settings, signal });
+    const delay = await runDelaySweep(loaded, { ...settings, signal }, choicesOf(result));
     result.timing.wall_seconds = (performance.now() - started) / 1000;
     result.timing.peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);
     const { files, printed } = await buildReportFiles(loaded, result, { delay, precision, correlated: correlationDraws(loaded, settings.seed, settings.paths) });

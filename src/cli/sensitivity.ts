@@ -60,8 +60,9 @@ export const sensitivityCommand: FolderCommand<SensitivityFlags, SensitivityPlan
     const study = await runStudy(loaded, variants, { ...settings, signal, onProgress });
     const saltelli = p.factors.length ? { runs: await runSaltelli(loaded, p.factors, { ...settings, paths: p.sobolPaths, signal, onProgress }), factors: p.factors, paths: p.sobolPaths } : undefined;
     finishProgress();
-    const json = sensitivityJson({ loaded, settings, metric: p.metric, methods: p.methods, quantiles: p.quantiles, policies: p.policies, inputs: p.inputs, draws, tornado, study, saltelli, precision, wallSeconds: (performance.now() - started) / 1000 });
-    return buildSensitivityFiles(json);
+    const wallSeconds = (performance.now() - started) / 1000;
+    const json = sensitivityJson({ loaded, settings, metric: p.metric, methods: p.methods, quantiles: p.quantiles, policies: p.policies, inputs: p.inputs, draws, tornado, study, saltelli, precision });
+    return buildSensitivityFiles(json, { threads: settings.threads, simulate_seconds: study.simulateSeconds + (saltelli?.runs.simulateSeconds ?? 0), wall_seconds: wallSeconds });
   },
 };
 

@@ -4,7 +4,7 @@
  * input occupies a fixed slot of its path's random stream: changing one input's distribution never
  * moves another input's draws, and sensitivity runs stay paired path by path.
  */
-import { betaQuantiles, normalCdf, normalQuantile } from './special.js';
+import { betaCdf, betaQuantiles, normalCdf, normalQuantile } from './special.js';
 import type { Problem } from '../problem.js';
 
 /** z such that Phi(z) = 0.9, as MODEL.md fixes it. */
@@ -394,4 +394,101 @@ function pickByWeight(values: number[], weights: number[]): Sampler {
     while (i < upper.length - 1 && u >= upper[i]) i++;
     return values[i];
   };
+}
+
+/** P(X < x): the distribution's CDF from the left at x. */
+export function cdfBelow(s: DistSpec, x: number): number {
+  const clamp01 = (v: number) => Math.min(1, Math.max(0, v));
+  switch (s.dist) {
+    case 'constant':
+      return s.value < x ? 1 : 0;
+    case 'uniform':
+      return s.max === s.min ? (s.min < x ? 1 : 0) : clamp01((x - s.min) / (s.max - s.min));
+    case 'triangular': {
+      const { min, mode, max } = s;
+      if (max === min) return min < x ? 1 : 0;
+      if (x <= min) return 0;
+      if (x >= max) return 1;
+      return x <= mode ? ((x - min) * (x - min)) / ((max - min) * (mode - min)) : 1 - ((max - x) * (max - x)) / ((max - min) * (max - mode));
+    }
+    case 'pert': {
+      const { min, mode, max, lambda } = s;
+      if (max === min) return min < x ? 1 : 0;
+      const a = 1 + (lambda * (mode - min)) / (max - min);
+      const b = 1 + (lambda * (max - mode)) / (max - min);
+      return x <= min ? 0 : x >= max ? 1 : betaCdf((x - min) / (max - min), a, b);
+    }
+    case 'beta':
+      return x <= s.min ? 0 : x >= s.max ? 1 : betaCdf((x - s.min) / (s.max - s.min), s.alpha, s.beta);
+    case 'normal': {
+      const { mean, sd } = s;
+      if (sd === 0) return mean < x ? 1 : 0;
+      const lo = s.min ?? -Infinity;
+      const hi = s.max ?? Infinity;
+      if (x <= lo) return 0;
+      if (x > hi) return 1;
+      const [pa, pb] = [normalCdf((lo - mean) / sd), normalCdf((hi - mean) / sd)];
+      return clamp01((normalCdf((x - mean) / sd) - pa) / (pb - pa));
+    }
+    case 'lognormal':
+      return x <= 0 ? 0 : normalCdf((Math.log(x) - s.mu) / s.sigma);
+    case 'bernoulli':
+      return x <= 0 ? 0 : x <= 1 ? 1 - s.p : 1;
+    case 'empirical':
+      return s.values.filter((v) => v < x).length / s.values.length;
+    case 'discrete': {
+      const total = s.weights.reduce((a, b) => a + b, 0);
+      return s.values.reduce((acc, v, i) => acc + (v < x ? s.weights[i] : 0), 0) / total;
+    }
+    case 'mixture': {
+      const total = s.components.reduce((t, c) => t + c.weight, 0);
+      return s.components.reduce((acc, c) => acc + (c.weight / total) * cdfBelow(c.spec, x), 0);
+    }
+  }
+}
+
+/**
+ * The distribution conditional on X >= x (docs/model.md section 3, "Known facts"), by inversion:
+ * a continuous distribution's uniform u draws F^-1(c + u (1 - c)) with c = F(x-), so a path keeps
+ * its place in the distribution; discrete values below x are dropped and the rest reweighted; a
+ * mixture's components are reweighted by their mass at or above x and each conditioned the same
+ * way. `mass` is P(X >= x); the sampler is undefined when it is 0.
+ */
+export function compileAtLeast(s: DistSpec, x: number): { mass: number; sampler?: Sampler } {
+  const mass = 1 - cdfBelow(s, x);
+  if (!(mass > 0)) return { mass: 0 };
+  switch (s.dist) {
+    case 'constant':
+      return { mass, sampler: compileDistribution(s) };
+    case 'bernoulli':
+      return { mass, sampler: x <= 0 ? compileDistribution(s) : () => 1 };
+    case 'empirical':
+    case 'discrete': {
+      const weights = s.dist === 'empirical' ? s.values.map(() => 1) : s.weights;
+      const keep = s.values.flatMap((v, i) => (v >= x ? [i] : []));
+      return { mass, sampler: pickByWeight(keep.map((i) => s.values[i]), keep.map((i) => weights[i])) };
+    }
+    case 'mixture': {
+      const parts = s.components.map((c) => ({ weight: c.weight, ...compileAtLeast(c.spec, x) })).filter((c) => c.mass > 0);
+      const total = parts.reduce((t, c) => t + c.weight * c.mass, 0);
+      const upper: number[] = [];
+      let acc = 0;
+      for (const c of parts) upper.push((acc += (c.weight * c.mass) / total));
+      upper[upper.length - 1] = 1;
+      return {
+        mass,
+        sampler: (u1, u2) => {
+          let i = 0;
+          while (i < upper.length - 1 && u2 >= upper[i]) i++;
+          const lo = i === 0 ? 0 : upper[i - 1];
+          return parts[i].sampler!(u1, (u2 - lo) / (upper[i] - lo));
+        },
+      };
+    }
+    default: {
+      const c = 1 - mass;
+      const base = compileDistribution(s);
+      return { mass, sampler: (u1, u2) => base(c + u1 * (1 - c), u2) };
+    }
+  }
 }

@@ -26,11 +26,13 @@ function seriesFloors(plan: Plan): Float64Array {
 /** An empty sketch grid for the run, with each series' zero floor. */
 export const makeSketches = (plan: Plan): SketchGrid => new SketchGrid(plan.cells, seriesFloors(plan));
 
-/** A block's results: its place among the run's paths, and what the kernel computed for it. */
+/** A block's results: its place among the run's paths, what the kernel computed for it, and per path and world whether a mitigation decision arises. */
 export interface BlockResult extends KernelOutput {
   index: number;
   first: number;
   count: number;
+  /** [path][entry]: 1 when the world's mitigation decision arises on the path (Q of section 4b), else 0. */
+  arises: Float64Array;
 }
 
 /** Draws a block's inputs and runs the lockstep kernel on them (aliased policies are skipped). */
@@ -42,7 +44,7 @@ export class BlockSimulator {
    * The arrays of every block's result, reused: allocating them anew for each block kept V8's
    * garbage collector busy, and with every core simulating it has no idle core to run on.
    */
-  private readonly buffers: KernelOutput;
+  private readonly buffers: KernelOutput & { arises: Float64Array };
   private pathInputs?: PathInputs;
   /** Per variant: the path's values with the variant's inputs fixed (the base values when it fixes none). */
   private readonly variantValues: Float64Array[];
@@ -74,6 +76,7 @@ export class BlockSimulator {
       insolvencyDay: new Float64Array(BLOCK_PATHS * nPol),
       seriesSums: new Float64Array(plan.cells),
       insolvencyDays: new Float64Array(plan.worlds * (plan.T + 1)),
+      arises: new Float64Array(BLOCK_PATHS * nPol),
     };
   }
 
@@ -95,7 +98,7 @@ export class BlockSimulator {
         return readPathInputs(this.loaded.scenario, vv);
       });
       for (let i = 0; i < nPol; i++) {
-        if (plan.aliasOf[i] >= 0) continue;
+        if (plan.aliasOf[i] !== -1) continue;
         const v = plan.variantOf[i];
         const vv = this.variantValues[v];
         const pv = variantInputs[v];
@@ -107,6 +110,7 @@ export class BlockSimulator {
         const wp = this.worldPaths[i];
         const window = pathWindow(policy, pv.t0, pv.D, approvalU, lic ? vv[lic.processing_days] : 0, lengths, wp.phaseEnds);
         fillWorldPath(plan.layouts[i], pv, window, plan.T, wp);
+        this.buffers.arises[k * nPol + i] = wp.arises ? 1 : 0;
         this.kernel.setWorld(i, k, pv, wp);
       }
     }
@@ -124,7 +128,7 @@ export class BlockSimulator {
     this.streams.fill(undefined);
     this.kernel.runBlock(count, out);
     this.checkFinite(first, out.metrics);
-    return { index, first, count, ...out };
+    return { index, first, count, ...out, arises: buffers.arises.subarray(0, count * nPol) };
   }
 
   /** The series sketches of every block run so far. */

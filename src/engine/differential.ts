@@ -8,12 +8,15 @@
  *          -> kernel: a block of one path (its series sums are then that path's values exactly)
  *          -> first field that differs, named by path, world, day and field
  *
- * Aliased worlds (plan.aliasOf) are not simulated by the kernel; they are compared through the
- * world they alias, as the engine reports them, so the aliasing rule is checked too.
+ * Every entry of the run's plan is compared: compared policies, attribution sub-worlds and the
+ * options of a mitigation decision. Aliased entries (plan.aliasOf) are not simulated by the
+ * kernel; they are compared through the world they alias, so the aliasing rule is checked too.
+ * Entries whose option is decided after the run are copies of an option entry, compared there.
  */
 import type { LoadedScenario } from '../scenario/load.js';
 import { simulatePath, type PathResult } from '../model/path.js';
 import { BlockSimulator, makePlan, type Plan } from './block.js';
+import { DECIDED } from './plan.js';
 import { cellOf, SERIES, SKETCHED } from './series.js';
 
 export interface Divergence {
@@ -56,19 +59,21 @@ const same = (a: number, b: number) => a === b || (Number.isNaN(a) && Number.isN
  * reference result (a test counts the branches it reached).
  */
 export function firstDivergence(loaded: LoadedScenario, seed: number, paths: number, visit?: (path: number, reference: PathResult) => void): Divergence | undefined {
-  const plan = makePlan(loaded);
+  const plan = makePlan(loaded, { attribution: true });
   const sim = new BlockSimulator(loaded, plan, { seed, paths });
   const nPol = plan.policies.length;
   const nM = plan.metrics.length;
   const nd = plan.seriesDays.length;
   const names = ['butfor', ...plan.policies.map((p) => p.name)];
   // The world the kernel computed for world w: itself, or the one it aliases.
-  const simulated = (w: number) => (w === 0 ? 0 : plan.aliasOf[w - 1] < 0 ? w : plan.aliasOf[w - 1]);
+  const simulated = (w: number) => (w === 0 ? 0 : plan.aliasOf[w - 1] === -1 ? w : plan.aliasOf[w - 1]);
+  const given = plan.policies.map((policy, i) => ({ policy, layout: plan.layouts[i] }));
   for (let path = 0; path < paths; path++) {
-    const ref = simulatePath(loaded, seed, path);
+    const ref = simulatePath(loaded, seed, path, given);
     visit?.(path, ref);
     const out = sim.run(path, path, 1);
     for (let i = 0; i < nPol; i++) {
+      if (plan.aliasOf[i] === DECIDED) continue;
       const source = simulated(i + 1);
       for (let m = 0; m < nM; m++) {
         const metric = plan.metrics[m];
@@ -82,6 +87,7 @@ export function firstDivergence(loaded: LoadedScenario, seed: number, paths: num
     if (!same(out.butforInsolvencyDay[0], ref.butfor.insolvencyDay)) return { path, world: 'butfor', field: 'insolvency_day', kernel: out.butforInsolvencyDay[0], reference: ref.butfor.insolvencyDay };
     const series = referenceSeries(plan, ref);
     for (let w = 0; w < names.length; w++) {
+      if (w > 0 && plan.aliasOf[w - 1] === DECIDED) continue;
       const source = simulated(w);
       for (let v = 0; v < SKETCHED; v++) {
         for (let d = 0; d < nd; d++) {

@@ -22,8 +22,12 @@ const bucketsPerCell = (paths: number) => Math.min(800, 32 + 4 * paths);
  * sent at the end.
  */
 const BYTES_PER_BUCKET = 10;
-/** Each cell's entry in the kernel's directory (src/wasm/layout.ts, Cell.BYTES). */
-const BYTES_PER_CELL = 64;
+/**
+ * Per cell, whatever its world: its entry in the kernel's directory (src/wasm/layout.ts,
+ * Cell.BYTES) and the series row, CSV line and chart datum the report makes of it (measured: a
+ * 10-path, 20,000-day run peaks at 616 MB).
+ */
+const BYTES_PER_CELL = 600;
 const MB = 1024 * 1024;
 /** Node, the libraries, charts and report building. */
 const BASE_MB = 250;
@@ -39,13 +43,16 @@ export interface RunEstimate {
 }
 
 export function estimateRun(plan: Plan, paths: number, threads: number): RunEstimate {
-  const simulated = plan.aliasOf.filter((a) => a < 0).length;
+  const simulated = plan.aliasOf.filter((a) => a === -1).length;
   const worlds = 1 + simulated;
   // Per path: each simulated policy's metric values and insolvency day, the but-for world's
   // insolvency day and value, and the sorted copies the summaries and charts make (one per policy).
-  const metricBytes = paths * (simulated * (plan.metrics.length + 1) * 8 + 16 + 8 * plan.policies.length);
-  // Each thread's sketches; the merged grid keeps the threads' final copies.
-  const sketchBytes = plan.cells * (bucketsPerCell(paths) * BYTES_PER_BUCKET + BYTES_PER_CELL) * threads;
+  // (+1 for each simulated world's insolvency day, +1 for where its mitigation decision arises.)
+  const metricBytes = paths * (simulated * (plan.metrics.length + 2) * 8 + 16 + 8 * plan.policies.length);
+  // Each thread's sketches of the simulated worlds (an aliased or decided world's cells are copies
+  // made at the end); the merged grid keeps the threads' final copies.
+  const simulatedCells = (plan.cells * worlds) / plan.worlds;
+  const sketchBytes = simulatedCells * bucketsPerCell(paths) * BYTES_PER_BUCKET * threads + plan.cells * BYTES_PER_CELL;
   return {
     memoryMb: Math.ceil(BASE_MB + (metricBytes + sketchBytes) / MB),
     seconds: (paths * worlds * (plan.T + plan.U) * NS_PER_WORLD_PATH_DAY * 1e-9) / Math.max(1, threads),

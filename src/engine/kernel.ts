@@ -212,13 +212,13 @@ export class Kernel {
     this.butfor = lines(8 * BLOCK_PATHS * St.FIELDS);
     this.worlds = lines(8 * BLOCK_PATHS * St.FIELDS * nPol);
     // Each simulated world's lanes and phase ends; then the directories that point at them.
-    this.laneAt = plan.policies.map((_, i) => (plan.aliasOf[i] < 0 ? lines(8 * BLOCK_PATHS * Ln.FIELDS * Math.max(1, plan.layouts[i].lanes.length)) : 0));
-    this.phaseEndsAt = plan.policies.map((p, i) => (plan.aliasOf[i] < 0 ? x.alloc(8 * BLOCK_PATHS * Math.max(1, p.policy.phases.length)) : 0));
+    this.laneAt = plan.policies.map((_, i) => (plan.aliasOf[i] === -1 ? lines(8 * BLOCK_PATHS * Ln.FIELDS * Math.max(1, plan.layouts[i].lanes.length)) : 0));
+    this.phaseEndsAt = plan.policies.map((p, i) => (plan.aliasOf[i] === -1 ? x.alloc(8 * BLOCK_PATHS * Math.max(1, p.policy.phases.length)) : 0));
     const laneBytes = 8 * BLOCK_PATHS * Ln.FIELDS;
     const worldDir = new Int32Array(nPol * Wd.FIELDS);
     plan.policies.forEach((p, i) => {
       const w = i * Wd.FIELDS;
-      if (plan.aliasOf[i] >= 0) {
+      if (plan.aliasOf[i] !== -1) {
         worldDir[w + Wd.SKIP] = 1;
         return;
       }
@@ -331,7 +331,7 @@ export class Kernel {
       out.butforValue[k] = butforWorldValue({ C0: st[a + In.C0], butforPvProfit: st[a + In.BF_PV], discountT: discount[T], V: st[a + In.V], butfor: butforEnd });
       out.insolvencyDays[Math.max(0, butforEnd.insolvencyDay)]++;
       for (let i = 0; i < nPol; i++) {
-        if (plan.aliasOf[i] >= 0) continue;
+        if (plan.aliasOf[i] !== -1) continue;
         const b = (this.worlds + 8 * BLOCK_PATHS * St.FIELDS * i) / 8 + k * St.FIELDS;
         sums.lostRevenue = st[b + St.LOST_REVENUE];
         sums.lostRevenueAfter = st[b + St.LOST_REVENUE_AFTER];

@@ -7,9 +7,9 @@
 import type { LoadedScenario } from '../scenario/load.js';
 import type { UniformSource } from '../sampling/draw.js';
 import { metricsOf, type Metric } from '../model/metrics.js';
-import { resolvePolicies, type ResolvedPolicy } from '../model/policies.js';
+import { partiesOf, resolvePolicies, resolvePolicy, subPolicy, type ResolvedPolicy } from '../model/policies.js';
 import { discountFactors } from '../model/path.js';
-import { layoutWorld, type WorldLayout } from '../model/world.js';
+import { layoutWorld, OPTIONS, type MitigationOption, type WorldLayout } from '../model/world.js';
 import { SKETCHED } from '../wasm/layout.js';
 
 export interface RunSettings {
@@ -32,12 +32,47 @@ export interface StudySpec {
   variants?: [number, number][][];
   /** Store the series of the last day only (a study reads the metrics, not the fan charts). */
   lastDayOnly?: boolean;
+  /** Simulate the attribution sub-worlds of policies whose phases name parties (a run's report does; studies do not). */
+  attribution?: boolean;
+  /**
+   * Decisions already made (decision: expected), by compared policy name: the option each takes,
+   * as on the scenario as given, for a pass that fixes or redraws what the firm cannot know on the
+   * decision day (section 4b, "In studies"). Policies not named decide in the pass.
+   */
+  choices?: Record<string, MitigationOption>;
   /** Input uniforms from the second stream (Saltelli's B and AB_i matrices); none: the path's own. */
   uniforms?: UniformSource;
 }
 
-/** Everything about a run that follows from the scenario alone. */
+/** A world whose mitigation is decided after the run (docs/model.md section 4b, decision: expected). */
+export interface PlannedDecision {
+  /** The deciding world's entry (a compared policy or an attribution sub-world). */
+  entry: number;
+  /** Each option, in OPTIONS order (ties go to the first), and the entry whose results it has. */
+  options: { option: MitigationOption; entry: number }[];
+  /** An entry that computes Q (the decision arises) on each path, or -1: it never arises. */
+  arisesFrom: number;
+}
+
+/** A compared policy split among the parties its phases name (section 4c). */
+export interface PlannedAttribution {
+  /** The compared policy's entry. */
+  entry: number;
+  parties: string[];
+  /** subsets[mask] (mask 1 ... 2^n - 1, bit i: parties[i]): the entry of sub-world S; the full mask is the policy itself. */
+  subsets: number[];
+}
+
+/**
+ * Everything about a run that follows from the scenario alone. Its worlds ("entries") are the
+ * compared policies (once per variant, variant by variant), then the worlds that only serve them:
+ * attribution sub-worlds, and the options of a decision that is made after the run.
+ */
 export interface Plan {
+  /** Entries 0 ... compared-1 are the compared policies (per variant). */
+  compared: number;
+  decisions: PlannedDecision[];
+  attributions: PlannedAttribution[];
   T: number;
   /** Tail days U. */
   U: number;
@@ -60,8 +95,9 @@ export interface Plan {
   /** Successful financing rounds allowed (0 without financing). */
   maxRounds: number;
   /**
-   * Per policy: the world it equals on every path (0 the but-for world, j+1 policy j), or -1.
-   * A policy that reaches nobody equals the but-for world; two one-phase policies without
+   * Per entry: the world it equals on every path (0 the but-for world, j+1 entry j), -1 when it is
+   * simulated, or DECIDED when it takes the results of the option its decision chooses after the
+   * run. A policy that reaches nobody equals the but-for world; two one-phase policies without
    * licences whose worlds have the same lanes (and mitigate alike) equal each other. Aliased
    * worlds are not simulated.
    */
@@ -81,6 +117,11 @@ export interface Plan {
   uniforms?: UniformSource;
 }
 
+/** aliasOf of an entry whose results are those of the option its decision chooses (after the run). */
+export const DECIDED = -2;
+/** Whether an entry is simulated by the kernel. */
+export const isSimulated = (plan: Plan, i: number): boolean => plan.aliasOf[i] === -1;
+
 export function makePlan(loaded: LoadedScenario, study: StudySpec = {}): Plan {
   const s = loaded.scenario;
   const sim = s.simulation;
@@ -90,18 +131,83 @@ export function makePlan(loaded: LoadedScenario, study: StudySpec = {}): Plan {
   else for (let t = 0; t < T; t += sim.series_step_days) days.push(t);
   if (days[days.length - 1] !== T - 1) days.push(T - 1);
   const variants = (study.variants ?? [[]]).map((v) => new Map(v));
-  const compared = resolvePolicies(s);
-  // Each compared policy once per variant, variant by variant.
-  const policies = variants.flatMap(() => compared);
-  const variantOf = variants.flatMap((_, v) => compared.map(() => v));
-  const layouts = policies.map((p) => layoutWorld(s, p));
+  const comparedPolicies = resolvePolicies(s);
+  // The compared policies, once per variant, variant by variant.
+  const policies: ResolvedPolicy[] = variants.flatMap(() => comparedPolicies);
+  const variantOf = variants.flatMap((_, v) => comparedPolicies.map(() => v));
+  const options: MitigationOption[] = policies.map(() => 'both');
+  const compared = policies.length;
+  const add = (p: ResolvedPolicy, variant: number, option: MitigationOption) => {
+    policies.push(p);
+    variantOf.push(variant);
+    options.push(option);
+    return policies.length - 1;
+  };
+  // Attribution (section 4c): a sub-world per proper subset of the parties a policy names.
+  const attributions: PlannedAttribution[] = [];
+  if (study.attribution) {
+    for (let i = 0; i < compared; i++) {
+      const parties = partiesOf(policies[i].policy);
+      if (parties.length < 2) continue;
+      const full = (1 << parties.length) - 1;
+      const subsets: number[] = [];
+      for (let mask = 1; mask < full; mask++) {
+        const named = parties.filter((_, k) => (mask & (1 << k)) !== 0);
+        subsets[mask] = add(resolvePolicy(s, subPolicy(policies[i].policy, named), `${policies[i].name}[${named.join('+')}]`), variantOf[i], 'both');
+      }
+      subsets[full] = i;
+      attributions.push({ entry: i, parties, subsets });
+    }
+  }
+  // Decisions (section 4b, decision: expected): every option of a mitigating world on the same
+  // paths; an option equal to another (a remedy that helps nobody in any phase) is not simulated.
+  const decisions: PlannedDecision[] = [];
+  const decided = new Set<number>();
+  if (s.mitigation?.decision === 'expected') {
+    const deciding = policies.length;
+    for (let i = 0; i < deciding; i++) {
+      const both = layoutWorld(s, policies[i], 'both');
+      if (!both.mitigates || policies[i].tracks.length === 0) continue;
+      const moves = both.lanes.some((l) => l.kind === 'moved');
+      const hires = both.lanes.some((l) => l.kind === 'hired');
+      const effective = (o: MitigationOption): MitigationOption => {
+        const r = (o === 'relocation' || o === 'both') && moves;
+        const h = (o === 'hiring' || o === 'both') && hires;
+        return r && h ? 'both' : r ? 'relocation' : h ? 'hiring' : 'none';
+      };
+      // The policy as a world that does not mitigate: a compared twin (same phases and licence, mitigate: false).
+      const twin = i < compared ? policies.findIndex((q, j) => j < compared && variantOf[j] === variantOf[i] && !q.policy.mitigate && JSON.stringify([q.policy.phases, q.policy.license ?? null]) === JSON.stringify([policies[i].policy.phases, policies[i].policy.license ?? null])) : -1;
+      const byEffective = new Map<MitigationOption, number>();
+      const fixed = i < compared ? study.choices?.[policies[i].name] : undefined;
+      if (fixed !== undefined) {
+        options[i] = effective(fixed);
+        continue;
+      }
+      const list = OPTIONS.map((option) => {
+        const eff = effective(option);
+        let entry = byEffective.get(eff);
+        if (entry === undefined) {
+          entry = eff === 'none' && twin >= 0 ? twin : add(policies[i], variantOf[i], eff);
+          byEffective.set(eff, entry);
+        }
+        return { option, entry };
+      });
+      const arisesFrom = list.find((o) => o.option !== 'none' && o.entry !== twin && effective(o.option) !== 'none')?.entry ?? (byEffective.get('none') !== twin ? byEffective.get('none')! : -1);
+      decisions.push({ entry: i, options: list, arisesFrom });
+      decided.add(i);
+    }
+  }
+  const layouts = policies.map((p, i) => layoutWorld(s, p, options[i]));
   const worlds = policies.length + 1;
   const signature = (i: number) => {
     const p = policies[i];
-    if (p.policy.license || p.policy.phases.length > 1) return undefined;
-    return JSON.stringify([variantOf[i], layouts[i].lanes, layouts[i].mitigates]);
+    if (decided.has(i) || p.policy.license || p.policy.phases.length > 1) return undefined;
+    // A world that takes no remedy is the world that does not mitigate (it only also knows where the decision arises).
+    const acting = layouts[i].mitigates && layouts[i].option !== 'none';
+    return JSON.stringify([variantOf[i], layouts[i].lanes, acting, acting ? layouts[i].option : '-']);
   };
   const aliasOf = policies.map((p, i) => {
+    if (decided.has(i)) return DECIDED;
     if (p.tracks.length === 0) return 0;
     const sig = signature(i);
     const j = sig === undefined ? -1 : policies.findIndex((_q, jj) => jj < i && signature(jj) === sig);
@@ -109,7 +215,7 @@ export function makePlan(loaded: LoadedScenario, study: StudySpec = {}): Plan {
   });
   const fullWindow = (i: number, j: number) => {
     const lane = layouts[i].lanes[j];
-    return aliasOf[i] < 0 && !policies[i].policy.license && lane.kind === 'stay' && lane.maskBefore === policies[i].allPhases;
+    return aliasOf[i] === -1 && !policies[i].policy.license && lane.kind === 'stay' && lane.maskBefore === policies[i].allPhases;
   };
   // The first full-window lane of each variant leads the others of that variant.
   const first = new Map<number, [number, number]>();
@@ -125,6 +231,9 @@ export function makePlan(loaded: LoadedScenario, study: StudySpec = {}): Plan {
     }),
   );
   return {
+    compared,
+    decisions,
+    attributions,
     T,
     U: sim.tail_days,
     discount: discountFactors(s),

@@ -27,6 +27,8 @@ export interface Accumulated {
   seriesMeans: Float64Array;
   sketches: SketchGrid;
   insolvencyDays: Float64Array;
+  /** arises[entry]: per path, 1 when the world's mitigation decision arises (Q), else 0. */
+  arises: Float64Array[];
 }
 
 export class RunAccumulator {
@@ -34,6 +36,8 @@ export class RunAccumulator {
   readonly butforInsolvencyDay: Float64Array;
   readonly butforValue: Float64Array;
   readonly insolvencyDay: Float64Array[];
+  /** arises[entry]: per path, 1 when the world's mitigation decision arises. */
+  readonly arises: Float64Array[];
   private sums: Float64Array;
   readonly insolvencyDays: Float64Array;
   /** The next block to fold into the series sums, and the partials of later blocks seen. */
@@ -50,10 +54,11 @@ export class RunAccumulator {
   ) {
     // Aliased policies get their source's arrays in result(), so memory grows with the
     // simulated worlds only.
-    this.metrics = plan.policies.map((_, i) => (plan.aliasOf[i] < 0 ? plan.metrics.map(() => new Float64Array(paths)) : []));
+    this.metrics = plan.policies.map((_, i) => (plan.aliasOf[i] === -1 ? plan.metrics.map(() => new Float64Array(paths)) : []));
     this.butforInsolvencyDay = new Float64Array(paths);
     this.butforValue = new Float64Array(paths);
-    this.insolvencyDay = plan.policies.map((_, i) => (plan.aliasOf[i] < 0 ? new Float64Array(paths) : this.butforInsolvencyDay));
+    this.insolvencyDay = plan.policies.map((_, i) => (plan.aliasOf[i] === -1 ? new Float64Array(paths) : this.butforInsolvencyDay));
+    this.arises = plan.policies.map((_, i) => (plan.aliasOf[i] === -1 ? new Float64Array(paths) : new Float64Array(0)));
     this.sums = new Float64Array(plan.cells);
     this.insolvencyDays = new Float64Array(plan.worlds * (plan.T + 1));
   }
@@ -64,7 +69,7 @@ export class RunAccumulator {
     const nPol = this.plan.policies.length;
     const nM = this.plan.metrics.length;
     for (let i = 0; i < nPol; i++) {
-      if (this.plan.aliasOf[i] >= 0) continue;
+      if (this.plan.aliasOf[i] !== -1) continue;
       for (let m = 0; m < nM; m++) {
         const into = this.metrics[i][m];
         for (let k = 0; k < r.count; k++) into[r.first + k] = r.metrics[(k * nPol + i) * nM + m];
@@ -73,9 +78,13 @@ export class RunAccumulator {
     this.butforInsolvencyDay.set(r.butforInsolvencyDay, r.first);
     this.butforValue.set(r.butforValue, r.first);
     for (let i = 0; i < nPol; i++) {
-      if (this.plan.aliasOf[i] >= 0) continue;
+      if (this.plan.aliasOf[i] !== -1) continue;
       const into = this.insolvencyDay[i];
-      for (let k = 0; k < r.count; k++) into[r.first + k] = r.insolvencyDay[k * nPol + i];
+      const q = this.arises[i];
+      for (let k = 0; k < r.count; k++) {
+        into[r.first + k] = r.insolvencyDay[k * nPol + i];
+        q[r.first + k] = r.arises[k * nPol + i];
+      }
     }
     for (let i = 0; i < r.insolvencyDays.length; i++) this.insolvencyDays[i] += r.insolvencyDays[i];
     this.blocks.set(r.index, [r.first, r.count]);
@@ -97,9 +106,10 @@ export class RunAccumulator {
     }
     for (const [b, [first, count]] of other.blocks) {
       for (let i = 0; i < this.metrics.length; i++) {
-        if (this.plan.aliasOf[i] >= 0) continue;
+        if (this.plan.aliasOf[i] !== -1) continue;
         this.metrics[i].forEach((into, m) => into.set(other.metrics[i][m].subarray(first, first + count), first));
         this.insolvencyDay[i].set(other.insolvencyDay[i].subarray(first, first + count), first);
+        this.arises[i].set(other.arises[i].subarray(first, first + count), first);
       }
       this.butforInsolvencyDay.set(other.butforInsolvencyDay.subarray(first, first + count), first);
       this.butforValue.set(other.butforValue.subarray(first, first + count), first);
@@ -121,40 +131,38 @@ export class RunAccumulator {
 
   /**
    * The run's results, once every path has been added: means of the series cells, and every
-   * aliased policy (not simulated: it equals another world on every path) given its source's
+   * aliased entry (not simulated: it equals another world on every path) given its source's
    * metric values (zero harm, and the but-for insolvencies, for an alias of the but-for world),
-   * series, sketches and insolvency-day counts. Call once.
+   * series, sketches and insolvency-day counts. Then `choose` (engine/decide.ts) names, for every
+   * entry whose mitigation is decided after the run, the entry of the option it takes, whose
+   * results it gets the same way. Call once.
    */
-  result(sketches: SketchGrid): Accumulated {
+  result(sketches: SketchGrid, choose?: (acc: Omit<Accumulated, 'seriesMeans' | 'sketches'>) => Map<number, number>): Accumulated {
     const { plan } = this;
     if (this.done !== this.paths || this.pending.size > 0) throw new Error(`the accumulator has ${this.done} of ${this.paths} paths`);
     const nd = plan.seriesDays.length;
     const perWorld = SKETCHED * nd;
     const T1 = plan.T + 1;
     let zeros: Float64Array | undefined;
-    plan.aliasOf.forEach((source, i) => {
-      if (source < 0) return;
+    const copy = (i: number, source: number) => {
       if (source > 0) {
         this.metrics[i] = this.metrics[source - 1];
         this.insolvencyDay[i] = this.insolvencyDay[source - 1];
+        this.arises[i] = this.arises[source - 1];
       } else {
         zeros ??= new Float64Array(this.paths);
         const insolvent = this.butforInsolvencyDay.map((d) => (d >= 0 ? 1 : 0));
         this.metrics[i] = plan.metrics.map((m) => (m === 'insolvent' ? insolvent : zeros!));
+        this.arises[i] = zeros;
       }
       const world = i + 1;
       this.sums.copyWithin(world * perWorld, source * perWorld, (source + 1) * perWorld);
       sketches.copyCells(source * perWorld, world * perWorld, perWorld);
       this.insolvencyDays.copyWithin(world * T1, source * T1, (source + 1) * T1);
-    });
-    return {
-      metrics: this.metrics,
-      butforInsolvencyDay: this.butforInsolvencyDay,
-      butforValue: this.butforValue,
-      insolvencyDay: this.insolvencyDay,
-      seriesMeans: this.sums.map((s) => s / this.paths),
-      sketches,
-      insolvencyDays: this.insolvencyDays,
     };
+    plan.aliasOf.forEach((source, i) => source >= 0 && copy(i, source));
+    const partial = { metrics: this.metrics, butforInsolvencyDay: this.butforInsolvencyDay, butforValue: this.butforValue, insolvencyDay: this.insolvencyDay, insolvencyDays: this.insolvencyDays, arises: this.arises };
+    if (choose) for (const [entry, chosen] of choose(partial)) copy(entry, chosen + 1);
+    return { ...partial, seriesMeans: this.sums.map((s) => s / this.paths), sketches };
   }
 }

@@ -12,6 +12,7 @@ import type { LoadedScenario } from '../scenario/load.js';
 import { makePlan, makeSketches, type BlockResult, type Plan, type RunSettings, type StudySpec } from './block.js';
 import { BLOCK_PATHS } from './kernel.js';
 import { RunAccumulator, type Accumulated } from './reduce.js';
+import { chooseOptions, type DecisionRun } from './decide.js';
 import { BlockQueue, InThreadExecutor, RunAborted, WorkerThreadsExecutor, type BlockExecutor } from './schedule.js';
 
 export { RunAborted };
@@ -26,10 +27,26 @@ export interface RunOptions extends RunSettings {
 }
 
 export interface RunResult extends Accumulated {
+  /** The plan as the compared policies see it (its entries are the compared ones; metrics and insolvencyDay hold those). */
   plan: Plan;
+  /** Every entry of the run (compared, attribution sub-worlds, decision options) and their per-path metrics. */
+  fullPlan: Plan;
+  entryMetrics: Float64Array[][];
+  /** The mitigation decisions made on the run's paths (decision: expected). */
+  decisions: DecisionRun[];
   settings: RunSettings;
   timing: { threads: number; simulate_seconds: number; peak_rss_mb?: number; wall_seconds?: number };
 }
+
+/** The plan restricted to its compared entries (what reports read). */
+const comparedPlan = (plan: Plan): Plan => ({
+  ...plan,
+  policies: plan.policies.slice(0, plan.compared),
+  layouts: plan.layouts.slice(0, plan.compared),
+  aliasOf: plan.aliasOf.slice(0, plan.compared),
+  laneLead: plan.laneLead.slice(0, plan.compared),
+  variantOf: plan.variantOf.slice(0, plan.compared),
+});
 
 export const defaultThreads = (): number => Math.max(1, availableParallelism());
 
@@ -48,7 +65,8 @@ export const threadExecutors = (threads: number): BlockExecutor[] => (threads > 
 export async function runSimulation(loaded: LoadedScenario, options: RunOptions): Promise<RunResult> {
   const started = performance.now();
   const settings: RunSettings = { seed: options.seed, paths: options.paths };
-  const study = options.study ?? {};
+  // A plain run (no study) also simulates the attribution sub-worlds its report splits harm with.
+  const study = options.study ?? { attribution: true };
   const plan = makePlan(loaded, study);
   const blocks = Math.ceil(settings.paths / BLOCK_PATHS);
   const threads = Math.max(1, Math.min(options.threads, blocks));
@@ -78,6 +96,22 @@ export async function runSimulation(loaded: LoadedScenario, options: RunOptions)
   if (options.signal?.aborted) throw new RunAborted();
   const sketches = makeSketches(plan);
   for (const grid of grids.flat()) sketches.merge(grid);
+  let decisions: DecisionRun[] = [];
+  const acc = accumulator.result(sketches, (partial) => {
+    const made = chooseOptions(plan, partial);
+    decisions = made.decisions;
+    return made.chosen;
+  });
   const simulated = (performance.now() - started) / 1000;
-  return { plan, settings, ...accumulator.result(sketches), timing: { threads, simulate_seconds: simulated } };
+  return {
+    plan: comparedPlan(plan),
+    fullPlan: plan,
+    settings,
+    ...acc,
+    metrics: acc.metrics.slice(0, plan.compared),
+    insolvencyDay: acc.insolvencyDay.slice(0, plan.compared),
+    entryMetrics: acc.metrics,
+    decisions,
+    timing: { threads, simulate_seconds: simulated },
+  };
 }

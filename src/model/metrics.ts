@@ -112,15 +112,18 @@ export function writeMetrics(out: Float64Array, offset: number, s: WorldSums, e:
   const tvButfor = e.V * 365 * bf.lastRevenue * bf.alive;
   const tv = e.V * 365 * w.lastRevenue * w.alive;
   const bothAlive = bf.alive === 1 && w.alive === 1;
-  // Alive in both worlds: the gap at the horizon closes in the tail (lost gross profit, and any
-  // hiring premium still paid) except its permanent part pi, capitalized at V.
+  // PREM: the hiring premium a firm alive after day T-1 pays through the tail (0 when it failed),
+  // a cost of mitigation whatever pi is (v3).
+  const premium = w.tailPremiumPv;
+  // Alive in both worlds: the gap at the horizon closes in the tail (lost gross profit) except
+  // its permanent part pi, capitalized at V: REC.
   let recovery = 0;
   if (bothAlive) {
     const dR = bf.lastRevenue - w.lastRevenue;
-    const lTail = e.m * (bf.tailRevenuePv - w.tailRevenuePv) + w.tailPremiumPv;
-    recovery = e.pi * e.discountT * e.V * 365 * dR + (1 - e.pi) * lTail;
+    recovery = e.pi * e.discountT * e.V * 365 * dR + (1 - e.pi) * (e.m * (bf.tailRevenuePv - w.tailRevenuePv));
   }
-  const pvTerminalLoss = bothAlive ? recovery : e.discountT * (tvButfor - tv);
+  // df(T) (TV_bf - TV), TV = alive (V 365 R(T-1) - PREM/df(T)) + [both alive] (V 365 dR - REC/df(T)).
+  const pvTerminalLoss = bothAlive ? recovery + premium : e.discountT * (tvButfor - tv) + premium;
   const totalHarm = s.pvLostProfit + pvTerminalLoss;
   const wButfor = butforWorldValue(e);
   const wWorld = wButfor - totalHarm;
@@ -132,11 +135,11 @@ export function writeMetrics(out: Float64Array, offset: number, s: WorldSums, e:
   out[offset + 4] = pvTerminalLoss;
   out[offset + 5] = totalHarm;
   out[offset + 6] = bf.alive * Math.max(0, wButfor) - w.alive * Math.max(0, wWorld);
-  out[offset + 7] = s.pvCosts;
+  out[offset + 7] = s.pvCosts + premium;
   out[offset + 8] = s.pvBefore;
   out[offset + 9] = s.pvAfter;
   out[offset + 10] = recovery;
-  out[offset + 11] = bothAlive ? 0 : pvTerminalLoss;
+  out[offset + 11] = bothAlive ? 0 : pvTerminalLoss - premium;
   out[offset + 12] = s.lostRevenue > 0 ? Math.min(1, Math.max(0, s.lostRevenueAfter / s.lostRevenue)) : 0;
   out[offset + 13] = insolvent;
   out[offset + 14] = insolvent && bf.insolvencyDay < 0 ? 1 : 0;

@@ -7,7 +7,7 @@ import type { LoadedScenario } from '../scenario/load.js';
 import type { Scenario } from '../scenario/types.js';
 import { makeInputDrawer } from '../sampling/draw.js';
 import { computeMetrics, metricsOf, type Metric } from './metrics.js';
-import { pathWindow, resolvePolicies } from './policies.js';
+import { pathWindow, resolvePolicies, type ResolvedPolicy } from './policies.js';
 import {
   BUTFOR,
   fillButforRevenue,
@@ -55,8 +55,12 @@ export function discountFactors(s: Scenario): Float64Array {
 /** The phase lengths a policy's world reads on a path (every phase but the last). */
 export const phaseDaysOf = (layout: WorldLayout, values: Float64Array): number[] => layout.policy.policy.phases.slice(0, -1).map((ph) => values[ph.days!]);
 
-/** Simulates every world of path `path` of a run with `seed` (throws PathError like a run would). */
-export function simulatePath(loaded: LoadedScenario, seed: number, path: number): PathResult {
+/**
+ * Simulates every world of path `path` of a run with `seed` (throws PathError like a run would):
+ * the compared policies as laid out by default (mitigating with every remedy that helps, as with
+ * decision: always), or the worlds given (a run's plan entries).
+ */
+export function simulatePath(loaded: LoadedScenario, seed: number, path: number, given?: { policy: ResolvedPolicy; layout: WorldLayout }[]): PathResult {
   const s = loaded.scenario;
   const { horizon_days: T, tail_days: U } = s.simulation;
   const metrics = metricsOf(s.mitigation !== undefined);
@@ -70,8 +74,7 @@ export function simulatePath(loaded: LoadedScenario, seed: number, path: number)
   fillFallbackGap(inputs, ctx.fallbackGap);
   const butfor = makeTrace(T);
   simulateWorld(inputs, BUTFOR, makeWorldPath(0, 1), ctx, butfor);
-  const worlds = resolvePolicies(s).map((policy) => {
-    const layout = layoutWorld(s, policy);
+  const worlds = (given ?? resolvePolicies(s).map((policy) => ({ policy, layout: layoutWorld(s, policy) }))).map(({ policy, layout }) => {
     const lic = policy.policy.license;
     const window = pathWindow(policy, inputs.t0, inputs.D, approvalU, lic ? values[lic.processing_days] : 0, phaseDaysOf(layout, values));
     const world = makeWorldPath(layout.lanes.length, policy.policy.phases.length);

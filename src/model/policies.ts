@@ -56,30 +56,47 @@ export interface ResolvedPolicy {
   targeted: Float64Array;
 }
 
+/** The compared policies, resolved, in run order. */
 export function resolvePolicies(scenario: Scenario): ResolvedPolicy[] {
+  return scenario.compare.map((name) => resolvePolicy(scenario, scenario.policies.find((p) => p.name === name)!, name));
+}
+
+/** A policy resolved against the scenario's staff: its tracks, segments and targeted headcounts. */
+export function resolvePolicy(scenario: Scenario, policy: Policy, name = policy.name): ResolvedPolicy {
   const concern = new Set(scenario.countries_of_concern);
   const targeted = Float64Array.from(scenario.staff, (s) => (concern.has(effectiveNationality(s)) ? s.headcount : 0));
-  return scenario.compare.map((name) => {
-    const policy = scenario.policies.find((p) => p.name === name)!;
-    const maskOf = (reaches: (r: Restrict) => boolean) => phaseMask(policy.phases, reaches);
-    const tracks: Track[] = [];
-    const trackOf = (mask: number) => {
-      let t = tracks.find((x) => x.mask === mask);
-      if (!t) tracks.push((t = { segments: [], product: false, mask }));
-      return t;
-    };
-    const segments: number[] = [];
-    scenario.staff.forEach((s, i) => {
-      const mask = maskOf((r) => segmentAffected(r, s));
-      if (mask === 0) return;
-      segments.push(i);
-      trackOf(mask).segments.push(i);
-    });
-    const productMask = maskOf(productAffected);
-    if (productMask !== 0) trackOf(productMask).product = true;
-    return { name, policy, segments, product: productMask !== 0, tracks, allPhases: (1 << policy.phases.length) - 1, targeted };
+  const maskOf = (reaches: (r: Restrict) => boolean) => phaseMask(policy.phases, reaches);
+  const tracks: Track[] = [];
+  const trackOf = (mask: number) => {
+    let t = tracks.find((x) => x.mask === mask);
+    if (!t) tracks.push((t = { segments: [], product: false, mask }));
+    return t;
+  };
+  const segments: number[] = [];
+  scenario.staff.forEach((s, i) => {
+    const mask = maskOf((r) => segmentAffected(r, s));
+    if (mask === 0) return;
+    segments.push(i);
+    trackOf(mask).segments.push(i);
   });
+  const productMask = maskOf(productAffected);
+  if (productMask !== 0) trackOf(productMask).product = true;
+  return { name, policy, segments, product: productMask !== 0, tracks, allPhases: (1 << policy.phases.length) - 1, targeted };
 }
+
+/** The parties a policy's phases name (by), in order of first appearance. */
+export const partiesOf = (policy: Policy): string[] => [...new Set(policy.phases.flatMap((ph) => (ph.by ? [ph.by] : [])))];
+
+/**
+ * Sub-world S of a policy (docs/model.md section 4c): the restrict of every phase whose party is
+ * not in S replaced by a rule that reaches nobody and not the product; the same phases and days,
+ * licence and mitigate flag.
+ */
+export const subPolicy = (policy: Policy, parties: readonly string[]): Policy => ({
+  ...policy,
+  phases: policy.phases.map((ph) => (ph.by !== undefined && parties.includes(ph.by) ? ph : { ...ph, restrict: {} })),
+  restrict: undefined,
+});
 
 /** A policy's window on a path: its revoked days Deff and the absolute day each phase ends. */
 export interface PathWindow {
@@ -90,10 +107,12 @@ export interface PathWindow {
 }
 
 /**
- * The window of a policy's world on a path (MODEL.md section 4): W = D, or min(D, P) when its
+ * The window of a policy's world on a path (docs/model.md section 4): W = D, or min(D, P) when its
  * licence is approved (approval uniform below the approval probability); the phases follow each
- * other from t0 with the path's drawn lengths; Deff = W when some member is revoked on a day of
- * the window, else 0. `phaseDays[j]` is phase j's drawn length (every phase but the last).
+ * other from t0 with the path's drawn lengths. Deff (v3): the days from t0 to the end of the last
+ * day of the window on which some member is revoked, so a last phase that reaches nobody does not
+ * count; 0 when no member is revoked on any day of it. `phaseDays[j]` is phase j's drawn length
+ * (every phase but the last).
  */
 export function pathWindow(p: ResolvedPolicy, t0: number, durationDays: number, approvalU: number, processingDays: number, phaseDays: ArrayLike<number>, out?: Float64Array): PathWindow {
   const n = p.policy.phases.length;
@@ -106,13 +125,14 @@ export function pathWindow(p: ResolvedPolicy, t0: number, durationDays: number, 
   phaseEnds[Math.max(0, n - 1)] = Infinity;
   const lic = p.policy.license;
   const W = lic && approvalU < lic.approval_probability ? Math.min(durationDays, processingDays) : durationDays;
-  // Phases that have days inside the window [t0, t0 + W).
-  let live = 0;
+  // Phases that reach some member, and the end of the last of them with days in [t0, t0 + W).
+  let reaching = 0;
+  for (const t of p.tracks) reaching |= t.mask;
+  let deff = 0;
   for (let j = 0, start = t0; j < n; j++) {
     const stop = phaseEnds[j];
-    if (stop > start && start < t0 + W) live |= 1 << j;
+    if (stop > start && start < t0 + W && (reaching & (1 << j)) !== 0) deff = Math.min(t0 + W, stop) - t0;
     start = stop;
   }
-  const reached = p.tracks.some((t) => (t.mask & live) !== 0);
-  return { deff: reached ? W : 0, phaseEnds };
+  return { deff, phaseEnds };
 }

@@ -141,14 +141,26 @@ export interface WorldLayout {
   productLane: number;
   /** The world mitigates (the scenario has mitigation and the policy does not say mitigate: false). */
   mitigates: boolean;
+  /** The remedies this world takes when the decision arises (docs/model.md section 4b's options). */
+  option: MitigationOption;
   /** Per segment: the mask of phases reaching it as it is, in the US, and as a US person in the US. */
   maskAsIs: number[];
   maskInUs: number[];
   maskAsUsPerson: number[];
 }
 
-/** Lays out a policy's world: its lanes (static across paths). */
-export function layoutWorld(s: Scenario, policy: ResolvedPolicy): WorldLayout {
+/** The remedies a firm may take (section 4b), in the order ties go to. */
+export const OPTIONS = ['none', 'relocation', 'hiring', 'both'] as const;
+export type MitigationOption = (typeof OPTIONS)[number];
+const OPTION_REMEDIES: Record<MitigationOption, { relocate: boolean; hire: boolean }> = {
+  none: { relocate: false, hire: false },
+  relocation: { relocate: true, hire: false },
+  hiring: { relocate: false, hire: true },
+  both: { relocate: true, hire: true },
+};
+
+/** Lays out a policy's world: its lanes (static across paths). `option`: the remedies it takes (default both, v2's rule). */
+export function layoutWorld(s: Scenario, policy: ResolvedPolicy, option: MitigationOption = 'both'): WorldLayout {
   const phases = policy.policy.phases;
   const maskOf = (seg: (typeof s.staff)[number]) => phaseMask(phases, (r) => segmentAffected(r, seg));
   const maskAsIs = s.staff.map(maskOf);
@@ -156,7 +168,7 @@ export function layoutWorld(s: Scenario, policy: ResolvedPolicy): WorldLayout {
   const maskAsUsPerson = s.staff.map((seg) => maskOf({ ...seg, nationality: 'US', location: 'US', us_person: true }));
   const lanes: Lane[] = policy.tracks.map((t) => ({ kind: 'stay', maskBefore: t.mask, maskAfter: t.mask, segments: [...t.segments], product: t.product }));
   const mitigates = s.mitigation !== undefined && policy.policy.mitigate !== false;
-  if (mitigates) {
+  if (mitigates && option !== 'none') {
     const add = (kind: GroupKind, seg: number, after: number) => {
       const before = maskAsIs[seg];
       // A group that switches to the same phases as it had is revoked as the stay group: still a
@@ -167,11 +179,11 @@ export function layoutWorld(s: Scenario, policy: ResolvedPolicy): WorldLayout {
     };
     for (const seg of policy.segments) {
       // Only segments some remedy can help under some phase get a lane for it.
-      if (s.mitigation!.relocation && (maskAsIs[seg] & ~maskInUs[seg]) !== 0) add('moved', seg, maskInUs[seg]);
-      if (s.mitigation!.hiring && (maskAsIs[seg] & ~maskAsUsPerson[seg]) !== 0) add('hired', seg, maskAsUsPerson[seg]);
+      if (s.mitigation!.relocation && OPTION_REMEDIES[option].relocate && (maskAsIs[seg] & ~maskInUs[seg]) !== 0) add('moved', seg, maskInUs[seg]);
+      if (s.mitigation!.hiring && OPTION_REMEDIES[option].hire && (maskAsIs[seg] & ~maskAsUsPerson[seg]) !== 0) add('hired', seg, maskAsUsPerson[seg]);
     }
   }
-  return { policy, lanes, productLane: lanes.findIndex((l) => l.product), mitigates, maskAsIs, maskInUs, maskAsUsPerson };
+  return { policy, lanes, productLane: lanes.findIndex((l) => l.product), mitigates, option, maskAsIs, maskInUs, maskAsUsPerson };
 }
 
 /** A world on one path: its window and phases, each lane's weights and switch day, its mitigation. */
@@ -189,7 +201,9 @@ export interface WorldPath {
   collateral: Float64Array;
   /** Per lane: the day it switches to maskAfter (Infinity for stay lanes). */
   switchDay: Float64Array;
-  /** The firm acts (MODEL.md 4b's decision); heads moved and replaced. */
+  /** The decision arises on this path (Q: some staff a remedy helps are still cut off on day td < T). */
+  arises: boolean;
+  /** The firm acts (Q and the world's option has a share on the path); heads moved and replaced (not cancelled). */
   mitigated: boolean;
   relocatedHeads: number;
   displacedHeads: number;
@@ -211,6 +225,7 @@ export function makeWorldPath(lanes: number, phases: number): WorldPath {
     targeted: f(),
     collateral: f(),
     switchDay: f(),
+    arises: false,
     mitigated: false,
     relocatedHeads: 0,
     displacedHeads: 0,
@@ -247,37 +262,52 @@ export function fillWorldPath(layout: WorldLayout, p: PathInputs, window: PathWi
   out.mitigationCost = 0;
   out.premiumDay = Infinity;
   out.premium = 0;
+  out.arises = false;
   const mit = p.mitigation;
   const t0 = p.t0;
+  // Cancelled (v3): a move or hires that would take effect only once access has fully returned.
+  let moveCancelled = false;
+  let hireCancelled = false;
   if (layout.mitigates && mit && window.deff > 0) {
     const td = mit.td;
-    const inWindow = td >= t0 && td < t0 + window.deff;
+    const restored = t0 + window.deff;
+    const inWindow = td >= t0 && td < restored;
     const bit = 1 << phaseAt(window.phaseEnds, td);
+    const { relocate, hire } = OPTION_REMEDIES[layout.option];
     a = new Float64Array(nSeg);
     h = new Float64Array(nSeg);
+    // Q: some staff that a remedy (of the option both) helps are still cut off on day td.
+    let helpedByBoth = 0;
     let helped = 0;
     for (const s of policy.segments) {
       // Revoked on td, and the rule in force on td would not reach the segment so moved / hired.
       const revoked = inWindow && (layout.maskAsIs[s] & bit) !== 0;
       if (!revoked) continue;
-      if (mit.relocation && (layout.maskInUs[s] & bit) === 0) a[s] = mit.relocation.share;
-      if (mit.hiring && (layout.maskAsUsPerson[s] & bit) === 0) h[s] = Math.min(mit.hiring.share, 1 - a[s]);
+      const moveHelps = mit.relocation !== undefined && (layout.maskInUs[s] & bit) === 0;
+      const hireHelps = mit.hiring !== undefined && (layout.maskAsUsPerson[s] & bit) === 0;
+      const aBoth = moveHelps ? mit.relocation!.share : 0;
+      helpedByBoth += p.n[s] * (aBoth + (hireHelps ? Math.min(mit.hiring!.share, 1 - aBoth) : 0));
+      a[s] = relocate && moveHelps ? mit.relocation!.share : 0;
+      h[s] = hire && hireHelps ? Math.min(mit.hiring!.share, 1 - a[s]) : 0;
       helped += p.n[s] * (a[s] + h[s]);
     }
-    out.mitigated = td < T && helped > 0;
+    out.arises = td < T && helpedByBoth > 0;
+    out.mitigated = out.arises && helped > 0;
     if (out.mitigated) {
+      moveCancelled = !mit.relocation || !(td + mit.relocation.delay < restored);
+      hireCancelled = !mit.hiring || !(td + mit.hiring.delay < restored);
       let cost = 0;
       let premium = 0;
       for (const s of policy.segments) {
-        out.relocatedHeads += p.n[s] * a[s];
-        out.displacedHeads += p.n[s] * h[s];
+        if (!moveCancelled) out.relocatedHeads += p.n[s] * a[s];
+        if (!hireCancelled) out.displacedHeads += p.n[s] * h[s];
         cost += p.n[s] * (a[s] * (mit.relocation?.cost ?? 0) + h[s] * (mit.hiring?.cost ?? 0));
         premium += (p.n[s] * h[s] * (mit.hiring?.premiumAnnual ?? 0)) / 365;
       }
       out.mitigationDay = td;
       out.mitigationCost = cost;
-      if (mit.hiring) {
-        out.premiumDay = td + mit.hiring.delay;
+      if (!hireCancelled) {
+        out.premiumDay = td + mit.hiring!.delay;
         out.premium = premium;
       }
     } else {
@@ -308,7 +338,9 @@ export function fillWorldPath(layout: WorldLayout, p: PathInputs, window: PathWi
     out.nShare[j] = nA / nTotal;
     out.targeted[j] = tg;
     out.collateral[j] = col;
-    out.switchDay[j] = lane.kind === 'stay' || !mit ? Infinity : mit.td + (lane.kind === 'moved' ? mit.relocation!.delay : mit.hiring!.delay);
+    // A cancelled move or hiring leaves its group as the segment it came from.
+    const cancelled = lane.kind === 'moved' ? moveCancelled : hireCancelled;
+    out.switchDay[j] = lane.kind === 'stay' || !mit || cancelled ? Infinity : mit.td + (lane.kind === 'moved' ? mit.relocation!.delay : mit.hiring!.delay);
   });
 }
 

@@ -4,11 +4,12 @@ import type { RunResult } from '../engine/run.js';
 import { buildSummary, seriesRows, type RunExtras, type SummaryJson } from '../analysis/run.js';
 import { buildCharts } from '../charts/specs.js';
 import { addChartFiles } from '../charts/render.js';
-import { metricsCsv, seriesCsv } from './summary.js';
+import { attributionCsv, metricsCsv, outcomesCsv, seriesCsv } from './summary.js';
 import { runDocument, runHeadline } from './run.js';
 import { renderMarkdown } from './render/markdown.js';
 import { renderHtml } from './render/html.js';
 import { renderText } from './render/text.js';
+import { timingJson } from './timing.js';
 
 export interface ReportFiles {
   files: Map<string, string | Uint8Array>;
@@ -24,7 +25,11 @@ export async function buildReportFiles(loaded: LoadedScenario, result: RunResult
   const series = seriesRows(result);
   const files = new Map<string, string | Uint8Array>();
   files.set('summary.json', JSON.stringify(summary, null, 1) + '\n');
+  files.set('timing.json', timingJson(result.timing));
   files.set('metrics.csv', metricsCsv(summary));
+  files.set('outcomes.csv', outcomesCsv(summary));
+  const attribution = attributionCsv(summary);
+  if (attribution) files.set('attribution.csv', attribution);
   files.set('series.csv', seriesCsv(series));
   const charts = buildCharts(result, summary, series);
   const chartWarnings = await addChartFiles(files, charts);

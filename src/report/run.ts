@@ -8,6 +8,14 @@ import type { Chart } from '../charts/specs.js';
 import { formatMoney, formatPercent } from '../format.js';
 import { when, type Document } from './document.js';
 import {
+  ATTRIBUTION_NOTE,
+  attributionStatements,
+  attributionTable,
+  DECISION_NOTE,
+  decisionStatements,
+  decisionTable,
+  OUTCOME_NOTE,
+  outcomeStatements,
   assumptionsTable,
   coverageList,
   DELAY_NOTE,
@@ -35,6 +43,8 @@ const butforLine = (summary: SummaryJson) => {
 export function runDocument(s: Scenario, summary: SummaryJson, charts: Chart[]): Document {
   const [scenarioLine, runLine, reproduce, quantiles] = provenance(s, summary);
   const mitigation = mitigationTable(summary);
+  const decision = decisionTable(summary);
+  const attribution = attributionTable(summary);
   const delay = delayTable(summary);
   return {
     title: s.title,
@@ -46,6 +56,9 @@ export function runDocument(s: Scenario, summary: SummaryJson, charts: Chart[]):
       { kind: 'paragraph', text: RESULTS_NOTE },
       { kind: 'table', table: resultsTable(summary), className: 'results' },
       { kind: 'paragraph', text: `But-for world (no revocation): ${butforLine(summary)}; mean firm value ${formatMoney(summary.butfor.firm_value.mean, summary.scenario.currency)}.` },
+      { kind: 'heading', level: 3, text: 'Harm by outcome' },
+      { kind: 'paragraph', text: OUTCOME_NOTE },
+      { kind: 'list', items: outcomeStatements(summary) },
       { kind: 'heading', level: 3, text: 'Who each policy cuts off' },
       { kind: 'list', items: coverageList(summary) },
       { kind: 'heading', level: 3, text: 'Where the harm comes from' },
@@ -55,6 +68,8 @@ export function runDocument(s: Scenario, summary: SummaryJson, charts: Chart[]):
       { kind: 'paragraph', text: TIMING_NOTE },
       { kind: 'table', table: insolvencyTimingTable(summary), className: 'timing' },
       ...(mitigation ? [{ kind: 'heading', level: 3, text: 'Mitigation' } as const, { kind: 'paragraph', text: MITIGATION_NOTE } as const, { kind: 'table', table: mitigation, className: 'mitigation' } as const] : []),
+      ...(decision ? [{ kind: 'heading', level: 3, text: 'The mitigation decision' } as const, { kind: 'paragraph', text: DECISION_NOTE } as const, { kind: 'table', table: decision, className: 'decision' } as const, { kind: 'list', items: decisionStatements(summary) } as const] : []),
+      ...(attribution ? [{ kind: 'heading', level: 3, text: 'Who caused the harm' } as const, { kind: 'paragraph', text: ATTRIBUTION_NOTE } as const, { kind: 'table', table: attribution, className: 'attribution' } as const, { kind: 'list', items: attributionStatements(summary) } as const] : []),
       ...(delay ? [{ kind: 'heading', level: 3, text: 'Cost of delay' } as const, { kind: 'paragraph', text: DELAY_NOTE(summary.cost_of_delay!) } as const, { kind: 'table', table: delay, className: 'delay' } as const] : []),
       ...when(charts.length, { kind: 'heading', level: 2, text: 'Charts' }, { kind: 'interactive-hint', text: 'Hover over a chart for the values behind it.' }, { kind: 'figures', charts }),
       { kind: 'heading', level: 2, text: 'All metrics' },

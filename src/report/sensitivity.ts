@@ -8,6 +8,7 @@ import { sensitivityCharts } from '../charts/sensitivity.js';
 import type { Chart } from '../charts/specs.js';
 import { MONEY_METRICS } from '../model/metrics.js';
 import { csvNumber as csv, formatMoney, sig6 as n6 } from '../format.js';
+import { timingJson } from './timing.js';
 import { when, type Block, type Document } from './document.js';
 import { renderMarkdown } from './render/markdown.js';
 import { renderHtml } from './render/html.js';
@@ -100,9 +101,10 @@ function rankTable(json: SensitivityJson, policy: string): Table {
   };
 }
 
-export async function buildSensitivityFiles(json: SensitivityJson): Promise<{ files: Map<string, string | Uint8Array>; printed: string }> {
+export async function buildSensitivityFiles(json: SensitivityJson, timing: Record<string, number>): Promise<{ files: Map<string, string | Uint8Array>; printed: string }> {
   const files = new Map<string, string | Uint8Array>();
   files.set('sensitivity.json', JSON.stringify(json, null, 1) + '\n');
+  files.set('timing.json', timingJson(timing));
   if (json.run.methods.includes('tornado')) files.set('tornado.csv', tornadoCsv(json));
   if (json.run.methods.includes('rank')) files.set('rank.csv', rankCsv(json));
   if (json.run.methods.includes('sobol')) files.set('sobol.csv', sobolCsv(json));

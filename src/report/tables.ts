@@ -24,6 +24,8 @@ export const withCi = (x: Summary, f: (v: number) => string) => `${f(x.mean)} [$
 
 /** `median (p05 to p95)`, each formatted by f. */
 export const medianRange = (x: Summary, f: (v: number) => string) => `${f(x.p50)} (${f(x.p05)} to ${f(x.p95)})`;
+/** A percentile with its distribution-free 95% interval: $560k [$540k, $585k]. */
+export const percentileWithCi = (x: [number, number], v: number, f: (v: number) => string) => `${f(v)} [${f(x[0])}, ${f(x[1])}]`;
 
 /** "1 staff segment", "3 paths". */
 export { plural };
@@ -37,7 +39,7 @@ export const DECOMPOSITION_NOTE =
 export const TIMING_NOTE =
   'Probability that the firm becomes insolvent by each day under the policy while it would not have failed within the horizon without it (attributable insolvency), and the share of those failures that happen while access is still cut off.';
 export const MITIGATION_NOTE =
-  'Whether the firm relocates staff to the US or replaces them by US persons (MODEL.md section 4b), means over paths. Harm avoided compares, path by path, the same rule in a world where the firm does not mitigate.';
+  'Whether the firm relocates staff to the US or replaces them by US persons (docs/model.md section 4b), means over paths. Harm avoided compares, path by path, the same rule in a world where the firm does not mitigate.';
 
 /**
  * The headline table: per policy the spread of total and owner harm across paths (median and
@@ -49,12 +51,13 @@ export function resultsTable(s: SummaryJson): Table {
   const cur = s.scenario.currency;
   const money = (x: number) => formatMoney(x, cur);
   return {
-    head: ['policy', 'total harm: median (5th to 95th percentile)', 'owner harm: median (5th to 95th percentile)', 'mean total harm [95% CI of the mean]', 'mean harm / but-for firm value', 'P(insolvent because of the policy) [95% CI]', 'share of lost revenue after access returns'],
+    head: ['policy', 'total harm: median (5th to 95th percentile)', 'median [its 95% interval]', 'owner harm: median (5th to 95th percentile)', 'mean total harm [95% CI of the mean]', 'mean harm / but-for firm value', 'P(insolvent because of the policy) [95% CI]', 'share of lost revenue after access returns'],
     rows: Object.entries(s.policies).map(([name, p]) => {
       const m = p.metrics;
       return [
-        name,
+        p.status === 'hypothetical' ? `${name} (hypothetical)` : name,
         medianRange(m.total_harm, money),
+        percentileWithCi(m.total_harm.p50_ci95, m.total_harm.p50, money),
         medianRange(m.owner_harm, money),
         withCi(m.total_harm, money),
         orNa(p.derived.harm_to_firm_value, formatPercent),
@@ -98,6 +101,93 @@ export function mitigationTable(s: SummaryJson): Table | undefined {
       return [name, formatPercent(m.mitigated.mean), heads(m.relocated_heads.mean), heads(m.displaced_heads.mean), money(m.mitigation_cost.mean), avoided];
     }),
   };
+}
+
+export const DECISION_NOTE =
+  'The firm takes the remedy with the highest expected firm value given that the decision arises (docs/model.md section 4b): every option simulated on the same paths; its mean firm value over the paths where the decision arises, and its paired difference from doing nothing with the 95% interval of that mean (Monte Carlo precision, not the uncertainty of the harm).';
+
+/** Per mitigating policy: where the decision arises, each option's mean firm value and paired difference from none, and the choice. */
+export function decisionTable(s: SummaryJson): Table | undefined {
+  const rows: string[][] = [];
+  const money = (x: number | null) => (x === null ? 'n/a' : formatMoney(x, s.scenario.currency));
+  for (const [name, p] of Object.entries(s.policies)) {
+    const d = p.mitigation_decision;
+    if (!d || d.decision !== 'expected') continue;
+    for (const [option, o] of Object.entries(d.options)) {
+      const v = o!.vs_none;
+      const diff = option === 'none' ? '' : v.mean === null ? 'n/a' : `${money(v.mean)} [${money(v.ci95[0])}, ${money(v.ci95[1])}]`;
+      rows.push([name, formatPercent(d.arises_share), option, money(o!.mean_w), diff, option === d.chosen ? 'chosen' : '']);
+    }
+  }
+  return rows.length ? { head: ['policy', 'P(the decision arises)', 'option', 'mean firm value where it arises', 'against doing nothing [95% CI]', ''], rows } : undefined;
+}
+
+/** In words, per mitigating policy: what the firm chooses, and when mitigation does not pay. */
+export function decisionStatements(s: SummaryJson): string[] {
+  const money = (x: number) => formatMoney(x, s.scenario.currency);
+  return Object.entries(s.policies).flatMap(([name, p]) => {
+    const d = p.mitigation_decision;
+    if (!d || d.decision !== 'expected' || d.arises_share === 0) return [];
+    const best = Object.entries(d.options).filter(([o]) => o !== 'none').sort((a, b) => (b[1]!.mean_w ?? -Infinity) - (a[1]!.mean_w ?? -Infinity))[0];
+    if (d.chosen === 'none') {
+      const gain = best?.[1]!.vs_none.mean;
+      return [`${name}: mitigation does not pay: on the ${formatPercent(d.arises_share)} of paths where the decision arises, the best remedy (${best?.[0]}) changes the firm's mean value by ${gain === null || gain === undefined ? 'n/a' : money(gain)}, so the firm does nothing.`];
+    }
+    const gain = d.options[d.chosen]!.vs_none;
+    return [`${name}: the firm chooses ${d.chosen} on the ${formatPercent(d.arises_share)} of paths where the decision arises; it raises the firm's mean value there by ${gain.mean === null ? 'n/a' : money(gain.mean)} [${gain.ci95[0] === null ? 'n/a' : money(gain.ci95[0])}, ${gain.ci95[1] === null ? 'n/a' : money(gain.ci95[1])}] against doing nothing.`];
+  });
+}
+
+export const ATTRIBUTION_NOTE =
+  "Who caused the harm (docs/model.md section 4c): each party's harm had it acted alone, what its acts added to the others' (the but-for test for that party), and its Shapley share (the shares add up to the policy's harm on every path); means with the 95% interval of the mean (Monte Carlo precision).";
+
+/** Per attributed policy and party: total harm alone, incremental and Shapley, with intervals. */
+export function attributionTable(s: SummaryJson): Table | undefined {
+  const money = (x: number | null) => (x === null ? 'n/a' : formatMoney(x, s.scenario.currency));
+  const ci = (x: { mean: number | null; ci95: [number | null, number | null] }) => `${money(x.mean)} [${money(x.ci95[0])}, ${money(x.ci95[1])}]`;
+  const rows: string[][] = [];
+  for (const [name, p] of Object.entries(s.policies)) {
+    const a = p.attribution;
+    if (!a) continue;
+    const harm = a.metrics.total_harm;
+    const insolvency = a.metrics.attributable_insolvency;
+    for (const party of a.parties) rows.push([name, party, ci(harm.alone[party]), ci(harm.incremental[party]), ci(harm.shapley[party]), formatPercent(insolvency.shapley[party].mean ?? 0)]);
+  }
+  return rows.length ? { head: ['policy', 'party', 'total harm had it acted alone', 'what it added to the others (but-for test)', 'Shapley share', 'Shapley share of P(insolvent because of the policy)'], rows } : undefined;
+}
+
+/** The interaction in words: how the parts alone compare with the whole. */
+export function attributionStatements(s: SummaryJson): string[] {
+  const money = (x: number) => formatMoney(x, s.scenario.currency);
+  return Object.entries(s.policies).flatMap(([name, p]) => {
+    const a = p.attribution;
+    if (!a) return [];
+    const h = a.metrics.total_harm;
+    const whole = p.metrics.total_harm.mean;
+    const alone = a.parties.reduce((acc, party) => acc + (h.alone[party].mean ?? 0), 0);
+    const interaction = whole - alone;
+    const shares = a.parties.map((party) => `${party} ${money(h.shapley[party].mean ?? 0)} (${formatPercent(whole !== 0 ? (h.shapley[party].mean ?? 0) / whole : 0)})`).join(', ');
+    return [
+      `${name}: of a mean total harm of ${money(whole)}, the Shapley shares are ${shares}. The parties' harms alone add up to ${money(alone)}; the interaction (the whole minus the parts alone) is ${money(interaction)}${interaction < 0 ? ': the acts overlap, each doing part of the same damage' : interaction > 0 ? ': together they do more than apart' : ''}.`,
+    ];
+  });
+}
+
+export const OUTCOME_NOTE =
+  'Whether an "existential" harm is a small chance of failure or a likely loss: the paths where the firm survives under the policy, where the policy makes it fail (it would not have failed without it), and where it fails anyway; medians of total harm over each group (policies labelled hypothetical are left out).';
+
+/** The headline by outcome, per policy: survives, fails because of the policy, fails anyway. */
+export function outcomeStatements(s: SummaryJson): string[] {
+  const money = (x: number | null) => (x === null ? 'n/a' : formatMoney(x, s.scenario.currency));
+  return Object.entries(s.policies)
+    .filter(([, p]) => p.status !== 'hypothetical')
+    .map(([name, p]) => {
+      if (p.affected_segments.length === 0 && !p.product_affected) return `${name}: cuts this firm off from nothing.`;
+      const o = p.by_outcome;
+      const fails = o.fails_because_of_policy.share > 0 ? `on ${formatPercent(o.fails_because_of_policy.share)} the policy makes it fail and it loses a median ${money(o.fails_because_of_policy.total_harm.p50)}` : 'on no path does the policy make it fail';
+      const anyway = o.fails_anyway.share > 0 ? `; on ${formatPercent(o.fails_anyway.share)} it fails anyway (median harm ${money(o.fails_anyway.total_harm.p50)})` : '';
+      return `${name}: on ${formatPercent(o.survives.share)} of paths the firm survives and loses a median ${money(o.survives.total_harm.p50)}; ${fails}${anyway}.`;
+    });
 }
 
 export const DELAY_NOTE = (d: NonNullable<SummaryJson['cost_of_delay']>) =>
@@ -154,7 +244,7 @@ export function provenance(scenario: Scenario, s: SummaryJson): string[] {
   return [
     `Scenario ${s.scenario.name}: ${scenario.file}, sha256 ${s.scenario.sha256}.`,
     `${plural(s.run.paths, 'path')}, seed ${s.run.seed}, horizon ${plural(s.run.horizon_days, 'day')} and a ${s.run.tail_days.toLocaleString('en-US')}-day tail, discount rate ${formatPercent(s.run.discount_rate)}, engine accessgap ${s.run.version}.`,
-    `Reproduce: npx accessgap run ${scenario.file} --paths ${s.run.paths} --seed ${s.run.seed}. The same file, seed and paths give byte-identical summary.json (apart from run.timing), metrics.csv and series.csv with any --threads.`,
+    `Reproduce: npx accessgap run ${scenario.file} --paths ${s.run.paths} --seed ${s.run.seed}. The same file, seed and paths give byte-identical files with any --threads, apart from timing.json.`,
     `Metric quantiles: ${s.run.metric_quantiles}. Series quantiles: ${s.run.series_quantiles}.`,
   ];
 }

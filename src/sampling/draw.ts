@@ -7,8 +7,8 @@
 import seedrandom from 'seedrandom';
 import type { Compiled } from '../scenario/expressions.js';
 import { describeRange, inRange } from '../scenario/spec.js';
-import type { Scenario } from '../scenario/types.js';
-import { compileDistribution, type Sampler } from '../distributions/distributions.js';
+import type { InputDef, Scenario } from '../scenario/types.js';
+import { compileAtLeast, compileDistribution, type Sampler } from '../distributions/distributions.js';
 import { normalCdf, normalQuantile } from '../distributions/special.js';
 
 export const pathStreamName = (seed: number, path: number) => `accessgap:${seed}:${path}`;
@@ -55,6 +55,20 @@ export interface InputDrawer {
 }
 
 /**
+ * An input's inverse-CDF sampler. The revocation's duration, with a known fact
+ * (`revocation.ongoing_after_days: N`), is drawn conditional on lasting more than N days
+ * (rounded: D >= N + 0.5), by inversion of the conditional distribution (docs/model.md section 3).
+ */
+function samplerOf(scenario: Scenario, d: InputDef): Sampler {
+  if (d.value.kind !== 'dist') throw new Error(`${d.key} is not a distribution`);
+  const N = scenario.revocation.ongoing_after_days;
+  if (N === undefined || d.id !== scenario.revocation.duration_days) return compileDistribution(d.value.spec);
+  const { sampler } = compileAtLeast(d.value.spec, N + 0.5);
+  if (!sampler) throw new Error(`${d.key} cannot last more than revocation.ongoing_after_days (validation should have said so)`);
+  return sampler;
+}
+
+/**
  * `overrides` fixes inputs at constants (a sweep's point, a tornado's low or high value): each
  * still consumes its slot, so every other input's draw is unchanged on every path, and derived
  * inputs that read it see the constant.
@@ -63,7 +77,7 @@ export function makeInputDrawer(scenario: Scenario, expressions: Map<number, Com
   const { inputs, slots, licenseApprovalSlot, expressionOrder } = scenario;
   const second = source ? new Float64Array(2 * slots) : undefined;
   const secondSlots = source ? (source.fromSecond === 'all' ? Array.from({ length: slots }, (_, i) => i).filter((i) => i !== licenseApprovalSlot) : source.fromSecond) : [];
-  const samplers: (Sampler | undefined)[] = inputs.map((d) => (d.value.kind === 'dist' && !overrides.has(d.id) ? compileDistribution(d.value.spec) : undefined));
+  const samplers: (Sampler | undefined)[] = inputs.map((d) => (d.value.kind === 'dist' && !overrides.has(d.id) ? samplerOf(scenario, d) : undefined));
   const u = new Float64Array(2 * slots);
   const drawn = inputs.filter((d) => d.value.kind === 'dist' && !overrides.has(d.id));
   const fixed = [...overrides].map(([id, x]) => [id, inputs[id].integer ? roundDays(x) : x] as const);

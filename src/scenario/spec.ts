@@ -41,6 +41,11 @@ export interface KeyFacts {
   worldLevel?: true;
   /** A setting whose basis the assumptions table shows (its comment, or the basis map). */
   noted?: true;
+  /**
+   * The firm cannot know it on the mitigation decision day (how long the outage lasts): a study
+   * that fixes or redraws it keeps the decision made on the scenario as given (section 4b).
+   */
+  unknownOnDecisionDay?: true;
   /** A value above `above` is probably a percentage where a rate is meant (a warning, with `hint`). */
   percentLike?: { above: number; hint: string };
   /**
@@ -81,14 +86,20 @@ const RESTRICT = obj({
   product: opt({ kind: 'boolean' }, "true: the model running inside the firm's product is cut off too.", false),
 });
 
+/** A party whose decision a phase is (section 4c's attribution). */
+const PARTY: Node = { kind: 'string', pattern: SLUG, patternDoc: 'lower-case letters, digits and hyphens (provider, government, ...)' };
+/** At most this many distinct parties in one policy (2^n sub-worlds each). */
+export const MAX_PARTIES = 4;
+
 const PHASE = obj({
   restrict: req(RESTRICT, 'Which staff (and whether the product) lose access during this phase.'),
-  days: opt(dist(nonNegative, true), 'Length of the phase in days (every phase but the last; the last lasts until access returns). Rounded half up, floored at 0.', undefined, { worldLevel: true }),
+  by: opt(PARTY, 'The party whose decision this phase is (provider, government, ...). Every phase of a policy has by, or none has; a policy whose phases name two to four parties is split among them (docs/model.md section 4c).'),
+  days: opt(dist(nonNegative, true), 'Length of the phase in days (every phase but the last; the last lasts until access returns). Rounded half up, floored at 0.', undefined, { worldLevel: true, unknownOnDecisionDay: true }),
 });
 
 const LICENSE = obj({
-  approval_probability: req(num(share), 'Chance that the licence is approved (one draw per path, shared by every policy).'),
-  processing_days: req(dist({}, true), 'Processing time P in days; when approved the revocation lasts min(D, P). Rounded half up, floored at 0.'),
+  approval_probability: req(num(share), 'Chance that the licence is approved (one draw per path, shared by every policy).', { unknownOnDecisionDay: true }),
+  processing_days: req(dist({}, true), 'Processing time P in days; when approved the revocation lasts min(D, P). Rounded half up, floored at 0.', { unknownOnDecisionDay: true }),
 });
 
 const FINANCING = obj({
@@ -102,6 +113,11 @@ const FINANCING = obj({
 
 const MITIGATION_FIELDS = obj({
   decide_after_days: req(dist(nonNegative, true), 'The firm decides on day td = t0 + this whether to relocate or replace staff who are still cut off. Rounded half up.'),
+  decision: opt(
+    { kind: 'string', pattern: /^(expected|always)$/, patternDoc: 'expected or always' },
+    'expected: the firm takes the remedy (none, relocation, hiring or both) with the highest expected firm value given that the decision arises, each simulated on the same paths; always: every remedy that helps someone still cut off (v2).',
+    'expected',
+  ),
   relocation: opt(
     obj({
       share: req(dist(share), 'Share of each affected segment that moving to work from the US helps, that moves.'),
@@ -216,7 +232,8 @@ export const FORMAT: Node = obj({
   revocation: req(
     obj({
       start_day: req(num(nonNegative, true), 't0: first revoked day.', { noted: true }),
-      duration_days: req(dist({}, true), 'D: revoked days; rounded half up, floored at 0.', { worldLevel: true }),
+      duration_days: req(dist({}, true), 'D: revoked days; rounded half up, floored at 0.', { worldLevel: true, unknownOnDecisionDay: true }),
+      ongoing_after_days: opt(num(nonNegative, true), 'N: a known fact, access had not returned N days after t0; the duration is drawn conditional on lasting more than N days (docs/model.md section 3, "Known facts").', undefined, { noted: true }),
     }),
     'The access revocation.',
   ),
@@ -231,6 +248,11 @@ export const FORMAT: Node = obj({
       value: obj({
         description: opt({ kind: 'string' }, 'What the rule is, in words.'),
         restrict: opt(RESTRICT, 'Which staff (and whether the product) lose access. No restrict and no phases: nobody.'),
+        by: opt(PARTY, 'With restrict: the party whose decision the rule is (as by on a phase).'),
+        status: opt(
+          { kind: 'string', pattern: /^(reported|hypothetical|proposed)$/, patternDoc: 'reported, hypothetical or proposed' },
+          'What the policy is (an extension; it changes no number): reported (what happened), hypothetical (a world that did not happen) or proposed (a rule under discussion). Reports keep hypothetical policies out of the headline figures and draw them apart.',
+        ),
         phases: opt({ kind: 'list', item: PHASE, minItems: 1, maxItems: MAX_PHASES }, `Instead of restrict: rules that follow each other from the first revoked day (at most ${MAX_PHASES}); every phase but the last has days.`, undefined, { slotGroup: 5 }),
         license: opt(LICENSE, 'A licence that, when approved, ends the revocation (every phase) after its processing time.', undefined, { worldLevel: true }),
         mitigate: opt({ kind: 'boolean' }, 'false: the firm does not mitigate in this world, even when the scenario has a mitigation block.', true),

@@ -62,6 +62,8 @@ export interface Restrict {
 
 export interface Phase {
   restrict: Restrict;
+  /** The party whose decision this phase is (section 4c), when the policy names parties. */
+  by?: string;
   /** Its length in days (every phase but the last); InputRef. */
   days?: InputRef;
 }
@@ -76,10 +78,14 @@ export interface Policy {
   license?: { approval_probability: number; processing_days: InputRef };
   /** false: no mitigation in this world (default true). */
   mitigate: boolean;
+  /** reported, hypothetical or proposed (an extension that changes no number). */
+  status?: 'reported' | 'hypothetical' | 'proposed';
 }
 
 export interface Mitigation {
   decide_after_days: InputRef;
+  /** expected (the option with the highest expected firm value) or always (v2). */
+  decision: 'expected' | 'always';
   relocation?: { share: InputRef; delay_days: InputRef; cost_per_head: InputRef };
   hiring?: { share: InputRef; delay_days: InputRef; cost_per_head: InputRef; premium_annual: InputRef };
 }
@@ -110,7 +116,7 @@ export interface Scenario {
   adaptation: { base_days: InputRef; per_revoked_day: InputRef; switch_cost: InputRef; switch_back_cost: InputRef };
   product: { obsolescence_days: InputRef; model_dependence: InputRef };
   market: { quality_elasticity: InputRef; loss_days: InputRef; winback_days: InputRef; permanent_share: InputRef };
-  revocation: { start_day: number; duration_days: InputRef };
+  revocation: { start_day: number; duration_days: InputRef; ongoing_after_days?: number };
   mitigation?: Mitigation;
   countries_of_concern: string[];
   /** Every policy in file order. */

@@ -2,10 +2,10 @@
  * Checks a parsed scenario against FORMAT and builds the validated Scenario. Every problem is
  * collected (none stops the walk) so a user fixes a file in one pass.
  */
-import { checkDistribution, supportOf, type DistSpec, type Support } from '../distributions/distributions.js';
+import { checkDistribution, compileAtLeast, supportOf, type DistSpec, type Support } from '../distributions/distributions.js';
 import { COUNTRY_ALIASES, ISO_COUNTRIES } from './countries.js';
 import { formatKeyPath, type PathSegment, type Problem } from './problems.js';
-import { describeRange, EXPRESSION_SECTIONS, FORMAT, inRange, keyFacts, NOTED_SETTINGS, type Node, type Range } from './spec.js';
+import { describeRange, EXPRESSION_SECTIONS, FORMAT, inRange, keyFacts, MAX_PARTIES, NOTED_SETTINGS, type Node, type Range } from './spec.js';
 import type { InputDef, Policy, Restrict, Scenario } from './types.js';
 
 type Raw = Record<string, unknown>;
@@ -253,6 +253,18 @@ function checkPolicy(name: string, p: Raw | undefined, problems: Problem[]): voi
   if (phases && p.restrict) {
     problems.push({ path: ['policies', name, 'phases'], expected: 'either restrict (one rule) or phases (rules that follow each other), not both', found: 'both', atKey: true });
   }
+  if (phases && p.by !== undefined) {
+    problems.push({ path: ['policies', name, 'by'], expected: 'by on each phase (a policy with phases names its parties phase by phase)', found: 'by beside phases', atKey: true });
+  }
+  if (phases) {
+    const named = phases.filter((ph) => ph?.by !== undefined).length;
+    if (named > 0 && named < phases.length) {
+      const i = phases.findIndex((ph) => ph && ph.by === undefined);
+      problems.push({ path: ['policies', name, 'phases', i, 'by'], expected: `by on every phase or on none (${named} of ${phases.length} phases name a party)`, found: 'nothing: the key is missing', missing: true });
+    }
+    const parties = [...new Set(phases.flatMap((ph) => (typeof ph?.by === 'string' ? [ph.by] : [])))];
+    if (parties.length > MAX_PARTIES) problems.push({ path: ['policies', name, 'phases'], expected: `at most ${MAX_PARTIES} distinct parties in one policy (each subset of them is a world to simulate)`, found: `${parties.length}: ${parties.join(', ')}` });
+  }
   phases?.forEach((ph, i) => {
     if (!ph) return;
     const last = i === phases.length - 1;
@@ -305,6 +317,21 @@ export function validateDocument(
       w.problems.push({ path: ['basis', key], expected: 'the key path of an input or of a setting (simulation.discount_rate, ...), as validation messages write it', found: `"${key}"`, atKey: true, suggest: keys });
     }
   }
+  // A known fact: access had not returned N days after t0 (docs/model.md section 3).
+  const revocation = built.revocation as Raw | undefined;
+  const ongoing = revocation?.ongoing_after_days;
+  const duration = w.inputs.find((d) => d.key === 'revocation.duration_days');
+  if (typeof ongoing === 'number' && duration) {
+    const at = ['revocation', 'duration_days'];
+    if (duration.value.kind === 'expr') {
+      w.problems.push({ path: at, expected: 'a number or a distribution when revocation.ongoing_after_days is given (the known fact conditions its draw)', found: 'an expression' });
+    } else if (duration.value.spec.dist === 'constant') {
+      const v = duration.value.spec.value;
+      if (!(Math.floor(v + 0.5) > ongoing)) w.problems.push({ path: at, expected: `a duration of more than revocation.ongoing_after_days (${ongoing}) days, rounded`, found: String(v) });
+    } else if (compileAtLeast(duration.value.spec, ongoing + 0.5).mass <= 0) {
+      w.problems.push({ path: at, expected: `a distribution that can last more than revocation.ongoing_after_days (${ongoing}) days (some probability at or above ${ongoing + 0.5})`, found: 'none above it' });
+    }
+  }
   const mitigation = built.mitigation as Raw | undefined;
   if (mitigation && !mitigation.relocation && !mitigation.hiring) {
     w.problems.push({ path: ['mitigation'], expected: 'at least one of relocation and hiring', found: 'neither', atKey: true });
@@ -346,9 +373,9 @@ export function validateDocument(
     file: meta.file,
     sha256: meta.sha256,
     policies: policyEntries.map(([name, p]) => {
-      const { restrict, phases, ...rest } = (p ?? {}) as Raw;
-      // One list of phases for every policy: restrict X is phases [{restrict: X}]; neither, none.
-      const list = (phases as Policy['phases'] | undefined) ?? (restrict ? [{ restrict: restrict as Restrict }] : []);
+      const { restrict, phases, by, ...rest } = (p ?? {}) as Raw;
+      // One list of phases for every policy: restrict X (by B) is phases [{restrict: X, by: B}]; neither, none.
+      const list = (phases as Policy['phases'] | undefined) ?? (restrict ? [{ restrict: restrict as Restrict, ...(by !== undefined ? { by: by as string } : {}) }] : []);
       return { name, ...rest, restrict: list.length === 1 ? list[0].restrict : undefined, phases: list } as Policy;
     }),
     compare,

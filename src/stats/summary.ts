@@ -28,6 +28,20 @@ export interface Summary {
   p75: number;
   p95: number;
   max: number;
+  /** Distribution-free 95% intervals of p05, p50 and p95 from order statistics (percentileInterval). */
+  p05_ci95: [number, number];
+  p50_ci95: [number, number];
+  p95_ci95: [number, number];
+}
+
+/** The statistics of a metric over a group of paths (docs/model.md section 7's STATS); null values for no paths. */
+export interface GroupStats {
+  mean: number | null;
+  se: number | null;
+  ci95: [number | null, number | null];
+  p05: number | null;
+  p50: number | null;
+  p95: number | null;
 }
 
 /** Type-7 quantile of sorted values. */
@@ -86,6 +100,29 @@ export function wilson95(p: number, n: number): [number, number] {
 }
 
 /**
+ * A distribution-free 95% interval for the q-quantile of n sorted values: [x_(l), x_(u)] (1-based)
+ * with l = max(1, floor(n q - 1.959964 sqrt(n q (1-q)))) and u = min(n, ceil(n q + 1.959964
+ * sqrt(n q (1-q))) + 1), the normal approximation to the binomial count of values below it.
+ */
+export function percentileInterval(sorted: ArrayLike<number>, q: number): [number, number] {
+  const n = sorted.length;
+  const half = Z975 * Math.sqrt(n * q * (1 - q));
+  const l = Math.max(1, Math.floor(n * q - half));
+  const u = Math.min(n, Math.ceil(n * q + half) + 1);
+  return [sorted[l - 1], sorted[u - 1]];
+}
+
+/** STATS over the values (in index order) where `keep` is 1 (every value without it): mean, se, ci95, p05, p50, p95. */
+export function groupStats(values: Float64Array, keep?: ArrayLike<number>): GroupStats {
+  const picked = keep ? values.filter((_, k) => keep[k] === 1) : values;
+  if (picked.length === 0) return { mean: null, se: null, ci95: [null, null], p05: null, p50: null, p95: null };
+  const { mean, se } = meanAndSe(picked);
+  const s = se ?? 0;
+  const sorted = Float64Array.from(picked).sort();
+  return { mean, se: s, ci95: [mean - Z975 * s, mean + Z975 * s], p05: quantileSorted(sorted, 0.05), p50: quantileSorted(sorted, 0.5), p95: quantileSorted(sorted, 0.95) };
+}
+
+/**
  * Summarizes values (summed in index order, so the result never depends on batching). For a
  * binary metric (0 or 1 per path) the interval is Wilson's (wilson95), not mean ± z se.
  */
@@ -103,5 +140,8 @@ export function summarize(values: Float64Array, binary = false, batch = 0): Summ
     min: sorted[0],
     ...q,
     max: sorted[n - 1],
+    p05_ci95: percentileInterval(sorted, 0.05),
+    p50_ci95: percentileInterval(sorted, 0.5),
+    p95_ci95: percentileInterval(sorted, 0.95),
   };
 }

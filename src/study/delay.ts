@@ -8,6 +8,7 @@
 import type { LoadedScenario } from '../scenario/load.js';
 import { drawnValues } from '../sampling/draw.js';
 import { runStudy, type StudyResult } from './run.js';
+import type { MitigationOption } from '../model/world.js';
 
 /** Paths the exhibit uses: a twentieth of the run's, at least 250 (all of a smaller run). */
 export const delayPaths = (paths: number) => Math.min(paths, Math.max(250, Math.round(paths / 20)));
@@ -33,7 +34,8 @@ export interface DelaySweep {
   study: StudyResult;
 }
 
-export async function runDelaySweep(loaded: LoadedScenario, settings: { seed: number; paths: number; threads: number; signal?: AbortSignal }): Promise<DelaySweep | undefined> {
+/** `choices`: the decisions of the run the exhibit belongs to (the firm cannot know the outage's length when it decides). */
+export async function runDelaySweep(loaded: LoadedScenario, settings: { seed: number; paths: number; threads: number; signal?: AbortSignal }, choices?: Record<string, MitigationOption>): Promise<DelaySweep | undefined> {
   const paths = delayPaths(settings.paths);
   const { durations, median } = delayDurations(loaded, settings.seed, paths);
   if (durations.length < 2) return undefined;
@@ -42,6 +44,7 @@ export async function runDelaySweep(loaded: LoadedScenario, settings: { seed: nu
     loaded,
     durations.map((d) => new Map([[id, d]])),
     { paths, seed: settings.seed, threads: settings.threads, signal: settings.signal },
+    choices,
   );
   return { id, durations, median, paths, study };
 }

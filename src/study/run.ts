@@ -17,6 +17,8 @@ import type { LoadedScenario } from '../scenario/load.js';
 import type { InputDef } from '../scenario/types.js';
 import { keyFacts } from '../scenario/spec.js';
 import type { Metric } from '../model/metrics.js';
+import type { MitigationOption } from '../model/world.js';
+import type { RunResult } from '../engine/run.js';
 import { runPasses, type Pass, type PassSettings } from './passes.js';
 
 /** Inputs fixed at constants: InputRef -> value. */
@@ -48,19 +50,44 @@ export function isWorldLevel(loaded: LoadedScenario, def: InputDef): boolean {
   return !def.name || !loaded.scenario.inputs.some((d) => d.value.kind === 'expr' && d.value.expr.names.includes(def.name!));
 }
 
+/** Whether fixing this input hides from the firm what it cannot know on the decision day (section 4b). */
+export const isUnknownOnDecisionDay = (def: InputDef): boolean => keyFacts(def.key).facts.unknownOnDecisionDay === true;
+
+/** The options the compared policies chose in a run (decision: expected), by name. */
+export const choicesOf = (result: RunResult): Record<string, MitigationOption> =>
+  Object.fromEntries(result.decisions.filter((d) => d.entry < result.fullPlan.compared).map((d) => [result.fullPlan.policies[d.entry].name, d.chosen]));
+
+/**
+ * The decisions of the scenario as given, when a study needs them (decision: expected and some
+ * pass fixes or redraws what the firm cannot know on the decision day): one pass of the base.
+ */
+export async function baseChoices(loaded: LoadedScenario, needed: boolean, options: StudyOptions): Promise<{ choices?: Record<string, MitigationOption>; seconds: number; passes: number }> {
+  if (!needed || loaded.scenario.mitigation?.decision !== 'expected') return { seconds: 0, passes: 0 };
+  const { results, simulateSeconds } = await runPasses(loaded, [{ study: { lastDayOnly: true } }], options);
+  return { choices: choicesOf(results[0]), seconds: simulateSeconds, passes: 1 };
+}
+
 /**
  * Runs every variant on the same paths and returns their per-path metric values. Variants that fix
  * only world-level inputs (the empty variant, the base, among them) share one pass and its but-for
- * world; each other variant is a pass of its own on the same seed.
+ * world; each other variant is a pass of its own on the same seed. With decision: expected, a
+ * variant that fixes what the firm cannot know on the decision day (the outage's length, a
+ * licence's processing, a phase's days) keeps the decisions of the scenario as given (a pass of
+ * the base finds them, unless `choices` gives them); every other variant decides on its own.
  */
-export async function runStudy(loaded: LoadedScenario, variants: Variant[], options: StudyOptions): Promise<StudyResult> {
+export async function runStudy(loaded: LoadedScenario, variants: Variant[], options: StudyOptions, given?: Record<string, MitigationOption>): Promise<StudyResult> {
   const inputs = loaded.scenario.inputs;
   const worldLevel = variants.map((v) => [...v.keys()].every((id) => isWorldLevel(loaded, inputs[id])));
-  const shared = variants.flatMap((v, i) => (worldLevel[i] ? [i] : []));
+  const hidden = variants.map((v) => [...v.keys()].some((id) => isUnknownOnDecisionDay(inputs[id])));
+  const base = given ? { choices: given, seconds: 0, passes: 0 } : await baseChoices(loaded, hidden.some(Boolean), options);
+  const choices = (i: number) => (hidden[i] && base.choices ? { choices: base.choices } : {});
+  // Shared passes: the world-level variants that keep the base's decisions, and those that decide.
+  const groups = [true, false].map((keeps) => variants.flatMap((v, i) => (worldLevel[i] && (hidden[i] && base.choices !== undefined) === keeps ? [i] : [])));
   const separate = variants.flatMap((v, i) => (worldLevel[i] ? [] : [i]));
+  const shared = groups.filter((g) => g.length > 0);
   const passes: Pass[] = [
-    ...(shared.length ? [{ study: { variants: shared.map((i) => [...variants[i]]), lastDayOnly: true } }] : []),
-    ...separate.map((i) => ({ study: { pathOverrides: [...variants[i]], lastDayOnly: true } })),
+    ...shared.map((g) => ({ study: { variants: g.map((i) => [...variants[i]]), lastDayOnly: true, ...choices(g[0]) } })),
+    ...separate.map((i) => ({ study: { pathOverrides: [...variants[i]], lastDayOnly: true, ...choices(i) } })),
   ];
   const { results, simulateSeconds } = await runPasses(loaded, passes, options);
   const out: StudyResult = {
@@ -68,22 +95,21 @@ export async function runStudy(loaded: LoadedScenario, variants: Variant[], opti
     metrics: results[0].plan.metrics,
     values: new Array(variants.length),
     butforInsolvencyDay: new Array(variants.length),
-    passes: passes.length,
+    passes: passes.length + base.passes,
     sharedButfor: separate.length === 0,
-    simulateSeconds,
+    simulateSeconds: simulateSeconds + base.seconds,
   };
-  const own = shared.length ? results.slice(1) : results;
-  if (shared.length) {
-    const result = results[0];
-    const nPol = result.plan.policies.length / shared.length;
+  shared.forEach((g, k) => {
+    const result = results[k];
+    const nPol = result.plan.policies.length / g.length;
     out.policies = result.plan.policies.slice(0, nPol).map((p) => p.name);
-    shared.forEach((i, v) => {
+    g.forEach((i, v) => {
       out.values[i] = Array.from({ length: nPol }, (_, j) => result.metrics[v * nPol + j]);
       out.butforInsolvencyDay[i] = result.butforInsolvencyDay;
     });
-  }
+  });
   separate.forEach((i, k) => {
-    const result = own[k];
+    const result = results[shared.length + k];
     out.policies = result.plan.policies.map((p) => p.name);
     out.values[i] = result.metrics;
     out.butforInsolvencyDay[i] = result.butforInsolvencyDay;

@@ -8,7 +8,7 @@
 import type { LoadedScenario } from '../scenario/load.js';
 import { runPasses } from './passes.js';
 import type { Metric } from '../model/metrics.js';
-import type { StudyOptions } from './run.js';
+import { choicesOf, isUnknownOnDecisionDay, type StudyOptions } from './run.js';
 
 export interface SobolFactor {
   /** The inputs it moves (one, or the licences' processing times). */
@@ -36,19 +36,29 @@ export interface SaltelliRuns {
   simulateSeconds: number;
 }
 
+/**
+ * Runs A, then B and every AB_i. With decision: expected, the passes that redraw what the firm
+ * cannot know on the decision day (B, and AB_i for such a factor) keep A's decisions (A is the
+ * scenario as given); the others decide on their own.
+ */
 export async function runSaltelli(loaded: LoadedScenario, factors: SobolFactor[], options: StudyOptions): Promise<SaltelliRuns> {
-  const sources = [undefined, { fromSecond: 'all' as const }, ...factors.map((f) => ({ fromSecond: [f.slot] }))];
-  const { results, simulateSeconds } = await runPasses(
+  const hides = (keys: string[]) => keys.some((k) => loaded.scenario.inputs.some((d) => d.key === k && isUnknownOnDecisionDay(d)));
+  const a = await runPasses(loaded, [{ study: { lastDayOnly: true } }], { ...options, onProgress: (done, total) => options.onProgress?.(done, total * (factors.length + 2)) });
+  const choices = loaded.scenario.mitigation?.decision === 'expected' ? choicesOf(a.results[0]) : undefined;
+  const keep = (yes: boolean) => (yes && choices ? { choices } : {});
+  const sources = [{ uniforms: { fromSecond: 'all' as const }, ...keep(true) }, ...factors.map((f) => ({ uniforms: { fromSecond: [f.slot] }, ...keep(hides(f.keys)) }))];
+  const rest = await runPasses(
     loaded,
-    sources.map((uniforms) => ({ study: { uniforms, lastDayOnly: true } })),
-    options,
+    sources.map((study) => ({ study: { ...study, lastDayOnly: true } })),
+    { ...options, onProgress: (done, total) => options.onProgress?.(options.paths + done, options.paths + total) },
   );
+  const results = [...a.results, ...rest.results];
   return {
     policies: results[0].plan.policies.map((p) => p.name),
     metrics: results[0].plan.metrics,
     A: results[0].metrics,
     B: results[1].metrics,
     AB: results.slice(2).map((r) => r.metrics),
-    simulateSeconds,
+    simulateSeconds: a.simulateSeconds + rest.simulateSeconds,
   };
 }

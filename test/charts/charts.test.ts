@@ -22,8 +22,8 @@ function collect(node: unknown, key: string, out: unknown[] = []): unknown[] {
 }
 
 describe('charts', () => {
-  it('are the nine exhibits, numbered in order', () => {
-    expect(charts.map((c) => c.name)).toEqual(['cumulative-harm', 'harm-decomposition', 'revenue', 'capability-gap', 'survival', 'harm-distribution', 'harm-cdf', 'policy-comparison', 'convergence']);
+  it('are the exhibits, numbered in order (who caused the harm for the policy whose phases name parties)', () => {
+    expect(charts.map((c) => c.name)).toEqual(['cumulative-harm', 'harm-decomposition', 'revenue', 'capability-gap', 'survival', 'harm-distribution', 'harm-cdf', 'policy-comparison', 'convergence', 'attribution']);
     charts.forEach((c, i) => expect((c.spec as { title: { text: string } }).title.text).toMatch(new RegExp(`^Figure ${i + 1}\\. `)));
   });
 

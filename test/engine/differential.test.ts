@@ -11,7 +11,8 @@ import asc from 'assemblyscript/asc';
 import { describeDivergence, firstDivergence } from '../../src/engine/differential.js';
 import { kernelModule, useKernelModule } from '../../src/engine/kernel.js';
 import { loadScenario } from '../../src/scenario/load.js';
-import { uncertainScenario } from '../helpers.js';
+import { loadDoc, uncertainDoc, uncertainScenario } from '../helpers.js';
+import { makePlan } from '../../src/engine/plan.js';
 
 const builtKernel = kernelModule();
 afterEach(() => useKernelModule(builtKernel));
@@ -45,6 +46,20 @@ describe('the two day loops', () => {
     });
     expect(divergence && describeDivergence(divergence)).toBeUndefined();
     for (const [branch, count] of Object.entries(seen)) expect(count, branch).toBeGreaterThan(0);
+  });
+
+  it('agree on every world of a decision and an attribution: each option and each sub-world', async () => {
+    const doc = uncertainDoc();
+    doc.mitigation.decision = 'expected';
+    doc.policies['what-happened'].phases[0].by = 'provider';
+    doc.policies['what-happened'].phases[1].by = 'government';
+    const loaded = await loadDoc(doc);
+    const plan = makePlan(loaded, { attribution: true });
+    expect(plan.attributions.length).toBe(1);
+    expect(plan.decisions.length).toBeGreaterThan(4);
+    expect(plan.policies.length).toBeGreaterThan(plan.compared + 6);
+    const divergence = firstDivergence(loaded, 9, 60);
+    expect(divergence && describeDivergence(divergence)).toBeUndefined();
   });
 
   it('agree on the shipped scenarios', async () => {

@@ -19,19 +19,20 @@ async function scenario() {
   doc.simulation.tail_days = 90;
   doc.firm.growth_persistence = { dist: 'uniform', min: 0.6, max: 1 };
   doc.mitigation = { decide_after_days: { dist: 'uniform', min: 0, max: 30 }, relocation: { share: 0.3, delay_days: 10 }, hiring: { share: 0.3, delay_days: { dist: 'uniform', min: 5, max: 40 }, cost_per_head: 10_000, premium_annual: 5_000 } };
+  // An attributed policy: its sub-worlds and every option of its decision run on the same blocks.
+  doc.policies['what-happened'] = { phases: [{ restrict: { everyone: true }, days: 10, by: 'provider' }, { restrict: { nationality_not_in: ['US'] }, by: 'government' }] };
   return loadDoc(doc);
 }
 
-/** Every output file except the timing block of summary.json. */
+/** Every output file but timing.json (which holds the thread count). */
 async function outputs(threads: number, paths: number, seed = 11) {
   const loaded = await scenario();
   const result = await runSimulation(loaded, { paths, seed, threads });
   const { files } = await buildReportFiles(loaded, result);
-  const summary = JSON.parse(files.get('summary.json') as string);
-  expect(summary.run.timing.threads).toBe(Math.min(threads, Math.ceil(paths / BLOCK_PATHS)));
-  delete summary.run.timing;
-  const charts = [...files].filter(([name]) => name.endsWith('.vl.json') || name.endsWith('.svg'));
-  return { summary: JSON.stringify(summary), metrics: files.get('metrics.csv'), series: files.get('series.csv'), charts };
+  expect(JSON.parse(files.get('timing.json') as string).threads).toBe(Math.min(threads, Math.ceil(paths / BLOCK_PATHS)));
+  expect(files.has('attribution.csv')).toBe(true);
+  files.delete('timing.json');
+  return { ...Object.fromEntries([...files].filter(([name]) => !name.endsWith('.png'))), metrics: files.get('metrics.csv') };
 }
 
 describe('determinism', () => {

@@ -7,7 +7,7 @@
  * from day 35, new hires from day 45.
  */
 import { describe, expect, it } from 'vitest';
-import { simulatePath } from '../../src/model/path.js';
+import { discountFactors, simulatePath } from '../../src/model/path.js';
 import { baseScenario, loadDoc, simulate } from '../helpers.js';
 
 function doc() {
@@ -70,10 +70,39 @@ describe('mitigation', () => {
     expect(cost[5]).toBeCloseTo((8 / 12) * 30_000, 9);
     expect(cost[35]).toBeCloseTo(0.7 * (8 / 12) * 10_000, 9);
     expect(cost[45] - mitigationCost[45]).toBeCloseTo(0.3 * (8 / 12) * 10_000, 9);
-    // The premium continues through the tail: it is inside the mitigation cost and the terminal loss.
+    // The premium continues through the tail: a cost of mitigation (v3), inside harm_costs and the mitigation cost.
     const m = world('location');
     expect(m.trace.tailPremiumPv).toBeGreaterThan(0);
-    expect(metric('location', 'mitigation_cost')).toBeGreaterThan(metric('location', 'harm_costs') - metric('location-unmitigated', 'harm_costs'));
+    const df = discountFactors((await loadDoc(doc())).scenario);
+    let paid = 0;
+    for (let t = 0; t < 200; t++) paid += df[t] * m.trace.alive[t] * m.trace.cost[t];
+    expect(metric('location', 'harm_costs')).toBeCloseTo(paid + m.trace.tailPremiumPv, 6);
+    expect(metric('location', 'mitigation_cost')).toBeGreaterThan(m.trace.tailPremiumPv);
+  });
+
+  it('cancels hires and moves that would start only after access has returned: one-off costs paid, no premium, nobody displaced or moved (v3)', async () => {
+    const d = doc();
+    d.revocation.duration_days = 30; // access returns on day 35: the moves (35) and hires (45) come too late
+    const { metric, world } = await path(d);
+    expect(metric('location', 'mitigated')).toBe(1);
+    expect([metric('location', 'relocated_heads'), metric('location', 'displaced_heads')]).toEqual([0, 0]);
+    const tr = world('location').trace;
+    expect(tr.mitigationCost[15]).toBeCloseTo(8 * (0.7 * 1_000 + 0.3 * 2_000), 9);
+    expect(tr.mitigationCost.slice(16).every((c) => c === 0)).toBe(true);
+    expect(tr.tailPremiumPv).toBe(0);
+    // The groups stay as their segment: access-days as in the world that does not mitigate.
+    expect(metric('location', 'targeted_access_days')).toBe(metric('location-unmitigated', 'targeted_access_days'));
+  });
+
+  it('keeps the hiring premium out of pi: raising the permanent share never lowers harm_costs (v3)', async () => {
+    const costs = [];
+    for (const pi of [0, 0.5, 1]) {
+      const d = doc();
+      d.market.permanent_share = pi;
+      costs.push((await path(d)).metric('location', 'harm_costs'));
+    }
+    expect(costs[1]).toBe(costs[0]);
+    expect(costs[2]).toBe(costs[0]);
   });
 
   it('mitigate: false gives exactly the world of a scenario without mitigation', async () => {

@@ -1,14 +1,9 @@
 /**
  * shared/reference: deterministic scenarios and the values an independent implementation of
- * MODEL.md gives for them. Every metric and series value must agree to 1e-9 relative. The files
- * are kept in test/fixtures/reference so the test runs on any clone; where the project's shared
- * folder sits beside the clone (../shared/reference), a test checks the copy is still identical.
- *
- * The shared reference is now MODEL.md v3. Its main case has no v3 key and v2's values, so the
- * engine (v2) is held to it; the mitigation case as v2 gave it is kept in
- * test/fixtures/reference-v2. What only v3 gives (the v3 mitigation and attribution cases, and the
- * by_outcome, mitigation_decision and attribution objects) is listed as pending until model v3
- * lands.
+ * MODEL.md v3 gives for them. Every metric and series value, and the by_outcome,
+ * mitigation_decision and attribution objects of summary@3, must agree to 1e-9 relative. The
+ * files are kept in test/fixtures/reference so the test runs on any clone; where the project's
+ * shared folder sits beside the clone (../shared/reference), a test checks the copy is identical.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -28,7 +23,8 @@ describe.runIf(existsSync(SHARED))('reference files', () => {
 
 describe.each([
   ['reference-deterministic.yaml', 'expected.json'],
-  ['../reference-v2/reference-mitigation.yaml', '../reference-v2/expected-mitigation.json'],
+  ['reference-mitigation.yaml', 'expected-mitigation.json'],
+  ['reference-attribution.yaml', 'expected-attribution.json'],
 ])('reference scenario %s', async (file, expectedFile) => {
   const expected = JSON.parse(readFileSync(`${DIR}/${expectedFile}`, 'utf8'));
   const loaded = await loadScenario(`${DIR}/${file}`);
@@ -43,6 +39,26 @@ describe.each([
         expect(relErr(got, want), `${policy}.${m}: calculated ${got}, expected ${want}, tolerance ${TOL}`).toBeLessThanOrEqual(TOL);
       }
     });
+  }
+
+  /** Every number of `want` (nested objects and arrays) matches `got` to 1e-9 relative; nulls match nulls. */
+  const same = (got: unknown, want: unknown, where: string): void => {
+    if (want === null || typeof want !== 'object') {
+      if (typeof want === 'number') {
+        expect(typeof got, `${where}: calculated ${JSON.stringify(got)}, expected ${want}`).toBe('number');
+        const tol = Math.abs(want) < 1e-3 ? 1e-9 : TOL * Math.abs(want);
+        expect(Math.abs((got as number) - want), `${where}: calculated ${got}, expected ${want}`).toBeLessThanOrEqual(tol);
+      } else expect(got, where).toEqual(want);
+      return;
+    }
+    expect(typeof got, where).toBe('object');
+    for (const [k, v] of Object.entries(want)) same((got as Record<string, unknown>)?.[k], v, `${where}.${k}`);
+  };
+
+  for (const key of ['by_outcome', 'mitigation_decision', 'attribution'] as const) {
+    for (const [policy, want] of Object.entries((expected[key] ?? {}) as Record<string, unknown>)) {
+      it(`${policy}: ${key} matches summary@3`, () => same(summary.policies[policy][key], want, `${policy}.${key}`));
+    }
   }
 
   it('the but-for insolvency probability matches', () => {
@@ -64,8 +80,3 @@ describe.each([
   }
 });
 
-describe('MODEL.md v3 reference values (pending model v3)', () => {
-  it.todo('reference-deterministic.yaml: by_outcome of every policy (summary@3 BY_OUTCOME)');
-  it.todo('reference-mitigation.yaml (v3, decision: always): every metric, series and mitigation_decision');
-  it.todo('reference-attribution.yaml: every metric, series, mitigation_decision and attribution (alone, incremental, Shapley)');
-});

@@ -130,6 +130,7 @@ describe('invariants', () => {
       decide_after_days: { dist: 'uniform', min: 0, max: 40 },
       relocation: { share: 0.3, delay_days: 20, cost_per_head: { dist: 'uniform', min: 5_000, max: 15_000 } },
       hiring: { share: 0.4, delay_days: 30, cost_per_head: 20_000, premium_annual: 12_000 },
+      decision: 'always', // the remedies' mechanics; the expected decision scales too (its W does)
     };
     const scaled = structuredClone(doc);
     const f = scaled.firm;

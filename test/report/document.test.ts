@@ -54,7 +54,7 @@ describe('renderers of one document', () => {
     const json: SensitivityJson = {
       schema: 'accessgap/sensitivity@1',
       scenario: { name: 's', title: 'S', file: 's.yaml', sha256: 'x', currency: 'USD' },
-      run: { seed: 1, paths: 10, version: '0', metric: 'total_harm', methods: ['tornado', 'rank'], tornado_quantiles: [0.1, 0.9], passes: 3, timing: { threads: 1, simulate_seconds: 0, wall_seconds: 0 } },
+      run: { seed: 1, paths: 10, version: '0', metric: 'total_harm', methods: ['tornado', 'rank'], tornado_quantiles: [0.1, 0.9], passes: 3 },
       inputs: [{ key: 'firm.cash' }],
       policies: {
         p: {

@@ -56,7 +56,7 @@ describe('the format and the Scenario type', () => {
     for (const k of ['firm.cash', 'staff[1].ai_dependence', 'firm.financing.round_size']) expect(isWorldLevel(loaded, byKey(k)), k).toBe(false);
     expect(isInputKey('firm.cash')).toBe(true);
     for (const k of ['simulation.seed', 'revocation.start_day', 'staff[0].headcount', 'policies.x.restrict', 'name']) expect(isInputKey(k), k).toBe(false);
-    expect(NOTED_SETTINGS).toEqual(['simulation.paths', 'simulation.horizon_days', 'simulation.discount_rate', 'simulation.tail_days', 'revocation.start_day', 'countries_of_concern']);
+    expect(NOTED_SETTINGS).toEqual(['simulation.paths', 'simulation.horizon_days', 'simulation.discount_rate', 'simulation.tail_days', 'revocation.start_day', 'revocation.ongoing_after_days', 'countries_of_concern']);
     expect(keyFacts('policies.a.phases[2].days').facts.slotGroup).toBe(5);
     expect(keyFacts('firm.financing.retry_days').facts.slotGroup).toBe(1);
     expect(keyFacts('no.such.key').field).toBeUndefined();

@@ -5,7 +5,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runStudy } from '../../src/study/run.js';
+import { choicesOf, runStudy } from '../../src/study/run.js';
+import { runSimulation } from '../../src/engine/run.js';
 import { marginalRows, pairedStat } from '../../src/analysis/sweep.js';
 import { baseScenario, loadDoc, relErr, runCli, simulate, tempDir, toYaml } from '../helpers.js';
 
@@ -22,7 +23,9 @@ describe('a sweep', () => {
     ['mitigation.hiring.share', [0, 0.3, 0.6], true],
   ] as const)('of %s: each point equals a run with that value in the file (to 1e-9)', async (key, points, shared) => {
     const doc = baseScenario();
-    doc.mitigation = { decide_after_days: 5, hiring: { share: 0.2, delay_days: 10, cost_per_head: 1000 } };
+    // decision: always, so a point and a file with that value take the same remedies (the
+    // expected decision of a duration point is the scenario's as given: the next test).
+    doc.mitigation = { decide_after_days: 5, decision: 'always', hiring: { share: 0.2, delay_days: 10, cost_per_head: 1000 } };
     const { study } = await sweep(doc, key, [...points], 3);
     expect(study.sharedButfor).toBe(shared);
     for (const [v, x] of points.entries()) {
@@ -40,6 +43,27 @@ describe('a sweep', () => {
         });
       });
     }
+  });
+
+  it('keeps the decision of the scenario as given at every duration (the firm cannot know how long the outage lasts), and decides again at a point of a knowable input', async () => {
+    const doc = baseScenario();
+    doc.revocation.duration_days = 200;
+    doc.simulation.horizon_days = 300;
+    // Hiring pays for a long outage (the base): at 10 days it would not, yet the firm hired.
+    doc.mitigation = { decide_after_days: 5, decision: 'expected', hiring: { share: 0.5, delay_days: 10, cost_per_head: 500 } };
+    const loaded = await loadDoc(doc);
+    const base = await runSimulation(loaded, { paths: 3, seed: 5, threads: 1 });
+    const chosen = choicesOf(base);
+    expect(chosen.blanket).toBe('hiring');
+    const { study } = await sweep(doc, 'revocation.duration_days', [10, 200], 3);
+    const i = study.policies.indexOf('blanket');
+    const mitigated = study.metrics.indexOf('mitigated');
+    expect(study.values[0][i][mitigated][0]).toBe(1);
+    // A file with a 10-day outage decides on its own: the hires would start after access returns.
+    const short = structuredClone(doc);
+    short.revocation.duration_days = 10;
+    const alone = await runSimulation(await loadDoc(short), { paths: 3, seed: 5, threads: 1 });
+    expect(choicesOf(alone).blanket).toBe('none');
   });
 
   it('pairs its points: the standard error of a difference is far below the unpaired one', async () => {
@@ -98,7 +122,6 @@ describe('accessgap sweep', () => {
       const json = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8'));
       expect(json.schema).toBe('accessgap/sweep@1');
       expect(json.run.shared_butfor).toBe(true);
-      delete json.run.timing;
       outputs.push([JSON.stringify(json), readFileSync(join(out, 'sweep.csv'), 'utf8'), readFileSync(join(out, 'marginal.csv'), 'utf8')]);
       expect(readFileSync(join(out, 'sweep.csv'), 'utf8').split('\n')[0]).toBe('point,revocation.duration_days,policy,metric,mean,se,ci95_lo,ci95_hi,p05,p25,p50,p75,p95');
       expect(readFileSync(join(out, 'marginal.csv'), 'utf8').split('\n')[0]).toBe('policy,metric,from,to,per_unit_mean,per_unit_se,per_unit_ci95_lo,per_unit_ci95_hi');
