@@ -109,7 +109,7 @@ export interface SensitivityJson {
   run: { seed: number; paths: number; version: string; metric: string; methods: string[]; tornado_quantiles: [number, number]; sobol_paths?: number; sobol_estimators?: string; passes: number; precision?: PrecisionOutcome };
   /** The uncertain inputs analysed, with their status label from the file's comment when present. */
   inputs: { key: string; status?: string; basis?: string }[];
-  policies: Record<string, { base_mean: number; tornado?: TornadoRow[]; rank?: RankRow[]; sobol?: SobolRow[] }>;
+  policies: Record<string, { base_mean: number; tornado?: TornadoRow[]; rank?: RankRow[]; sobol?: SobolRow[]; settings?: TornadoRow[] }>;
 }
 
 const STATUS = /^(DOC|SEC|REPORTED|EST|JUDGMENT)(\/(DOC|SEC|REPORTED|EST|JUDGMENT))*/;
@@ -128,6 +128,8 @@ export interface SensitivityRuns {
   inputs: InputDef[];
   draws: Float64Array[];
   tornado: { def: InputDef; values: [number, number] }[];
+  /** Settings at the expert's two choices: their variants follow the tornado's. */
+  studiedSettings: { key: string; values: [number, number] }[];
   /** The base run (variant 0) and each tornado input at its low and high value (variants 1 + 2t, 2 + 2t). */
   study: StudyResult;
   saltelli?: { runs: SaltelliRuns; factors: SobolFactor[]; paths: number };
@@ -176,7 +178,9 @@ export function sensitivityJson(r: SensitivityRuns): SensitivityJson {
           const idx = sobolIndices(runs.A[si][sj], runs.B[si][sj], runs.AB.map((ab) => ab[si][sj]), 200, `accessgap:${r.settings.seed}:sobol-bootstrap:${policy}`);
           sobol = factors.map((f, t) => ({ input: f.keys.join(' + '), ...idx[t] })).sort((a, b) => b.ST - a.ST || a.input.localeCompare(b.input));
         }
-        return [policy, { base_mean: mean, ...(tornado ? { tornado } : {}), ...(rank ? { rank } : {}), ...(sobol ? { sobol } : {}) }];
+        const after = 1 + 2 * r.tornado.length;
+        const settings = r.studiedSettings.map(({ key, values }, t) => tornadoRow(key, values, base, study.values[after + 2 * t][i][j], study.values[after + 1 + 2 * t][i][j]));
+        return [policy, { base_mean: mean, ...(tornado ? { tornado } : {}), ...(rank ? { rank } : {}), ...(sobol ? { sobol } : {}), ...(settings.length ? { settings } : {}) }];
       }),
     ),
   };

@@ -163,6 +163,8 @@ export interface SweepJson {
   marginal?: MarginalRow[];
   /** One input only: statements per policy (from total harm), at the median of the input. */
   statements?: CurveStatements[];
+  /** Per point: the mean but-for firm value W_butfor (it moves with a setting such as the horizon, or an input the but-for world reads). */
+  butfor_value: number[];
 }
 
 const MARGINAL_METRICS: readonly Metric[] = ['total_harm', 'owner_harm', 'pv_lost_profit', 'lost_revenue', 'attributable_insolvency', 'insolvent'];
@@ -182,6 +184,7 @@ export function sweepJson(
     scenario: { name: s.name, title: s.title, file: s.file, sha256: s.sha256, currency: s.currency },
     run: { seed: run.seed, paths: run.paths, version: VERSION, passes: study.passes, shared_butfor: study.sharedButfor, ...(run.precision ? { precision: run.precision } : {}) },
     keys: axes.map((a) => ({ key: a.key, points: a.points })),
+    butfor_value: study.butforValue.map((w) => w.reduce((a, b) => a + b, 0) / w.length),
     points: points.map((p, v) => ({
       point: v,
       values: Object.fromEntries(axes.map((a, i) => [a.key, p[i]])),

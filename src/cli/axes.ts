@@ -3,7 +3,7 @@
  * scenario (the key path of an input, values in its range), with the problem in words otherwise.
  */
 import type { SweepAxis } from '../analysis/sweep.js';
-import { describeRange, inRange, isInputKey, keyFacts } from '../scenario/spec.js';
+import { describeRange, inRange, isInputKey, keyFacts, settingOf, settingRef, STUDIED_SETTINGS, type Range } from '../scenario/spec.js';
 import { drawnValues } from '../sampling/draw.js';
 import { closest } from '../scenario/problems.js';
 import type { LoadedScenario } from '../scenario/load.js';
@@ -37,11 +37,14 @@ export function parseAxis(spec: string, loaded: LoadedScenario): SweepAxis | str
   if (eq <= 0) return `--vary ${spec}: expected KEY=VALUES (for example revocation.duration_days=0,30,90 or firm.cash=100000:500000:100000)`;
   const key = spec.slice(0, eq).trim();
   const inputs = loaded.scenario.inputs;
-  const def = inputs.find((d) => d.key === key);
+  const found = inputs.find((d) => d.key === key);
+  // A studied setting (the discount rate, horizon or tail): one pass per point on the same paths.
+  const setting = STUDIED_SETTINGS.includes(key) ? (keyFacts(key).field!.node as { range: Range; integer?: boolean }) : undefined;
+  const def = found ?? (setting ? { id: settingRef(key), range: setting.range, integer: setting.integer === true } : undefined);
   if (!def) {
     // A key of the format that is not drawn per path (spec.ts): a setting.
     const isSetting = keyFacts(key).field !== undefined && !isInputKey(key);
-    if (isSetting) return `--vary ${key}: expected an input (a number or distribution drawn per path), found a setting; change it in the file instead`;
+    if (isSetting) return `--vary ${key}: expected an input (a number or distribution drawn per path) or one of the settings ${STUDIED_SETTINGS.join(', ')}, found another setting; change it in the file instead`;
     const near = closest(key, inputs.map((d) => d.key));
     return `--vary ${key}: expected the key path of an input, found an unknown key${near ? ` (did you mean "${near}"?)` : ''}`;
   }
@@ -55,8 +58,9 @@ export function parseAxis(spec: string, loaded: LoadedScenario): SweepAxis | str
   return { key, id: def.id, points: values };
 }
 
-/** The median of an input's per-path values over the first paths of the run (where statements are made). */
+/** The median of an input's per-path values over the first paths of the run (where statements are made); a setting's value in the file. */
 export function medianOf(loaded: LoadedScenario, id: number, seed: number, paths: number): number {
+  if (id < 0) return loaded.scenario.simulation[settingOf(id).split('.')[1] as 'discount_rate' | 'horizon_days' | 'tail_days'];
   const n = Math.min(paths, 4000);
   const [xs] = drawnValues(loaded.scenario, loaded.expressions, seed, [id], n);
   xs.sort();

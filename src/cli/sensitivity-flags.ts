@@ -4,6 +4,7 @@ import { closest } from '../scenario/problems.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import type { InputDef } from '../scenario/types.js';
 import { sobolFactors, type SobolFactor } from '../study/sobol.js';
+import { describeRange, inRange, keyFacts, settingRef, STUDIED_SETTINGS, type Range } from '../scenario/spec.js';
 
 export const METHODS = ['tornado', 'rank', 'sobol'] as const;
 
@@ -16,11 +17,13 @@ export interface SensitivityPlan {
   inputs: InputDef[];
   factors: SobolFactor[];
   sobolPaths: number;
+  /** --setting KEY=LOW,HIGH: studied settings at the expert's two choices (rows apart from the inputs'). */
+  settings: { key: string; ref: number; values: [number, number] }[];
 }
 
 export function checkSensitivity(
   loaded: LoadedScenario,
-  flags: { metric?: string; policy?: string[]; method?: string; tornadoQuantiles?: string; sobolPaths?: number },
+  flags: { metric?: string; policy?: string[]; method?: string; tornadoQuantiles?: string; sobolPaths?: number; setting?: string[] },
   paths: number,
 ): SensitivityPlan | { problems: string[] } {
   const s = loaded.scenario;
@@ -47,8 +50,23 @@ export function checkSensitivity(
     if (q.length !== 2 || !q.every((x) => x > 0 && x < 1) || !(q[0] < q[1])) problems.push(`--tornado-quantiles ${flags.tornadoQuantiles}: expected two probabilities low,high with 0 < low < high < 1 (for example 0.05,0.95)`);
     else quantiles = [q[0], q[1]];
   }
+  const settings: SensitivityPlan['settings'] = [];
+  for (const spec of flags.setting ?? []) {
+    const m = /^([\w.]+)=([^,]+),([^,]+)$/.exec(spec.trim());
+    const key = m?.[1] ?? spec;
+    if (!m || !STUDIED_SETTINGS.includes(key)) {
+      problems.push(`--setting ${spec}: expected KEY=LOW,HIGH with KEY one of ${STUDIED_SETTINGS.join(', ')} (for example simulation.discount_rate=0.10,0.30)`);
+      continue;
+    }
+    const node = keyFacts(key).field!.node as { range: Range; integer?: boolean };
+    const values = [Number(m[2]), Number(m[3])] as [number, number];
+    const bad = values.find((x) => !Number.isFinite(x) || !inRange(x, node.range) || (node.integer && !Number.isInteger(x)));
+    if (bad !== undefined) problems.push(`--setting ${key}: expected two values ${describeRange(node.range)}${node.integer ? ', whole days' : ''}, found ${m[2]},${m[3]}`);
+    else settings.push({ key, ref: settingRef(key), values });
+  }
+  if (settings.length && !methods.includes('tornado')) problems.push('--setting: expected --method tornado or all (settings are shown beside the tornado)');
   const inputs = s.inputs.filter((d) => d.value.kind === 'dist' && d.value.spec.dist !== 'constant');
   if (inputs.length === 0) problems.push('expected at least one uncertain input (a distribution), found none: every input is a number or an expression');
   if (problems.length) return { problems };
-  return { metric, policies, methods, quantiles, inputs, factors: methods.includes('sobol') ? sobolFactors(loaded) : [], sobolPaths: flags.sobolPaths ?? Math.min(paths, 1024) };
+  return { metric, policies, methods, quantiles, inputs, factors: methods.includes('sobol') ? sobolFactors(loaded) : [], sobolPaths: flags.sobolPaths ?? Math.min(paths, 1024), settings };
 }

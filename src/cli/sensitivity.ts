@@ -32,11 +32,12 @@ const define = (program: Command) =>
     .option('--metric <name>', 'the metric to explain (default total_harm)')
     .option('--method <m>', 'tornado, rank, sobol or all (default all)')
     .option('--tornado-quantiles <lo,hi>', 'the percentiles of the tornado (default 0.1,0.9)')
-    .option('--sobol-paths <n>', "paths per matrix of Saltelli's scheme for the Sobol indices (default: --paths, at most 1,024)", integer('--sobol-paths', 2, MAX_PATHS));
+    .option('--sobol-paths <n>', "paths per matrix of Saltelli's scheme for the Sobol indices (default: --paths, at most 1,024)", integer('--sobol-paths', 2, MAX_PATHS))
+    .option('--setting <key=low,high>', "with the tornado: a setting at two values of the expert's choice (simulation.discount_rate, horizon_days or tail_days; repeat for several), shown apart from the inputs", collect);
 
 export type SensitivityFlags = ReturnType<ReturnType<typeof define>['opts']>;
 
-const runsOf = (p: SensitivityPlan) => 1 + (p.methods.includes('tornado') ? 2 * p.inputs.length : 0);
+const runsOf = (p: SensitivityPlan) => 1 + (p.methods.includes('tornado') ? 2 * p.inputs.length : 0) + 2 * p.settings.length;
 
 export const sensitivityCommand: FolderCommand<SensitivityFlags, SensitivityPlan> = {
   name: 'sensitivity',
@@ -56,12 +57,16 @@ export const sensitivityCommand: FolderCommand<SensitivityFlags, SensitivityPlan
     // Every uncertain input's draw on every path run, and the tornado's values: its percentiles there.
     const draws = drawnValues(loaded.scenario, loaded.expressions, settings.seed, p.inputs.map((d) => d.id), settings.paths);
     const tornado = p.methods.includes('tornado') ? p.inputs.map((def, i) => ({ def, values: tornadoValues(draws[i], p.quantiles[0], p.quantiles[1], def.integer) })) : [];
-    const variants = [new Map<number, number>(), ...tornado.flatMap(({ def, values: [lo, hi] }) => [new Map([[def.id, lo]]), new Map([[def.id, hi]])])];
+    const variants = [
+      new Map<number, number>(),
+      ...tornado.flatMap(({ def, values: [lo, hi] }) => [new Map([[def.id, lo]]), new Map([[def.id, hi]])]),
+      ...p.settings.flatMap(({ ref, values: [lo, hi] }) => [new Map([[ref, lo]]), new Map([[ref, hi]])]),
+    ];
     const study = await runStudy(loaded, variants, { ...settings, signal, onProgress });
     const saltelli = p.factors.length ? { runs: await runSaltelli(loaded, p.factors, { ...settings, paths: p.sobolPaths, signal, onProgress }), factors: p.factors, paths: p.sobolPaths } : undefined;
     finishProgress();
     const wallSeconds = (performance.now() - started) / 1000;
-    const json = sensitivityJson({ loaded, settings, metric: p.metric, methods: p.methods, quantiles: p.quantiles, policies: p.policies, inputs: p.inputs, draws, tornado, study, saltelli, precision });
+    const json = sensitivityJson({ loaded, settings, metric: p.metric, methods: p.methods, quantiles: p.quantiles, policies: p.policies, inputs: p.inputs, draws, tornado, studiedSettings: p.settings, study, saltelli, precision });
     return buildSensitivityFiles(json, { threads: settings.threads, simulate_seconds: study.simulateSeconds + (saltelli?.runs.simulateSeconds ?? 0), wall_seconds: wallSeconds });
   },
 };

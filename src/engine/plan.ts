@@ -40,6 +40,8 @@ export interface StudySpec {
    * decision day (section 4b, "In studies"). Policies not named decide in the pass.
    */
   choices?: Record<string, MitigationOption>;
+  /** Studied settings of the pass (sweep or tornado points of simulation.discount_rate, horizon_days, tail_days). */
+  simulation?: { discount_rate?: number; horizon_days?: number; tail_days?: number };
   /** Input uniforms from the second stream (Saltelli's B and AB_i matrices); none: the path's own. */
   uniforms?: UniformSource;
 }
@@ -123,7 +125,7 @@ export const DECIDED = -2;
 export const isSimulated = (plan: Plan, i: number): boolean => plan.aliasOf[i] === -1;
 
 export function makePlan(loaded: LoadedScenario, study: StudySpec = {}): Plan {
-  const s = loaded.scenario;
+  const s = study.simulation ? { ...loaded.scenario, simulation: { ...loaded.scenario.simulation, ...study.simulation } } : loaded.scenario;
   const sim = s.simulation;
   const T = sim.horizon_days;
   const days: number[] = [];

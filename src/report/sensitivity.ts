@@ -86,6 +86,15 @@ function tornadoTable(json: SensitivityJson, policy: string): Table {
   };
 }
 
+function settingsTable(json: SensitivityJson, policy: string): Table {
+  const f = fmt(json);
+  const ci = (x: { ci95: [number, number] | null }) => (x.ci95 ? ` [${f(x.ci95[0])}, ${f(x.ci95[1])}]` : '');
+  return {
+    head: ['setting', 'low value', 'high value', `${json.run.metric} at low [95% CI of the change]`, 'at high', 'swing'],
+    rows: (json.policies[policy].settings ?? []).map((r) => [r.input, String(n6(r.low_value)), String(n6(r.high_value)), `${f(r.mean_low)}${ci(r.low_vs_base)}`, `${f(r.mean_high)}${ci(r.high_vs_base)}`, f(r.swing)]),
+  };
+}
+
 function sobolTable(json: SensitivityJson, policy: string): Table {
   const ci = (x: [number, number]) => `[${x[0].toFixed(3)}, ${x[1].toFixed(3)}]`;
   return {
@@ -131,6 +140,7 @@ export function sensitivityDocument(json: SensitivityJson, charts: Chart[]): Doc
       ...Object.entries(json.policies).flatMap(([policy, p]): Block[] => [
         { kind: 'heading', level: 2, text: policy },
         ...when(p.tornado, { kind: 'paragraph', text: `Tornado: each input at its ${qLo}th and ${qHi}th percentile; intervals are of the paired change from the base run (mean ${fmt(json)(p.base_mean)}).` }, { kind: 'table', table: tornadoTable(json, policy), className: 'tornado' }),
+        ...when(p.settings, { kind: 'paragraph', text: "Settings at two values of the expert's choice (not uncertainty: no distribution is drawn for them); intervals are of the paired change from the base run:" }, { kind: 'table', table: settingsTable(json, policy), className: 'settings' }),
         ...when(p.rank, { kind: 'paragraph', text: 'Rank correlations (base run):' }, { kind: 'table', table: rankTable(json, policy), className: 'rank' }),
         ...when(p.sobol, { kind: 'paragraph', text: `Sobol indices (${json.run.sobol_estimators}):` }, { kind: 'table', table: sobolTable(json, policy), className: 'sobol' }),
       ]),

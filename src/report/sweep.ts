@@ -130,6 +130,7 @@ export function sweepDocument(json: SweepJson, charts: Chart[]): Document {
       { kind: 'heading', level: 2, text: 'What each point costs' },
       { kind: 'paragraph', text: 'Every point runs on the same paths: each other input keeps its distribution and its draws, so differences between points are paired path by path.' },
       ...when(statements.length, { kind: 'list', items: statements }),
+      ...when(json.keys.length === 1 && json.keys[0].key.startsWith('simulation.'), { kind: 'paragraph', text: settingStatement(json) }),
       { kind: 'paragraph', text: 'Mean total harm (present value at day 0):' },
       { kind: 'table', table: harmTable(json), className: 'sweep' },
       ...when(marginal, { kind: 'heading', level: 2, text: 'Per unit between consecutive points' }, { kind: 'table', table: marginal!, className: 'marginal' }),
@@ -146,6 +147,18 @@ export function sweepDocument(json: SweepJson, charts: Chart[]): Document {
   };
 }
 
+/**
+ * A sweep of a setting (the expert's choice, not an uncertainty): how the but-for firm value, what
+ * there is to lose, moves with it from the first point to the last.
+ */
+export function settingStatement(json: SweepJson): string {
+  const money = (v: number) => formatMoney(v, json.scenario.currency);
+  const k = json.keys[0];
+  const [first, last] = [json.butfor_value[0], json.butfor_value[json.butfor_value.length - 1]];
+  const change = first !== 0 ? ` (${last >= first ? '+' : ''}${((100 * (last - first)) / first).toFixed(1)}%)` : '';
+  return `${k.key} is a setting, the expert's choice rather than an uncertainty: every point runs the same paths. The but-for firm value moves from ${money(first)} at ${k.points[0]} to ${money(last)} at ${k.points[k.points.length - 1]}${change}, and the harm with it.`;
+}
+
 /** What `accessgap sweep` prints: mean total harm per point and policy, then the statements. */
 export function sweepHeadline(json: SweepJson): Document {
   return {
@@ -160,6 +173,7 @@ export function sweepHeadline(json: SweepJson): Document {
       },
       { kind: 'table', table: harmTable(json), className: 'sweep' },
       ...when(json.statements, { kind: 'lines', lines: sweepStatements(json) }),
+      ...when(json.keys.length === 1 && json.keys[0].key.startsWith('simulation.'), { kind: 'paragraph', text: settingStatement(json) }),
     ],
   };
 }

@@ -46,6 +46,8 @@ export interface KeyFacts {
    * that fixes or redraws it keeps the decision made on the scenario as given (section 4b).
    */
   unknownOnDecisionDay?: true;
+  /** A setting a study may vary (sweep --vary, sensitivity --setting): one pass per value on the same paths. */
+  studied?: true;
   /** A value above `above` is probably a percentage where a rate is meant (a warning, with `hint`). */
   percentLike?: { above: number; hint: string };
   /**
@@ -146,12 +148,12 @@ export const FORMAT: Node = obj({
     obj({
       paths: req(num({ min: 1, max: MAX_PATHS }, true), 'Monte Carlo paths (at most 10,000,000).', { noted: true }),
       seed: req(num({ min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }, true), 'Seed of every random stream.'),
-      horizon_days: req(num({ min: 1, max: MAX_HORIZON_DAYS }, true), 'T: days simulated, t = 0 ... T-1 (at most 36,525: 100 years).', { noted: true }),
-      discount_rate: req(num({ min: -1, minExclusive: true }), 'r: annual discount rate for present values.', { noted: true, percentLike: { above: 1, hint: 'an annual rate: 0.08 for 8%' } }),
+      horizon_days: req(num({ min: 1, max: MAX_HORIZON_DAYS }, true), 'T: days simulated, t = 0 ... T-1 (at most 36,525: 100 years).', { noted: true, studied: true }),
+      discount_rate: req(num({ min: -1, minExclusive: true }), 'r: annual discount rate for present values.', { noted: true, percentLike: { above: 1, hint: 'an annual rate: 0.08 for 8%' }, studied: true }),
       series_step_days: opt(num(atLeastOne, true), 'Store the daily series every this many days.', 1),
       sampling: opt({ kind: 'string', pattern: /^(mc|lhs)$/, patternDoc: 'mc (independent draws) or lhs (Latin hypercube, stratified in blocks of 1,024 paths)' }, 'How each path\'s input uniforms are drawn: mc, independent; lhs, Latin hypercube per block of 1,024 paths (standard errors from the blocks as replicates).', 'mc'),
       precision: opt(num({ min: 0, minExclusive: true, max: 1 }), 'Stop at a stated precision (as --precision): run whole blocks of paths until the 95% half-width of every compared policy\'s mean total harm is at most this share of the mean; paths is then the most to run.'),
-      tail_days: opt(num({ min: 0, max: MAX_HORIZON_DAYS }, true), 'U: days after the horizon over which the worlds run on to value the revenue gap that closes (no costs, financing or insolvency in them).', 1095, { noted: true }),
+      tail_days: opt(num({ min: 0, max: MAX_HORIZON_DAYS }, true), 'U: days after the horizon over which the worlds run on to value the revenue gap that closes (no costs, financing or insolvency in them).', 1095, { noted: true, studied: true }),
     }),
     'Run settings.',
   ),
@@ -315,6 +317,15 @@ export function keyFacts(key: string): { field?: Field; facts: KeyFacts } {
 export const NOTED_SETTINGS: readonly string[] = formatFields()
   .filter(({ field }) => field.facts?.noted)
   .map(({ key }) => key);
+
+/** The settings a study may vary (studied), in format order; a study refers to one by settingRef. */
+export const STUDIED_SETTINGS: readonly string[] = formatFields()
+  .filter(({ field }) => field.facts?.studied)
+  .map(({ key }) => key);
+/** A studied setting's reference in a study's variant (negative, apart from every InputRef). */
+export const settingRef = (key: string): number => -1 - STUDIED_SETTINGS.indexOf(key);
+/** The key of a settingRef. */
+export const settingOf = (ref: number): string => STUDIED_SETTINGS[-1 - ref];
 
 /** An input (drawn per path) rather than a setting: a *(dist)* field. */
 export const isInputKey = (key: string): boolean => keyFacts(key).field?.node.kind === 'dist';

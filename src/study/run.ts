@@ -15,13 +15,13 @@
  */
 import type { LoadedScenario } from '../scenario/load.js';
 import type { InputDef } from '../scenario/types.js';
-import { keyFacts } from '../scenario/spec.js';
+import { keyFacts, settingOf } from '../scenario/spec.js';
 import type { Metric } from '../model/metrics.js';
 import type { MitigationOption } from '../model/world.js';
 import type { RunResult } from '../engine/run.js';
 import { runPasses, type Pass, type PassSettings } from './passes.js';
 
-/** Inputs fixed at constants: InputRef -> value. */
+/** Inputs fixed at constants: InputRef -> value; and studied settings: settingRef (negative) -> value. */
 export type Variant = Map<number, number>;
 
 export type StudyOptions = PassSettings;
@@ -32,8 +32,9 @@ export interface StudyResult {
   metrics: readonly Metric[];
   /** values[variant][policy][metric]: per-path values, in path order. */
   values: Float64Array[][][];
-  /** Per variant, per path: the but-for world's insolvency day (-1: never). */
+  /** Per variant, per path: the but-for world's insolvency day (-1: never) and firm value W_butfor. */
   butforInsolvencyDay: Float64Array[];
+  butforValue: Float64Array[];
   /** How it ran: one pass sharing the but-for world, or one pass per variant. */
   passes: number;
   sharedButfor: boolean;
@@ -48,6 +49,15 @@ export interface StudyResult {
 export function isWorldLevel(loaded: LoadedScenario, def: InputDef): boolean {
   if (!keyFacts(def.key).facts.worldLevel) return false;
   return !def.name || !loaded.scenario.inputs.some((d) => d.value.kind === 'expr' && d.value.expr.names.includes(def.name!));
+}
+
+/** A variant as a pass's fixed inputs and studied settings. */
+function splitVariant(v: Variant): { pathOverrides: [number, number][]; simulation?: Record<string, number> } {
+  const settings = [...v].filter(([id]) => id < 0);
+  return {
+    pathOverrides: [...v].filter(([id]) => id >= 0),
+    ...(settings.length ? { simulation: Object.fromEntries(settings.map(([id, x]) => [settingOf(id).split('.')[1], x])) } : {}),
+  };
 }
 
 /** Whether fixing this input hides from the firm what it cannot know on the decision day (section 4b). */
@@ -77,8 +87,9 @@ export async function baseChoices(loaded: LoadedScenario, needed: boolean, optio
  */
 export async function runStudy(loaded: LoadedScenario, variants: Variant[], options: StudyOptions, given?: Record<string, MitigationOption>): Promise<StudyResult> {
   const inputs = loaded.scenario.inputs;
-  const worldLevel = variants.map((v) => [...v.keys()].every((id) => isWorldLevel(loaded, inputs[id])));
-  const hidden = variants.map((v) => [...v.keys()].some((id) => isUnknownOnDecisionDay(inputs[id])));
+  // A setting (negative ref) changes the but-for world too: a pass of its own.
+  const worldLevel = variants.map((v) => [...v.keys()].every((id) => id >= 0 && isWorldLevel(loaded, inputs[id])));
+  const hidden = variants.map((v) => [...v.keys()].some((id) => id >= 0 && isUnknownOnDecisionDay(inputs[id])));
   const base = given ? { choices: given, seconds: 0, passes: 0 } : await baseChoices(loaded, hidden.some(Boolean), options);
   const choices = (i: number) => (hidden[i] && base.choices ? { choices: base.choices } : {});
   // Shared passes: the world-level variants that keep the base's decisions, and those that decide.
@@ -87,7 +98,7 @@ export async function runStudy(loaded: LoadedScenario, variants: Variant[], opti
   const shared = groups.filter((g) => g.length > 0);
   const passes: Pass[] = [
     ...shared.map((g) => ({ study: { variants: g.map((i) => [...variants[i]]), lastDayOnly: true, ...choices(g[0]) } })),
-    ...separate.map((i) => ({ study: { pathOverrides: [...variants[i]], lastDayOnly: true, ...choices(i) } })),
+    ...separate.map((i) => ({ study: { ...splitVariant(variants[i]), lastDayOnly: true, ...choices(i) } })),
   ];
   const { results, simulateSeconds } = await runPasses(loaded, passes, options);
   const out: StudyResult = {
@@ -95,6 +106,7 @@ export async function runStudy(loaded: LoadedScenario, variants: Variant[], opti
     metrics: results[0].plan.metrics,
     values: new Array(variants.length),
     butforInsolvencyDay: new Array(variants.length),
+    butforValue: new Array(variants.length),
     passes: passes.length + base.passes,
     sharedButfor: separate.length === 0,
     simulateSeconds: simulateSeconds + base.seconds,
@@ -106,6 +118,7 @@ export async function runStudy(loaded: LoadedScenario, variants: Variant[], opti
     g.forEach((i, v) => {
       out.values[i] = Array.from({ length: nPol }, (_, j) => result.metrics[v * nPol + j]);
       out.butforInsolvencyDay[i] = result.butforInsolvencyDay;
+      out.butforValue[i] = result.butforValue;
     });
   });
   separate.forEach((i, k) => {
@@ -113,6 +126,7 @@ export async function runStudy(loaded: LoadedScenario, variants: Variant[], opti
     out.policies = result.plan.policies.map((p) => p.name);
     out.values[i] = result.metrics;
     out.butforInsolvencyDay[i] = result.butforInsolvencyDay;
+    out.butforValue[i] = result.butforValue;
   });
   return out;
 }

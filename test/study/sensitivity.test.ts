@@ -71,6 +71,24 @@ describe('accessgap sensitivity', () => {
     }
   });
 
+  it("shows settings at the expert's two values apart from the inputs, each equal to a run with that setting in the file", async () => {
+    const doc = twoDrivers();
+    const { json, out, file } = await analyse(doc, ['--method', 'tornado', '--setting', 'simulation.discount_rate=0.05,0.40']);
+    for (const [policy, p] of Object.entries(json.policies as Record<string, any>)) {
+      const [row] = p.settings;
+      expect(row.input).toBe('simulation.discount_rate');
+      expect(p.tornado.some((r: { input: string }) => r.input.startsWith('simulation.'))).toBe(false);
+      const fixed = structuredClone(doc);
+      fixed.simulation.discount_rate = 0.4;
+      const { summary } = await simulate(await loadDoc(fixed), { paths: json.run.paths, seed: json.run.seed });
+      expect(relErr(row.mean_high, summary.policies[policy].metrics.total_harm.mean), policy).toBeLessThanOrEqual(1e-9);
+    }
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain("Settings at two values of the expert's choice (not uncertainty");
+    const bad = await runCli(['sensitivity', file, '--setting', 'simulation.discount_rate=0.1', '--out', join(out, '..', 'x')]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--setting simulation\.discount_rate=0\.1: expected KEY=LOW,HIGH/);
+  });
+
   it('writes byte-identical files with 1 and 2 threads', async () => {
     const dir = tempDir();
     const file = join(dir, 's.yaml');

@@ -66,6 +66,33 @@ describe('a sweep', () => {
     expect(choicesOf(alone).blanket).toBe('none');
   });
 
+  it.each([
+    ['simulation.discount_rate', [0.1, 0.3]],
+    ['simulation.horizon_days', [90, 150]],
+    ['simulation.tail_days', [0, 200]],
+  ] as const)('of the setting %s: one pass per point, each equal to a run with that setting in the file (to 1e-9)', async (key, points) => {
+    const dir = tempDir();
+    const file = join(dir, 's.yaml');
+    const doc = baseScenario();
+    doc.firm.cash = { dist: 'uniform', min: 200_000, max: 900_000 };
+    writeFileSync(file, toYaml(doc));
+    const r = await runCli(['sweep', file, '--vary', `${key}=${points.join(',')}`, '--paths', '4', '--seed', '5', '--out', join(dir, 'o'), '--quiet']);
+    expect(r.code, r.err).toBe(0);
+    const json = JSON.parse(readFileSync(join(dir, 'o', 'sweep.json'), 'utf8'));
+    expect(json.run.passes).toBe(points.length);
+    for (const [v, x] of points.entries()) {
+      const fixed = structuredClone(doc);
+      fixed.simulation[key.split('.')[1]] = x;
+      const { summary } = await simulate(await loadDoc(fixed), { paths: 4, seed: 5 });
+      for (const policy of Object.keys(summary.policies)) {
+        const got = json.points[v].policies[policy].metrics.total_harm.mean;
+        const want = summary.policies[policy].metrics.total_harm.mean;
+        expect(relErr(got, want), `${key}=${x} ${policy}`).toBeLessThanOrEqual(1e-9);
+      }
+    }
+    expect(readFileSync(join(dir, 'o', 'summary.md'), 'utf8')).toMatch(/is a setting, the expert's choice rather than an uncertainty: .*The but-for firm value moves from/);
+  });
+
   it('pairs its points: the standard error of a difference is far below the unpaired one', async () => {
     const doc = baseScenario();
     doc.firm.cash = { dist: 'uniform', min: 200_000, max: 2_000_000 };
@@ -143,7 +170,8 @@ describe('accessgap sweep', () => {
   });
   it.each([
     [['--vary', 'revocation.duration_dayz=1,2'], /--vary revocation\.duration_dayz: expected the key path of an input, found an unknown key \(did you mean "revocation\.duration_days"\?\)/],
-    [['--vary', 'simulation.horizon_days=100,200'], /--vary simulation\.horizon_days: expected an input .*found a setting/],
+    [['--vary', 'simulation.seed=1,2'], /--vary simulation\.seed: expected an input .* or one of the settings simulation\.horizon_days, simulation\.discount_rate, simulation\.tail_days, found another setting/],
+    [['--vary', 'simulation.horizon_days=100,0'], /--vary simulation\.horizon_days: expected values in \[1, 36525\] \(days\), found 0/],
     [['--vary', 'revocation.duration_days=-5,10'], /--vary revocation\.duration_days: expected values >= 0 \(days\), found -5/],
     [['--vary', 'firm.gross_margin=0.5,1.5'], /--vary firm\.gross_margin: expected values in \[0, 1\], found 1\.5/],
     [['--vary', 'firm.cash='], /--vary firm\.cash: expected a comma list or lo:hi:step of numbers, found an empty list of values/],
