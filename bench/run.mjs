@@ -24,7 +24,7 @@ function run(file, paths, threads) {
   execFileSync(process.execPath, ['bin/accessgap.js', 'run', file, '--paths', String(paths), '--threads', String(threads), '--out', out, '--quiet'], { stdio: 'inherit' });
   const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
   const timing = JSON.parse(readFileSync(join(out, 'timing.json'), 'utf8'));
-  return { ...timing, paths, horizon: summary.run.horizon_days, tail: summary.run.tail_days, worlds: 1 + Object.keys(summary.policies).length };
+  return { ...timing, paths, horizon: summary.run.horizon_days, tail: summary.run.tail_days, worlds: summary.run.simulated_worlds };
 }
 
 /** Nanoseconds per world-path-day, counting the tail's days as days (every world runs them). */
@@ -56,12 +56,20 @@ writeFileSync(
     ...benchDoc,
     mitigation: {
       decide_after_days: { dist: 'pert', min: 7, mode: 30, max: 60 },
+      decision: 'always', // the cost of mitigation's lanes per world; the expected decision's option worlds are counted in the next row
       relocation: { share: { dist: 'pert', min: 0.1, mode: 0.3, max: 0.6 }, delay_days: { dist: 'pert', min: 21, mode: 45, max: 120 }, cost_per_head: 35000 },
       hiring: { share: { dist: 'pert', min: 0.1, mode: 0.3, max: 0.7 }, delay_days: { dist: 'pert', min: 45, mode: 75, max: 150 }, cost_per_head: 40000, premium_annual: 40000 },
     },
   }),
 );
 const mitigation = run(mitigationFile, basePaths, 1);
+// The same with the firm's decision (decision: expected): every option of every mitigating world on the same paths.
+const expectedFile = join(dir, 'bench-expected.json');
+const mitigationDoc = JSON.parse(readFileSync(mitigationFile, 'utf8'));
+writeFileSync(expectedFile, JSON.stringify({ ...mitigationDoc, mitigation: { ...mitigationDoc.mitigation, decision: 'expected' } }));
+const expected = run(expectedFile, basePaths, 1);
+// The default scenario as `npm start` runs it (20,000 paths, two threads, the cost-of-delay exhibit included).
+const start = run('scenarios/legion-canada.yaml', 20_000, 2);
 
 // Series memory: sketch buckets allocated after basePaths and twice as many paths (in-process, one thread).
 const loaded = await loadScenario(bench);
@@ -79,12 +87,14 @@ const lines = [
   row('bench, paths x2, 2 threads', doublePathsTwo),
   row('bench, days x2', doubleDays),
   row('bench, no tail (tail_days: 0)', noTail),
-  row('bench, mitigation in every world', mitigation),
+  row('bench, mitigation in every world (decision: always)', mitigation),
+  row('bench, mitigation, decision: expected', expected),
+  row('legion-canada as npm start runs it', start),
 ];
 if (!quick) lines.push(row('legion-canada, 1,000,000 paths', run('scenarios/legion-canada.yaml', 1_000_000, 2)));
 lines.push(
   '',
-  `The tail: ${(one.simulate_seconds / noTail.simulate_seconds).toFixed(2)}x the time of the same run without it (${nsPer(noTail).toFixed(1)} ns per world-path-day over the horizon alone). Mitigation in every world: ${(mitigation.simulate_seconds / one.simulate_seconds).toFixed(2)}x the time.`,
+  `The tail: ${(one.simulate_seconds / noTail.simulate_seconds).toFixed(2)}x the time of the same run without it (${nsPer(noTail).toFixed(1)} ns per world-path-day over the horizon alone). Mitigation in every world: ${(mitigation.simulate_seconds / one.simulate_seconds).toFixed(2)}x the time; with the firm's decision (${expected.worlds} worlds simulated instead of ${mitigation.worlds}): ${(expected.simulate_seconds / one.simulate_seconds).toFixed(2)}x. legion-canada as npm start runs it: ${start.worlds} worlds, ${start.wall_seconds.toFixed(1)} s wall (simulation and the cost-of-delay exhibit, report and charts).`,
   `Two threads: ${(one.simulate_seconds / two.simulate_seconds).toFixed(2)}x one thread (${(doublePaths.simulate_seconds / doublePathsTwo.simulate_seconds).toFixed(2)}x at ${(2 * basePaths).toLocaleString('en-US')} paths). Paths x2: ${(doublePaths.simulate_seconds / one.simulate_seconds).toFixed(2)}x the time. Days x2: ${(doubleDays.simulate_seconds / one.simulate_seconds).toFixed(2)}x the time.`,
   `Series sketches: ${b1.toLocaleString('en-US')} buckets after ${basePaths.toLocaleString('en-US')} paths, ${b2.toLocaleString('en-US')} after ${(2 * basePaths).toLocaleString('en-US')} (${((100 * (b2 - b1)) / b1).toFixed(1)}% more): series memory does not grow with paths.`,
 );

@@ -12,17 +12,24 @@ export interface CostOfDelay {
   durations: number[];
   /** The scenario's median duration, where the cost of one more day is read. */
   median: number;
-  policies: Record<string, { harm: Paired[]; per_day: Paired | null }>;
+  /** Per policy: mean total harm at each duration, one more day at the median, and the share of lost revenue after access returns at each duration (ratio of means; null without lost revenue). */
+  policies: Record<string, { harm: Paired[]; per_day: Paired | null; after_share: (number | null)[] }>;
 }
 
 export function costOfDelay(sweep: DelaySweep): CostOfDelay {
   const { id, durations, median, paths, study } = sweep;
   const statements = curveStatements({ key: 'revocation.duration_days', id, points: durations }, study.policies, study.metrics, study.values, median);
   const j = study.metrics.indexOf('total_harm');
+  const [lr, lra] = [study.metrics.indexOf('lost_revenue'), study.metrics.indexOf('lost_revenue_after_restoration')];
+  const mean = (x: Float64Array) => x.reduce((a, b) => a + b, 0) / x.length;
+  const afterShare = (v: Float64Array[][], i: number) => {
+    const lost = mean(v[i][lr]);
+    return lost > 0 ? mean(v[i][lra]) / lost : null;
+  };
   return {
     paths,
     durations,
     median,
-    policies: Object.fromEntries(study.policies.map((policy, i) => [policy, { harm: study.values.map((v) => pairedStat(v[i][j])), per_day: statements[i].perDay }])),
+    policies: Object.fromEntries(study.policies.map((policy, i) => [policy, { harm: study.values.map((v) => pairedStat(v[i][j])), per_day: statements[i].perDay, after_share: study.values.map((v) => afterShare(v, i)) }])),
   };
 }

@@ -120,6 +120,8 @@ export interface SummaryJson {
     series_quantiles: string;
     /** The stopping rule, the paths it chose and why the run stopped (with --precision). */
     precision?: PrecisionOutcome;
+    /** Worlds the engine simulated: the but-for world, the compared policies, the options of their decisions and the attribution sub-worlds, less those equal to another. */
+    simulated_worlds: number;
   };
   butfor: { insolvency_probability: number; insolvency_probability_se: number | null; insolvency_probability_ci95: [number, number]; firm_value: Summary };
   policies: Record<string, PolicyReport>;
@@ -240,6 +242,7 @@ export function buildSummary(loaded: LoadedScenario, result: RunResult, extras: 
       sampling: s.simulation.sampling === 'lhs' ? `Latin hypercube in blocks of ${LHS_BLOCK} paths; standard errors of means from the blocks as replicates` : 'independent draws (Monte Carlo)',
       series_quantiles: `log-linear sketch, relative accuracy ${RELATIVE_ACCURACY}; values closer to 0 than ${SERIES.slice(0, SKETCHED).map((v, i) => `${SERIES_FLOORS[i]} (${v})`).join(', ')} count as 0; type 7 on bucket midpoints, clamped to the exact min and max; survival exact`,
       ...(precision ? { precision } : {}),
+      simulated_worlds: 1 + result.fullPlan.aliasOf.filter((a) => a === -1).length,
     },
     butfor: { insolvency_probability: pBf, insolvency_probability_se: n > 1 ? Math.sqrt((pBf * (1 - pBf)) / (n - 1)) : null, insolvency_probability_ci95: wilson95(pBf, n), firm_value: firmValue },
     policies,

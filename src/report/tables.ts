@@ -128,10 +128,13 @@ export function decisionStatements(s: SummaryJson): string[] {
   return Object.entries(s.policies).flatMap(([name, p]) => {
     const d = p.mitigation_decision;
     if (!d || d.decision !== 'expected' || d.arises_share === 0) return [];
-    const best = Object.entries(d.options).filter(([o]) => o !== 'none').sort((a, b) => (b[1]!.mean_w ?? -Infinity) - (a[1]!.mean_w ?? -Infinity))[0];
+    // A remedy that helps nobody under the rule is doing nothing (its paired difference is exactly 0).
+    const helping = Object.entries(d.options).filter(([o, x]) => o !== 'none' && !(x!.vs_none.mean === 0 && x!.vs_none.se === 0));
+    const best = helping.sort((a, b) => (b[1]!.mean_w ?? -Infinity) - (a[1]!.mean_w ?? -Infinity))[0];
     if (d.chosen === 'none') {
-      const gain = best?.[1]!.vs_none.mean;
-      return [`${name}: mitigation does not pay: on the ${formatPercent(d.arises_share)} of paths where the decision arises, the best remedy (${best?.[0]}) changes the firm's mean value by ${gain === null || gain === undefined ? 'n/a' : money(gain)}, so the firm does nothing.`];
+      if (!best) return [`${name}: no remedy helps anyone the rule cuts off when the decision arises, so the firm does nothing.`];
+      const gain = best[1]!.vs_none;
+      return [`${name}: mitigation does not pay: on the ${formatPercent(d.arises_share)} of paths where the decision arises, the best remedy (${best[0]}) would change the firm's mean value by ${gain.mean === null ? 'n/a' : money(gain.mean)} [${gain.ci95[0] === null ? 'n/a' : money(gain.ci95[0])}, ${gain.ci95[1] === null ? 'n/a' : money(gain.ci95[1])}], so the firm does nothing.`];
     }
     const gain = d.options[d.chosen]!.vs_none;
     return [`${name}: the firm chooses ${d.chosen} on the ${formatPercent(d.arises_share)} of paths where the decision arises; it raises the firm's mean value there by ${gain.mean === null ? 'n/a' : money(gain.mean)} [${gain.ci95[0] === null ? 'n/a' : money(gain.ci95[0])}, ${gain.ci95[1] === null ? 'n/a' : money(gain.ci95[1])}] against doing nothing.`];
@@ -190,6 +193,38 @@ export function outcomeStatements(s: SummaryJson): string[] {
     });
 }
 
+/** Access denied per policy: to targeted and to collateral staff, and the harm per targeted access-day (or why there is none). */
+export function accessTable(s: SummaryJson): Table {
+  const money = (x: number) => formatMoney(x, s.scenario.currency);
+  const days = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 0 });
+  return {
+    head: ['policy', 'targeted access-days (mean)', 'collateral access-days (mean)', 'harm per targeted access-day'],
+    rows: Object.entries(s.policies).map(([name, p]) => {
+      const t = p.metrics.targeted_access_days.mean;
+      const c = p.metrics.collateral_access_days.mean;
+      const per = t > 0 ? money(p.metrics.total_harm.mean / t) : c > 0 ? "none of the firm's staff are targeted: the harm is all collateral" : 'no access denied';
+      return [name, days(t), days(c), per];
+    }),
+  };
+}
+
+export const ACCESS_NOTE =
+  'Person-days of access denied within the horizon to staff whose effective nationality is of concern (targeted) and to everyone else (collateral): what a control buys, against what it costs this firm.';
+
+/** The caveat of the after-restoration share: it follows the lags, shown at the shortest and longest outage of the cost-of-delay sweep. */
+export function afterShareCaveat(s: SummaryJson): string {
+  const base = 'The share of lost revenue after access returns is a property of the recovery lags (adaptation, product and market time constants), not evidence in itself: it is large for a short outage and smaller for a long one.';
+  const d = s.cost_of_delay;
+  if (!d) return base;
+  const k = d.durations.findIndex((x) => x > 0);
+  const last = d.durations.length - 1;
+  const parts = Object.entries(d.policies).flatMap(([name, p]) => {
+    const [short, long] = [p.after_share[k], p.after_share[last]];
+    return short === null || long === null || k < 0 ? [] : [`${name} ${formatPercent(short)} at ${d.durations[k]} days, ${formatPercent(long)} at ${d.durations[last]}`];
+  });
+  return parts.length ? `${base} On the cost-of-delay paths: ${parts.join('; ')}.` : base;
+}
+
 export const DELAY_NOTE = (d: NonNullable<SummaryJson['cost_of_delay']>) =>
   `A built-in sweep of the revocation's length on the run's first ${d.paths.toLocaleString('en-US')} paths (the same paths at every length; every other input as drawn): mean total harm if access were cut off for each number of days, and what one more day costs at the scenario's median duration (${d.median} days). For any input and more points: accessgap sweep.`;
 
@@ -211,10 +246,14 @@ export function metricsTable(s: SummaryJson): Table {
   for (const [name, p] of Object.entries(s.policies)) {
     for (const [m, x] of Object.entries(p.metrics)) {
       if (BINARY_METRICS.includes(m as never)) rows.push([name, m, `${withCi(x, formatPercent)} (probability)`, '', '', '', '']);
-      else rows.push([name, m, ...[x.mean, x.se, x.p05, x.p50, x.p95].map((v) => (v === null ? 'n/a' : formatMetric(m, v, cur)))]);
+      else {
+        const f = (v: number | null) => (v === null ? 'n/a' : formatMetric(m, v, cur));
+        const q = (v: number, ci: [number, number]) => `${f(v)} [${f(ci[0])}, ${f(ci[1])}]`;
+        rows.push([name, m, f(x.mean), f(x.se), q(x.p05, x.p05_ci95), q(x.p50, x.p50_ci95), q(x.p95, x.p95_ci95)]);
+      }
     }
   }
-  return { head: ['policy', 'metric', 'mean', 'se', 'p05', 'p50', 'p95'], rows };
+  return { head: ['policy', 'metric', 'mean', 'se', 'p05 [95% interval]', 'p50 [95% interval]', 'p95 [95% interval]'], rows };
 }
 
 const list = (xs: string[]) => (xs.length ? xs.join(', ') : 'no staff');

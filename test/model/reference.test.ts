@@ -80,3 +80,23 @@ describe.each([
   }
 });
 
+
+describe('decision: always on the v2 mitigation case', () => {
+  it("reproduces MODEL.md v2's values on every metric but the two the tail's hiring premium moves between (harm_costs, pv_terminal_recovery)", async () => {
+    const v2 = JSON.parse(readFileSync('test/fixtures/v2/expected-mitigation.json', 'utf8'));
+    // The v2 file without its decision key is a v2 scenario; v3 reads it with decision: expected, so state always.
+    const text = readFileSync('test/fixtures/v2/reference-mitigation.yaml', 'utf8').replace(/^(\s*)decide_after_days:(.*)$/m, '$1decide_after_days:$2\n$1decision: always');
+    const loaded = await (await import('../../src/scenario/load.js')).parseScenario(text, 'v2.yaml');
+    const { summary } = await simulate(loaded);
+    let compared = 0;
+    for (const [policy, metrics] of Object.entries(v2.policies as Record<string, Record<string, number>>)) {
+      for (const [m, want] of Object.entries(metrics)) {
+        if (m === 'harm_costs' || m === 'pv_terminal_recovery') continue;
+        const got = summary.policies[policy].metrics[m].mean;
+        expect(relErr(got, want), `${policy}.${m}: ${got} vs v2 ${want}`).toBeLessThanOrEqual(TOL);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(100);
+  });
+});
