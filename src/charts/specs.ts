@@ -9,7 +9,7 @@ import type { SeriesRow, SummaryJson } from '../analysis/run.js';
 import { formatMoney } from '../format.js';
 import { cdfs, convergence, histograms, seriesOf } from './data.js';
 import { HARM_PARTS } from '../model/metrics.js';
-import { config, moneyAxis, MONEY_FORMAT, policyColor, title, worldColor, type ChartContext } from './theme.js';
+import { config, moneyAxis, MONEY_FORMAT, policyColor, policyLegendLabel, title, worldColor, type ChartContext } from './theme.js';
 
 export interface Chart {
   /** File stem: charts/<name>.vl.json, .svg, .png. */
@@ -327,14 +327,16 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
   if (delay) {
     const points = ctx.policies.flatMap((p) => delay.durations.map((d, i) => ({ policy: p, days: d, mean: delay.policies[p].harm[i].mean, lo: delay.policies[p].harm[i].ci95?.[0] ?? delay.policies[p].harm[i].mean, hi: delay.policies[p].harm[i].ci95?.[1] ?? delay.policies[p].harm[i].mean })));
     const days = { field: 'days', type: 'quantitative' as const, title: 'Days without access' };
+    // One legend for both layers (a layer without one would hide it).
+    const delayColor = { ...policyColor(ctx), legend: { title: null, orient: 'bottom' as const, columns: 4, labelExpr: policyLegendLabel(ctx) } };
     add('cost-of-delay', 'Cost of delay', {
       title: fig('Cost of delay', `Mean total harm if access were cut off for each number of days (dots, with the 95% interval of the mean), on the run's first ${delay.paths.toLocaleString('en-US')} paths; every other input as drawn. The gap between two lengths is what an earlier restoration avoids. For any input and more points: accessgap sweep.`),
       data: { values: points },
       width: 560,
       height: 300,
       layer: [
-        { mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { x: days, y: { field: 'lo', type: 'quantitative', ...moneyAxis(`Mean total harm (${cur})`) }, y2: { field: 'hi' }, color: policyColor(ctx) } },
-        { mark: { type: 'line', point: true, strokeWidth: 2 }, encoding: { x: days, y: { field: 'mean', type: 'quantitative' }, color: { ...policyColor(ctx), legend: { title: null, orient: 'bottom', columns: 4 } }, tooltip: [{ field: 'policy', type: 'nominal' }, { field: 'days', type: 'quantitative' }, { field: 'mean', type: 'quantitative', format: MONEY_FORMAT }] } },
+        { mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { x: days, y: { field: 'lo', type: 'quantitative', ...moneyAxis(`Mean total harm (${cur})`) }, y2: { field: 'hi' }, color: delayColor } },
+        { mark: { type: 'line', point: true, strokeWidth: 2 }, encoding: { x: days, y: { field: 'mean', type: 'quantitative' }, color: delayColor, tooltip: [{ field: 'policy', type: 'nominal' }, { field: 'days', type: 'quantitative' }, { field: 'mean', type: 'quantitative', format: MONEY_FORMAT }] } },
       ],
     });
   }

@@ -25,10 +25,26 @@ export interface ChartContext {
 function legendLabel(ctx: ChartContext): string {
   const cases = ctx.policies
     .filter((p) => ctx.sameAs[p])
-    .map((p) => `datum.label === ${JSON.stringify(p)} ? ${JSON.stringify(`${p} (same as ${ctx.sameAs[p] === 'butfor' ? 'but-for' : ctx.sameAs[p]})`)} : `)
+    .map((p) => `datum.label === ${JSON.stringify(p)} ? ${JSON.stringify(`${p}${hypothetical(ctx, p)} (same as ${ctx.sameAs[p] === 'butfor' ? 'but-for' : ctx.sameAs[p]})`)} : `)
     .join('');
-  return `${cases}datum.label === 'butfor' ? 'but-for (no revocation)' : datum.label`;
+  const labelled = ctx.policies
+    .filter((p) => !ctx.sameAs[p] && hypothetical(ctx, p))
+    .map((p) => `datum.label === ${JSON.stringify(p)} ? ${JSON.stringify(`${p} (hypothetical)`)} : `)
+    .join('');
+  return `${cases}${labelled}datum.label === 'butfor' ? 'but-for (no revocation)' : datum.label`;
 }
+
+/** " (hypothetical)" for a policy the scenario labels so (a world that did not happen), else "". */
+const hypothetical = (ctx: ChartContext, p: string) => (ctx.summary.policies?.[p]?.status === 'hypothetical' ? ' (hypothetical)' : '');
+
+/** Legend labels of the policy colour scale: hypothetical worlds named as such. */
+export function policyLegendLabel(ctx: ChartContext): string {
+  return `${ctx.policies
+    .filter((p) => hypothetical(ctx, p))
+    .map((p) => `datum.label === ${JSON.stringify(p)} ? ${JSON.stringify(`${p} (hypothetical)`)} : `)
+    .join('')}datum.label`;
+}
+
 
 /** Colour scale over the worlds: "butfor" first, then the policies in run order. */
 export function worldColor(ctx: ChartContext, field = 'world', title: string | null = null) {

@@ -13,13 +13,14 @@ import type { MitigationOption } from '../model/world.js';
 /** Paths the exhibit uses: a twentieth of the run's, at least 250 (all of a smaller run). */
 export const delayPaths = (paths: number) => Math.min(paths, Math.max(250, Math.round(paths / 20)));
 
-/** Durations to run: 0 and the 10th, 25th, 50th, 75th and 90th percentiles of the drawn durations. */
+/** Durations to run: 0, 7 and 14 days and the 10th, 25th, 50th, 75th and 90th percentiles of the drawn durations. */
 export function delayDurations(loaded: LoadedScenario, seed: number, paths: number): { durations: number[]; median: number } {
   const [xs] = drawnValues(loaded.scenario, loaded.expressions, seed, [loaded.scenario.revocation.duration_days], paths);
   xs.sort();
   const q = (p: number) => xs[Math.min(paths - 1, Math.floor(p * (paths - 1) + 0.5))];
   const median = q(0.5);
-  let durations = [...new Set([0, ...[0.1, 0.25, 0.5, 0.75, 0.9].map(q)])].sort((a, b) => a - b);
+  // A week and two weeks too (the short outages a court asks about), within the drawn range.
+  let durations = [...new Set([0, 7, 14, ...[0.1, 0.25, 0.5, 0.75, 0.9].map(q)])].filter((d) => d <= q(0.9)).sort((a, b) => a - b);
   // A fixed duration: a quarter, a half and all of it.
   if (durations.length < 3) durations = [...new Set([0, Math.round(median / 4), Math.round(median / 2), median])].sort((a, b) => a - b);
   return { durations, median };

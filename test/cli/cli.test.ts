@@ -49,9 +49,9 @@ describe('accessgap run', () => {
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary.schema).toBe('accessgap/summary@3');
     expect(summary.run).toMatchObject({ seed: 7, paths: 4, horizon_days: 120 });
-    // The cost-of-delay exhibit: the scenario's fixed 40 days, a half and a quarter of it, and none;
-    // at 40 days it is the run itself (the same paths).
-    expect(summary.cost_of_delay.durations).toEqual([0, 10, 20, 40]);
+    // The cost-of-delay exhibit: none, a week, two weeks and the scenario's fixed 40 days; at 40
+    // days it is the run itself (the same paths).
+    expect(summary.cost_of_delay.durations).toEqual([0, 7, 14, 40]);
     expect(summary.cost_of_delay.policies.blanket.harm[3].mean).toBeCloseTo(summary.policies.blanket.metrics.total_harm.mean, 6);
     expect(summary.cost_of_delay.policies.blanket.harm[0].mean).toBe(0);
     expect(readFileSync(join(out, 'summary.md'), 'utf8')).toMatch(/### Cost of delay\n\nA built-in sweep of the revocation's length on the run's first 4 paths/);
