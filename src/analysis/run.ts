@@ -11,7 +11,7 @@ import { SERIES, SERIES_FLOORS, SKETCHED, cellOf, type SeriesVariable } from '..
 import type { RunResult } from '../engine/run.js';
 import { groupStats, QUANTILES, summarize, wilson95, type GroupStats, type Summary } from '../stats/summary.js';
 import { meanAndSe, Z975 } from '../stats/summary.js';
-import { BINARY_METRICS, HARM_PARTS, type Metric } from '../model/metrics.js';
+import { ATTRIBUTED_METRICS, BINARY_METRICS } from '../model/metrics.js';
 import type { MitigationOption } from '../model/world.js';
 import { RELATIVE_ACCURACY } from '../stats/sketch.js';
 import { formatPercent } from '../format.js';
@@ -63,18 +63,6 @@ export interface AttributionJson {
   metrics: Record<string, Record<'alone' | 'incremental' | 'shapley', Record<string, GroupStats>>>;
 }
 
-/** The metrics section 4c splits among parties. */
-export const ATTRIBUTED_METRICS: readonly Metric[] = [
-  'lost_revenue',
-  'lost_revenue_after_restoration',
-  'lost_profit',
-  'pv_lost_profit',
-  'pv_terminal_loss',
-  'total_harm',
-  'owner_harm',
-  ...HARM_PARTS,
-  'attributable_insolvency',
-];
 
 export interface PolicyReport {
   description?: string;

@@ -39,6 +39,13 @@ export const MONEY_METRICS: readonly Metric[] = [...METRICS, ...MITIGATION_METRI
   (m) => !['after_restoration_share', 'insolvent', 'attributable_insolvency', 'revoked_days', 'revoked_at_horizon', 'targeted_access_days', 'collateral_access_days', 'mitigated', 'relocated_heads', 'displaced_heads'].includes(m),
 );
 
+/**
+ * The metrics section 4c splits among parties: those that are a difference between the but-for
+ * world and a policy world (every metric from lost_revenue to pv_terminal_insolvency) and
+ * attributable_insolvency.
+ */
+export const ATTRIBUTED_METRICS: readonly Metric[] = [...METRICS.slice(0, METRICS.indexOf('pv_terminal_insolvency') + 1), 'attributable_insolvency'];
+
 /** The five parts of total_harm, in the order they add up. */
 export const HARM_PARTS: readonly Metric[] = ['harm_costs', 'harm_before_restoration', 'harm_after_restoration', 'pv_terminal_recovery', 'pv_terminal_insolvency'];
 
