@@ -330,7 +330,7 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
     // One legend for both layers (a layer without one would hide it).
     const delayColor = { ...policyColor(ctx), legend: { title: null, orient: 'bottom' as const, columns: 4, labelExpr: policyLegendLabel(ctx) } };
     add('cost-of-delay', 'Cost of delay', {
-      title: fig('Cost of delay', `Mean total harm if access were cut off for each number of days (dots, with the 95% interval of the mean), on the run's first ${delay.paths.toLocaleString('en-US')} paths; every other input as drawn. The gap between two lengths is what an earlier restoration avoids. For any input and more points: accessgap sweep.`),
+      title: fig('Cost of delay', `Mean total harm if access were cut off for each number of days (dots, with the 95% interval of the mean: the paired difference from no revocation, whose harm is 0 on every path), on the run's first ${delay.paths.toLocaleString('en-US')} paths; every other input as drawn; the firm's mitigation decision is the run's. The gap between two lengths is what an earlier restoration avoids. For any input and more points: accessgap sweep.`),
       data: { values: points },
       width: 560,
       height: 300,
