@@ -40,7 +40,7 @@ describe.skipIf(!available)('report.html in a browser', () => {
     await page.goto(pathToFileURL(join(out, 'report.html')).href);
     await page.waitForFunction(() => [...document.querySelectorAll('.chart')].every((c) => c.querySelector('svg')), null, { timeout: 30_000 });
     const marks = await page.$$eval('.chart', (els) => els.map((el) => [el.getAttribute('data-chart'), el.querySelectorAll('svg g[class*="mark-"] path, svg g[class*="mark-"] line, svg g[class*="mark-"] rect').length] as const));
-    expect(marks.map(([name]) => name)).toEqual(['cumulative-harm', 'harm-decomposition', 'revenue', 'capability-gap', 'survival', 'harm-distribution', 'harm-cdf', 'policy-comparison', 'convergence', 'cost-of-delay']);
+    expect(marks.map(([name]) => name)).toEqual(['cumulative-harm', 'harm-decomposition', 'revenue', 'capability-gap', 'survival', 'harm-distribution', 'harm-cdf', 'policy-comparison', 'convergence', 'cost-of-delay', 'attribution']);
     for (const [name, count] of marks) expect(count, `${name} draws marks`).toBeGreaterThan(5);
     expect(errors).toEqual([]);
     expect(requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:'))).toEqual([]);
