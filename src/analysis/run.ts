@@ -1,5 +1,5 @@
 /**
- * The analysis of a run: summary.json (MODEL.md section 7) and the daily series rows, pure
+ * The analysis of a run: summary.json (docs/model.md section 7) and the daily series rows, pure
  * functions of the engine's result (and, for correlated inputs, their draws on the run's paths).
  *
  *   RunResult -> buildSummary -> SummaryJson (summary.json)
@@ -10,7 +10,6 @@ import { BLOCK_PATHS } from '../engine/kernel.js';
 import { SERIES, SERIES_FLOORS, SKETCHED, cellOf, type SeriesVariable } from '../engine/series.js';
 import type { RunResult } from '../engine/run.js';
 import { groupStats, QUANTILES, summarize, wilson95, type GroupStats, type Summary } from '../stats/summary.js';
-import { meanAndSe, Z975 } from '../stats/summary.js';
 import { ATTRIBUTED_METRICS, BINARY_METRICS } from '../model/metrics.js';
 import type { MitigationOption } from '../model/world.js';
 import { RELATIVE_ACCURACY } from '../stats/sketch.js';
@@ -318,12 +317,9 @@ export function byOutcome(result: RunResult, i: number): ByOutcome {
 }
 
 /** The mean, se and 95% interval of values over the paths where `keep` is 1 (nulls for none). */
-function meanOver(values: Float64Array, keep: Float64Array): { mean: number | null; se: number | null; ci95: [number | null, number | null] } {
-  const picked = values.filter((_, k) => keep[k] === 1);
-  if (picked.length === 0) return { mean: null, se: null, ci95: [null, null] };
-  const { mean, se } = meanAndSe(picked);
-  const s = se ?? 0;
-  return { mean, se: s, ci95: [mean - Z975 * s, mean + Z975 * s] };
+function meanOver(values: Float64Array, keep: Float64Array): Pick<GroupStats, 'mean' | 'se' | 'ci95'> {
+  const { mean, se, ci95 } = groupStats(values, keep);
+  return { mean, se, ci95 };
 }
 
 /** The mitigation decision of compared policy i (section 4b): where it arises, each option's mean W and its paired difference from none. */
