@@ -269,7 +269,7 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
     { policy: p, kind: 'targeted (nationals of concern)', days: s.policies[p].metrics.targeted_access_days.mean },
     { policy: p, kind: 'collateral (everyone else)', days: s.policies[p].metrics.collateral_access_days.mean },
   ]);
-  const yPolicy = { field: 'policy', type: 'nominal', title: null, sort: ctx.policies, axis: { labelLimit: 160 } };
+  const yPolicy = { field: 'policy', type: 'nominal', title: null, sort: ctx.policies, axis: { labelLimit: 220, labelExpr: policyLegendLabel(ctx) } };
   // A probability axis from 0 to at least 1%, so that all-zero bars do not leave a lone tick mid-panel.
   const pMax = Math.max(0.01, ...cmp.map((c) => c.insolvent_hi));
   const panel = (heading: string, layer: unknown[], width = 170) => ({ width, height: 24 * ctx.policies.length + 20, title: { text: heading, fontSize: 12 }, layer });
