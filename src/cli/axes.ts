@@ -50,7 +50,7 @@ export function parseAxis(spec: string, loaded: LoadedScenario): SweepAxis | str
   }
   const values = parseValues(spec.slice(eq + 1));
   if (typeof values === 'string') return `--vary ${key}: expected a comma list or lo:hi:step of numbers, found ${values}`;
-  // Day counts: whole days from 0 (a file may write a negative one, floored at 0; a sweep point may not).
+  // Day counts: whole days from 0 (negative ones are refused in the file, and as sweep points).
   const range = def.integer ? { ...def.range, min: Math.max(def.range.min ?? 0, 0) } : def.range;
   const out = values.find((x) => !inRange(x, range));
   if (out !== undefined) return `--vary ${key}: expected values ${describeRange(range)}${def.integer ? ' (days)' : ''}, found ${out}`;

@@ -6,6 +6,9 @@
 import { segmentAffected, productAffected } from './policies.js';
 import type { Restrict, Scenario } from '../scenario/types.js';
 import { formatFields } from '../scenario/spec.js';
+import { cdfBelow } from '../distributions/distributions.js';
+
+const formatShare = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 /** Keys whose values above a bound are probably percentages (`revenue_growth: 30` for 30%): a fact of the format. */
 const PERCENT_LIKE = formatFields().flatMap(({ key, field }) => (field.facts?.percentLike ? [{ key, ...field.facts.percentLike }] : []));
@@ -56,6 +59,12 @@ export function scenarioWarnings(s: Scenario): string[] {
         );
       }
     });
+  }
+  // Day counts are floored at 0: a distribution reaching below 0 floors part of its mass there.
+  for (const d of s.inputs) {
+    if (!d.integer || d.value.kind !== 'dist' || d.value.spec.dist === 'constant') continue;
+    const below = cdfBelow(d.value.spec, 0);
+    if (below > 0) out.push(`${d.key}: ${below < 0.001 ? 'fewer than 0.1%' : formatShare(below)} of its draws fall below 0 days and are floored at 0 (a day count cannot be negative); truncate the distribution with min: 0 if that is not meant`);
   }
   for (const rule of PERCENT_LIKE) {
     // A setting's value as the scenario holds it, or an input given as a number.

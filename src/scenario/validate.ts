@@ -148,6 +148,8 @@ function addInput(w: Walk, path: PathSegment[], node: Extract<Node, { kind: 'dis
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) w.problems.push({ path, expected: 'a finite number, a distribution or an expression', found: describeFound(value) });
     else if (!inRange(value, range)) w.problems.push({ path, expected: `a number ${describeRange(range)}`, found: describeFound(value) + percentHint(value, range) });
+    // A day count written as a negative number is a typo, not a scenario (docs/model.md section 2).
+    else if (node.integer && value < 0) w.problems.push({ path, expected: 'a number of days >= 0', found: describeFound(value) });
     else def = { kind: 'dist', spec: { dist: 'constant', value } };
   } else if (typeof value === 'string') {
     const mistake = numberTextMistake(value);

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli, baseScenario, loadDoc, tempDir, toYaml } from '../helpers.js';
 import { ScenarioError } from '../../src/scenario/problems.js';
 import { drawnValues } from '../../src/sampling/draw.js';
+import { scenarioWarnings } from '../../src/model/warnings.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -55,6 +56,17 @@ describe('model v3 keys', () => {
       doc.revocation = { start_day: 3, duration_days: duration, ongoing_after_days: 40 };
       expect((await messages(doc)).join('\n')).toMatch(message);
     }
+  });
+
+  it('refuse a negative day count, and warn with the share floored when a distribution of days reaches below 0', async () => {
+    const doc = baseScenario();
+    doc.revocation.duration_days = -60;
+    expect((await messages(doc)).join('\n')).toMatch(/revocation\.duration_days: expected a number of days >= 0, found -60/);
+    doc.revocation.duration_days = { dist: 'normal', mean: 30, sd: 30 };
+    const loaded = await loadDoc(doc);
+    const warnings = scenarioWarnings(loaded.scenario).join('\n');
+    // P(N(30, 30) < 0) = Phi(-1) = 15.9%.
+    expect(warnings).toMatch(/revocation\.duration_days: 15\.9% of its draws fall below 0 days and are floored at 0/);
   });
 
   it('exit 2 on such a file from the command line, naming the file', async () => {
