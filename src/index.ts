@@ -13,6 +13,7 @@ import { writeFolderAtomically } from './output/folder.js';
 import type { LoadedScenario } from './scenario/load.js';
 import { runDelaySweep } from './study/delay.js';
 import { choicesOf } from './study/run.js';
+import { oneMoreDayIsClear } from './analysis/delay.js';
 import { correlationDraws } from './study/draws.js';
 
 export { loadScenario, parseScenario, type LoadedScenario } from './scenario/load.js';
@@ -65,7 +66,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunScenarioOp
     signal: options.signal,
   });
   const { paths, seed } = result.settings;
-  const delay = options.costOfDelay === false ? undefined : await runDelaySweep(loaded, { paths, seed, threads: options.threads ?? 1, signal: options.signal }, choicesOf(result));
+  const delay = options.costOfDelay === false ? undefined : await runDelaySweep(loaded, { paths, seed, threads: options.threads ?? 1, signal: options.signal }, choicesOf(result), oneMoreDayIsClear);
   const extras: RunExtras = { delay, correlated: correlationDraws(loaded, seed, paths) };
   const summary = buildSummary(loaded, result, extras);
   const values = (policy: string, metric: string) => {

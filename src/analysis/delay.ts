@@ -16,6 +16,10 @@ export interface CostOfDelay {
   policies: Record<string, { harm: Paired[]; per_day: Paired | null; after_share: (number | null)[] }>;
 }
 
+/** Whether every policy's cost of one more day has an interval that excludes zero (or is exactly zero: it cuts nobody off). */
+export const oneMoreDayIsClear = (sweep: DelaySweep): boolean =>
+  Object.values(costOfDelay(sweep).policies).every((p) => !p.per_day || p.per_day.mean === 0 || !p.per_day.ci95 || p.per_day.ci95[0] > 0 || p.per_day.ci95[1] < 0);
+
 export function costOfDelay(sweep: DelaySweep): CostOfDelay {
   const { id, durations, median, paths, study } = sweep;
   const statements = curveStatements({ key: 'revocation.duration_days', id, points: durations }, study.policies, study.metrics, study.values, median);

@@ -5,6 +5,7 @@ import { estimateRun } from '../engine/guards.js';
 import { buildReportFiles, pathsCsv } from '../report/files.js';
 import { runDelaySweep } from '../study/delay.js';
 import { choicesOf } from '../study/run.js';
+import { oneMoreDayIsClear } from '../analysis/delay.js';
 import { allDraws, correlationDraws } from '../study/draws.js';
 import type { Command } from '@commander-js/extra-typings';
 import { runFolderCommand, type FolderCommand, type Registrar } from './pipeline.js';
@@ -43,7 +44,7 @@ export const runCommand: FolderCommand<RunFlags, undefined> = {
     const result = await runSimulation(loaded, { ...settings, signal, onProgress });
     finishProgress();
     // The cost-of-delay exhibit: a small duration sweep on a twentieth of the paths (src/study/delay.ts).
-    const delay = await runDelaySweep(loaded, { ...settings, signal }, choicesOf(result));
+    const delay = await runDelaySweep(loaded, { ...settings, signal }, choicesOf(result), oneMoreDayIsClear);
     result.timing.wall_seconds = (performance.now() - started) / 1000;
     result.timing.peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);
     const { files, printed } = await buildReportFiles(loaded, result, { delay, precision, correlated: correlationDraws(loaded, settings.seed, settings.paths) });

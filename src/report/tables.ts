@@ -228,7 +228,7 @@ export function afterShareCaveat(s: SummaryJson): string {
 export const DELAY_NOTE = (d: NonNullable<SummaryJson['cost_of_delay']>) => {
   const unclear = Object.entries(d.policies).filter(([, p]) => p.per_day && p.per_day.mean !== 0 && p.per_day.ci95 && p.per_day.ci95[0] <= 0 && p.per_day.ci95[1] >= 0).map(([n]) => n);
   const more = unclear.length
-    ? ` On these ${d.paths.toLocaleString('en-US')} paths the interval of one more day still includes zero for ${unclear.join(', ')}: run accessgap sweep --durations ${Math.max(0, d.median - 1)},${d.median + 1} with more paths to pin it down.`
+    ? ` Even on these ${d.paths.toLocaleString('en-US')} paths (the exhibit runs on four times more paths, up to the run's own, until it is clear) the interval of one more day still includes zero for ${unclear.join(', ')}: run accessgap sweep --durations ${Math.max(0, d.median - 1)},${d.median + 1} with more paths to pin it down.`
     : '';
   return `A built-in sweep of the revocation's length on the run's first ${d.paths.toLocaleString('en-US')} paths (the same paths at every length; every other input as drawn; the firm's mitigation decision is the run's, made before it knows how long the outage lasts): mean total harm if access were cut off for each number of days, and what one more day costs at the scenario's median duration (${d.median} days), with the 95% interval of the paired difference.${more} For any input and more points: accessgap sweep.`;
 };

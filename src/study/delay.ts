@@ -35,17 +35,26 @@ export interface DelaySweep {
   study: StudyResult;
 }
 
-/** `choices`: the decisions of the run the exhibit belongs to (the firm cannot know the outage's length when it decides). */
-export async function runDelaySweep(loaded: LoadedScenario, settings: { seed: number; paths: number; threads: number; signal?: AbortSignal }, choices?: Record<string, MitigationOption>): Promise<DelaySweep | undefined> {
-  const paths = delayPaths(settings.paths);
+/**
+ * `choices`: the decisions of the run the exhibit belongs to (the firm cannot know the outage's
+ * length when it decides). `enough` (analysis/delay.ts's oneMoreDayIsClear) says whether the
+ * exhibit's paths pin down what one more day costs; while it does not, the sweep runs again on
+ * four times the paths, up to the run's own.
+ */
+export async function runDelaySweep(
+  loaded: LoadedScenario,
+  settings: { seed: number; paths: number; threads: number; signal?: AbortSignal },
+  choices?: Record<string, MitigationOption>,
+  enough: (sweep: DelaySweep) => boolean = () => true,
+): Promise<DelaySweep | undefined> {
+  let paths = delayPaths(settings.paths);
   const { durations, median } = delayDurations(loaded, settings.seed, paths);
   if (durations.length < 2) return undefined;
   const id = loaded.scenario.revocation.duration_days;
-  const study = await runStudy(
-    loaded,
-    durations.map((d) => new Map([[id, d]])),
-    { paths, seed: settings.seed, threads: settings.threads, signal: settings.signal },
-    choices,
-  );
-  return { id, durations, median, paths, study };
+  for (;;) {
+    const study = await runStudy(loaded, durations.map((d) => new Map([[id, d]])), { paths, seed: settings.seed, threads: settings.threads, signal: settings.signal }, choices);
+    const sweep = { id, durations, median, paths, study };
+    if (paths >= settings.paths || enough(sweep)) return sweep;
+    paths = Math.min(settings.paths, 4 * paths);
+  }
 }

@@ -1,0 +1,29 @@
+/** The cost-of-delay exhibit's paths: a twentieth of the run's, raised fourfold (up to the run's) until one more day is clear. */
+import { describe, expect, it } from 'vitest';
+import { delayPaths, runDelaySweep } from '../../src/study/delay.js';
+import { oneMoreDayIsClear } from '../../src/analysis/delay.js';
+import { baseScenario, loadDoc } from '../helpers.js';
+
+async function scenario() {
+  const doc = baseScenario();
+  doc.revocation.duration_days = { dist: 'uniform', min: 10, max: 60 };
+  doc.firm.cash = { dist: 'uniform', min: 200_000, max: 2_000_000 };
+  return loadDoc(doc);
+}
+
+describe('the cost-of-delay sweep', () => {
+  it('runs on a twentieth of the paths when that pins one more day down, and on four times more, up to the run, while it does not', async () => {
+    const loaded = await scenario();
+    const settings = { seed: 3, paths: 20_000, threads: 1 };
+    expect(delayPaths(settings.paths)).toBe(1000);
+    const seen: number[] = [];
+    const never = (s: { paths: number }) => (seen.push(s.paths), false);
+    // 250 (a twentieth, at least 250), 1,000, then the run's own 2,000, where it stops asking.
+    const sweep = await runDelaySweep(loaded, { ...settings, paths: 2000 }, undefined, never);
+    expect(seen).toEqual([250, 1000]);
+    expect(sweep!.paths).toBe(2000);
+    const clear = await runDelaySweep(loaded, { ...settings, paths: 2000 }, undefined, oneMoreDayIsClear);
+    expect(clear!.paths).toBe(250);
+    expect(oneMoreDayIsClear(clear!)).toBe(true);
+  });
+});
