@@ -6,6 +6,7 @@
  * message names.
  */
 import { PathError } from '../sampling/draw.js';
+import { DECIDED, makePlan } from '../engine/plan.js';
 import { simulatePath } from '../model/path.js';
 import type { Trace } from '../model/world.js';
 import { plural } from '../format.js';
@@ -33,19 +34,27 @@ export async function traceCommand(file: string, flags: { path: number; seed?: n
   if (!loaded) return EXIT.invalid;
   const s = loaded.scenario;
   const seed = flags.seed ?? s.simulation.seed;
+  // Every world of a run's plan: the compared policies, and with decision: expected each option
+  // of a mitigating policy (the run takes one of them for all its paths), and attribution sub-worlds.
+  const plan = makePlan(loaded, { attribution: true });
+  const shown = plan.policies.flatMap((_, i) => (plan.aliasOf[i] === DECIDED ? [] : [i]));
+  const optionsOf = new Map<number, string[]>();
+  for (const d of plan.decisions) for (const o of d.options) if (o.entry !== d.entry) optionsOf.set(o.entry, [...(optionsOf.get(o.entry) ?? []), `${plan.policies[d.entry].name} option ${o.option}`]);
+  const label = (i: number) => (i < plan.compared ? plan.policies[i].name : (optionsOf.get(i)?.join(' = ') ?? plan.policies[i].name));
   let result;
   try {
-    result = simulatePath(loaded, seed, flags.path);
+    result = simulatePath(loaded, seed, flags.path, shown.map((i) => ({ policy: plan.policies[i], layout: plan.layouts[i] })));
   } catch (e) {
     if (!(e instanceof PathError)) throw e;
     io.err(`accessgap: ${e.message}\n  inputs of that path: ${JSON.stringify(e.inputs)}\n`);
     return EXIT.failure;
   }
   const lines = [`# accessgap trace: ${file}, seed ${seed}, path ${flags.path}`, ...s.inputs.map((d) => `# input ${d.key} = ${result.values[d.id]}`)];
+  if (plan.decisions.length) lines.push('# decision: expected: a run takes, for each mitigating policy, the option with the highest mean firm value over its paths (summary.json: mitigation_decision); each option is shown as a world');
   lines.push(`# butfor: ${outcome(result.butfor)}`);
   const worlds: [string, Trace][] = [['butfor', result.butfor]];
-  for (const w of result.worlds) {
-    const name = w.layout.policy.name;
+  for (const [k, w] of result.worlds.entries()) {
+    const name = label(shown[k]);
     worlds.push([name, w.trace]);
     const licence = w.licenceApproved === undefined ? '' : `, licence ${w.licenceApproved ? 'approved' : 'refused'}`;
     const mitigation = !w.layout.mitigates

@@ -39,14 +39,14 @@ export async function buildSweepFiles(
   return { files, json, printed: renderText(sweepHeadline(json)) };
 }
 
-/** sweep.csv: point,<key>...,policy,metric,mean,se,ci95_lo,ci95_hi,p05,p50,p95. */
+/** sweep.csv: point,<key>...,policy,metric,mean,se,ci95_lo,ci95_hi,p05,p25,p50,p75,p95 and the percentile intervals p05_lo ... p95_hi. */
 export function sweepCsv(json: SweepJson): string {
   const keys = json.keys.map((k) => k.key);
-  const rows = [['point', ...keys, 'policy', 'metric', 'mean', 'se', 'ci95_lo', 'ci95_hi', 'p05', 'p25', 'p50', 'p75', 'p95'].join(',')];
+  const rows = [['point', ...keys, 'policy', 'metric', 'mean', 'se', 'ci95_lo', 'ci95_hi', 'p05', 'p25', 'p50', 'p75', 'p95', 'p05_lo', 'p05_hi', 'p50_lo', 'p50_hi', 'p95_lo', 'p95_hi'].join(',')];
   for (const p of json.points) {
     for (const [policy, { metrics }] of Object.entries(p.policies)) {
       for (const [m, x] of Object.entries(metrics)) {
-        rows.push([p.point, ...keys.map((k) => p.values[k]), policy, m, x.mean, csv(x.se), csv(x.ci95?.[0]), csv(x.ci95?.[1]), x.p05, x.p25, x.p50, x.p75, x.p95].join(','));
+        rows.push([p.point, ...keys.map((k) => p.values[k]), policy, m, x.mean, csv(x.se), csv(x.ci95?.[0]), csv(x.ci95?.[1]), x.p05, x.p25, x.p50, x.p75, x.p95, ...x.p05_ci95, ...x.p50_ci95, ...x.p95_ci95].join(','));
       }
     }
   }

@@ -232,6 +232,15 @@ describe('resource guards', () => {
 });
 
 describe('accessgap trace', () => {
+  it("shows every option of a mitigating policy's decision as a world of its own (decision: expected), and the attribution sub-worlds", async () => {
+    const r = await runCli(['trace', 'scenarios/legion-canada.yaml', '--path', '3']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('# decision: expected: a run takes, for each mitigating policy, the option with the highest mean firm value over its paths');
+    expect(r.out).toMatch(/^# policy location option relocation: revoked days \d+, mitigates on day \d+/m);
+    expect(r.out).toMatch(/^# policy what-happened\[provider\] option none/m);
+    expect(r.out).toMatch(/^location option none,0,/m);
+  });
+
   it('prints one path: its inputs, each world\'s outcome and metrics, and every day with cash and financing, matching the run', async () => {
     const r = await runCli(['trace', 'scenarios/worked-example.yaml', '--path', '0']);
     expect(r.code).toBe(0);

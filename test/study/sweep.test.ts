@@ -150,7 +150,7 @@ describe('accessgap sweep', () => {
       expect(json.schema).toBe('accessgap/sweep@1');
       expect(json.run.shared_butfor).toBe(true);
       outputs.push([JSON.stringify(json), readFileSync(join(out, 'sweep.csv'), 'utf8'), readFileSync(join(out, 'marginal.csv'), 'utf8')]);
-      expect(readFileSync(join(out, 'sweep.csv'), 'utf8').split('\n')[0]).toBe('point,revocation.duration_days,policy,metric,mean,se,ci95_lo,ci95_hi,p05,p25,p50,p75,p95');
+      expect(readFileSync(join(out, 'sweep.csv'), 'utf8').split('\n')[0]).toBe('point,revocation.duration_days,policy,metric,mean,se,ci95_lo,ci95_hi,p05,p25,p50,p75,p95,p05_lo,p05_hi,p50_lo,p50_hi,p95_lo,p95_hi');
       expect(readFileSync(join(out, 'marginal.csv'), 'utf8').split('\n')[0]).toBe('policy,metric,from,to,per_unit_mean,per_unit_se,per_unit_ci95_lo,per_unit_ci95_hi');
     }
     expect(outputs[1]).toEqual(outputs[0]);
