@@ -45,7 +45,7 @@ function fanLayers(DAY: ReturnType<typeof dayAxis>, title: string, money: boolea
 }
 
 function facet(ctx: ChartContext, field = 'panel') {
-  return { field, type: 'nominal' as const, title: null, sort: ctx.policies };
+  return { field, type: 'nominal' as const, title: null, sort: ctx.policies, header: { labelExpr: policyLegendLabel(ctx) } };
 }
 
 /** Rounds the numbers of inline data (top level and nested views) to 6 significant digits: plenty for a chart. */
@@ -66,8 +66,11 @@ function compactData(spec: Record<string, unknown>): Record<string, unknown> {
 const columnsFor = (n: number) => (n <= 2 ? n : n <= 4 ? 2 : 3);
 
 export function buildCharts(result: RunResult, summary: SummaryJson, rows: SeriesRow[]): Chart[] {
-  const names = result.plan.policies.map((p) => p.name);
-  const sameAs = Object.fromEntries(names.map((p, i) => [p, result.plan.aliasOf[i] < 0 ? undefined : result.plan.aliasOf[i] === 0 ? 'butfor' : names[result.plan.aliasOf[i] - 1]]));
+  const inRunOrder = result.plan.policies.map((p) => p.name);
+  const sameAs = Object.fromEntries(inRunOrder.map((p, i) => [p, result.plan.aliasOf[i] < 0 ? undefined : result.plan.aliasOf[i] === 0 ? 'butfor' : inRunOrder[result.plan.aliasOf[i] - 1]]));
+  // Hypothetical policies (worlds that did not happen) come after the others in every chart, named so.
+  const hypothetical = (p: string) => summary.policies[p]?.status === 'hypothetical';
+  const names = [...inRunOrder.filter((p) => !hypothetical(p)), ...inRunOrder.filter(hypothetical)];
   const ctx: ChartContext = { summary, policies: names, currency: summary.scenario.currency, sameAs };
   const few = result.plan.seriesDays.length <= 3;
   const T = result.plan.T;

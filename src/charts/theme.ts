@@ -37,12 +37,15 @@ function legendLabel(ctx: ChartContext): string {
 /** " (hypothetical)" for a policy the scenario labels so (a world that did not happen), else "". */
 const hypothetical = (ctx: ChartContext, p: string) => (ctx.summary.policies?.[p]?.status === 'hypothetical' ? ' (hypothetical)' : '');
 
-/** Legend labels of the policy colour scale: hypothetical worlds named as such. */
+/**
+ * Labels of a policy legend, axis or facet header: hypothetical worlds named as such. (The label
+ * is parenthesized: vega-lite substitutes an unparenthesized conditional for it in headers.)
+ */
 export function policyLegendLabel(ctx: ChartContext): string {
   return `${ctx.policies
     .filter((p) => hypothetical(ctx, p))
-    .map((p) => `datum.label === ${JSON.stringify(p)} ? ${JSON.stringify(`${p} (hypothetical)`)} : `)
-    .join('')}datum.label`;
+    .map((p) => `(datum.label) === ${JSON.stringify(p)} ? ${JSON.stringify(`${p} (hypothetical)`)} : `)
+    .join('')}(datum.label)`;
 }
 
 
