@@ -6,7 +6,7 @@ import type { Scenario } from '../scenario/types.js';
 import type { SummaryJson } from '../analysis/run.js';
 import type { Chart } from '../charts/specs.js';
 import { formatMoney, formatPercent } from '../format.js';
-import { when, type Document } from './document.js';
+import { when, type Document, type Table } from './document.js';
 import {
   ACCESS_NOTE,
   accessTable,
@@ -19,6 +19,7 @@ import {
   decisionTable,
   OUTCOME_NOTE,
   outcomeStatements,
+  HYPOTHETICAL_NOTE,
   percentileWithCi,
   assumptionsTable,
   coverageList,
@@ -49,6 +50,7 @@ export function runDocument(s: Scenario, summary: SummaryJson, charts: Chart[]):
   const decision = decisionTable(summary);
   const attribution = attributionTable(summary);
   const delay = delayTable(summary);
+  const hypothetical = Object.values(summary.policies).filter((p) => p.status === 'hypothetical');
   return {
     title: s.title,
     blocks: [
@@ -58,6 +60,7 @@ export function runDocument(s: Scenario, summary: SummaryJson, charts: Chart[]):
       { kind: 'heading', level: 2, text: 'Results' },
       { kind: 'paragraph', text: RESULTS_NOTE },
       { kind: 'table', table: resultsTable(summary), className: 'results' },
+      ...when(hypothetical.length, { kind: 'paragraph', text: HYPOTHETICAL_NOTE }, { kind: 'table', table: resultsTable(summary, 'hypothetical'), className: 'results-hypothetical' }),
       { kind: 'paragraph', text: `But-for world (no revocation): ${butforLine(summary)}; mean firm value ${formatMoney(summary.butfor.firm_value.mean, summary.scenario.currency)}.` },
       { kind: 'paragraph', text: afterShareCaveat(summary) },
       { kind: 'heading', level: 3, text: 'Harm by outcome' },
@@ -101,24 +104,26 @@ export function runDocument(s: Scenario, summary: SummaryJson, charts: Chart[]):
 export function runHeadline(summary: SummaryJson): Document {
   const money = (v: number) => formatMoney(v, summary.scenario.currency);
   const run = summary.run;
-  return {
-    title: summary.scenario.title,
-    blocks: [
-      { kind: 'lines', lines: [summary.scenario.title, `${plural(run.paths, 'path')}, seed ${run.seed}, horizon ${plural(run.horizon_days, 'day')} and a ${run.tail_days}-day tail; harm in present value at day 0`] },
-      {
-        kind: 'table',
-        className: 'headline',
-        table: {
-          head: ['policy', 'total harm: median [95% CI] (5th to 95th pct)', 'mean [95% CI]', 'P(insolvent because of it)', 'lost revenue after access returns'],
-          rows: Object.entries(summary.policies).map(([name, p]) => [
-            p.status === 'hypothetical' ? `${name} (hypothetical)` : name,
-            `${percentileWithCi(p.metrics.total_harm.p50_ci95, p.metrics.total_harm.p50, money)} (${money(p.metrics.total_harm.p05)} to ${money(p.metrics.total_harm.p95)})`,
+  const table = (hypothetical: boolean): Table => ({
+    head: ['policy', 'total harm: median [95% CI]', '5th to 95th pct [95% CIs]', 'mean [95% CI]', 'P(insolvent because of it)', 'lost revenue after access returns'],
+    rows: Object.entries(summary.policies)
+      .filter(([, p]) => (p.status === 'hypothetical') === hypothetical)
+      .map(([name, p]) => [
+            name,
+            percentileWithCi(p.metrics.total_harm.p50_ci95, p.metrics.total_harm.p50, money),
+            `${percentileWithCi(p.metrics.total_harm.p05_ci95, p.metrics.total_harm.p05, money)} to ${percentileWithCi(p.metrics.total_harm.p95_ci95, p.metrics.total_harm.p95, money)}`,
             withCi(p.metrics.total_harm, money),
             withCi(p.metrics.attributable_insolvency, formatPercent),
             p.derived.after_restoration_revenue_share === null ? 'n/a' : formatPercent(p.derived.after_restoration_revenue_share),
           ]),
-        },
-      },
+  });
+  const hypothetical = Object.values(summary.policies).some((p) => p.status === 'hypothetical');
+  return {
+    title: summary.scenario.title,
+    blocks: [
+      { kind: 'lines', lines: [summary.scenario.title, `${plural(run.paths, 'path')}, seed ${run.seed}, horizon ${plural(run.horizon_days, 'day')} and a ${run.tail_days}-day tail; harm in present value at day 0`] },
+      { kind: 'table', className: 'headline', table: table(false) },
+      ...when(hypothetical, { kind: 'paragraph', text: HYPOTHETICAL_NOTE }, { kind: 'table', className: 'headline-hypothetical', table: table(true) }),
       { kind: 'paragraph', text: `but-for world: ${butforLine(summary)}. Intervals in brackets are the Monte Carlo precision of the estimate, not the uncertainty of the harm (the 5th to 95th percentile shows that).` },
       { kind: 'list', title: 'Harm by outcome:', items: outcomeStatements(summary) },
       ...when(decisionStatements(summary).length, { kind: 'list', title: 'The mitigation decision:', items: decisionStatements(summary) }),

@@ -47,17 +47,18 @@ export const MITIGATION_NOTE =
  * the firm's size, the probability of insolvency the policy causes, and the share of lost revenue
  * that falls after access returns.
  */
-export function resultsTable(s: SummaryJson): Table {
+export function resultsTable(s: SummaryJson, which: 'headline' | 'hypothetical' = 'headline'): Table {
   const cur = s.scenario.currency;
   const money = (x: number) => formatMoney(x, cur);
+  const q = (x: Summary, v: 'p05' | 'p50' | 'p95') => percentileWithCi(x[`${v}_ci95`], x[v], money);
   return {
-    head: ['policy', 'total harm: median (5th to 95th percentile)', 'median [its 95% interval]', 'owner harm: median (5th to 95th percentile)', 'mean total harm [95% CI of the mean]', 'mean harm / but-for firm value', 'P(insolvent because of the policy) [95% CI]', 'share of lost revenue after access returns'],
-    rows: Object.entries(s.policies).map(([name, p]) => {
+    head: ['policy', 'total harm: median (5th to 95th percentile)', 'its 5th percentile, median and 95th percentile [95% intervals]', 'owner harm: median (5th to 95th percentile)', 'mean total harm [95% CI of the mean]', 'mean harm / but-for firm value', 'P(insolvent because of the policy) [95% CI]', 'share of lost revenue after access returns'],
+    rows: Object.entries(s.policies).filter(([, p]) => (p.status === 'hypothetical') === (which === 'hypothetical')).map(([name, p]) => {
       const m = p.metrics;
       return [
-        p.status === 'hypothetical' ? `${name} (hypothetical)` : name,
+        name,
         medianRange(m.total_harm, money),
-        percentileWithCi(m.total_harm.p50_ci95, m.total_harm.p50, money),
+        `${q(m.total_harm, 'p05')}; ${q(m.total_harm, 'p50')}; ${q(m.total_harm, 'p95')}`,
         medianRange(m.owner_harm, money),
         withCi(m.total_harm, money),
         orNa(p.derived.harm_to_firm_value, formatPercent),
@@ -178,6 +179,8 @@ export function attributionStatements(s: SummaryJson): string[] {
 
 export const OUTCOME_NOTE =
   'Whether an "existential" harm is a small chance of failure or a likely loss: the paths where the firm survives under the policy, where the policy makes it fail (it would not have failed without it), and where it fails anyway; medians of total harm over each group (policies labelled hypothetical are left out).';
+
+export const HYPOTHETICAL_NOTE = 'Worlds that did not happen (status: hypothetical), for comparison; kept out of the figures above:';
 
 /** The headline by outcome, per policy: survives, fails because of the policy, fails anyway. */
 export function outcomeStatements(s: SummaryJson): string[] {

@@ -35,7 +35,7 @@ describe('accessgap run', () => {
     const out = join(dir, 'report');
     const r = await runCli(['run', writeScenario(dir), '--out', out, '--threads', '1']);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/policy\s+total harm: median \[95% CI\] \(5th to 95th pct\)\s+mean \[95% CI\]\s+P\(insolvent because of it\)/);
+    expect(r.out).toMatch(/policy\s+total harm: median \[95% CI\]\s+5th to 95th pct \[95% CIs\]\s+mean \[95% CI\]\s+P\(insolvent because of it\)/);
     expect(r.out).toMatch(/^shutoff\s+\$/m);
     // Who each policy cuts off, in words; counts read as words should.
     expect(r.out).toMatch(/^ {2}blanket: ca, cn\.$/m);
