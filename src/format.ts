@@ -10,9 +10,15 @@ export function formatMoney(x: number, currency = 'USD'): string {
   const sign = x < 0 ? '-' : '';
   const a = Math.abs(x);
   const sym = currencySymbol(currency);
-  const [v, suffix] = a >= 1e9 ? [a / 1e9, 'B'] : a >= 1e6 ? [a / 1e6, 'M'] : a >= 1e3 ? [a / 1e3, 'k'] : [a, ''];
-  const digits = v >= 100 || suffix === '' ? 0 : v >= 10 ? 1 : 2;
-  return `${sign}${sym}${v.toFixed(digits)}${suffix}`;
+  const scaled = (x: number): string => {
+    const [v, suffix] = x >= 1e9 ? [x / 1e9, 'B'] : x >= 1e6 ? [x / 1e6, 'M'] : x >= 1e3 ? [x / 1e3, 'k'] : [x, ''];
+    const digits = v >= 100 || suffix === '' ? 0 : v >= 10 ? 1 : 2;
+    return `${v.toFixed(digits)}${suffix}`;
+  };
+  // 999,950 rounds to "1000k": write it as the next unit up ("1.00M").
+  let text = scaled(a);
+  if (/^1000(\.0+)?[kM]$/.test(text) || text === '1000') text = scaled(a < 1e3 ? 1e3 : a < 1e6 ? 1e6 : 1e9);
+  return `${sign}${sym}${text}`;
 }
 
 /** 12.3%. */

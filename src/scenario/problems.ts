@@ -64,12 +64,19 @@ export function formatProblem(p: Located): string {
 }
 
 /** A scenario file that cannot be run: carries every problem found, located. */
+/** Problems in file order (by line, then column; those without a position last, as found). */
+const inFileOrder = (problems: Located[]): Located[] => [...problems].sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? 0) - (b.column ?? 0));
+
 export class ScenarioError extends Error {
+  readonly problems: Located[];
+
   constructor(
     readonly file: string,
-    readonly problems: Located[],
+    problems: Located[],
   ) {
-    super(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map(formatProblem).join('\n')}`);
+    const sorted = inFileOrder(problems);
+    super(`${file}: ${sorted.length} problem${sorted.length === 1 ? '' : 's'}\n${sorted.map(formatProblem).join('\n')}`);
+    this.problems = sorted;
     this.name = 'ScenarioError';
   }
 }

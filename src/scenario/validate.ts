@@ -110,7 +110,8 @@ export function numberTextMistake(text: string): string | undefined {
   const t = text.trim();
   const plain = (x: string) => x.replaceAll(',', '').replaceAll('_', '');
   let m: RegExpExecArray | null;
-  if ((m = /^([-+]?)\s*(?:[$€£¥]|US\$|USD|CAD|EUR|GBP|MYR)\s*([\d.,_]+)\s*(?:[kKmM])?$/.exec(t)) || (m = /^([-+]?)([\d.,_]+)\s*(?:USD|CAD|EUR|GBP|MYR|dollars?)$/i.exec(t))) {
+  // A currency symbol or any three-letter currency code (PLN, CHF, ...), before or after the number.
+  if ((m = /^([-+]?)\s*(?:[$€£¥]|US\$|[A-Z]{3})\s*([\d.,_]+)\s*(?:[kKmM])?$/.exec(t)) || (m = /^([-+]?)([\d.,_]+)\s*(?:[A-Z]{3}|dollars?)$/.exec(t)) || (m = /^([-+]?)([\d.,_]+)\s*(?:usd|cad|eur|gbp|myr|dollars?)$/i.exec(t))) {
     return `units and currency symbols are not allowed; write the number alone (${m[1]}${plain(m[2])}), in the scenario's currency`;
   }
   if ((m = /^([-+]?\d+(?:\.\d+)?)\s*%$/.exec(t))) return `percent signs are not allowed; write a share as a number (${Number(m[1]) / 100} for ${m[1]}%)`;

@@ -69,6 +69,17 @@ describe('model v3 keys', () => {
     expect(warnings).toMatch(/revocation\.duration_days: 15\.9% of its draws fall below 0 days and are floored at 0/);
   });
 
+  it('lists validation errors in file order, and gives a currency code before a number the same advice as a $', async () => {
+    const doc = baseScenario();
+    doc.mitigation = { decide_after_days: 5, decision: 'sometimes', hiring: { share: 0.2, delay_days: 10 } };
+    doc.policies.blanket.status = 'maybe';
+    doc.firm.cash = 'PLN 2,000,000';
+    const lines = await messages(doc);
+    const at = lines.map((l) => Number(/:(\d+):\d+:/.exec(l)?.[1]));
+    expect(at).toEqual([...at].sort((a, b) => a - b));
+    expect(lines.join('\n')).toMatch(/firm\.cash: expected a plain number, a distribution mapping or an expression, found the string "PLN 2,000,000": units and currency symbols are not allowed; write the number alone \(2000000\)/);
+  });
+
   it('exit 2 on such a file from the command line, naming the file', async () => {
     const dir = tempDir();
     const file = join(dir, 'bad.yaml');
