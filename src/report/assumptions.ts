@@ -50,6 +50,8 @@ function settingRows(s: Scenario): AssumptionRow[] {
     'simulation.tail_days': `${s.simulation.tail_days} days`,
     'simulation.discount_rate': `${n(100 * s.simulation.discount_rate)}% a year`,
     'revocation.start_day': `day ${s.revocation.start_day}`,
+    ...(s.revocation.ongoing_after_days !== undefined ? { 'revocation.ongoing_after_days': `access had not returned ${s.revocation.ongoing_after_days} days after the start (a known fact: durations are drawn conditional on it)` } : {}),
+    ...(s.mitigation ? { 'mitigation.decision': s.mitigation.decision === 'expected' ? 'expected (the remedy with the highest expected firm value)' : 'always (every remedy that helps)' } : {}),
     countries_of_concern: s.countries_of_concern.join(', '),
   };
   return Object.entries(value).map(([key, v]) => ({ key, value: v, uncertain: false, basis: s.notes[key] ?? '' }));

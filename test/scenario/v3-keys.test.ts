@@ -8,6 +8,7 @@ import { runCli, baseScenario, loadDoc, tempDir, toYaml } from '../helpers.js';
 import { ScenarioError } from '../../src/scenario/problems.js';
 import { drawnValues } from '../../src/sampling/draw.js';
 import { scenarioWarnings } from '../../src/model/warnings.js';
+import { assumptionRows } from '../../src/report/assumptions.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -112,6 +113,15 @@ describe('model v3 keys', () => {
     }
     // Paths already above the fact are drawn longer, never shorter.
     for (let k = 0; k < a.length; k++) expect(b[k]).toBeGreaterThanOrEqual(a[k] > 90.5 ? a[k] : 91);
+  });
+
+  it("list the known fact and the decision rule in the assumptions table, with the scenario's settings", async () => {
+    const doc = baseScenario();
+    doc.revocation.ongoing_after_days = 10;
+    doc.mitigation = { decide_after_days: 5, hiring: { share: 0.2, delay_days: 10 } };
+    const rows = assumptionRows((await loadDoc(doc)).scenario);
+    expect(rows.find((r) => r.key === 'revocation.ongoing_after_days')?.value).toMatch(/^access had not returned 10 days after the start/);
+    expect(rows.find((r) => r.key === 'mitigation.decision')?.value).toMatch(/^expected/);
   });
 
   it('keep only the mixture components and discrete values that can exceed the fact', async () => {
