@@ -16,6 +16,7 @@ import { RELATIVE_ACCURACY } from '../stats/sketch.js';
 import { formatPercent } from '../format.js';
 import { VERSION } from '../version.js';
 import { scenarioWarnings } from '../model/warnings.js';
+import { sameRule } from '../model/policies.js';
 import { LHS_BLOCK } from '../sampling/draw.js';
 import type { PrecisionOutcome } from '../study/precision.js';
 import { spearman } from './sensitivity.js';
@@ -153,9 +154,8 @@ function insolvencyTiming(result: RunResult, i: number, t0: number): Pick<Policy
 /** A compared policy with the same rule, phases and licence that does not mitigate, if any. */
 function twinWithoutMitigation(result: RunResult, i: number): number {
   const pols = result.plan.policies;
-  const key = (j: number) => JSON.stringify([pols[j].policy.phases, pols[j].policy.license ?? null]);
   if (!result.plan.layouts[i].mitigates) return -1;
-  return pols.findIndex((_, j) => j !== i && !result.plan.layouts[j].mitigates && key(j) === key(i));
+  return pols.findIndex((_, j) => j !== i && !result.plan.layouts[j].mitigates && sameRule(pols[j].policy, pols[i].policy));
 }
 
 export function buildSummary(loaded: LoadedScenario, result: RunResult, extras: RunExtras = {}): SummaryJson {

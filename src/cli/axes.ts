@@ -3,7 +3,7 @@
  * scenario (the key path of an input, values in its range), with the problem in words otherwise.
  */
 import type { SweepAxis } from '../analysis/sweep.js';
-import { describeRange, inRange, isInputKey, keyFacts, settingOf, settingRef, STUDIED_SETTINGS, type Range } from '../scenario/spec.js';
+import { describeRange, inRange, isInputKey, keyFacts, settingField, settingRef, STUDIED_SETTINGS, type Range } from '../scenario/spec.js';
 import { drawnValues } from '../sampling/draw.js';
 import { closest } from '../scenario/problems.js';
 import type { LoadedScenario } from '../scenario/load.js';
@@ -60,7 +60,7 @@ export function parseAxis(spec: string, loaded: LoadedScenario): SweepAxis | str
 
 /** The median of an input's per-path values over the first paths of the run (where statements are made); a setting's value in the file. */
 export function medianOf(loaded: LoadedScenario, id: number, seed: number, paths: number): number {
-  if (id < 0) return loaded.scenario.simulation[settingOf(id).split('.')[1] as 'discount_rate' | 'horizon_days' | 'tail_days'];
+  if (id < 0) return loaded.scenario.simulation[settingField(id)];
   const n = Math.min(paths, 4000);
   const [xs] = drawnValues(loaded.scenario, loaded.expressions, seed, [id], n);
   xs.sort();

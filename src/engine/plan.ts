@@ -7,7 +7,7 @@
 import type { LoadedScenario } from '../scenario/load.js';
 import type { UniformSource } from '../sampling/draw.js';
 import { metricsOf, type Metric } from '../model/metrics.js';
-import { partiesOf, resolvePolicies, resolvePolicy, subPolicy, type ResolvedPolicy } from '../model/policies.js';
+import { partiesOf, resolvePolicies, resolvePolicy, sameRule, subPolicy, type ResolvedPolicy } from '../model/policies.js';
 import { discountFactors } from '../model/path.js';
 import { layoutWorld, OPTIONS, type MitigationOption, type WorldLayout } from '../model/world.js';
 import { SKETCHED } from '../wasm/layout.js';
@@ -178,7 +178,7 @@ export function makePlan(loaded: LoadedScenario, study: StudySpec = {}): Plan {
         return r && h ? 'both' : r ? 'relocation' : h ? 'hiring' : 'none';
       };
       // The policy as a world that does not mitigate: a compared twin (same phases and licence, mitigate: false).
-      const twin = i < compared ? policies.findIndex((q, j) => j < compared && variantOf[j] === variantOf[i] && !q.policy.mitigate && JSON.stringify([q.policy.phases, q.policy.license ?? null]) === JSON.stringify([policies[i].policy.phases, policies[i].policy.license ?? null])) : -1;
+      const twin = i < compared ? policies.findIndex((q, j) => j < compared && variantOf[j] === variantOf[i] && !q.policy.mitigate && sameRule(q.policy, policies[i].policy)) : -1;
       const byEffective = new Map<MitigationOption, number>();
       const fixed = i < compared ? study.choices?.[policies[i].name] : undefined;
       if (fixed !== undefined) {

@@ -84,6 +84,9 @@ export function resolvePolicy(scenario: Scenario, policy: Policy, name = policy.
   return { name, policy, segments, product: productMask !== 0, tracks, allPhases: (1 << policy.phases.length) - 1, targeted };
 }
 
+/** Two policies with the same phases (rules, days, parties) and licence: twins that may differ only in whether the firm mitigates. */
+export const sameRule = (a: Policy, b: Policy): boolean => JSON.stringify([a.phases, a.license ?? null]) === JSON.stringify([b.phases, b.license ?? null]);
+
 /** The parties a policy's phases name (by), in order of first appearance. */
 export const partiesOf = (policy: Policy): string[] => [...new Set(policy.phases.flatMap((ph) => (ph.by ? [ph.by] : [])))];
 

@@ -326,6 +326,8 @@ export const STUDIED_SETTINGS: readonly string[] = formatFields()
 export const settingRef = (key: string): number => -1 - STUDIED_SETTINGS.indexOf(key);
 /** The key of a settingRef. */
 export const settingOf = (ref: number): string => STUDIED_SETTINGS[-1 - ref];
+/** The simulation field a settingRef names (every studied setting is a simulation setting). */
+export const settingField = (ref: number) => settingOf(ref).split('.')[1] as 'discount_rate' | 'horizon_days' | 'tail_days';
 
 /** An input (drawn per path) rather than a setting: a *(dist)* field. */
 export const isInputKey = (key: string): boolean => keyFacts(key).field?.node.kind === 'dist';

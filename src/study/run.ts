@@ -15,7 +15,7 @@
  */
 import type { LoadedScenario } from '../scenario/load.js';
 import type { InputDef } from '../scenario/types.js';
-import { keyFacts, settingOf } from '../scenario/spec.js';
+import { keyFacts, settingField } from '../scenario/spec.js';
 import type { Metric } from '../model/metrics.js';
 import type { MitigationOption } from '../model/world.js';
 import type { RunResult } from '../engine/run.js';
@@ -56,7 +56,7 @@ function splitVariant(v: Variant): { pathOverrides: [number, number][]; simulati
   const settings = [...v].filter(([id]) => id < 0);
   return {
     pathOverrides: [...v].filter(([id]) => id >= 0),
-    ...(settings.length ? { simulation: Object.fromEntries(settings.map(([id, x]) => [settingOf(id).split('.')[1], x])) } : {}),
+    ...(settings.length ? { simulation: Object.fromEntries(settings.map(([id, x]) => [settingField(id), x])) } : {}),
   };
 }
 
