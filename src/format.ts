@@ -24,6 +24,9 @@ export function formatMoney(x: number, currency = 'USD'): string {
 /** 12.3%. */
 export const formatPercent = (x: number, digits = 1): string => (Number.isFinite(x) ? `${(100 * x).toFixed(digits)}%` : String(x));
 
+/** A share of paths or draws as a percentage: 12.3%, and "fewer than 0.1%" (not "0.0%") for a small positive share. */
+export const formatShare = (x: number): string => (x > 0 && x < 0.001 ? 'fewer than 0.1%' : formatPercent(x));
+
 /** A number to six significant digits (tables of inputs and indices). */
 export const sig6 = (x: number): number => Number(x.toPrecision(6));
 

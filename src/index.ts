@@ -7,6 +7,7 @@
  */
 import { runSimulation, type RunResult } from './engine/run.js';
 import { buildReportFiles } from './report/files.js';
+import { addScenarioCopy } from './report/reproduce.js';
 import { buildSummary, type RunExtras, type SummaryJson } from './analysis/run.js';
 import type { CostOfDelay } from './analysis/delay.js';
 import { writeFolderAtomically } from './output/folder.js';
@@ -82,5 +83,6 @@ export async function runScenario(loaded: LoadedScenario, options: RunScenarioOp
 /** Writes the report folder of a run (summary.json, CSVs, charts, summary.md, report.html) atomically. */
 export async function writeReport(dir: string, run: ScenarioRun): Promise<void> {
   const { files } = await buildReportFiles(run.loaded, run.result, run.extras);
+  addScenarioCopy(files, run.loaded);
   await writeFolderAtomically(dir, files, 'run');
 }

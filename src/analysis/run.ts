@@ -13,12 +13,12 @@ import { groupStats, QUANTILES, summarize, wilson95, type GroupStats, type Summa
 import { ATTRIBUTED_METRICS, BINARY_METRICS } from '../model/metrics.js';
 import type { MitigationOption } from '../model/world.js';
 import { RELATIVE_ACCURACY } from '../stats/sketch.js';
-import { formatPercent } from '../format.js';
+import { formatPercent, formatShare } from '../format.js';
 import { VERSION } from '../version.js';
-import { scenarioWarnings } from '../model/warnings.js';
+import { placedText, placedWarnings } from '../model/warnings.js';
 import { sameRule } from '../model/policies.js';
 import { LHS_BLOCK } from '../sampling/draw.js';
-import type { PrecisionOutcome } from '../study/precision.js';
+import { precisionMiss, type PrecisionOutcome } from '../study/precision.js';
 import { spearman } from './sensitivity.js';
 import type { DelaySweep } from '../study/delay.js';
 import { costOfDelay, type CostOfDelay } from './delay.js';
@@ -122,6 +122,13 @@ export interface SummaryJson {
 }
 
 
+/** Items grouped by a label, groups in order of first appearance. */
+function groupBy<T>(items: T[], label: (x: T) => string): [string, T[]][] {
+  const groups = new Map<string, T[]>();
+  for (const x of items) groups.set(label(x), [...(groups.get(label(x)) ?? []), x]);
+  return [...groups];
+}
+
 /** Days of the time-to-insolvency table: 60, 90, 180, 365 and the horizon (those within it). */
 export const insolvencyDays = (T: number): number[] => [...new Set([...[60, 90, 180, 365].filter((d) => d < T), T])];
 
@@ -204,14 +211,14 @@ export function buildSummary(loaded: LoadedScenario, result: RunResult, extras: 
       },
     };
   });
-  const warnings = [...scenarioWarnings(s)];
-  for (const [name, p] of Object.entries(policies)) {
-    const cut = p.metrics.revoked_at_horizon.mean;
-    if (cut > 0) {
-      warnings.push(
-        `${name}: on ${formatPercent(cut)} of paths access has not returned by the horizon (day ${s.simulation.horizon_days}); their harm after it is valued only through the ${s.simulation.tail_days}-day tail. Extend simulation.horizon_days to follow them.`,
-      );
-    }
+  const miss = precision && precisionMiss(precision);
+  const warnings = [...(miss ? [miss] : []), ...placedWarnings(loaded).map(placedText)];
+  // One warning per cause: every policy still cutting paths off at the horizon in one sentence.
+  const cut = Object.entries(policies).filter(([, p]) => p.metrics.revoked_at_horizon.mean > 0);
+  if (cut.length) {
+    warnings.push(
+      `Access has not returned by the horizon (day ${s.simulation.horizon_days}) on ${groupBy(cut, ([, p]) => formatShare(p.metrics.revoked_at_horizon.mean)).map(([share, ps]) => `${share} of paths under ${ps.map(([name]) => name).join(', ')}`).join('; ')}; their harm after it is valued only through the ${s.simulation.tail_days}-day tail. Extend simulation.horizon_days to follow them.`,
+    );
   }
   return {
     schema: 'accessgap/summary@3',

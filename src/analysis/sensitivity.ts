@@ -8,10 +8,10 @@ import { quantileSorted, Z975 } from '../stats/summary.js';
 import { pairedStat, pathDifference, type Paired } from './sweep.js';
 import { sobolIndices, type SobolIndex } from './sobol.js';
 import type { LoadedScenario } from '../scenario/load.js';
-import type { InputDef } from '../scenario/types.js';
+import type { InputDef, Scenario } from '../scenario/types.js';
 import type { StudyResult } from '../study/run.js';
 import type { SaltelliRuns, SobolFactor } from '../study/sobol.js';
-import type { PrecisionOutcome } from '../study/precision.js';
+import { precisionMiss, type PrecisionOutcome } from '../study/precision.js';
 import { VERSION } from '../version.js';
 
 /** Ranks 1 ... n, ties given their average rank. */
@@ -110,6 +110,8 @@ export interface SensitivityJson {
   /** The uncertain inputs analysed, with their status label from the file's comment when present. */
   inputs: { key: string; status?: string; basis?: string }[];
   policies: Record<string, { base_mean: number; tornado?: TornadoRow[]; rank?: RankRow[]; sobol?: SobolRow[]; settings?: TornadoRow[] }>;
+  /** What the reader should know: a precision target not met, Sobol estimates on too few paths. */
+  warnings: string[];
 }
 
 const STATUS = /^(DOC|SEC|REPORTED|EST|JUDGMENT)(\/(DOC|SEC|REPORTED|EST|JUDGMENT))*/;
@@ -136,12 +138,24 @@ export interface SensitivityRuns {
   precision?: PrecisionOutcome;
 }
 
+/**
+ * Whether a policy's world can read an input at all: a policy's own keys (its licence, its phases'
+ * lengths) belong to that policy alone, and the mitigation block's to the policies that mitigate.
+ * Inputs a policy cannot depend on are left out of its rows rather than ranked at zero.
+ */
+export function policyCanRead(s: Scenario, policy: string, key: string): boolean {
+  const own = /^policies\.([^.[]+)[.[]/.exec(key);
+  if (own) return own[1] === policy;
+  if (key.startsWith('mitigation.')) return s.policies.find((p) => p.name === policy)?.mitigate !== false && s.mitigation !== undefined;
+  return true;
+}
+
 /** sensitivity.json from the runs: tornado rows sorted by swing, rank correlations, Sobol indices sorted by total order. */
 export function sensitivityJson(r: SensitivityRuns): SensitivityJson {
   const s = r.loaded.scenario;
   const { study, saltelli, methods } = r;
   const j = study.metrics.indexOf(r.metric as never);
-  return {
+  const json: Omit<SensitivityJson, 'warnings'> = {
     schema: 'accessgap/sensitivity@1',
     scenario: { name: s.name, title: s.title, file: s.file, sha256: s.sha256, currency: s.currency },
     run: {
@@ -159,15 +173,19 @@ export function sensitivityJson(r: SensitivityRuns): SensitivityJson {
     policies: Object.fromEntries(
       r.policies.map((policy) => {
         const i = study.policies.indexOf(policy);
+        const reads = (key: string) => policyCanRead(s, policy, key);
         const base = study.values[0][i][j];
         const mean = base.reduce((a, b) => a + b, 0) / base.length;
         const tornado = methods.includes('tornado')
-          ? r.tornado.map(({ def, values }, t) => tornadoRow(def.key, values, base, study.values[1 + 2 * t][i][j], study.values[2 + 2 * t][i][j])).sort((a, b) => b.swing - a.swing || a.input.localeCompare(b.input))
+          ? r.tornado
+              .flatMap(({ def, values }, t) => (reads(def.key) ? [tornadoRow(def.key, values, base, study.values[1 + 2 * t][i][j], study.values[2 + 2 * t][i][j])] : []))
+              .sort((a, b) => b.swing - a.swing || a.input.localeCompare(b.input))
           : undefined;
         const rank = methods.includes('rank')
-          ? r.inputs.map((d, t) => {
+          ? r.inputs.flatMap((d, t) => {
+              if (!reads(d.key)) return [];
               const c = spearman(r.draws[t], base);
-              return { input: d.key, spearman: c.rho, ci95: c.ci95 };
+              return [{ input: d.key, spearman: c.rho, ci95: c.ci95 }];
             })
           : undefined;
         let sobol: SobolRow[] | undefined;
@@ -176,7 +194,7 @@ export function sensitivityJson(r: SensitivityRuns): SensitivityJson {
           const si = runs.policies.indexOf(policy);
           const sj = runs.metrics.indexOf(r.metric as never);
           const idx = sobolIndices(runs.A[si][sj], runs.B[si][sj], runs.AB.map((ab) => ab[si][sj]), 200, `accessgap:${r.settings.seed}:sobol-bootstrap:${policy}`);
-          sobol = factors.map((f, t) => ({ input: f.keys.join(' + '), ...idx[t] })).sort((a, b) => b.ST - a.ST || a.input.localeCompare(b.input));
+          sobol = factors.flatMap((f, t) => (f.keys.some(reads) ? [{ input: f.keys.join(' + '), ...idx[t] }] : [])).sort((a, b) => b.ST - a.ST || a.input.localeCompare(b.input));
         }
         const after = 1 + 2 * r.tornado.length;
         const settings = r.studiedSettings.map(({ key, values }, t) => tornadoRow(key, values, base, study.values[after + 2 * t][i][j], study.values[after + 1 + 2 * t][i][j]));
@@ -184,4 +202,67 @@ export function sensitivityJson(r: SensitivityRuns): SensitivityJson {
       }),
     ),
   };
+  const miss = r.precision && precisionMiss(r.precision);
+  return { ...json, warnings: [...(miss ? [miss] : []), ...sobolWarnings(json)] };
+}
+
+/**
+ * How many of the leading rows (sorted by their estimate, largest first) stand apart from the
+ * rest: the fewest k (1 to `most`) whose intervals all lie above every later row's interval; 0
+ * when no such k exists. A ranking in words is said only for a group that stands apart.
+ */
+export function separatedLeaders<T>(rows: T[], interval: (r: T) => [number, number], most = 3): number {
+  for (let k = 1; k <= Math.min(most, rows.length); k++) {
+    const floor = Math.min(...rows.slice(0, k).map((r) => interval(r)[0]));
+    const ceiling = rows.length > k ? Math.max(...rows.slice(k).map((r) => interval(r)[1])) : -Infinity;
+    if (floor > ceiling) return k;
+  }
+  return 0;
+}
+
+/**
+ * A 95% interval of a tornado row's swing |mean_high - mean_low|: the low and high ends' standard
+ * errors added (an upper bound on the difference's, whatever their correlation).
+ */
+export function swingInterval(r: TornadoRow): [number, number] {
+  const se = (r.low_vs_base.se ?? 0) + (r.high_vs_base.se ?? 0);
+  return [Math.max(0, r.swing - Z975 * se), r.swing + Z975 * se];
+}
+
+/** Whether the tornado row's change at either end is clear of zero (its 95% interval excludes 0). */
+export const clearEffect = (r: TornadoRow): boolean =>
+  r.swing > 0 && [r.low_vs_base, r.high_vs_base].some((x) => x.ci95 !== null && (x.ci95[0] > 0 || x.ci95[1] < 0));
+
+/** The interval of |rho| from rho's interval. */
+export function absRankInterval(r: RankRow): [number, number] {
+  if (!r.ci95) return [Math.abs(r.spearman), Math.abs(r.spearman)];
+  const [lo, hi] = r.ci95;
+  return lo <= 0 && hi >= 0 ? [0, Math.max(-lo, hi)] : [Math.min(Math.abs(lo), Math.abs(hi)), Math.max(Math.abs(lo), Math.abs(hi))];
+}
+
+/** A first-order index this far below zero (its interval's lower end) says the Sobol paths are too few. */
+const NEGATIVE_S1 = -0.05;
+
+/**
+ * Signs that the Sobol estimates rest on too few paths: a first-order index clearly negative (its
+ * interval reaching below -0.05) or a first-order index above the total-order one beyond their
+ * noise (S1's interval entirely above ST). Both are impossible for the true indices.
+ */
+export function sobolWarnings(json: Pick<SensitivityJson, 'policies' | 'run'>): string[] {
+  const out: string[] = [];
+  for (const [policy, p] of Object.entries(json.policies)) {
+    const rows = p.sobol ?? [];
+    const negative = rows.filter((r) => r.S1 < 0 && r.S1_ci95[0] < NEGATIVE_S1);
+    const above = rows.filter((r) => r.S1_ci95[0] > r.ST);
+    if (!negative.length && !above.length) continue;
+    const n = (x: number) => x.toFixed(2);
+    const what = [
+      ...negative.slice(0, 3).map((r) => `${r.input} has a negative first-order index (S1 ${n(r.S1)} [${n(r.S1_ci95[0])}, ${n(r.S1_ci95[1])}])`),
+      ...above.slice(0, 3).map((r) => `${r.input}'s first-order index exceeds its total-order one (S1 ${n(r.S1)} [${n(r.S1_ci95[0])}, ${n(r.S1_ci95[1])}], ST ${n(r.ST)})`),
+    ];
+    out.push(
+      `${policy}: the Sobol estimates rest on too few paths (${json.run.sobol_paths?.toLocaleString('en-US')} per matrix): ${what.join('; ')}. Read the indices through their intervals, or raise --sobol-paths (intervals narrow as one over its square root).`,
+    );
+  }
+  return out;
 }

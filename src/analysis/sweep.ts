@@ -8,7 +8,7 @@ import { meanAndSe, summarize, Z975, type Summary } from '../stats/summary.js';
 import { BINARY_METRICS, type Metric } from '../model/metrics.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import type { StudyResult } from '../study/run.js';
-import type { PrecisionOutcome } from '../study/precision.js';
+import { precisionMiss, type PrecisionOutcome } from '../study/precision.js';
 import { VERSION } from '../version.js';
 
 /** A varied input and its points. */
@@ -165,6 +165,8 @@ export interface SweepJson {
   statements?: CurveStatements[];
   /** Per point: the mean but-for firm value W_butfor (it moves with a setting such as the horizon, or an input the but-for world reads). */
   butfor_value: number[];
+  /** What the reader should know: a precision target not met. */
+  warnings: string[];
 }
 
 const MARGINAL_METRICS: readonly Metric[] = ['total_harm', 'owner_harm', 'pv_lost_profit', 'lost_revenue', 'attributable_insolvency', 'insolvent'];
@@ -185,6 +187,7 @@ export function sweepJson(
     run: { seed: run.seed, paths: run.paths, version: VERSION, passes: study.passes, shared_butfor: study.sharedButfor, ...(run.precision ? { precision: run.precision } : {}) },
     keys: axes.map((a) => ({ key: a.key, points: a.points })),
     butfor_value: study.butforValue.map((w) => w.reduce((a, b) => a + b, 0) / w.length),
+    warnings: run.precision && precisionMiss(run.precision) ? [precisionMiss(run.precision)!] : [],
     points: points.map((p, v) => ({
       point: v,
       values: Object.fromEntries(axes.map((a, i) => [a.key, p[i]])),

@@ -24,6 +24,7 @@ import { failed, folderProblem, INTERRUPTED, pathFailed, problem, refused, usage
 import type { Command } from '@commander-js/extra-typings';
 import type { CommonFlags } from './options.js';
 import { makeProgress } from './progress.js';
+import { addScenarioCopy } from '../report/reproduce.js';
 
 /** Adds a command to the program; its action sets the exit code. */
 export type Registrar = (program: Command, io: Io, setExit: (code: number) => void) => void;
@@ -122,6 +123,7 @@ export async function runFolderCommand<F extends CommonFlags, P>(cmd: FolderComm
     const { files, printed } = await cmd.work({ loaded, flags, prepared, settings, precision, signal, onProgress: progress.update, finishProgress: progress.finish, started });
     progress.finish();
     if (abort.signal.aborted) throw new RunAborted();
+    addScenarioCopy(files, loaded);
     await writeFolderAtomically(out, files, cmd.name);
     if (!flags.quiet) io.out(written(printed, out, files.size));
     return EXIT.ok;

@@ -1,6 +1,6 @@
 /** `accessgap validate FILE`: exit 0 when the scenario is valid (warnings printed), 2 with every problem otherwise. */
 import { plural } from '../format.js';
-import { scenarioWarnings } from '../model/warnings.js';
+import { placedWarnings } from '../model/warnings.js';
 import { EXIT, loadOrReport, type Io } from './io.js';
 import type { Registrar } from './pipeline.js';
 
@@ -13,8 +13,8 @@ export async function validateCommand(file: string, io: Io): Promise<number> {
   io.out(
     `${file}: valid (${plural(scenario.staff.length, 'staff segment')}, ${plural(scenario.compare.length, 'compared policy', 'compared policies')}, ${plural(drawn, 'uncertain input')} and ${plural(derived, 'derived input')})\n`,
   );
-  const warnings = scenarioWarnings(scenario);
-  if (warnings.length) io.err(`${file}: ${plural(warnings.length, 'warning')}\n${warnings.map((w) => `${file}: warning: ${w}\n`).join('')}`);
+  const warnings = placedWarnings(loaded);
+  if (warnings.length) io.err(`${file}: ${plural(warnings.length, 'warning')}\n${warnings.map((w) => `${file}${w.line === undefined ? '' : `:${w.line}:${w.column}`}: warning: ${w.text}\n`).join('')}`);
   return EXIT.ok;
 }
 

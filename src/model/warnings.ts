@@ -7,8 +7,9 @@ import { segmentAffected, productAffected } from './policies.js';
 import type { Restrict, Scenario } from '../scenario/types.js';
 import { formatFields } from '../scenario/spec.js';
 import { cdfBelow } from '../distributions/distributions.js';
+import { formatShare } from '../format.js';
+import type { LoadedScenario } from '../scenario/load.js';
 
-const formatShare = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 /** Keys whose values above a bound are probably percentages (`revenue_growth: 30` for 30%): a fact of the format. */
 const PERCENT_LIKE = formatFields().flatMap(({ key, field }) => (field.facts?.percentLike ? [{ key, ...field.facts.percentLike }] : []));
@@ -60,11 +61,26 @@ export function scenarioWarnings(s: Scenario): string[] {
       }
     });
   }
+  // A phase that outlasts the horizon: its later phases never start within it.
+  const window = T - s.revocation.start_day;
+  for (const name of s.compare) {
+    const p = s.policies.find((x) => x.name === name)!;
+    p.phases.forEach((ph, j) => {
+      const d = ph.days === undefined ? undefined : s.inputs[ph.days];
+      if (!d || d.value.kind !== 'dist' || window <= 0) return;
+      const beyond = 1 - cdfBelow(d.value.spec, window);
+      if (beyond > 0) {
+        out.push(
+          `${d.key}: ${d.value.spec.dist === 'constant' ? `the phase lasts ${d.value.spec.value} days` : `the phase lasts ${window} days or more on ${formatShare(beyond)} of draws`}, as long as the horizon from the revocation (simulation.horizon_days ${T} less revocation.start_day ${s.revocation.start_day}): phase ${j + 2} then never starts within the horizon; extend the horizon or shorten the phase`,
+        );
+      }
+    });
+  }
   // Day counts are floored at 0: a distribution reaching below 0 floors part of its mass there.
   for (const d of s.inputs) {
     if (!d.integer || d.value.kind !== 'dist' || d.value.spec.dist === 'constant') continue;
     const below = cdfBelow(d.value.spec, 0);
-    if (below > 0) out.push(`${d.key}: ${below < 0.001 ? 'fewer than 0.1%' : formatShare(below)} of its draws fall below 0 days and are floored at 0 (a day count cannot be negative); truncate the distribution with min: 0 if that is not meant`);
+    if (below > 0) out.push(`${d.key}: ${formatShare(below)} of its draws fall below 0 days and are floored at 0 (a day count cannot be negative); truncate the distribution with min: 0 if that is not meant`);
   }
   for (const rule of PERCENT_LIKE) {
     // A setting's value as the scenario holds it, or an input given as a number.
@@ -75,3 +91,22 @@ export function scenarioWarnings(s: Scenario): string[] {
   }
   return out;
 }
+
+/** A warning with the place in the file of the key it names (when the file has one). */
+export interface PlacedWarning {
+  text: string;
+  line?: number;
+  column?: number;
+}
+
+/** The scenario's warnings, each with the line and column of the key it opens with. */
+export function placedWarnings(loaded: Pick<LoadedScenario, 'scenario' | 'locate'>): PlacedWarning[] {
+  return scenarioWarnings(loaded.scenario).map((text) => {
+    const key = /^([A-Za-z_][\w-]*(?:\.[\w-]+|\[\d+\])*): /.exec(text)?.[1];
+    const at = key ? loaded.locate?.(key) : undefined;
+    return at ? { text, ...at } : { text };
+  });
+}
+
+/** A placed warning for a report: the key, then "(line L, column C)". */
+export const placedText = (w: PlacedWarning): string => (w.line === undefined ? w.text : w.text.replace(/^([^:]+): /, `$1 (line ${w.line}, column ${w.column}): `));

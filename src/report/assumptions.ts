@@ -54,7 +54,10 @@ function settingRows(s: Scenario): AssumptionRow[] {
     ...(s.mitigation ? { 'mitigation.decision': s.mitigation.decision === 'expected' ? 'expected (the remedy with the highest expected firm value)' : 'always (every remedy that helps)' } : {}),
     countries_of_concern: s.countries_of_concern.join(', '),
   };
-  return Object.entries(value).map(([key, v]) => ({ key, value: v, uncertain: false, basis: s.notes[key] ?? '' }));
+  const shown = Object.entries(value).map(([key, v]) => ({ key, value: v, uncertain: false, basis: s.notes[key] ?? '' }));
+  // Every other value written in the file (financing.max_rounds, a licence's approval_probability, ...).
+  const rest = (s.fileSettings ?? []).filter((f) => !(f.key in value)).map((f) => ({ key: f.key, value: f.value, uncertain: false, basis: s.notes[f.key] ?? f.basis }));
+  return [...shown, ...rest];
 }
 
 export function assumptionRows(s: Scenario): AssumptionRow[] {

@@ -7,7 +7,7 @@ import { addChartFiles } from '../charts/render.js';
 import { attributionCsv, metricsCsv, outcomesCsv, seriesCsv } from './summary.js';
 import { runDocument, runHeadline } from './run.js';
 import { renderMarkdown } from './render/markdown.js';
-import { renderHtml } from './render/html.js';
+import { folderSvgs, renderHtml } from './render/html.js';
 import { renderText } from './render/text.js';
 import { timingJson } from './timing.js';
 
@@ -35,7 +35,7 @@ export async function buildReportFiles(loaded: LoadedScenario, result: RunResult
   const chartWarnings = await addChartFiles(files, charts);
   const doc = runDocument(loaded.scenario, summary, charts);
   files.set('summary.md', renderMarkdown(doc));
-  files.set('report.html', renderHtml(doc));
+  files.set('report.html', renderHtml(doc, folderSvgs(files)));
   return { files, summary, printed: renderText(runHeadline(summary)), chartWarnings };
 }
 
@@ -56,3 +56,4 @@ export function pathsCsv(loaded: LoadedScenario, result: RunResult, draws: Float
   }
   return rows.join('\n') + '\n';
 }
+

@@ -22,6 +22,7 @@ import {
   HYPOTHETICAL_NOTE,
   percentileWithCi,
   assumptionsTable,
+  staffTable,
   coverageList,
   DELAY_NOTE,
   delayTable,
@@ -86,7 +87,9 @@ export function runDocument(s: Scenario, summary: SummaryJson, charts: Chart[]):
       { kind: 'paragraph', text: 'Means over paths with their standard error, and the 5th, 50th and 95th percentiles with their distribution-free 95% intervals (Monte Carlo precision); metrics that are 0 or 1 per path as probabilities with Wilson 95% intervals.' },
       { kind: 'table', table: metricsTable(summary), className: 'metrics' },
       { kind: 'heading', level: 2, text: 'Assumptions' },
-      { kind: 'paragraph', text: 'Every input of the scenario file, drawn once per path; basis and status as written beside the key in the file.' },
+      { kind: 'paragraph', text: 'The staff, as the scenario file gives them, and the compared policies that cut each segment off:' },
+      { kind: 'table', table: staffTable(s, summary), className: 'staff' },
+      { kind: 'paragraph', text: 'Every value of the scenario file: the settings first (how the run was set up; not drawn), then every input, drawn once per path. Basis and status as written beside the key in the file (settings left unset take their documented defaults).' },
       { kind: 'table', table: assumptionsTable(s), className: 'assumptions', code: [0] },
       ...when(summary.correlations, {
         kind: 'paragraph',

@@ -2,18 +2,19 @@
  * A sensitivity analysis's folder: sensitivity.json (accessgap/sensitivity@1), tornado.csv,
  * rank.csv, sobol.csv, charts, and its document (summary.md, report.html) and printed summary.
  */
-import type { SensitivityJson } from '../analysis/sensitivity.js';
+import { absRankInterval, clearEffect, separatedLeaders, swingInterval, type SensitivityJson } from '../analysis/sensitivity.js';
 import { addChartFiles } from '../charts/render.js';
 import { sensitivityCharts } from '../charts/sensitivity.js';
 import type { Chart } from '../charts/specs.js';
 import { MONEY_METRICS } from '../model/metrics.js';
 import { csvNumber as csv, formatMoney, sig6 as n6 } from '../format.js';
 import { timingJson } from './timing.js';
+import { reproduceCommand } from './reproduce.js';
 import { when, type Block, type Document } from './document.js';
 import { renderMarkdown } from './render/markdown.js';
-import { renderHtml } from './render/html.js';
+import { folderSvgs, renderHtml } from './render/html.js';
 import { renderText } from './render/text.js';
-import type { Table } from './tables.js';
+import { plural, type Table } from './tables.js';
 
 
 export function tornadoCsv(json: SensitivityJson): string {
@@ -38,34 +39,55 @@ export function rankCsv(json: SensitivityJson): string {
 
 const fmt = (json: SensitivityJson) => (MONEY_METRICS.includes(json.run.metric as never) ? (x: number) => formatMoney(x, json.scenario.currency) : (x: number) => String(n6(x)));
 
-/** In words, per policy: the three inputs that drive the metric, their share of its rank variance, and the inputs that do not matter. */
+const names = (xs: string[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
+
+/**
+ * In words, one finding a line, each prefixed by its policy: which inputs move the metric, said as
+ * a ranking only where the intervals separate the leading inputs from the rest (a group that
+ * stands apart is named as a group when its members' own intervals overlap); the share of the
+ * variance the Sobol indices give them; and the inputs with no clear effect.
+ */
 export function sensitivityStatements(json: SensitivityJson): string[] {
   const f = fmt(json);
   const label = (key: string) => {
     const st = json.inputs.find((i) => i.key === key)?.status;
     return st ? `${key} (${st})` : key;
   };
-  return Object.entries(json.policies).map(([policy, p]) => {
+  const m = json.run.metric;
+  return Object.entries(json.policies).flatMap(([policy, p]) => {
     const flat = (p.tornado ?? []).every((r) => r.swing === 0) && (p.sobol ?? []).every((r) => r.ST === 0) && (p.rank ?? []).every((r) => r.spearman === 0);
-    if (flat) return `${policy}: ${json.run.metric} does not vary on these paths (the policy cuts this firm off from nothing, or the metric is constant): no input drives it.`;
-    const parts: string[] = [];
-    const top = (p.tornado ?? []).filter((r) => r.swing > 0).slice(0, 3);
-    if (top.length) parts.push(`the ${top.length === 1 ? 'input that moves' : `${top.length} inputs that move`} ${json.run.metric} most: ${top.map((r) => `${label(r.input)}, from ${f(r.mean_low)} to ${f(r.mean_high)}`).join('; ')}`);
+    if (flat) return [`${policy}: ${m} does not vary on these paths (the policy cuts this firm off from nothing, or the metric is constant): no input drives it.`];
+    const out: string[] = [];
+    const tornado = p.tornado ?? [];
+    if (tornado.length) {
+      const lead = separatedLeaders(tornado, swingInterval);
+      const clear = tornado.filter(clearEffect);
+      const range = (r: (typeof tornado)[number]) => `${label(r.input)}, from ${f(r.mean_low)} to ${f(r.mean_high)}`;
+      if (lead === 1) out.push(`${policy}: ${range(tornado[0])} moves ${m} most; its swing's 95% interval lies above every other input's.`);
+      else if (lead > 1) out.push(`${policy}: ${names(tornado.slice(0, lead).map(range))} move ${m} more than any other input; their swings' intervals overlap, so they are not ranked among themselves.`);
+      else if (clear.length) out.push(`${policy}: no input's swing stands apart from the others' within the Monte Carlo error; ${plural(clear.length, 'input')} with a clear effect, largest swing first but not ranked: ${clear.slice(0, 5).map((r) => r.input).join(', ')}${clear.length > 5 ? ` and ${clear.length - 5} more` : ''}. More paths would rank them.`);
+    }
     const sobol = p.sobol ?? [];
     if (sobol.length) {
-      const three = [...sobol].sort((a, b) => b.S1 - a.S1).slice(0, 3);
-      const share = three.reduce((acc, r) => acc + Math.max(0, r.S1), 0);
-      parts.push(`by Sobol indices ${three.map((r) => `${r.input} (first order ${r.S1.toFixed(2)}, total ${r.ST.toFixed(2)})`).join(', ')} explain ${(100 * Math.min(1, share)).toFixed(0)}% of its variance alone`);
+      const byS1 = [...sobol].sort((a, b) => b.S1 - a.S1);
+      const lead = separatedLeaders(byS1, (r) => r.S1_ci95);
+      if (lead > 0) {
+        const share = byS1.slice(0, lead).reduce((acc, r) => acc + Math.max(0, r.S1), 0);
+        out.push(`${policy}: by Sobol indices ${names(byS1.slice(0, lead).map((r) => `${r.input} (first order ${r.S1.toFixed(2)} [${r.S1_ci95[0].toFixed(2)}, ${r.S1_ci95[1].toFixed(2)}], total ${r.ST.toFixed(2)})`))} ${lead === 1 ? 'explains' : 'explain'} ${(100 * Math.min(1, share)).toFixed(0)}% of its variance alone, apart from every other input.`);
+      } else out.push(`${policy}: no input's first-order Sobol index stands apart from the others' within their intervals (sobol.csv has them all).`);
     }
     const ranked = [...(p.rank ?? [])].sort((a, b) => Math.abs(b.spearman) - Math.abs(a.spearman));
     if (ranked.length && !sobol.length) {
-      const three = ranked.slice(0, 3);
-      const share = three.reduce((acc, r) => acc + r.spearman * r.spearman, 0);
-      parts.push(`by rank correlation ${three.map((r) => `${r.input} (${r.spearman.toFixed(2)})`).join(', ')}, together ${(100 * Math.min(1, share)).toFixed(0)}% of the variance of its ranks (sum of squared rank correlations)`);
+      const lead = separatedLeaders(ranked, absRankInterval);
+      if (lead > 0) {
+        const share = ranked.slice(0, lead).reduce((acc, r) => acc + r.spearman * r.spearman, 0);
+        out.push(`${policy}: by rank correlation ${names(ranked.slice(0, lead).map((r) => `${r.input} (${r.spearman.toFixed(2)})`))} ${lead === 1 ? 'stands' : 'stand'} apart, ${(100 * Math.min(1, share)).toFixed(0)}% of the variance of its ranks (sum of squared rank correlations).`);
+      } else if (!tornado.length) out.push(`${policy}: no input's rank correlation stands apart from the others' within their intervals.`);
     }
-    const idle = (p.tornado ?? []).filter((r) => r.swing === 0 || (r.low_vs_base.ci95 && r.high_vs_base.ci95 && r.low_vs_base.ci95[0] <= 0 && r.low_vs_base.ci95[1] >= 0 && r.high_vs_base.ci95[0] <= 0 && r.high_vs_base.ci95[1] >= 0));
-    if (idle.length) parts.push(`no clear effect (within the Monte Carlo error) from ${idle.map((r) => r.input).join(', ')}`);
-    return `${policy}: ${parts.length ? parts.join('; ') : `${json.run.metric} does not vary`}.`;
+    const idle = tornado.filter((r) => !clearEffect(r));
+    if (idle.length) out.push(`${policy}: no clear effect (within the Monte Carlo error) from ${idle.map((r) => r.input).join(', ')}.`);
+    if (!out.length) out.push(`${policy}: ${m} does not vary.`);
+    return out;
   });
 }
 
@@ -121,12 +143,28 @@ export async function buildSensitivityFiles(json: SensitivityJson, timing: Recor
   await addChartFiles(files, charts);
   const doc = sensitivityDocument(json, charts);
   files.set('summary.md', renderMarkdown(doc));
-  files.set('report.html', renderHtml(doc));
+  files.set('report.html', renderHtml(doc, folderSvgs(files)));
   return { files, printed: renderText(sensitivityHeadline(json)) };
 }
 
 const intro = (json: SensitivityJson) =>
   `${json.run.paths.toLocaleString('en-US')} paths per run, seed ${json.run.seed}, ${json.run.passes} engine passes on the same paths; metric ${json.run.metric}; ${json.inputs.length} uncertain inputs (numbers and expressions are not varied: an expression varies through its inputs). Scenario ${json.scenario.file}, sha256 ${json.scenario.sha256}; engine accessgap ${json.run.version}.`;
+
+/** The command that reproduces the analysis (every flag that changes a number). */
+export function sensitivityReproduce(json: SensitivityJson): string {
+  const first = Object.values(json.policies)[0];
+  const own = [
+    ...Object.keys(json.policies).flatMap((p) => ['--policy', p]),
+    '--metric',
+    json.run.metric,
+    '--method',
+    json.run.methods.length === 3 ? 'all' : json.run.methods[0],
+    ...(json.run.methods.includes('tornado') ? ['--tornado-quantiles', json.run.tornado_quantiles.join(',')] : []),
+    ...(first?.settings ?? []).flatMap((r) => ['--setting', `${r.input}=${r.low_value},${r.high_value}`]),
+    ...(json.run.sobol_paths !== undefined ? ['--sobol-paths', String(json.run.sobol_paths)] : []),
+  ];
+  return reproduceCommand('sensitivity', json.scenario.file, own, json.run);
+}
 
 export function sensitivityDocument(json: SensitivityJson, charts: Chart[]): Document {
   const [qLo, qHi] = json.run.tornado_quantiles.map((q) => Math.round(100 * q));
@@ -135,6 +173,7 @@ export function sensitivityDocument(json: SensitivityJson, charts: Chart[]): Doc
     blocks: [
       { kind: 'heading', level: 1, text: `${json.scenario.title}: which assumptions drive ${json.run.metric}` },
       { kind: 'paragraph', text: intro(json), muted: true },
+      ...when(json.warnings.length, { kind: 'note', title: 'Warnings', items: json.warnings }),
       { kind: 'heading', level: 2, text: 'In words' },
       { kind: 'list', items: sensitivityStatements(json) },
       ...Object.entries(json.policies).flatMap(([policy, p]): Block[] => [
@@ -146,6 +185,9 @@ export function sensitivityDocument(json: SensitivityJson, charts: Chart[]): Doc
       ]),
       { kind: 'heading', level: 2, text: 'Charts' },
       { kind: 'figures', charts },
+      { kind: 'heading', level: 2, text: 'Reproduction' },
+      { kind: 'command', text: `Reproduce: ${sensitivityReproduce(json)}` },
+      { kind: 'paragraph', text: 'The same file, seed and flags give byte-identical files with any --threads, apart from timing.json.', muted: true },
     ],
   };
 }
@@ -156,7 +198,8 @@ export function sensitivityHeadline(json: SensitivityJson): Document {
     title: json.scenario.title,
     blocks: [
       { kind: 'lines', lines: [`${json.scenario.title}: which assumptions drive ${json.run.metric}`, intro(json)] },
-      { kind: 'lines', lines: sensitivityStatements(json) },
+      { kind: 'list', items: sensitivityStatements(json) },
+      ...when(json.warnings.length, { kind: 'note', title: 'Warnings', items: json.warnings }),
     ],
   };
 }

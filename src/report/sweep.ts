@@ -11,9 +11,10 @@ import { sweepCharts } from '../charts/sweep.js';
 import type { Chart } from '../charts/specs.js';
 import { csvNumber as csv, formatMoney } from '../format.js';
 import { timingJson } from './timing.js';
+import { reproduceCommand } from './reproduce.js';
 import { when, type Document } from './document.js';
 import { renderMarkdown } from './render/markdown.js';
-import { renderHtml } from './render/html.js';
+import { folderSvgs, renderHtml } from './render/html.js';
 import { renderText } from './render/text.js';
 import type { Table } from './tables.js';
 
@@ -35,7 +36,7 @@ export async function buildSweepFiles(
   await addChartFiles(files, charts);
   const doc = sweepDocument(json, charts);
   files.set('summary.md', renderMarkdown(doc));
-  files.set('report.html', renderHtml(doc));
+  files.set('report.html', renderHtml(doc, folderSvgs(files)));
   return { files, json, printed: renderText(sweepHeadline(json)) };
 }
 
@@ -115,7 +116,7 @@ function marginalTable(json: SweepJson): Table | undefined {
 const provenanceLines = (json: SweepJson) => [
   `Scenario ${json.scenario.name}: ${json.scenario.file}, sha256 ${json.scenario.sha256}.`,
   `${json.run.paths.toLocaleString('en-US')} paths at each of ${json.points.length} points, seed ${json.run.seed}, engine accessgap ${json.run.version}; ${json.run.shared_butfor ? 'one pass, every point sharing the but-for world of each path' : `${json.run.passes} passes on the same paths`}.`,
-  `Reproduce: npx accessgap sweep ${json.scenario.file} ${json.keys.map((k) => `--vary ${k.key}=${k.points.join(',')}`).join(' ')} --paths ${json.run.paths} --seed ${json.run.seed}`,
+  `Reproduce: ${reproduceCommand('sweep', json.scenario.file, json.keys.flatMap((k) => ['--vary', `${k.key}=${k.points.join(',')}`]), json.run)}`,
 ];
 
 export function sweepDocument(json: SweepJson, charts: Chart[]): Document {
@@ -127,6 +128,7 @@ export function sweepDocument(json: SweepJson, charts: Chart[]): Document {
     blocks: [
       { kind: 'heading', level: 1, text: `${json.scenario.title}: sweep of ${json.keys.map((k) => k.key).join(' x ')}` },
       { kind: 'paragraph', text: `${a} ${b}`, muted: true },
+      ...when(json.warnings.length, { kind: 'note', title: 'Warnings', items: json.warnings }),
       { kind: 'heading', level: 2, text: 'What each point costs' },
       { kind: 'paragraph', text: 'Every point runs on the same paths: each other input keeps its distribution and its draws, so differences between points are paired path by path.' },
       ...when(statements.length, { kind: 'list', items: statements }),
@@ -172,8 +174,9 @@ export function sweepHeadline(json: SweepJson): Document {
         ],
       },
       { kind: 'table', table: harmTable(json), className: 'sweep' },
-      ...when(json.statements, { kind: 'lines', lines: sweepStatements(json) }),
+      ...when(json.statements, { kind: 'list', items: sweepStatements(json) }),
       ...when(json.keys.length === 1 && json.keys[0].key.startsWith('simulation.'), { kind: 'paragraph', text: settingStatement(json) }),
+      ...when(json.warnings.length, { kind: 'note', title: 'Warnings', items: json.warnings }),
     ],
   };
 }

@@ -1,4 +1,5 @@
 /** The report's tables as plain rows of text, rendered as Markdown (summary.md) or HTML (report.html). */
+import { reproduceCommand, scenarioCopyName } from './reproduce.js';
 import type { Scenario } from '../scenario/types.js';
 import { BINARY_METRICS, HARM_PARTS, MONEY_METRICS } from '../model/metrics.js';
 import { assumptionRows } from './assumptions.js';
@@ -283,15 +284,26 @@ export function coverageList(s: SummaryJson): string[] {
   });
 }
 
+/** The firm's staff as the file gives them, and which compared policies cut each segment off (in any phase). */
+export function staffTable(scenario: Scenario, s: SummaryJson): Table {
+  return {
+    head: ['segment', 'headcount', 'nationality', 'location', 'US person', 'cut off by'],
+    rows: scenario.staff.map((seg) => {
+      const by = Object.entries(s.policies).filter(([, p]) => p.affected_segments.includes(seg.name)).map(([name]) => name);
+      return [seg.name, String(seg.headcount), seg.nationality, seg.location, seg.us_person ? 'yes' : 'no', by.length ? by.join(', ') : 'no compared policy'];
+    }),
+  };
+}
+
 export function assumptionsTable(scenario: Scenario): Table {
   return { head: ['input', 'value or distribution', 'basis'], rows: assumptionRows(scenario).map((r) => [r.key, r.value, r.basis]) };
 }
 
 export function provenance(scenario: Scenario, s: SummaryJson): string[] {
   return [
-    `Scenario ${s.scenario.name}: ${scenario.file}, sha256 ${s.scenario.sha256}.`,
+    `Scenario ${s.scenario.name}: ${scenario.file}, sha256 ${s.scenario.sha256} (the folder keeps a copy as run: ${scenarioCopyName(scenario.file)}).`,
     `${plural(s.run.paths, 'path')}, seed ${s.run.seed}, horizon ${plural(s.run.horizon_days, 'day')} and a ${s.run.tail_days.toLocaleString('en-US')}-day tail, discount rate ${formatPercent(s.run.discount_rate)}, engine accessgap ${s.run.version}.`,
-    `Reproduce: npx accessgap run ${scenario.file} --paths ${s.run.paths} --seed ${s.run.seed}. The same file, seed and paths give byte-identical files with any --threads, apart from timing.json.`,
+    `Reproduce: ${reproduceCommand('run', scenario.file, [], s.run)}. The same file, seed and paths give byte-identical files with any --threads, apart from timing.json${s.run.precision ? ` (the precision rule chose ${s.run.paths.toLocaleString('en-US')} paths; --paths ${s.run.paths} without it gives the same numbers)` : ''}.`,
     `Metric quantiles: ${s.run.metric_quantiles}. Series quantiles: ${s.run.series_quantiles}.`,
   ];
 }

@@ -21,6 +21,10 @@ export interface LoadedScenario {
   text: string;
   /** Each expression's parsed tree by source text (worker threads compile these, see parseScenario). */
   expressionTrees: Record<string, ExpressionTree>;
+  /** The file's bytes as read (the report folder keeps a copy that hashes to scenario.sha256). */
+  bytes?: Uint8Array;
+  /** Where a key path (`policies.blanket.restrict`, `staff[1].headcount`) stands in the file, if it is there. */
+  locate?: (key: string) => { line: number; column: number } | undefined;
 }
 
 /** Loads and validates a scenario file; throws ScenarioError listing every problem. */
@@ -84,18 +88,25 @@ export async function parseScenario(bytes: Buffer | string, file: string, expres
     return fail({ path: [], expected: isJson ? 'valid JSON' : 'valid YAML', found: msg });
   }
 
-  const locate = (p: Problem): Located => ({ file, ...p, ...locateNode(doc, lineCounter, p) });
+  const locateProblem = (p: Problem): Located => ({ file, ...p, ...locateNode(doc, lineCounter, p) });
   const comments = (path: PathSegment[]) => commentOf(doc, path);
   const { scenario, problems, partial } = validateDocument(data, { file, sha256 }, comments);
   if (!scenario) {
     // Report the expressions' problems with the others: check them on the inputs found so far.
     if (partial) await checkExpressions({ inputs: partial.inputs, expressionOrder: [] } as unknown as Scenario, problems, keyPathOf, expressionTrees, partial.failedNames);
-    throw new ScenarioError(file, problems.map(locate));
+    throw new ScenarioError(file, problems.map(locateProblem));
   }
   const exprProblems: Problem[] = [];
   const expressions = await checkExpressions(scenario, exprProblems, keyPathOf, expressionTrees);
-  if (exprProblems.length) throw new ScenarioError(file, exprProblems.map(locate));
-  return { scenario, expressions, text, expressionTrees };
+  if (exprProblems.length) throw new ScenarioError(file, exprProblems.map(locateProblem));
+  const locate = (key: string) => {
+    const { node, complete } = findNode(doc, keyPathOf({ key } as InputDef), true);
+    const start = complete ? node?.range?.[0] : undefined;
+    if (start === undefined) return undefined;
+    const { line, col } = lineCounter.linePos(start);
+    return { line, column: col };
+  };
+  return { scenario, expressions, text, expressionTrees, locate, bytes: buf };
 }
 
 /** The key path of an input, as segments (`staff[1].ai_dependence` -> ['staff', 1, 'ai_dependence']). */

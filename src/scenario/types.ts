@@ -134,6 +134,8 @@ export interface Scenario {
   copula?: { slots: number[]; cholesky: Float64Array };
   /** Basis comments of settings (NOTED_SETTINGS) by key path, from the file's comments or its basis map. */
   notes: Record<string, string>;
+  /** Every other value written in the file (settings), in file order with the comment beside it: the assumptions table lists them. */
+  fileSettings: { key: string; value: string; basis: string }[];
   /** Slot whose first uniform decides licence approval (shared by every policy); -1 if none. */
   licenseApprovalSlot: number;
 }

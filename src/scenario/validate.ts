@@ -280,6 +280,32 @@ function checkPolicy(name: string, p: Raw | undefined, problems: Problem[]): voi
  * Validates a parsed document. Returns the scenario, or undefined with problems pushed.
  * Expressions are only recorded here; checkExpressions parses them.
  */
+/** Parts of the file the report shows elsewhere (staff table, who each policy cuts off, correlations) or that are not assumptions. */
+const NOT_SETTINGS = /^(\$schema|name|title|basis|staff|correlations|compare|policies\.[^.]+\.(restrict|phases|description|status))(\.|\[|$)/;
+
+/**
+ * Every value written in the file that is not an input (a number or distribution drawn per path)
+ * and not shown elsewhere: the settings (financing.max_rounds, a licence's approval_probability,
+ * mitigation.decision, ...), in file order with the comment beside each.
+ */
+function fileSettings(doc: unknown, inputs: InputDef[], comments: (path: PathSegment[]) => string | undefined): Scenario['fileSettings'] {
+  const out: Scenario['fileSettings'] = [];
+  const isInput = (key: string) => inputs.some((d) => key === d.key || key.startsWith(`${d.key}.`) || key.startsWith(`${d.key}[`));
+  const visit = (v: unknown, path: PathSegment[]) => {
+    const key = formatKeyPath(path);
+    if (path.length && (NOT_SETTINGS.test(key) || isInput(key))) return;
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      for (const [k, x] of Object.entries(v)) visit(x, [...path, k]);
+    } else if (Array.isArray(v) && v.some((x) => x && typeof x === 'object')) {
+      v.forEach((x, i) => visit(x, [...path, i]));
+    } else if (path.length) {
+      out.push({ key, value: Array.isArray(v) ? v.join(', ') : String(v), basis: comments(path) ?? '' });
+    }
+  };
+  visit(doc, []);
+  return out;
+}
+
 export function validateDocument(
   doc: unknown,
   meta: { file: string; sha256: string },
@@ -388,6 +414,7 @@ export function validateDocument(
     licenseApprovalSlot: approvalSlot,
     notes,
     correlations,
+    fileSettings: fileSettings(doc, inputs, comments),
   } as Scenario;
   if (copula) scenario.copula = { slots: copula.ids.map((id) => inputs[id].slot), cholesky: copula.cholesky };
   delete (scenario as unknown as Raw).basis;

@@ -17,7 +17,7 @@ import type { LoadedScenario } from '../scenario/load.js';
 import type { StudySpec } from '../engine/block.js';
 import { runSimulation, type RunResult } from '../engine/run.js';
 import { BLOCK_PATHS } from '../engine/kernel.js';
-import { describeRule, firstBlocksMeeting, worstRelative, type PrecisionOutcome, type PrecisionRule } from './precision.js';
+import { describeRule, firstBlocksMeeting, type PrecisionOutcome, type PrecisionRule } from './precision.js';
 
 export interface Pass {
   study: StudySpec;
@@ -99,7 +99,16 @@ export async function pathsForPrecision(loaded: LoadedScenario, rule: PrecisionR
     const harm = result.metrics.map((perMetric) => perMetric[m.indexOf('total_harm')]);
     const insolvent = result.metrics.map((perMetric) => perMetric[m.indexOf('insolvent')]);
     const hit = firstBlocksMeeting(harm, insolvent, rule, blocks);
-    if (hit) return { rule: describeRule(rule), paths: Math.min(hit.blocks * BLOCK_PATHS, rule.maxPaths), reason: 'target met', pilot_paths: pilot, achieved_relative: hit.worst };
-    if (blocks >= maxBlocks) return { rule: describeRule(rule), paths: rule.maxPaths, reason: 'max paths reached', pilot_paths: pilot, achieved_relative: worstRelative(harm) };
+    if (hit.met || blocks >= maxBlocks) {
+      return {
+        rule: describeRule(rule),
+        target: { relative: rule.relative, ...(rule.absolute !== undefined ? { absolute: rule.absolute } : {}), max_paths: rule.maxPaths },
+        paths: hit.met ? Math.min(hit.blocks * BLOCK_PATHS, rule.maxPaths) : rule.maxPaths,
+        reason: hit.met ? 'target met' : 'max paths reached',
+        pilot_paths: pilot,
+        achieved_relative: hit.worst,
+        policies: Object.fromEntries(result.plan.policies.map((p, i) => [p.name, hit.achieved[i]])),
+      };
+    }
   }
 }

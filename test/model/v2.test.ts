@@ -113,7 +113,9 @@ describe('model v2', () => {
     const m = doc.firm.gross_margin;
     expect(blanket.values[r.metrics.indexOf('pv_terminal_recovery')]).toBeCloseTo(m * (r.butfor.tailRevenuePv - blanket.trace.tailRevenuePv), 6);
     const { summary } = await simulate(loaded);
-    expect(summary.warnings.join('\n')).toMatch(/blanket: on 100\.0% of paths access has not returned by the horizon \(day 40\).*Extend simulation\.horizon_days/);
+    expect(summary.warnings.join('\n')).toMatch(/^Access has not returned by the horizon \(day 40\) on 100\.0% of paths under shutoff, blanket, concern;.*Extend simulation\.horizon_days/m);
+    // One warning for the cause, not one per policy.
+    expect(summary.warnings.filter((w) => w.includes('has not returned by the horizon'))).toHaveLength(1);
   });
 
   it('growth fades with growth_persistence: year 2 grows by p times year 1', async () => {

@@ -1,6 +1,6 @@
 /** Warnings: valid scenarios that probably do not say what their author meant (exit 0, printed). */
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { scenarioWarnings } from '../../src/model/warnings.js';
 import { baseScenario, loadDoc, runCli, tempDir, toYaml } from '../helpers.js';
@@ -50,9 +50,12 @@ describe('scenario warnings', () => {
     writeFileSync(file, toYaml(doc));
     const v = await runCli(['validate', file]);
     expect(v.code).toBe(0);
-    expect(v.err).toMatch(/s\.yaml: warning: policies\.nobody\.restrict: reaches no staff segment/);
+    expect(v.err).toMatch(/s\.yaml:\d+:\d+: warning: policies\.nobody\.restrict: reaches no staff segment/);
+    // The line and column are those of the key the warning names.
+    const [, line] = /s\.yaml:(\d+):\d+: warning: policies\.nobody\.restrict/.exec(v.err)!;
+    expect(readFileSync(file, 'utf8').split('\n')[Number(line) - 1]).toMatch(/^\s*restrict:/);
     const r = await runCli(['run', file, '--out', join(dir, 'r'), '--threads', '1']);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/Warnings:\n {2}- policies\.nobody\.restrict: reaches no staff segment/);
+    expect(r.out).toMatch(/Warnings:\n {2}- policies\.nobody\.restrict \(line \d+, column \d+\): reaches no staff segment/);
   });
 });

@@ -56,6 +56,7 @@ describe('renderers of one document', () => {
       scenario: { name: 's', title: 'S', file: 's.yaml', sha256: 'x', currency: 'USD' },
       run: { seed: 1, paths: 10, version: '0', metric: 'total_harm', methods: ['tornado', 'rank'], tornado_quantiles: [0.1, 0.9], passes: 3 },
       inputs: [{ key: 'firm.cash' }],
+      warnings: [],
       policies: {
         p: {
           base_mean: 100,

@@ -38,8 +38,8 @@ describe.skipIf(!available)('report.html in a browser', () => {
     page.on('pageerror', (e) => errors.push(String(e)));
     page.on('request', (r) => requests.push(r.url()));
     await page.goto(pathToFileURL(join(out, 'report.html')).href);
-    await page.waitForFunction(() => [...document.querySelectorAll('.chart')].every((c) => c.querySelector('svg')), null, { timeout: 30_000 });
-    const marks = await page.$$eval('.chart', (els) => els.map((el) => [el.getAttribute('data-chart'), el.querySelectorAll('svg g[class*="mark-"] path, svg g[class*="mark-"] line, svg g[class*="mark-"] rect').length] as const));
+    await page.waitForFunction(() => [...document.querySelectorAll('.chart')].every((c) => c.querySelector('.live svg')), null, { timeout: 30_000 });
+    const marks = await page.$$eval('.chart', (els) => els.map((el) => [el.getAttribute('data-chart'), el.querySelectorAll('.live svg g[class*="mark-"] path, .live svg g[class*="mark-"] line, .live svg g[class*="mark-"] rect').length] as const));
     expect(marks.map(([name]) => name)).toEqual(['cumulative-harm', 'harm-decomposition', 'revenue', 'capability-gap', 'survival', 'harm-distribution', 'harm-cdf', 'policy-comparison', 'convergence', 'cost-of-delay', 'attribution']);
     for (const [name, count] of marks) expect(count, `${name} draws marks`).toBeGreaterThan(5);
     expect(errors).toEqual([]);
@@ -59,12 +59,33 @@ describe.skipIf(!available)('report.html in a browser', () => {
     page.on('console', (m) => (m.type() === 'error' ? errors.push(m.text()) : undefined));
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(pathToFileURL(join(sweepOut, 'report.html')).href);
-    await page.waitForFunction(() => [...document.querySelectorAll('.chart')].every((c) => c.querySelector('svg')), null, { timeout: 30_000 });
-    const marks = await page.$$eval('.chart', (els) => els.map((el) => [el.getAttribute('data-chart'), el.querySelectorAll('svg g[class*="mark-"] path, svg g[class*="mark-"] line, svg g[class*="mark-"] rect').length] as const));
+    await page.waitForFunction(() => [...document.querySelectorAll('.chart')].every((c) => c.querySelector('.live svg')), null, { timeout: 30_000 });
+    const marks = await page.$$eval('.chart', (els) => els.map((el) => [el.getAttribute('data-chart'), el.querySelectorAll('.live svg g[class*="mark-"] path, .live svg g[class*="mark-"] line, .live svg g[class*="mark-"] rect').length] as const));
     expect(marks.map(([name]) => name)).toEqual(['sweep-harm', 'sweep-marginal', 'sweep-probabilities']);
     for (const [name, count] of marks) expect(count, `${name} draws marks`).toBeGreaterThan(5);
     expect(errors).toEqual([]);
     expect(await page.textContent('body')).toMatch(/one more day costs/);
+  });
+
+  it('shows every chart without JavaScript (its static SVG) and on paper (print styles)', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(pathToFileURL(join(out, 'report.html')).href);
+    const still = await page.$$eval('.chart', (els) => els.map((el) => {
+      const svg = el.querySelector('.static svg');
+      const box = svg?.getBoundingClientRect();
+      return [el.getAttribute('data-chart'), svg ? svg.querySelectorAll('path, line, rect').length : 0, box ? box.width * box.height : 0] as const;
+    }));
+    expect(still).toHaveLength(11);
+    for (const [name, count, area] of still) {
+      expect(count, `${name} has marks`).toBeGreaterThan(5);
+      expect(area, `${name} is visible`).toBeGreaterThan(10_000);
+    }
+    await page.emulateMedia({ media: 'print' });
+    const print = await page.$$eval('figure', (els) => els.map((el) => [getComputedStyle(el).breakBefore, getComputedStyle(el.querySelector('.static')!).display]));
+    for (const [breakBefore, display] of print) expect([breakBefore, display]).toEqual(['page', 'block']);
+    expect(await page.$eval('tbody tr', (el) => getComputedStyle(el).breakInside)).toBe('avoid');
+    await context.close();
   });
 
   it('is self-contained: the vega libraries are inlined, not linked', () => {

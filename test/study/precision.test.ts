@@ -56,12 +56,29 @@ describe('run --precision', () => {
     const file = join(dir, 's.yaml');
     writeFileSync(file, toYaml(doc()));
     const out = join(dir, 'o');
-    const r = await runCli(['run', file, '--precision', '0.0001', '--max-paths', '1500', '--out', out, '--threads', '1', '--quiet']);
+    const r = await runCli(['run', file, '--precision', '0.0001', '--max-paths', '1500', '--out', out, '--threads', '1']);
     expect(r.code, r.err).toBe(0);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary.run.paths).toBe(1500);
-    expect(summary.run.precision).toMatchObject({ paths: 1500, reason: 'max paths reached' });
+    expect(summary.run.precision).toMatchObject({ paths: 1500, reason: 'max paths reached', target: { relative: 0.0001, max_paths: 1500 } });
     expect(summary.run.precision.achieved_relative).toBeGreaterThan(0.0001);
+    // Per policy: what was achieved, the same half-width the report prints, and that it misses.
+    for (const [name, p] of Object.entries(summary.policies) as [string, any][]) {
+      const a = summary.run.precision.policies[name];
+      const h = p.metrics.total_harm;
+      if (h.mean === 0) expect(a).toMatchObject({ relative: null, relative_met: true });
+      else {
+        expect(a.relative).toBeCloseTo((Z975 * h.se) / Math.abs(h.mean), 9);
+        expect(a.relative_met).toBe(false);
+      }
+    }
+    // The miss is printed, listed in the report, and in summary.json's warnings.
+    expect(r.out).toMatch(/The precision target was not met: the run stopped at the most paths allowed \(1,500\)/);
+    expect(summary.warnings[0]).toMatch(/^The precision target was not met/);
+    const md = readFileSync(join(out, 'summary.md'), 'utf8');
+    expect(md).toMatch(/The precision target was not met/);
+    // The reproduce line carries the rule that chose the paths, not just --paths.
+    expect(md).toContain(`npx accessgap run ${file} --precision 0.0001 --max-paths 1500 --seed 7`);
   });
 
   it('reads the same standard error the report prints: the achieved half-width is 1.96 se / mean of the worst policy', async () => {
