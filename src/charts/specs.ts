@@ -6,10 +6,10 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunResult } from '../engine/run.js';
 import type { SeriesRow, SummaryJson } from '../analysis/run.js';
-import { formatMoney } from '../format.js';
+import { formatMoney, formatShare } from '../format.js';
 import { cdfs, convergence, histograms, seriesOf } from './data.js';
 import { HARM_PARTS } from '../model/metrics.js';
-import { config, moneyAxis, MONEY_FORMAT, policyColor, policyLegendLabel, title, worldColor, type ChartContext } from './theme.js';
+import { config, moneyAxis, MONEY_FORMAT, policyColor, policyDash, policyLegendLabel, title, worldColor, worldDash, type ChartContext } from './theme.js';
 
 export interface Chart {
   /** File stem: charts/<name>.vl.json, .svg, .png. */
@@ -40,7 +40,7 @@ function fanLayers(DAY: ReturnType<typeof dayAxis>, title: string, money: boolea
     { mark: { type: 'area' as const, opacity: 0.15 }, encoding: { x: DAY, y: { field: 'p05', type: 'quantitative' as const, ...y }, y2: { field: 'p95' }, color } },
     { mark: { type: 'area' as const, opacity: 0.3 }, encoding: { x: DAY, y: { field: 'p25', type: 'quantitative' as const }, y2: { field: 'p75' }, color } },
     // With a few stored days only (a horizon of a day or two), points show what lines cannot.
-    { mark: { type: 'line' as const, strokeWidth: 2, point: points }, encoding: { x: DAY, y: { field: 'p50', type: 'quantitative' as const }, color, tooltip: tip } },
+    { mark: { type: 'line' as const, strokeWidth: 2, point: points }, encoding: { x: DAY, y: { field: 'p50', type: 'quantitative' as const }, color, ...(withButfor ? worldDash(ctx) : policyDash(ctx, 'world')), tooltip: tip } },
   ];
 }
 
@@ -61,6 +61,25 @@ function compactData(spec: Record<string, unknown>): Record<string, unknown> {
   };
   visit(spec);
   return spec;
+}
+
+/**
+ * A CDF's points within [lo, hi], each policy's line carried to the axis's ends at the share it
+ * has reached there (vega's own clipping numbers its clip paths per process, so the SVG would not
+ * be byte-identical from run to run).
+ */
+function withinAxis(rows: { policy: string; value: number; p: number }[], lo: number, hi: number) {
+  const out: typeof rows = [];
+  for (const policy of [...new Set(rows.map((r) => r.policy))]) {
+    const own = rows.filter((r) => r.policy === policy);
+    const before = own.filter((r) => r.value < lo);
+    const inside = own.filter((r) => r.value >= lo && r.value <= hi);
+    if (before.length) out.push({ policy, value: lo, p: before[before.length - 1].p });
+    out.push(...inside);
+    const last = before.length || inside.length ? (inside.length ? inside[inside.length - 1] : before[before.length - 1]) : undefined;
+    if (last && own.some((r) => r.value > hi)) out.push({ policy, value: hi, p: last.p });
+  }
+  return out;
 }
 
 const columnsFor = (n: number) => (n <= 2 ? n : n <= 4 ? 2 : 3);
@@ -89,7 +108,7 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
   const harm = seriesOf(rows, 'cumulative_pv_harm').filter((r) => r.policy !== 'butfor').map(({ policy, ...r }) => ({ ...r, panel: policy, world: policy, kind: 'series' }));
   const totals = ctx.policies.map((p) => ({ panel: p, world: p, kind: 'total', day: T - 1, total: s.policies[p].metrics.total_harm.p50 }));
   add('cumulative-harm', 'Cumulative present-value harm over time', {
-    title: fig('Harm to date: cumulative present-value lost profit', `Lost profit to date, discounted to day 0, under each policy; it leaves out the terminal part valued at the horizon (the gap closing after it, firm value lost to insolvency). Diamond: the median total harm, terminal part included. ${bands}`),
+    title: fig('Harm to date: cumulative present-value lost profit', `Lost profit to date, discounted to day 0, under each policy; it leaves out the terminal part valued at the horizon (the gap closing after it, firm value lost to insolvency). Diamond: the median total harm, terminal part included. ${bands} A band that falls or dips below zero is not an error: where the firm fails earlier in one world than in the other, a failed firm's losses stop, so on those paths the profit lost to date can shrink or turn negative.`),
     data: { values: [...harm, ...totals] },
     facet: facet(ctx),
     columns: cols,
@@ -145,7 +164,7 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
   const revenue = seriesOf(rows, 'revenue_annualized');
   const revRows = ctx.policies.flatMap((p) => revenue.filter((r) => r.policy === p || r.policy === 'butfor').map(({ policy, ...r }) => ({ ...r, panel: p, world: policy })));
   add('revenue', 'Revenue: but-for world against each policy', {
-    title: fig('Revenue: but-for world against each policy', `Annualised revenue (365 x daily revenue) without the revocation (grey) and under each policy. ${bands}`),
+    title: fig('Revenue: but-for world against each policy', `Annualised revenue (365 x daily revenue) without the revocation (grey) and under each policy. ${bands} A failed firm has no revenue: a band's lower edge drops to zero on the day more than its share of paths (5% or 25%) has failed.`),
     data: { values: revRows },
     facet: facet(ctx),
     columns: cols,
@@ -191,7 +210,7 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
     },
     // The but-for line goes on top, dashed, so policies identical to it do not hide it.
     layer: [
-      { transform: [{ filter: "datum.world !== 'butfor'" }], mark: { type: 'line', strokeWidth: 2, point: few } },
+      { transform: [{ filter: "datum.world !== 'butfor'" }], mark: { type: 'line', strokeWidth: 2, point: few }, ...(worldDash(ctx).strokeDash ? { encoding: worldDash(ctx) } : {}) },
       { transform: [{ filter: "datum.world === 'butfor'" }], mark: { type: 'line', strokeWidth: 2, strokeDash: [6, 4], point: few } },
     ],
   });
@@ -205,7 +224,7 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
   const marks = ctx.policies.flatMap((p) => (['p05', 'p50', 'p95'] as const).map((q) => ({ policy: p, q: q === 'p50' ? 'median' : q, value: s.policies[p].metrics.total_harm[q] })));
   add('harm-distribution', 'Distribution of total harm', {
     title: fig('Distribution of total harm', 'Share of paths by total harm (PV lost profit + PV terminal loss); rules at the 5th percentile, median (solid) and 95th percentile. The axis spans the smallest 1st to the largest 95th percentile of the policies; the share of paths beyond either end is written in the panel, not drawn.'),
-    facet: { field: 'policy', type: 'nominal', title: null, sort: ctx.policies },
+    facet: facet(ctx, 'policy'),
     columns: cols,
     data: { values: [...hist.rows.map((h) => ({ ...h, kind: 'bin' })), ...marks.map((m) => ({ ...m, kind: 'mark' })), ...beyondLabels] },
     spec: {
@@ -225,9 +244,12 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
         },
         {
           transform: [{ filter: "datum.kind === 'mark'" }],
+          // The rules stop short of the panel's top, where the share beyond the axis is written.
           mark: { type: 'rule', color: '#222' },
           encoding: {
             x: { field: 'value', type: 'quantitative' },
+            y: { value: beyondLabels.length ? 18 : 0 },
+            y2: { value: PANEL_H },
             strokeDash: { field: 'q', type: 'nominal', scale: { domain: ['p05', 'median', 'p95'], range: [[4, 3], [1, 0], [4, 3]] }, legend: null },
             tooltip: [{ field: 'q', type: 'nominal', title: 'quantile' }, { field: 'value', type: 'quantitative', format: MONEY_FORMAT }],
           },
@@ -238,17 +260,22 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
     },
   });
 
-  // 6. CDF of total harm.
+  // 6. CDF of total harm, on figure 6's axis: the tail past the largest 95th percentile is stated, not drawn.
+  const overflow = hist.beyond.filter((b) => b.above > 0).map((b) => `${b.policy} ${formatShare(b.above)}`);
   add('harm-cdf', 'Cumulative distribution of total harm', {
-    title: fig('Cumulative distribution of total harm', 'Share of paths whose total harm is at most the value on the horizontal axis, per policy (same paths for every policy).'),
-    data: { values: cdfs(result, 'total_harm') },
+    title: fig(
+      'Cumulative distribution of total harm',
+      `Share of paths whose total harm is at most the value on the horizontal axis, per policy (same paths for every policy). The axis spans the smallest 1st to the largest 95th percentile of the policies (as in figure 6), so at least 95% of every policy's paths are in view; the lines run on beyond it${overflow.length ? ` (paths above ${money(ctx, hist.hi)}: ${overflow.join(', ')})` : ''}.`,
+    ),
+    data: { values: withinAxis(cdfs(result, 'total_harm'), hist.lo, hist.hi) },
     width: 640,
     height: 320,
     mark: { type: 'line', strokeWidth: 2, interpolate: 'step-after' },
     encoding: {
-      x: { field: 'value', type: 'quantitative', ...moneyAxis(`Total harm (${cur})`) },
+      x: { field: 'value', type: 'quantitative', title: `Total harm (${cur})`, axis: { ...moneyAxis('').axis, tickCount: 8 }, scale: { domain: [hist.lo, hist.hi], nice: false } },
       y: { field: 'p', type: 'quantitative', title: 'Share of paths at or below', axis: { format: '.0%' } },
-      color: { ...policyColor(ctx), legend: { title: null } },
+      color: { ...policyColor(ctx), legend: { title: null, labelExpr: policyLegendLabel(ctx) } },
+      ...policyDash(ctx, 'policy', { title: null, labelExpr: policyLegendLabel(ctx) }),
       tooltip: [{ field: 'policy', type: 'nominal' }, { field: 'value', type: 'quantitative', format: MONEY_FORMAT }, { field: 'p', type: 'quantitative', format: '.1%' }],
     },
   });
@@ -312,7 +339,7 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
   add('convergence', 'Convergence of the mean total harm', {
     title: fig('Convergence of the mean total harm', `Running mean of total harm over the first N paths (line) with +/- 2 standard errors (band); a flat line inside a narrow band means enough paths.${s.run.precision ? ` The run stopped at ${s.run.paths.toLocaleString('en-US')} paths (dashed line), ${s.run.precision.reason}: ${s.run.precision.rule}.` : ''}`),
     data: { values: convergence(result, 'total_harm') },
-    facet: { field: 'policy', type: 'nominal', title: null, sort: ctx.policies },
+    facet: facet(ctx, 'policy'),
     columns: cols,
     resolve: { scale: { y: 'independent' } },
     spec: {
@@ -339,7 +366,7 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
       height: 300,
       layer: [
         { mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { x: days, y: { field: 'lo', type: 'quantitative', ...moneyAxis(`Mean total harm (${cur})`) }, y2: { field: 'hi' }, color: delayColor } },
-        { mark: { type: 'line', point: true, strokeWidth: 2 }, encoding: { x: days, y: { field: 'mean', type: 'quantitative' }, color: delayColor, tooltip: [{ field: 'policy', type: 'nominal' }, { field: 'days', type: 'quantitative' }, { field: 'mean', type: 'quantitative', format: MONEY_FORMAT }] } },
+        { mark: { type: 'line', point: true, strokeWidth: 2 }, encoding: { x: days, y: { field: 'mean', type: 'quantitative' }, color: delayColor, ...policyDash(ctx, 'policy', delayColor.legend), tooltip: [{ field: 'policy', type: 'nominal' }, { field: 'days', type: 'quantitative' }, { field: 'mean', type: 'quantitative', format: MONEY_FORMAT }] } },
       ],
     });
   }

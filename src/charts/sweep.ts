@@ -1,7 +1,9 @@
 /** The charts of a sweep, from sweep.json's data: harm, marginal harm and probabilities against the input; a heatmap for two. */
 import { isDuration, unit, type SweepJson } from '../analysis/sweep.js';
 import type { Summary } from '../stats/summary.js';
-import { chartSet, moneyAxis, MONEY_FORMAT, policyColor } from './theme.js';
+import { chartSet, moneyAxis, MONEY_FORMAT, MONEY_LABEL, policyColor } from './theme.js';
+import { formatMoney } from '../format.js';
+import { keyFacts } from '../scenario/spec.js';
 import type { Chart } from './specs.js';
 
 export function sweepCharts(json: SweepJson): Chart[] {
@@ -64,20 +66,32 @@ export function sweepCharts(json: SweepJson): Chart[] {
   } else {
     const [k1, k2] = keys;
     const cells = json.points.flatMap((p) => policies.map((policy) => ({ policy, a: p.values[k1], b: p.values[k2], mean: p.policies[policy].metrics.total_harm.mean })));
-    add('sweep-heatmap', 'Mean total harm over two inputs', `Mean total harm per policy at every combination of ${k1} and ${k2}, on the same paths.`, {
-      data: { values: cells },
+    const top = Math.max(...cells.map((c) => c.mean));
+    const low = Math.min(...cells.map((c) => c.mean));
+    // Each cell's value written in it (light on the darker half of the scale), and money inputs' axes as money.
+    const labelled = cells.map((c) => ({ ...c, label: formatMoney(c.mean, cur), dark: top > low && (c.mean - low) / (top - low) > 0.55 }));
+    const axisOf = (key: string) => (keyFacts(key).facts.money ? { labelExpr: MONEY_LABEL } : {});
+    add('sweep-heatmap', 'Mean total harm over two inputs', `Mean total harm per policy at every combination of ${k1} and ${k2}, on the same paths; each cell's value is written in it.`, {
+      data: { values: labelled },
       facet: { field: 'policy', type: 'nominal', title: null, sort: policies },
       columns: Math.min(3, policies.length),
       spec: {
-        width: 220,
-        height: 180,
-        mark: 'rect',
+        width: Math.max(220, 56 * json.keys[0].points.length),
+        height: Math.max(180, 24 * json.keys[1].points.length),
         encoding: {
-          x: { field: 'a', type: 'ordinal', title: k1 },
-          y: { field: 'b', type: 'ordinal', title: k2, sort: 'descending' },
-          color: { field: 'mean', type: 'quantitative', title: `Mean total harm (${cur})`, legend: { format: MONEY_FORMAT } },
-          tooltip: [{ field: 'a', type: 'quantitative', title: k1 }, { field: 'b', type: 'quantitative', title: k2 }, { field: 'mean', type: 'quantitative', format: MONEY_FORMAT }],
+          x: { field: 'a', type: 'ordinal', title: k1, sort: 'ascending', axis: { labelAngle: 0, ...axisOf(k1) } },
+          y: { field: 'b', type: 'ordinal', title: k2, sort: 'descending', axis: axisOf(k2) },
         },
+        layer: [
+          {
+            mark: 'rect',
+            encoding: {
+              color: { field: 'mean', type: 'quantitative', title: `Mean total harm (${cur})`, legend: { format: MONEY_FORMAT, labelExpr: "replace(datum.label, 'G', 'B')" } },
+              tooltip: [{ field: 'a', type: 'quantitative', title: k1 }, { field: 'b', type: 'quantitative', title: k2 }, { field: 'mean', type: 'quantitative', format: MONEY_FORMAT }],
+            },
+          },
+          { mark: { type: 'text', fontSize: 10 }, encoding: { text: { field: 'label', type: 'nominal' }, color: { condition: { test: 'datum.dark', value: 'white' }, value: '#222' } } },
+        ],
       },
     });
   }

@@ -9,8 +9,17 @@ import type { TopLevelSpec } from 'vega-lite';
 
 export const FONT = 'DejaVu Sans';
 export const BUTFOR_COLOR = '#7f7f7f';
-/** Okabe-Ito, reordered so the first colours are the most distinct on white. */
-export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
+/**
+ * Twelve distinct colours: Okabe-Ito, reordered so the first are the most distinct on white, then
+ * four of Paul Tol's muted scheme (wine, teal, indigo, olive) that stay apart from them. Past
+ * twelve policies a second channel, the line's dash (DASHES), tells apart those sharing a colour.
+ */
+export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442', '#882255', '#44AA99', '#332288', '#999933'];
+/** Solid for the first twelve policies, then dashed, dotted, dash-dot: one pattern per round of the palette. */
+export const DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3]];
+/** A policy's colour and dash by its place among the compared policies. */
+export const colourOf = (i: number) => PALETTE[i % PALETTE.length];
+export const dashOf = (i: number) => DASHES[Math.floor(i / PALETTE.length) % DASHES.length];
 
 export interface ChartContext {
   summary: SummaryJson;
@@ -55,7 +64,7 @@ export function worldColor(ctx: ChartContext, field = 'world', title: string | n
     field,
     type: 'nominal' as const,
     title,
-    scale: { domain: ['butfor', ...ctx.policies], range: [BUTFOR_COLOR, ...ctx.policies.map((_, i) => PALETTE[i % PALETTE.length])] },
+    scale: { domain: ['butfor', ...ctx.policies], range: [BUTFOR_COLOR, ...ctx.policies.map((_, i) => colourOf(i))] },
     legend: { labelExpr: legendLabel(ctx), symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1 },
   };
 }
@@ -66,10 +75,28 @@ export function policyColor(ctx: ChartContext, field = 'policy') {
     field,
     type: 'nominal' as const,
     title: null,
-    scale: { domain: ctx.policies, range: ctx.policies.map((_, i) => PALETTE[i % PALETTE.length]) },
+    scale: { domain: ctx.policies, range: ctx.policies.map((_, i) => colourOf(i)) },
     legend: null,
   };
 }
+
+/**
+ * The second channel past twelve policies: a strokeDash encoding on the same field as the colour,
+ * with the same legend, so the two merge into one legend whose symbols show both. Empty (no
+ * encoding, the charts as before) while the palette alone tells the policies apart.
+ */
+export function policyDash(ctx: ChartContext, field = 'policy', legend: Record<string, unknown> | null = null, withButfor = false): { strokeDash?: Record<string, unknown> } {
+  if (ctx.policies.length <= PALETTE.length) return {};
+  const domain = withButfor ? ['butfor', ...ctx.policies] : ctx.policies;
+  const range = [...(withButfor ? [[1, 0]] : []), ...ctx.policies.map((_, i) => dashOf(i))];
+  return { strokeDash: { field, type: 'nominal', title: null, scale: { domain, range }, legend } };
+}
+
+/** The dash beside worldColor's colour (the but-for world solid), merged into its legend. */
+export const worldDash = (ctx: ChartContext, field = 'world') => policyDash(ctx, field, worldColor(ctx, field).legend, true);
+
+/** A label expression writing an axis's numbers as money ($300k; the config's locale gives the currency symbol). */
+export const MONEY_LABEL = "replace(format(datum.value, '$.3~s'), 'G', 'B')";
 
 /** d3 format for money with SI suffixes ($1.2M); "G" is shown as "B". */
 export const MONEY_FORMAT = '$.3~s';

@@ -1,5 +1,5 @@
 /**
- * accessgap command line: `run`, `sweep`, `sensitivity`, `trace` and `validate`, one file each,
+ * accessgap command line: `init`, `run`, `sweep`, `sensitivity`, `trace` and `validate`, one file each,
  * built with commander (flag types inferred from their definitions).
  *
  *   argv -> commander -> a command's registrar -> (folder commands) pipeline.ts: load, settings,
@@ -13,6 +13,7 @@ import { registerSweep } from './sweep.js';
 import { registerSensitivity } from './sensitivity.js';
 import { registerTrace } from './trace.js';
 import { registerValidate } from './validate.js';
+import { registerInit } from './init.js';
 
 export function makeProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('accessgap')
@@ -21,7 +22,7 @@ export function makeProgram(io: Io, setExit: (code: number) => void): Command {
     .exitOverride()
     .showHelpAfterError('(run "accessgap --help" for usage)')
     .configureOutput({ writeOut: io.out, writeErr: io.err });
-  for (const register of [registerRun, registerSweep, registerSensitivity, registerTrace, registerValidate]) register(program, io, setExit);
+  for (const register of [registerInit, registerRun, registerSweep, registerSensitivity, registerTrace, registerValidate]) register(program, io, setExit);
   return program;
 }
 

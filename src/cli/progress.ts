@@ -1,21 +1,41 @@
-/** A progress line on stderr (paths done, rate, ETA), drawn only on a terminal after the first second. */
+/**
+ * Progress on stderr. On a terminal: a line redrawn in place (paths done, rate, ETA) after the
+ * first second. Elsewhere (a log file, CI, a pipe): a plain line at every further 10% of the
+ * paths, and at least every 30 seconds, so a long command never looks stuck.
+ */
 import type { Io } from './io.js';
+
+/** A plain progress line (no terminal): at least this often, and at every tenth of the work. */
+export const PLAIN_EVERY_MS = 30_000;
+
+const eta = (seconds: number) => (seconds < 60 ? `${seconds.toFixed(0)}s` : `${(seconds / 60).toFixed(1)}min`);
 
 export function makeProgress(io: Io, enabled: boolean, now: () => number = () => performance.now()): { update(done: number, total: number): void; finish(): void } {
   const start = now();
   let last = 0;
   let drawn = false;
+  let lastPlain = start;
+  let lastTenth = 0;
   return {
     update(done, total) {
-      if (!enabled || !io.errIsTTY) return;
+      if (!enabled || total <= 0) return;
       const t = now();
+      const rate = done / Math.max(1e-9, (t - start) / 1000);
+      const left = rate > 0 ? (total - done) / rate : 0;
+      if (!io.errIsTTY) {
+        const tenth = Math.floor((10 * done) / total);
+        if (tenth > lastTenth || t - lastPlain >= PLAIN_EVERY_MS) {
+          lastTenth = Math.max(lastTenth, tenth);
+          lastPlain = t;
+          io.err(`progress: ${Math.floor((100 * done) / total)}% (${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} paths), ${eta((t - start) / 1000)} elapsed${done < total ? `, about ${eta(left)} left` : ''}\n`);
+        }
+        return;
+      }
       if (t - start < 1000 || (t - last < 100 && done < total)) return;
       last = t;
-      const rate = done / ((t - start) / 1000);
-      const eta = rate > 0 ? (total - done) / rate : 0;
       const width = 24;
       const filled = Math.round((width * done) / total);
-      io.err(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} paths  ${Math.round(rate).toLocaleString('en-US')} paths/s  ETA ${eta < 60 ? `${eta.toFixed(0)}s` : `${(eta / 60).toFixed(1)}min`}   `);
+      io.err(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} paths  ${Math.round(rate).toLocaleString('en-US')} paths/s  ETA ${eta(left)}   `);
       drawn = true;
     },
     finish() {

@@ -53,7 +53,7 @@ export function resultsTable(s: SummaryJson, which: 'headline' | 'hypothetical' 
   const money = (x: number) => formatMoney(x, cur);
   const q = (x: Summary, v: 'p05' | 'p50' | 'p95') => percentileWithCi(x[`${v}_ci95`], x[v], money);
   return {
-    head: ['policy', 'total harm: median (5th to 95th percentile)', 'its 5th percentile, median and 95th percentile [95% intervals]', 'owner harm: median (5th to 95th percentile)', 'mean total harm [95% CI of the mean]', 'mean harm / but-for firm value', 'P(insolvent because of the policy) [95% CI]', 'share of lost revenue after access returns'],
+    head: ['policy', 'total harm: median (5th to 95th percentile)', 'its 5th percentile, median and 95th percentile [95% intervals]', 'owner harm: median (5th to 95th percentile)', 'mean total harm [95% CI of the mean]', 'mean harm / but-for firm value', 'P(insolvent because of the policy) [95% CI]', 'share of lost revenue after access returns', 'access-days denied, mean: targeted / collateral'],
     rows: Object.entries(s.policies).filter(([, p]) => (p.status === 'hypothetical') === (which === 'hypothetical')).map(([name, p]) => {
       const m = p.metrics;
       return [
@@ -65,10 +65,13 @@ export function resultsTable(s: SummaryJson, which: 'headline' | 'hypothetical' 
         orNa(p.derived.harm_to_firm_value, formatPercent),
         withCi(m.attributable_insolvency, formatPercent),
         orNa(p.derived.after_restoration_revenue_share, formatPercent),
+        `${accessDays(m.targeted_access_days.mean)} / ${accessDays(m.collateral_access_days.mean)}`,
       ];
     }),
   };
 }
+
+const accessDays = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 0 });
 
 /** The five parts of total harm (means), which add up to it path by path. */
 export function decompositionTable(s: SummaryJson): Table {
@@ -200,7 +203,7 @@ export function outcomeStatements(s: SummaryJson): string[] {
 /** Access denied per policy: to targeted and to collateral staff, and the harm per targeted access-day (or why there is none). */
 export function accessTable(s: SummaryJson): Table {
   const money = (x: number) => formatMoney(x, s.scenario.currency);
-  const days = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 0 });
+  const days = accessDays;
   return {
     head: ['policy', 'targeted access-days (mean)', 'collateral access-days (mean)', 'harm per targeted access-day'],
     rows: Object.entries(s.policies).map(([name, p]) => {

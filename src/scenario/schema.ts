@@ -175,6 +175,29 @@ messages write it) to text, which also works in YAML and wins over a comment:
 |---|---|---|
 ${dists.join('\n')}
 
+Each item below is one way to write the same input, \`market.quality_elasticity\` (every draw must
+stay at or above 0); any *(dist)* key takes the same forms:
+
+\`\`\`yaml
+- 1.5                                                          # a plain number: a constant
+- {dist: constant, value: 1.5}
+- {dist: uniform, min: 0.5, max: 3}
+- {dist: triangular, min: 0.5, mode: 1.5, max: 3}
+- {dist: pert, min: 0.5, mode: 1.5, max: 3}                    # lambda 4 unless given
+- {dist: pert, min: 0.5, mode: 1.5, max: 3, lambda: 8}         # more weight near the mode
+- {dist: normal, mean: 1.5, sd: 0.5, min: 0}                   # truncated at 0
+- {dist: lognormal, median: 1.5, p90: 3}                       # or p05 and p95, or mu and sigma
+- {dist: lognormal, p05: 0.8, p95: 3.5}
+- {dist: beta, alpha: 2, beta: 5, min: 0, max: 4}
+- {dist: bernoulli, p: 0.3}                                    # 1 on 30% of paths, else 0
+- {dist: discrete, values: [0.5, 1.5, 3], weights: [0.2, 0.5, 0.3]}
+- {dist: empirical, values: [0.8, 1.1, 1.4, 2.0, 2.6]}         # e.g. estimates from five studies
+- dist: mixture                                                # two stories: 70% short, 30% long
+  components:
+    - {weight: 0.7, dist: pert, min: 0.5, mode: 1, max: 2}
+    - {weight: 0.3, dist: uniform, min: 2, max: 4}
+\`\`\`
+
 A distribution must be possible (min < max, mode within [min, max], sd >= 0, p90 > median,
 positive weights) and every draw must stay in its key's range: an unbounded normal for a share in
 [0, 1] is an error; truncate it with \`min\`/\`max\`. Day counts (\`duration_days\`,

@@ -48,6 +48,8 @@ export interface KeyFacts {
   unknownOnDecisionDay?: true;
   /** A setting a study may vary (sweep --vary, sensitivity --setting): one pass per value on the same paths. */
   studied?: true;
+  /** An amount of money in the scenario's currency: charts and tables write it as money ($300k). */
+  money?: true;
   /** A value above `above` is probably a percentage where a rate is meant (a warning, with `hint`). */
   percentLike?: { above: number; hint: string };
   /**
@@ -105,8 +107,8 @@ const LICENSE = obj({
 });
 
 const FINANCING = obj({
-  raise_below: req(dist(), 'Attempt a round when cash falls below this.'),
-  round_size: req(dist(nonNegative), 'Cash a successful round adds.'),
+  raise_below: req(dist(), 'Attempt a round when cash falls below this.', { money: true }),
+  round_size: req(dist(nonNegative), 'Cash a successful round adds.', { money: true }),
   success_probability: req(dist(share), 'p_f: chance a round succeeds at full relative quality.'),
   quality_sensitivity: req(dist(nonNegative), 'psi: the chance of success scales with q^psi.'),
   retry_days: req(dist(atLeastOne, true), 'Wait after any attempt, in days; rounded half up.'),
@@ -124,7 +126,7 @@ const MITIGATION_FIELDS = obj({
     obj({
       share: req(dist(share), 'Share of each affected segment that moving to work from the US helps, that moves.'),
       delay_days: req(dist(nonNegative, true), 'Days from the decision until they work from the US. Rounded half up.'),
-      cost_per_head: opt(dist(nonNegative), 'One-off cost per person moved, paid on the decision day.', 0),
+      cost_per_head: opt(dist(nonNegative), 'One-off cost per person moved, paid on the decision day.', 0, { money: true }),
     }),
     'Affected staff move to work from the US.',
   ),
@@ -132,8 +134,8 @@ const MITIGATION_FIELDS = obj({
     obj({
       share: req(dist(share), 'Share of each affected segment that hiring helps, replaced by US persons (at most 1 minus the share moved).'),
       delay_days: req(dist(nonNegative, true), 'Days from the decision until the new hires work. Rounded half up.'),
-      cost_per_head: opt(dist(nonNegative), 'One-off cost per person replaced (recruiting, severance), paid on the decision day.', 0),
-      premium_annual: opt(dist(nonNegative), 'Extra cost per replaced person and year, from the day the new hires start (also through the tail).', 0),
+      cost_per_head: opt(dist(nonNegative), 'One-off cost per person replaced (recruiting, severance), paid on the decision day.', 0, { money: true }),
+      premium_annual: opt(dist(nonNegative), 'Extra cost per replaced person and year, from the day the new hires start (also through the tail).', 0, { money: true }),
     }),
     'Affected staff are replaced by US persons.',
   ),
@@ -159,13 +161,13 @@ export const FORMAT: Node = obj({
   ),
   firm: req(
     obj({
-      revenue_annual: req(dist(nonNegative), 'R0: but-for revenue run rate at day 0, per year.'),
+      revenue_annual: req(dist(nonNegative), 'R0: but-for revenue run rate at day 0, per year.', { money: true }),
       revenue_growth: req(dist(), 'g: but-for annual revenue growth at day 0 (floored at -0.99 in the model).', { percentLike: { above: 3, hint: 'an annual rate: 0.30 for 30%' } }),
       growth_persistence: opt(dist({ min: 0, minExclusive: true, max: 1 }), "p: each year's growth rate is p times the last one's (1: constant growth).", 1, { slotGroup: 4 }),
       gross_margin: req(dist(share), 'm: gross margin.'),
-      operating_costs_annual: req(dist(nonNegative), 'X: fixed costs per year.'),
-      cash: req(dist(), 'C0: cash at day 0.'),
-      credit_line: req(dist(nonNegative), 'B: the firm is insolvent when cash < -B.'),
+      operating_costs_annual: req(dist(nonNegative), 'X: fixed costs per year.', { money: true }),
+      cash: req(dist(), 'C0: cash at day 0.', { money: true }),
+      credit_line: req(dist(nonNegative), 'B: the firm is insolvent when cash < -B.', { money: true }),
       revenue_multiple: req(dist(nonNegative), "V: firm value at the horizon = V x annualised revenue; capitalizes the permanent part of a revenue gap and a firm's value lost to insolvency."),
       financing: opt(FINANCING, 'The firm raises money when cash runs low. Leave out for no financing.', undefined, { slotGroup: 1 }),
     }),
@@ -210,8 +212,8 @@ export const FORMAT: Node = obj({
     obj({
       base_days: req(dist(atLeastOne), 'tau0: time constant of the gap closing after restoration, days.'),
       per_revoked_day: req(dist(nonNegative), 'rho: extra days of that time constant per revoked day.'),
-      switch_cost: opt(dist(nonNegative), 'One-off cost of moving to the fallback, on the first revoked day.', 0),
-      switch_back_cost: opt(dist(nonNegative), 'One-off cost of moving back, on the day access returns.', 0),
+      switch_cost: opt(dist(nonNegative), 'One-off cost of moving to the fallback, on the first revoked day.', 0, { money: true }),
+      switch_back_cost: opt(dist(nonNegative), 'One-off cost of moving back, on the day access returns.', 0, { money: true }),
     }),
     'Adapting to and recovering from the fallback.',
   ),

@@ -20,15 +20,37 @@ describe('progress bar', () => {
     bar.finish();
     expect(lines[1]).toBe('\r\x1b[K');
   });
-  it('is silent when stderr is not a terminal, and with --quiet', () => {
+  it('is silent with --quiet', () => {
     let clock = 0;
-    for (const [tty, enabled] of [[false, true], [true, false]]) {
-      const { io: stream, lines } = io(tty);
-      const bar = makeProgress(stream, enabled, () => clock);
-      clock += 5_000;
-      bar.update(5, 10);
-      bar.finish();
-      expect(lines).toEqual([]);
-    }
+    const { io: stream, lines } = io(false);
+    const bar = makeProgress(stream, false, () => clock);
+    clock += 5_000;
+    bar.update(5, 10);
+    bar.finish();
+    expect(lines).toEqual([]);
+  });
+  it('prints a plain line at every tenth of the paths and at least every 30 seconds when stderr is not a terminal', () => {
+    let clock = 0;
+    const { io: log, lines } = io(false);
+    const bar = makeProgress(log, true, () => clock);
+    clock = 1_000;
+    bar.update(500, 100_000); // under a tenth, under 30 s: nothing
+    expect(lines).toEqual([]);
+    clock = 2_000;
+    bar.update(10_000, 100_000);
+    expect(lines).toEqual(['progress: 10% (10,000 of 100,000 paths), 2s elapsed, about 18s left\n']);
+    bar.update(12_000, 100_000); // the same tenth: nothing
+    expect(lines).toHaveLength(1);
+    clock = 40_000; // 38 s later, still in the same tenth: a line all the same
+    bar.update(15_000, 100_000);
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^progress: 15% \(15,000 of 100,000 paths\), 40s elapsed, about 3\.8min left\n$/);
+    clock = 50_000;
+    bar.update(100_000, 100_000);
+    expect(lines[2]).toBe('progress: 100% (100,000 of 100,000 paths), 50s elapsed\n');
+    bar.finish();
+    expect(lines).toHaveLength(3); // no terminal codes
+    // No line ever carries a carriage return or an escape sequence.
+    expect(lines.join('')).not.toMatch(/[\r\x1b]/);
   });
 });

@@ -40,7 +40,7 @@ describe('renderers of one document', () => {
     expect(body).toContain('<table class="results"><thead><tr><th>a</th><th>bb</th></tr></thead>');
     expect(body).toContain('<p>one<br>two</p>');
     expect(body).toContain('<p><code>npx accessgap run s.yaml --paths 10</code></p>');
-    expect(body).toContain('<p class="muted">Hover.</p>');
+    expect(body).toContain('<p class="muted interactive">Hover.</p>');
     expect(renderMarkdown(doc)).not.toContain('Hover.');
   });
 
