@@ -7,6 +7,8 @@ export interface Io {
   err(text: string): void;
   /** stderr is a terminal (progress bars are drawn only then). */
   errIsTTY: boolean;
+  /** The command's words after `accessgap`, for the manifest (set by main). */
+  argv?: string[];
 }
 
 export const processIo: Io = {

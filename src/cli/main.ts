@@ -1,5 +1,5 @@
 /**
- * accessgap command line: `init`, `run`, `sweep`, `sensitivity`, `trace` and `validate`, one file each,
+ * accessgap command line: `init`, `run`, `sweep`, `sensitivity`, `trace`, `validate` and `verify`, one file each,
  * built with commander (flag types inferred from their definitions).
  *
  *   argv -> commander -> a command's registrar -> (folder commands) pipeline.ts: load, settings,
@@ -14,6 +14,7 @@ import { registerSensitivity } from './sensitivity.js';
 import { registerTrace } from './trace.js';
 import { registerValidate } from './validate.js';
 import { registerInit } from './init.js';
+import { registerVerify } from './verify.js';
 
 export function makeProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('accessgap')
@@ -22,13 +23,14 @@ export function makeProgram(io: Io, setExit: (code: number) => void): Command {
     .exitOverride()
     .showHelpAfterError('(run "accessgap --help" for usage)')
     .configureOutput({ writeOut: io.out, writeErr: io.err });
-  for (const register of [registerInit, registerRun, registerSweep, registerSensitivity, registerTrace, registerValidate]) register(program, io, setExit);
+  for (const register of [registerInit, registerRun, registerSweep, registerSensitivity, registerTrace, registerValidate, registerVerify(main)]) register(program, io, setExit);
   return program;
 }
 
 /** Runs the CLI on argv (without node and script) and returns the exit code. */
-export async function main(argv: string[], io: Io = processIo): Promise<number> {
+export async function main(argv: string[], given: Io = processIo): Promise<number> {
   let code: number = EXIT.ok;
+  const io: Io = { ...given, argv };
   const program = makeProgram(io, (c) => (code = c));
   try {
     if (argv.length === 0) {

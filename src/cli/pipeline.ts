@@ -25,6 +25,7 @@ import type { Command } from '@commander-js/extra-typings';
 import type { CommonFlags } from './options.js';
 import { makeProgress } from './progress.js';
 import { addScenarioCopy } from '../report/reproduce.js';
+import { buildManifest, MANIFEST } from '../output/manifest.js';
 
 /** Adds a command to the program; its action sets the exit code. */
 export type Registrar = (program: Command, io: Io, setExit: (code: number) => void) => void;
@@ -124,6 +125,7 @@ export async function runFolderCommand<F extends CommonFlags, P>(cmd: FolderComm
     progress.finish();
     if (abort.signal.aborted) throw new RunAborted();
     addScenarioCopy(files, loaded);
+    files.set(MANIFEST, buildManifest({ argv: io.argv ?? [cmd.name, file], scenario: { file, sha256: loaded.scenario.sha256 }, seed: settings.seed, paths: settings.paths, threads: settings.threads, files }));
     await writeFolderAtomically(out, files, cmd.name);
     if (!flags.quiet) io.out(written(printed, out, files.size));
     return EXIT.ok;

@@ -187,7 +187,7 @@ export function sensitivityDocument(json: SensitivityJson, charts: Chart[]): Doc
       { kind: 'figures', charts },
       { kind: 'heading', level: 2, text: 'Reproduction' },
       { kind: 'command', text: `Reproduce: ${sensitivityReproduce(json)}` },
-      { kind: 'paragraph', text: 'The same file, seed and flags give byte-identical files with any --threads, apart from timing.json.', muted: true },
+      { kind: 'paragraph', text: 'The same file, seed and flags give byte-identical files with any --threads, apart from timing.json and manifest.json (`accessgap verify` checks them).', muted: true },
     ],
   };
 }

@@ -306,7 +306,7 @@ export function provenance(scenario: Scenario, s: SummaryJson): string[] {
   return [
     `Scenario ${s.scenario.name}: ${scenario.file}, sha256 ${s.scenario.sha256} (the folder keeps a copy as run: ${scenarioCopyName(scenario.file)}).`,
     `${plural(s.run.paths, 'path')}, seed ${s.run.seed}, horizon ${plural(s.run.horizon_days, 'day')} and a ${s.run.tail_days.toLocaleString('en-US')}-day tail, discount rate ${formatPercent(s.run.discount_rate)}, engine accessgap ${s.run.version}.`,
-    `Reproduce: ${reproduceCommand('run', scenario.file, [], s.run)}. The same file, seed and paths give byte-identical files with any --threads, apart from timing.json${s.run.precision ? ` (the precision rule chose ${s.run.paths.toLocaleString('en-US')} paths; --paths ${s.run.paths} without it gives the same numbers)` : ''}.`,
+    `Reproduce: ${reproduceCommand('run', scenario.file, [], s.run)}. The same file, seed and paths give byte-identical files with any --threads, apart from timing.json and manifest.json (accessgap verify checks them)${s.run.precision ? ` (the precision rule chose ${s.run.paths.toLocaleString('en-US')} paths; --paths ${s.run.paths} without it gives the same numbers)` : ''}.`,
     `Metric quantiles: ${s.run.metric_quantiles}. Series quantiles: ${s.run.series_quantiles}.`,
   ];
 }

@@ -58,7 +58,7 @@ describe('the CDF (figure 7)', () => {
     const loaded = await loadDoc(doc);
     const { result, summary } = await simulate(loaded, { paths: 400, seed: 4 });
     const cdf = buildCharts(result, summary, seriesRows(result)).find((c) => c.name === 'harm-cdf')!;
-    const spec = cdf.spec as { encoding: { x: { scale: { domain: [number, number] } } }; data: { values: { policy: string; value: number; p: number }[] }; title: { subtitle: string[] } };
+    const spec = cdf.spec as unknown as { encoding: { x: { scale: { domain: [number, number] } } }; data: { values: { policy: string; value: number; p: number }[] }; title: { subtitle: string[] } };
     const [lo, hi] = spec.encoding.x.scale.domain;
     for (const [name, p] of Object.entries(summary.policies)) {
       expect(hi).toBeGreaterThanOrEqual(p.metrics.total_harm.p95);

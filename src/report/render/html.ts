@@ -37,7 +37,7 @@ body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; margin: 
 h1 { font-size: 1.6rem; margin-bottom: 0.2rem; } h2 { margin-top: 2.2rem; border-bottom: 1px solid #ddd; padding-bottom: 0.2rem; }
 table { border-collapse: collapse; font-size: 0.85rem; margin: 0.8rem 0; } th, td { border: 1px solid #ddd; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
 th { background: #f4f4f4; } td:first-child { white-space: nowrap; } .muted { color: #555; font-size: 0.9rem; }
-figure { margin: 1.5rem 0; } .chart svg { max-width: 100%; height: auto; } .chart .live:empty { display: none; } .warnings { background: #fff6e0; border: 1px solid #e8c66a; padding: 0.5rem 1rem; margin: 1rem 0; } .chart { overflow-x: auto; } code { font-size: 0.85rem; }
+figure { margin: 1.5rem 0; } .chart svg { max-width: 100%; height: auto; } .chart .live:empty { display: none; } .interactive { display: none; } .js .interactive { display: block; } .warnings { background: #fff6e0; border: 1px solid #e8c66a; padding: 0.5rem 1rem; margin: 1rem 0; } .chart { overflow-x: auto; } code { font-size: 0.85rem; }
 @media print {
   body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
   .chart .live, .interactive { display: none !important; } .chart .static { display: block !important; }
@@ -81,6 +81,7 @@ ${inlineLibraries()}
 <body>
 ${body}
 <script>
+document.documentElement.classList.add('js');
 for (const el of document.querySelectorAll('.chart')) {
   const spec = JSON.parse(document.getElementById(el.id.replace('chart', 'spec')).textContent);
   const still = el.querySelector('.static');
