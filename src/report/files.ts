@@ -41,16 +41,19 @@ export async function buildReportFiles(loaded: LoadedScenario, result: RunResult
 
 /**
  * paths.csv: one row per path: its index, every input as drawn (by key path; `draws` by InputRef),
- * and every metric of every compared policy as <policy>.<metric>, for an economist's own regressions.
+ * the but-for world's firm value and insolvency day, and every metric of every compared policy as
+ * <policy>.<metric>, for an economist's own regressions and to re-derive any paired number.
  */
 export function pathsCsv(loaded: LoadedScenario, result: RunResult, draws: Float64Array[]): string {
   const s = loaded.scenario;
   const { plan, metrics } = result;
-  const head = ['path', ...s.inputs.map((d) => d.key), ...plan.policies.flatMap((p) => plan.metrics.map((m) => `${p.name}.${m}`))];
+  const head = ['path', ...s.inputs.map((d) => d.key), 'butfor.firm_value', 'butfor.insolvency_day', ...plan.policies.flatMap((p) => plan.metrics.map((m) => `${p.name}.${m}`))];
   const rows = [head.map((h) => (/[",]/.test(h) ? JSON.stringify(h) : h)).join(',')];
   for (let k = 0; k < result.settings.paths; k++) {
     const row: (number | string)[] = [k];
     for (const d of s.inputs) row.push(draws[d.id][k]);
+    // The but-for world's own figures, so every paired number can be re-derived: its firm value W_butfor and the day it became insolvent (empty: never).
+    row.push(result.butforValue[k], result.butforInsolvencyDay[k] < 0 ? '' : result.butforInsolvencyDay[k]);
     for (let i = 0; i < plan.policies.length; i++) for (let j = 0; j < plan.metrics.length; j++) row.push(metrics[i][j][k]);
     rows.push(row.join(','));
   }

@@ -298,6 +298,10 @@ describe('accessgap run --save-paths', () => {
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     expect(mean(col('blanket.total_harm'))).toBeCloseTo(summary.policies.blanket.metrics.total_harm.mean, 6);
     expect(new Set(col('firm.cash')).size).toBe(4);
+    // The but-for world's figures: its mean firm value is summary.json's, and owner harm re-derives from them.
+    expect(mean(col('butfor.firm_value'))).toBeCloseTo(summary.butfor.firm_value.mean, 6);
+    const alive = lines.slice(1).map((l) => l.split(',')[head.indexOf('butfor.insolvency_day')] === '');
+    expect(alive.filter(Boolean).length / alive.length).toBeCloseTo(1 - summary.butfor.insolvency_probability, 12);
   });
   it('refuses a paths.csv above its size limit unless --allow-large (exit 2, before simulating)', async () => {
     const dir = tempDir();
