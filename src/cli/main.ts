@@ -1,5 +1,5 @@
 /**
- * accessgap command line: `init`, `run`, `sweep`, `sensitivity`, `trace`, `validate` and `verify`, one file each,
+ * accessgap command line: `init`, `run`, `sweep`, `sensitivity`, `exhibits`, `trace`, `validate` and `verify`, one file each,
  * built with commander (flag types inferred from their definitions).
  *
  *   argv -> commander -> a command's registrar -> (folder commands) pipeline.ts: load, settings,
@@ -15,6 +15,7 @@ import { registerTrace } from './trace.js';
 import { registerValidate } from './validate.js';
 import { registerInit } from './init.js';
 import { registerVerify } from './verify.js';
+import { registerExhibits } from './exhibits.js';
 
 export function makeProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('accessgap')
@@ -23,7 +24,7 @@ export function makeProgram(io: Io, setExit: (code: number) => void): Command {
     .exitOverride()
     .showHelpAfterError('(run "accessgap --help" for usage)')
     .configureOutput({ writeOut: io.out, writeErr: io.err });
-  for (const register of [registerInit, registerRun, registerSweep, registerSensitivity, registerTrace, registerValidate, registerVerify(main)]) register(program, io, setExit);
+  for (const register of [registerInit, registerRun, registerSweep, registerSensitivity, registerExhibits, registerTrace, registerValidate, registerVerify(main)]) register(program, io, setExit);
   return program;
 }
 

@@ -8,8 +8,8 @@ import { choicesOf } from '../study/run.js';
 import { oneMoreDayIsClear } from '../analysis/delay.js';
 import { allDraws, correlationDraws } from '../study/draws.js';
 import type { Command } from '@commander-js/extra-typings';
-import { runFolderCommand, type FolderCommand, type Registrar } from './pipeline.js';
-import { withCommonFlags } from './options.js';
+import { runFolderCommand, type FolderCommand, type Registrar, type WorkContext } from './pipeline.js';
+import { withCommonFlags, type CommonFlags } from './options.js';
 
 const define = (program: Command) =>
   withCommonFlags(
@@ -40,17 +40,26 @@ export const runCommand: FolderCommand<RunFlags, undefined> = {
     what: `${settings.paths.toLocaleString('en-US')} paths on ${settings.threads} thread(s)`,
     advice: 'reduce --paths, simulation.horizon_days or the compared policies, raise simulation.series_step_days',
   }),
-  async work({ loaded, flags, settings, precision, signal, onProgress, finishProgress, started }) {
-    const result = await runSimulation(loaded, { ...settings, signal, onProgress });
-    finishProgress();
-    // The cost-of-delay exhibit: a small duration sweep on a twentieth of the paths (src/study/delay.ts).
-    const delay = await runDelaySweep(loaded, { ...settings, signal }, choicesOf(result), oneMoreDayIsClear);
-    result.timing.wall_seconds = (performance.now() - started) / 1000;
-    result.timing.peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);
-    const { files, printed } = await buildReportFiles(loaded, result, { delay, precision, correlated: correlationDraws(loaded, settings.seed, settings.paths) });
-    if (flags.savePaths) files.set('paths.csv', pathsCsv(loaded, result, allDraws(loaded, settings.seed, settings.paths)));
+  work: async (ctx) => {
+    const { files, printed } = await simulateAndReport(ctx);
     return { files, printed };
   },
 };
+
+/**
+ * A run's work: simulate, the cost-of-delay exhibit, the report files (and paths.csv with
+ * --save-paths). The exhibit pack renders the same document to PDF.
+ */
+export async function simulateAndReport({ loaded, flags, settings, precision, signal, onProgress, finishProgress, started }: WorkContext<CommonFlags & { savePaths?: boolean }, undefined>) {
+  const result = await runSimulation(loaded, { ...settings, signal, onProgress });
+  finishProgress();
+  // The cost-of-delay exhibit: a small duration sweep on a twentieth of the paths (src/study/delay.ts).
+  const delay = await runDelaySweep(loaded, { ...settings, signal }, choicesOf(result), oneMoreDayIsClear);
+  result.timing.wall_seconds = (performance.now() - started) / 1000;
+  result.timing.peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);
+  const report = await buildReportFiles(loaded, result, { delay, precision, correlated: correlationDraws(loaded, settings.seed, settings.paths) });
+  if (flags.savePaths) report.files.set('paths.csv', pathsCsv(loaded, result, allDraws(loaded, settings.seed, settings.paths)));
+  return report;
+}
 
 export const registerRun: Registrar = (program, io, setExit) => define(program).action(async (scenario, flags) => setExit(await runFolderCommand(runCommand, scenario, flags, io)));

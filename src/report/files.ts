@@ -10,6 +10,7 @@ import { renderMarkdown } from './render/markdown.js';
 import { folderSvgs, renderHtml } from './render/html.js';
 import { renderText } from './render/text.js';
 import { timingJson } from './timing.js';
+import type { Document } from './document.js';
 
 export interface ReportFiles {
   files: Map<string, string | Uint8Array>;
@@ -18,6 +19,8 @@ export interface ReportFiles {
   printed: string;
   /** Warnings from vega or vega-lite while rendering (none expected). */
   chartWarnings: string[];
+  /** The report's document, for further renderers (the exhibit pack's PDF). */
+  doc: Document;
 }
 
 export async function buildReportFiles(loaded: LoadedScenario, result: RunResult, extras: RunExtras = {}): Promise<ReportFiles> {
@@ -36,7 +39,7 @@ export async function buildReportFiles(loaded: LoadedScenario, result: RunResult
   const doc = runDocument(loaded.scenario, summary, charts);
   files.set('summary.md', renderMarkdown(doc));
   files.set('report.html', renderHtml(doc, folderSvgs(files)));
-  return { files, summary, printed: renderText(runHeadline(summary)), chartWarnings };
+  return { files, summary, printed: renderText(runHeadline(summary)), chartWarnings, doc };
 }
 
 /**

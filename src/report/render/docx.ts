@@ -1,0 +1,97 @@
+/**
+ * A Document as an editable Word file (.docx), for an expert to paste into a report: headings,
+ * paragraphs, lists, real Word tables (header rows repeat on each page, rows never split) and
+ * every chart as a numbered exhibit with its PNG at 300 dpi, numbered as in the PDF. The file is
+ * byte-reproducible: the package's creation dates are pinned, drawing ids numbered afresh, and the
+ * zip is written again with fixed entry times.
+ */
+import { AlignmentType, Document as Word, HeadingLevel, ImageRun, Packer, Paragraph, Table as WordTable, TableCell, TableRow, TextRun, WidthType, BorderStyle, ShadingType } from 'docx';
+import { unzipSync, zipSync } from 'fflate';
+import type { Block, Document, Table } from '../document.js';
+
+export interface DocxOptions {
+  /** Each chart's PNG at 300 dpi or better for its printed width, and its pixel size. */
+  pngOf: (name: string) => { png: Uint8Array; width: number; height: number } | undefined;
+}
+
+const FONT = 'DejaVu Sans';
+/** The printed width of a chart: 6.5 inches (US Letter less one-inch margins), in the 96-per-inch pixels docx sizes images in. */
+const IMAGE_WIDTH_PX = 6.5 * 96;
+const FIXED = '2026-01-01T00:00:00Z';
+const FIXED_MTIME = new Date(Date.UTC(2026, 0, 1));
+
+const plain = (s: string) => s.replace(/`([^`]+)`/g, '$1');
+const run = (text: string, o: { bold?: boolean; size?: number; color?: string } = {}) => new TextRun({ text, font: FONT, bold: o.bold, size: o.size ?? 19, color: o.color });
+
+function table(t: Table): WordTable {
+  const border = { style: BorderStyle.SINGLE, size: 2, color: '999999' };
+  const cell = (text: string, head: boolean) =>
+    new TableCell({
+      children: [new Paragraph({ children: [run(text, { bold: head, size: 15 })] })],
+      borders: { top: border, bottom: border, left: border, right: border },
+      ...(head ? { shading: { type: ShadingType.CLEAR, color: 'auto', fill: 'EEEEEE' } } : {}),
+    });
+  return new WordTable({
+    width: { size: 100, type: WidthType.PERCENTAGE },
+    rows: [new TableRow({ tableHeader: true, cantSplit: true, children: t.head.map((h) => cell(h, true)) }), ...t.rows.map((r) => new TableRow({ cantSplit: true, children: r.map((c) => cell(c, false)) }))],
+  });
+}
+
+export async function renderDocx(d: Document, opts: DocxOptions): Promise<Uint8Array> {
+  const children: (Paragraph | WordTable)[] = [];
+  let exhibit = 0;
+  const para = (text: string, o: { bold?: boolean; size?: number; color?: string } = {}) => children.push(new Paragraph({ spacing: { after: 120 }, children: [run(text, o)] }));
+  const block = (b: Block) => {
+    switch (b.kind) {
+      case 'heading':
+        return children.push(new Paragraph({ heading: b.level === 1 ? HeadingLevel.HEADING_1 : b.level === 2 ? HeadingLevel.HEADING_2 : HeadingLevel.HEADING_3, children: [run(b.text, { bold: true, size: b.level === 1 ? 32 : b.level === 2 ? 26 : 22 })] }));
+      case 'paragraph':
+        return para(plain(b.text), b.muted ? { size: 16, color: '444444' } : {});
+      case 'lines':
+        return children.push(new Paragraph({ spacing: { after: 120 }, children: b.lines.map((l, i) => new TextRun({ text: plain(l), font: FONT, size: b.muted ? 16 : 19, break: i > 0 ? 1 : 0 })) }));
+      case 'list':
+      case 'note':
+        if (b.title) para(b.title, { bold: true });
+        for (const item of b.items) children.push(new Paragraph({ bullet: { level: 0 }, children: [run(plain(item))] }));
+        return;
+      case 'command':
+        return para(b.text, { size: 16 });
+      case 'table':
+        children.push(table(b.table));
+        return para('');
+      case 'figures':
+        for (const c of b.charts) {
+          const image = opts.pngOf(c.name);
+          if (!image) continue;
+          exhibit++;
+          children.push(new Paragraph({ pageBreakBefore: true, children: [run(`Exhibit ${exhibit}. ${c.title}`, { bold: true, size: 24 })] }));
+          const h = (IMAGE_WIDTH_PX * image.height) / image.width;
+          children.push(new Paragraph({ alignment: AlignmentType.LEFT, children: [new ImageRun({ type: 'png', data: image.png, transformation: { width: IMAGE_WIDTH_PX, height: h }, altText: { name: c.name, title: c.title, description: c.title } })] }));
+        }
+        return;
+      case 'interactive-hint':
+        return;
+    }
+  };
+  for (const b of d.blocks) block(b);
+  const word = new Word({ creator: 'accessgap', title: d.title, description: d.title, sections: [{ properties: { page: { size: { width: 12240, height: 15840 }, margin: { top: 1440, bottom: 1440, left: 1440, right: 1440 } } }, children }] });
+  return pinned(new Uint8Array(await Packer.toBuffer(word)));
+}
+
+/** The .docx with its creation dates pinned and its zip entries written again with a fixed time. */
+function pinned(bytes: Uint8Array): Uint8Array {
+  const entries = unzipSync(bytes);
+  const core = entries['docProps/core.xml'];
+  if (core) {
+    const xml = new TextDecoder().decode(core).replace(/(<dcterms:(created|modified)[^>]*>)[^<]*(<\/dcterms:\2>)/g, `$1${FIXED}$3`);
+    entries['docProps/core.xml'] = new TextEncoder().encode(xml);
+  }
+  // The drawing ids count up over the process's life in docx: number them afresh, in document order.
+  const body = entries['word/document.xml'];
+  if (body) {
+    let id = 0;
+    entries['word/document.xml'] = new TextEncoder().encode(new TextDecoder().decode(body).replace(/<wp:docPr id="\d+"/g, () => `<wp:docPr id="${++id}"`));
+  }
+  const names = Object.keys(entries).sort();
+  return zipSync(Object.fromEntries(names.map((n) => [n, [entries[n], { mtime: FIXED_MTIME }]])), { level: 6 });
+}
