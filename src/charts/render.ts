@@ -46,6 +46,12 @@ export async function renderSvg(spec: TopLevelSpec): Promise<{ svg: string; warn
   return { svg, warnings };
 }
 
+/** An SVG's size in its own units, from the viewBox vega writes (800 x 600 when there is none). */
+export function svgSize(svg: string): [number, number] {
+  const m = /viewBox="0 0 ([\d.]+) ([\d.]+)"/.exec(svg);
+  return m ? [Number(m[1]), Number(m[2])] : [800, 600];
+}
+
 export function svgToPng(svg: string, scale = 2): Uint8Array {
   const resvg = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: scale },

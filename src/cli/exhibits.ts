@@ -9,7 +9,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { folderSvgs } from '../report/render/html.js';
 import { renderPdf } from '../report/render/pdf.js';
 import { renderDocx } from '../report/render/docx.js';
-import { svgToPng } from '../charts/render.js';
+import { svgSize, svgToPng } from '../charts/render.js';
 import { withCommonFlags } from './options.js';
 import { runFolderCommand, type FolderCommand, type Registrar } from './pipeline.js';
 import { runCommand, simulateAndReport } from './run.js';
@@ -28,7 +28,7 @@ const DPI = 300;
 /** A chart's PNG at 300 dpi for its printed width, from its SVG. */
 function printPng(svg: string | undefined): { png: Uint8Array; width: number; height: number } | undefined {
   if (!svg) return undefined;
-  const [w, h] = (/viewBox="0 0 ([\d.]+) ([\d.]+)"/.exec(svg) ?? [, '800', '600']).slice(1).map(Number);
+  const [w, h] = svgSize(svg);
   const scale = (PRINT_INCHES * DPI) / w;
   return { png: svgToPng(svg, scale), width: Math.round(w * scale), height: Math.round(h * scale) };
 }

@@ -9,6 +9,7 @@
 import PDFDocument from 'pdfkit';
 import SVGtoPDF from 'svg-to-pdfkit';
 import { FONT_FILES } from '../../charts/assets.js';
+import { svgSize } from '../../charts/render.js';
 import type { Block, Document, Table } from '../document.js';
 import type { StaticSvg } from './html.js';
 
@@ -144,7 +145,7 @@ export async function renderPdf(d: Document, opts: PdfOptions): Promise<Uint8Arr
           exhibit++;
           exhibitOf[doc.bufferedPageRange().start + doc.bufferedPageRange().count - 1] = exhibit;
           text(`Exhibit ${exhibit}. ${c.title}`, { font: BOLD, size: 12, gap: 0.4 });
-          const [w, h] = (/viewBox="0 0 ([\d.]+) ([\d.]+)"/.exec(svg) ?? [, '800', '600']).slice(1).map(Number);
+          const [w, h] = svgSize(svg);
           const room = bottom(doc) - doc.y;
           const scale = Math.min(width / w, room / h);
           SVGtoPDF(doc, pdfSafeSvg(svg), MARGIN, doc.y, { width: w * scale, height: h * scale, preserveAspectRatio: 'xMinYMin meet', assumePt: true });
