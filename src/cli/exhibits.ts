@@ -16,7 +16,7 @@ import { runCommand, simulateAndReport } from './run.js';
 
 const define = (program: Command) =>
   withCommonFlags(
-    program.command('exhibits').description('run a scenario and write its exhibit pack (exhibits.pdf) with the report folder').argument('<scenario>', 'scenario file (.yaml, .yml or .json)'),
+    program.command('exhibits').description('run a scenario and write its exhibit pack (exhibits.pdf, exhibits.docx) with the report folder').argument('<scenario>', 'scenario file (.yaml, .yml or .json)'),
     'Monte Carlo paths',
     'pack folder (default: reports/<name>-exhibits)',
   );
