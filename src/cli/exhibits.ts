@@ -5,7 +5,19 @@
  * document as an editable Word file, charts as 300 dpi PNGs), into reports/<name>-exhibits/.
  * It is the run's pipeline and work with one more renderer of the same document.
  */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
+import type { SummaryJson } from '../analysis/run.js';
+import type { Chart } from '../charts/specs.js';
+import { checkOutputFolder, OutputError, writeFolderAtomically } from '../output/folder.js';
+import type { Document } from '../report/document.js';
+import { runDocument } from '../report/run.js';
+import type { StaticSvg } from '../report/render/html.js';
+import { parseScenario } from '../scenario/load.js';
+import { ScenarioError } from '../scenario/problems.js';
+import { EXIT, type Io } from './io.js';
+import { folderProblem } from './messages.js';
 import { folderSvgs } from '../report/render/html.js';
 import { renderPdf } from '../report/render/pdf.js';
 import { renderDocx } from '../report/render/docx.js';
@@ -16,7 +28,7 @@ import { runCommand, simulateAndReport } from './run.js';
 
 const define = (program: Command) =>
   withCommonFlags(
-    program.command('exhibits').description('run a scenario and write its exhibit pack (exhibits.pdf, exhibits.docx) with the report folder').argument('<scenario>', 'scenario file (.yaml, .yml or .json)'),
+    program.command('exhibits').description('run a scenario and write its exhibit pack (exhibits.pdf, exhibits.docx) with the report folder; or, given a finished run\'s folder, the pack from it').argument('<scenario>', 'scenario file (.yaml, .yml or .json), or a report folder written by run'),
     'Monte Carlo paths',
     'pack folder (default: reports/<name>-exhibits)',
   );
@@ -42,11 +54,67 @@ export const exhibitsCommand: FolderCommand<ExhibitFlags, undefined> = {
   estimate: (loaded, prepared, settings) => runCommand.estimate(loaded, prepared, settings),
   async work(ctx) {
     const { files, printed, doc, summary } = await simulateAndReport(ctx);
-    const svgOf = folderSvgs(files);
-    files.set('exhibits.pdf', await renderPdf(doc, { svgOf, footer: `Scenario ${summary.scenario.name}, sha256 ${summary.scenario.sha256.slice(0, 8)}` }));
-    files.set('exhibits.docx', await renderDocx(doc, { pngOf: (name) => printPng(svgOf(name)) }));
+    await addPack(files, doc, folderSvgs(files), summary);
     return { files, printed };
   },
 };
 
-export const registerExhibits: Registrar = (program, io, setExit) => define(program).action(async (scenario, flags) => setExit(await runFolderCommand(exhibitsCommand, scenario, flags, io)));
+/** The pack's two documents, rendered from a run's document and its charts' SVGs. */
+async function addPack(files: Map<string, string | Uint8Array>, doc: Document, svgOf: StaticSvg, summary: SummaryJson): Promise<void> {
+  files.set('exhibits.pdf', await renderPdf(doc, { svgOf, footer: `Scenario ${summary.scenario.name}, sha256 ${summary.scenario.sha256.slice(0, 8)}` }));
+  files.set('exhibits.docx', await renderDocx(doc, { pngOf: (name) => printPng(svgOf(name)) }));
+}
+
+/**
+ * `accessgap exhibits REPORT_DIR`: the pack from a finished run's folder (its summary.json, its copy
+ * of the scenario and its charts), without simulating again: the same document, so the same bytes
+ * as the pack a run of that scenario, seed and paths writes.
+ */
+export async function packFromFolder(dir: string, flags: { out?: string; quiet?: boolean }, io: Io): Promise<number> {
+  const fail = (text: string) => (io.err(folderProblem(`${dir}: ${text}`)), EXIT.invalid);
+  const read = (name: string) => (existsSync(join(dir, name)) ? readFileSync(join(dir, name)) : undefined);
+  const raw = read('summary.json');
+  if (!raw) return fail('expected a report folder written by accessgap run (with summary.json), found none');
+  let summary: SummaryJson;
+  try {
+    summary = JSON.parse(raw.toString('utf8'));
+  } catch (e) {
+    return fail(`summary.json: expected JSON, found ${(e as Error).message}`);
+  }
+  if (summary.schema !== 'accessgap/summary@3') return fail(`summary.json: schema: expected "accessgap/summary@3", found ${JSON.stringify(summary.schema)}`);
+  const copy = read('scenario.yaml') ?? read('scenario.json');
+  if (!copy) return fail('expected the copy of the scenario a run keeps (scenario.yaml or scenario.json), found none');
+  let loaded;
+  try {
+    loaded = await parseScenario(copy, summary.scenario.file);
+  } catch (e) {
+    if (e instanceof ScenarioError) return fail(`its scenario copy does not load: ${e.message}`);
+    throw e;
+  }
+  const chartDir = join(dir, 'charts');
+  const charts: Chart[] = (existsSync(chartDir) ? readdirSync(chartDir) : [])
+    .filter((f) => f.endsWith('.vl.json'))
+    .map((f) => {
+      const spec = JSON.parse(readFileSync(join(chartDir, f), 'utf8'));
+      const [, n, title] = /^Figure (\d+)\. (.*)$/.exec(spec.title?.text ?? '') ?? [, '0', f];
+      return { name: f.replace(/\.vl\.json$/, ''), title, spec, n: Number(n) };
+    })
+    .sort((a, b) => a.n - b.n)
+    .map(({ name, title, spec }) => ({ name, title, spec }));
+  const out = flags.out ?? join('reports', `${summary.scenario.name}-exhibits`);
+  try {
+    await checkOutputFolder(out);
+    const files = new Map<string, string | Uint8Array>();
+    const svgOf: StaticSvg = (name) => read(`charts/${name}.svg`)?.toString('utf8');
+    await addPack(files, runDocument(loaded.scenario, summary, charts), svgOf, summary);
+    await writeFolderAtomically(out, files, 'exhibits');
+  } catch (e) {
+    if (e instanceof OutputError) return (io.err(folderProblem(e.message)), EXIT.invalid);
+    throw e;
+  }
+  if (!flags.quiet) io.out(`Exhibit pack of ${dir}: ${out}/ (exhibits.pdf, exhibits.docx)\n`);
+  return EXIT.ok;
+}
+
+export const registerExhibits: Registrar = (program, io, setExit) =>
+  define(program).action(async (input, flags) => setExit(existsSync(input) && statSync(input).isDirectory() ? await packFromFolder(input, flags, io) : await runFolderCommand(exhibitsCommand, input, flags, io)));

@@ -56,6 +56,16 @@ describe.skipIf(!POPPLER)('accessgap exhibits', () => {
     expect(existsSync(join(out, 'summary.md'))).toBe(true);
     const v = await runCli(['verify', out, '--threads', '2']);
     expect(v.code, v.err).toBe(0);
+    // From the finished folder, without simulating: the same document, the same bytes.
+    const again = join(dir, 'from-folder');
+    const f = await runCli(['exhibits', out, '--out', again]);
+    expect(f.code, f.err).toBe(0);
+    expect(f.out).toContain(`Exhibit pack of ${out}: ${again}/`);
+    for (const name of ['exhibits.pdf', 'exhibits.docx']) expect(readFileSync(join(again, name)).equals(readFileSync(join(out, name))), name).toBe(true);
+    const notReport = await runCli(['exhibits', dir, '--out', join(dir, 'nothing')]);
+    expect(notReport.code).toBe(2);
+    expect(notReport.err).toMatch(/expected a report folder written by accessgap run \(with summary\.json\), found none/);
+    expect(existsSync(join(dir, 'nothing'))).toBe(false);
     const files = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).files;
     expect(files['exhibits.pdf']).toMatch(/^[0-9a-f]{64}$/);
     expect(files['exhibits.docx']).toMatch(/^[0-9a-f]{64}$/);

@@ -8,6 +8,7 @@
 import { AlignmentType, Document as Word, HeadingLevel, ImageRun, Packer, Paragraph, Table as WordTable, TableCell, TableRow, TextRun, WidthType, BorderStyle, ShadingType } from 'docx';
 import { unzipSync, zipSync } from 'fflate';
 import type { Block, Document, Table } from '../document.js';
+import { exhibitTitle } from './pdf.js';
 
 export interface DocxOptions {
   /** Each chart's PNG at 300 dpi or better for its printed width, and its pixel size. */
@@ -64,9 +65,9 @@ export async function renderDocx(d: Document, opts: DocxOptions): Promise<Uint8A
           const image = opts.pngOf(c.name);
           if (!image) continue;
           exhibit++;
-          children.push(new Paragraph({ pageBreakBefore: true, children: [run(`Exhibit ${exhibit}. ${c.title}`, { bold: true, size: 24 })] }));
+          children.push(new Paragraph({ pageBreakBefore: true, children: [run(`Exhibit ${exhibit}. ${exhibitTitle(c)}`, { bold: true, size: 24 })] }));
           const h = (IMAGE_WIDTH_PX * image.height) / image.width;
-          children.push(new Paragraph({ alignment: AlignmentType.LEFT, children: [new ImageRun({ type: 'png', data: image.png, transformation: { width: IMAGE_WIDTH_PX, height: h }, altText: { name: c.name, title: c.title, description: c.title } })] }));
+          children.push(new Paragraph({ alignment: AlignmentType.LEFT, children: [new ImageRun({ type: 'png', data: image.png, transformation: { width: IMAGE_WIDTH_PX, height: h }, altText: { name: c.name, title: exhibitTitle(c), description: exhibitTitle(c) } })] }));
         }
         return;
       case 'interactive-hint':

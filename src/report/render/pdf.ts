@@ -12,6 +12,7 @@ import { FONT_FILES } from '../../charts/assets.js';
 import { svgSize } from '../../charts/render.js';
 import type { Block, Document, Table } from '../document.js';
 import type { StaticSvg } from './html.js';
+import type { Chart } from '../../charts/specs.js';
 
 const FONT = 'DejaVu Sans';
 const BOLD = 'DejaVu Sans-Bold';
@@ -32,6 +33,9 @@ export interface PdfOptions {
  */
 export const pdfSafeSvg = (svg: string): string =>
   svg.replace(/ stroke-dasharray="([^"]*)"/g, (all, v: string) => (v.split(/[\s,]+/).map(Number).some((x) => !(x > 0)) ? '' : all));
+
+/** An exhibit's caption: the chart's own figure title (without "Figure N."), as the chart draws it. */
+export const exhibitTitle = (c: Chart): string => /^Figure \d+\. (.*)$/.exec((c.spec as { title?: { text?: string } }).title?.text ?? '')?.[1] ?? c.title;
 
 /** Text without Markdown's code marks. */
 const plain = (s: string) => s.replace(/`([^`]+)`/g, '$1');
@@ -144,7 +148,7 @@ export async function renderPdf(d: Document, opts: PdfOptions): Promise<Uint8Arr
           doc.addPage();
           exhibit++;
           exhibitOf[doc.bufferedPageRange().start + doc.bufferedPageRange().count - 1] = exhibit;
-          text(`Exhibit ${exhibit}. ${c.title}`, { font: BOLD, size: 12, gap: 0.4 });
+          text(`Exhibit ${exhibit}. ${exhibitTitle(c)}`, { font: BOLD, size: 12, gap: 0.4 });
           const [w, h] = svgSize(svg);
           const room = bottom(doc) - doc.y;
           const scale = Math.min(width / w, room / h);
