@@ -18,12 +18,14 @@ function findPackage(): { root?: string; version: string } {
 
 const PACKAGE = findPackage();
 export const VERSION = PACKAGE.version;
+/** The installed package's folder (package.json, package-lock.json, schema/), when found. */
+export const PACKAGE_ROOT = PACKAGE.root;
 
 /**
  * The git commit the engine runs from, when it runs from a checkout (read from .git, without
  * running git): HEAD, a branch's loose ref or its line in packed-refs. Undefined otherwise.
  */
-export function engineCommit(root = PACKAGE.root): string | undefined {
+function commitOf(root: string | undefined): string | undefined {
   if (!root) return undefined;
   try {
     const git = join(root, '.git');
@@ -38,3 +40,9 @@ export function engineCommit(root = PACKAGE.root): string | undefined {
     return undefined;
   }
 }
+
+/** The engine as installed: its version and, run from a checkout, the git commit (read once). */
+export const ENGINE: { version: string; commit?: string } = (() => {
+  const commit = commitOf(PACKAGE_ROOT);
+  return { version: VERSION, ...(commit ? { commit } : {}) };
+})();

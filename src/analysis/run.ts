@@ -18,7 +18,7 @@ import { VERSION } from '../version.js';
 import { placedText, placedWarnings } from '../model/warnings.js';
 import { sameRule } from '../model/policies.js';
 import { LHS_BLOCK } from '../sampling/draw.js';
-import { precisionMiss, type PrecisionOutcome } from '../study/precision.js';
+import { precisionWarnings, type PrecisionOutcome } from '../study/precision.js';
 import { spearman } from './sensitivity.js';
 import type { DelaySweep } from '../study/delay.js';
 import { costOfDelay, type CostOfDelay } from './delay.js';
@@ -125,7 +125,10 @@ export interface SummaryJson {
 /** Items grouped by a label, groups in order of first appearance. */
 function groupBy<T>(items: T[], label: (x: T) => string): [string, T[]][] {
   const groups = new Map<string, T[]>();
-  for (const x of items) groups.set(label(x), [...(groups.get(label(x)) ?? []), x]);
+  for (const x of items) {
+    const key = label(x);
+    groups.set(key, [...(groups.get(key) ?? []), x]);
+  }
   return [...groups];
 }
 
@@ -211,8 +214,7 @@ export function buildSummary(loaded: LoadedScenario, result: RunResult, extras: 
       },
     };
   });
-  const miss = precision && precisionMiss(precision);
-  const warnings = [...(miss ? [miss] : []), ...placedWarnings(loaded).map(placedText)];
+  const warnings = [...precisionWarnings(precision), ...placedWarnings(loaded).map(placedText)];
   // One warning per cause: every policy still cutting paths off at the horizon in one sentence.
   const cut = Object.entries(policies).filter(([, p]) => p.metrics.revoked_at_horizon.mean > 0);
   if (cut.length) {

@@ -11,7 +11,7 @@ import type { LoadedScenario } from '../scenario/load.js';
 import type { InputDef, Scenario } from '../scenario/types.js';
 import type { StudyResult } from '../study/run.js';
 import type { SaltelliRuns, SobolFactor } from '../study/sobol.js';
-import { precisionMiss, type PrecisionOutcome } from '../study/precision.js';
+import { precisionWarnings, type PrecisionOutcome } from '../study/precision.js';
 import { VERSION } from '../version.js';
 
 /** Ranks 1 ... n, ties given their average rank. */
@@ -202,8 +202,7 @@ export function sensitivityJson(r: SensitivityRuns): SensitivityJson {
       }),
     ),
   };
-  const miss = r.precision && precisionMiss(r.precision);
-  return { ...json, warnings: [...(miss ? [miss] : []), ...sobolWarnings(json)] };
+  return { ...json, warnings: [...precisionWarnings(r.precision), ...sobolWarnings(json)] };
 }
 
 /**

@@ -8,7 +8,7 @@ import { meanAndSe, summarize, Z975, type Summary } from '../stats/summary.js';
 import { BINARY_METRICS, type Metric } from '../model/metrics.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import type { StudyResult } from '../study/run.js';
-import { precisionMiss, type PrecisionOutcome } from '../study/precision.js';
+import { precisionWarnings, type PrecisionOutcome } from '../study/precision.js';
 import { VERSION } from '../version.js';
 
 /** A varied input and its points. */
@@ -187,7 +187,7 @@ export function sweepJson(
     run: { seed: run.seed, paths: run.paths, version: VERSION, passes: study.passes, shared_butfor: study.sharedButfor, ...(run.precision ? { precision: run.precision } : {}) },
     keys: axes.map((a) => ({ key: a.key, points: a.points })),
     butfor_value: study.butforValue.map((w) => w.reduce((a, b) => a + b, 0) / w.length),
-    warnings: run.precision && precisionMiss(run.precision) ? [precisionMiss(run.precision)!] : [],
+    warnings: precisionWarnings(run.precision),
     points: points.map((p, v) => ({
       point: v,
       values: Object.fromEntries(axes.map((a, i) => [a.key, p[i]])),

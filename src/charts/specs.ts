@@ -76,7 +76,7 @@ function withinAxis(rows: { policy: string; value: number; p: number }[], lo: nu
     const inside = own.filter((r) => r.value >= lo && r.value <= hi);
     if (before.length) out.push({ policy, value: lo, p: before[before.length - 1].p });
     out.push(...inside);
-    const last = before.length || inside.length ? (inside.length ? inside[inside.length - 1] : before[before.length - 1]) : undefined;
+    const last = inside.at(-1) ?? before.at(-1);
     if (last && own.some((r) => r.value > hi)) out.push({ policy, value: hi, p: last.p });
   }
   return out;
@@ -196,6 +196,7 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
   // whole-percent tick labels stay distinct.
   const lowest = Math.min(1, ...survival.map((r) => r.survival));
   const floor = Math.max(0, Math.min(0.9, Math.floor((lowest - 0.02) * 20) / 20));
+  const dash = worldDash(ctx);
   const identical = ctx.policies.filter((p) => ctx.sameAs[p]).map((p) => `${p} = ${ctx.sameAs[p] === 'butfor' ? 'but-for' : ctx.sameAs[p]}`);
   add('survival', 'Share of paths still solvent', {
     title: fig('Share of paths still solvent', `Share of simulated firms not yet insolvent on each day, without the revocation (grey, dashed) and under each policy.${identical.length ? ` Identical results, drawn on top of each other: ${identical.join('; ')}.` : ''} The axis starts at ${Math.round(100 * floor)}%.`),
@@ -210,7 +211,7 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
     },
     // The but-for line goes on top, dashed, so policies identical to it do not hide it.
     layer: [
-      { transform: [{ filter: "datum.world !== 'butfor'" }], mark: { type: 'line', strokeWidth: 2, point: few }, ...(worldDash(ctx).strokeDash ? { encoding: worldDash(ctx) } : {}) },
+      { transform: [{ filter: "datum.world !== 'butfor'" }], mark: { type: 'line', strokeWidth: 2, point: few }, ...(dash.strokeDash ? { encoding: dash } : {}) },
       { transform: [{ filter: "datum.world === 'butfor'" }], mark: { type: 'line', strokeWidth: 2, strokeDash: [6, 4], point: few } },
     ],
   });

@@ -86,7 +86,7 @@ export function sweepCharts(json: SweepJson): Chart[] {
           {
             mark: 'rect',
             encoding: {
-              color: { field: 'mean', type: 'quantitative', title: `Mean total harm (${cur})`, legend: { format: MONEY_FORMAT, labelExpr: "replace(datum.label, 'G', 'B')" } },
+              color: { field: 'mean', type: 'quantitative', title: `Mean total harm (${cur})`, legend: moneyAxis('').axis },
               tooltip: [{ field: 'a', type: 'quantitative', title: k1 }, { field: 'b', type: 'quantitative', title: k2 }, { field: 'mean', type: 'quantitative', format: MONEY_FORMAT }],
             },
           },

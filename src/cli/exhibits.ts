@@ -11,9 +11,9 @@ import type { Command } from '@commander-js/extra-typings';
 import type { SummaryJson } from '../analysis/run.js';
 import type { Chart } from '../charts/specs.js';
 import { checkOutputFolder, OutputError, writeFolderAtomically } from '../output/folder.js';
-import type { Document } from '../report/document.js';
+import type { Document, StaticSvg } from '../report/document.js';
 import { runDocument } from '../report/run.js';
-import type { StaticSvg } from '../report/render/html.js';
+import { SCENARIO_COPIES } from '../report/reproduce.js';
 import { parseScenario } from '../scenario/load.js';
 import { ScenarioError } from '../scenario/problems.js';
 import { EXIT, type Io } from './io.js';
@@ -82,7 +82,7 @@ export async function packFromFolder(dir: string, flags: { out?: string; quiet?:
     return fail(`summary.json: expected JSON, found ${(e as Error).message}`);
   }
   if (summary.schema !== 'accessgap/summary@3') return fail(`summary.json: schema: expected "accessgap/summary@3", found ${JSON.stringify(summary.schema)}`);
-  const copy = read('scenario.yaml') ?? read('scenario.json');
+  const copy = SCENARIO_COPIES.map(read).find(Boolean);
   if (!copy) return fail('expected the copy of the scenario a run keeps (scenario.yaml or scenario.json), found none');
   let loaded;
   try {

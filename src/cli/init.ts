@@ -1,22 +1,22 @@
 /** `accessgap init NAME`: write a commented starter scenario that validates and runs. */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
-import { STARTER_NAME, starterScenario } from '../scenario/starter.js';
+import { MAX_NAME_LENGTH, SLUG } from '../scenario/spec.js';
+import { starterScenario } from '../scenario/starter.js';
+import { PACKAGE_ROOT } from '../version.js';
 import { EXIT, type Io } from './io.js';
 import type { Registrar } from './pipeline.js';
 import { usage } from './messages.js';
 
-/** The package's JSON Schema, found above this module (src/cli or dist/). */
+/** The package's JSON Schema, if the installed package has it. */
 function schemaFile(): string | undefined {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++, dir = dirname(dir)) if (existsSync(join(dir, 'schema', 'scenario.schema.json'))) return join(dir, 'schema', 'scenario.schema.json');
-  return undefined;
+  const file = PACKAGE_ROOT && join(PACKAGE_ROOT, 'schema', 'scenario.schema.json');
+  return file && existsSync(file) ? file : undefined;
 }
 
 export function initCommand(name: string, flags: { out?: string }, io: Io): number {
-  if (!STARTER_NAME.test(name)) {
+  // The format's own rule for a scenario's name.
+  if (!SLUG.test(name) || name.length > MAX_NAME_LENGTH) {
     io.err(usage(`init NAME: expected NAME as lower-case letters, digits and dashes (it becomes the scenario's name and reports/NAME/), found "${name}"`));
     return EXIT.invalid;
   }

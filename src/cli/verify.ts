@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { NOT_COMPARED, readManifest, sha256 } from '../output/manifest.js';
 import { EXIT, type Io } from './io.js';
 import { plural } from '../format.js';
+import { SCENARIO_COPIES } from '../report/reproduce.js';
 import type { Registrar } from './pipeline.js';
 
 export async function verifyCommand(dir: string, flags: { threads?: number }, io: Io, main: (argv: string[], io: Io) => Promise<number>): Promise<number> {
@@ -20,7 +21,7 @@ export async function verifyCommand(dir: string, flags: { threads?: number }, io
     return EXIT.invalid;
   }
   const scenario = m.scenario.file;
-  const copy = Object.keys(m.files).find((f) => /^scenario\.(yaml|json)$/.test(f));
+  const copy = SCENARIO_COPIES.find((f) => f in m.files);
   if (!existsSync(scenario) || sha256(readFileSync(scenario)) !== m.scenario.sha256) {
     io.err(
       `accessgap verify: ${scenario}: ${existsSync(scenario) ? `differs from the file the folder was made from (sha256 ${m.scenario.sha256.slice(0, 12)}...)` : 'no such file'}; run verify from the folder the command ran in${copy ? `, with the folder's copy (${join(dir, copy)}) at that path` : ''}\n`,

@@ -8,9 +8,8 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { engineCommit, VERSION } from '../version.js';
+import { join } from 'node:path';
+import { ENGINE, PACKAGE_ROOT } from '../version.js';
 
 export const MANIFEST = 'manifest.json';
 /** Files that depend on the machine or the moment: recorded, never compared. */
@@ -53,20 +52,15 @@ export function resultCommand(argv: string[]): string[] {
 }
 
 function packageLock(): string | null {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++, dir = dirname(dir)) {
-    const f = join(dir, 'package-lock.json');
-    if (existsSync(f)) return sha256(readFileSync(f));
-  }
-  return null;
+  const f = PACKAGE_ROOT && join(PACKAGE_ROOT, 'package-lock.json');
+  return f && existsSync(f) ? sha256(readFileSync(f)) : null;
 }
 
 export function buildManifest(m: { argv: string[]; scenario: { file: string; sha256: string }; seed: number; paths: number; threads: number; files: Map<string, string | Uint8Array> }): string {
-  const commit = engineCommit();
   const manifest: Manifest = {
     schema: 'accessgap/manifest@1',
     command: resultCommand(m.argv),
-    engine: { version: VERSION, ...(commit ? { commit } : {}) },
+    engine: ENGINE,
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
     scenario: m.scenario,

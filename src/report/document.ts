@@ -31,6 +31,9 @@ export type Block =
   /** A hint that only makes sense in the interactive page (hover for values). */
   | { kind: 'interactive-hint'; text: string };
 
+/** A chart's static SVG by name (what a report folder's charts/<name>.svg holds), if there is one: what the HTML, PDF and Word renderers draw. */
+export type StaticSvg = (name: string) => string | undefined;
+
 export interface Document {
   /** The page title (HTML <title>). */
   title: string;

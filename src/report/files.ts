@@ -62,4 +62,3 @@ export function pathsCsv(loaded: LoadedScenario, result: RunResult, draws: Float
   }
   return rows.join('\n') + '\n';
 }
-

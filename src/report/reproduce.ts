@@ -20,8 +20,10 @@ export function reproduceCommand(command: string, file: string, own: string[], r
   return ['npx', 'accessgap', command, file, ...own, ...pathFlags(run), '--seed', String(run.seed)].map(shellWord).join(' ');
 }
 
+/** The names the scenario file's copy can have in a report folder. */
+export const SCENARIO_COPIES = ['scenario.yaml', 'scenario.json'] as const;
 /** The name of the scenario file's copy in a report folder: scenario.yaml or scenario.json, as the file was. */
-export const scenarioCopyName = (file: string): string => (/\.json$/i.test(file) ? 'scenario.json' : 'scenario.yaml');
+export const scenarioCopyName = (file: string): string => SCENARIO_COPIES[/\.json$/i.test(file) ? 1 : 0];
 
 /** Adds the scenario file as run (its bytes, which hash to the recorded SHA-256) to a report folder's files. */
 export function addScenarioCopy(files: Map<string, string | Uint8Array>, loaded: LoadedScenario): void {

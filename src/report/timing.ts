@@ -4,9 +4,9 @@
  * report may, so two runs of the same scenario, seed and paths compare byte for byte apart from it.
  * It also names the engine as installed: its version and, run from a checkout, the git commit.
  */
-import { engineCommit, VERSION } from '../version.js';
+import { ENGINE } from '../version.js';
 
 export function timingJson(timing: Record<string, number | undefined>): string {
   const cpu = process.cpuUsage();
-  return JSON.stringify({ schema: 'accessgap/timing@1', ...timing, cpu_seconds: (cpu.user + cpu.system) / 1e6, node: process.version, platform: `${process.platform}-${process.arch}`, engine: { version: VERSION, ...(engineCommit() ? { commit: engineCommit() } : {}) } }, null, 1) + '\n';
+  return JSON.stringify({ schema: 'accessgap/timing@1', ...timing, cpu_seconds: (cpu.user + cpu.system) / 1e6, node: process.version, platform: `${process.platform}-${process.arch}`, engine: ENGINE }, null, 1) + '\n';
 }

@@ -59,7 +59,8 @@ export interface KeyFacts {
   slotGroup?: number;
 }
 
-const SLUG = /^[a-z0-9-]+$/;
+/** Names (scenarios, policies, parties): lower-case letters, digits and hyphens. */
+export const SLUG = /^[a-z0-9-]+$/;
 
 /** Hard caps: the most paths and days any run may have (the CLI's --paths obeys it too). */
 export const MAX_PATHS = 10_000_000;

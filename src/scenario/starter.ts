@@ -5,9 +5,6 @@
  * runs it.
  */
 
-/** A scenario name: lower-case letters, digits and dashes (the format's rule for `name`). */
-export const STARTER_NAME = /^[a-z0-9-]{1,64}$/;
-
 /** The starter file; `schema` is the path from the file to the package's JSON Schema (editors pick it up). */
 export function starterScenario(name: string, schema: string): string {
   return `# yaml-language-server: $schema=${schema}

@@ -84,16 +84,16 @@ export function firstBlocksMeeting(harm: Float64Array[], insolvent: Float64Array
   return { blocks, met: false, worst: last.worst, achieved: last.achieved };
 }
 
-/** The outcome in words when the run stopped short of its target (printed, and a warning in the report), else undefined. */
-export function precisionMiss(o: PrecisionOutcome): string | undefined {
-  if (o.reason !== 'max paths reached') return undefined;
+/** The outcome in words when the run stopped short of its target (a warning, printed and in the report); none otherwise. */
+export function precisionWarnings(o: PrecisionOutcome | undefined): string[] {
+  if (o?.reason !== 'max paths reached') return [];
   const pct = (x: number) => `${Number((x * 100).toPrecision(2))}%`;
   const short = Object.entries(o.policies).flatMap(([name, a]) => [
     ...(a.relative_met ? [] : [`${name} ${pct(a.relative ?? 0)}`]),
     ...(a.insolvency_met === false ? [`${name}'s insolvency probability ${Number(((a.insolvency ?? 0) * 100).toPrecision(2))} points`] : []),
   ]);
   const target = `${pct(o.target.relative)} of the mean${o.target.absolute !== undefined ? ` (and ${o.target.absolute * 100} points for insolvency)` : ''}`;
-  return `The precision target was not met: the run stopped at the most paths allowed (${o.paths.toLocaleString('en-US')}) with 95% half-widths of ${short.join(', ')} against a target of ${target}. Raise --max-paths (or --paths) to meet it.`;
+  return [`The precision target was not met: the run stopped at the most paths allowed (${o.paths.toLocaleString('en-US')}) with 95% half-widths of ${short.join(', ')} against a target of ${target}. Raise --max-paths (or --paths) to meet it.`];
 }
 
 /** The rule in words, for the report. */

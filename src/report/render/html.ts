@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import type { Chart } from '../../charts/specs.js';
 import { packageFile } from '../../charts/assets.js';
-import type { Block, Document, Table } from '../document.js';
+import type { Block, Document, StaticSvg, Table } from '../document.js';
 
 export const escapeHtml = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 /** Text safe inside a <script> element. */
@@ -46,9 +46,6 @@ figure { margin: 1.5rem 0; } .chart svg { max-width: 100%; height: auto; } .char
   h1, h2, h3 { break-after: avoid; } .warnings { break-inside: avoid; }
 }
 `;
-
-/** A chart's static SVG (what the report folder's charts/<name>.svg holds), if there is one. */
-export type StaticSvg = (name: string) => string | undefined;
 
 /** Markup inlined in the page: the SVG element without an XML declaration. */
 const inlineSvg = (svg: string) => svg.replace(/^<\?xml[^>]*>\s*/, '');

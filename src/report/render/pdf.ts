@@ -10,8 +10,7 @@ import PDFDocument from 'pdfkit';
 import SVGtoPDF from 'svg-to-pdfkit';
 import { FONT_FILES } from '../../charts/assets.js';
 import { svgSize } from '../../charts/render.js';
-import type { Block, Document, Table } from '../document.js';
-import type { StaticSvg } from './html.js';
+import type { Block, Document, StaticSvg, Table } from '../document.js';
 import type { Chart } from '../../charts/specs.js';
 
 const FONT = 'DejaVu Sans';
@@ -104,11 +103,9 @@ export async function renderPdf(d: Document, opts: PdfOptions): Promise<Uint8Arr
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<void>((resolve) => doc.on('end', () => resolve()));
   const width = doc.page.width - 2 * MARGIN;
-  /** The exhibit each page shows (0: none), by page index. */
-  const exhibitOf: number[] = [];
+  /** The exhibit each page shows, by page index (none on the report's other pages). */
+  const exhibitOf: (number | undefined)[] = [];
   let exhibit = 0;
-  doc.on('pageAdded', () => (exhibitOf[doc.bufferedPageRange().start + doc.bufferedPageRange().count - 1] = 0));
-  exhibitOf[0] = 0;
 
   const text = (s: string, o: { font?: string; size?: number; color?: string; gap?: number } = {}) => {
     doc.font(o.font ?? FONT).fontSize(o.size ?? 9.5).fillColor(o.color ?? '#000');
@@ -147,7 +144,7 @@ export async function renderPdf(d: Document, opts: PdfOptions): Promise<Uint8Arr
           if (!svg) continue;
           doc.addPage();
           exhibit++;
-          exhibitOf[doc.bufferedPageRange().start + doc.bufferedPageRange().count - 1] = exhibit;
+          exhibitOf[doc.bufferedPageRange().count - 1] = exhibit;
           text(`Exhibit ${exhibit}. ${exhibitTitle(c)}`, { font: BOLD, size: 12, gap: 0.4 });
           const [w, h] = svgSize(svg);
           const room = bottom(doc) - doc.y;
