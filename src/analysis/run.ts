@@ -305,6 +305,39 @@ export function seriesRows(result: RunResult): SeriesRow[] {
   return rows;
 }
 
+/** A stored day of a world's series over the paths whose firm is still solvent that day. */
+export interface SolventRow extends Omit<SeriesRow, 'variable'> {
+  /** The share of paths still solvent (the series' `survival` mean). */
+  solvent: number;
+}
+
+/**
+ * Annualised revenue over the firms still solvent on each stored day, per world (figure 3). A
+ * failed firm's revenue is 0 (section 6), so across all paths a quantile drops to 0 on the day
+ * more than its share of firms has failed; left out here, the bands follow the firms that trade.
+ * The mean is exact (the all-paths sum over the solvent count); quantiles read the same sketch
+ * with the failed paths' zeros left out, each order statistic within its bucket by rank
+ * (SketchGrid.quantileWithin), so the edges follow the values from day to day. A day with no
+ * solvent firm has no row.
+ */
+export function solventRevenue(result: RunResult): SolventRow[] {
+  const { plan, seriesMeans, sketches } = result;
+  const n = result.settings.paths;
+  const v = SERIES.indexOf('revenue_annualized');
+  const rows: SolventRow[] = [];
+  ['butfor', ...plan.policies.map((p) => p.name)].forEach((policy, w) => {
+    const survival = survivalSeries(result, w);
+    plan.seriesDays.forEach((day, j) => {
+      const alive = Math.round(survival[j].mean * n);
+      if (alive === 0) return;
+      const c = cellOf(plan, w, v, j);
+      const q = QUANTILES.map(([, p]) => sketches.quantileWithin(c, p, n - alive));
+      rows.push({ policy, day, mean: (seriesMeans[c] * n) / alive, p05: q[0], p25: q[1], p50: q[2], p75: q[3], p95: q[4], solvent: alive / n });
+    });
+  });
+  return rows;
+}
+
 /** Harm by outcome (section 5): paths where both worlds survive, where the policy makes the firm fail, and where it fails anyway. */
 export function byOutcome(result: RunResult, i: number): ByOutcome {
   const n = result.settings.paths;

@@ -5,7 +5,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunResult } from '../engine/run.js';
-import type { SeriesRow, SummaryJson } from '../analysis/run.js';
+import { solventRevenue, type SeriesRow, type SummaryJson } from '../analysis/run.js';
 import { formatMoney, formatShare } from '../format.js';
 import { cdfs, convergence, histograms, seriesOf } from './data.js';
 import { HARM_PARTS } from '../model/metrics.js';
@@ -28,13 +28,14 @@ const money = (ctx: ChartContext, x: number) => formatMoney(x, ctx.currency);
 const dayAxis = (T: number) => ({ field: 'day', type: 'quantitative' as const, title: 'Day since the start of the horizon', scale: { domain: [0, Math.max(1, T - 1)], nice: false } });
 
 /** Median line and 25-75 and 5-95 bands of a series, coloured by the `world` field. */
-function fanLayers(DAY: ReturnType<typeof dayAxis>, title: string, money: boolean, ctx: ChartContext, withButfor: boolean, points = false) {
+function fanLayers(DAY: ReturnType<typeof dayAxis>, title: string, money: boolean, ctx: ChartContext, withButfor: boolean, points = false, moreTip: { field: string; type: 'quantitative'; title: string; format: string }[] = []) {
   const y = money ? moneyAxis(title) : { title };
   const color = withButfor ? worldColor(ctx) : policyColor(ctx, 'world');
   const tip = [
     { field: 'day', type: 'quantitative' as const, title: 'day' },
     { field: 'world', type: 'nominal' as const, title: 'world' },
     ...(['p05', 'p50', 'p95', 'mean'] as const).map((f) => ({ field: f, type: 'quantitative' as const, title: f === 'p50' ? 'median' : f, ...(money ? { format: MONEY_FORMAT } : {}) })),
+    ...moreTip,
   ];
   return [
     { mark: { type: 'area' as const, opacity: 0.15 }, encoding: { x: DAY, y: { field: 'p05', type: 'quantitative' as const, ...y }, y2: { field: 'p95' }, color } },
@@ -160,15 +161,16 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
     ],
   });
 
-  // 3. Revenue: but-for against each policy.
-  const revenue = seriesOf(rows, 'revenue_annualized');
+  // 3. Revenue: but-for against each policy, over the firms still trading.
+  const revenue = solventRevenue(result);
   const revRows = ctx.policies.flatMap((p) => revenue.filter((r) => r.policy === p || r.policy === 'butfor').map(({ policy, ...r }) => ({ ...r, panel: p, world: policy })));
+  const solventTip = [{ field: 'solvent', type: 'quantitative' as const, title: 'share still solvent', format: '.1%' }];
   add('revenue', 'Revenue: but-for world against each policy', {
-    title: fig('Revenue: but-for world against each policy', `Annualised revenue (365 x daily revenue) without the revocation (grey) and under each policy. ${bands} A failed firm has no revenue: a band's lower edge drops to zero on the day more than its share of paths (5% or 25%) has failed.`),
+    title: fig('Revenue: but-for world against each policy', `Annualised revenue (365 x daily revenue) of the firms still solvent on each day, without the revocation (grey) and under each policy. A failed firm has no revenue and is left out here; the survival figure shows how many fail, and series.csv holds the quantiles over all paths. ${bands.replace('across paths', 'across solvent paths')}`),
     data: { values: revRows },
     facet: facet(ctx),
     columns: cols,
-    spec: { width: PANEL_W, height: PANEL_H, layer: fanLayers(DAY, `Revenue (${cur}/year)`, true, ctx, true, few) },
+    spec: { width: PANEL_W, height: PANEL_H, layer: fanLayers(DAY, `Revenue (${cur}/year)`, true, ctx, true, few, solventTip) },
   });
 
   // 3. Capability gap, with the revocation window.

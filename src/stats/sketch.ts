@@ -185,6 +185,65 @@ export class SketchGrid {
     return this.max[cell];
   }
 
+  /**
+   * The r-th smallest value (0-based) of a cell with `drop` of its zeros left out, read inside its
+   * bucket by rank: a bucket holding c values [s, s + c) gives the value of rank s + k at the
+   * fraction (k + 1/2)/c of the way across it, on the log scale its edges are spaced on. Within one
+   * bucket (a factor 1 + 2^-6) of the exact order statistic, like the midpoint, and it moves with
+   * the rank instead of jumping from midpoint to midpoint.
+   */
+  private rankValueWithin(cell: number, r: number, drop: number): number {
+    let seen = 0;
+    // |x| at fraction f of the way up bucket `key`, on the log scale.
+    const across = (key: number, f: number) => {
+      const lo = lowerEdge(key);
+      return lo * (lowerEdge(key + 1) / lo) ** f;
+    };
+    const neg = this.windows(cell, 1);
+    if (neg.length > 0) {
+      const [lo, hi] = span(neg);
+      for (let key = hi - 1; key >= lo; key--) {
+        const count = countAt(neg, key);
+        // From the largest |x| down: rank s + k sits k + 1/2 counts below the bucket's upper edge.
+        if (r < seen + count) return -across(key, 1 - (r - seen + 0.5) / count);
+        seen += count;
+      }
+    }
+    seen += this.zeros[cell] - drop;
+    if (r < seen) return 0;
+    const pos = this.windows(cell, 0);
+    if (pos.length > 0) {
+      const [lo, hi] = span(pos);
+      for (let key = lo; key < hi; key++) {
+        const count = countAt(pos, key);
+        if (r < seen + count) return across(key, (r - seen + 0.5) / count);
+        seen += count;
+      }
+    }
+    return this.max[cell];
+  }
+
+  /**
+   * Type-7 quantile of a cell's values with `drop` of its zeros left out (the paths a series
+   * leaves out, such as failed firms' zero revenue), each order statistic read within its bucket
+   * by rank (rankValueWithin), clamped to the cell's exact [min, max]; NaN when nothing is left.
+   * Charts use it where a band's edge should follow the values day by day rather than step from
+   * bucket to bucket; series.csv keeps `quantile`.
+   */
+  quantileWithin(cell: number, p: number, drop = 0): number {
+    if (drop > this.zeros[cell]) throw new RangeError(`cannot leave out ${drop} zeros of a cell holding ${this.zeros[cell]}`);
+    const n = this.count(cell) - drop;
+    if (n <= 0) return NaN;
+    const h = (n - 1) * p;
+    const lo = Math.floor(h);
+    // The extremes are known exactly, unless they may be among the zeros left out.
+    const at = (r: number) => (r === n - 1 && (drop === 0 || this.max[cell] > 0) ? this.max[cell] : r === 0 && drop === 0 ? this.min[cell] : this.rankValueWithin(cell, r, drop));
+    const a = at(lo);
+    const b = lo + 1 < n ? at(lo + 1) : a;
+    const q = a + (h - lo) * (b - a);
+    return Math.min(this.max[cell], Math.max(this.min[cell], q));
+  }
+
   /** Type-7 quantile estimate of a cell, clamped to its exact [min, max]. */
   quantile(cell: number, p: number): number {
     const n = this.count(cell);

@@ -8,6 +8,7 @@ import { PALETTE, BUTFOR_COLOR } from '../../src/charts/theme.js';
 import { textWidthEm } from '../../src/charts/text.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { seriesRows } from '../../src/analysis/run.js';
+import { RELATIVE_ACCURACY } from '../../src/stats/sketch.js';
 import { simulate } from '../helpers.js';
 
 const loaded = await loadScenario('scenarios/legion-canada.yaml');
@@ -132,5 +133,28 @@ describe('identical worlds', () => {
     const labelExpr = collect(c.spec, 'labelExpr').join('\n');
     expect(labelExpr).toContain('allied-exemption (same as but-for)');
     expect(JSON.stringify((c.spec as any).title.subtitle)).toMatch(/Identical results, drawn on top of each other: allied-exemption = but-for/);
+  });
+});
+
+describe('the revenue figure', () => {
+  it('draw the revenue bands over the firms still solvent: no band drops to zero as firms fail, and the edges move with the days', () => {
+    const all = seriesRows(result).filter((r) => r.variable === 'revenue_annualized');
+    const data = (charts.find((c) => c.name === 'revenue')!.spec as { data: { values: { panel: string; world: string; day: number; p05: number; p50: number; mean: number; solvent: number }[] } }).data.values;
+    for (const world of ['butfor', 'what-happened']) {
+      const own = data.filter((r) => r.panel === 'what-happened' && r.world === world);
+      const stored = all.filter((r) => r.policy === world);
+      expect(own.map((r) => r.day)).toEqual(stored.map((r) => r.day));
+      // Over all paths the 5th percentile falls to 0 once more than 5% of firms have failed (the notch) ...
+      expect(Math.min(...stored.map((r) => r.p05))).toBe(0);
+      expect(Math.min(...own.map((r) => r.solvent))).toBeLessThan(0.95);
+      // ... over the solvent firms it does not, and the mean is the all-paths mean over the solvent share.
+      expect(Math.min(...own.map((r) => r.p05))).toBeGreaterThan(500_000);
+      // (Chart data keeps 6 significant digits.)
+      own.forEach((r, j) => expect(Math.abs(r.mean * r.solvent - stored[j].mean) / stored[j].mean).toBeLessThan(1e-5));
+      // The median line steps by less than half a sketch bucket a day (the bucket midpoints jump by a whole one).
+      const steps = (xs: number[]) => Math.max(...xs.slice(1).map((x, i) => Math.abs(x / xs[i] - 1)));
+      expect(steps(own.map((r) => r.p50))).toBeLessThan(RELATIVE_ACCURACY);
+      expect(steps(stored.map((r) => r.p50))).toBeGreaterThan(RELATIVE_ACCURACY);
+    }
   });
 });

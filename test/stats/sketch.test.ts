@@ -63,4 +63,48 @@ describe('SketchGrid', () => {
     for (let i = 0; i < 10; i++) grid.add(0, 4014401.989175727);
     expect(grid.quantile(0, 0.37)).toBe(4014401.989175727);
   });
+  it('quantileWithin reads each order statistic inside its bucket by rank: within one bucket of the exact value, closer on average than the midpoint, and moving with p', () => {
+    const values = sample(10_000, 'sketch-within');
+    const grid = new SketchGrid(1);
+    for (const x of values) grid.add(0, x);
+    const sorted = Float64Array.from(values).sort();
+    let [errWithin, errMid] = [0, 0];
+    const ps = Array.from({ length: 99 }, (_, i) => (i + 1) / 100);
+    for (const p of ps) {
+      const h = (sorted.length - 1) * p;
+      const [lo, hi] = [sorted[Math.floor(h)], sorted[Math.ceil(h)]];
+      const exact = quantileSorted(sorted, p);
+      const est = grid.quantileWithin(0, p);
+      const scale = Math.max(Math.abs(lo), Math.abs(hi)) + 1e-12;
+      // A bucket spans a factor 1 + 2^-6 = 1 + 2 * RELATIVE_ACCURACY.
+      expect(Math.abs(est - exact), `p=${p}: estimate ${est}, exact ${exact}`).toBeLessThanOrEqual(2 * RELATIVE_ACCURACY * scale);
+      errWithin += Math.abs(est - exact) / scale;
+      errMid += Math.abs(grid.quantile(0, p) - exact) / scale;
+    }
+    expect(errWithin).toBeLessThan(errMid / 2);
+    // Exact where the values are: the extremes, and the zeros' range.
+    expect(grid.quantileWithin(0, 0)).toBe(sorted[0]);
+    expect(grid.quantileWithin(0, 1)).toBe(sorted[sorted.length - 1]);
+    // Strictly increasing in p where the midpoint estimate repeats itself.
+    const fine = Array.from({ length: 1000 }, (_, i) => 0.6 + i * 0.0002);
+    const upper = fine.map((p) => grid.quantileWithin(0, p));
+    expect(upper.every((q, i) => i === 0 || q > upper[i - 1])).toBe(true);
+    const mids = fine.map((p) => grid.quantile(0, p));
+    expect(mids.some((q, i) => i > 0 && q === mids[i - 1])).toBe(true);
+  });
+
+  it('quantileWithin with zeros left out answers as a cell that never held them', () => {
+    const values = sample(4_000, 'sketch-drop').map(Math.abs);
+    const [withZeros, without] = [new SketchGrid(1), new SketchGrid(1)];
+    for (const x of values) withZeros.add(0, x), without.add(0, x);
+    for (let k = 0; k < 700; k++) withZeros.add(0, 0);
+    const held = without.zeros[0];
+    for (let p = 0.01; p < 1; p += 0.01) expect(withZeros.quantileWithin(0, p, 700)).toBe(without.quantileWithin(0, p));
+    // Leaving out every zero; and more zeros than the cell holds is a mistake, not a guess.
+    expect(withZeros.quantileWithin(0, 0.5, 700 + held)).toBeGreaterThan(0);
+    expect(() => withZeros.quantileWithin(0, 0.5, 701 + held)).toThrow(/cannot leave out/);
+    const empty = new SketchGrid(1);
+    empty.add(0, 0, 3);
+    expect(Number.isNaN(empty.quantileWithin(0, 0.5, 3))).toBe(true);
+  });
 });
