@@ -35,3 +35,39 @@ export const csvNumber = (x: number | null | undefined): string => (x === null |
 
 /** "1 path", "20,000 paths". */
 export const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const DAY_MS = 86_400_000;
+const utc = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
+
+/** A date as a court writes it: "June 12, 2026". */
+export const formatDate = (iso: string): string => {
+  const d = new Date(utc(iso));
+  return `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}, ${d.getUTCFullYear()}`;
+};
+
+/** Whole days from one YYYY-MM-DD date to another. */
+export const daysBetween = (from: string, to: string): number => Math.round((utc(to) - utc(from)) / DAY_MS);
+
+/** The date n days after a YYYY-MM-DD date (n may be negative). */
+export const addDays = (iso: string, n: number): string => new Date(utc(iso) + n * DAY_MS).toISOString().slice(0, 10);
+
+/** The date of the same day k months later, clamped to the month's last day (January 31 + 1 month: February 28). */
+export function addMonths(iso: string, k: number): string {
+  const d = new Date(utc(iso));
+  const [y, m] = [d.getUTCFullYear(), d.getUTCMonth() + k];
+  const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  return new Date(Date.UTC(y, m, Math.min(d.getUTCDate(), last))).toISOString().slice(0, 10);
+}
+
+/**
+ * The model's days on the calendar: `date` is the calendar date of day `day` (the revocation's
+ * first day, revocation.start_day, on exhibit.revocation_date).
+ */
+export interface Calendar {
+  date: string;
+  day: number;
+}
+
+export const dateOfDay = (c: Calendar, day: number): string => addDays(c.date, day - c.day);
+export const dayOfDate = (c: Calendar, iso: string): number => c.day + daysBetween(c.date, iso);

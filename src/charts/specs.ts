@@ -5,8 +5,9 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunResult } from '../engine/run.js';
+import type { Scenario } from '../scenario/types.js';
 import { solventRevenue, type SeriesRow, type SummaryJson } from '../analysis/run.js';
-import { formatMoney, formatShare } from '../format.js';
+import { addMonths, dateOfDay, dayOfDate, formatDate, formatMoney, formatShare, type Calendar } from '../format.js';
 import { cdfs, convergence, histograms, seriesOf } from './data.js';
 import { HARM_PARTS } from '../model/metrics.js';
 import { config, moneyAxis, MONEY_FORMAT, policyColor, policyDash, policyLegendLabel, title, worldColor, worldDash, type ChartContext } from './theme.js';
@@ -24,8 +25,47 @@ const PANEL_H = 150;
 
 const money = (ctx: ChartContext, x: number) => formatMoney(x, ctx.currency);
 
-/** The day axis, spanning exactly the horizon. */
-const dayAxis = (T: number) => ({ field: 'day', type: 'quantitative' as const, title: 'Day since the start of the horizon', scale: { domain: [0, Math.max(1, T - 1)], nice: false } });
+/** The model's days on the calendar (exhibit.revocation_date), and the events the time charts mark. */
+export interface ChartCalendar extends Calendar {
+  events: { date: string; label: string }[];
+}
+
+/**
+ * The day axis, spanning exactly the horizon; with a calendar, ticks on the first of a month
+ * (every k months, at most 8 ticks) labelled with the month, the axis still in days.
+ */
+function dayAxis(T: number, calendar?: Calendar) {
+  const base = { field: 'day', type: 'quantitative' as const, scale: { domain: [0, Math.max(1, T - 1)], nice: false } };
+  if (!calendar) return { ...base, title: 'Day since the start of the horizon' };
+  const firsts: number[] = [];
+  for (let d = dateOfDay(calendar, 0).slice(0, 8) + '01'; dayOfDate(calendar, d) <= T - 1; d = addMonths(d, 1)) if (dayOfDate(calendar, d) >= 0) firsts.push(dayOfDate(calendar, d));
+  const every = Math.max(1, Math.ceil(firsts.length / 8));
+  const day0 = Date.parse(`${dateOfDay(calendar, 0)}T00:00:00Z`);
+  return {
+    ...base,
+    title: `Date (day 0 = ${formatDate(dateOfDay(calendar, 0))})`,
+    axis: { values: firsts.filter((_, i) => i % every === 0), labelExpr: `utcFormat(${day0} + datum.value * 86400000, '%b %Y')` },
+  };
+}
+
+/** A scenario's calendar for its charts: exhibit.revocation_date is the date of revocation.start_day. */
+export const chartCalendar = (s: Scenario): ChartCalendar | undefined =>
+  s.exhibit?.revocation_date ? { date: s.exhibit.revocation_date, day: s.revocation.start_day, events: s.exhibit.events ?? [] } : undefined;
+
+/** The events of a calendar within the horizon, as rows of a chart's data (per panel for a faceted chart). */
+function eventRows(cal: ChartCalendar | undefined, T: number, panels: (string | undefined)[] = [undefined]) {
+  const events = (cal?.events ?? []).map((e, i) => ({ day: dayOfDate(cal!, e.date), label: `${e.label} (${formatDate(e.date)})`, order: i })).filter((e) => e.day >= 0 && e.day <= T - 1);
+  return panels.flatMap((panel) => events.map((e) => ({ ...e, kind: 'event', ...(panel === undefined ? {} : { panel }) })));
+}
+
+/** A dotted rule and a label at each event (rows of kind 'event'), labels stacked so close dates do not overlap. */
+function eventLayers(DAY: ReturnType<typeof dayAxis>) {
+  const only = { transform: [{ filter: "datum.kind === 'event'" }] };
+  return [
+    { ...only, mark: { type: 'rule' as const, color: '#333', strokeDash: [2, 2], strokeWidth: 1 }, encoding: { x: DAY } },
+    { ...only, mark: { type: 'text' as const, align: 'left' as const, baseline: 'top' as const, dx: 3, fontSize: 8, color: '#333' }, encoding: { x: DAY, y: { value: 0 }, yOffset: { field: 'order', type: 'quantitative' as const, scale: { domain: [0, 1], range: [2, 12] } }, text: { field: 'label' } } },
+  ];
+}
 
 /** Median line and 25-75 and 5-95 bands of a series, coloured by the `world` field. */
 function fanLayers(DAY: ReturnType<typeof dayAxis>, title: string, money: boolean, ctx: ChartContext, withButfor: boolean, points = false, moreTip: { field: string; type: 'quantitative'; title: string; format: string }[] = []) {
@@ -85,7 +125,7 @@ function withinAxis(rows: { policy: string; value: number; p: number }[], lo: nu
 
 const columnsFor = (n: number) => (n <= 2 ? n : n <= 4 ? 2 : 3);
 
-export function buildCharts(result: RunResult, summary: SummaryJson, rows: SeriesRow[]): Chart[] {
+export function buildCharts(result: RunResult, summary: SummaryJson, rows: SeriesRow[], calendar?: ChartCalendar): Chart[] {
   const inRunOrder = result.plan.policies.map((p) => p.name);
   const sameAs = Object.fromEntries(inRunOrder.map((p, i) => [p, result.plan.aliasOf[i] < 0 ? undefined : result.plan.aliasOf[i] === 0 ? 'butfor' : inRunOrder[result.plan.aliasOf[i] - 1]]));
   // Hypothetical policies (worlds that did not happen) come after the others in every chart, named so.
@@ -98,7 +138,8 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
   const base = { $schema: SCHEMA, config: config(ctx) };
   const cols = columnsFor(ctx.policies.length);
   const cur = ctx.currency;
-  const DAY = dayAxis(result.plan.T);
+  const DAY = dayAxis(result.plan.T, calendar);
+  const events = (panels?: string[]) => eventRows(calendar, T, panels);
   const charts: Chart[] = [];
   const add = (name: string, heading: string, spec: Record<string, unknown>) => charts.push({ name, title: heading, spec: compactData({ ...base, ...spec }) as unknown as TopLevelSpec });
   /** The next figure's numbered title. */
@@ -110,7 +151,7 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
   const totals = ctx.policies.map((p) => ({ panel: p, world: p, kind: 'total', day: T - 1, total: s.policies[p].metrics.total_harm.p50 }));
   add('cumulative-harm', 'Cumulative present-value harm over time', {
     title: fig('Harm to date: cumulative present-value lost profit', `Lost profit to date, discounted to day 0, under each policy; it leaves out the terminal part valued at the horizon (the gap closing after it, firm value lost to insolvency). Diamond: the median total harm, terminal part included. ${bands} A band that falls or dips below zero is not an error: where the firm fails earlier in one world than in the other, a failed firm's losses stop, so on those paths the profit lost to date can shrink or turn negative.`),
-    data: { values: [...harm, ...totals] },
+    data: { values: [...harm, ...totals, ...events(ctx.policies)] },
     facet: facet(ctx),
     columns: cols,
     spec: {
@@ -123,6 +164,7 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
           mark: { type: 'point', shape: 'diamond', filled: true, size: 90 },
           encoding: { x: DAY, y: { field: 'total', type: 'quantitative' }, color: policyColor(ctx, 'world'), tooltip: [{ field: 'world', type: 'nominal', title: 'policy' }, { field: 'total', type: 'quantitative', format: MONEY_FORMAT, title: 'median total harm' }] },
         },
+        ...eventLayers(DAY),
       ],
     },
   });
@@ -163,14 +205,20 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
 
   // 3. Revenue: but-for against each policy, over the firms still trading.
   const revenue = solventRevenue(result);
-  const revRows = ctx.policies.flatMap((p) => revenue.filter((r) => r.policy === p || r.policy === 'butfor').map(({ policy, ...r }) => ({ ...r, panel: p, world: policy })));
+  const revRows = ctx.policies.flatMap((p) => revenue.filter((r) => r.policy === p || r.policy === 'butfor').map(({ policy, ...r }) => ({ ...r, panel: p, world: policy, ...(calendar?.events.length ? { kind: 'series' } : {}) })));
   const solventTip = [{ field: 'solvent', type: 'quantitative' as const, title: 'share still solvent', format: '.1%' }];
   add('revenue', 'Revenue: but-for world against each policy', {
     title: fig('Revenue: but-for world against each policy', `Annualised revenue (365 x daily revenue) of the firms still solvent on each day, without the revocation (grey) and under each policy. A failed firm has no revenue and is left out here; the survival figure shows how many fail, and series.csv holds the quantiles over all paths. ${bands.replace('across paths', 'across solvent paths')}`),
-    data: { values: revRows },
+    data: { values: [...revRows, ...events(ctx.policies)] },
     facet: facet(ctx),
     columns: cols,
-    spec: { width: PANEL_W, height: PANEL_H, layer: fanLayers(DAY, `Revenue (${cur}/year)`, true, ctx, true, few, solventTip) },
+    spec: {
+      width: PANEL_W,
+      height: PANEL_H,
+      layer: calendar?.events.length
+        ? [...fanLayers(DAY, `Revenue (${cur}/year)`, true, ctx, true, few, solventTip).map((l) => ({ transform: [{ filter: "datum.kind === 'series'" }], ...l })), ...eventLayers(DAY)]
+        : fanLayers(DAY, `Revenue (${cur}/year)`, true, ctx, true, few, solventTip),
+    },
   });
 
   // 3. Capability gap, with the revocation window.
@@ -178,8 +226,8 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
   const gap = seriesOf(rows, 'capability_gap').filter((r) => r.policy !== 'butfor').map(({ policy, ...r }) => ({ ...r, panel: policy, world: policy, kind: 'series' }));
   const windows = ctx.policies.map((p) => ({ panel: p, world: p, kind: 'window', start, end: Math.min(result.plan.T - 1, start + s.policies[p].metrics.revoked_days.p50) }));
   add('capability-gap', 'Capability gap behind the frontier', {
-    title: fig('Capability gap behind the frontier', `Staff-weighted gap in doublings of frontier capability. Shaded: revocation from day ${start} to its median end. ${bands}`),
-    data: { values: [...gap, ...windows] },
+    title: fig('Capability gap behind the frontier', `Staff-weighted gap in doublings of frontier capability. Shaded: revocation from ${calendar ? formatDate(dateOfDay(calendar, start)) : `day ${start}`} to its median end. ${bands}`),
+    data: { values: [...gap, ...windows, ...events(ctx.policies)] },
     facet: facet(ctx),
     columns: cols,
     spec: {
@@ -188,12 +236,13 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
       layer: [
         { transform: [{ filter: "datum.kind === 'window'" }], mark: { type: 'rect', color: '#000', opacity: 0.06 }, encoding: { x: { field: 'start', type: 'quantitative' }, x2: { field: 'end' } } },
         ...fanLayers(DAY, 'Gap (doublings)', false, ctx, false, few).map((l) => ({ transform: [{ filter: "datum.kind === 'series'" }], ...l })),
+        ...eventLayers(DAY),
       ],
     },
   });
 
   // 4. Survival.
-  const survival = seriesOf(rows, 'survival').map((r) => ({ day: r.day, world: r.policy, survival: r.mean }));
+  const survival = seriesOf(rows, 'survival').map((r) => ({ day: r.day, world: r.policy, survival: r.mean, kind: 'series' }));
   // An axis of at least 10 percentage points down from 100%: small differences stay small, and
   // whole-percent tick labels stay distinct.
   const lowest = Math.min(1, ...survival.map((r) => r.survival));
@@ -202,7 +251,7 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
   const identical = ctx.policies.filter((p) => ctx.sameAs[p]).map((p) => `${p} = ${ctx.sameAs[p] === 'butfor' ? 'but-for' : ctx.sameAs[p]}`);
   add('survival', 'Share of paths still solvent', {
     title: fig('Share of paths still solvent', `Share of simulated firms not yet insolvent on each day, without the revocation (grey, dashed) and under each policy.${identical.length ? ` Identical results, drawn on top of each other: ${identical.join('; ')}.` : ''} The axis starts at ${Math.round(100 * floor)}%.`),
-    data: { values: survival },
+    data: { values: [...survival, ...events()] },
     width: 640,
     height: 300,
     encoding: {
@@ -213,8 +262,9 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
     },
     // The but-for line goes on top, dashed, so policies identical to it do not hide it.
     layer: [
-      { transform: [{ filter: "datum.world !== 'butfor'" }], mark: { type: 'line', strokeWidth: 2, point: few }, ...(dash.strokeDash ? { encoding: dash } : {}) },
-      { transform: [{ filter: "datum.world === 'butfor'" }], mark: { type: 'line', strokeWidth: 2, strokeDash: [6, 4], point: few } },
+      { transform: [{ filter: "datum.kind === 'series' && datum.world !== 'butfor'" }], mark: { type: 'line', strokeWidth: 2, point: few }, ...(dash.strokeDash ? { encoding: dash } : {}) },
+      { transform: [{ filter: "datum.kind === 'series' && datum.world === 'butfor'" }], mark: { type: 'line', strokeWidth: 2, strokeDash: [6, 4], point: few } },
+      ...eventLayers(DAY).map((l) => ({ ...l, encoding: { ...l.encoding, color: { value: '#333' } } })),
     ],
   });
 

@@ -11,8 +11,12 @@ import type { Command } from '@commander-js/extra-typings';
 import type { SummaryJson } from '../analysis/run.js';
 import type { Chart } from '../charts/specs.js';
 import { checkOutputFolder, OutputError, writeFolderAtomically } from '../output/folder.js';
-import type { Document, StaticSvg } from '../report/document.js';
-import { runDocument } from '../report/run.js';
+import type { StaticSvg } from '../report/document.js';
+import { exhibitDocument, focusPolicies, injunctionCsv, packHeader, type PackData } from '../report/exhibits.js';
+import { runRestoreStudy } from '../study/restore.js';
+import { timingJson } from '../report/timing.js';
+import { restoreJson } from '../analysis/restore.js';
+import { defaultThreads } from '../engine/run.js';
 import { SCENARIO_COPIES } from '../report/reproduce.js';
 import { parseScenario } from '../scenario/load.js';
 import { ScenarioError } from '../scenario/problems.js';
@@ -53,16 +57,27 @@ export const exhibitsCommand: FolderCommand<ExhibitFlags, undefined> = {
   prepare: () => undefined,
   estimate: (loaded, prepared, settings) => runCommand.estimate(loaded, prepared, settings),
   async work(ctx) {
-    const { files, printed, doc, summary } = await simulateAndReport(ctx);
-    await addPack(files, doc, folderSvgs(files), summary);
+    const { files, printed, summary, charts, timing } = await simulateAndReport(ctx);
+    // The injunction exhibit: the restore dates on the run's seed and paths (src/study/restore.ts).
+    const t0 = performance.now();
+    const restore = await runRestoreStudy(ctx.loaded, { ...ctx.settings, signal: ctx.signal }, focusPolicies(summary));
+    const t1 = performance.now();
+    await addPack(files, { scenario: ctx.loaded.scenario, summary, charts, restore: restore && restoreJson(restore) }, folderSvgs(files));
+    const t2 = performance.now();
+    // What the pack adds, in timing.json (the one file that may depend on the machine).
+    files.set('timing.json', timingJson({ ...timing, run_wall_seconds: timing.wall_seconds, injunction_seconds: (t1 - t0) / 1000, pack_documents_seconds: (t2 - t1) / 1000, wall_seconds: (t2 - ctx.started) / 1000, peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }));
     return { files, printed };
   },
 };
 
-/** The pack's two documents, rendered from a run's document and its charts' SVGs. */
-async function addPack(files: Map<string, string | Uint8Array>, doc: Document, svgOf: StaticSvg, summary: SummaryJson): Promise<void> {
-  files.set('exhibits.pdf', await renderPdf(doc, { svgOf, footer: `Scenario ${summary.scenario.name}, sha256 ${summary.scenario.sha256.slice(0, 8)}` }));
-  files.set('exhibits.docx', await renderDocx(doc, { pngOf: (name) => printPng(svgOf(name)) }));
+/** The pack: its document rendered to PDF and Word from the charts' SVGs, and the injunction table's numbers as CSV. */
+async function addPack(files: Map<string, string | Uint8Array>, data: PackData, svgOf: StaticSvg): Promise<void> {
+  const doc = exhibitDocument(data);
+  const { summary, scenario } = data;
+  const header = packHeader(scenario);
+  files.set('exhibits.pdf', await renderPdf(doc, { svgOf, header, footer: `Scenario ${summary.scenario.name}, sha256 ${summary.scenario.sha256.slice(0, 8)}` }));
+  files.set('exhibits.docx', await renderDocx(doc, { header, pngOf: (name) => printPng(svgOf(name)) }));
+  if (data.restore) files.set('injunction.csv', injunctionCsv(data.restore));
 }
 
 /**
@@ -70,7 +85,7 @@ async function addPack(files: Map<string, string | Uint8Array>, doc: Document, s
  * of the scenario and its charts), without simulating again: the same document, so the same bytes
  * as the pack a run of that scenario, seed and paths writes.
  */
-export async function packFromFolder(dir: string, flags: { out?: string; quiet?: boolean }, io: Io): Promise<number> {
+export async function packFromFolder(dir: string, flags: { out?: string; quiet?: boolean; threads?: number }, io: Io): Promise<number> {
   const fail = (text: string) => (io.err(folderProblem(`${dir}: ${text}`)), EXIT.invalid);
   const read = (name: string) => (existsSync(join(dir, name)) ? readFileSync(join(dir, name)) : undefined);
   const raw = read('summary.json');
@@ -106,7 +121,8 @@ export async function packFromFolder(dir: string, flags: { out?: string; quiet?:
     await checkOutputFolder(out);
     const files = new Map<string, string | Uint8Array>();
     const svgOf: StaticSvg = (name) => read(`charts/${name}.svg`)?.toString('utf8');
-    await addPack(files, runDocument(loaded.scenario, summary, charts), svgOf, summary);
+    const restore = await runRestoreStudy(loaded, { paths: summary.run.paths, seed: summary.run.seed, threads: flags.threads ?? defaultThreads() }, focusPolicies(summary));
+    await addPack(files, { scenario: loaded.scenario, summary, charts, restore: restore && restoreJson(restore) }, svgOf);
     await writeFolderAtomically(out, files, 'exhibits');
   } catch (e) {
     if (e instanceof OutputError) return (io.err(folderProblem(e.message)), EXIT.invalid);

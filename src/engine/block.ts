@@ -64,7 +64,9 @@ export class BlockSimulator {
   ) {
     const nPol = plan.policies.length;
     this.kernel = new Kernel(plan, seriesFloors(plan), this.financingU);
-    this.drawer = makeInputDrawer(loaded.scenario, loaded.expressions, settings.seed, plan.pathOverrides, plan.uniforms);
+    // A pass's own known fact (StudySpec.ongoingAfterDays) conditions the duration's draw in place of the scenario's.
+    const scenario = plan.ongoingAfterDays === undefined ? loaded.scenario : { ...loaded.scenario, revocation: { ...loaded.scenario.revocation, ongoing_after_days: plan.ongoingAfterDays } };
+    this.drawer = makeInputDrawer(scenario, loaded.expressions, settings.seed, plan.pathOverrides, plan.uniforms);
     this.values = new Float64Array(loaded.scenario.inputs.length);
     this.variantValues = plan.variants.map((v) => (v.size ? new Float64Array(this.values.length) : this.values));
     this.worldPaths = plan.layouts.map((l) => makeWorldPath(l.lanes.length, l.policy.policy.phases.length));

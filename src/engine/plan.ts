@@ -44,6 +44,14 @@ export interface StudySpec {
   simulation?: { discount_rate?: number; horizon_days?: number; tail_days?: number };
   /** Input uniforms from the second stream (Saltelli's B and AB_i matrices); none: the path's own. */
   uniforms?: UniformSource;
+  /**
+   * A known fact for the pass, in place of revocation.ongoing_after_days: access had not returned
+   * this many days after t0, so the duration is drawn conditional on lasting longer (the exhibit's
+   * facts at filing, study/restore.ts).
+   */
+  ongoingAfterDays?: number;
+  /** The compared policies of the pass, in place of the scenario's compare (a study that reads only some). */
+  compare?: string[];
 }
 
 /** A world whose mitigation is decided after the run (docs/model.md section 4b, decision: expected). */
@@ -117,6 +125,8 @@ export interface Plan {
   /** Inputs fixed for every world of the run. */
   pathOverrides: Map<number, number>;
   uniforms?: UniformSource;
+  /** StudySpec.ongoingAfterDays. */
+  ongoingAfterDays?: number;
 }
 
 /** aliasOf of an entry whose results are those of the option its decision chooses (after the run). */
@@ -125,7 +135,7 @@ export const DECIDED = -2;
 export const isSimulated = (plan: Plan, i: number): boolean => plan.aliasOf[i] === -1;
 
 export function makePlan(loaded: LoadedScenario, study: StudySpec = {}): Plan {
-  const s = study.simulation ? { ...loaded.scenario, simulation: { ...loaded.scenario.simulation, ...study.simulation } } : loaded.scenario;
+  const s = { ...loaded.scenario, ...(study.simulation ? { simulation: { ...loaded.scenario.simulation, ...study.simulation } } : {}), ...(study.compare ? { compare: study.compare } : {}) };
   const sim = s.simulation;
   const T = sim.horizon_days;
   const days: number[] = [];
@@ -254,5 +264,6 @@ export function makePlan(loaded: LoadedScenario, study: StudySpec = {}): Plan {
     variants,
     pathOverrides: new Map(study.pathOverrides ?? []),
     uniforms: study.uniforms,
+    ...(study.ongoingAfterDays !== undefined ? { ongoingAfterDays: study.ongoingAfterDays } : {}),
   };
 }

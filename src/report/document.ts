@@ -29,7 +29,19 @@ export type Block =
   /** A command to copy (how to reproduce the run). */
   | { kind: 'command'; text: string }
   /** A hint that only makes sense in the interactive page (hover for values). */
-  | { kind: 'interactive-hint'; text: string };
+  | { kind: 'interactive-hint'; text: string }
+  /**
+   * A title page (the exhibit pack): the title, caption fields as label and value, and the contents
+   * (each exhibit's number and title).
+   */
+  | { kind: 'cover'; title: string; fields: [string, string][]; contents: [string, string][]; note?: string }
+  /**
+   * Exhibit n begins (on a page of its own where there are pages): its title; the blocks after it,
+   * up to the next exhibit, belong to it.
+   */
+  | { kind: 'exhibit'; n: number; title: string }
+  /** One chart inside the exhibit under way (a page of its own where there are pages and it does not fit). */
+  | { kind: 'chart'; chart: Chart };
 
 /** A chart's static SVG by name (what a report folder's charts/<name>.svg holds), if there is one: what the HTML, PDF and Word renderers draw. */
 export type StaticSvg = (name: string) => string | undefined;

@@ -2,7 +2,7 @@
 import type { LoadedScenario } from '../scenario/load.js';
 import type { RunResult } from '../engine/run.js';
 import { buildSummary, seriesRows, type RunExtras, type SummaryJson } from '../analysis/run.js';
-import { buildCharts } from '../charts/specs.js';
+import { buildCharts, chartCalendar, type Chart } from '../charts/specs.js';
 import { addChartFiles } from '../charts/render.js';
 import { attributionCsv, metricsCsv, outcomesCsv, seriesCsv } from './summary.js';
 import { runDocument, runHeadline } from './run.js';
@@ -21,6 +21,10 @@ export interface ReportFiles {
   chartWarnings: string[];
   /** The report's document, for further renderers (the exhibit pack's PDF). */
   doc: Document;
+  /** The run's charts (the exhibit pack makes each an exhibit). */
+  charts: Chart[];
+  /** What timing.json holds (a command that does more work writes it again with its own parts). */
+  timing: RunResult['timing'];
 }
 
 export async function buildReportFiles(loaded: LoadedScenario, result: RunResult, extras: RunExtras = {}): Promise<ReportFiles> {
@@ -34,12 +38,12 @@ export async function buildReportFiles(loaded: LoadedScenario, result: RunResult
   const attribution = attributionCsv(summary);
   if (attribution) files.set('attribution.csv', attribution);
   files.set('series.csv', seriesCsv(series));
-  const charts = buildCharts(result, summary, series);
+  const charts = buildCharts(result, summary, series, chartCalendar(loaded.scenario));
   const chartWarnings = await addChartFiles(files, charts);
   const doc = runDocument(loaded.scenario, summary, charts);
   files.set('summary.md', renderMarkdown(doc));
   files.set('report.html', renderHtml(doc, folderSvgs(files)));
-  return { files, summary, printed: renderText(runHeadline(summary)), chartWarnings, doc };
+  return { files, summary, printed: renderText(runHeadline(summary)), chartWarnings, doc, charts, timing: result.timing };
 }
 
 /**

@@ -51,6 +51,8 @@ function nodeSchema(node: Node): Json {
       return { type: 'boolean' };
     case 'country':
       return { type: 'string', pattern: '^[A-Z]{2}$' };
+    case 'date':
+      return { type: 'string', format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };
     case 'dist':
       return {
         anyOf: [
@@ -89,6 +91,8 @@ function typeText(node: Node): string {
       return 'true or false';
     case 'country':
       return 'ISO 3166-1 alpha-2 code';
+    case 'date':
+      return 'date, YYYY-MM-DD';
     case 'dist':
       return `*(dist)*${Object.keys(node.range).length ? ` ${describeRange(node.range)}` : ''}${node.integer ? ', whole days' : ''}`;
   }

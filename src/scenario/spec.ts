@@ -20,6 +20,8 @@ export type Node =
   | { kind: 'string'; pattern?: RegExp; patternDoc?: string; maxLength?: number }
   | { kind: 'boolean' }
   | { kind: 'country' }
+  /** A calendar date, YYYY-MM-DD (kept as that text). */
+  | { kind: 'date' }
   /** A *(dist)* input: a number, a distribution mapping, or a derived-input expression. */
   | { kind: 'dist'; range: Range; integer?: boolean };
 
@@ -276,6 +278,25 @@ export const FORMAT: Node = obj({
       }),
     },
     'Inputs that move together: a Gaussian copula on their uniforms keeps every marginal distribution exactly.',
+  ),
+  exhibit: opt(
+    obj({
+      case: opt({ kind: 'string' }, 'The case caption, e.g. "Example Co. v. United States Department of Commerce".'),
+      court: opt({ kind: 'string' }, 'The court, e.g. "United States District Court for the District of Columbia".'),
+      case_number: opt({ kind: 'string' }, 'The docket number.'),
+      party: opt({ kind: 'string' }, 'On whose behalf the exhibit is offered, e.g. "Plaintiff".'),
+      prepared_by: opt({ kind: 'string' }, 'Who prepared it (the expert).'),
+      date: opt({ kind: 'date' }, 'The date of the exhibit.'),
+      revocation_date: opt({ kind: 'date' }, 'The calendar date of revocation.start_day: with it, every day axis and table of the pack is in dates.'),
+      as_of: opt({ kind: 'date' }, 'The facts at filing: access had not returned by this date (needs revocation_date). The injunction table conditions the duration on it, as revocation.ongoing_after_days does.'),
+      hearing_date: opt({ kind: 'date' }, 'The hearing: the injunction table compares access restored on this date with a ruling a year later (needs revocation_date).'),
+      restore_dates: opt({ kind: 'list', item: { kind: 'date' }, minItems: 1 }, 'Dates to restore access on in the injunction table (needs revocation_date). Default: the hearing date and 1, 3, 6 and 12 months after it.'),
+      events: opt(
+        { kind: 'list', item: obj({ date: req({ kind: 'date' }, 'When.'), label: req({ kind: 'string', pattern: /^\S(.*\S)?$/, patternDoc: 'a non-empty label without surrounding spaces' }, 'What happened, in a few words.') }) },
+        'Dates marked on the time charts (needs revocation_date), e.g. {date: 2026-06-23, label: complaint filed}.',
+      ),
+    }),
+    'Caption fields of the exhibit pack (accessgap exhibits): the cover, every page header and the calendar. Changes no number of the run.',
   ),
   basis: opt(
     { kind: 'map', keyPattern: /^[A-Za-z_][\w.[\]"-]*$/, keyDoc: 'key path of an input or setting, as in validation messages (firm.cash, staff[0].ai_dependence, simulation.discount_rate)', value: { kind: 'string' } },

@@ -90,6 +90,21 @@ export interface Mitigation {
   hiring?: { share: InputRef; delay_days: InputRef; cost_per_head: InputRef; premium_annual: InputRef };
 }
 
+/** Caption fields of the exhibit pack (dates as YYYY-MM-DD text); none changes a number. */
+export interface Exhibit {
+  case?: string;
+  court?: string;
+  case_number?: string;
+  party?: string;
+  prepared_by?: string;
+  date?: string;
+  revocation_date?: string;
+  as_of?: string;
+  hearing_date?: string;
+  restore_dates?: string[];
+  events?: { date: string; label: string }[];
+}
+
 export interface Scenario {
   /** The file as given and its SHA-256, for provenance. */
   file: string;
@@ -118,6 +133,7 @@ export interface Scenario {
   market: { quality_elasticity: InputRef; loss_days: InputRef; winback_days: InputRef; permanent_share: InputRef };
   revocation: { start_day: number; duration_days: InputRef; ongoing_after_days?: number };
   mitigation?: Mitigation;
+  exhibit?: Exhibit;
   countries_of_concern: string[];
   /** Every policy in file order. */
   policies: Policy[];

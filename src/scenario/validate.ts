@@ -2,6 +2,7 @@
  * Checks a parsed scenario against FORMAT and builds the validated Scenario. Every problem is
  * collected (none stops the walk) so a user fixes a file in one pass.
  */
+import { daysBetween } from '../format.js';
 import { checkDistribution, compileAtLeast, supportOf, type DistSpec, type Support } from '../distributions/distributions.js';
 import { COUNTRY_ALIASES, ISO_COUNTRIES } from './countries.js';
 import { formatKeyPath, type PathSegment, type Problem } from './problems.js';
@@ -97,9 +98,19 @@ function walk(node: Node, value: unknown, path: PathSegment[], w: Walk): unknown
       const hint = code ? ` (did you mean "${code}"?)` : '';
       return problem('an ISO 3166-1 alpha-2 country code such as US, CA or MY', describeFound(value) + hint);
     }
+    case 'date':
+      return typeof value === 'string' && isCalendarDate(value) ? value : problem('a calendar date written YYYY-MM-DD, such as 2026-06-12', describeFound(value) + (value instanceof Date ? ' (a timestamp)' : ''));
     case 'dist':
       return addInput(w, path, node, value, false);
   }
+}
+
+/** Whether text is a real calendar date in YYYY-MM-DD form (2026-02-30 is not). */
+export function isCalendarDate(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.toISOString().slice(0, 10) === text;
 }
 
 /**
@@ -281,7 +292,7 @@ function checkPolicy(name: string, p: Raw | undefined, problems: Problem[]): voi
  * Expressions are only recorded here; checkExpressions parses them.
  */
 /** Parts of the file the report shows elsewhere (staff table, who each policy cuts off, correlations) or that are not assumptions. */
-const NOT_SETTINGS = /^(\$schema|name|title|basis|staff|correlations|compare|policies\.[^.]+\.(restrict|phases|description|status))(\.|\[|$)/;
+const NOT_SETTINGS = /^(\$schema|name|title|basis|exhibit|staff|correlations|compare|policies\.[^.]+\.(restrict|phases|description|status))(\.|\[|$)/;
 
 /**
  * Every value written in the file that is not an input (a number or distribution drawn per path)
@@ -304,6 +315,36 @@ function fileSettings(doc: unknown, inputs: InputDef[], comments: (path: PathSeg
   };
   visit(doc, []);
   return out;
+}
+
+/** The exhibit block's dates against each other: every date the pack places on the calendar needs revocation_date, and the facts at filing come after it. */
+function checkExhibit(exhibit: Raw | undefined, problems: Problem[]): void {
+  if (!exhibit) return;
+  const start = typeof exhibit.revocation_date === 'string' ? exhibit.revocation_date : undefined;
+  const placed: [string, unknown][] = [
+    ['as_of', exhibit.as_of],
+    ['hearing_date', exhibit.hearing_date],
+    ['restore_dates', exhibit.restore_dates],
+    ['events', exhibit.events],
+  ];
+  for (const [key, value] of placed) {
+    if (value !== undefined && exhibit.revocation_date === undefined) problems.push({ path: ['exhibit', key], expected: 'exhibit.revocation_date as well (the date of revocation.start_day), to place it on the model\'s days', found: 'no revocation_date', atKey: true });
+  }
+  if (!start) return;
+  // Dates written YYYY-MM-DD compare as text.
+  const notBefore = (path: PathSegment[], date: unknown, what: string) => {
+    if (typeof date === 'string' && date < start) problems.push({ path, expected: `a date on or after exhibit.revocation_date (${start}): ${what}`, found: date });
+  };
+  notBefore(['exhibit', 'as_of'], exhibit.as_of, 'the facts at filing come after the revocation');
+  notBefore(['exhibit', 'hearing_date'], exhibit.hearing_date, 'access is restored on it');
+  ((exhibit.restore_dates as unknown[] | undefined) ?? []).forEach((d, i) => notBefore(['exhibit', 'restore_dates', i], d, 'access is restored on it'));
+  const asOf = typeof exhibit.as_of === 'string' ? exhibit.as_of : undefined;
+  if (!asOf) return;
+  const notBeforeFiling = (path: PathSegment[], date: unknown) => {
+    if (typeof date === 'string' && date >= start && date <= asOf) problems.push({ path, expected: `a date after exhibit.as_of (${asOf}): access had not returned on it`, found: date });
+  };
+  notBeforeFiling(['exhibit', 'hearing_date'], exhibit.hearing_date);
+  ((exhibit.restore_dates as unknown[] | undefined) ?? []).forEach((d, i) => notBeforeFiling(['exhibit', 'restore_dates', i], d));
 }
 
 export function validateDocument(
@@ -346,21 +387,28 @@ export function validateDocument(
       w.problems.push({ path: ['basis', key], expected: 'the key path of an input or of a setting (simulation.discount_rate, ...), as validation messages write it', found: `"${key}"`, atKey: true, suggest: keys });
     }
   }
-  // A known fact: access had not returned N days after t0 (docs/model.md section 3).
+  // A known fact: access had not returned N days after t0 (docs/model.md section 3); the exhibit's
+  // facts at filing (exhibit.as_of) are one too, for the injunction table.
   const revocation = built.revocation as Raw | undefined;
-  const ongoing = revocation?.ongoing_after_days;
   const duration = w.inputs.find((d) => d.key === 'revocation.duration_days');
-  if (typeof ongoing === 'number' && duration) {
+  const exhibit = built.exhibit as Raw | undefined;
+  const facts: [number, string][] = [];
+  if (typeof revocation?.ongoing_after_days === 'number') facts.push([revocation.ongoing_after_days, 'revocation.ongoing_after_days']);
+  if (typeof exhibit?.as_of === 'string' && typeof exhibit.revocation_date === 'string' && typeof revocation?.start_day === 'number') {
+    facts.push([daysBetween(exhibit.revocation_date, exhibit.as_of), `exhibit.as_of (${exhibit.as_of}, ${daysBetween(exhibit.revocation_date, exhibit.as_of)} days after exhibit.revocation_date)`]);
+  }
+  for (const [ongoing, what] of duration ? facts : []) {
     const at = ['revocation', 'duration_days'];
-    if (duration.value.kind === 'expr') {
-      w.problems.push({ path: at, expected: 'a number or a distribution when revocation.ongoing_after_days is given (the known fact conditions its draw)', found: 'an expression' });
-    } else if (duration.value.spec.dist === 'constant') {
-      const v = duration.value.spec.value;
-      if (!(Math.floor(v + 0.5) > ongoing)) w.problems.push({ path: at, expected: `a duration of more than revocation.ongoing_after_days (${ongoing}) days, rounded`, found: String(v) });
-    } else if (compileAtLeast(duration.value.spec, ongoing + 0.5).mass <= 0) {
-      w.problems.push({ path: at, expected: `a distribution that can last more than revocation.ongoing_after_days (${ongoing}) days (some probability at or above ${ongoing + 0.5})`, found: 'none above it' });
+    if (duration!.value.kind === 'expr') {
+      w.problems.push({ path: at, expected: `a number or a distribution when ${what.split(' ')[0]} is given (the known fact conditions its draw)`, found: 'an expression' });
+    } else if (duration!.value.spec.dist === 'constant') {
+      const v = duration!.value.spec.value;
+      if (!(Math.floor(v + 0.5) > ongoing)) w.problems.push({ path: at, expected: `a duration of more than ${what} (${ongoing}) days, rounded`, found: String(v) });
+    } else if (compileAtLeast(duration!.value.spec, ongoing + 0.5).mass <= 0) {
+      w.problems.push({ path: at, expected: `a distribution that can last more than ${what} (${ongoing}) days (some probability at or above ${ongoing + 0.5})`, found: 'none above it' });
     }
   }
+  checkExhibit(built.exhibit as Raw | undefined, w.problems);
   const mitigation = built.mitigation as Raw | undefined;
   if (mitigation && !mitigation.relocation && !mitigation.hiring) {
     w.problems.push({ path: ['mitigation'], expected: 'at least one of relocation and hiring', found: 'neither', atKey: true });

@@ -32,6 +32,8 @@ export interface PassSettings {
   signal?: AbortSignal;
   /** Paths done over every pass, and the total. */
   onProgress?: (done: number, total: number) => void;
+  /** What every pass shares: the facts at filing it draws under (ongoingAfterDays), the policies it compares (compare). */
+  common?: Pick<StudySpec, 'ongoingAfterDays' | 'compare'>;
 }
 
 export interface PassResults {
@@ -49,7 +51,7 @@ export async function runPasses(loaded: LoadedScenario, passes: Pass[], settings
     const paths = pass.paths ?? settings.paths;
     const offset = before;
     results.push(
-      await runSimulation(loaded, { paths, seed: settings.seed, threads: settings.threads, signal: settings.signal, study: pass.study, onProgress: (done) => settings.onProgress?.(offset + done, total) }),
+      await runSimulation(loaded, { paths, seed: settings.seed, threads: settings.threads, signal: settings.signal, study: { ...settings.common, ...pass.study }, onProgress: (done) => settings.onProgress?.(offset + done, total) }),
     );
     before += paths;
   }

@@ -158,3 +158,24 @@ describe('the revenue figure', () => {
     }
   });
 });
+
+describe('charts on the calendar (exhibit.revocation_date)', () => {
+  it('label the time axes with months from the revocation date and mark each event on every time chart', () => {
+    const calendar = { date: '2026-06-12', day: 0, events: [{ date: '2026-06-23', label: 'complaint filed' }, { date: '2030-01-01', label: 'after the horizon' }] };
+    const dated = buildCharts(result, summary, seriesRows(result), calendar);
+    for (const name of ['cumulative-harm', 'revenue', 'capability-gap', 'survival']) {
+      const spec = dated.find((c) => c.name === name)!.spec;
+      const axis = collect(spec, 'axis').find((a: any) => a?.labelExpr?.includes('utcFormat')) as { values: number[]; labelExpr: string };
+      expect(axis, name).toBeDefined();
+      // Ticks on the first of each month: July 1, 2026 is day 19.
+      expect(axis.values[0]).toBe(19);
+      expect(axis.labelExpr).toContain(String(Date.UTC(2026, 5, 12)));
+      const events = (collect(spec, 'values').flat() as any[]).filter((r) => r?.kind === 'event');
+      expect(events.length, name).toBeGreaterThan(0);
+      expect(events.every((e) => e.day === 11 && e.label === 'complaint filed (June 23, 2026)')).toBe(true);
+      expect(JSON.stringify(spec)).toContain("datum.kind === 'event'");
+    }
+    // Without a calendar: days.
+    expect(JSON.stringify(charts.find((c) => c.name === 'revenue')!.spec)).toContain('Day since the start of the horizon');
+  });
+});

@@ -15,7 +15,7 @@ const POPPLER = existsSync('/usr/bin/pdftotext') && existsSync('/usr/bin/pdfinfo
 if (!POPPLER && process.env.CI) throw new Error('pdftotext is missing: .ci/run should install poppler-utils');
 
 describe.skipIf(!POPPLER)('accessgap exhibits', () => {
-  it('writes a PDF with one numbered exhibit per chart, every policy, the headline figures and the page footer on every page', async () => {
+  it('writes a PDF with a cover, the findings, numbered exhibits (every chart among them), every policy, the headline figures, and header and footer on every page', async () => {
     const dir = tempDir();
     const file = join(dir, 'firm.yaml');
     const doc = uncertainDoc();
@@ -30,24 +30,43 @@ describe.skipIf(!POPPLER)('accessgap exhibits', () => {
     expect(pages).toBeGreaterThan(charts);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     const prefix = summary.scenario.sha256.slice(0, 8);
+    const pageText = (k: number) => execFileSync('pdftotext', ['-layout', '-f', String(k), '-l', String(k), pdf, '-'], { encoding: 'utf8' });
     for (let k = 1; k <= pages; k++) {
-      const page = execFileSync('pdftotext', ['-layout', '-f', String(k), '-l', String(k), pdf, '-'], { encoding: 'utf8' });
+      const page = pageText(k);
       expect(page, `page ${k}`).toContain(`page ${k} of ${pages}`);
       expect(page, `page ${k}`).toContain(`sha256 ${prefix}`);
+      // The case caption heads every page after the cover; without an exhibit block, plainly a placeholder.
+      if (k > 1) expect(page.trimStart().startsWith('[case caption]'), `page ${k}`).toBe(true);
     }
-    const text = execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' });
-    for (let n = 1; n <= charts; n++) expect(text).toContain(`Exhibit ${n}. `);
-    expect(text).not.toContain(`Exhibit ${charts + 1}. `);
+    // The cover lists the exhibits with the page each starts on; each starts there with its number and title.
+    const cover = pageText(1);
+    expect(cover).toMatch(/Fields in \[brackets\] are placeholders/);
+    const contents = [...cover.matchAll(/Exhibit (\d+)\. (.+?)\s+page (\d+)/g)].map((m) => ({ n: Number(m[1]), title: m[2].trim(), page: Number(m[3]) }));
+    expect(contents.map((c) => c.n)).toEqual(contents.map((_, i) => i + 1));
+    expect(contents.length).toBeGreaterThanOrEqual(15);
+    for (const c of contents) expect(pageText(c.page), `exhibit ${c.n}`).toContain(`Exhibit ${c.n}. ${c.title.slice(0, 30)}`);
+    expect(contents.map((c) => c.title)).toEqual(expect.arrayContaining(['Summary of findings', 'Harm avoided by restoring access on each date, given the facts at filing', 'Harm by component, and whether money can repair it', 'Time to insolvency', 'Assumptions', 'Method', 'Reproducing these numbers']));
+    const text = execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    // Exhibit 1: each policy that happened, led by its median and 5th-95th percentile range, as summary.json has them.
+    const money = (x: number) => formatMoney(x, summary.scenario.currency);
     for (const [name, p] of Object.entries(summary.policies) as [string, any][]) {
       expect(text).toContain(name);
-      expect(text).toContain(formatMoney(p.metrics.total_harm.p50, summary.scenario.currency));
+      expect(text).toContain(money(p.metrics.total_harm.p50));
+      if (p.status !== 'hypothetical' && p.metrics.total_harm.max > 0) expect(text).toContain(`${name}: the median harm is ${money(p.metrics.total_harm.p50)}; on 90% of paths it lies between ${money(p.metrics.total_harm.p05)} and ${money(p.metrics.total_harm.p95)}.`);
     }
+    expect(text).toMatch(/its precision, not the uncertainty of the harm/);
+    // The injunction table's numbers as CSV: a baseline row and a row per restore day, per policy.
+    const csv = readFileSync(join(out, 'injunction.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toMatch(/^policy,restored,date,day,duration_days,harm_mean,/);
+    // For the policies that happened (no status here: every compared one).
+    expect(csv.length).toBe(1 + Object.keys(summary.policies).length * 6);
     // The .docx: real Word tables, the same exhibit numbers, one 300 dpi PNG per chart.
     const word = unzipSync(readFileSync(join(out, 'exhibits.docx')));
     const xml = new TextDecoder().decode(word['word/document.xml']);
     expect((xml.match(/<w:tbl>/g) ?? []).length).toBeGreaterThanOrEqual(8);
     expect(xml).toContain('<w:tblHeader/>');
-    for (let n = 1; n <= charts; n++) expect(xml).toContain(`Exhibit ${n}. `);
+    for (const c of contents) expect(xml).toContain(`Exhibit ${c.n}. `);
+    expect(new TextDecoder().decode(word['word/header1.xml'])).toContain('[case caption]');
     const media = Object.keys(word).filter((f) => f.startsWith('word/media/'));
     expect(media).toHaveLength(charts);
     for (const f of media) expect(new DataView(word[f].buffer, word[f].byteOffset).getUint32(16)).toBeGreaterThanOrEqual(1950); // PNG width: 6.5 in at 300 dpi
@@ -61,7 +80,7 @@ describe.skipIf(!POPPLER)('accessgap exhibits', () => {
     const f = await runCli(['exhibits', out, '--out', again]);
     expect(f.code, f.err).toBe(0);
     expect(f.out).toContain(`Exhibit pack of ${out}: ${again}/`);
-    for (const name of ['exhibits.pdf', 'exhibits.docx']) expect(readFileSync(join(again, name)).equals(readFileSync(join(out, name))), name).toBe(true);
+    for (const name of ['exhibits.pdf', 'exhibits.docx', 'injunction.csv']) expect(readFileSync(join(again, name)).equals(readFileSync(join(out, name))), name).toBe(true);
     const notReport = await runCli(['exhibits', dir, '--out', join(dir, 'nothing')]);
     expect(notReport.code).toBe(2);
     expect(notReport.err).toMatch(/expected a report folder written by accessgap run \(with summary\.json\), found none/);

@@ -5,14 +5,17 @@
  * byte-reproducible: the package's creation dates are pinned, drawing ids numbered afresh, and the
  * zip is written again with fixed entry times.
  */
-import { AlignmentType, Document as Word, HeadingLevel, ImageRun, Packer, Paragraph, Table as WordTable, TableCell, TableRow, TextRun, WidthType, BorderStyle, ShadingType } from 'docx';
+import { AlignmentType, Document as Word, Header, HeadingLevel, ImageRun, Packer, Paragraph, Table as WordTable, TableCell, TableRow, TextRun, WidthType, BorderStyle, ShadingType } from 'docx';
 import { unzipSync, zipSync } from 'fflate';
 import type { Block, Document, Table } from '../document.js';
+import type { Chart } from '../../charts/specs.js';
 import { exhibitTitle } from './pdf.js';
 
 export interface DocxOptions {
   /** Each chart's PNG at 300 dpi or better for its printed width, and its pixel size. */
   pngOf: (name: string) => { png: Uint8Array; width: number; height: number } | undefined;
+  /** A header on every page (the case caption), if any. */
+  header?: string;
 }
 
 const FONT = 'DejaVu Sans';
@@ -42,6 +45,15 @@ export async function renderDocx(d: Document, opts: DocxOptions): Promise<Uint8A
   const children: (Paragraph | WordTable)[] = [];
   let exhibit = 0;
   const para = (text: string, o: { bold?: boolean; size?: number; color?: string } = {}) => children.push(new Paragraph({ spacing: { after: 120 }, children: [run(text, o)] }));
+  /** Exhibit n on a new page. */
+  const exhibitPage = (n: number, title: string) => children.push(new Paragraph({ pageBreakBefore: true, children: [run(`Exhibit ${n}. ${title}`, { bold: true, size: 24 })] }));
+  /** A chart's PNG at the printed width. */
+  const chartImage = (chart: Chart, title: string) => {
+    const image = opts.pngOf(chart.name);
+    if (!image) return;
+    const h = (IMAGE_WIDTH_PX * image.height) / image.width;
+    children.push(new Paragraph({ alignment: AlignmentType.LEFT, children: [new ImageRun({ type: 'png', data: image.png, transformation: { width: IMAGE_WIDTH_PX, height: h }, altText: { name: chart.name, title, description: title } })] }));
+  };
   const block = (b: Block) => {
     switch (b.kind) {
       case 'heading':
@@ -61,21 +73,26 @@ export async function renderDocx(d: Document, opts: DocxOptions): Promise<Uint8A
         children.push(table(b.table));
         return para('');
       case 'figures':
-        for (const c of b.charts) {
-          const image = opts.pngOf(c.name);
-          if (!image) continue;
-          exhibit++;
-          children.push(new Paragraph({ pageBreakBefore: true, children: [run(`Exhibit ${exhibit}. ${exhibitTitle(c)}`, { bold: true, size: 24 })] }));
-          const h = (IMAGE_WIDTH_PX * image.height) / image.width;
-          children.push(new Paragraph({ alignment: AlignmentType.LEFT, children: [new ImageRun({ type: 'png', data: image.png, transformation: { width: IMAGE_WIDTH_PX, height: h }, altText: { name: c.name, title: exhibitTitle(c), description: exhibitTitle(c) } })] }));
-        }
+        for (const c of b.charts) if (opts.pngOf(c.name)) (exhibitPage(++exhibit, exhibitTitle(c)), chartImage(c, exhibitTitle(c)));
+        return;
+      case 'exhibit':
+        exhibit = b.n;
+        return exhibitPage(b.n, b.title);
+      case 'chart':
+        return chartImage(b.chart, exhibitTitle(b.chart));
+      case 'cover':
+        children.push(new Paragraph({ spacing: { before: 1200, after: 480 }, children: [run(b.title, { bold: true, size: 40 })] }));
+        for (const [k, v] of b.fields) children.push(new Paragraph({ spacing: { after: 80 }, children: [run(`${k}: `, { bold: true, size: 20 }), run(v, { size: 20 })] }));
+        children.push(new Paragraph({ spacing: { before: 360, after: 120 }, children: [run('Contents', { bold: true, size: 22 })] }));
+        for (const [n, t] of b.contents) children.push(new Paragraph({ spacing: { after: 40 }, children: [run(`${n}.  ${t}`)] }));
+        if (b.note) para(b.note, { size: 16, color: '444444' });
         return;
       case 'interactive-hint':
         return;
     }
   };
   for (const b of d.blocks) block(b);
-  const word = new Word({ creator: 'accessgap', title: d.title, description: d.title, sections: [{ properties: { page: { size: { width: 12240, height: 15840 }, margin: { top: 1440, bottom: 1440, left: 1440, right: 1440 } } }, children }] });
+  const word = new Word({ creator: 'accessgap', title: d.title, description: d.title, sections: [{ properties: { page: { size: { width: 12240, height: 15840 }, margin: { top: 1440, bottom: 1440, left: 1440, right: 1440 } } }, ...(opts.header ? { headers: { default: new Header({ children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [run(opts.header, { size: 15, color: '444444' })] })] }) } } : {}), children }] });
   return pinned(new Uint8Array(await Packer.toBuffer(word)));
 }
 

@@ -115,6 +115,12 @@ function html(b: Block, svgOf: StaticSvg): string {
       return `<p><code>${escapeHtml(b.text)}</code></p>`;
     case 'interactive-hint':
       return `<p class="muted interactive">${escapeHtml(b.text)}</p>`;
+    case 'cover':
+      return `<h1>${escapeHtml(b.title)}</h1><dl>${b.fields.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl><ol>${b.contents.map(([, t]) => `<li>${escapeHtml(t)}</li>`).join('')}</ol>${b.note ? `<p class="muted">${escapeHtml(b.note)}</p>` : ''}`;
+    case 'exhibit':
+      return `<h2 class="exhibit">Exhibit ${b.n}. ${escapeHtml(b.title)}</h2>`;
+    case 'chart':
+      return chartFigures([b.chart], svgOf);
   }
 }
 

@@ -28,6 +28,12 @@ function lines(b: Block): string[] {
       return [`**${b.title}**`, '', ...b.items.map((w) => `- ${esc(w)}`)];
     case 'interactive-hint':
       return [];
+    case 'cover':
+      return [`# ${esc(b.title)}`, '', ...b.fields.map(([k, v]) => `- ${esc(k)}: ${esc(v)}`), '', ...b.contents.map(([n, t]) => `${n}. ${esc(t)}`)];
+    case 'exhibit':
+      return [`## Exhibit ${b.n}. ${esc(b.title)}`];
+    case 'chart':
+      return [`![${esc(b.chart.title)}](charts/${b.chart.name}.png)`];
   }
 }
 

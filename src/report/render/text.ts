@@ -24,8 +24,13 @@ function lines(b: Block): string[] {
     case 'note':
       return [`${b.title}:`, ...b.items.map((w) => `  - ${w}`)];
     case 'figures':
+    case 'chart':
     case 'interactive-hint':
       return [];
+    case 'cover':
+      return [b.title, ...b.fields.map(([k, v]) => `${k}: ${v}`)];
+    case 'exhibit':
+      return [`Exhibit ${b.n}. ${b.title}`];
   }
 }
 
