@@ -10,7 +10,7 @@ import { solventRevenue, type SeriesRow, type SummaryJson } from '../analysis/ru
 import { addMonths, dateOfDay, dayOfDate, formatDate, formatMoney, formatShare, type Calendar } from '../format.js';
 import { cdfs, convergence, histograms, seriesOf } from './data.js';
 import { HARM_PARTS } from '../model/metrics.js';
-import { config, moneyAxis, MONEY_FORMAT, policyColor, policyDash, policyLegendLabel, title, worldColor, worldDash, type ChartContext } from './theme.js';
+import { BUTFOR_DASH, LINE_SYMBOL, config, moneyAxis, MONEY_FORMAT, policyColor, policyDash, policyLegendLabel, title, worldColor, worldDash, type ChartContext } from './theme.js';
 
 export interface Chart {
   /** File stem: charts/<name>.vl.json, .svg, .png. */
@@ -262,8 +262,8 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
     },
     // The but-for line goes on top, dashed, so policies identical to it do not hide it.
     layer: [
-      { transform: [{ filter: "datum.kind === 'series' && datum.world !== 'butfor'" }], mark: { type: 'line', strokeWidth: 2, point: few }, ...(dash.strokeDash ? { encoding: dash } : {}) },
-      { transform: [{ filter: "datum.kind === 'series' && datum.world === 'butfor'" }], mark: { type: 'line', strokeWidth: 2, strokeDash: [6, 4], point: few } },
+      { transform: [{ filter: "datum.kind === 'series' && datum.world !== 'butfor'" }], mark: { type: 'line', strokeWidth: 2, point: few }, encoding: dash },
+      { transform: [{ filter: "datum.kind === 'series' && datum.world === 'butfor'" }], mark: { type: 'line', strokeWidth: 2, strokeDash: BUTFOR_DASH, point: few } },
       ...eventLayers(DAY).map((l) => ({ ...l, encoding: { ...l.encoding, color: { value: '#333' } } })),
     ],
   });
@@ -327,8 +327,8 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
     encoding: {
       x: { field: 'value', type: 'quantitative', title: `Total harm (${cur})`, axis: { ...moneyAxis('').axis, tickCount: 8 }, scale: { domain: [hist.lo, hist.hi], nice: false } },
       y: { field: 'p', type: 'quantitative', title: 'Share of paths at or below', axis: { format: '.0%' } },
-      color: { ...policyColor(ctx), legend: { title: null, labelExpr: policyLegendLabel(ctx) } },
-      ...policyDash(ctx, 'policy', { title: null, labelExpr: policyLegendLabel(ctx) }),
+      color: { ...policyColor(ctx), legend: { title: null, labelExpr: policyLegendLabel(ctx), ...LINE_SYMBOL } },
+      ...policyDash(ctx, 'policy', { title: null, labelExpr: policyLegendLabel(ctx), ...LINE_SYMBOL }),
       tooltip: [{ field: 'policy', type: 'nominal' }, { field: 'value', type: 'quantitative', format: MONEY_FORMAT }, { field: 'p', type: 'quantitative', format: '.1%' }],
     },
   });
@@ -411,7 +411,7 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
     const points = ctx.policies.flatMap((p) => delay.durations.map((d, i) => ({ policy: p, days: d, mean: delay.policies[p].harm[i].mean, lo: delay.policies[p].harm[i].ci95?.[0] ?? delay.policies[p].harm[i].mean, hi: delay.policies[p].harm[i].ci95?.[1] ?? delay.policies[p].harm[i].mean })));
     const days = { field: 'days', type: 'quantitative' as const, title: 'Days without access' };
     // One legend for both layers (a layer without one would hide it).
-    const delayColor = { ...policyColor(ctx), legend: { title: null, orient: 'bottom' as const, columns: 4, labelExpr: policyLegendLabel(ctx) } };
+    const delayColor = { ...policyColor(ctx), legend: { title: null, orient: 'bottom' as const, columns: 4, labelExpr: policyLegendLabel(ctx), ...LINE_SYMBOL } };
     add('cost-of-delay', 'Cost of delay', {
       title: fig('Cost of delay', `Mean total harm if access were cut off for each number of days (dots, with the 95% interval of the mean: the paired difference from no revocation, whose harm is 0 on every path), on the run's first ${delay.paths.toLocaleString('en-US')} paths; every other input as drawn; the firm's mitigation decision is the run's. The gap between two lengths is what an earlier restoration avoids. For any input and more points: accessgap sweep.`),
       data: { values: points },

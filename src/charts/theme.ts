@@ -11,15 +11,22 @@ export const FONT = 'DejaVu Sans';
 export const BUTFOR_COLOR = '#7f7f7f';
 /**
  * Twelve distinct colours: Okabe-Ito, reordered so the first are the most distinct on white, then
- * four of Paul Tol's muted scheme (wine, teal, indigo, olive) that stay apart from them. Past
- * twelve policies a second channel, the line's dash (DASHES), tells apart those sharing a colour.
+ * four of Paul Tol's muted scheme (wine, teal, indigo, olive) that stay apart from them. A second
+ * channel, the line's dash (DASHES), tells every policy's line apart where colour cannot: printed
+ * in grayscale, and past twelve policies, where colours repeat.
  */
 export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442', '#882255', '#44AA99', '#332288', '#999933'];
-/** Solid for the first twelve policies, then dashed, dotted, dash-dot: one pattern per round of the palette. */
-export const DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3]];
-/** A policy's colour and dash by its place among the compared policies. */
+/** Twelve dash patterns, one per colour; none is the but-for world's (BUTFOR_DASH). */
+export const DASHES = [[1, 0], [2, 2], [10, 3], [2, 5], [10, 3, 2, 3], [4, 2], [12, 3, 3, 3, 3, 3], [1, 3], [16, 4], [5, 2, 1, 2], [3, 3, 9, 3], [22, 4]];
+/** The but-for world's dash, wherever it is drawn beside policies. */
+export const BUTFOR_DASH = [6, 4];
+/**
+ * A policy's colour and dash by its place among the compared policies: the i-th colour with the
+ * i-th dash, and past twelve the dashes shifted by one per round of the palette, so no two
+ * policies share both.
+ */
 export const colourOf = (i: number) => PALETTE[i % PALETTE.length];
-export const dashOf = (i: number) => DASHES[Math.floor(i / PALETTE.length) % DASHES.length];
+export const dashOf = (i: number) => DASHES[((i % PALETTE.length) + Math.floor(i / PALETTE.length)) % DASHES.length];
 
 export interface ChartContext {
   summary: SummaryJson;
@@ -65,7 +72,7 @@ export function worldColor(ctx: ChartContext, field = 'world', title: string | n
     type: 'nominal' as const,
     title,
     scale: { domain: ['butfor', ...ctx.policies], range: [BUTFOR_COLOR, ...ctx.policies.map((_, i) => colourOf(i))] },
-    legend: { labelExpr: legendLabel(ctx), symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1 },
+    legend: { labelExpr: legendLabel(ctx), ...LINE_SYMBOL },
   };
 }
 
@@ -80,15 +87,17 @@ export function policyColor(ctx: ChartContext, field = 'policy') {
   };
 }
 
+/** A line legend's symbol: a stroke long enough to show its dash. */
+export const LINE_SYMBOL = { symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1, symbolSize: 600 } as const;
+
 /**
- * The second channel past twelve policies: a strokeDash encoding on the same field as the colour,
- * with the same legend, so the two merge into one legend whose symbols show both. Empty (no
- * encoding, the charts as before) while the palette alone tells the policies apart.
+ * The second channel: a strokeDash encoding on the same field as the colour, with the same legend,
+ * so the two merge into one legend whose symbols show both; every policy's line stays apart in
+ * grayscale and past twelve policies.
  */
-export function policyDash(ctx: ChartContext, field = 'policy', legend: Record<string, unknown> | null = null, withButfor = false): { strokeDash?: Record<string, unknown> } {
-  if (ctx.policies.length <= PALETTE.length) return {};
+export function policyDash(ctx: ChartContext, field = 'policy', legend: Record<string, unknown> | null = null, withButfor = false): { strokeDash: Record<string, unknown> } {
   const domain = withButfor ? ['butfor', ...ctx.policies] : ctx.policies;
-  const range = [...(withButfor ? [[1, 0]] : []), ...ctx.policies.map((_, i) => dashOf(i))];
+  const range = [...(withButfor ? [BUTFOR_DASH] : []), ...ctx.policies.map((_, i) => dashOf(i))];
   return { strokeDash: { field, type: 'nominal', title: null, scale: { domain, range }, legend } };
 }
 

@@ -14,8 +14,16 @@ import { checkOutputFolder, OutputError, writeFolderAtomically } from '../output
 import type { StaticSvg } from '../report/document.js';
 import { exhibitDocument, focusPolicies, injunctionCsv, packHeader, type PackData } from '../report/exhibits.js';
 import { runRestoreStudy } from '../study/restore.js';
+import { checkSensitivity } from './sensitivity-flags.js';
+import { runSensitivity } from './sensitivity.js';
+import { sensitivityCharts } from '../charts/sensitivity.js';
+import { addChartFiles } from '../charts/render.js';
+import { tornadoCsv } from '../report/sensitivity.js';
+import type { LoadedScenario } from '../scenario/load.js';
+import type { PassSettings } from '../study/passes.js';
 import { timingJson } from '../report/timing.js';
 import { restoreJson } from '../analysis/restore.js';
+import { chosenOptions, pnlByYear, pnlCsv } from '../analysis/annual.js';
 import { defaultThreads } from '../engine/run.js';
 import { SCENARIO_COPIES } from '../report/reproduce.js';
 import { parseScenario } from '../scenario/load.js';
@@ -58,26 +66,69 @@ export const exhibitsCommand: FolderCommand<ExhibitFlags, undefined> = {
   estimate: (loaded, prepared, settings) => runCommand.estimate(loaded, prepared, settings),
   async work(ctx) {
     const { files, printed, summary, charts, timing } = await simulateAndReport(ctx);
-    // The injunction exhibit: the restore dates on the run's seed and paths (src/study/restore.ts).
     const t0 = performance.now();
-    const restore = await runRestoreStudy(ctx.loaded, { ...ctx.settings, signal: ctx.signal }, focusPolicies(summary));
+    // The pack's own passes report progress too (a plain line at least every 30 s off a terminal).
+    const studies = await packStudies(ctx.loaded, summary, { ...ctx.settings, signal: ctx.signal, onProgress: ctx.onProgress });
+    ctx.finishProgress();
     const t1 = performance.now();
-    await addPack(files, { scenario: ctx.loaded.scenario, summary, charts, restore: restore && restoreJson(restore) }, folderSvgs(files));
+    await addPack(files, { scenario: ctx.loaded.scenario, summary, charts, ...studies.data }, (name) => folderSvgs(files)(name));
     const t2 = performance.now();
     // What the pack adds, in timing.json (the one file that may depend on the machine).
-    files.set('timing.json', timingJson({ ...timing, run_wall_seconds: timing.wall_seconds, injunction_seconds: (t1 - t0) / 1000, pack_documents_seconds: (t2 - t1) / 1000, wall_seconds: (t2 - ctx.started) / 1000, peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }));
+    files.set('timing.json', timingJson({ ...timing, run_wall_seconds: timing.wall_seconds, ...studies.seconds, pack_studies_seconds: (t1 - t0) / 1000, pack_documents_seconds: (t2 - t1) / 1000, wall_seconds: (t2 - ctx.started) / 1000, peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }));
     return { files, printed };
   },
 };
 
-/** The pack: its document rendered to PDF and Word from the charts' SVGs, and the injunction table's numbers as CSV. */
+/** Paths of the pack's tornado: a fifth of the run's, at least 1,000 (all of a smaller run), at most 4,000. */
+export const packSensitivityPaths = (paths: number) => Math.min(paths, Math.max(1_000, Math.min(4_000, Math.round(paths / 5))));
+
+/**
+ * What the pack simulates beyond the run, for the policies that happened, on the run's seed: the
+ * injunction dates (src/study/restore.ts) on the run's paths, the tornado (accessgap sensitivity
+ * --method tornado) on packSensitivityPaths of them, and P&L and cash by year
+ * (analysis/annual.ts) on the run's paths.
+ */
+async function packStudies(loaded: LoadedScenario, summary: SummaryJson, settings: PassSettings) {
+  const focus = focusPolicies(summary);
+  const started = performance.now();
+  const restore = await runRestoreStudy(loaded, settings, focus);
+  const afterRestore = performance.now();
+  const plan = checkSensitivity(loaded, { policy: focus, method: 'tornado' }, settings.paths);
+  let sensitivity: PackData['sensitivity'];
+  if (!('problems' in plan) && plan.inputs.length > 0) {
+    const paths = packSensitivityPaths(settings.paths);
+    const { json } = await runSensitivity(loaded, plan, { ...settings, paths, common: { compare: loaded.scenario.compare.filter((p) => focus.includes(p)) } });
+    sensitivity = { json, charts: sensitivityCharts(json) };
+  }
+  const afterSensitivity = performance.now();
+  const pnl = pnlByYear(loaded, settings, focus, chosenOptions(summary));
+  return {
+    data: { ...(restore ? { restore: restoreJson(restore) } : {}), ...(sensitivity ? { sensitivity } : {}), pnl },
+    seconds: { injunction_seconds: (afterRestore - started) / 1000, sensitivity_seconds: (afterSensitivity - afterRestore) / 1000, pnl_seconds: (performance.now() - afterSensitivity) / 1000 },
+  };
+}
+
+/**
+ * The pack: its document rendered to PDF and Word from the charts' SVGs (the tornado's drawn here),
+ * and the numbers behind its own exhibits: injunction.csv, tornado.csv and sensitivity.json.
+ */
 async function addPack(files: Map<string, string | Uint8Array>, data: PackData, svgOf: StaticSvg): Promise<void> {
+  if (data.sensitivity) {
+    await addChartFiles(files, data.sensitivity.charts);
+    files.set('sensitivity.json', JSON.stringify(data.sensitivity.json, null, 1) + '\n');
+    files.set('tornado.csv', tornadoCsv(data.sensitivity.json));
+  }
   const doc = exhibitDocument(data);
   const { summary, scenario } = data;
   const header = packHeader(scenario);
-  files.set('exhibits.pdf', await renderPdf(doc, { svgOf, header, footer: `Scenario ${summary.scenario.name}, sha256 ${summary.scenario.sha256.slice(0, 8)}` }));
-  files.set('exhibits.docx', await renderDocx(doc, { header, pngOf: (name) => printPng(svgOf(name)) }));
+  const svg: StaticSvg = (name) => {
+    const own = files.get(`charts/${name}.svg`);
+    return own === undefined ? svgOf(name) : typeof own === 'string' ? own : new TextDecoder().decode(own);
+  };
+  files.set('exhibits.pdf', await renderPdf(doc, { svgOf: svg, header, footer: `Scenario ${summary.scenario.name}, sha256 ${summary.scenario.sha256.slice(0, 8)}` }));
+  files.set('exhibits.docx', await renderDocx(doc, { header, pngOf: (name) => printPng(svg(name)) }));
   if (data.restore) files.set('injunction.csv', injunctionCsv(data.restore));
+  if (data.pnl) files.set('pnl.csv', pnlCsv(data.pnl));
 }
 
 /**
@@ -121,8 +172,10 @@ export async function packFromFolder(dir: string, flags: { out?: string; quiet?:
     await checkOutputFolder(out);
     const files = new Map<string, string | Uint8Array>();
     const svgOf: StaticSvg = (name) => read(`charts/${name}.svg`)?.toString('utf8');
-    const restore = await runRestoreStudy(loaded, { paths: summary.run.paths, seed: summary.run.seed, threads: flags.threads ?? defaultThreads() }, focusPolicies(summary));
-    await addPack(files, { scenario: loaded.scenario, summary, charts, restore: restore && restoreJson(restore) }, svgOf);
+    const studies = await packStudies(loaded, summary, { paths: summary.run.paths, seed: summary.run.seed, threads: flags.threads ?? defaultThreads() });
+    // A pack's folder holds the pack's own charts (the tornado) beside the run's: the run's are the others.
+    const own = new Set(studies.data.sensitivity?.charts.map((c) => c.name) ?? []);
+    await addPack(files, { scenario: loaded.scenario, summary, charts: charts.filter((c) => !own.has(c.name)), ...studies.data }, svgOf);
     await writeFolderAtomically(out, files, 'exhibits');
   } catch (e) {
     if (e instanceof OutputError) return (io.err(folderProblem(e.message)), EXIT.invalid);

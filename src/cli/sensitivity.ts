@@ -7,7 +7,10 @@
  *   matrices (runSaltelli) -> analysis/sensitivity.ts -> report/sensitivity.ts -> the pipeline
  */
 import { runStudy } from '../study/run.js';
-import { sensitivityJson, tornadoValues } from '../analysis/sensitivity.js';
+import { sensitivityJson, tornadoValues, type SensitivityJson } from '../analysis/sensitivity.js';
+import type { LoadedScenario } from '../scenario/load.js';
+import type { PassSettings } from '../study/passes.js';
+import type { PrecisionOutcome } from '../study/precision.js';
 import { runSaltelli, sobolFactors } from '../study/sobol.js';
 import { buildSensitivityFiles } from '../report/sensitivity.js';
 import { estimateRun } from '../engine/guards.js';
@@ -54,21 +57,30 @@ export const sensitivityCommand: FolderCommand<SensitivityFlags, SensitivityPlan
     return `accessgap: ${p.inputs.length} uncertain inputs; ${runsOf(p)} runs of ${settings.paths.toLocaleString('en-US')} paths on the same paths${sobolCost} (about ${Math.ceil(estimate.seconds)} s)\n`;
   },
   async work({ loaded, prepared: p, settings, precision, signal, onProgress, finishProgress, started }) {
-    // Every uncertain input's draw on every path run, and the tornado's values: its percentiles there.
-    const draws = drawnValues(loaded.scenario, loaded.expressions, settings.seed, p.inputs.map((d) => d.id), settings.paths);
-    const tornado = p.methods.includes('tornado') ? p.inputs.map((def, i) => ({ def, values: tornadoValues(draws[i], p.quantiles[0], p.quantiles[1], def.integer) })) : [];
-    const variants = [
-      new Map<number, number>(),
-      ...tornado.flatMap(({ def, values: [lo, hi] }) => [new Map([[def.id, lo]]), new Map([[def.id, hi]])]),
-      ...p.settings.flatMap(({ ref, values: [lo, hi] }) => [new Map([[ref, lo]]), new Map([[ref, hi]])]),
-    ];
-    const study = await runStudy(loaded, variants, { ...settings, signal, onProgress });
-    const saltelli = p.factors.length ? { runs: await runSaltelli(loaded, p.factors, { ...settings, paths: p.sobolPaths, signal, onProgress }), factors: p.factors, paths: p.sobolPaths } : undefined;
+    const { json, simulateSeconds } = await runSensitivity(loaded, p, { ...settings, signal, onProgress }, precision);
     finishProgress();
-    const wallSeconds = (performance.now() - started) / 1000;
-    const json = sensitivityJson({ loaded, settings, metric: p.metric, methods: p.methods, quantiles: p.quantiles, policies: p.policies, inputs: p.inputs, draws, tornado, studiedSettings: p.settings, study, saltelli, precision });
-    return buildSensitivityFiles(json, { threads: settings.threads, simulate_seconds: study.simulateSeconds + (saltelli?.runs.simulateSeconds ?? 0), wall_seconds: wallSeconds });
+    return buildSensitivityFiles(json, { threads: settings.threads, simulate_seconds: simulateSeconds, wall_seconds: (performance.now() - started) / 1000 });
   },
 };
+
+/**
+ * A sensitivity analysis: every uncertain input's draws on the base run's paths, the passes (the
+ * base and each input at its low and high percentile; Saltelli's matrices for Sobol) and their
+ * analysis. The exhibit pack runs it too, for the policies that happened.
+ */
+export async function runSensitivity(loaded: LoadedScenario, p: SensitivityPlan, settings: PassSettings, precision?: PrecisionOutcome): Promise<{ json: SensitivityJson; simulateSeconds: number }> {
+  // Every uncertain input's draw on every path run, and the tornado's values: its percentiles there.
+  const draws = drawnValues(loaded.scenario, loaded.expressions, settings.seed, p.inputs.map((d) => d.id), settings.paths);
+  const tornado = p.methods.includes('tornado') ? p.inputs.map((def, i) => ({ def, values: tornadoValues(draws[i], p.quantiles[0], p.quantiles[1], def.integer) })) : [];
+  const variants = [
+    new Map<number, number>(),
+    ...tornado.flatMap(({ def, values: [lo, hi] }) => [new Map([[def.id, lo]]), new Map([[def.id, hi]])]),
+    ...p.settings.flatMap(({ ref, values: [lo, hi] }) => [new Map([[ref, lo]]), new Map([[ref, hi]])]),
+  ];
+  const study = await runStudy(loaded, variants, settings);
+  const saltelli = p.factors.length ? { runs: await runSaltelli(loaded, p.factors, { ...settings, paths: p.sobolPaths }), factors: p.factors, paths: p.sobolPaths } : undefined;
+  const json = sensitivityJson({ loaded, settings, metric: p.metric, methods: p.methods, quantiles: p.quantiles, policies: p.policies, inputs: p.inputs, draws, tornado, studiedSettings: p.settings, study, saltelli, precision });
+  return { json, simulateSeconds: study.simulateSeconds + (saltelli?.runs.simulateSeconds ?? 0) };
+}
 
 export const registerSensitivity: Registrar = (program, io, setExit) => define(program).action(async (scenario, flags) => setExit(await runFolderCommand(sensitivityCommand, scenario, flags, io)));

@@ -10,8 +10,11 @@ import type { SummaryJson } from '../analysis/run.js';
 import type { Paired } from '../analysis/sweep.js';
 import type { RestoreJson } from '../analysis/restore.js';
 import type { Chart } from '../charts/specs.js';
+import type { SensitivityJson } from '../analysis/sensitivity.js';
+import { PNL_FIELDS, type PnlJson } from '../analysis/annual.js';
+import { sensitivityExhibit } from './sensitivity.js';
 import { HARM_PARTS } from '../model/metrics.js';
-import { addDays, formatDate, formatMoney, formatPercent, plural } from '../format.js';
+import { addDays, dateOfDay, formatDate, formatMoney, formatPercent, plural } from '../format.js';
 import type { Block, Document, Table } from './document.js';
 import { exhibitTitle } from './render/pdf.js';
 import { reproduceCommand } from './reproduce.js';
@@ -86,9 +89,13 @@ export interface PackData {
   summary: SummaryJson;
   charts: Chart[];
   restore?: RestoreJson;
+  /** The tornado of the policies that happened, and its charts. */
+  sensitivity?: { json: SensitivityJson; charts: Chart[] };
+  /** P&L and cash by year of the but-for world and the policies that happened. */
+  pnl?: PnlJson;
 }
 
-export function exhibitDocument({ scenario, summary, charts, restore }: PackData): Document {
+export function exhibitDocument({ scenario, summary, charts, restore, sensitivity, pnl }: PackData): Document {
   const s = summary;
   const ex = scenario.exhibit ?? {};
   const cur = s.scenario.currency;
@@ -129,14 +136,25 @@ export function exhibitDocument({ scenario, summary, charts, restore }: PackData
       ...rows.flatMap((p): Block[] => [...(rows.length > 1 ? [{ kind: 'heading', level: 3, text: p } as const] : []), { kind: 'table', table: repairTable(restore, p, money, paired, when), className: 'repair' }]),
     ]);
   }
+  if (pnl) {
+    add('Profit and loss, and cash, by year', [
+      { kind: 'paragraph', text: PNL_NOTE(pnl) },
+      ...Object.keys(pnl.worlds).flatMap((w): Block[] => [{ kind: 'heading', level: 3, text: w === 'butfor' ? 'The but-for world (no revocation)' : w }, { kind: 'table', table: pnlTable(pnl, w, money, scenario), className: 'pnl' }]),
+    ]);
+  }
   add('Where the harm comes from, by policy', [{ kind: 'paragraph', text: DECOMPOSITION_NOTE }, { kind: 'table', table: decompositionTable(s), className: 'decomposition' }, ...chartBlock('harm-decomposition')]);
   const attribution = attributionTable(s);
   if (attribution) add('Who caused the harm', [{ kind: 'paragraph', text: ATTRIBUTION_NOTE }, { kind: 'table', table: attribution, className: 'attribution' }, { kind: 'list', items: attributionStatements(s) }, ...chartBlock('attribution')]);
   const decision = decisionTable(s);
   if (decision) add('The mitigation decision', [{ kind: 'paragraph', text: DECISION_NOTE }, { kind: 'table', table: decision, className: 'decision' }, { kind: 'list', items: decisionStatements(s) }]);
-  add('Time to insolvency', [{ kind: 'paragraph', text: TIMING_NOTE }, { kind: 'table', table: insolvencyTimingTable(s), className: 'timing' }, { kind: 'paragraph', text: OUTCOME_NOTE }, { kind: 'list', items: outcomeStatements(s) }, ...chartBlock('survival')]);
+  // With a calendar, each "by day d" also as its date.
+  const calendar = ex.revocation_date ? { date: ex.revocation_date, day: scenario.revocation.start_day } : undefined;
+  const timing = insolvencyTimingTable(s);
+  const datedTiming = calendar ? { ...timing, head: timing.head.map((h) => h.replace(/^by day (\d+)/, (all, d: string) => `${all}, ${formatDate(dateOfDay(calendar, Number(d)))}`)) } : timing;
+  add('Time to insolvency', [{ kind: 'paragraph', text: TIMING_NOTE }, { kind: 'table', table: datedTiming, className: 'timing' }, { kind: 'paragraph', text: OUTCOME_NOTE }, { kind: 'list', items: outcomeStatements(s) }, ...chartBlock('survival')]);
   const delay = delayTable(s);
   if (delay) add('Cost of delay', [{ kind: 'paragraph', text: DELAY_NOTE(s.cost_of_delay!) }, { kind: 'table', table: delay, className: 'delay' }, ...chartBlock('cost-of-delay')]);
+  if (sensitivity) add(`What drives the harm: sensitivity of ${sensitivity.json.run.metric}`, sensitivityExhibit(sensitivity.json, sensitivity.charts));
   add('Who each policy cuts off', [{ kind: 'list', items: coverageList(s) }, { kind: 'paragraph', text: ACCESS_NOTE }, { kind: 'table', table: accessTable(s), className: 'access' }]);
   const withTables = new Set(['harm-decomposition', 'attribution', 'survival', 'cost-of-delay', 'convergence']);
   charts.forEach((c, k) => {
@@ -302,4 +320,28 @@ export function injunctionCsv(r: RestoreJson): string {
     }
   }
   return lines.join('\n') + '\n';
+}
+
+const PNL_NOTE = (pnl: PnlJson) =>
+  `Each model year of the horizon (365 days from day 0; the last may be shorter), per world on the run's ${plural(pnl.paths, 'path')}: the mean, with the 5th to 95th percentile across paths in brackets. Revenue and costs are sums over the year's days while the firm is solvent; operating profit is gross profit less operating costs and the switching and mitigation costs; cash at year end is after the last day's profit and any financing round (negative: drawn on the credit line); solvent is the share of firms not insolvent at year end. From the reference day loop on the run's own paths and mitigation decisions (docs/model.md section 10b); pnl.csv holds the numbers.`;
+
+const PNL_LABELS: Record<string, string> = {
+  revenue: 'revenue',
+  gross_profit: 'gross profit',
+  operating_costs: 'operating costs',
+  switching_and_mitigation_costs: 'switching and mitigation costs',
+  operating_profit: 'operating profit',
+  cash_at_year_end: 'cash at year end',
+  solvent_at_year_end: 'solvent at year end',
+};
+
+function pnlTable(pnl: PnlJson, world: string, money: (x: number) => string, scenario: Scenario): Table {
+  const years = pnl.worlds[world];
+  const ex = scenario.exhibit;
+  const calendar = ex?.revocation_date ? { date: ex.revocation_date, day: scenario.revocation.start_day } : undefined;
+  const head = (y: (typeof years)[number]) => `year ${y.year}: ${calendar ? `${formatDate(dateOfDay(calendar, y.first_day))} to ${formatDate(dateOfDay(calendar, y.last_day))}` : `days ${y.first_day} to ${y.last_day}`}`;
+  return {
+    head: ['', ...years.map(head)],
+    rows: PNL_FIELDS.map((f) => [PNL_LABELS[f], ...years.map((y) => (f === 'solvent_at_year_end' ? formatPercent(y.fields[f].mean) : `${money(y.fields[f].mean)} (${money(y.fields[f].p05)} to ${money(y.fields[f].p95)})`))]),
+  };
 }

@@ -192,6 +192,30 @@ export function sensitivityDocument(json: SensitivityJson, charts: Chart[]): Doc
   };
 }
 
+/**
+ * The sensitivity analysis as one exhibit of the pack: what it ran, the findings in words, and per
+ * policy the tornado (table and chart) and the rank correlations.
+ */
+export function sensitivityExhibit(json: SensitivityJson, charts: Chart[]): Block[] {
+  const [qLo, qHi] = json.run.tornado_quantiles.map((q) => Math.round(100 * q));
+  const chart = (name: string): Block[] => {
+    const c = charts.find((x) => x.name === name);
+    return c ? [{ kind: 'chart', chart: c }] : [];
+  };
+  return [
+    { kind: 'paragraph', text: `Which uncertain inputs move ${json.run.metric}: ${intro(json)} Each input is fixed at its ${qLo}th and then its ${qHi}th percentile, every other input drawn as usual on the same paths; intervals are of the paired change from the base run (Monte Carlo precision). accessgap sensitivity gives more methods (Sobol indices) and policies.` },
+    ...when(json.warnings.length, { kind: 'note', title: 'Warnings', items: json.warnings }),
+    { kind: 'list', items: sensitivityStatements(json) },
+    ...Object.entries(json.policies).flatMap(([policy, p]): Block[] => [
+      ...(Object.keys(json.policies).length > 1 ? [{ kind: 'heading', level: 3, text: policy } as const] : []),
+      ...when(p.tornado, { kind: 'table', table: tornadoTable(json, policy), className: 'tornado' }),
+      ...chart(`tornado-${policy}`),
+    ]),
+    ...chart('rank-correlations'),
+    { kind: 'command', text: `Reproduce: ${sensitivityReproduce(json)}` },
+  ];
+}
+
 /** What `accessgap sensitivity` prints. */
 export function sensitivityHeadline(json: SensitivityJson): Document {
   return {

@@ -23,7 +23,14 @@ describe('colours and dashes', () => {
     expect(new Set(PALETTE).size).toBe(12);
     const range = worldColor(ctxOf(12)).scale.range;
     expect(new Set(range).size).toBe(13);
-    expect(policyDash(ctxOf(12))).toEqual({}); // no second channel while colours suffice
+  });
+
+  it('give every policy a dash of its own as well, so lines stay apart in grayscale; the but-for world its own dash', () => {
+    const dashes = (n: number, withButfor = false) => (policyDash(ctxOf(n), 'policy', null, withButfor).strokeDash as { scale: { range: number[][] } }).scale.range.map((d) => d.join(','));
+    expect(new Set(dashes(12)).size).toBe(12);
+    const all = dashes(12, true);
+    expect(all[0]).toBe('6,4');
+    expect(new Set(all).size).toBe(13);
   });
 
   it('past twelve, a dash tells apart the policies that share a colour, in one legend with the colour', () => {
@@ -35,7 +42,7 @@ describe('colours and dashes', () => {
     expect((policyDash(ctx, 'policy', { title: null }).strokeDash as { legend: unknown }).legend).toEqual({ title: null });
   });
 
-  it('a 9-policy run draws 9 distinct colours in its charts, and a 13-policy run renders with dashes', async () => {
+  it('a 9-policy run draws 9 distinct colours and dashes in its charts, and a 13-policy run too', async () => {
     for (const n of [9, 13]) {
       const loaded = await loadDoc(manyPolicies(n));
       const { result, summary } = await simulate(loaded, { paths: 50, seed: 2 });
@@ -43,10 +50,12 @@ describe('colours and dashes', () => {
       const cdf = charts.find((c) => c.name === 'harm-cdf')!;
       const enc = (cdf.spec as { encoding: { color: { scale: { range: string[] } }; strokeDash?: unknown } }).encoding;
       expect(new Set(enc.color.scale.range).size).toBe(Math.min(n, 12));
-      expect(enc.strokeDash !== undefined).toBe(n > 12);
+      expect(enc.strokeDash).toBeDefined();
       const { svg, warnings } = await renderSvg(cdf.spec);
       expect(warnings).toEqual([]);
-      if (n > 12) expect(svg).toMatch(/stroke-dasharray="6,3"/);
+      // Policy 2's dash (10,3) in the lines, and the 13th policy's (shifted by one round: 2,2) too.
+      expect(svg).toMatch(/stroke-dasharray="10,3"/);
+      if (n > 12) expect(svg).toMatch(/stroke-dasharray="2,2"/);
     }
   });
 });

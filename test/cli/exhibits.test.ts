@@ -45,7 +45,7 @@ describe.skipIf(!POPPLER)('accessgap exhibits', () => {
     expect(contents.map((c) => c.n)).toEqual(contents.map((_, i) => i + 1));
     expect(contents.length).toBeGreaterThanOrEqual(15);
     for (const c of contents) expect(pageText(c.page), `exhibit ${c.n}`).toContain(`Exhibit ${c.n}. ${c.title.slice(0, 30)}`);
-    expect(contents.map((c) => c.title)).toEqual(expect.arrayContaining(['Summary of findings', 'Harm avoided by restoring access on each date, given the facts at filing', 'Harm by component, and whether money can repair it', 'Time to insolvency', 'Assumptions', 'Method', 'Reproducing these numbers']));
+    expect(contents.map((c) => c.title)).toEqual(expect.arrayContaining(['Summary of findings', 'Harm avoided by restoring access on each date, given the facts at filing', 'Harm by component, and whether money can repair it', 'Time to insolvency', 'What drives the harm: sensitivity of total_harm', 'Assumptions', 'Method', 'Reproducing these numbers']));
     const text = execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
     // Exhibit 1: each policy that happened, led by its median and 5th-95th percentile range, as summary.json has them.
     const money = (x: number) => formatMoney(x, summary.scenario.currency);
@@ -60,6 +60,13 @@ describe.skipIf(!POPPLER)('accessgap exhibits', () => {
     expect(csv[0]).toMatch(/^policy,restored,date,day,duration_days,harm_mean,/);
     // For the policies that happened (no status here: every compared one).
     expect(csv.length).toBe(1 + Object.keys(summary.policies).length * 6);
+    // The tornado of the same policies, on the run's paths (fewer than 1,000 here): its numbers and one chart per policy.
+    const sens = JSON.parse(readFileSync(join(out, 'sensitivity.json'), 'utf8'));
+    expect(Object.keys(sens.policies)).toEqual(Object.keys(summary.policies));
+    expect(sens.run.paths).toBe(150);
+    expect(readFileSync(join(out, 'tornado.csv'), 'utf8').split('\n')[0]).toMatch(/^policy,metric,input,low_value,high_value,/);
+    for (const policy of Object.keys(summary.policies)) expect(existsSync(join(out, 'charts', `tornado-${policy}.svg`))).toBe(true);
+    expect(text).toContain('Reproduce: npx accessgap sensitivity');
     // The .docx: real Word tables, the same exhibit numbers, one 300 dpi PNG per chart.
     const word = unzipSync(readFileSync(join(out, 'exhibits.docx')));
     const xml = new TextDecoder().decode(word['word/document.xml']);
@@ -69,6 +76,7 @@ describe.skipIf(!POPPLER)('accessgap exhibits', () => {
     expect(new TextDecoder().decode(word['word/header1.xml'])).toContain('[case caption]');
     const media = Object.keys(word).filter((f) => f.startsWith('word/media/'));
     expect(media).toHaveLength(charts);
+    expect(charts).toBe(readdirSync(join(out, 'charts')).filter((f) => f.endsWith('.svg')).length);
     for (const f of media) expect(new DataView(word[f].buffer, word[f].byteOffset).getUint32(16)).toBeGreaterThanOrEqual(1950); // PNG width: 6.5 in at 300 dpi
     for (const [name] of Object.entries(summary.policies)) expect(xml).toContain(name);
     // The folder holds the run's files too, and verify reproduces the PDF and the .docx byte for byte.
@@ -80,7 +88,13 @@ describe.skipIf(!POPPLER)('accessgap exhibits', () => {
     const f = await runCli(['exhibits', out, '--out', again]);
     expect(f.code, f.err).toBe(0);
     expect(f.out).toContain(`Exhibit pack of ${out}: ${again}/`);
-    for (const name of ['exhibits.pdf', 'exhibits.docx', 'injunction.csv']) expect(readFileSync(join(again, name)).equals(readFileSync(join(out, name))), name).toBe(true);
+    for (const name of ['exhibits.pdf', 'exhibits.docx', 'injunction.csv', 'tornado.csv', 'sensitivity.json']) expect(readFileSync(join(again, name)).equals(readFileSync(join(out, name))), name).toBe(true);
+    // And from the folder of a plain run of the same scenario, seed and paths.
+    const runDir = join(dir, 'run');
+    expect((await runCli(['run', file, '--out', runDir, '--threads', '2', '--quiet'])).code).toBe(0);
+    const fromRun = join(dir, 'from-run');
+    expect((await runCli(['exhibits', runDir, '--out', fromRun, '--quiet'])).code).toBe(0);
+    for (const name of ['exhibits.pdf', 'exhibits.docx']) expect(readFileSync(join(fromRun, name)).equals(readFileSync(join(out, name))), `${name} from a run's folder`).toBe(true);
     const notReport = await runCli(['exhibits', dir, '--out', join(dir, 'nothing')]);
     expect(notReport.code).toBe(2);
     expect(notReport.err).toMatch(/expected a report folder written by accessgap run \(with summary\.json\), found none/);
