@@ -102,5 +102,6 @@ describe.skipIf(!POPPLER)('accessgap exhibits', () => {
     const files = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).files;
     expect(files['exhibits.pdf']).toMatch(/^[0-9a-f]{64}$/);
     expect(files['exhibits.docx']).toMatch(/^[0-9a-f]{64}$/);
-  });
+    // Four packs (the run's, verify's, from the pack's folder and from a run's folder), each with its own studies: minutes on a busy CI machine.
+  }, 240_000);
 });
