@@ -17,7 +17,7 @@ import { formatPercent, formatShare } from '../format.js';
 import { VERSION } from '../version.js';
 import { placedText, placedWarnings } from '../model/warnings.js';
 import { sameRule } from '../model/policies.js';
-import { LHS_BLOCK } from '../sampling/draw.js';
+import { LHS_BLOCK, QMC_BLOCK, replicateBlock } from '../sampling/draw.js';
 import { precisionWarnings, type PrecisionOutcome } from '../study/precision.js';
 import { spearman } from './sensitivity.js';
 import type { DelaySweep } from '../study/delay.js';
@@ -179,8 +179,8 @@ export function buildSummary(loaded: LoadedScenario, result: RunResult, extras: 
   const firmValue = summarize(result.butforValue);
   const col = (i: number, m: string) => result.metrics[i][result.plan.metrics.indexOf(m as never)];
   result.plan.policies.forEach((p, i) => {
-    // Latin hypercube runs: standard errors from the blocks as independent replicates.
-    const batch = s.simulation.sampling === 'lhs' ? LHS_BLOCK : 0;
+    // Latin hypercube and quasi-Monte Carlo runs: standard errors from the blocks as independent replicates.
+    const batch = replicateBlock(s.simulation.sampling);
     const metrics = Object.fromEntries(result.plan.metrics.map((m, j) => [m, summarize(result.metrics[i][j], BINARY_METRICS.includes(m), batch)]));
     const layout = result.plan.layouts[i];
     const names = (mask: number[], bit: number) => s.staff.flatMap((seg, j) => ((mask[j] & bit) !== 0 ? [seg.name] : []));
@@ -235,7 +235,12 @@ export function buildSummary(loaded: LoadedScenario, result: RunResult, extras: 
       version: VERSION,
       block_paths: BLOCK_PATHS,
       metric_quantiles: 'exact, type 7 (linear interpolation between order statistics)',
-      sampling: s.simulation.sampling === 'lhs' ? `Latin hypercube in blocks of ${LHS_BLOCK} paths; standard errors of means from the blocks as replicates` : 'independent draws (Monte Carlo)',
+      sampling:
+        s.simulation.sampling === 'lhs'
+          ? `Latin hypercube in blocks of ${LHS_BLOCK} paths; standard errors of means from the blocks as replicates`
+          : s.simulation.sampling === 'qmc'
+            ? `quasi-Monte Carlo: scrambled Sobol points (Joe-Kuo direction numbers), a sequence per block of ${QMC_BLOCK} paths; standard errors of means from the blocks as replicates`
+            : 'independent draws (Monte Carlo)',
       series_quantiles: `log-linear sketch, relative accuracy ${RELATIVE_ACCURACY}; values closer to 0 than ${SERIES.slice(0, SKETCHED).map((v, i) => `${SERIES_FLOORS[i]} (${v})`).join(', ')} count as 0; type 7 on bucket midpoints, clamped to the exact min and max; survival exact`,
       ...(precision ? { precision } : {}),
       simulated_worlds: 1 + result.fullPlan.aliasOf.filter((a) => a === -1).length,

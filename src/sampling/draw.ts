@@ -10,6 +10,7 @@ import { describeRange, inRange } from '../scenario/spec.js';
 import type { InputDef, Scenario } from '../scenario/types.js';
 import { compileAtLeast, compileDistribution, type Sampler } from '../distributions/distributions.js';
 import { normalCdf, normalQuantile } from '../distributions/special.js';
+import { directionNumbers, sobolPoints } from './sobol.js';
 
 export const pathStreamName = (seed: number, path: number) => `accessgap:${seed}:${path}`;
 export const financingStreamName = (seed: number, path: number) => `accessgap:${seed}:${path}:financing`;
@@ -19,6 +20,12 @@ export const secondStreamName = (seed: number, path: number) => `accessgap:${see
 export const lhsStreamName = (seed: number, block: number) => `accessgap:${seed}:lhs:${block}`;
 /** Paths per Latin hypercube block (the engine's block size). */
 export const LHS_BLOCK = 1024;
+/** Quasi-Monte Carlo: the stream that scrambles the Sobol points of block b. */
+export const qmcStreamName = (seed: number, block: number) => `accessgap:${seed}:qmc:${block}`;
+/** Paths per quasi-Monte Carlo replicate: each block of 1,024 paths is the first 1,024 points of an independently scrambled Sobol sequence. */
+export const QMC_BLOCK = 1024;
+/** Paths per block whose means are independent replicates (standard errors from blocks), or 0 for independent paths. */
+export const replicateBlock = (sampling: Scenario['simulation']['sampling']): number => (sampling === 'lhs' ? LHS_BLOCK : sampling === 'qmc' ? QMC_BLOCK : 0);
 
 /**
  * Where a path's input uniforms come from: its own stream (the default; Saltelli's matrix A), the
@@ -124,10 +131,31 @@ export function makeInputDrawer(scenario: Scenario, expressions: Map<number, Com
     strataBlock = block;
   };
 
+  // Quasi-Monte Carlo: in each block of QMC_BLOCK consecutive paths, path j takes point j of a
+  // Sobol sequence over every uniform, scrambled for the block (linear matrix scramble and digital
+  // shift from the block's own stream): blocks are independent replicates. Draws depend on (seed,
+  // path) only.
+  const qmc = scenario.simulation.sampling === 'qmc';
+  const directions = qmc ? directionNumbers(u.length) : [];
+  let points: Uint32Array[] = [];
+  let pointsBlock = -1;
+  const scrambleBlock = (block: number) => {
+    const rng = seedrandom.tychei(qmcStreamName(seed, block));
+    points = sobolPoints(directions, QMC_BLOCK, () => rng.int32() >>> 0);
+    pointsBlock = block;
+  };
+
   return {
     draw(path, values) {
       const rng = seedrandom.tychei(pathStreamName(seed, path));
       for (let i = 0; i < u.length; i++) u[i] = rng.double();
+      if (qmc) {
+        const block = Math.floor(path / QMC_BLOCK);
+        if (block !== pointsBlock) scrambleBlock(block);
+        // The point's 32 bits, and the midpoint of the cell they leave open (never 0 or 1).
+        const j = path - block * QMC_BLOCK;
+        for (let i = 0; i < u.length; i++) u[i] = (points[i][j] + 0.5) / 2 ** 32;
+      }
       if (lhs) {
         const block = Math.floor(path / LHS_BLOCK);
         if (block !== strataBlock) shuffleBlock(block);

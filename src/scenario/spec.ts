@@ -69,6 +69,8 @@ export const MAX_PATHS = 10_000_000;
 export const MAX_HORIZON_DAYS = 36_525;
 /** Longest scenario name: it names a folder, so it must stay well inside file-name limits. */
 export const MAX_NAME_LENGTH = 64;
+/** Dimensions the Sobol direction numbers cover (data/sobol/): qmc sampling draws two per uniform slot. */
+export const SOBOL_MAX_DIMENSIONS = 21_201;
 /** Most phases a policy may have (the kernel keeps which phases reach a member in a 32-bit mask). */
 export const MAX_PHASES = 16;
 
@@ -156,7 +158,7 @@ export const FORMAT: Node = obj({
       horizon_days: req(num({ min: 1, max: MAX_HORIZON_DAYS }, true), 'T: days simulated, t = 0 ... T-1 (at most 36,525: 100 years).', { noted: true, studied: true }),
       discount_rate: req(num({ min: -1, minExclusive: true }), 'r: annual discount rate for present values.', { noted: true, percentLike: { above: 1, hint: 'an annual rate: 0.08 for 8%' }, studied: true }),
       series_step_days: opt(num(atLeastOne, true), 'Store the daily series every this many days.', 1),
-      sampling: opt({ kind: 'string', pattern: /^(mc|lhs)$/, patternDoc: 'mc (independent draws) or lhs (Latin hypercube, stratified in blocks of 1,024 paths)' }, 'How each path\'s input uniforms are drawn: mc, independent; lhs, Latin hypercube per block of 1,024 paths (standard errors from the blocks as replicates).', 'mc'),
+      sampling: opt({ kind: 'string', pattern: /^(mc|lhs|qmc)$/, patternDoc: 'mc (independent draws), lhs (Latin hypercube, stratified in blocks of 1,024 paths) or qmc (scrambled Sobol points, a sequence per block of 1,024 paths)' }, 'How each path\'s input uniforms are drawn: mc, independent; lhs, Latin hypercube per block of 1,024 paths; qmc, quasi-Monte Carlo: the first 1,024 points of a Sobol sequence per block, scrambled independently for each block (lhs and qmc: standard errors from the blocks as replicates).', 'mc'),
       precision: opt(num({ min: 0, minExclusive: true, max: 1 }), 'Stop at a stated precision (as --precision): run whole blocks of paths until the 95% half-width of every compared policy\'s mean total harm is at most this share of the mean; paths is then the most to run.'),
       tail_days: opt(num({ min: 0, max: MAX_HORIZON_DAYS }, true), 'U: days after the horizon over which the worlds run on to value the revenue gap that closes (no costs, financing or insolvency in them).', 1095, { noted: true, studied: true }),
     }),

@@ -112,7 +112,7 @@ export interface Scenario {
   name: string;
   title: string;
   currency: string;
-  simulation: { paths: number; seed: number; horizon_days: number; discount_rate: number; series_step_days: number; tail_days: number; precision?: number; sampling: 'mc' | 'lhs' };
+  simulation: { paths: number; seed: number; horizon_days: number; discount_rate: number; series_step_days: number; tail_days: number; precision?: number; sampling: 'mc' | 'lhs' | 'qmc' };
   firm: {
     revenue_annual: InputRef;
     revenue_growth: InputRef;

@@ -6,7 +6,7 @@ import { daysBetween } from '../format.js';
 import { checkDistribution, compileAtLeast, supportOf, type DistSpec, type Support } from '../distributions/distributions.js';
 import { COUNTRY_ALIASES, ISO_COUNTRIES } from './countries.js';
 import { formatKeyPath, type PathSegment, type Problem } from './problems.js';
-import { describeRange, EXPRESSION_SECTIONS, FORMAT, inRange, keyFacts, MAX_PARTIES, NOTED_SETTINGS, type Node, type Range } from './spec.js';
+import { describeRange, EXPRESSION_SECTIONS, FORMAT, inRange, keyFacts, MAX_PARTIES, NOTED_SETTINGS, SOBOL_MAX_DIMENSIONS, type Node, type Range } from './spec.js';
 import type { InputDef, Policy, Restrict, Scenario } from './types.js';
 
 type Raw = Record<string, unknown>;
@@ -444,6 +444,10 @@ export function validateDocument(
     } else inputs[def.id].slot = slot++;
   }
   if (licenseSlot >= 0 && approvalSlot < 0) approvalSlot = slot++;
+  const sim = built.simulation as Raw | undefined;
+  if (sim?.sampling === 'qmc' && 2 * slot > SOBOL_MAX_DIMENSIONS) {
+    return { problems: [{ path: ['simulation', 'sampling'], expected: `mc or lhs for a scenario with more than ${SOBOL_MAX_DIMENSIONS / 2} uniform slots (qmc's Sobol points have at most ${SOBOL_MAX_DIMENSIONS} dimensions, two per slot)`, found: `qmc with ${slot} slots` }], partial: partial() };
+  }
 
   const scenario: Scenario = {
     ...(built as unknown as Scenario),
