@@ -6,24 +6,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { makeInputDrawer, QMC_BLOCK } from '../../src/sampling/draw.js';
+import { QMC_BLOCK } from '../../src/sampling/draw.js';
 import { directionNumbers, sobolPoints } from '../../src/sampling/sobol.js';
-import { baseScenario, loadDoc, simulate } from '../helpers.js';
-import { runCli, tempDir, toYaml } from '../helpers.js';
+import { loadDoc, runCli, simulate, tempDir, toYaml } from '../helpers.js';
+import { durationsOfBlock, meanSpread, smoothDoc } from './smooth.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-function doc(sampling: 'mc' | 'qmc') {
-  const d = baseScenario();
-  d.simulation.sampling = sampling;
-  d.simulation.horizon_days = 90;
-  d.firm.cash = 1e8; // solvent: lost revenue is a smooth function of the inputs
-  d.firm.revenue_annual = { dist: 'uniform', min: 500_000, max: 2_000_000 };
-  d.revocation.duration_days = { dist: 'uniform', min: 10, max: 60 };
-  d.productivity.capability_elasticity = { dist: 'pert', min: 0.2, mode: 1, max: 3 };
-  d.market.quality_elasticity = { dist: 'uniform', min: 0.5, max: 3 };
-  return d;
-}
+const doc = smoothDoc;
 
 describe('Sobol points', () => {
   it('unscrambled, equal SciPy 1.17 qmc.Sobol(scramble=False, bits=32) bit for bit: 256 points in dimensions 1-16, 100, 500, 1,000, 5,000 and 21,201', () => {
@@ -47,34 +37,13 @@ describe('Sobol points', () => {
 
 describe('quasi-Monte Carlo sampling', () => {
   it('covers every whole day of a duration input within one block, and draws a path the same in any drawer', async () => {
-    const loaded = await loadDoc(doc('qmc'));
-    const id = loaded.scenario.inputs.find((d) => d.key === 'revocation.duration_days')!.id;
-    const drawer = makeInputDrawer(loaded.scenario, loaded.expressions, 3);
-    const values = new Float64Array(loaded.scenario.inputs.length);
-    const days: number[] = [];
-    for (let k = QMC_BLOCK; k < 2 * QMC_BLOCK; k++) {
-      drawer.draw(k, values);
-      days.push(values[id]);
-    }
+    const { days, again } = await durationsOfBlock('qmc', QMC_BLOCK);
     expect(new Set(days).size).toBe(51);
-    const again = makeInputDrawer(loaded.scenario, loaded.expressions, 3);
-    const v2 = new Float64Array(values.length);
-    again.draw(QMC_BLOCK + 17, v2);
-    expect(v2[id]).toBe(days[17]);
+    expect(again).toBe(days[17]);
   });
 
   it('reduces the spread of the mean of lost revenue across seeds at equal paths (measured: 0.064x the standard deviation; Latin hypercube 0.26x)', async () => {
-    const means = async (sampling: 'mc' | 'qmc') => {
-      const out: number[] = [];
-      for (let seed = 1; seed <= 12; seed++) {
-        const { summary } = await simulate(await loadDoc(doc(sampling)), { paths: 2 * QMC_BLOCK, seed });
-        out.push(summary.policies.blanket.metrics.lost_revenue.mean);
-      }
-      const m = out.reduce((a, b) => a + b, 0) / out.length;
-      return Math.sqrt(out.reduce((a, b) => a + (b - m) ** 2, 0) / (out.length - 1));
-    };
-    const [mc, qmc] = [await means('mc'), await means('qmc')];
-    expect(qmc / mc).toBeLessThan(0.25);
+    expect((await meanSpread('qmc')) / (await meanSpread('mc'))).toBeLessThan(0.25);
   });
 
   it('reports standard errors from the blocks as replicates, the same summary with 1 and 2 threads, and runs to a --precision', async () => {
