@@ -53,4 +53,23 @@ describe('progress bar', () => {
     // No line ever carries a carriage return or an escape sequence.
     expect(lines.join('')).not.toMatch(/[\r\x1b]/);
   });
+  it('reports a further part of the work (a new total, or a count that starts again) with its own rate and tenths', () => {
+    let clock = 0;
+    const { io: log, lines } = io(false);
+    const bar = makeProgress(log, true, () => clock);
+    clock = 10_000;
+    bar.update(1_000, 1_000);
+    expect(lines).toEqual(['progress: 100% (1,000 of 1,000 paths), 10s elapsed\n']);
+    clock = 14_000; // the next study's first report: its clock starts here (the gap before is neither part's)
+    bar.update(5_000, 50_000);
+    expect(lines[1]).toBe('progress (part 2): 10% (5,000 of 50,000 paths), 0s elapsed\n');
+    clock = 18_000;
+    bar.update(10_000, 50_000);
+    expect(lines[2]).toBe('progress (part 2): 20% (10,000 of 50,000 paths), 4s elapsed, about 32s left\n');
+    clock = 20_000; // a third, with the same total as the second, counting from 0 again
+    bar.update(1_000, 50_000);
+    clock = 21_000;
+    bar.update(6_000, 50_000);
+    expect(lines.at(-1)).toBe('progress (part 3): 12% (6,000 of 50,000 paths), 1s elapsed, about 9s left\n');
+  });
 });
