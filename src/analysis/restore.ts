@@ -5,7 +5,7 @@
  * parts and the probability of insolvency because of the policy.
  */
 import { HARM_PARTS, type Metric } from '../model/metrics.js';
-import type { RestorePlan, RestoreStudy } from '../study/restore.js';
+import type { RestoreStudy } from '../study/restore.js';
 import { wilson95 } from '../stats/summary.js';
 import { pairedStat, pathDifference, type Paired } from './sweep.js';
 import { addMonths } from '../format.js';
@@ -45,7 +45,6 @@ export interface YearLater {
   cost: Paired;
 }
 
-export const RESTORE_PARTS: readonly Metric[] = HARM_PARTS;
 
 export function restoreJson(r: RestoreStudy): RestoreJson {
   const { study, plan } = r;
@@ -56,7 +55,7 @@ export function restoreJson(r: RestoreStudy): RestoreJson {
     const p = pairedStat(x[insolvent]).mean;
     return {
       harm: pairedStat(x[harm]),
-      parts: Object.fromEntries(RESTORE_PARTS.map((part) => [part, pairedStat(x[m(part)])])),
+      parts: Object.fromEntries(HARM_PARTS.map((part) => [part, pairedStat(x[m(part)])])),
       attributable_insolvency: { p, ci95: wilson95(p, x[insolvent].length) },
     };
   };
@@ -84,7 +83,7 @@ export function restoreJson(r: RestoreStudy): RestoreJson {
             label: pt.label,
             ...world(k + 1, i),
             avoided: avoided(k + 1, i, harm),
-            parts_avoided: Object.fromEntries(RESTORE_PARTS.map((part) => [part, avoided(k + 1, i, m(part))])),
+            parts_avoided: Object.fromEntries(HARM_PARTS.map((part) => [part, avoided(k + 1, i, m(part))])),
             insolvency_avoided: avoided(k + 1, i, insolvent),
           })),
           ...yearLater(i),
@@ -94,4 +93,3 @@ export function restoreJson(r: RestoreStudy): RestoreJson {
   };
 }
 
-export type { RestorePlan };

@@ -6,6 +6,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunResult } from '../engine/run.js';
 import type { Scenario } from '../scenario/types.js';
+import { calendarOf } from '../scenario/calendar.js';
 import { solventRevenue, type SeriesRow, type SummaryJson } from '../analysis/run.js';
 import { addMonths, dateOfDay, dayOfDate, formatDate, formatMoney, formatShare, type Calendar } from '../format.js';
 import { cdfs, convergence, histograms, seriesOf } from './data.js';
@@ -49,8 +50,10 @@ function dayAxis(T: number, calendar?: Calendar) {
 }
 
 /** A scenario's calendar for its charts: exhibit.revocation_date is the date of revocation.start_day. */
-export const chartCalendar = (s: Scenario): ChartCalendar | undefined =>
-  s.exhibit?.revocation_date ? { date: s.exhibit.revocation_date, day: s.revocation.start_day, events: s.exhibit.events ?? [] } : undefined;
+export function chartCalendar(s: Scenario): ChartCalendar | undefined {
+  const calendar = calendarOf(s);
+  return calendar && { ...calendar, events: s.exhibit?.events ?? [] };
+}
 
 /** The events of a calendar within the horizon, as rows of a chart's data (per panel for a faceted chart). */
 function eventRows(cal: ChartCalendar | undefined, T: number, panels: (string | undefined)[] = [undefined]) {

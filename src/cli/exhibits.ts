@@ -71,7 +71,7 @@ export const exhibitsCommand: FolderCommand<ExhibitFlags, undefined> = {
     const studies = await packStudies(ctx.loaded, summary, { ...ctx.settings, signal: ctx.signal, onProgress: ctx.onProgress });
     ctx.finishProgress();
     const t1 = performance.now();
-    await addPack(files, { scenario: ctx.loaded.scenario, summary, charts, ...studies.data }, (name) => folderSvgs(files)(name));
+    await addPack(files, { scenario: ctx.loaded.scenario, summary, charts, ...studies.data }, folderSvgs(files));
     const t2 = performance.now();
     // What the pack adds, in timing.json (the one file that may depend on the machine).
     files.set('timing.json', timingJson({ ...timing, run_wall_seconds: timing.wall_seconds, ...studies.seconds, pack_studies_seconds: (t1 - t0) / 1000, pack_documents_seconds: (t2 - t1) / 1000, wall_seconds: (t2 - ctx.started) / 1000, peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }));

@@ -6,6 +6,7 @@
  * render/docx.ts write it.
  */
 import type { Scenario } from '../scenario/types.js';
+import { calendarOf } from '../scenario/calendar.js';
 import type { SummaryJson } from '../analysis/run.js';
 import type { Paired } from '../analysis/sweep.js';
 import type { RestoreJson } from '../analysis/restore.js';
@@ -101,7 +102,7 @@ export function exhibitDocument({ scenario, summary, charts, restore, sensitivit
   const cur = s.scenario.currency;
   const money = (x: number) => formatMoney(x, cur);
   const paired = (x: Paired) => `${money(x.mean)}${x.ci95 ? ` [${money(x.ci95[0])}, ${money(x.ci95[1])}]` : ''}`;
-  const when = (iso: string | null | undefined, day: number) => (iso ? `${formatDate(iso)} (day ${day})` : `day ${day}`);
+  const dated = (iso: string | null | undefined, day: number) => (iso ? `${formatDate(iso)} (day ${day})` : `day ${day}`);
   const focus = focusPolicies(s);
 
   // Each exhibit: its title and blocks; numbered in order, and listed on the cover.
@@ -127,13 +128,13 @@ export function exhibitDocument({ scenario, summary, charts, restore, sensitivit
       { kind: 'paragraph', text: restoreNote(restore) },
       ...rows.flatMap((p): Block[] => [
         ...(rows.length > 1 ? [{ kind: 'heading', level: 3, text: p } as const] : []),
-        { kind: 'table', table: restoreTable(restore, p, money, paired, when), className: 'restore' },
+        { kind: 'table', table: restoreTable(restore, p, money, paired, dated), className: 'restore' },
         ...(restore.policies[p].year_later ? [{ kind: 'paragraph', text: yearLaterText(restore, p, money, paired) } as const] : []),
       ]),
     ]);
     add('Harm by component, and whether money can repair it', [
       { kind: 'paragraph', text: REPAIR_NOTE },
-      ...rows.flatMap((p): Block[] => [...(rows.length > 1 ? [{ kind: 'heading', level: 3, text: p } as const] : []), { kind: 'table', table: repairTable(restore, p, money, paired, when), className: 'repair' }]),
+      ...rows.flatMap((p): Block[] => [...(rows.length > 1 ? [{ kind: 'heading', level: 3, text: p } as const] : []), { kind: 'table', table: repairTable(restore, p, money, paired, dated), className: 'repair' }]),
     ]);
   }
   if (pnl) {
@@ -148,7 +149,7 @@ export function exhibitDocument({ scenario, summary, charts, restore, sensitivit
   const decision = decisionTable(s);
   if (decision) add('The mitigation decision', [{ kind: 'paragraph', text: DECISION_NOTE }, { kind: 'table', table: decision, className: 'decision' }, { kind: 'list', items: decisionStatements(s) }]);
   // With a calendar, each "by day d" also as its date.
-  const calendar = ex.revocation_date ? { date: ex.revocation_date, day: scenario.revocation.start_day } : undefined;
+  const calendar = calendarOf(scenario);
   const timing = insolvencyTimingTable(s);
   const datedTiming = calendar ? { ...timing, head: timing.head.map((h) => h.replace(/^by day (\d+)/, (all, d: string) => `${all}, ${formatDate(dateOfDay(calendar, Number(d)))}`)) } : timing;
   add('Time to insolvency', [{ kind: 'paragraph', text: TIMING_NOTE }, { kind: 'table', table: datedTiming, className: 'timing' }, { kind: 'paragraph', text: OUTCOME_NOTE }, { kind: 'list', items: outcomeStatements(s) }, ...chartBlock('survival')]);
@@ -249,7 +250,7 @@ function restoreNote(r: RestoreJson): string {
   return `${facts} Each row fixes the day access returns; harm avoided is the expected harm under those facts minus the harm if access returns that day, paired path by path (the same ${plural(r.paths, 'path')}, the same but-for world, and the mitigation decision the firm makes under those facts, since it cannot know when a court will rule). Intervals are 95% Monte Carlo intervals. A negative amount avoided means the date is later than access would be expected to return anyway.${r.hearing_date ? ` The hearing: ${formatDate(r.hearing_date)}.` : ''}`;
 }
 
-function restoreTable(r: RestoreJson, policy: string, money: (x: number) => string, paired: (x: Paired) => string, when: (iso: string | null | undefined, day: number) => string): Table {
+function restoreTable(r: RestoreJson, policy: string, money: (x: number) => string, paired: (x: Paired) => string, dated: (iso: string | null | undefined, day: number) => string): Table {
   const p = r.policies[policy];
   const pct = (x: { p: number; ci95: [number, number] }) => `${formatPercent(x.p)} [${formatPercent(x.ci95[0])}, ${formatPercent(x.ci95[1])}]`;
   const parts = (x: Record<string, Paired>) => HARM_PARTS.map((m) => money(x[m].mean)).join(' / ');
@@ -257,7 +258,7 @@ function restoreTable(r: RestoreJson, policy: string, money: (x: number) => stri
     head: ['access restored on', 'why this date', 'expected harm [95% CI]', 'harm avoided [95% CI]', 'avoided, by part: costs / while cut off / after / gap terminal / insolvency', 'P(insolvent because of the policy) [95% CI]', 'insolvency avoided (points)'],
     rows: [
       ['as the facts at filing allow (drawn)', 'the baseline', paired(p.baseline.harm), '', '', pct(p.baseline.attributable_insolvency), ''],
-      ...p.restore.map((row) => [when(row.date, row.day), row.label, paired(row.harm), paired(row.avoided), parts(row.parts_avoided), pct(row.attributable_insolvency), formatPercent(row.insolvency_avoided.mean, 2)]),
+      ...p.restore.map((row) => [dated(row.date, row.day), row.label, paired(row.harm), paired(row.avoided), parts(row.parts_avoided), pct(row.attributable_insolvency), formatPercent(row.insolvency_avoided.mean, 2)]),
     ],
   };
 }
@@ -267,7 +268,7 @@ function yearLaterText(r: RestoreJson, policy: string, money: (x: number) => str
   return `An injunction on the hearing date (${formatDate(y.hearing)}) against a ruling a year later (${formatDate(y.ruling)}): the year's delay costs ${paired(y.cost)} in expected harm, paired path by path.`;
 }
 
-function repairTable(r: RestoreJson, policy: string, money: (x: number) => string, paired: (x: Paired) => string, when: (iso: string | null | undefined, day: number) => string): Table {
+function repairTable(r: RestoreJson, policy: string, money: (x: number) => string, paired: (x: Paired) => string, dated: (iso: string | null | undefined, day: number) => string): Table {
   const p = r.policies[policy];
   const sunk = r.ongoing_after_days !== null ? p.restore.find((row) => row.duration === r.ongoing_after_days! + 1) : undefined;
   const order = p.restore.find((row) => row.label.includes('hearing')) ?? p.restore.find((row) => row !== sunk) ?? p.restore[0];
@@ -279,7 +280,7 @@ function repairTable(r: RestoreJson, policy: string, money: (x: number) => strin
     PART_NATURE[m],
   ]);
   return {
-    head: ['part of the harm', 'expected, given the facts at filing [95% CI]', sunk ? `already sunk (access back ${when(sunk.date, sunk.day)})` : 'already sunk', order ? `avoided by access restored ${when(order.date, order.day)} [95% CI]` : 'avoided by an injunction', 'what it is'],
+    head: ['part of the harm', 'expected, given the facts at filing [95% CI]', sunk ? `already sunk (access back ${dated(sunk.date, sunk.day)})` : 'already sunk', order ? `avoided by access restored ${dated(order.date, order.day)} [95% CI]` : 'avoided by an injunction', 'what it is'],
     rows: [...rows, ['total', paired(p.baseline.harm), sunk ? money(sunk.harm.mean) : 'n/a', order ? paired(order.avoided) : 'n/a', '']],
   };
 }
@@ -337,8 +338,7 @@ const PNL_LABELS: Record<string, string> = {
 
 function pnlTable(pnl: PnlJson, world: string, money: (x: number) => string, scenario: Scenario): Table {
   const years = pnl.worlds[world];
-  const ex = scenario.exhibit;
-  const calendar = ex?.revocation_date ? { date: ex.revocation_date, day: scenario.revocation.start_day } : undefined;
+  const calendar = calendarOf(scenario);
   const head = (y: (typeof years)[number]) => `year ${y.year}: ${calendar ? `${formatDate(dateOfDay(calendar, y.first_day))} to ${formatDate(dateOfDay(calendar, y.last_day))}` : `days ${y.first_day} to ${y.last_day}`}`;
   return {
     head: ['', ...years.map(head)],

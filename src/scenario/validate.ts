@@ -392,19 +392,22 @@ export function validateDocument(
   const revocation = built.revocation as Raw | undefined;
   const duration = w.inputs.find((d) => d.key === 'revocation.duration_days');
   const exhibit = built.exhibit as Raw | undefined;
-  const facts: [number, string][] = [];
-  if (typeof revocation?.ongoing_after_days === 'number') facts.push([revocation.ongoing_after_days, 'revocation.ongoing_after_days']);
+  // Each fact: the days access had been out, the key that states it, and how a message names it.
+  const facts: { days: number; key: string; what: string }[] = [];
+  if (typeof revocation?.ongoing_after_days === 'number') facts.push({ days: revocation.ongoing_after_days, key: 'revocation.ongoing_after_days', what: 'revocation.ongoing_after_days' });
   if (typeof exhibit?.as_of === 'string' && typeof exhibit.revocation_date === 'string' && typeof revocation?.start_day === 'number') {
-    facts.push([daysBetween(exhibit.revocation_date, exhibit.as_of), `exhibit.as_of (${exhibit.as_of}, ${daysBetween(exhibit.revocation_date, exhibit.as_of)} days after exhibit.revocation_date)`]);
+    const days = daysBetween(exhibit.revocation_date, exhibit.as_of);
+    facts.push({ days, key: 'exhibit.as_of', what: `exhibit.as_of (${exhibit.as_of}, ${days} days after exhibit.revocation_date)` });
   }
-  for (const [ongoing, what] of duration ? facts : []) {
+  const value = duration?.value;
+  for (const { days: ongoing, key, what } of value ? facts : []) {
     const at = ['revocation', 'duration_days'];
-    if (duration!.value.kind === 'expr') {
-      w.problems.push({ path: at, expected: `a number or a distribution when ${what.split(' ')[0]} is given (the known fact conditions its draw)`, found: 'an expression' });
-    } else if (duration!.value.spec.dist === 'constant') {
-      const v = duration!.value.spec.value;
+    if (value!.kind === 'expr') {
+      w.problems.push({ path: at, expected: `a number or a distribution when ${key} is given (the known fact conditions its draw)`, found: 'an expression' });
+    } else if (value!.spec.dist === 'constant') {
+      const v = value!.spec.value;
       if (!(Math.floor(v + 0.5) > ongoing)) w.problems.push({ path: at, expected: `a duration of more than ${what} (${ongoing}) days, rounded`, found: String(v) });
-    } else if (compileAtLeast(duration!.value.spec, ongoing + 0.5).mass <= 0) {
+    } else if (compileAtLeast(value!.spec, ongoing + 0.5).mass <= 0) {
       w.problems.push({ path: at, expected: `a distribution that can last more than ${what} (${ongoing}) days (some probability at or above ${ongoing + 0.5})`, found: 'none above it' });
     }
   }

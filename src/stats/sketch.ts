@@ -159,8 +159,21 @@ export class SketchGrid {
     return own === undefined ? more : [{ lo: side === 0 ? this.posLo[cell] : this.negLo[cell], counts: own }, ...more];
   }
 
-  /** Value of the r-th smallest observation (0-based), as its bucket midpoint. */
-  private rankValue(cell: number, r: number): number {
+  /**
+   * Value of the r-th smallest observation (0-based) of a cell with `drop` of its zeros left out:
+   * its bucket's midpoint, or `within` read inside its bucket by rank (a bucket holding c values
+   * [s, s + c) gives the value of rank s + k at the fraction (k + 1/2)/c of the way across it, on
+   * the log scale its edges are spaced on: within one bucket, a factor 1 + 2^-6, of the exact order
+   * statistic, like the midpoint, and it moves with the rank instead of jumping from midpoint to
+   * midpoint).
+   */
+  private rankValue(cell: number, r: number, drop: number, within: boolean): number {
+    // |x| in bucket `key`: its midpoint, or `within` the point a fraction f of the way up it.
+    const read = (key: number, f: () => number) => {
+      if (!within) return midpoint(key);
+      const lo = lowerEdge(key);
+      return lo * (lowerEdge(key + 1) / lo) ** f();
+    };
     // Negative values from the largest |x| down, then zeros, then positive values upwards; a bucket's
     // count is the sum over the side's windows.
     let seen = 0;
@@ -168,44 +181,9 @@ export class SketchGrid {
     if (neg.length > 0) {
       const [lo, hi] = span(neg);
       for (let key = hi - 1; key >= lo; key--) {
-        seen += countAt(neg, key);
-        if (r < seen) return -midpoint(key);
-      }
-    }
-    seen += this.zeros[cell];
-    if (r < seen) return 0;
-    const pos = this.windows(cell, 0);
-    if (pos.length > 0) {
-      const [lo, hi] = span(pos);
-      for (let key = lo; key < hi; key++) {
-        seen += countAt(pos, key);
-        if (r < seen) return midpoint(key);
-      }
-    }
-    return this.max[cell];
-  }
-
-  /**
-   * The r-th smallest value (0-based) of a cell with `drop` of its zeros left out, read inside its
-   * bucket by rank: a bucket holding c values [s, s + c) gives the value of rank s + k at the
-   * fraction (k + 1/2)/c of the way across it, on the log scale its edges are spaced on. Within one
-   * bucket (a factor 1 + 2^-6) of the exact order statistic, like the midpoint, and it moves with
-   * the rank instead of jumping from midpoint to midpoint.
-   */
-  private rankValueWithin(cell: number, r: number, drop: number): number {
-    let seen = 0;
-    // |x| at fraction f of the way up bucket `key`, on the log scale.
-    const across = (key: number, f: number) => {
-      const lo = lowerEdge(key);
-      return lo * (lowerEdge(key + 1) / lo) ** f;
-    };
-    const neg = this.windows(cell, 1);
-    if (neg.length > 0) {
-      const [lo, hi] = span(neg);
-      for (let key = hi - 1; key >= lo; key--) {
         const count = countAt(neg, key);
-        // From the largest |x| down: rank s + k sits k + 1/2 counts below the bucket's upper edge.
-        if (r < seen + count) return -across(key, 1 - (r - seen + 0.5) / count);
+        // Ranks run from the largest |x| down: rank s + k sits k + 1/2 counts below the upper edge.
+        if (r < seen + count) return -read(key, () => 1 - (r - seen + 0.5) / count);
         seen += count;
       }
     }
@@ -216,7 +194,7 @@ export class SketchGrid {
       const [lo, hi] = span(pos);
       for (let key = lo; key < hi; key++) {
         const count = countAt(pos, key);
-        if (r < seen + count) return across(key, (r - seen + 0.5) / count);
+        if (r < seen + count) return read(key, () => (r - seen + 0.5) / count);
         seen += count;
       }
     }
@@ -224,38 +202,36 @@ export class SketchGrid {
   }
 
   /**
-   * Type-7 quantile of a cell's values with `drop` of its zeros left out (the paths a series
-   * leaves out, such as failed firms' zero revenue), each order statistic read within its bucket
-   * by rank (rankValueWithin), clamped to the cell's exact [min, max]; NaN when nothing is left.
-   * Charts use it where a band's edge should follow the values day by day rather than step from
-   * bucket to bucket; series.csv keeps `quantile`.
+   * Type-7 quantile of a cell's values with `drop` of its zeros left out, each order statistic by
+   * rankValue, clamped to the cell's exact [min, max]; NaN when nothing is left. The extremes are
+   * known exactly, unless they may be among the zeros left out.
    */
-  quantileWithin(cell: number, p: number, drop = 0): number {
-    if (drop > this.zeros[cell]) throw new RangeError(`cannot leave out ${drop} zeros of a cell holding ${this.zeros[cell]}`);
+  private estimate(cell: number, p: number, drop: number, within: boolean): number {
     const n = this.count(cell) - drop;
     if (n <= 0) return NaN;
     const h = (n - 1) * p;
     const lo = Math.floor(h);
-    // The extremes are known exactly, unless they may be among the zeros left out.
-    const at = (r: number) => (r === n - 1 && (drop === 0 || this.max[cell] > 0) ? this.max[cell] : r === 0 && drop === 0 ? this.min[cell] : this.rankValueWithin(cell, r, drop));
+    const at = (r: number) => (r === 0 && drop === 0 ? this.min[cell] : r === n - 1 && (drop === 0 || this.max[cell] > 0) ? this.max[cell] : this.rankValue(cell, r, drop, within));
     const a = at(lo);
     const b = lo + 1 < n ? at(lo + 1) : a;
     const q = a + (h - lo) * (b - a);
     return Math.min(this.max[cell], Math.max(this.min[cell], q));
   }
 
-  /** Type-7 quantile estimate of a cell, clamped to its exact [min, max]. */
+  /**
+   * Type-7 quantile with `drop` of the cell's zeros left out (the paths a series leaves out, such
+   * as failed firms' zero revenue), each order statistic read within its bucket by rank. Charts use
+   * it where a band's edge should follow the values day by day rather than step from bucket to
+   * bucket; series.csv keeps `quantile`.
+   */
+  quantileWithin(cell: number, p: number, drop = 0): number {
+    if (drop > this.zeros[cell]) throw new RangeError(`cannot leave out ${drop} zeros of a cell holding ${this.zeros[cell]}`);
+    return this.estimate(cell, p, drop, true);
+  }
+
+  /** Type-7 quantile estimate of a cell from its buckets' midpoints, clamped to its exact [min, max]. */
   quantile(cell: number, p: number): number {
-    const n = this.count(cell);
-    if (n === 0) return NaN;
-    const h = (n - 1) * p;
-    const lo = Math.floor(h);
-    // The extreme order statistics are known exactly.
-    const at = (r: number) => (r === 0 ? this.min[cell] : r === n - 1 ? this.max[cell] : this.rankValue(cell, r));
-    const a = at(lo);
-    const b = lo + 1 < n ? at(lo + 1) : a;
-    const q = a + (h - lo) * (b - a);
-    return Math.min(this.max[cell], Math.max(this.min[cell], q));
+    return this.estimate(cell, p, 0, false);
   }
 
   /** Copies n cells starting at `from` onto the cells starting at `to` (replacing them). */

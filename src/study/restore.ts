@@ -9,6 +9,7 @@
  * analysis/restore.ts reads it.
  */
 import type { LoadedScenario } from '../scenario/load.js';
+import { calendarOf } from '../scenario/calendar.js';
 import { addDays, addMonths, dayOfDate, type Calendar } from '../format.js';
 import { baseChoices, runStudy, type StudyResult } from './run.js';
 import type { PassSettings } from './passes.js';
@@ -46,15 +47,15 @@ export function restorePlan(loaded: LoadedScenario): RestorePlan {
   const s = loaded.scenario;
   const ex = s.exhibit ?? {};
   const t0 = s.revocation.start_day;
-  if (!ex.revocation_date) {
+  const calendar = calendarOf(s);
+  if (!calendar || !ex.revocation_date) {
     const ongoing = s.revocation.ongoing_after_days;
     const points = DEFAULT_DAYS.filter((d) => ongoing === undefined || d > ongoing).map((d) => ({ day: t0 + d, duration: d, label: `${d} days after the start` }));
     return { ongoing, points };
   }
-  const calendar: Calendar = { date: ex.revocation_date, day: t0 };
-  const asOfDay = ex.as_of ? dayOfDate(calendar, ex.as_of) : undefined;
   // Access had not returned on as_of: it lasts more than (as_of - start) days, and at least as long as the scenario's own known fact.
-  const ongoing = [asOfDay === undefined ? undefined : asOfDay - t0, s.revocation.ongoing_after_days].filter((x): x is number => x !== undefined).reduce<number | undefined>((a, b) => (a === undefined ? b : Math.max(a, b)), undefined);
+  const facts = [...(ex.as_of ? [dayOfDate(calendar, ex.as_of) - t0] : []), ...(s.revocation.ongoing_after_days !== undefined ? [s.revocation.ongoing_after_days] : [])];
+  const ongoing = facts.length ? Math.max(...facts) : undefined;
   const labelled = new Map<string, string>();
   const put = (date: string, label: string) => labelled.set(date, labelled.has(date) ? `${labelled.get(date)}; ${label}` : label);
   if (ex.as_of) put(addDays(ex.as_of, 1), 'the day after the facts at filing (the harm already sunk)');
