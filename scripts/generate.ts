@@ -1,11 +1,14 @@
-// Writes the files generated from the scenario spec: schema/scenario.schema.json and
-// docs/scenario-format.md. Run with `npm run schema` after changing src/scenario/spec.ts.
+// Writes the files generated from the scenario and population spec: schema/scenario.schema.json,
+// docs/scenario-format.md, schema/population.schema.json and docs/population-format.md. Run with
+// `npm run schema` after changing src/scenario/spec.ts.
 import { writeFileSync } from 'node:fs';
-import { scenarioFormatDoc, scenarioJsonSchema } from '../src/scenario/schema.js';
+import { populationFormatDoc, populationJsonSchema, scenarioFormatDoc, scenarioJsonSchema } from '../src/scenario/schema.js';
 
 writeFileSync('schema/scenario.schema.json', JSON.stringify(scenarioJsonSchema(), null, 2) + '\n');
 writeFileSync('docs/scenario-format.md', scenarioFormatDoc());
-console.log('wrote schema/scenario.schema.json and docs/scenario-format.md');
+writeFileSync('schema/population.schema.json', JSON.stringify(populationJsonSchema(), null, 2) + '\n');
+writeFileSync('docs/population-format.md', populationFormatDoc());
+console.log('wrote schema/scenario.schema.json, docs/scenario-format.md, schema/population.schema.json and docs/population-format.md');
 
 // The worked example's tables in docs/model.md, between its markers.
 import { readFileSync } from 'node:fs';

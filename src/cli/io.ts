@@ -1,4 +1,7 @@
+import { readFile } from 'node:fs/promises';
+import { parse } from 'yaml';
 import { loadScenario, type LoadedScenario } from '../scenario/load.js';
+import { loadPopulation, type LoadedPopulation } from '../scenario/population.js';
 import { ScenarioError } from '../scenario/problems.js';
 
 /** Where the CLI writes: the process's streams, or buffers in tests. */
@@ -28,5 +31,26 @@ export async function loadOrReport(file: string, io: Io): Promise<LoadedScenario
     if (!(e instanceof ScenarioError)) throw e;
     io.err(`${e.message}\n`);
     return undefined;
+  }
+}
+
+/** Loads a population file, or prints every problem in it (and in its archetypes' scenarios) and returns undefined. */
+export async function loadPopulationOrReport(file: string, io: Io): Promise<LoadedPopulation | undefined> {
+  try {
+    return await loadPopulation(file);
+  } catch (e) {
+    if (!(e instanceof ScenarioError)) throw e;
+    io.err(`${e.message}\n`);
+    return undefined;
+  }
+}
+
+/** Whether a file holds a population (a mapping with an archetypes key) rather than a scenario; false when it cannot be read. */
+export async function isPopulationFile(file: string): Promise<boolean> {
+  try {
+    const data = parse(await readFile(file, 'utf8')) as unknown;
+    return typeof data === 'object' && data !== null && !Array.isArray(data) && 'archetypes' in data;
+  } catch {
+    return false;
   }
 }

@@ -37,8 +37,8 @@ export interface Settings {
 }
 
 /** What a command's work is given. */
-export interface WorkContext<F, P> {
-  loaded: LoadedScenario;
+export interface WorkContext<F, P, L = LoadedScenario> {
+  loaded: L;
   flags: F;
   prepared: P;
   /** The paths are those the stop rule chose. */
@@ -53,37 +53,56 @@ export interface WorkContext<F, P> {
   started: number;
 }
 
-export interface FolderCommand<F extends CommonFlags, P> {
+/**
+ * What a command reads, as the pipeline needs it: a scenario by default; a command that reads
+ * another kind of file (population) loads it itself and describes it.
+ */
+export interface Source {
   name: string;
+  sha256: string;
+  simulation: { paths: number; seed: number; precision?: number };
+  /** Adds the file as read to the report folder's files. */
+  copy: (files: Map<string, string | Uint8Array>) => void;
+}
+
+const scenarioSource = (loaded: LoadedScenario): Source => ({ name: loaded.scenario.name, sha256: loaded.scenario.sha256, simulation: loaded.scenario.simulation, copy: (files) => addScenarioCopy(files, loaded) });
+
+export interface FolderCommand<F extends CommonFlags, P, L = LoadedScenario> {
+  name: string;
+  /** Loads the command's file, or prints every problem and returns undefined (default: a scenario). */
+  load?: (file: string, io: Io) => Promise<L | undefined>;
+  /** The loaded file as the pipeline needs it (default: a scenario's). */
+  sourceOf?: (loaded: L) => Source;
   /** The default folder's name below reports/, from the scenario's name. */
   folder: (scenarioName: string) => string;
   /** Problems with the flags alone, before the scenario is read. */
   checkFlags?: (flags: F) => string[];
   /** The command's own checks against the scenario: every problem, or what its work needs. */
-  prepare: (loaded: LoadedScenario, flags: F, settings: Settings) => P | { problems: string[] };
+  prepare: (loaded: L, flags: F, settings: Settings) => P | { problems: string[] };
   /** The whole command's estimated memory and time, what it covers, and what to change when refused. */
-  estimate: (loaded: LoadedScenario, prepared: P, settings: Settings) => { estimate: RunEstimate; what: string; advice: string };
+  estimate: (loaded: L, prepared: P, settings: Settings) => { estimate: RunEstimate; what: string; advice: string };
   /** Once the command is sure to start (not with --quiet): a line on stderr. */
   announce?: (prepared: P, settings: Settings, estimate: RunEstimate) => string;
-  work: (ctx: WorkContext<F, P>) => Promise<{ files: Map<string, string | Uint8Array>; printed: string }>;
+  work: (ctx: WorkContext<F, P, L>) => Promise<{ files: Map<string, string | Uint8Array>; printed: string }>;
 }
 
 const isProblems = (x: unknown): x is { problems: string[] } => typeof x === 'object' && x !== null && Array.isArray((x as { problems?: unknown }).problems);
 
 /** Runs a folder-writing command on a scenario file; returns the exit code. */
-export async function runFolderCommand<F extends CommonFlags, P>(cmd: FolderCommand<F, P>, file: string, flags: F, io: Io): Promise<number> {
+export async function runFolderCommand<F extends CommonFlags, P, L = LoadedScenario>(cmd: FolderCommand<F, P, L>, file: string, flags: F, io: Io): Promise<number> {
   const flagProblems = cmd.checkFlags?.(flags) ?? [];
   if (flagProblems.length) {
     io.err(flagProblems.map(usage).join(''));
     return EXIT.invalid;
   }
-  const loaded = await loadOrReport(file, io);
+  const loaded = cmd.load ? await cmd.load(file, io) : ((await loadOrReport(file, io)) as L | undefined);
   if (!loaded) return EXIT.invalid;
-  const sim = loaded.scenario.simulation;
+  const source = cmd.sourceOf ? cmd.sourceOf(loaded) : scenarioSource(loaded as unknown as LoadedScenario);
+  const sim = source.simulation;
   const settings: Settings = { paths: flags.paths ?? sim.paths, seed: flags.seed ?? sim.seed, threads: flags.threads ?? defaultThreads() };
   let rule: StopRule;
   try {
-    rule = stopRuleOf(loaded, flags, settings.paths);
+    rule = stopRuleOf(sim, flags, settings.paths);
   } catch (e) {
     if (!(e instanceof StopRuleError)) throw e;
     io.err(problem(file, e.message));
@@ -94,7 +113,7 @@ export async function runFolderCommand<F extends CommonFlags, P>(cmd: FolderComm
     io.err(prepared.problems.map((p) => problem(file, p)).join(''));
     return EXIT.invalid;
   }
-  const out = flags.out ?? join('reports', cmd.folder(loaded.scenario.name));
+  const out = flags.out ?? join('reports', cmd.folder(source.name));
   const { estimate, what, advice } = cmd.estimate(loaded, prepared, settings);
   try {
     await checkOutputFolder(out);
@@ -119,13 +138,13 @@ export async function runFolderCommand<F extends CommonFlags, P>(cmd: FolderComm
     const started = performance.now();
     const signal = abort.signal;
     // To a stated precision: pilot passes find the paths, and the work runs exactly that many.
-    const { paths, precision } = await pathsFor(loaded, rule, { ...settings, signal, onProgress: progress.update });
+    const { paths, precision } = rule.kind === 'paths' ? { paths: rule.paths, precision: undefined } : await pathsFor(loaded as unknown as LoadedScenario, rule, { ...settings, signal, onProgress: progress.update });
     settings.paths = paths;
     const { files, printed } = await cmd.work({ loaded, flags, prepared, settings, precision, signal, onProgress: progress.update, finishProgress: progress.finish, started });
     progress.finish();
     if (abort.signal.aborted) throw new RunAborted();
-    addScenarioCopy(files, loaded);
-    files.set(MANIFEST, buildManifest({ argv: io.argv ?? [cmd.name, file], scenario: { file, sha256: loaded.scenario.sha256 }, seed: settings.seed, paths: settings.paths, threads: settings.threads, files }));
+    source.copy(files);
+    files.set(MANIFEST, buildManifest({ argv: io.argv ?? [cmd.name, file], scenario: { file, sha256: source.sha256 }, seed: settings.seed, paths: settings.paths, threads: settings.threads, files }));
     await writeFolderAtomically(out, files, cmd.name);
     if (!flags.quiet) io.out(written(printed, out, files.size));
     return EXIT.ok;

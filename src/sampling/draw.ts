@@ -34,8 +34,45 @@ export const replicateBlock = (sampling: Scenario['simulation']['sampling']): nu
  * path's own streams: they are not inputs.
  */
 export interface UniformSource {
-  fromSecond: 'all' | number[];
+  fromSecond?: 'all' | number[];
+  /** A population's firms (study/population.ts): each engine path is one firm on a population path. */
+  firms?: FirmStreams;
 }
+
+/**
+ * A population's archetype run: engine path i is firm j = i mod perPath on population path
+ * p = floor(i / perPath). The firm's own uniforms (and financing stream) are those of path
+ * p * stride + offset + j of the seed, so that every firm of every archetype has streams of its
+ * own; the common inputs' uniforms (`common`: [slot, index] pairs) come from the population path's
+ * common stream, two per index, so every firm of every archetype on path p shares them. With one
+ * firm per path, stride 1, offset 0 and nothing common, the archetype draws exactly its own run.
+ */
+export interface FirmStreams {
+  perPath: number;
+  stride: number;
+  offset: number;
+  /** [slot, index in the common stream] of each common input. */
+  common: [number, number][];
+  /** Uniforms the common stream holds per path (two per common input of the population, then one pair per archetype count). */
+  commonUniforms: number;
+}
+
+/** The stream of a population path's common uniforms. */
+export const commonStreamName = (seed: number, path: number) => `accessgap:${seed}:${path}:common`;
+
+/** The first n uniforms of population path p's common stream. */
+export function commonUniforms(seed: number, path: number, n: number, into = new Float64Array(n)): Float64Array {
+  const rng = seedrandom.tychei(commonStreamName(seed, path));
+  for (let i = 0; i < n; i++) into[i] = rng.double();
+  return into;
+}
+
+/** The engine path's own stream index: the path itself, or a population firm's own index. */
+const ownIndex = (firms: FirmStreams | undefined, path: number): number => {
+  if (!firms) return path;
+  const p = Math.floor(path / firms.perPath);
+  return p * firms.stride + firms.offset + (path - p * firms.perPath);
+};
 
 /** A failure on one path (a derived input out of range, a non-finite value): a run error. */
 export class PathError extends Error {
@@ -82,8 +119,11 @@ function samplerOf(scenario: Scenario, d: InputDef): Sampler {
  */
 export function makeInputDrawer(scenario: Scenario, expressions: Map<number, Compiled>, seed: number, overrides: ReadonlyMap<number, number> = new Map(), source?: UniformSource): InputDrawer {
   const { inputs, slots, licenseApprovalSlot, expressionOrder } = scenario;
-  const second = source ? new Float64Array(2 * slots) : undefined;
-  const secondSlots = source ? (source.fromSecond === 'all' ? Array.from({ length: slots }, (_, i) => i).filter((i) => i !== licenseApprovalSlot) : source.fromSecond) : [];
+  const firms = source?.firms;
+  const common = firms ? new Float64Array(firms.commonUniforms) : undefined;
+  let commonPath = -1;
+  const second = source?.fromSecond ? new Float64Array(2 * slots) : undefined;
+  const secondSlots = source?.fromSecond ? (source.fromSecond === 'all' ? Array.from({ length: slots }, (_, i) => i).filter((i) => i !== licenseApprovalSlot) : source.fromSecond) : [];
   const samplers: (Sampler | undefined)[] = inputs.map((d) => (d.value.kind === 'dist' && !overrides.has(d.id) ? samplerOf(scenario, d) : undefined));
   const u = new Float64Array(2 * slots);
   const drawn = inputs.filter((d) => d.value.kind === 'dist' && !overrides.has(d.id));
@@ -147,8 +187,16 @@ export function makeInputDrawer(scenario: Scenario, expressions: Map<number, Com
 
   return {
     draw(path, values) {
-      const rng = seedrandom.tychei(pathStreamName(seed, path));
+      const rng = seedrandom.tychei(pathStreamName(seed, ownIndex(firms, path)));
       for (let i = 0; i < u.length; i++) u[i] = rng.double();
+      if (firms) {
+        const p = Math.floor(path / firms.perPath);
+        if (p !== commonPath) commonUniforms(seed, (commonPath = p), firms.commonUniforms, common);
+        for (const [slot, k] of firms.common) {
+          u[2 * slot] = common![2 * k];
+          u[2 * slot + 1] = common![2 * k + 1];
+        }
+      }
       if (qmc) {
         const block = Math.floor(path / QMC_BLOCK);
         if (block !== pointsBlock) scrambleBlock(block);
@@ -195,7 +243,7 @@ export function makeInputDrawer(scenario: Scenario, expressions: Map<number, Com
       let rng: seedrandom.PRNG | undefined;
       return (k) => {
         while (cache.length <= k) {
-          rng ??= seedrandom.tychei(financingStreamName(seed, path));
+          rng ??= seedrandom.tychei(financingStreamName(seed, ownIndex(firms, path)));
           cache.push(rng.double());
         }
         return cache[k];

@@ -29,19 +29,36 @@ export interface LoadedScenario {
 
 /** Loads and validates a scenario file; throws ScenarioError listing every problem. */
 export async function loadScenario(file: string): Promise<LoadedScenario> {
-  let bytes: Buffer;
+  return parseScenario(await readInputFile(file), file);
+}
+
+/** Reads a file for loading: every failure a ScenarioError naming it (`what` says what it should be). */
+export async function readInputFile(file: string, what = 'a readable scenario file (.yaml, .yml or .json)'): Promise<Buffer> {
   try {
-    bytes = await readFile(file);
+    return await readFile(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const found = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory' : `an unreadable file (${code ?? (e as Error).message})`;
-    throw new ScenarioError(file, [{ file, path: [], expected: 'a readable scenario file (.yaml, .yml or .json)', found }]);
+    throw new ScenarioError(file, [{ file, path: [], expected: what, found }]);
   }
-  return parseScenario(bytes, file);
 }
 
-/** Validates scenario file contents already in memory (the file name is for messages). */
-export async function parseScenario(bytes: Buffer | string, file: string, expressionTrees: Record<string, ExpressionTree> = {}): Promise<LoadedScenario> {
+/** A parsed YAML (or JSON) file: its text, data, hash, and how to locate a key path or read its comment. */
+export interface ParsedFile {
+  text: string;
+  buf: Buffer;
+  sha256: string;
+  data: unknown;
+  locateProblem: (p: Problem) => Located;
+  comments: (path: PathSegment[]) => string | undefined;
+  locate: (key: string) => { line: number; column: number } | undefined;
+}
+
+/**
+ * Parses file contents as YAML (JSON by extension for its messages), refusing what is not a text
+ * mapping file with one located problem. `kind` names what the file should hold.
+ */
+export function parseFile(bytes: Buffer | string, file: string, kind = 'a scenario mapping (name, title, simulation, firm, ...)'): ParsedFile {
   const fail = (problem: Omit<Located, 'file'>): never => {
     throw new ScenarioError(file, [{ file, ...problem }]);
   };
@@ -57,7 +74,7 @@ export async function parseScenario(bytes: Buffer | string, file: string, expres
   } catch {
     return fail({ path: [], expected: 'a UTF-8 text file', found: 'bytes that are not valid UTF-8' });
   }
-  if (text.trim() === '') fail({ path: [], expected: 'a scenario mapping (name, title, simulation, firm, ...)', found: 'an empty file' });
+  if (text.trim() === '') fail({ path: [], expected: kind, found: 'an empty file' });
   const sha256 = createHash('sha256').update(buf).digest('hex');
   const isJson = /\.json$/i.test(file);
 
@@ -88,8 +105,19 @@ export async function parseScenario(bytes: Buffer | string, file: string, expres
     return fail({ path: [], expected: isJson ? 'valid JSON' : 'valid YAML', found: msg });
   }
 
-  const locateProblem = (p: Problem): Located => ({ file, ...p, ...locateNode(doc, lineCounter, p) });
-  const comments = (path: PathSegment[]) => commentOf(doc, path);
+  const locate = (key: string) => {
+    const { node, complete } = findNode(doc, keyPathOf({ key } as InputDef), true);
+    const start = complete ? node?.range?.[0] : undefined;
+    if (start === undefined) return undefined;
+    const { line, col } = lineCounter.linePos(start);
+    return { line, column: col };
+  };
+  return { text, buf, sha256, data, locate, locateProblem: (p) => ({ file, ...p, ...locateNode(doc, lineCounter, p) }), comments: (path) => commentOf(doc, path) };
+}
+
+/** Validates scenario file contents already in memory (the file name is for messages). */
+export async function parseScenario(bytes: Buffer | string, file: string, expressionTrees: Record<string, ExpressionTree> = {}): Promise<LoadedScenario> {
+  const { text, buf, sha256, data, locate, locateProblem, comments } = parseFile(bytes, file);
   const { scenario, problems, partial } = validateDocument(data, { file, sha256 }, comments);
   if (!scenario) {
     // Report the expressions' problems with the others: check them on the inputs found so far.
@@ -99,13 +127,6 @@ export async function parseScenario(bytes: Buffer | string, file: string, expres
   const exprProblems: Problem[] = [];
   const expressions = await checkExpressions(scenario, exprProblems, keyPathOf, expressionTrees);
   if (exprProblems.length) throw new ScenarioError(file, exprProblems.map(locateProblem));
-  const locate = (key: string) => {
-    const { node, complete } = findNode(doc, keyPathOf({ key } as InputDef), true);
-    const start = complete ? node?.range?.[0] : undefined;
-    if (start === undefined) return undefined;
-    const { line, col } = lineCounter.linePos(start);
-    return { line, column: col };
-  };
   return { scenario, expressions, text, expressionTrees, locate, bytes: buf };
 }
 

@@ -64,8 +64,14 @@ export function formatProblem(p: Located): string {
 }
 
 /** A scenario file that cannot be run: carries every problem found, located. */
-/** Problems in file order (by line, then column; those without a position last, as found). */
-const inFileOrder = (problems: Located[]): Located[] => [...problems].sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? 0) - (b.column ?? 0));
+/**
+ * Problems in file order (by line, then column; those without a position last, as found), file by
+ * file in the order the files first appear (a population's problems, then its archetypes').
+ */
+const inFileOrder = (problems: Located[]): Located[] => {
+  const files = [...new Set(problems.map((p) => p.file))];
+  return [...problems].sort((a, b) => files.indexOf(a.file) - files.indexOf(b.file) || (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? 0) - (b.column ?? 0));
+};
 
 export class ScenarioError extends Error {
   readonly problems: Located[];

@@ -5,7 +5,7 @@
  */
 import { DIST_KINDS } from '../distributions/distributions.js';
 import { ALLOWED_FUNCTIONS } from './expressions.js';
-import { describeRange, EXPRESSION_SECTIONS, FORMAT, type Field, type Node, type Range } from './spec.js';
+import { COMMON_SECTIONS, describeRange, EXPRESSION_SECTIONS, FORMAT, POPULATION_FORMAT, type Field, type Node, type Range } from './spec.js';
 
 type Json = Record<string, unknown>;
 
@@ -71,6 +71,17 @@ export function scenarioJsonSchema(): Json {
     title: 'accessgap scenario',
     description: 'A scenario for the accessgap Monte Carlo engine (docs/scenario-format.md). Generated from src/scenario/spec.ts; do not edit.',
     ...nodeSchema(FORMAT),
+    $defs: distributionDefs(),
+  };
+}
+
+export function populationJsonSchema(): Json {
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'https://accessgap.dev/schema/population.schema.json',
+    title: 'accessgap population',
+    description: 'A population of firms for accessgap population (docs/population-format.md). Generated from src/scenario/spec.ts; do not edit.',
+    ...nodeSchema(POPULATION_FORMAT),
     $defs: distributionDefs(),
   };
 }
@@ -224,5 +235,48 @@ Allowed: numbers, \`section.key\` names, \`pi\`, \`e\`, \`+ - * / ^\`, compariso
 units, indexing, other functions) is a validation error, as are unknown names and cycles. A value
 that is not finite, or leaves its key's range, on some path stops the run with exit code 1 and
 names the path.
+`;
+}
+
+export function populationFormatDoc(): string {
+  const rows: string[] = [];
+  fieldRows(POPULATION_FORMAT, '', rows);
+  return `# Population file format
+
+<!-- Generated from src/scenario/spec.ts by \`npm run schema\`; do not edit by hand. -->
+
+A population (\`accessgap population FILE\`) is a YAML (or JSON) file naming kinds of firm
+(archetypes), each a scenario file and a count, and the policies to run every one of them under.
+Editors validate it with
+
+\`\`\`yaml
+# yaml-language-server: $schema=../../schema/population.schema.json
+\`\`\`
+
+\`accessgap validate FILE\` checks a population as it checks a scenario (a file with an
+\`archetypes\` key is a population): every problem at once, with file, line, column and key path,
+and each archetype's scenario with it (its problems name both files).
+
+## Keys
+
+The sections \`common.${COMMON_SECTIONS.join('`, `common.')}\` and \`policies\` take exactly the keys
+of a scenario's sections of the same name (docs/scenario-format.md); \`firms\` is a *(dist)* input
+like a scenario's.
+
+| key | required | type | meaning |
+|---|---|---|---|
+${rows.filter((r) => !/^\| `(common\.(frontier|fallback|revocation)|policies\.<name>)\./.test(r)).map((r) => (r.startsWith('| `archetypes[].firms`') ? r.replace('whole days', 'a whole number') : r)).join('\n')}
+
+## What each archetype runs
+
+Each archetype's scenario is run as written, except that the population replaces its
+\`simulation\`, \`policies\`, \`compare\` and \`countries_of_concern\`, drops its \`exhibit\`, and
+replaces each section given in \`common\`. Its correlations that name a common input give way to
+\`common.correlations\`. Every archetype must use the population's currency.
+
+Common inputs (the \`common\` sections and the phase lengths of the policies) are drawn once per
+population path and shared by every firm of every archetype on it; everything else (the firm, its
+staff, its market, a licence's processing time and approval) is drawn per firm. docs/model.md
+section 15 states the method.
 `;
 }

@@ -373,3 +373,64 @@ export function inRange(x: number, r: Range): boolean {
   if (r.max !== undefined && (r.maxExclusive ? !(x < r.max) : !(x <= r.max))) return false;
   return true;
 }
+
+/** A field of the scenario format, by name (the population format reuses them as they are). */
+const scenarioField = (name: string): Field => (FORMAT as Extract<Node, { kind: 'object' }>).fields[name];
+/** The sections a population's `common` block may hold: inputs every firm on a path shares. */
+export const COMMON_SECTIONS = ['frontier', 'fallback', 'revocation'] as const;
+/** Firms of each archetype simulated on one population path unless the archetype says otherwise. */
+export const DEFAULT_FIRMS_PER_PATH = 8;
+
+/**
+ * The population format (accessgap population): archetypes of firms, each a scenario file and a
+ * count, run under one set of policies with the inputs every firm shares drawn once per path
+ * (docs/model.md section 15). Validated, documented (docs/population-format.md) and given a JSON
+ * Schema (schema/population.schema.json) from this one statement, as scenarios are.
+ */
+export const POPULATION_FORMAT: Node = obj({
+  $schema: scenarioField('$schema'),
+  name: req({ kind: 'string', pattern: SLUG, patternDoc: 'lower-case letters, digits and hyphens', maxLength: MAX_NAME_LENGTH }, `Names the report folder reports/<name>/ (at most ${MAX_NAME_LENGTH} characters).`),
+  title: req({ kind: 'string' }, 'One-line title shown in reports.'),
+  currency: opt({ kind: 'string', pattern: /^[A-Z]{3}$/, patternDoc: 'a three-letter ISO 4217 code' }, "Currency of every money figure; every archetype's scenario must use it.", 'USD'),
+  simulation: req(
+    obj({
+      paths: req(num({ min: 1, max: MAX_PATHS }, true), 'Population paths: draws of the common inputs (and of the firm counts), each with its own firms.'),
+      seed: req(num({ min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }, true), 'Seed of every random stream.'),
+      horizon_days: req(num({ min: 1, max: MAX_HORIZON_DAYS }, true), 'T: days simulated (for every archetype).'),
+      discount_rate: req(num({ min: -1, minExclusive: true }), 'r: annual discount rate for present values.'),
+      tail_days: opt(num({ min: 0, max: MAX_HORIZON_DAYS }, true), 'U: days the worlds run on after the horizon (as in a scenario).', 1095),
+      firms_per_path: opt(
+        num({ min: 2, max: 4096 }, true),
+        'Firms of each archetype simulated on each population path (their mean times the count is the archetype\'s total; an archetype with fewer firms than this simulates every one). At least 2: the spread between them measures the sampling noise that the population\'s percentiles remove (docs/model.md section 15).',
+        DEFAULT_FIRMS_PER_PATH,
+      ),
+    }),
+    'Run settings; every archetype runs with these (its own simulation block is ignored).',
+  ),
+  common: opt(
+    obj({
+      frontier: opt(scenarioField('frontier').node, 'The frontier every firm faces (replaces each archetype\'s).'),
+      fallback: opt(scenarioField('fallback').node, 'The fallback models every firm can use (replaces each archetype\'s).'),
+      revocation: opt(scenarioField('revocation').node, 'The revocation every firm suffers (replaces each archetype\'s).'),
+      correlations: opt(scenarioField('correlations').node, 'Correlations between common inputs (an archetype\'s correlations that name a common input are replaced by these).'),
+    }),
+    'Inputs shared by every firm on a path, drawn once per population path: a fast frontier or a long outage hits every firm at once. Sections left out stay each archetype\'s own, drawn per firm.',
+  ),
+  countries_of_concern: req({ kind: 'list', item: { kind: 'country' } }, 'Nationalities the controls are meant for (replaces each archetype\'s).'),
+  archetypes: req(
+    {
+      kind: 'list',
+      minItems: 1,
+      item: obj({
+        name: req({ kind: 'string', pattern: SLUG, patternDoc: 'lower-case letters, digits and hyphens' }, 'Unique archetype name.'),
+        firms: req(dist({ min: 1 }, true), 'How many such firms there are (at least 1; a distribution is drawn once per population path, as a common input). Rounded half up.'),
+        scenario: req({ kind: 'string', pattern: /^\S(.*\S)?$/, patternDoc: 'a file path without surrounding spaces' }, "The archetype's scenario file, relative to this file. Its simulation, policies, compare, countries_of_concern, exhibit and the common sections are replaced by the population's."),
+        basis: opt({ kind: 'string' }, 'Where the count comes from, with a status label (DOC, SEC, EST, JUDGMENT).'),
+        firms_per_path: opt(num({ min: 2, max: 4096 }, true), 'Overrides simulation.firms_per_path for this archetype.'),
+      }),
+    },
+    'Kinds of firm (one or more).',
+  ),
+  policies: req(scenarioField('policies').node, 'Policies: name -> rule, as in a scenario; every archetype runs under every policy.'),
+  compare: scenarioField('compare'),
+});

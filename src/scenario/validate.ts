@@ -105,6 +105,37 @@ function walk(node: Node, value: unknown, path: PathSegment[], w: Walk): unknown
   }
 }
 
+/**
+ * Walks a parsed document against a format (FORMAT, POPULATION_FORMAT): the built value (maps as
+ * [name, value] entries, defaults filled in), every problem found, and the *(dist)* inputs met.
+ */
+export function walkFormat(node: Node, doc: unknown, comments: (path: PathSegment[]) => string | undefined = () => undefined): { built?: Raw; problems: Problem[]; inputs: Omit<InputDef, 'slot'>[] } {
+  const w: Walk = { problems: [], inputs: [], comments, failedNames: new Set() };
+  const built = walk(node, doc, [], w) as Raw | undefined;
+  return { built, problems: w.problems, inputs: w.inputs };
+}
+
+/** The policy names of a built `policies` map, after the cross-key rules of each policy; problems go to `problems`. */
+export function checkPolicies(policyEntries: [string, Raw | undefined][], problems: Problem[]): string[] {
+  const names = policyEntries.map(([n]) => n);
+  if (names.includes('butfor')) problems.push({ path: ['policies', 'butfor'], expected: 'a policy name other than "butfor" (it names the world without revocation)', found: '"butfor"', atKey: true });
+  for (const [name, p] of policyEntries) checkPolicy(name, p, problems);
+  return names;
+}
+
+/** The compared policies (every policy when `compare` is not given), each a policy named once. */
+export function checkCompare(compare: string[] | undefined, names: string[], problems: Problem[]): string[] {
+  if (!compare) return names;
+  const used = new Set<string>();
+  compare.forEach((c, i) => {
+    if (typeof c !== 'string') return;
+    if (!names.includes(c)) problems.push({ path: ['compare', i], expected: `the name of a policy (${names.join(', ')})`, found: `"${c}"`, suggest: names });
+    else if (used.has(c)) problems.push({ path: ['compare', i], expected: 'each policy at most once', found: `"${c}" again` });
+    used.add(c);
+  });
+  return compare;
+}
+
 /** Whether text is a real calendar date in YYYY-MM-DD form (2026-02-30 is not). */
 export function isCalendarDate(text: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
@@ -368,9 +399,7 @@ export function validateDocument(
     else seen.set(s.name, i);
   });
   const policyEntries = (built.policies ?? []) as [string, Raw | undefined][];
-  const names = policyEntries.map(([n]) => n);
-  if (names.includes('butfor')) w.problems.push({ path: ['policies', 'butfor'], expected: 'a policy name other than "butfor" (it names the world without revocation)', found: '"butfor"', atKey: true });
-  for (const [name, p] of policyEntries) checkPolicy(name, p, w.problems);
+  const names = checkPolicies(policyEntries, w.problems);
   // Basis of settings (comments beside them), then the basis map, which wins over comments.
   const notes: Record<string, string> = {};
   for (const key of NOTED_SETTINGS) {
@@ -416,16 +445,7 @@ export function validateDocument(
   if (mitigation && !mitigation.relocation && !mitigation.hiring) {
     w.problems.push({ path: ['mitigation'], expected: 'at least one of relocation and hiring', found: 'neither', atKey: true });
   }
-  const compare = (built.compare as string[] | undefined) ?? names;
-  if (built.compare) {
-    const used = new Set<string>();
-    compare.forEach((c, i) => {
-      if (typeof c !== 'string') return;
-      if (!names.includes(c)) w.problems.push({ path: ['compare', i], expected: `the name of a policy (${names.join(', ')})`, found: `"${c}"`, suggest: names });
-      else if (used.has(c)) w.problems.push({ path: ['compare', i], expected: 'each policy at most once', found: `"${c}" again` });
-      used.add(c);
-    });
-  }
+  const compare = checkCompare(built.compare as string[] | undefined, names, w.problems);
   if (w.problems.length) return { problems: w.problems, partial: partial() };
 
   const correlations = ((built.correlations ?? []) as { between: [string, string]; rank: number }[]).filter(Boolean);

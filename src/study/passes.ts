@@ -21,6 +21,8 @@ import { describeRule, firstBlocksMeeting, type PrecisionOutcome, type Precision
 
 export interface Pass {
   study: StudySpec;
+  /** The scenario of this pass (default: the runner's): a population's archetypes are passes on scenarios of their own. */
+  loaded?: LoadedScenario;
   /** Paths of this pass (default: the runner's). */
   paths?: number;
 }
@@ -51,7 +53,7 @@ export async function runPasses(loaded: LoadedScenario, passes: Pass[], settings
     const paths = pass.paths ?? settings.paths;
     const offset = before;
     results.push(
-      await runSimulation(loaded, { paths, seed: settings.seed, threads: settings.threads, signal: settings.signal, study: { ...settings.common, ...pass.study }, onProgress: (done) => settings.onProgress?.(offset + done, total) }),
+      await runSimulation(pass.loaded ?? loaded, { paths, seed: settings.seed, threads: settings.threads, signal: settings.signal, study: { ...settings.common, ...pass.study }, onProgress: (done) => settings.onProgress?.(offset + done, total) }),
     );
     before += paths;
   }
@@ -69,8 +71,8 @@ export class StopRuleError extends Error {}
  * --max-paths, else the paths. --precision-abs and --max-paths without a precision are refused
  * rather than ignored.
  */
-export function stopRuleOf(loaded: LoadedScenario, flags: { precision?: number; precisionAbs?: number; maxPaths?: number }, paths: number): StopRule {
-  const relative = flags.precision ?? loaded.scenario.simulation.precision;
+export function stopRuleOf(simulation: { precision?: number }, flags: { precision?: number; precisionAbs?: number; maxPaths?: number }, paths: number): StopRule {
+  const relative = flags.precision ?? simulation.precision;
   if (relative === undefined) {
     const stray = flags.precisionAbs !== undefined ? '--precision-abs' : flags.maxPaths !== undefined ? '--max-paths' : undefined;
     if (stray) throw new StopRuleError(`${stray} goes with --precision (or simulation.precision in the scenario), which is not given`);

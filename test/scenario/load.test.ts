@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadScenario, parseScenario } from '../../src/scenario/load.js';
 import { ScenarioError } from '../../src/scenario/problems.js';
-import { scenarioFormatDoc, scenarioJsonSchema } from '../../src/scenario/schema.js';
+import { populationFormatDoc, populationJsonSchema, scenarioFormatDoc, scenarioJsonSchema } from '../../src/scenario/schema.js';
 import { baseScenario, loadDoc, toYaml } from '../helpers.js';
 
 /** The messages a document's validation produces (none when valid). */
@@ -194,6 +194,17 @@ describe('generated files', () => {
     const bad = baseScenario();
     bad.firm.revenue_grwth = 1;
     expect(validate(bad)).toBe(false);
+  });
+  it('schema/population.schema.json and docs/population-format.md are current, and the schema accepts the shipped population and its archetypes', () => {
+    expect(JSON.parse(readFileSync('schema/population.schema.json', 'utf8'))).toEqual(populationJsonSchema());
+    expect(readFileSync('docs/population-format.md', 'utf8')).toBe(populationFormatDoc());
+    const ajv = new Ajv2020({ strict: false });
+    const population = ajv.compile(populationJsonSchema());
+    const doc = parse(readFileSync('scenarios/populations/us-firms-foreign-staff.yaml', 'utf8'));
+    expect(population(doc), JSON.stringify(population.errors)).toBe(true);
+    expect(population({ ...doc, archetypes: [{ ...doc.archetypes[0], firm: 3 }] })).toBe(false);
+    const scenario = ajv.compile(scenarioJsonSchema());
+    for (const f of readdirSync('scenarios/populations/archetypes')) expect(scenario(parse(readFileSync(`scenarios/populations/archetypes/${f}`, 'utf8'))), f).toBe(true);
   });
 });
 
