@@ -1,6 +1,7 @@
 // npm run bench: speed, scaling and memory of the engine, measured through the CLI as a user runs
 // it (timing.json), plus an in-process check that series memory does not grow
-// with paths. Prints a Markdown table; `--quick` skips the 1,000,000-path memory run.
+// with paths, and the shipped population. Prints Markdown tables; `--quick` skips the 1,000,000-path
+// memory run, `--population` runs only the population rows.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +31,49 @@ function run(file, paths, threads) {
 /** Nanoseconds per world-path-day, counting the tail's days as days (every world runs them). */
 const nsPer = (t) => (t.simulate_seconds * 1e9) / (t.paths * t.worlds * (t.horizon + t.tail));
 const row = (label, t) => `| ${label} | ${t.threads} | ${t.paths.toLocaleString('en-US')} | ${t.horizon} + ${t.tail} | ${t.simulate_seconds.toFixed(2)} | ${nsPer(t).toFixed(1)} | ${Math.round(t.paths / t.simulate_seconds).toLocaleString('en-US')} | ${t.peak_rss_mb} |`;
+
+/**
+ * The shipped population (accessgap population) at its default paths on two threads, then with
+ * twice the firms per archetype and path, and with half the archetypes: how its cost grows.
+ */
+function populationRows() {
+  const file = 'scenarios/populations/us-firms-foreign-staff.yaml';
+  const doc = parse(readFileSync(file, 'utf8'));
+  const runPopulation = (label, popFile) => {
+    const out = join(dir, 'population');
+    execFileSync(process.execPath, ['bin/accessgap.js', 'population', popFile, '--threads', '2', '--out', out, '--quiet'], { stdio: 'inherit' });
+    const timing = JSON.parse(readFileSync(join(out, 'timing.json'), 'utf8'));
+    const json = JSON.parse(readFileSync(join(out, 'population.json'), 'utf8'));
+    return `| ${label} | ${json.archetypes.length} | ${json.archetypes[0].firms_per_path} | ${json.run.paths.toLocaleString('en-US')} | ${json.run.firm_paths.toLocaleString('en-US')} | ${timing.wall_seconds.toFixed(1)} | ${Math.round(json.run.firm_paths / timing.simulate_seconds).toLocaleString('en-US')} | ${timing.peak_rss_mb} |`;
+  };
+  // The variants are written beside the shipped file, so that its archetypes' relative paths hold.
+  const variant = (name, change) => {
+    const f = join('scenarios/populations', `.bench-${name}.json`);
+    writeFileSync(f, JSON.stringify(change(structuredClone(doc))));
+    return f;
+  };
+  const twice = variant('firms', (d) => ({ ...d, simulation: { ...d.simulation, firms_per_path: 2 * d.simulation.firms_per_path } }));
+  const half = variant('half', (d) => ({ ...d, archetypes: d.archetypes.slice(0, Math.ceil(d.archetypes.length / 2)) }));
+  try {
+    return [
+      '',
+      '| population (2 threads) | archetypes | firms per path | paths | firm-paths | seconds (wall) | firm-paths per second | peak RSS (MB) |',
+      '|---|---|---|---|---|---|---|---|',
+      runPopulation('us-firms-foreign-staff as shipped', file),
+      runPopulation('firms per path x2', twice),
+      runPopulation('first half of the archetypes', half),
+    ];
+  } finally {
+    rmSync(twice, { force: true });
+    rmSync(half, { force: true });
+  }
+}
+
+if (process.argv.includes('--population')) {
+  console.log(populationRows().join('\n'));
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
 
 console.error(`benchmark: ${bench}, ${worlds} worlds (but-for + ${worlds - 1} policies), ${days} days and a ${tail}-day tail`);
 run(bench, 2048, 1); // warm the disk cache
@@ -98,5 +142,6 @@ lines.push(
   `Two threads: ${(one.simulate_seconds / two.simulate_seconds).toFixed(2)}x one thread (${(doublePaths.simulate_seconds / doublePathsTwo.simulate_seconds).toFixed(2)}x at ${(2 * basePaths).toLocaleString('en-US')} paths). Paths x2: ${(doublePaths.simulate_seconds / one.simulate_seconds).toFixed(2)}x the time. Days x2: ${(doubleDays.simulate_seconds / one.simulate_seconds).toFixed(2)}x the time.`,
   `Series sketches: ${b1.toLocaleString('en-US')} buckets after ${basePaths.toLocaleString('en-US')} paths, ${b2.toLocaleString('en-US')} after ${(2 * basePaths).toLocaleString('en-US')} (${((100 * (b2 - b1)) / b1).toFixed(1)}% more): series memory does not grow with paths.`,
 );
+lines.push(...populationRows());
 console.log(lines.join('\n'));
 rmSync(dir, { recursive: true, force: true });

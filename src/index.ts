@@ -16,6 +16,9 @@ import { runDelaySweep } from './study/delay.js';
 import { choicesOf } from './study/run.js';
 import { oneMoreDayIsClear } from './analysis/delay.js';
 import { correlationDraws } from './study/draws.js';
+import { populationJson, type PopulationJson } from './analysis/population.js';
+import type { LoadedPopulation } from './scenario/population.js';
+import { runPopulation as runPopulationPasses, type PopulationRun } from './study/population.js';
 
 export { loadScenario, parseScenario, type LoadedScenario } from './scenario/load.js';
 export { ScenarioError } from './scenario/problems.js';
@@ -28,6 +31,18 @@ export type { SummaryJson, PolicyReport } from './analysis/run.js';
 export type { Summary } from './stats/summary.js';
 export type { RunResult } from './engine/run.js';
 export type { CostOfDelay } from './analysis/delay.js';
+export { loadPopulation, type LoadedPopulation } from './scenario/population.js';
+export type { PopulationJson, Estimate } from './analysis/population.js';
+export type { PopulationRun } from './study/population.js';
+
+/**
+ * Runs a loaded population (accessgap population): what population.json holds, and the per-path
+ * totals of every archetype, policy and metric it was made from.
+ */
+export async function runPopulation(pop: LoadedPopulation, options: { paths?: number; seed?: number; threads?: number; onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {}): Promise<{ json: PopulationJson; run: PopulationRun }> {
+  const run = await runPopulationPasses(pop, { paths: options.paths ?? pop.simulation.paths, seed: options.seed ?? pop.simulation.seed, threads: options.threads ?? 1, onProgress: options.onProgress, signal: options.signal });
+  return { json: populationJson(pop, run), run };
+}
 
 export interface RunScenarioOptions {
   /** Monte Carlo paths (default: the file's simulation.paths). */

@@ -9,7 +9,7 @@
 import { formatMoney, formatPercent, sig6 } from '../format.js';
 import type { LoadedPopulation } from '../scenario/population.js';
 import { quantileSorted, Z975 } from '../stats/summary.js';
-import { POPULATION_METRICS, type PopulationMetric, type PopulationRun } from '../study/population.js';
+import { ATTRIBUTED_POPULATION_METRICS, POPULATION_METRICS, type PopulationMetric, type PopulationRun } from '../study/population.js';
 
 export const POPULATION_SCHEMA = 'accessgap/population@1';
 /** The ratios the population reports beside its sums. */
@@ -17,6 +17,8 @@ export const POPULATION_RATIOS = ['collateral_share', 'harm_per_targeted_day'] a
 export type PopulationRatio = (typeof POPULATION_RATIOS)[number];
 /** Rows of population.csv that sum a whole population. */
 export const ALL = 'all';
+/** The standard normal's 95th percentile. */
+const Z95 = 1.6448536269514722;
 
 export interface Estimate {
   mean: number;
@@ -29,6 +31,11 @@ export interface Estimate {
   p95: number | null;
   /** Share of the per-path totals' variance that was the sampling noise of the firms' means, removed from the percentiles. */
   noise_share?: number;
+  /**
+   * When the percentiles are not resolved: the 5th and 95th percentiles lie within this distance of
+   * the mean (normal approximation, at the 95% upper confidence bound of the variance left).
+   */
+  spread_bound?: number;
 }
 
 /**
@@ -39,7 +46,7 @@ export interface Estimate {
  * the sampling noise of the m simulated firms' mean (beyond what a sum of N independent firms has)
  * is removed (docs/model.md section 15). V* is the mean over paths of (X - mean)^2 - E; when its
  * standard error is more than half of it (or it is not positive) the paths do not resolve the
- * spread, and the percentiles are null.
+ * spread: the percentiles are null, and spread_bound bounds their distance from the mean.
  */
 export function estimateTotal(X: Float64Array, E?: Float64Array): Estimate {
   const n = X.length;
@@ -54,6 +61,7 @@ export function estimateTotal(X: Float64Array, E?: Float64Array): Estimate {
   const interval = { mean, se, ci95_lo: se === null ? null : mean - Z975 * se, ci95_hi: se === null ? null : mean + Z975 * se };
   let excess = 0;
   let resolved = true;
+  let bound = 0;
   if (E) {
     // d_p = (X_p - mean)^2 n/(n-1) - E_p: its mean is V*, its spread V*'s standard error.
     const d = new Float64Array(n);
@@ -66,9 +74,10 @@ export function estimateTotal(X: Float64Array, E?: Float64Array): Estimate {
     for (let i = 0; i < n; i++) q += (d[i] - vStar) ** 2;
     const seStar = n > 1 ? Math.sqrt(q / (n - 1) / n) : Infinity;
     resolved = V === 0 || (vStar > 0 && seStar < 0.5 * vStar);
+    bound = Z95 * Math.sqrt(Math.max(0, vStar + Z95 * seStar));
   }
   const noise = E ? { noise_share: V > 0 ? Math.min(1, excess / V) : 0 } : {};
-  if (!resolved) return { ...interval, p05: null, p50: null, p95: null, ...noise };
+  if (!resolved) return { ...interval, p05: null, p50: null, p95: null, ...noise, spread_bound: bound };
   const f = V > 0 ? Math.sqrt(Math.max(0, V - excess) / V) : 1;
   const adjusted = X.map((x) => mean + f * (x - mean)).sort();
   return { ...interval, p05: quantileSorted(adjusted, 0.05), p50: quantileSorted(adjusted, 0.5), p95: quantileSorted(adjusted, 0.95), ...noise };
@@ -119,12 +128,25 @@ export interface FrontierRow {
   pareto: boolean;
 }
 
+/** An archetype that orders two policies the other way round from the population (by mean total harm). */
 export interface RankingRow {
   archetype: string;
-  policy: string;
-  archetype_rank: number;
-  population_rank: number;
-  archetype_mean_harm: number;
+  /** The policies from least to most harm for the archetype; policies with equal harm share a group. */
+  order: string[][];
+  /** Pairs [a, b]: a does less harm than b to the population, more to the archetype. */
+  reversed: [string, string][];
+}
+
+/** Policies from least to most mean harm, equal means grouped. */
+export function harmOrder(harm: Record<string, number>): string[][] {
+  const names = Object.keys(harm).sort((a, b) => harm[a] - harm[b]);
+  const groups: string[][] = [];
+  for (const n of names) {
+    const last = groups[groups.length - 1];
+    if (last && harm[last[0]] === harm[n]) last.push(n);
+    else groups.push([n]);
+  }
+  return groups;
 }
 
 export interface PopulationJson {
@@ -132,10 +154,12 @@ export interface PopulationJson {
   population: { name: string; title: string; file: string; sha256: string; currency: string; countries_of_concern: string[]; common: string[] };
   run: { paths: number; seed: number; horizon_days: number; tail_days: number; discount_rate: number; firm_paths: number };
   archetypes: { name: string; scenario: string; scenario_sha256: string; firms: unknown; basis?: string; firms_per_path: number; exact: boolean; mean_firms: number; mitigation: Record<string, string | null>; dropped_correlations: string[] }[];
-  /** Compared policies; shutoff: every phase cuts everyone off (the provider's act, not a rule on people). */
-  policies: { name: string; status?: string; description?: string; shutoff: boolean }[];
-  /** results[policy][archetype | all][metric]. */
+  /** Compared policies; providerWide: some phase cuts everyone off (a provider's shutoff, not a rule on people). */
+  policies: { name: string; status?: string; description?: string; providerWide: boolean }[];
+  /** results[policy][archetype | all][metric]; a policy whose phases name parties also has `<metric>_by_<party>`, the party's Shapley share (section 4c). */
   results: Record<string, Record<string, Record<string, Estimate>>>;
+  /** The parties of each policy whose phases name them. */
+  parties: Record<string, string[]>;
   frontier: FrontierRow[];
   rankings: RankingRow[];
   statements: string[];
@@ -169,6 +193,18 @@ export function populationJson(pop: LoadedPopulation, run: PopulationRun): Popul
       if (share) est.collateral_share = round(share);
       const perDay = estimateRatio(sumOf(metricAt('total_harm'), 'totals'), targeted);
       if (perDay) est.harm_per_targeted_day = round(perDay);
+      // Each party's Shapley share, summed like the metrics (every archetype splits the same policy among the same parties).
+      const split = run.archetypes[members[0]].attribution[policy.name];
+      for (const party of Object.keys(split ?? {})) {
+        for (const metric of ATTRIBUTED_POPULATION_METRICS) {
+          const [t, x] = [new Float64Array(run.paths), new Float64Array(run.paths)];
+          for (const k of members) {
+            const [tk, xk] = run.archetypes[k].attribution[policy.name][party][metric];
+            for (let p = 0; p < run.paths; p++) [t[p], x[p]] = [t[p] + tk[p], x[p] + xk[p]];
+          }
+          est[`${metric}_by_${party}`] = round(estimateTotal(t, x));
+        }
+      }
       byGroup[group] = est;
     }
     results[policy.name] = byGroup;
@@ -189,18 +225,15 @@ export function populationJson(pop: LoadedPopulation, run: PopulationRun): Popul
     pareto: flags[i],
   }));
 
-  // Where an archetype orders the policies by mean harm differently from the population.
-  const rankOf = (group: string) => {
-    const order = [...run.policies.map((p) => p.name)].sort((a, b) => results[a][group].total_harm.mean - results[b][group].total_harm.mean || a.localeCompare(b));
-    return new Map(order.map((name, r) => [name, r + 1]));
-  };
-  const popRank = rankOf(ALL);
+  // Where an archetype orders two policies by mean harm the other way round from the population.
+  const harmOf = (group: string) => Object.fromEntries(run.policies.map((p) => [p.name, results[p.name][group].total_harm.mean]));
+  const popHarm = harmOf(ALL);
   const rankings: RankingRow[] = [];
   for (const a of nA > 1 ? run.archetypes : []) {
-    const r = rankOf(a.name);
-    for (const p of run.policies) {
-      if (r.get(p.name) !== popRank.get(p.name)) rankings.push({ archetype: a.name, policy: p.name, archetype_rank: r.get(p.name)!, population_rank: popRank.get(p.name)!, archetype_mean_harm: results[p.name][a.name].total_harm.mean });
-    }
+    const own = harmOf(a.name);
+    const reversed: [string, string][] = [];
+    for (const x of run.policies) for (const y of run.policies) if (popHarm[x.name] < popHarm[y.name] && own[x.name] > own[y.name]) reversed.push([x.name, y.name]);
+    if (reversed.length) rankings.push({ archetype: a.name, order: harmOrder(own), reversed });
   }
 
   const json: PopulationJson = {
@@ -224,6 +257,7 @@ export function populationJson(pop: LoadedPopulation, run: PopulationRun): Popul
     }),
     policies: run.policies,
     results,
+    parties: Object.fromEntries(run.policies.flatMap((p) => (run.archetypes[0].attribution[p.name] ? [[p.name, Object.keys(run.archetypes[0].attribution[p.name])]] : []))),
     frontier,
     rankings,
     statements: [],
@@ -241,9 +275,15 @@ export function populationStatements(j: PopulationJson): string[] {
   out.push(
     `On the frontier (no other rule denies at least as many targeted access-days at no more total harm): ${front.map((f) => `${f.policy} (${days(f.targeted_access_days)} targeted access-days, ${money(f.total_harm)})`).join('; ')}. Every other rule is dominated: some rule denies at least as much targeted access for less harm.`,
   );
+  for (const [policy, parties] of Object.entries(j.parties)) {
+    const e = j.results[policy][ALL];
+    out.push(
+      `${policy}: of its ${money(e.total_harm.mean)} of harm, ${parties.map((p) => `the ${p}'s decision accounts for ${money(e[`total_harm_by_${p}`].mean)}`).join(', ')} (Shapley shares, which add up to the whole; docs/model.md section 4c).`,
+    );
+  }
   const denied = (f: FrontierRow) => f.targeted_access_days + f.collateral_access_days;
-  // The blanket rule: the one that denies the most access, among rules on people (a provider switching everyone off is not one).
-  const onPeople = new Set(j.policies.filter((p) => !p.shutoff).map((p) => p.name));
+  // The blanket rule: the one that denies the most access among rules on people (a policy with a provider-wide shutoff is not one).
+  const onPeople = new Set(j.policies.filter((p) => !p.providerWide).map((p) => p.name));
   const broadest = [...j.frontier].filter((f) => onPeople.has(f.policy)).sort((a, b) => denied(b) - denied(a))[0];
   if (!broadest) return out;
   const est = j.results[broadest.policy][ALL];
@@ -270,10 +310,10 @@ export function populationStatements(j: PopulationJson): string[] {
 /** population.csv: one tidy row per policy, archetype (and all) and metric. */
 export function populationCsv(j: PopulationJson): string {
   const cell = (x: number | null | undefined) => (x === null || x === undefined ? '' : String(x));
-  const rows = ['policy,archetype,metric,mean,se,ci95_lo,ci95_hi,p05,p50,p95,noise_share'];
+  const rows = ['policy,archetype,metric,mean,se,ci95_lo,ci95_hi,p05,p50,p95,noise_share,spread_bound'];
   for (const p of j.policies) {
     for (const [group, est] of Object.entries(j.results[p.name])) {
-      for (const [metric, e] of Object.entries(est)) rows.push([p.name, group, metric, e.mean, e.se, e.ci95_lo, e.ci95_hi, e.p05, e.p50, e.p95, e.noise_share].map((x) => (typeof x === 'string' ? x : cell(x))).join(','));
+      for (const [metric, e] of Object.entries(est)) rows.push([p.name, group, metric, e.mean, e.se, e.ci95_lo, e.ci95_hi, e.p05, e.p50, e.p95, e.noise_share, e.spread_bound].map((x) => (typeof x === 'string' ? x : cell(x))).join(','));
     }
   }
   return rows.join('\n') + '\n';

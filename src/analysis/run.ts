@@ -8,6 +8,7 @@
 import type { LoadedScenario } from '../scenario/load.js';
 import { BLOCK_PATHS } from '../engine/kernel.js';
 import { SERIES, SERIES_FLOORS, SKETCHED, cellOf, type SeriesVariable } from '../engine/series.js';
+import { shapleyPerPath } from '../engine/attribution.js';
 import type { RunResult } from '../engine/run.js';
 import { groupStats, QUANTILES, summarize, wilson95, type GroupStats, type Summary } from '../stats/summary.js';
 import { ATTRIBUTED_METRICS, BINARY_METRICS } from '../model/metrics.js';
@@ -399,30 +400,21 @@ export function decisionOf(loaded: LoadedScenario, result: RunResult, i: number)
 export function attributionOf(result: RunResult, i: number): { attribution: AttributionJson } | undefined {
   const a = result.fullPlan.attributions.find((x) => x.entry === i);
   if (!a) return undefined;
-  const nP = a.parties.length;
-  const full = (1 << nP) - 1;
+  const full = (1 << a.parties.length) - 1;
   const n = result.settings.paths;
-  const fact = (k: number): number => (k <= 1 ? 1 : k * fact(k - 1));
-  const bits = (mask: number) => a.parties.reduce((c, _, k) => c + ((mask >> k) & 1), 0);
   const metrics: AttributionJson['metrics'] = {};
   for (const metric of ATTRIBUTED_METRICS) {
     const j = result.fullPlan.metrics.indexOf(metric);
     const X = (mask: number): Float64Array => (mask === 0 ? new Float64Array(n) : result.entryMetrics[a.subsets[mask]][j]);
     const by = { alone: {}, incremental: {}, shapley: {} } as AttributionJson['metrics'][string];
+    const shapley = shapleyPerPath(a, X, n);
     a.parties.forEach((party, p) => {
       const bit = 1 << p;
       const xFull = X(full);
       const xWithout = X(full & ~bit);
-      const shapley = new Float64Array(n);
-      for (let mask = 0; mask <= full; mask++) {
-        if (mask & bit) continue;
-        const weight = (fact(bits(mask)) * fact(nP - bits(mask) - 1)) / fact(nP);
-        const [withI, without] = [X(mask | bit), X(mask)];
-        for (let k = 0; k < n; k++) shapley[k] += weight * (withI[k] - without[k]);
-      }
       by.alone[party] = groupStats(X(bit));
       by.incremental[party] = groupStats(xFull.map((x, k) => x - xWithout[k]));
-      by.shapley[party] = groupStats(shapley);
+      by.shapley[party] = groupStats(shapley[p]);
     });
     metrics[metric] = by;
   }

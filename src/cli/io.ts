@@ -23,27 +23,23 @@ export const processIo: Io = {
 /** Exit codes of MODEL.md section 7 (130 for an interrupt). */
 export const EXIT = { ok: 0, failure: 1, invalid: 2, interrupted: 130 } as const;
 
-/** Loads a scenario, or prints every problem in it and returns undefined (the command exits 2). */
-export async function loadOrReport(file: string, io: Io): Promise<LoadedScenario | undefined> {
-  try {
-    return await loadScenario(file);
-  } catch (e) {
-    if (!(e instanceof ScenarioError)) throw e;
-    io.err(`${e.message}\n`);
-    return undefined;
-  }
-}
+/** A loader that prints every problem of a file it cannot load and returns undefined (the command exits 2). */
+const orReport =
+  <T>(load: (file: string) => Promise<T>) =>
+  async (file: string, io: Io): Promise<T | undefined> => {
+    try {
+      return await load(file);
+    } catch (e) {
+      if (!(e instanceof ScenarioError)) throw e;
+      io.err(`${e.message}\n`);
+      return undefined;
+    }
+  };
 
+/** Loads a scenario, or prints every problem in it and returns undefined. */
+export const loadOrReport = orReport<LoadedScenario>(loadScenario);
 /** Loads a population file, or prints every problem in it (and in its archetypes' scenarios) and returns undefined. */
-export async function loadPopulationOrReport(file: string, io: Io): Promise<LoadedPopulation | undefined> {
-  try {
-    return await loadPopulation(file);
-  } catch (e) {
-    if (!(e instanceof ScenarioError)) throw e;
-    io.err(`${e.message}\n`);
-    return undefined;
-  }
-}
+export const loadPopulationOrReport = orReport<LoadedPopulation>(loadPopulation);
 
 /** Whether a file holds a population (a mapping with an archetypes key) rather than a scenario; false when it cannot be read. */
 export async function isPopulationFile(file: string): Promise<boolean> {

@@ -2,7 +2,7 @@
  * A population's report folder: population.json (accessgap/population@1), population.csv,
  * frontier.csv, charts, and its document (summary.md, report.html) and printed headline.
  */
-import { ALL, frontierCsv, populationCsv, type Estimate, type PopulationJson } from '../analysis/population.js';
+import { ALL, frontierCsv, harmOrder, populationCsv, type Estimate, type PopulationJson } from '../analysis/population.js';
 import { addChartFiles } from '../charts/render.js';
 import { populationCharts } from '../charts/population.js';
 import type { Chart } from '../charts/specs.js';
@@ -24,7 +24,7 @@ export async function buildPopulationFiles(
   files.set('population.json', JSON.stringify(json, null, 1) + '\n');
   files.set('population.csv', populationCsv(json));
   files.set('frontier.csv', frontierCsv(json));
-  files.set('timing.json', timingJson({ threads: run.threads, simulate_seconds: run.simulateSeconds, wall_seconds: run.wallSeconds }));
+  files.set('timing.json', timingJson({ threads: run.threads, simulate_seconds: run.simulateSeconds, wall_seconds: run.wallSeconds, peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }));
   const charts = populationCharts(json);
   await addChartFiles(files, charts);
   const doc = populationDocument(json, charts);
@@ -50,7 +50,7 @@ export function frontierTable(j: PopulationJson): Table {
         count(f.collateral_access_days),
         e.collateral_share ? formatPercent(e.collateral_share.mean) : 'none denied',
         interval(e.total_harm, money),
-        e.total_harm.p05 === null ? 'not resolved' : `${money(e.total_harm.p05)} to ${money(e.total_harm.p95!)}`,
+        e.total_harm.p05 === null ? `not resolved: within ${money(e.total_harm.spread_bound!)} of the mean` : `${money(e.total_harm.p05)} to ${money(e.total_harm.p95!)}`,
         count(f.insolvent),
         count(f.attributable_insolvency),
         e.harm_per_targeted_day ? money(e.harm_per_targeted_day.mean) : 'no targeted access denied',
@@ -77,10 +77,11 @@ function archetypeTable(j: PopulationJson): Table {
 
 function rankingTable(j: PopulationJson): Table | undefined {
   if (!j.rankings.length) return undefined;
-  const money = (x: number) => formatMoney(x, j.population.currency);
+  const order = (groups: string[][]) => groups.map((g) => g.join(' = ')).join(' < ');
+  const population = harmOrder(Object.fromEntries(j.policies.map((p) => [p.name, j.results[p.name][ALL].total_harm.mean])));
   return {
-    head: ['archetype', 'policy', 'rank for the archetype', 'rank for the population', "archetype's mean harm"],
-    rows: j.rankings.map((r) => [r.archetype, r.policy, String(r.archetype_rank), String(r.population_rank), money(r.archetype_mean_harm)]),
+    head: ['archetype', 'policies from least to most harm', 'ordered the other way round from the population'],
+    rows: [['(population)', order(population), ''], ...j.rankings.map((r) => [r.archetype, order(r.order), r.reversed.map(([a, b]) => `${a} < ${b}`).join('; ')])],
   };
 }
 
@@ -90,7 +91,7 @@ const FRONTIER_READING =
   'How to read the frontier: each rule denies some access to nationals of the countries the controls are aimed at (targeted access-days) and does some harm to the population of firms. A rule is on the frontier when no other rule denies at least as much targeted access for no more harm. A rule off the frontier is dominated: another rule buys at least as much targeted denial for less. Between two frontier rules, the extra harm per extra targeted access-day is the price of the broader rule. Collateral access-days are the access the rule denies to everyone else.';
 
 const METHOD = (j: PopulationJson) =>
-  `Method (docs/model.md section 15): on each of ${j.run.paths.toLocaleString('en-US')} population paths the common inputs (${j.population.common.length ? j.population.common.join(', ') : 'none'}) and any uncertain firm counts are drawn once and shared by every firm of every archetype; each archetype simulates its own firms on that path (their firm, staff and market inputs drawn per firm), and its total is its count times their mean. Means carry Monte Carlo standard errors over the population paths. The 5th to 95th percentiles describe the population total across the common uncertainty: the sampling noise of averaging a few simulated firms is measured from their spread on each path and removed (noise_share in population.csv says how much of the raw spread it was); where what is left is not known to within half of itself, the percentiles read "not resolved" (empty in population.csv): raise simulation.firms_per_path or the paths. Insolvent firms count every firm insolvent within the horizon, including those that would have failed anyway; "made insolvent by it" counts only those the rule causes to fail (attributable_insolvency).`;
+  `Method (docs/model.md section 15): on each of ${j.run.paths.toLocaleString('en-US')} population paths the common inputs (${j.population.common.length ? j.population.common.join(', ') : 'none'}) and any uncertain firm counts are drawn once and shared by every firm of every archetype; each archetype simulates its own firms on that path (their firm, staff and market inputs drawn per firm), and its total is its count times their mean. Means carry Monte Carlo standard errors over the population paths. The 5th to 95th percentiles describe the population total across the common uncertainty: the sampling noise of averaging a few simulated firms is measured from their spread on each path and removed (noise_share in population.csv says how much of the raw spread it was); where what is left is not known to within half of itself, the percentiles read "not resolved" (empty in population.csv) with a bound on their distance from the mean (spread_bound: the 95% upper confidence bound of that variance, read as a normal spread); raise simulation.firms_per_path or the paths to resolve them. Insolvent firms count every firm insolvent within the horizon, including those that would have failed anyway; "made insolvent by it" counts only those the rule causes to fail (attributable_insolvency).`;
 
 export function populationDocument(j: PopulationJson, charts: Chart[]): Document {
   const ranking = rankingTable(j);
@@ -114,7 +115,7 @@ export function populationDocument(j: PopulationJson, charts: Chart[]): Document
       ...when(
         ranking,
         { kind: 'heading', level: 2, text: 'Where an archetype ranks the policies differently' },
-        { kind: 'paragraph', text: 'Policies ranked by mean total harm (1 = least harm), for the archetype and for the whole population, where the two differ: a rule that is mild for the population can be the worst for one kind of firm.' },
+        { kind: 'paragraph', text: 'Policies in order of mean total harm, for the population and for each archetype that orders some pair of them the other way round (a < b: a does the population less harm than b, and this archetype more): a rule that is mild for the population can be the worst for one kind of firm.' },
         { kind: 'table', table: ranking!, className: 'rankings' },
       ),
       ...when(!ranking && j.archetypes.length > 1, { kind: 'paragraph', text: 'Every archetype ranks the policies by mean total harm as the population does.' }),

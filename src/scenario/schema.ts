@@ -64,27 +64,21 @@ function nodeSchema(node: Node): Json {
   }
 }
 
-export function scenarioJsonSchema(): Json {
-  return {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: 'https://accessgap.dev/schema/scenario.schema.json',
-    title: 'accessgap scenario',
-    description: 'A scenario for the accessgap Monte Carlo engine (docs/scenario-format.md). Generated from src/scenario/spec.ts; do not edit.',
-    ...nodeSchema(FORMAT),
-    $defs: distributionDefs(),
-  };
-}
+/** A JSON Schema (draft 2020-12) of a format's root node, with the distributions' definitions. */
+const formatJsonSchema = (root: Node, file: string, title: string, description: string): Json => ({
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: `https://accessgap.dev/schema/${file}`,
+  title,
+  description,
+  ...nodeSchema(root),
+  $defs: distributionDefs(),
+});
 
-export function populationJsonSchema(): Json {
-  return {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: 'https://accessgap.dev/schema/population.schema.json',
-    title: 'accessgap population',
-    description: 'A population of firms for accessgap population (docs/population-format.md). Generated from src/scenario/spec.ts; do not edit.',
-    ...nodeSchema(POPULATION_FORMAT),
-    $defs: distributionDefs(),
-  };
-}
+export const scenarioJsonSchema = (): Json =>
+  formatJsonSchema(FORMAT, 'scenario.schema.json', 'accessgap scenario', 'A scenario for the accessgap Monte Carlo engine (docs/scenario-format.md). Generated from src/scenario/spec.ts; do not edit.');
+
+export const populationJsonSchema = (): Json =>
+  formatJsonSchema(POPULATION_FORMAT, 'population.schema.json', 'accessgap population', 'A population of firms for accessgap population (docs/population-format.md). Generated from src/scenario/spec.ts; do not edit.');
 
 function typeText(node: Node): string {
   switch (node.kind) {

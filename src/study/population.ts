@@ -9,6 +9,7 @@
  *   -> per population path: count x mean, and the within-path variance -> PopulationRun
  */
 import type { MitigationOption } from '../model/world.js';
+import { shapleyPerPath } from '../engine/attribution.js';
 import { commonUniforms } from '../sampling/draw.js';
 import type { LoadedPopulation } from '../scenario/population.js';
 import { runPasses, type Pass, type PassSettings } from './passes.js';
@@ -27,6 +28,8 @@ export const POPULATION_METRICS = [
   'mitigation_cost',
 ] as const;
 export type PopulationMetric = (typeof POPULATION_METRICS)[number];
+/** The metrics a population splits among the parties a policy names. */
+export const ATTRIBUTED_POPULATION_METRICS = ['total_harm', 'attributable_insolvency'] as const;
 
 export interface ArchetypeTotals {
   name: string;
@@ -42,6 +45,8 @@ export interface ArchetypeTotals {
    * variance between the path's m simulated firms (0 when every firm is simulated).
    */
   excess: Float64Array[][];
+  /** attribution[policy][party][metric]: [per-path totals, excess] of the party's Shapley share (policies whose phases name parties). */
+  attribution: Record<string, Record<string, Record<string, [Float64Array, Float64Array]>>>;
   /** Per policy: the mitigation the archetype's firms choose (decision: expected), if they decide. */
   decisions: (MitigationOption | undefined)[];
   /** Whether the archetype's scenario has mitigation. */
@@ -52,7 +57,7 @@ export interface PopulationRun {
   paths: number;
   seed: number;
   /** Compared policies, in order, with their statuses. */
-  policies: { name: string; status?: string; description?: string; shutoff: boolean }[];
+  policies: { name: string; status?: string; description?: string; providerWide: boolean }[];
   archetypes: ArchetypeTotals[];
   /** Firm-paths simulated over every archetype. */
   firmPaths: number;
@@ -67,8 +72,8 @@ export function populationPasses(pop: LoadedPopulation, paths: number): Pass[] {
     const pass: Pass = {
       loaded: a.loaded,
       paths: paths * a.perPath,
-      // Metrics only (no fan charts), and no attribution sub-worlds: the population reads neither.
-      study: { lastDayOnly: true, attribution: false, uniforms: { firms: { perPath: a.perPath, stride, offset, common: a.common, commonUniforms: pop.commonUniforms } } },
+      // Metrics only (no fan charts), with the attribution sub-worlds of policies that name parties.
+      study: { lastDayOnly: true, attribution: true, uniforms: { firms: { perPath: a.perPath, stride, offset, common: a.common, commonUniforms: pop.commonUniforms } } },
     };
     offset += a.perPath;
     return pass;
@@ -90,7 +95,7 @@ export async function runPopulation(pop: LoadedPopulation, settings: PassSetting
   }
   const policies = first.scenario.compare.map((name) => {
     const p = first.scenario.policies.find((q) => q.name === name)!;
-    return { name, status: p.status, description: p.description, shutoff: p.phases.length > 0 && p.phases.every((ph) => ph.restrict.everyone === true) };
+    return { name, status: p.status, description: p.description, providerWide: p.phases.some((ph) => ph.restrict.everyone === true) };
   });
   const archetypes: ArchetypeTotals[] = [];
   let simulateSeconds = 0;
@@ -106,35 +111,48 @@ export async function runPopulation(pop: LoadedPopulation, settings: PassSetting
     const [result] = results;
     const m = a.perPath;
     const N = counts[k];
+    // A per-firm metric folded into per-path totals (count x mean) and their excess variance.
+    const fold = (v: Float64Array): [Float64Array, Float64Array] => {
+      const t = new Float64Array(paths);
+      const x = new Float64Array(paths);
+      for (let p = 0; p < paths; p++) {
+        // Mean and variance of the path's m firms, shifted by the first: equal firms give their value exactly.
+        const v0 = v[p * m];
+        let d = 0;
+        for (let j = 1; j < m; j++) d += v[p * m + j] - v0;
+        const mean = v0 + d / m;
+        let ss = 0;
+        for (let j = 0; j < m; j++) ss += (v[p * m + j] - mean) ** 2;
+        t[p] = N[p] * mean;
+        x[p] = a.exact || m < 2 ? 0 : N[p] * (ss / (m - 1)) * (N[p] / m - 1);
+      }
+      return [t, x];
+    };
+    const zeros = (): [Float64Array, Float64Array] => [new Float64Array(paths), new Float64Array(paths)];
     const totals: Float64Array[][] = [];
     const excess: Float64Array[][] = [];
     for (let i = 0; i < policies.length; i++) {
-      totals.push([]);
-      excess.push([]);
-      for (const metric of POPULATION_METRICS) {
+      const folded = POPULATION_METRICS.map((metric) => {
         const at = result.plan.metrics.indexOf(metric);
-        const t = new Float64Array(paths);
-        const x = new Float64Array(paths);
-        if (at >= 0) {
-          const v = result.metrics[i][at];
-          for (let p = 0; p < paths; p++) {
-            // Mean and variance of the path's m firms, shifted by the first: equal firms give their value exactly.
-            const v0 = v[p * m];
-            let d = 0;
-            for (let j = 1; j < m; j++) d += v[p * m + j] - v0;
-            const mean = v0 + d / m;
-            let ss = 0;
-            for (let j = 0; j < m; j++) ss += (v[p * m + j] - mean) ** 2;
-            t[p] = N[p] * mean;
-            x[p] = a.exact || m < 2 ? 0 : N[p] * (ss / (m - 1)) * (N[p] / m - 1);
-          }
-        }
-        totals[i].push(t);
-        excess[i].push(x);
+        return at >= 0 ? fold(result.metrics[i][at]) : zeros();
+      });
+      totals.push(folded.map(([t]) => t));
+      excess.push(folded.map(([, x]) => x));
+    }
+    // Each party's Shapley share of a policy whose phases name parties (section 4c), summed over firms like the metrics.
+    const attribution: ArchetypeTotals['attribution'] = {};
+    for (const at of result.fullPlan.attributions) {
+      if (at.entry >= policies.length) continue;
+      const byParty: Record<string, Record<string, [Float64Array, Float64Array]>> = {};
+      for (const metric of ATTRIBUTED_POPULATION_METRICS) {
+        const j = result.fullPlan.metrics.indexOf(metric);
+        const values = shapleyPerPath(at, (mask) => (mask === 0 ? new Float64Array(pass.paths!) : result.entryMetrics[at.subsets[mask]][j]), pass.paths!);
+        at.parties.forEach((party, q) => ((byParty[party] ??= {})[metric] = fold(values[q])));
       }
+      attribution[policies[at.entry].name] = byParty;
     }
     const decisions = policies.map((_, i) => result.decisions.find((d) => d.entry === i)?.chosen);
-    archetypes.push({ name: a.name, perPath: m, counts: N, totals, excess, decisions, mitigates: a.loaded.scenario.mitigation !== undefined });
+    archetypes.push({ name: a.name, perPath: m, counts: N, totals, excess, attribution, decisions, mitigates: a.loaded.scenario.mitigation !== undefined });
   }
   return { paths, seed, policies, archetypes, firmPaths: total, simulateSeconds };
 }

@@ -12,6 +12,7 @@ import { loadScenario } from '../../src/scenario/load.js';
 import { loadPopulation } from '../../src/scenario/population.js';
 import { ScenarioError } from '../../src/scenario/problems.js';
 import { POPULATION_METRICS, runPopulation } from '../../src/study/population.js';
+import { runPopulation as runPopulationApi } from '../../src/index.js';
 import { baseScenario, runCli, tempDir, toYaml, uncertainDoc } from '../helpers.js';
 
 /** Writes scenario documents and a population over them into a fresh folder; returns the population file. */
@@ -36,7 +37,7 @@ const populationOf = (archetypes: unknown[], extra: Record<string, unknown> = {}
 
 describe('population totals', () => {
   it('of deterministic archetypes equal their runs times their counts, exactly', async () => {
-    const small = { ...baseScenario(), simulation: { ...base.simulation, tail_days: 60 } };
+    const small: Record<string, any> = { ...baseScenario(), simulation: { ...base.simulation, tail_days: 60 } };
     const large = { ...small, firm: { ...small.firm, revenue_annual: 3_000_000, cash: 80_000 }, mitigation: { decide_after_days: 10, hiring: { share: 0.5, delay_days: 20, cost_per_head: 10_000 } } };
     // Three firms (every one simulated: an exact sum) and 1,000 (eight simulated per path, times 125).
     const file = writePopulation({ small, large }, populationOf([{ name: 'small', firms: 3, scenario: 'small.yaml' }, { name: 'large', firms: 1000, scenario: 'large.yaml' }]));
@@ -107,10 +108,18 @@ describe('population totals', () => {
   it('estimates: percentiles null when the paths do not resolve the spread left after the sampling noise', () => {
     const X = Float64Array.from({ length: 400 }, (_, i) => Math.sin(i) * 10);
     expect(estimateTotal(X).p05).not.toBeNull();
-    // All of the spread is noise: nothing left to resolve.
-    const E = new Float64Array(400).fill(60);
+    // Nearly all of the spread (variance 50) is noise: what is left is not resolved by 400 paths.
+    const E = new Float64Array(400).fill(49);
     expect(estimateTotal(X, E).p05).toBeNull();
-    expect(estimateTotal(X, E).noise_share).toBeCloseTo(1, 5);
+    expect(estimateTotal(X, E).noise_share).toBeGreaterThan(0.95);
+    // A quarter of it left: resolved, and the percentiles narrower than the raw values' (shrunk by sqrt(1/4)).
+    const quarter = estimateTotal(X, new Float64Array(400).fill(37.5));
+    const raw = estimateTotal(X);
+    expect(quarter.p95! - quarter.p05!).toBeCloseTo((raw.p95! - raw.p05!) / 2, 1);
+    // Its bound: 1.645 sd at the variance's upper confidence bound, here about sd(X) = 7.1 at most.
+    const bound = estimateTotal(X, E).spread_bound!;
+    expect(bound).toBeGreaterThan(0);
+    expect(bound).toBeLessThan(1.645 * 7.1 * 1.5);
   });
 });
 
@@ -141,9 +150,12 @@ describe('accessgap population', () => {
       expect(readFileSync(join(outs[1], name), 'utf8'), name).toBe(readFileSync(join(outs[0], name), 'utf8'));
     const json = JSON.parse(readFileSync(join(outs[0], 'population.json'), 'utf8'));
     expect(json.schema).toBe('accessgap/population@1');
-    expect(readFileSync(join(outs[0], 'population.csv'), 'utf8').split('\n')[0]).toBe('policy,archetype,metric,mean,se,ci95_lo,ci95_hi,p05,p50,p95,noise_share');
+    expect(readFileSync(join(outs[0], 'population.csv'), 'utf8').split('\n')[0]).toBe('policy,archetype,metric,mean,se,ci95_lo,ci95_hi,p05,p50,p95,noise_share,spread_bound');
     expect(readFileSync(join(outs[0], 'frontier.csv'), 'utf8').split('\n')[0]).toMatch(/^policy,status,targeted_access_days,.*collateral_access_days,total_harm,.*insolvent,.*pareto$/);
     expect(json.statements[0]).toMatch(/^On the frontier/);
+    // The library gives what the file holds.
+    const lib = await runPopulationApi(await loadPopulation(file), { paths: 1500, threads: 2 });
+    expect(JSON.parse(JSON.stringify(lib.json))).toEqual(json);
   });
 
   it('refuses a bad population with every problem, naming both files for an invalid scenario (exit 2)', async () => {
