@@ -59,6 +59,8 @@ export interface WorkContext<F, P, L = LoadedScenario> {
  */
 export interface Source {
   name: string;
+  /** The file the manifest names (default: the command's argument). */
+  file?: string;
   sha256: string;
   simulation: { paths: number; seed: number; precision?: number };
   /** Adds the file as read to the report folder's files. */
@@ -70,11 +72,11 @@ const scenarioSource = (loaded: LoadedScenario): Source => ({ name: loaded.scena
 export interface FolderCommand<F extends CommonFlags, P, L = LoadedScenario> {
   name: string;
   /** Loads the command's file, or prints every problem and returns undefined (default: a scenario). */
-  load?: (file: string, io: Io) => Promise<L | undefined>;
+  load?: (file: string, io: Io, flags: F) => Promise<L | undefined>;
   /** The loaded file as the pipeline needs it (default: a scenario's). */
   sourceOf?: (loaded: L) => Source;
   /** The default folder's name below reports/, from the scenario's name. */
-  folder: (scenarioName: string) => string;
+  folder: (scenarioName: string, flags: F) => string;
   /** Problems with the flags alone, before the scenario is read. */
   checkFlags?: (flags: F) => string[];
   /** The command's own checks against the scenario: every problem, or what its work needs. */
@@ -95,7 +97,7 @@ export async function runFolderCommand<F extends CommonFlags, P, L = LoadedScena
     io.err(flagProblems.map(usage).join(''));
     return EXIT.invalid;
   }
-  const loaded = cmd.load ? await cmd.load(file, io) : ((await loadOrReport(file, io)) as L | undefined);
+  const loaded = cmd.load ? await cmd.load(file, io, flags) : ((await loadOrReport(file, io)) as L | undefined);
   if (!loaded) return EXIT.invalid;
   const source = cmd.sourceOf ? cmd.sourceOf(loaded) : scenarioSource(loaded as unknown as LoadedScenario);
   const sim = source.simulation;
@@ -113,7 +115,7 @@ export async function runFolderCommand<F extends CommonFlags, P, L = LoadedScena
     io.err(prepared.problems.map((p) => problem(file, p)).join(''));
     return EXIT.invalid;
   }
-  const out = flags.out ?? join('reports', cmd.folder(source.name));
+  const out = flags.out ?? join('reports', cmd.folder(source.name, flags));
   const { estimate, what, advice } = cmd.estimate(loaded, prepared, settings);
   try {
     await checkOutputFolder(out);
@@ -144,7 +146,7 @@ export async function runFolderCommand<F extends CommonFlags, P, L = LoadedScena
     progress.finish();
     if (abort.signal.aborted) throw new RunAborted();
     source.copy(files);
-    files.set(MANIFEST, buildManifest({ argv: io.argv ?? [cmd.name, file], scenario: { file, sha256: source.sha256 }, seed: settings.seed, paths: settings.paths, threads: settings.threads, files }));
+    files.set(MANIFEST, buildManifest({ argv: io.argv ?? [cmd.name, file], scenario: { file: source.file ?? file, sha256: source.sha256 }, seed: settings.seed, paths: settings.paths, threads: settings.threads, files }));
     await writeFolderAtomically(out, files, cmd.name);
     if (!flags.quiet) io.out(written(printed, out, files.size));
     return EXIT.ok;

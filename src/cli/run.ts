@@ -1,5 +1,6 @@
 /** `accessgap run FILE`: simulate, then write the report folder atomically and print a table. */
-import { runSimulation } from '../engine/run.js';
+import { blocksOf, runSimulation, shardBlocks, simulateBlocks, type RunResult } from '../engine/run.js';
+import { encodeShard } from '../engine/shard.js';
 import { makePlan } from '../engine/block.js';
 import { estimateRun } from '../engine/guards.js';
 import { buildReportFiles, pathsCsv } from '../report/files.js';
@@ -7,7 +8,7 @@ import { runDelaySweep } from '../study/delay.js';
 import { choicesOf } from '../study/run.js';
 import { oneMoreDayIsClear } from '../analysis/delay.js';
 import { allDraws, correlationDraws } from '../study/draws.js';
-import type { Command } from '@commander-js/extra-typings';
+import { InvalidArgumentError, type Command } from '@commander-js/extra-typings';
 import { runFolderCommand, type FolderCommand, type Registrar, type WorkContext } from './pipeline.js';
 import { withCommonFlags, type CommonFlags } from './options.js';
 
@@ -17,7 +18,17 @@ const define = (program: Command) =>
     'Monte Carlo paths',
     'report folder (default: reports/<name>)',
     'run even when the estimated memory or time exceeds the limits (or paths.csv its size limit)',
-  ).option('--save-paths', "also write paths.csv: every path's drawn inputs and every metric of every policy");
+  )
+    .option('--save-paths', "also write paths.csv: every path's drawn inputs and every metric of every policy")
+    .option('--shard <i/n>', "run only shard I of N of the paths' blocks and write its partial result (shard.agshard) for accessgap merge", shardFlag);
+
+/** --shard I/N: 1 <= I <= N <= 4096. */
+function shardFlag(value: string): [number, number] {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(value);
+  const [i, n] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
+  if (!(i >= 1 && n >= 1 && i <= n && n <= 4096)) throw new InvalidArgumentError(`expected --shard as I/N with 1 <= I <= N <= 4096, found "${value}"`);
+  return [i, n];
+}
 
 export type RunFlags = ReturnType<ReturnType<typeof define>['opts']>;
 
@@ -26,8 +37,15 @@ export const MAX_PATHS_CSV_BYTES = 512 * 1024 * 1024;
 
 export const runCommand: FolderCommand<RunFlags, undefined> = {
   name: 'run',
-  folder: (name) => name,
+  folder: (name, flags) => (flags.shard ? `${name}-shard-${flags.shard[0]}-of-${flags.shard[1]}` : name),
+  checkFlags(flags) {
+    if (!flags.shard) return [];
+    const with_ = ['precision', 'precisionAbs', 'maxPaths'].filter((k) => flags[k as keyof RunFlags] !== undefined);
+    if (with_.length) return ['run: --shard needs a fixed number of paths (--paths or simulation.paths); --precision chooses them from the results, so it cannot be sharded'];
+    return flags.savePaths ? ['run: --save-paths is written by accessgap merge'] : [];
+  },
   prepare(loaded, flags, settings) {
+    if (flags.shard && loaded.scenario.simulation.precision !== undefined) return { problems: ['simulation.precision chooses the paths from the results, so the run cannot be sharded: give the paths with --paths'] };
     if (!flags.savePaths || flags.allowLarge) return undefined;
     const plan = makePlan(loaded);
     const columns = 1 + loaded.scenario.inputs.length + plan.policies.length * plan.metrics.length;
@@ -41,18 +59,45 @@ export const runCommand: FolderCommand<RunFlags, undefined> = {
     advice: 'reduce --paths, simulation.horizon_days or the compared policies, raise simulation.series_step_days',
   }),
   work: async (ctx) => {
+    if (ctx.flags.shard) return runShard(ctx, ctx.flags.shard);
     const { files, printed } = await simulateAndReport(ctx);
     return { files, printed };
   },
 };
 
+/** The file a shard's folder holds its partial result in. */
+export const SHARD_FILE = 'shard.agshard';
+
+/** run --shard I/N: simulate the shard's blocks and write their partial result (engine/shard.ts). */
+async function runShard({ loaded, settings, signal, onProgress, finishProgress }: WorkContext<RunFlags, undefined>, [index, count]: [number, number]) {
+  const range = shardBlocks(settings.paths, index, count);
+  const { accumulator, sketches } = await simulateBlocks(loaded, { ...settings, signal, onProgress }, range);
+  finishProgress();
+  const s = loaded.scenario;
+  const bytes = encodeShard(
+    { command: 'run', scenario: { file: s.file, sha256: s.sha256 }, seed: settings.seed, paths: settings.paths, shard: { index, count }, blocks: range },
+    loaded.bytes ?? Buffer.from(loaded.text),
+    accumulator.exportPart(),
+    sketches.serialize(),
+  );
+  const files = new Map<string, string | Uint8Array>([[SHARD_FILE, bytes]]);
+  const [first, end] = range;
+  const printed = `Shard ${index} of ${count} of ${s.name}: blocks ${first} to ${end - 1} of ${blocksOf(settings.paths)} (${accumulator.done.toLocaleString('en-US')} of ${settings.paths.toLocaleString('en-US')} paths), seed ${settings.seed}. Merge every shard with: accessgap merge PART...`;
+  return { files, printed: end > first ? printed : `Shard ${index} of ${count} of ${s.name}: no block (the run has ${blocksOf(settings.paths)}), seed ${settings.seed}.` };
+}
+
 /**
  * A run's work: simulate, the cost-of-delay exhibit, the report files (and paths.csv with
  * --save-paths). The exhibit pack renders the same document to PDF.
  */
-export async function simulateAndReport({ loaded, flags, settings, precision, signal, onProgress, finishProgress, started }: WorkContext<CommonFlags & { savePaths?: boolean }, undefined>) {
-  const result = await runSimulation(loaded, { ...settings, signal, onProgress });
-  finishProgress();
+export async function simulateAndReport(ctx: WorkContext<CommonFlags & { savePaths?: boolean }, undefined>) {
+  const result = await runSimulation(ctx.loaded, { ...ctx.settings, signal: ctx.signal, onProgress: ctx.onProgress });
+  ctx.finishProgress();
+  return reportRun(ctx, result);
+}
+
+/** What a run writes once its paths are simulated (here, or by shards that accessgap merge put together). */
+export async function reportRun({ loaded, flags, settings, precision, signal, started }: Pick<WorkContext<CommonFlags & { savePaths?: boolean }, undefined>, 'loaded' | 'flags' | 'settings' | 'precision' | 'signal' | 'started'>, result: RunResult) {
   // The cost-of-delay exhibit: a small duration sweep on a twentieth of the paths (src/study/delay.ts).
   const delay = await runDelaySweep(loaded, { ...settings, signal }, choicesOf(result), oneMoreDayIsClear);
   result.timing.wall_seconds = (performance.now() - started) / 1000;

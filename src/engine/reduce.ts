@@ -31,6 +31,26 @@ export interface Accumulated {
   arises: Float64Array[];
 }
 
+/** A RunAccumulator's state over consecutive blocks (exportPart, importPart). */
+export interface AccumulatorPart {
+  /** [block index, first path, paths] of each block held, in block order. */
+  blocks: [number, number, number][];
+  /** The paths [first, end) the blocks cover. */
+  first: number;
+  end: number;
+  /** Per simulated entry (aliasOf -1, in entry order), per metric: values of paths first ... end-1. */
+  metrics: Float64Array[];
+  insolvencyDay: Float64Array[];
+  arises: Float64Array[];
+  butforInsolvencyDay: Float64Array;
+  butforValue: Float64Array;
+  insolvencyDays: Float64Array;
+  /** Series: blocks 0 ... next-1 folded into sums; later blocks' partials pending, by block. */
+  next: number;
+  sums: Float64Array;
+  pending: [number, Float64Array][];
+}
+
 export class RunAccumulator {
   readonly metrics: Float64Array[][];
   readonly butforInsolvencyDay: Float64Array;
@@ -119,6 +139,60 @@ export class RunAccumulator {
     for (let i = 0; i < this.insolvencyDays.length; i++) this.insolvencyDays[i] += other.insolvencyDays[i];
     for (const [b, partial] of other.pending) this.pending.set(b, partial);
     this.fold();
+  }
+
+  /**
+   * This accumulator's state as plain arrays, for a shard's file (engine/shard.ts): the blocks it
+   * holds must be consecutive; per-path arrays cover their paths only.
+   */
+  exportPart(): AccumulatorPart {
+    const blocks = [...this.blocks].sort((a, b) => a[0] - b[0]);
+    blocks.forEach(([b], k) => {
+      if (k > 0 && b !== blocks[k - 1][0] + 1) throw new Error(`the accumulator's blocks are not consecutive (${blocks[k - 1][0]}, ${b})`);
+    });
+    // No block (a shard of a run with fewer blocks than shards): empty arrays.
+    const first = blocks.length ? blocks[0][1][0] : 0;
+    const last = blocks.length ? blocks[blocks.length - 1][1] : [0, 0];
+    const end = last[0] + last[1];
+    const slice = (a: Float64Array) => a.slice(first, end);
+    const simulated = this.plan.aliasOf.map((a, i) => (a === -1 ? i : -1)).filter((i) => i >= 0);
+    return {
+      blocks: blocks.map(([b, [f, c]]) => [b, f, c]),
+      first,
+      end,
+      metrics: simulated.flatMap((i) => this.metrics[i].map(slice)),
+      insolvencyDay: simulated.map((i) => slice(this.insolvencyDay[i])),
+      arises: simulated.map((i) => slice(this.arises[i])),
+      butforInsolvencyDay: slice(this.butforInsolvencyDay),
+      butforValue: slice(this.butforValue),
+      insolvencyDays: this.insolvencyDays.slice(),
+      next: this.next,
+      sums: this.sums.slice(),
+      pending: [...this.pending].sort((a, b) => a[0] - b[0]),
+    };
+  }
+
+  /** An accumulator of the plan's run over `paths` holding exactly what `part` holds (the inverse of exportPart). */
+  static importPart(plan: Plan, paths: number, part: AccumulatorPart): RunAccumulator {
+    const acc = new RunAccumulator(plan, paths);
+    const simulated = plan.aliasOf.map((a, i) => (a === -1 ? i : -1)).filter((i) => i >= 0);
+    const nM = plan.metrics.length;
+    simulated.forEach((i, k) => {
+      acc.metrics[i].forEach((into, m) => into.set(part.metrics[k * nM + m], part.first));
+      acc.insolvencyDay[i].set(part.insolvencyDay[k], part.first);
+      acc.arises[i].set(part.arises[k], part.first);
+    });
+    acc.butforInsolvencyDay.set(part.butforInsolvencyDay, part.first);
+    acc.butforValue.set(part.butforValue, part.first);
+    acc.insolvencyDays.set(part.insolvencyDays);
+    for (const [b, f, c] of part.blocks) {
+      acc.blocks.set(b, [f, c]);
+      acc.done += c;
+    }
+    acc.next = part.next;
+    acc.sums = part.sums.slice();
+    for (const [b, partial] of part.pending) acc.pending.set(b, partial);
+    return acc;
   }
 
   /** Folds the series partials that are next in block order (floating-point addition is not associative). */

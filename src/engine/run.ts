@@ -10,6 +10,7 @@
 import { availableParallelism } from 'node:os';
 import type { LoadedScenario } from '../scenario/load.js';
 import { makePlan, makeSketches, type BlockResult, type Plan, type RunSettings, type StudySpec } from './block.js';
+import type { SketchGrid } from '../stats/sketch.js';
 import { BLOCK_PATHS } from './kernel.js';
 import { RunAccumulator, type Accumulated } from './reduce.js';
 import { chooseOptions, type DecisionRun } from './decide.js';
@@ -64,21 +65,47 @@ export const threadExecutors = (threads: number): BlockExecutor[] => (threads > 
 
 export async function runSimulation(loaded: LoadedScenario, options: RunOptions): Promise<RunResult> {
   const started = performance.now();
+  const { plan, accumulator, sketches, threads } = await simulateBlocks(loaded, options);
+  return finishRun(plan, accumulator, sketches, { seed: options.seed, paths: options.paths }, threads, started);
+}
+
+/** What a run's blocks (all of them, or a shard's range) leave: the accumulator over them and their sketches. */
+export interface SimulatedBlocks {
+  plan: Plan;
+  accumulator: RunAccumulator;
+  sketches: SketchGrid;
+  threads: number;
+}
+
+/** The blocks of a run of `paths`. */
+export const blocksOf = (paths: number): number => Math.ceil(paths / BLOCK_PATHS);
+
+/** Shard `index` (1 ... count) of a run's blocks: a consecutive range [first, end), as even as whole blocks allow. */
+export function shardBlocks(paths: number, index: number, count: number): [number, number] {
+  const blocks = blocksOf(paths);
+  return [Math.floor(((index - 1) * blocks) / count), Math.floor((index * blocks) / count)];
+}
+
+/** Simulates blocks [range[0], range[1]) of a run (default: every block) on this thread and worker threads. */
+export async function simulateBlocks(loaded: LoadedScenario, options: RunOptions, range?: [number, number]): Promise<SimulatedBlocks> {
   const settings: RunSettings = { seed: options.seed, paths: options.paths };
   // A plain run (no study) also simulates the attribution sub-worlds its report splits harm with.
   const study = options.study ?? { attribution: true };
   const plan = makePlan(loaded, study);
-  const blocks = Math.ceil(settings.paths / BLOCK_PATHS);
-  const threads = Math.max(1, Math.min(options.threads, blocks));
+  const [first, end] = range ?? [0, blocksOf(settings.paths)];
+  const threads = Math.max(1, Math.min(options.threads, end - first));
   const accumulator = new RunAccumulator(plan, settings.paths);
+  const rangePaths = Math.min(settings.paths, end * BLOCK_PATHS) - first * BLOCK_PATHS;
+  let done = 0;
   const onBlock = (r: BlockResult) => {
     accumulator.add(r);
-    options.onProgress?.(accumulator.done, settings.paths);
+    done += r.count;
+    options.onProgress?.(done, rangePaths);
   };
   // Every executor, this thread included, takes the next block from one queue until none is
   // left: the work stays balanced to the last block, and this thread starts at once while the
   // workers load the engine.
-  const queue = new BlockQueue(blocks);
+  const queue = new BlockQueue(end, first);
   const executors = threadExecutors(threads);
   const job = { loaded, plan, settings, study };
   let failure: unknown;
@@ -96,6 +123,11 @@ export async function runSimulation(loaded: LoadedScenario, options: RunOptions)
   if (options.signal?.aborted) throw new RunAborted();
   const sketches = makeSketches(plan);
   for (const grid of grids.flat()) sketches.merge(grid);
+  return { plan, accumulator, sketches, threads };
+}
+
+/** A run's results from the accumulator over every block and the merged sketches: the decisions made, aliased worlds filled in. */
+export function finishRun(plan: Plan, accumulator: RunAccumulator, sketches: SketchGrid, settings: RunSettings, threads: number, started: number): RunResult {
   let decisions: DecisionRun[] = [];
   const acc = accumulator.result(sketches, (partial) => {
     const made = chooseOptions(plan, partial);

@@ -23,12 +23,14 @@ export class RunAborted extends Error {
   }
 }
 
-/** Blocks [0, end) of a run, taken in turn by every thread from one shared counter. */
+/** Blocks [first, end) of a run, taken in turn by every thread from one shared counter. */
 export class BlockQueue {
   readonly shared: SharedQueue;
 
-  constructor(end: number) {
+  /** Blocks [first, end): a shard's range, or every block of a run (first 0). */
+  constructor(end: number, first = 0) {
     this.shared = { next: new Int32Array(new SharedArrayBuffer(4)), end };
+    this.shared.next[0] = first;
   }
 
   /** The next block to run, or undefined when none is left. */

@@ -1,0 +1,81 @@
+/**
+ * Shards (accessgap run --shard I/N, accessgap merge): any number of shards, each run with any
+ * threads, merge to the bytes of one machine's run; parts that do not make one run are refused.
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempDir, toYaml, uncertainDoc } from '../helpers.js';
+
+/** Every file of a report folder but the machine's (timing.json, manifest.json) and the folder's marker. */
+function reportFiles(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (sub: string) => {
+    for (const e of readdirSync(join(dir, sub), { withFileTypes: true })) {
+      const rel = sub ? `${sub}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(rel);
+      else if (!['timing.json', 'manifest.json', '.accessgap-files.json'].includes(rel)) out.set(rel, readFileSync(join(dir, rel), 'latin1'));
+    }
+  };
+  walk('');
+  return out;
+}
+
+describe('shards', () => {
+  const dir = tempDir('accessgap-shard-');
+  const scenario = join(dir, 'scenario.yaml');
+  const doc = uncertainDoc();
+  doc.mitigation.decision = 'expected';
+  writeFileSync(scenario, toYaml(doc));
+  // Four blocks: seven shards leave some empty.
+  const paths = '3500';
+  const single = join(dir, 'single');
+
+  it('1, 2, 3 and 7 shards merge to the bytes of one run, whatever threads each shard used', async () => {
+    expect((await runCli(['run', scenario, '--paths', paths, '--out', single, '--quiet', '--threads', '2'])).code).toBe(0);
+    const expected = reportFiles(single);
+    expect(expected.has('summary.json') && expected.has('series.csv') && expected.has('charts/revenue.vl.json')).toBe(true);
+    for (const n of [1, 2, 3, 7]) {
+      const parts: string[] = [];
+      for (let i = 1; i <= n; i++) {
+        const part = join(dir, `n${n}-p${i}`);
+        const r = await runCli(['run', scenario, '--paths', paths, '--shard', `${i}/${n}`, '--out', part, '--quiet', '--threads', String(1 + (i % 2))]);
+        expect(r.code, r.err).toBe(0);
+        parts.push(part);
+      }
+      const merged = join(dir, `merged-${n}`);
+      // Parts in any order.
+      const r = await runCli(['merge', ...parts.reverse(), '--out', merged, '--quiet', '--threads', '1']);
+      expect(r.code, r.err).toBe(0);
+      const got = reportFiles(merged);
+      expect([...got.keys()].sort()).toEqual([...expected.keys()].sort());
+      for (const [name, text] of expected) expect(got.get(name) === text, `${n} shards: ${name}`).toBe(true);
+    }
+  }, 240_000);
+
+  it('refuses a missing, a duplicated or a foreign shard, and a file that is not one (exit 2, nothing written)', async () => {
+    const part = (i: number, n: number, extra: string[] = []) => join(dir, `r-${i}-${n}${extra.join('')}`);
+    for (const [i, n] of [
+      [1, 2],
+      [2, 2],
+    ])
+      expect((await runCli(['run', scenario, '--paths', paths, '--shard', `${i}/${n}`, '--out', part(i, n), '--quiet'])).code).toBe(0);
+    expect((await runCli(['run', scenario, '--paths', paths, '--seed', '99', '--shard', '2/2', '--out', part(2, 2, ['seed']), '--quiet'])).code).toBe(0);
+    const out = join(dir, 'never');
+    const refused = async (args: string[], message: RegExp) => {
+      const r = await runCli(['merge', ...args, '--out', out]);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(message);
+      expect(() => readdirSync(out)).toThrow();
+    };
+    await refused([part(1, 2)], /merge: shard 2 of 2 is missing/);
+    await refused([part(1, 2), part(1, 2), part(2, 2)], /merge: shard 1 of 2 is given twice/);
+    await refused([part(1, 2), part(2, 2, ['seed'])], /belongs to another run than .*: its seed is 99, not 20|belongs to another run than .*: its seed is 99, not 7/);
+    await refused([part(1, 2), scenario], /expected a shard file \(accessgap\/shard@1, written by accessgap run --shard\), found a file without its signature/);
+    await refused([part(1, 2), join(dir, 'nowhere')], /no such file/);
+    // --precision cannot be sharded.
+    const r = await runCli(['run', scenario, '--shard', '1/2', '--precision', '0.1', '--out', join(dir, 'p')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--shard needs a fixed number of paths/);
+  }, 120_000);
+});
