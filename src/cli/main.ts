@@ -18,6 +18,7 @@ import { registerVerify } from './verify.js';
 import { registerExhibits } from './exhibits.js';
 import { registerPopulation } from './population.js';
 import { registerMerge } from './merge.js';
+import { registerSubmit, registerWorker } from './queue.js';
 
 export function makeProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('accessgap')
@@ -26,7 +27,7 @@ export function makeProgram(io: Io, setExit: (code: number) => void): Command {
     .exitOverride()
     .showHelpAfterError('(run "accessgap --help" for usage)')
     .configureOutput({ writeOut: io.out, writeErr: io.err });
-  for (const register of [registerInit, registerRun, registerSweep, registerSensitivity, registerExhibits, registerPopulation, registerMerge, registerTrace, registerValidate, registerVerify(main)]) register(program, io, setExit);
+  for (const register of [registerInit, registerRun, registerSweep, registerSensitivity, registerExhibits, registerPopulation, registerMerge, registerSubmit, registerWorker, registerTrace, registerValidate, registerVerify(main)]) register(program, io, setExit);
   return program;
 }
 

@@ -9,11 +9,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
-import { makePlan, makeSketches } from '../engine/block.js';
+import { makePlan } from '../engine/block.js';
 import { estimateRun } from '../engine/guards.js';
-import { RunAccumulator } from '../engine/reduce.js';
-import { finishRun } from '../engine/run.js';
-import { checkShards, decodeShard, ShardError, type Shard } from '../engine/shard.js';
+import { checkShards, decodeShard, mergeShards, ShardError, type Shard } from '../engine/shard.js';
 import { addScenarioCopy } from '../report/reproduce.js';
 import { parseScenario, type LoadedScenario } from '../scenario/load.js';
 import { ScenarioError } from '../scenario/problems.js';
@@ -85,16 +83,7 @@ export const mergeCommand: FolderCommand<MergeFlags, undefined, LoadedShards> = 
     advice: 'merge on a machine with more memory',
   }),
   async work({ loaded: { loaded, shards }, flags, settings, signal, started }) {
-    const plan = makePlan(loaded, { attribution: true });
-    const accumulator = RunAccumulator.importPart(plan, settings.paths, shards[0].part);
-    const sketches = makeSketches(plan);
-    sketches.merge(shards[0].sketch);
-    for (const s of shards.slice(1)) {
-      accumulator.merge(RunAccumulator.importPart(plan, settings.paths, s.part));
-      sketches.merge(s.sketch);
-    }
-    const result = finishRun(plan, accumulator, sketches, { seed: settings.seed, paths: settings.paths }, settings.threads, started);
-    return reportRun({ loaded, flags, settings, signal, started }, result);
+    return reportRun({ loaded, flags, settings, signal, started }, mergeShards(loaded, shards, settings.threads, started));
   },
 };
 

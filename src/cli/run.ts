@@ -1,6 +1,6 @@
 /** `accessgap run FILE`: simulate, then write the report folder atomically and print a table. */
-import { blocksOf, runSimulation, shardBlocks, simulateBlocks, type RunResult } from '../engine/run.js';
-import { encodeShard } from '../engine/shard.js';
+import { runSimulation, type RunResult } from '../engine/run.js';
+import { runShard } from '../engine/shard.js';
 import { makePlan } from '../engine/block.js';
 import { estimateRun } from '../engine/guards.js';
 import { buildReportFiles, pathsCsv } from '../report/files.js';
@@ -59,7 +59,7 @@ export const runCommand: FolderCommand<RunFlags, undefined> = {
     advice: 'reduce --paths, simulation.horizon_days or the compared policies, raise simulation.series_step_days',
   }),
   work: async (ctx) => {
-    if (ctx.flags.shard) return runShard(ctx, ctx.flags.shard);
+    if (ctx.flags.shard) return runShardCommand(ctx, ctx.flags.shard);
     const { files, printed } = await simulateAndReport(ctx);
     return { files, printed };
   },
@@ -69,21 +69,17 @@ export const runCommand: FolderCommand<RunFlags, undefined> = {
 export const SHARD_FILE = 'shard.agshard';
 
 /** run --shard I/N: simulate the shard's blocks and write their partial result (engine/shard.ts). */
-async function runShard({ loaded, settings, signal, onProgress, finishProgress }: WorkContext<RunFlags, undefined>, [index, count]: [number, number]) {
-  const range = shardBlocks(settings.paths, index, count);
-  const { accumulator, sketches } = await simulateBlocks(loaded, { ...settings, signal, onProgress }, range);
+async function runShardCommand({ loaded, settings, signal, onProgress, finishProgress }: WorkContext<RunFlags, undefined>, [index, count]: [number, number]) {
+  const { bytes, range, paths, blocks } = await runShard(loaded, { ...settings, signal, onProgress }, index, count);
   finishProgress();
   const s = loaded.scenario;
-  const bytes = encodeShard(
-    { command: 'run', scenario: { file: s.file, sha256: s.sha256 }, seed: settings.seed, paths: settings.paths, shard: { index, count }, blocks: range },
-    loaded.bytes ?? Buffer.from(loaded.text),
-    accumulator.exportPart(),
-    sketches.serialize(),
-  );
   const files = new Map<string, string | Uint8Array>([[SHARD_FILE, bytes]]);
   const [first, end] = range;
-  const printed = `Shard ${index} of ${count} of ${s.name}: blocks ${first} to ${end - 1} of ${blocksOf(settings.paths)} (${accumulator.done.toLocaleString('en-US')} of ${settings.paths.toLocaleString('en-US')} paths), seed ${settings.seed}. Merge every shard with: accessgap merge PART...`;
-  return { files, printed: end > first ? printed : `Shard ${index} of ${count} of ${s.name}: no block (the run has ${blocksOf(settings.paths)}), seed ${settings.seed}.` };
+  const printed =
+    end > first
+      ? `Shard ${index} of ${count} of ${s.name}: blocks ${first} to ${end - 1} of ${blocks} (${paths.toLocaleString('en-US')} of ${settings.paths.toLocaleString('en-US')} paths), seed ${settings.seed}. Merge every shard with: accessgap merge PART...`
+      : `Shard ${index} of ${count} of ${s.name}: no block (the run has ${blocks}), seed ${settings.seed}.`;
+  return { files, printed };
 }
 
 /**

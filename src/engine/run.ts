@@ -25,6 +25,8 @@ export interface RunOptions extends RunSettings {
   signal?: AbortSignal;
   /** Fixed inputs and variants of a study (src/study); none for a plain run. */
   study?: StudySpec;
+  /** Simulate in worker threads only, keeping this thread free (a queue worker renews its job's lock here). */
+  offMainThread?: boolean;
 }
 
 export interface RunResult extends Accumulated {
@@ -106,7 +108,7 @@ export async function simulateBlocks(loaded: LoadedScenario, options: RunOptions
   // left: the work stays balanced to the last block, and this thread starts at once while the
   // workers load the engine.
   const queue = new BlockQueue(end, first);
-  const executors = threadExecutors(threads);
+  const executors = options.offMainThread ? [new WorkerThreadsExecutor(threads)] : threadExecutors(threads);
   const job = { loaded, plan, settings, study };
   let failure: unknown;
   const grids = await Promise.all(

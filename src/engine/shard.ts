@@ -12,9 +12,12 @@
  *               the scenario file's bytes (u8), the accumulator's (AccumulatorPart) and the
  *               sketch grid's (SketchData) arrays
  */
+import type { LoadedScenario } from '../scenario/load.js';
 import type { SketchData } from '../stats/sketch.js';
 import { VERSION } from '../version.js';
-import type { AccumulatorPart } from './reduce.js';
+import { makePlan, makeSketches } from './block.js';
+import { RunAccumulator, type AccumulatorPart } from './reduce.js';
+import { blocksOf, finishRun, shardBlocks, simulateBlocks, type RunOptions, type RunResult } from './run.js';
 
 export const SHARD_SCHEMA = 'accessgap/shard@1';
 const MAGIC = 'AGSHARD1';
@@ -169,4 +172,33 @@ export function checkShards(shards: { header: ShardHeader; name: string }[]): st
   const missing = Array.from({ length: h.shard.count }, (_, k) => k + 1).filter((i) => !seen.has(i));
   if (missing.length) return `shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${h.shard.count} ${missing.length > 1 ? 'are' : 'is'} missing`;
   return undefined;
+}
+
+/** Runs shard `index` of `count` of a plain run (the report's attribution included) and encodes it. */
+export async function runShard(loaded: LoadedScenario, options: RunOptions, index: number, count: number): Promise<{ bytes: Uint8Array; range: [number, number]; paths: number; blocks: number }> {
+  const range = shardBlocks(options.paths, index, count);
+  const { accumulator, sketches } = await simulateBlocks(loaded, options, range);
+  const s = loaded.scenario;
+  const bytes = encodeShard(
+    { command: 'run', scenario: { file: s.file, sha256: s.sha256 }, seed: options.seed, paths: options.paths, shard: { index, count }, blocks: range },
+    loaded.bytes ?? Buffer.from(loaded.text),
+    accumulator.exportPart(),
+    sketches.serialize(),
+  );
+  return { bytes, range, paths: accumulator.done, blocks: blocksOf(options.paths) };
+}
+
+/** Every shard of a run (checkShards passed), merged in block order and finished: the run's result, as runSimulation gives it. */
+export function mergeShards(loaded: LoadedScenario, shards: Shard[], threads: number, started = performance.now()): RunResult {
+  const [{ header }] = shards;
+  const plan = makePlan(loaded, { attribution: true });
+  const ordered = [...shards].sort((a, b) => a.header.shard.index - b.header.shard.index);
+  const accumulator = RunAccumulator.importPart(plan, header.paths, ordered[0].part);
+  const sketches = makeSketches(plan);
+  sketches.merge(ordered[0].sketch);
+  for (const s of ordered.slice(1)) {
+    accumulator.merge(RunAccumulator.importPart(plan, header.paths, s.part));
+    sketches.merge(s.sketch);
+  }
+  return finishRun(plan, accumulator, sketches, { seed: header.seed, paths: header.paths }, threads, started);
 }

@@ -1,0 +1,138 @@
+/**
+ * The queue (accessgap worker, accessgap submit) against a real Redis server started here on a
+ * free port: two workers give the single-machine bytes; a worker killed mid-shard has its shard
+ * finished by another, with the same bytes; Ctrl-C on submit leaves no report and no jobs.
+ * Skipped, saying so, where redis-server is not installed (CI installs it: .ci/run).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, tempDir, toYaml, uncertainDoc } from '../helpers.js';
+
+const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
+if (!hasRedis) console.warn('test/cli/queue.test.ts: skipped: redis-server is not installed (apt-get install redis-server; .ci/run does)');
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+
+/** Every file of a report folder but the machine's and the folder's marker. */
+function reportFiles(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (sub: string) => {
+    for (const e of readdirSync(join(dir, sub), { withFileTypes: true })) {
+      const rel = sub ? `${sub}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(rel);
+      else if (!['timing.json', 'manifest.json', '.accessgap-files.json'].includes(rel)) out.set(rel, readFileSync(join(dir, rel), 'latin1'));
+    }
+  };
+  walk('');
+  return out;
+}
+
+const expectSameReport = (got: string, expected: string) => {
+  const [a, b] = [reportFiles(got), reportFiles(expected)];
+  expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
+  for (const [name, text] of b) expect(a.get(name) === text, name).toBe(true);
+};
+
+describe.skipIf(!hasRedis)('the queue (BullMQ on a local Redis)', () => {
+  let redis: ChildProcess;
+  let url = '';
+  const workers: ChildProcess[] = [];
+  const dir = tempDir('accessgap-queue-');
+  const scenario = join(dir, 'scenario.yaml');
+  const doc = uncertainDoc();
+  doc.mitigation.decision = 'expected';
+  writeFileSync(scenario, toYaml(doc));
+  const paths = '3500';
+
+  /** A worker process; resolves once it is ready, with its stderr so far readable through log(). */
+  const startWorker = async () => {
+    const w = spawn(process.execPath, ['bin/accessgap.js', 'worker', '--redis', url, '--threads', '1'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let log = '';
+    w.stderr!.on('data', (d) => (log += String(d)));
+    workers.push(w);
+    for (let i = 0; i < 200 && !log.includes('ready'); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(log).toContain('worker: ready');
+    return { w, log: () => log };
+  };
+  const stopWorkers = async () => {
+    for (const w of workers.splice(0)) {
+      if (w.exitCode !== null || w.signalCode !== null) continue;
+      const exited = new Promise((r) => w.once('exit', r));
+      w.kill('SIGTERM');
+      await exited;
+    }
+  };
+
+  beforeAll(async () => {
+    const port = await freePort();
+    url = `redis://127.0.0.1:${port}`;
+    redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    for (let i = 0; i < 100; i++) {
+      if (spawnSync('redis-cli', ['-p', String(port), 'ping']).stdout?.toString().includes('PONG')) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect((await runCli(['run', scenario, '--paths', paths, '--out', join(dir, 'single'), '--quiet', '--threads', '2'])).code).toBe(0);
+  }, 60_000);
+
+  afterAll(async () => {
+    await stopWorkers();
+    redis?.kill('SIGKILL');
+  });
+
+  it('two workers give the bytes of one machine', async () => {
+    await startWorker();
+    await startWorker();
+    const out = join(dir, 'two-workers');
+    const r = await runCli(['submit', scenario, '--redis', url, '--shards', '4', '--paths', paths, '--out', out, '--quiet', '--threads', '1']);
+    expect(r.code, r.err).toBe(0);
+    expectSameReport(out, join(dir, 'single'));
+    await stopWorkers();
+  }, 120_000);
+
+  it('a worker killed mid-shard (SIGKILL) has its shard finished by another, with the same bytes', async () => {
+    const a = await startWorker();
+    const out = join(dir, 'killed');
+    const submitted = runCli(['submit', scenario, '--redis', url, '--shards', '2', '--paths', paths, '--out', out, '--quiet', '--threads', '1']);
+    for (let i = 0; i < 400 && !a.log().includes('started'); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(a.log()).toContain('started');
+    a.w.kill('SIGKILL');
+    const b = await startWorker();
+    const r = await submitted;
+    expect(r.code, r.err).toBe(0);
+    // The second worker ran both shards: the one it found waiting and the one the first left.
+    expect(b.log().match(/done:/g)?.length).toBe(2);
+    expectSameReport(out, join(dir, 'single'));
+    await stopWorkers();
+  }, 120_000);
+
+  it('Ctrl-C on submit exits 130, writes no report and leaves no job in the queue', async () => {
+    const out = join(dir, 'interrupted');
+    // No worker: the shards wait in the queue until submit is stopped.
+    const child = spawn(process.execPath, ['bin/accessgap.js', 'submit', scenario, '--redis', url, '--shards', '3', '--paths', paths, '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr!.on('data', (d) => (err += String(d)));
+    for (let i = 0; i < 200 && !err.includes('submitting'); i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 1500));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(err).toContain('interrupted');
+    expect(existsSync(out)).toBe(false);
+    const { Queue } = await import('bullmq');
+    const queue = new Queue('accessgap-shards', { connection: { host: '127.0.0.1', port: Number(new URL(url).port) } });
+    try {
+      expect(await queue.getJobCounts('wait', 'active', 'delayed', 'prioritized')).toEqual({ wait: 0, active: 0, delayed: 0, prioritized: 0 });
+    } finally {
+      await queue.close();
+    }
+  }, 60_000);
+});
