@@ -1,8 +1,9 @@
 /** Shared test helpers: small scenarios built in code, and the CLI run in-process. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { expect } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { parseScenario, type LoadedScenario } from '../src/scenario/load.js';
 
@@ -117,3 +118,24 @@ export function seriesTable(result: RunResult) {
 }
 
 export const relErr = (a: number, b: number) => (a === b ? 0 : Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b)));
+
+/** Every file of a report folder but the machine's (timing.json, manifest.json) and the folder's marker, by path. */
+export function reportFiles(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (sub: string) => {
+    for (const e of readdirSync(join(dir, sub), { withFileTypes: true })) {
+      const rel = sub ? `${sub}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(rel);
+      else if (!['timing.json', 'manifest.json', '.accessgap-files.json'].includes(rel)) out.set(rel, readFileSync(join(dir, rel), 'latin1'));
+    }
+  };
+  walk('');
+  return out;
+}
+
+/** Two report folders hold the same files with the same bytes (timing.json and manifest.json aside). */
+export function expectSameReport(got: string, expected: string): void {
+  const [a, b] = [reportFiles(got), reportFiles(expected)];
+  expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
+  for (const [name, text] of b) expect(a.get(name) === text, name).toBe(true);
+}

@@ -32,17 +32,22 @@ export const collect = (v: string, prev: string[] = []): string[] => [...prev, v
  * same on each and in the same order, after the command's own.
  */
 export function withCommonFlags<A extends unknown[], O extends Record<string, unknown>>(cmd: Command<A, O>, pathsDoc: string, outDoc: string, allowLargeDoc = 'run even when the estimated memory or time exceeds the limits') {
+  return withRunFlags(cmd, pathsDoc, outDoc, allowLargeDoc)
+    .option('--precision <rel>', "run whole blocks of paths until the 95% half-width of every policy's mean total harm is at most this share of the mean (overrides simulation.precision); --paths is then the most to run", share('--precision'))
+    .option('--precision-abs <p>', 'with --precision: also until each insolvency probability is known to this many points (0.005 = half a point)', share('--precision-abs'))
+    .option('--max-paths <n>', 'with --precision: the most paths to run (default: --paths or simulation.paths)', integer('--max-paths', 1, MAX_PATHS))
+    .exitOverride();
+}
+
+/** The flags of every command that simulates a number of paths: paths, seed, out, threads, quiet, allow-large (population and submit have these only). */
+export function withRunFlags<A extends unknown[], O extends Record<string, unknown>>(cmd: Command<A, O>, pathsDoc: string, outDoc: string, allowLargeDoc = 'run even when the estimated memory or time exceeds the limits') {
   return cmd
     .option('--paths <n>', `${pathsDoc} (overrides simulation.paths; at most 10,000,000)`, integer('--paths', 1, MAX_PATHS))
     .option('--seed <s>', 'random seed (overrides simulation.seed)', integer('--seed', -Number.MAX_SAFE_INTEGER))
     .option('--out <dir>', outDoc)
     .option('--threads <k>', 'worker threads (default: the number of cores; results do not depend on it)', integer('--threads', 1, 256))
     .option('--quiet', 'print nothing but errors')
-    .option('--allow-large', allowLargeDoc)
-    .option('--precision <rel>', "run whole blocks of paths until the 95% half-width of every policy's mean total harm is at most this share of the mean (overrides simulation.precision); --paths is then the most to run", share('--precision'))
-    .option('--precision-abs <p>', 'with --precision: also until each insolvency probability is known to this many points (0.005 = half a point)', share('--precision-abs'))
-    .option('--max-paths <n>', 'with --precision: the most paths to run (default: --paths or simulation.paths)', integer('--max-paths', 1, MAX_PATHS))
-    .exitOverride();
+    .option('--allow-large', allowLargeDoc);
 }
 
 /** The common flags' parsed values, as commander gives them. */

@@ -12,24 +12,17 @@ import { makePlan } from '../engine/block.js';
 import { estimateRun } from '../engine/guards.js';
 import { buildPopulationFiles } from '../report/population.js';
 import type { LoadedPopulation } from '../scenario/population.js';
-import { MAX_PATHS } from '../scenario/spec.js';
 import { populationPasses, runPopulation } from '../study/population.js';
 import { loadPopulationOrReport } from './io.js';
-import { integer } from './options.js';
+import { withRunFlags } from './options.js';
 import { runFolderCommand, type FolderCommand, type Registrar } from './pipeline.js';
 
 const define = (program: Command) =>
-  program
-    .command('population')
-    .description('run every archetype of a population of firms under every policy, and write the population folder')
-    .argument('<population>', 'population file (.yaml, .yml or .json)')
-    .option('--paths <n>', 'population paths (overrides simulation.paths)', integer('--paths', 1, MAX_PATHS))
-    .option('--seed <s>', 'random seed (overrides simulation.seed)', integer('--seed', -Number.MAX_SAFE_INTEGER))
-    .option('--out <dir>', 'population folder (default: reports/<name>)')
-    .option('--threads <k>', 'worker threads (default: the number of cores; results do not depend on it)', integer('--threads', 1, 256))
-    .option('--quiet', 'print nothing but errors')
-    .option('--allow-large', 'run even when the estimated memory or time exceeds the limits')
-    .exitOverride();
+  withRunFlags(
+    program.command('population').description('run every archetype of a population of firms under every policy, and write the population folder').argument('<population>', 'population file (.yaml, .yml or .json)'),
+    'population paths',
+    'population folder (default: reports/<name>)',
+  ).exitOverride();
 
 export type PopulationFlags = ReturnType<ReturnType<typeof define>['opts']>;
 

@@ -15,26 +15,22 @@ import { BLOCK_PATHS } from '../engine/kernel.js';
 import { RunAborted, shardBlocks } from '../engine/run.js';
 import { cancelRun, connectionOf, jobId, LOCK_MS, partKey, processShard, SHARD_QUEUE, STALLED_CHECK_MS, type ShardJob } from '../engine/queue.js';
 import { checkShards, decodeShard, mergeShards, type Shard } from '../engine/shard.js';
-import { MAX_PATHS } from '../scenario/spec.js';
 import { EXIT, type Io } from './io.js';
-import { integer } from './options.js';
+import { integer, withRunFlags } from './options.js';
 import { runFolderCommand, type FolderCommand, type Registrar } from './pipeline.js';
 import { reportRun } from './run.js';
 
 const defineSubmit = (program: Command) =>
-  program
-    .command('submit')
-    .description('run a scenario as shards on the workers of a Redis queue (accessgap worker), then merge them and write the report folder as run does')
-    .argument('<scenario>', 'scenario file (.yaml, .yml or .json)')
-    .requiredOption('--redis <url>', 'the queue: redis://host:port[/db]')
-    .requiredOption('--shards <n>', 'how many shards (jobs) to split the paths into', integer('--shards', 1, 4096))
-    .option('--paths <n>', 'Monte Carlo paths (overrides simulation.paths)', integer('--paths', 1, MAX_PATHS))
-    .option('--seed <s>', 'random seed (overrides simulation.seed)', integer('--seed', -Number.MAX_SAFE_INTEGER))
-    .option('--out <dir>', 'report folder (default: reports/<name>)')
-    .option('--threads <k>', 'threads for the merge and the cost-of-delay exhibit (default: the number of cores)', integer('--threads', 1, 256))
-    .option('--quiet', 'print nothing but errors')
-    .option('--allow-large', 'run even when the estimated memory or time exceeds the limits')
-    .exitOverride();
+  withRunFlags(
+    program
+      .command('submit')
+      .description('run a scenario as shards on the workers of a Redis queue (accessgap worker), then merge them and write the report folder as run does')
+      .argument('<scenario>', 'scenario file (.yaml, .yml or .json)')
+      .requiredOption('--redis <url>', 'the queue: redis://host:port[/db]')
+      .requiredOption('--shards <n>', 'how many shards (jobs) to split the paths into', integer('--shards', 1, 4096)),
+    'Monte Carlo paths',
+    'report folder (default: reports/<name>)',
+  ).exitOverride();
 
 export type SubmitFlags = ReturnType<ReturnType<typeof defineSubmit>['opts']>;
 

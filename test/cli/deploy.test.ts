@@ -5,29 +5,11 @@
  * step asks sbatch for an array and a dependent merge (a stand-in sbatch records the calls).
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempDir, toYaml, uncertainDoc } from '../helpers.js';
-
-function reportFiles(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (sub: string) => {
-    for (const e of readdirSync(join(dir, sub), { withFileTypes: true })) {
-      const rel = sub ? `${sub}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(rel);
-      else if (!['timing.json', 'manifest.json', '.accessgap-files.json'].includes(rel)) out.set(rel, readFileSync(join(dir, rel), 'latin1'));
-    }
-  };
-  walk('');
-  return out;
-}
-const expectSameReport = (got: string, expected: string) => {
-  const [a, b] = [reportFiles(got), reportFiles(expected)];
-  expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
-  for (const [name, text] of b) expect(a.get(name) === text, name).toBe(true);
-};
+import { expectSameReport, runCli, tempDir, toYaml, uncertainDoc } from '../helpers.js';
 
 const dir = tempDir('accessgap-deploy-');
 const paths = '2500';

@@ -5,11 +5,11 @@
  * Skipped, saying so, where redis-server is not installed (CI installs it: .ci/run).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { writeFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempDir, toYaml, uncertainDoc } from '../helpers.js';
+import { expectSameReport, runCli, tempDir, toYaml, uncertainDoc } from '../helpers.js';
 
 const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
 if (!hasRedis) console.warn('test/cli/queue.test.ts: skipped: redis-server is not installed (apt-get install redis-server; .ci/run does)');
@@ -22,25 +22,6 @@ const freePort = () =>
     });
   });
 
-/** Every file of a report folder but the machine's and the folder's marker. */
-function reportFiles(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (sub: string) => {
-    for (const e of readdirSync(join(dir, sub), { withFileTypes: true })) {
-      const rel = sub ? `${sub}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(rel);
-      else if (!['timing.json', 'manifest.json', '.accessgap-files.json'].includes(rel)) out.set(rel, readFileSync(join(dir, rel), 'latin1'));
-    }
-  };
-  walk('');
-  return out;
-}
-
-const expectSameReport = (got: string, expected: string) => {
-  const [a, b] = [reportFiles(got), reportFiles(expected)];
-  expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
-  for (const [name, text] of b) expect(a.get(name) === text, name).toBe(true);
-};
 
 describe.skipIf(!hasRedis)('the queue (BullMQ on a local Redis)', () => {
   let redis: ChildProcess;

@@ -5,21 +5,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempDir, toYaml, uncertainDoc } from '../helpers.js';
-
-/** Every file of a report folder but the machine's (timing.json, manifest.json) and the folder's marker. */
-function reportFiles(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (sub: string) => {
-    for (const e of readdirSync(join(dir, sub), { withFileTypes: true })) {
-      const rel = sub ? `${sub}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(rel);
-      else if (!['timing.json', 'manifest.json', '.accessgap-files.json'].includes(rel)) out.set(rel, readFileSync(join(dir, rel), 'latin1'));
-    }
-  };
-  walk('');
-  return out;
-}
+import { expectSameReport, reportFiles, runCli, tempDir, toYaml, uncertainDoc } from '../helpers.js';
 
 describe('shards', () => {
   const dir = tempDir('accessgap-shard-');

@@ -1,0 +1,63 @@
+// node bench/distributed.mjs (npm run bench runs it too): what shards, merges and the queue cost
+// on the default scenario at npm start's size, measured through the CLI. Needs redis-server for
+// the queue rows (skipped, saying so, without it). Prints a Markdown table.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const dir = mkdtempSync(join(tmpdir(), 'accessgap-bench-distributed-'));
+const scenario = 'scenarios/legion-canada.yaml';
+const paths = 20_000;
+const cli = (args) => {
+  const t = performance.now();
+  execFileSync(process.execPath, ['bin/accessgap.js', ...args, '--quiet'], { stdio: 'inherit' });
+  return (performance.now() - t) / 1000;
+};
+const timing = (out) => JSON.parse(readFileSync(join(out, 'timing.json'), 'utf8'));
+const rows = [];
+const row = (what, seconds, note) => rows.push(`| ${what} | ${seconds.toFixed(2)} | ${note} |`);
+
+// The run on one machine, two threads.
+const runWall = cli(['run', scenario, '--paths', String(paths), '--threads', '2', '--out', join(dir, 'run')]);
+const run = timing(join(dir, 'run'));
+row('run, 2 threads (process)', runWall, `simulation ${run.simulate_seconds.toFixed(2)} s`);
+// A shard's fixed cost: a one-block shard's process time beyond the block's share of a one-thread run.
+cli(['run', scenario, '--paths', String(paths), '--threads', '1', '--out', join(dir, 'run1')]);
+const perBlock = timing(join(dir, 'run1')).simulate_seconds / Math.ceil(paths / 1024);
+const blocks = Math.ceil(paths / 1024);
+const oneBlockWall = cli(['run', scenario, '--paths', String(paths), '--threads', '1', '--shard', `1/${blocks}`, '--out', join(dir, 'one-block')]);
+row('shard of one block, 1 thread (process)', oneBlockWall, `fixed cost ${(oneBlockWall - perBlock).toFixed(2)} s beyond the block's ${perBlock.toFixed(2)} s of simulation (Node's start, loading, encoding and writing the part)`);
+// Four shards, then their merge.
+const parts = [];
+let shardWall = 0;
+for (let i = 1; i <= 4; i++) {
+  parts.push(join(dir, `part-${i}`));
+  shardWall += cli(['run', scenario, '--paths', String(paths), '--threads', '2', '--shard', `${i}/4`, '--out', parts[i - 1]]);
+}
+row('4 shards, one after another, 2 threads each (processes)', shardWall, `${((shardWall / runWall - 1) * 100).toFixed(0)}% more than the run (each shard starts Node and its threads, and writes its part)`);
+const mergeWall = cli(['merge', ...parts, '--threads', '2', '--out', join(dir, 'merged')]);
+const merge = timing(join(dir, 'merged'));
+row('merge of the 4 shards (process)', mergeWall, `putting the parts together: ${merge.simulate_seconds.toFixed(2)} s, ${((100 * merge.simulate_seconds) / run.simulate_seconds).toFixed(1)}% of the run's simulation; the rest is what run also does after simulating (the cost-of-delay exhibit, the report, the charts)`);
+
+// The queue: two local workers of one thread each against run --threads 2.
+if (spawnSync('redis-server', ['--version']).status === 0) {
+  const port = 6300 + (process.pid % 500);
+  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const url = `redis://127.0.0.1:${port}`;
+  await new Promise((r) => setTimeout(r, 500));
+  const workers = [1, 2].map(() => spawn(process.execPath, ['bin/accessgap.js', 'worker', '--redis', url, '--threads', '1', '--quiet'], { stdio: 'ignore' }));
+  await new Promise((r) => setTimeout(r, 1500));
+  try {
+    for (const shards of [2, 4]) {
+      const wall = cli(['submit', scenario, '--redis', url, '--shards', String(shards), '--paths', String(paths), '--threads', '2', '--out', join(dir, `queued-${shards}`)]);
+      row(`submit, ${shards} shards, two local workers of 1 thread (process)`, wall, `${wall <= runWall ? `${((1 - wall / runWall) * 100).toFixed(0)}% less` : `${((wall / runWall - 1) * 100).toFixed(0)}% more`} than run --threads 2`);
+    }
+  } finally {
+    for (const w of workers) w.kill('SIGTERM');
+    redis.kill('SIGKILL');
+  }
+} else rows.push('| submit | - | skipped: redis-server is not installed |');
+
+console.log([`Distributed runs of ${scenario}, ${paths.toLocaleString('en-US')} paths:`, '', '| what | seconds | |', '|---|---|---|', ...rows].join('\n'));
+rmSync(dir, { recursive: true, force: true });
