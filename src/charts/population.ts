@@ -1,7 +1,7 @@
 /**
  * The charts of a population, from population.json's data: the trade-off frontier (targeted
- * access-days denied against total harm, with intervals and the Pareto front), harm and insolvent
- * firms by archetype per policy (stacked bars), and targeted against collateral access-days.
+ * access-days denied against total harm, with intervals and the Pareto front), harm and the firms
+ * each policy makes insolvent by archetype (stacked bars), and targeted against collateral access-days.
  */
 import { ALL, type PopulationJson } from '../analysis/population.js';
 import { VERSION } from '../version.js';
@@ -78,9 +78,9 @@ export function populationCharts(j: PopulationJson): Chart[] {
   const archetypeColour = { field: 'archetype', type: 'nominal' as const, title: 'Archetype', sort: archetypes, scale: { domain: archetypes, range: archetypes.map((_, i) => colourOf(i)) }, legend: { orient: 'bottom' as const, columns: 3 } };
   // A pattern of its own per archetype (stroke dash on the bar's outline), so the stack reads in grayscale.
   const archetypeDash = { field: 'archetype', type: 'nominal' as const, sort: archetypes, scale: { domain: archetypes, range: archetypes.map((_, i) => DASHES[i % DASHES.length]) }, legend: null };
-  const stacked = (metric: 'total_harm' | 'insolvent') =>
+  const stacked = (metric: 'total_harm' | 'attributable_insolvency') =>
     j.policies.flatMap((p) => archetypes.map((a, order) => ({ policy: p.name, archetype: a, order, value: j.results[p.name][a][metric].mean })));
-  const bars = (metric: 'total_harm' | 'insolvent', yAxis: Record<string, unknown>, format: string) => ({
+  const bars = (metric: 'total_harm' | 'attributable_insolvency', yAxis: Record<string, unknown>, format: string) => ({
     data: { values: stacked(metric) },
     width: Math.max(360, 56 * policies.length),
     height: 300,
@@ -97,9 +97,9 @@ export function populationCharts(j: PopulationJson): Chart[] {
   add('population-harm-by-archetype', 'Harm by archetype under each policy', 'Mean total harm to every firm of each archetype (count times the mean per firm), stacked per policy.', bars('total_harm', moneyAxis(`Total harm (${cur})`), MONEY_FORMAT));
   add(
     'population-insolvent-by-archetype',
-    'Firms made insolvent by archetype under each policy',
-    'Expected number of firms insolvent within the horizon, by archetype, stacked per policy (firms that fail without any revocation included: compare with the but-for row of population.csv via attributable_insolvency).',
-    bars('insolvent', { title: 'Expected insolvent firms', axis: { format: ',.3~f' } }, ',.1f'),
+    'Firms each policy makes insolvent, by archetype',
+    'Expected number of firms insolvent within the horizon because of the policy (attributable_insolvency: insolvent under it, solvent without any revocation), by archetype, stacked per policy. population.csv also has every insolvent firm (insolvent), those that fail anyway included.',
+    bars('attributable_insolvency', { title: 'Expected firms made insolvent', axis: { format: ',.3~f' } }, ',.1f'),
   );
 
   // 4. Targeted against collateral access-days per policy.
