@@ -47,7 +47,9 @@ export function withRunFlags<A extends unknown[], O extends Record<string, unkno
     .option('--out <dir>', outDoc)
     .option('--threads <k>', 'worker threads (default: the number of cores; results do not depend on it)', integer('--threads', 1, 256))
     .option('--quiet', 'print nothing but errors')
-    .option('--allow-large', allowLargeDoc);
+    .option('--allow-large', allowLargeDoc)
+    .option('--redis <url>', "run every pass as shards on the workers of this Redis queue (accessgap worker; docs/distributed.md): the same bytes as on this machine")
+    .option('--shards <n>', 'with --redis: the shards each pass is split into (default 2)', integer('--shards', 1, 4096));
 }
 
 /** The common flags' parsed values, as commander gives them. */

@@ -12,7 +12,8 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { defaultThreads, RunAborted, THREADED_V8_FLAGS } from '../engine/run.js';
+import { defaultThreads, RunAborted, THREADED_V8_FLAGS, type PassExecutor } from '../engine/run.js';
+import { connectionOf, QueuePasses } from '../engine/queue.js';
 import { refusal, type RunEstimate } from '../engine/guards.js';
 import { checkOutputFolder, OutputError, pendingTemporaries, writeFolderAtomically } from '../output/folder.js';
 import { PathError } from '../sampling/draw.js';
@@ -34,6 +35,8 @@ export interface Settings {
   paths: number;
   seed: number;
   threads: number;
+  /** Where passes run: this machine, or a queue's workers (--redis). */
+  executor?: PassExecutor;
 }
 
 /** What a command's work is given. */
@@ -102,6 +105,18 @@ export async function runFolderCommand<F extends CommonFlags, P, L = LoadedScena
   const source = cmd.sourceOf ? cmd.sourceOf(loaded) : scenarioSource(loaded as unknown as LoadedScenario);
   const sim = source.simulation;
   const settings: Settings = { paths: flags.paths ?? sim.paths, seed: flags.seed ?? sim.seed, threads: flags.threads ?? defaultThreads() };
+  if (flags.shards !== undefined && flags.redis === undefined) {
+    io.err(usage(`${cmd.name}: --shards goes with --redis (the queue whose workers run the shards)`));
+    return EXIT.invalid;
+  }
+  if (flags.redis !== undefined) {
+    try {
+      connectionOf(flags.redis);
+    } catch (e) {
+      io.err(usage(`${cmd.name}: ${(e as Error).message}`));
+      return EXIT.invalid;
+    }
+  }
   let rule: StopRule;
   try {
     rule = stopRuleOf(sim, flags, settings.paths);
@@ -132,6 +147,9 @@ export async function runFolderCommand<F extends CommonFlags, P, L = LoadedScena
   if (!flags.quiet && cmd.announce) io.err(cmd.announce(prepared, settings, estimate));
   if (settings.threads > 1) setFlagsFromString(THREADED_V8_FLAGS);
 
+  // With --redis every pass runs as shards on the queue's workers (engine/queue.ts).
+  const queue = flags.redis !== undefined ? new QueuePasses(flags.redis, flags.shards ?? 2) : undefined;
+  if (queue) settings.executor = queue.run;
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once('SIGINT', onSigint);
@@ -169,5 +187,6 @@ export async function runFolderCommand<F extends CommonFlags, P, L = LoadedScena
     return EXIT.failure;
   } finally {
     process.removeListener('SIGINT', onSigint);
+    await queue?.close();
   }
 }

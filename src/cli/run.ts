@@ -41,6 +41,7 @@ export const runCommand: FolderCommand<RunFlags, undefined> = {
   checkFlags(flags) {
     if (!flags.shard) return [];
     const with_ = ['precision', 'precisionAbs', 'maxPaths'].filter((k) => flags[k as keyof RunFlags] !== undefined);
+    if (flags.redis) return ['run: --shard writes one shard for accessgap merge; --redis runs every shard on the queue: give one of them'];
     if (with_.length) return ['run: --shard needs a fixed number of paths (--paths or simulation.paths); --precision chooses them from the results, so it cannot be sharded'];
     return flags.savePaths ? ['run: --save-paths is written by accessgap merge'] : [];
   },
@@ -87,7 +88,7 @@ async function runShardCommand({ loaded, settings, signal, onProgress, finishPro
  * --save-paths). The exhibit pack renders the same document to PDF.
  */
 export async function simulateAndReport(ctx: WorkContext<CommonFlags & { savePaths?: boolean }, undefined>) {
-  const result = await runSimulation(ctx.loaded, { ...ctx.settings, signal: ctx.signal, onProgress: ctx.onProgress });
+  const result = await (ctx.settings.executor ?? runSimulation)(ctx.loaded, { ...ctx.settings, signal: ctx.signal, onProgress: ctx.onProgress });
   ctx.finishProgress();
   return reportRun(ctx, result);
 }

@@ -13,8 +13,12 @@
  */
 import { createHash } from 'node:crypto';
 import type { ConnectionOptions, Job } from 'bullmq';
+import type { LoadedScenario } from '../scenario/load.js';
 import { parseScenario } from '../scenario/load.js';
-import { runShard } from './shard.js';
+import type { StudySpec } from './block.js';
+import { BLOCK_PATHS } from './kernel.js';
+import { blocksOf, RunAborted, runSimulation, shardBlocks, type PassExecutor, type RunOptions, type RunResult } from './run.js';
+import { checkShards, decodeShard, mergeShards, runShard, type Shard } from './shard.js';
 
 /** The queue every submit and worker uses. */
 export const SHARD_QUEUE = 'accessgap-shards';
@@ -35,6 +39,8 @@ export interface ShardJob {
   paths: number;
   index: number;
   count: number;
+  /** The pass's study (plain data; absent for a plain run). */
+  study?: StudySpec;
 }
 
 export const partKey = (run: string, index: number) => `accessgap:part:${run}:${index}`;
@@ -84,7 +90,7 @@ export async function processShard(job: Job<ShardJob>, client: Client, threads: 
   const loaded = await parseScenario(bytes, d.file);
   const started = performance.now();
   log(`worker: shard ${d.index} of ${d.count} of ${loaded.scenario.name} (run ${d.run}) started\n`);
-  const { bytes: part, paths } = await runShard(loaded, { seed: d.seed, paths: d.paths, threads, offMainThread: true }, d.index, d.count);
+  const { bytes: part, paths } = await runShard(loaded, { seed: d.seed, paths: d.paths, threads, offMainThread: true, study: d.study }, d.index, d.count);
   if (await client.exists(cancelKey(d.run))) return 'cancelled';
   await client.set(partKey(d.run, d.index), Buffer.from(part.buffer, part.byteOffset, part.byteLength), 'EX', KEEP_SECONDS);
   log(`worker: shard ${d.index} of ${d.count} of ${loaded.scenario.name} done: ${paths.toLocaleString('en-US')} paths in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
@@ -100,4 +106,106 @@ export async function cancelRun(queue: { getJob(id: string): Promise<Job | undef
     await job?.remove().catch(() => undefined);
   }
   await client.del(...Array.from({ length: count }, (_, i) => partKey(run, i + 1)));
+}
+
+/**
+ * Passes through the queue: each pass (a run, a sweep's point, an archetype, ...) of at least
+ * `shards` blocks is split into `shards` jobs that the queue's workers run; their parts are merged in block order into the
+ * pass's result, the bytes one machine gives. One mechanism for every command whose work is made
+ * of passes (study/passes.ts's executor). Call close() when the command is done.
+ */
+export class QueuePasses {
+  private queue?: import('bullmq').Queue<ShardJob>;
+  private events?: import('bullmq').QueueEvents;
+  private passes = 0;
+  readonly run: PassExecutor;
+
+  constructor(
+    private readonly url: string,
+    private readonly shards: number,
+  ) {
+    this.run = (loaded, options) => this.runPass(loaded, options);
+  }
+
+  private async open() {
+    if (!this.queue) {
+      const { Queue, QueueEvents } = await import('bullmq');
+      const connection = connectionOf(this.url);
+      this.queue = new Queue<ShardJob>(SHARD_QUEUE, { connection });
+      this.events = new QueueEvents(SHARD_QUEUE, { connection });
+      await this.events.waitUntilReady();
+    }
+    return { queue: this.queue, events: this.events!, client: (await this.queue.backend.client) as unknown as Client };
+  }
+
+  private async runPass(loaded: LoadedScenario, options: RunOptions): Promise<RunResult> {
+    // A pass with fewer blocks than shards (the cost-of-delay exhibit's, say) runs here: splitting it would leave shards empty, and a shard's fixed cost is seconds. Same bytes either way.
+    if (blocksOf(options.paths) < this.shards) return runSimulation(loaded, options);
+    const started = performance.now();
+    const { queue, events, client } = await this.open();
+    const s = loaded.scenario;
+    const run = `${s.sha256.slice(0, 12)}-${Date.now().toString(36)}-${process.pid}-${this.passes++}`;
+    const count = this.shards;
+    const scenario = Buffer.from(loaded.bytes ?? Buffer.from(loaded.text)).toString('base64');
+    const pathsOf = (i: number) => {
+      const [first, end] = shardBlocks(options.paths, i, count);
+      return Math.max(0, Math.min(options.paths, end * BLOCK_PATHS) - first * BLOCK_PATHS);
+    };
+    let onCompleted: (e: { jobId: string }) => void = () => undefined;
+    let onFailed: (e: { jobId: string; failedReason: string }) => void = () => undefined;
+    let onAbort = () => undefined as void;
+    // Every job's end, from the events stream: watched before the jobs exist, so none is missed.
+    const finished = new Promise<void>((resolve, reject) => {
+      const done = new Set<string>();
+      let paths = 0;
+      const ours = (id: string) => id.startsWith(`${run}-`);
+      onCompleted = ({ jobId: id }) => {
+        if (!ours(id) || done.has(id)) return;
+        done.add(id);
+        paths += pathsOf(Number(id.slice(run.length + 1)));
+        options.onProgress?.(paths, options.paths);
+        if (done.size === count) resolve();
+      };
+      onFailed = ({ jobId: id, failedReason }) => ours(id) && reject(new Error(`shard ${id.slice(run.length + 1)} of ${count} failed on its worker: ${failedReason}`));
+      onAbort = () => reject(new RunAborted());
+    });
+    events.on('completed', onCompleted);
+    events.on('failed', onFailed);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      if (options.signal?.aborted) throw new RunAborted();
+      await queue.addBulk(
+        Array.from({ length: count }, (_, k) => ({
+          name: 'shard',
+          data: { run, scenario, file: s.file, sha256: s.sha256, seed: options.seed, paths: options.paths, index: k + 1, count, ...(options.study ? { study: options.study } : {}) } satisfies ShardJob,
+          opts: { jobId: jobId(run, k + 1), removeOnComplete: true, removeOnFail: true },
+        })),
+      );
+      try {
+        await finished;
+      } catch (e) {
+        await cancelRun(queue, client, run, count);
+        throw e;
+      }
+      const shards: Shard[] = [];
+      for (let i = 1; i <= count; i++) {
+        const bytes = await client.getBuffer(partKey(run, i));
+        if (!bytes) throw new Error(`shard ${i} of ${count} finished but its part is not in Redis (expired or deleted?)`);
+        shards.push(decodeShard(bytes, `shard ${i} of ${count}`));
+      }
+      await client.del(...Array.from({ length: count }, (_, k) => partKey(run, k + 1)));
+      const problem = checkShards(shards.map((x, k) => ({ ...x, name: `shard ${k + 1}` })));
+      if (problem) throw new Error(problem);
+      return mergeShards(loaded, shards, options.threads, started);
+    } finally {
+      events.off('completed', onCompleted);
+      events.off('failed', onFailed);
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.events?.close();
+    await this.queue?.close();
+  }
 }

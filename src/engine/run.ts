@@ -29,6 +29,9 @@ export interface RunOptions extends RunSettings {
   offMainThread?: boolean;
 }
 
+/** Where a pass's paths are simulated: this machine (runSimulation) or, as shards, a queue's workers (engine/queue.ts). */
+export type PassExecutor = (loaded: LoadedScenario, options: RunOptions) => Promise<RunResult>;
+
 export interface RunResult extends Accumulated {
   /** The plan as the compared policies see it (its entries are the compared ones; metrics and insolvencyDay hold those). */
   plan: Plan;

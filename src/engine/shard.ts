@@ -15,7 +15,7 @@
 import type { LoadedScenario } from '../scenario/load.js';
 import type { SketchData } from '../stats/sketch.js';
 import { VERSION } from '../version.js';
-import { makePlan, makeSketches } from './block.js';
+import { makePlan, makeSketches, type StudySpec } from './block.js';
 import { RunAccumulator, type AccumulatorPart } from './reduce.js';
 import { blocksOf, finishRun, shardBlocks, simulateBlocks, type RunOptions, type RunResult } from './run.js';
 
@@ -25,8 +25,10 @@ const MAGIC = 'AGSHARD1';
 export interface ShardHeader {
   schema: typeof SHARD_SCHEMA;
   engine: string;
-  /** The command whose passes the shard ran (run). */
+  /** What the shard's pass is: `pass`, one engine run of a command (a run, a sweep's point, an archetype). */
   command: string;
+  /** The pass's study (StudySpec: fixed inputs, variants, ...), as plain data: the plan follows from it and the scenario. */
+  study: StudySpec;
   scenario: { file: string; sha256: string };
   seed: number;
   paths: number;
@@ -158,6 +160,7 @@ export function checkShards(shards: { header: ShardHeader; name: string }[]): st
     if (o.scenario.sha256 !== h.scenario.sha256) return differs('scenario (sha256)', h.scenario.sha256, o.scenario.sha256);
     if (o.engine !== h.engine) return differs('engine version', h.engine, o.engine);
     if (o.command !== h.command) return differs('command', h.command, o.command);
+    if (JSON.stringify(o.study) !== JSON.stringify(h.study)) return differs('pass (its study)', h.study, o.study);
     if (o.seed !== h.seed) return differs('seed', h.seed, o.seed);
     if (o.paths !== h.paths) return differs('paths', h.paths, o.paths);
     if (o.shard.count !== h.shard.count) return differs('shard count', h.shard.count, o.shard.count);
@@ -174,13 +177,15 @@ export function checkShards(shards: { header: ShardHeader; name: string }[]): st
   return undefined;
 }
 
-/** Runs shard `index` of `count` of a plain run (the report's attribution included) and encodes it. */
+/** Runs shard `index` of `count` of a pass (a plain run when options.study is not given) and encodes it. */
 export async function runShard(loaded: LoadedScenario, options: RunOptions, index: number, count: number): Promise<{ bytes: Uint8Array; range: [number, number]; paths: number; blocks: number }> {
   const range = shardBlocks(options.paths, index, count);
-  const { accumulator, sketches } = await simulateBlocks(loaded, options, range);
+  // The plain run's study, as runSimulation would make it (the report's attribution sub-worlds).
+  const study = options.study ?? { attribution: true };
+  const { accumulator, sketches } = await simulateBlocks(loaded, { ...options, study }, range);
   const s = loaded.scenario;
   const bytes = encodeShard(
-    { command: 'run', scenario: { file: s.file, sha256: s.sha256 }, seed: options.seed, paths: options.paths, shard: { index, count }, blocks: range },
+    { command: 'pass', study, scenario: { file: s.file, sha256: s.sha256 }, seed: options.seed, paths: options.paths, shard: { index, count }, blocks: range },
     loaded.bytes ?? Buffer.from(loaded.text),
     accumulator.exportPart(),
     sketches.serialize(),
@@ -191,7 +196,7 @@ export async function runShard(loaded: LoadedScenario, options: RunOptions, inde
 /** Every shard of a run (checkShards passed), merged in block order and finished: the run's result, as runSimulation gives it. */
 export function mergeShards(loaded: LoadedScenario, shards: Shard[], threads: number, started = performance.now()): RunResult {
   const [{ header }] = shards;
-  const plan = makePlan(loaded, { attribution: true });
+  const plan = makePlan(loaded, header.study);
   const ordered = [...shards].sort((a, b) => a.header.shard.index - b.header.shard.index);
   const accumulator = RunAccumulator.importPart(plan, header.paths, ordered[0].part);
   const sketches = makeSketches(plan);

@@ -15,7 +15,7 @@
  */
 import type { LoadedScenario } from '../scenario/load.js';
 import type { StudySpec } from '../engine/block.js';
-import { runSimulation, type RunResult } from '../engine/run.js';
+import { runSimulation, type PassExecutor, type RunResult } from '../engine/run.js';
 import { BLOCK_PATHS } from '../engine/kernel.js';
 import { describeRule, firstBlocksMeeting, type PrecisionOutcome, type PrecisionRule } from './precision.js';
 
@@ -36,6 +36,8 @@ export interface PassSettings {
   onProgress?: (done: number, total: number) => void;
   /** What every pass shares: the facts at filing it draws under (ongoingAfterDays), the policies it compares (compare). */
   common?: Pick<StudySpec, 'ongoingAfterDays' | 'compare'>;
+  /** Where the passes run (default: this machine; a queue's workers with --redis). */
+  executor?: PassExecutor;
 }
 
 export interface PassResults {
@@ -53,7 +55,7 @@ export async function runPasses(loaded: LoadedScenario, passes: Pass[], settings
     const paths = pass.paths ?? settings.paths;
     const offset = before;
     results.push(
-      await runSimulation(pass.loaded ?? loaded, { paths, seed: settings.seed, threads: settings.threads, signal: settings.signal, study: { ...settings.common, ...pass.study }, onProgress: (done) => settings.onProgress?.(offset + done, total) }),
+      await (settings.executor ?? runSimulation)(pass.loaded ?? loaded, { paths, seed: settings.seed, threads: settings.threads, signal: settings.signal, study: { ...settings.common, ...pass.study }, onProgress: (done) => settings.onProgress?.(offset + done, total) }),
     );
     before += paths;
   }

@@ -79,6 +79,37 @@ describe.skipIf(!hasRedis)('the queue (BullMQ on a local Redis)', () => {
     await stopWorkers();
   }, 120_000);
 
+  it('a sweep and a population, every pass through the queue (--redis), give their local bytes', async () => {
+    await startWorker();
+    await startWorker();
+    const sweep = ['sweep', scenario, '--vary', 'revocation.duration_days=30,90', '--paths', paths, '--quiet', '--threads', '1'];
+    expect((await runCli([...sweep, '--out', join(dir, 'sweep-local')])).code).toBe(0);
+    const r = await runCli([...sweep, '--out', join(dir, 'sweep-queued'), '--redis', url, '--shards', '2']);
+    expect(r.code, r.err).toBe(0);
+    expectSameReport(join(dir, 'sweep-queued'), join(dir, 'sweep-local'));
+    const population = join(dir, 'population.yaml');
+    writeFileSync(
+      population,
+      toYaml({
+        name: 'queued-population',
+        title: 'Queued population',
+        simulation: { paths: 700, seed: 3, horizon_days: 200, discount_rate: 0.1, tail_days: 100, firms_per_path: 3 },
+        common: { revocation: doc.revocation },
+        countries_of_concern: doc.countries_of_concern,
+        archetypes: [
+          { name: 'a', firms: { dist: 'uniform', min: 10, max: 40 }, scenario: 'scenario.yaml' },
+          { name: 'b', firms: 2, scenario: 'scenario.yaml' },
+        ],
+        policies: { blanket: doc.policies.blanket, location: doc.policies.location },
+      }),
+    );
+    expect((await runCli(['population', population, '--out', join(dir, 'population-local'), '--quiet', '--threads', '1'])).code).toBe(0);
+    const p = await runCli(['population', population, '--out', join(dir, 'population-queued'), '--quiet', '--threads', '1', '--redis', url, '--shards', '2']);
+    expect(p.code, p.err).toBe(0);
+    expectSameReport(join(dir, 'population-queued'), join(dir, 'population-local'));
+    await stopWorkers();
+  }, 180_000);
+
   it('a worker killed mid-shard (SIGKILL) has its shard finished by another, with the same bytes', async () => {
     const a = await startWorker();
     const out = join(dir, 'killed');
