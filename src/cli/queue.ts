@@ -10,13 +10,11 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Command } from '@commander-js/extra-typings';
-import { makePlan } from '../engine/block.js';
-import { estimateRun } from '../engine/guards.js';
 import { connectionOf, LOCK_MS, processShard, SHARD_QUEUE, STALLED_CHECK_MS, type ShardJob } from '../engine/queue.js';
 import { EXIT, type Io } from './io.js';
 import { integer, withRunFlags } from './options.js';
 import { runFolderCommand, type FolderCommand, type Registrar } from './pipeline.js';
-import { simulateAndReport } from './run.js';
+import { PRECISION_NOT_SHARDED, runCommand, simulateAndReport } from './run.js';
 
 const defineSubmit = (program: Command) =>
   withRunFlags(
@@ -38,12 +36,8 @@ export const submitCommand: FolderCommand<SubmitFlags, undefined> = {
   name: 'submit',
   folder: (name) => name,
   checkFlags: (flags) => (flags.redis === undefined ? ['submit: expected --redis URL (the queue its workers take shards from) and --shards N'] : []),
-  prepare: (loaded) => (loaded.scenario.simulation.precision !== undefined ? { problems: ['simulation.precision chooses the paths from the results, so the run cannot be sharded: give the paths with --paths'] } : undefined),
-  estimate: (loaded, _p, settings) => ({
-    estimate: estimateRun(makePlan(loaded, { attribution: true }), settings.paths, settings.threads),
-    what: `${settings.paths.toLocaleString('en-US')} paths`,
-    advice: 'reduce --paths',
-  }),
+  prepare: (loaded) => (loaded.scenario.simulation.precision !== undefined ? { problems: [PRECISION_NOT_SHARDED] } : undefined),
+  estimate: runCommand.estimate,
   announce: (_p, settings) => `accessgap: submitting ${settings.paths.toLocaleString('en-US')} paths as shards to the queue\n`,
   work: (ctx) => simulateAndReport(ctx),
 };

@@ -32,6 +32,9 @@ function shardFlag(value: string): [number, number] {
 
 export type RunFlags = ReturnType<ReturnType<typeof define>['opts']>;
 
+/** Why a run to a stated precision cannot be split into shards (run --shard, submit). */
+export const PRECISION_NOT_SHARDED = 'simulation.precision chooses the paths from the results, so the run cannot be sharded: give the paths with --paths';
+
 /** paths.csv above this many bytes (estimated) is refused unless --allow-large. */
 export const MAX_PATHS_CSV_BYTES = 512 * 1024 * 1024;
 
@@ -40,13 +43,12 @@ export const runCommand: FolderCommand<RunFlags, undefined> = {
   folder: (name, flags) => (flags.shard ? `${name}-shard-${flags.shard[0]}-of-${flags.shard[1]}` : name),
   checkFlags(flags) {
     if (!flags.shard) return [];
-    const with_ = ['precision', 'precisionAbs', 'maxPaths'].filter((k) => flags[k as keyof RunFlags] !== undefined);
     if (flags.redis) return ['run: --shard writes one shard for accessgap merge; --redis runs every shard on the queue: give one of them'];
-    if (with_.length) return ['run: --shard needs a fixed number of paths (--paths or simulation.paths); --precision chooses them from the results, so it cannot be sharded'];
+    if (flags.precision !== undefined || flags.precisionAbs !== undefined || flags.maxPaths !== undefined) return ['run: --shard needs a fixed number of paths (--paths or simulation.paths); --precision chooses them from the results, so it cannot be sharded'];
     return flags.savePaths ? ['run: --save-paths is written by accessgap merge'] : [];
   },
   prepare(loaded, flags, settings) {
-    if (flags.shard && loaded.scenario.simulation.precision !== undefined) return { problems: ['simulation.precision chooses the paths from the results, so the run cannot be sharded: give the paths with --paths'] };
+    if (flags.shard && loaded.scenario.simulation.precision !== undefined) return { problems: [PRECISION_NOT_SHARDED] };
     if (!flags.savePaths || flags.allowLarge) return undefined;
     const plan = makePlan(loaded);
     const columns = 1 + loaded.scenario.inputs.length + plan.policies.length * plan.metrics.length;

@@ -12,7 +12,7 @@ import { parse } from 'yaml';
 import { compileDistribution, type DistSpec, type Sampler } from '../distributions/distributions.js';
 import { loadScenario, parseFile, parseScenario, readInputFile, type LoadedScenario } from './load.js';
 import { formatKeyPath, ScenarioError, type Located, type PathSegment } from './problems.js';
-import { COMMON_SECTIONS, DEFAULT_FIRMS_PER_PATH, POPULATION_FORMAT } from './spec.js';
+import { COMMON_SECTIONS, POPULATION_FORMAT } from './spec.js';
 import { checkCompare, checkPolicies, walkFormat } from './validate.js';
 
 type Raw = Record<string, unknown>;
@@ -58,8 +58,6 @@ export interface LoadedPopulation {
   commonKeys: string[];
   /** Uniforms per population path in the common stream. */
   commonUniforms: number;
-  /** Sections the population's common block gives. */
-  commonSections: string[];
 }
 
 /** The key path of a phase length (a common input: every firm meets the same rule for the same days). */
@@ -183,7 +181,8 @@ export async function loadPopulation(file: string): Promise<LoadedPopulation> {
       merged.set(text, scenario);
     }
     const firms = counts.get(i)!;
-    const perPathWanted = (a.firms_per_path as number | undefined) ?? sim.firms_per_path ?? DEFAULT_FIRMS_PER_PATH;
+    // The format fills simulation.firms_per_path's default.
+    const perPathWanted = (a.firms_per_path as number | undefined) ?? sim.firms_per_path;
     const constant = firms.dist === 'constant' ? Math.floor((firms as { value: number }).value + 0.5) : undefined;
     const exact = constant !== undefined && constant <= perPathWanted;
     const sampler = compileDistribution(firms);
@@ -219,13 +218,12 @@ export async function loadPopulation(file: string): Promise<LoadedPopulation> {
     name: pop.name as string,
     title: pop.title as string,
     currency,
-    simulation: { ...sim, tail_days: sim.tail_days ?? 1095, firms_per_path: sim.firms_per_path ?? DEFAULT_FIRMS_PER_PATH },
+    simulation: sim,
     countriesOfConcern: pop.countries_of_concern as string[],
     compare,
     archetypes: loaded,
     commonKeys,
     commonUniforms: 2 * (commonKeys.length + loaded.length),
-    commonSections,
   };
 }
 

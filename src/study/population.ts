@@ -49,8 +49,6 @@ export interface ArchetypeTotals {
   attribution: Record<string, Record<string, Record<string, [Float64Array, Float64Array]>>>;
   /** Per policy: the mitigation the archetype's firms choose (decision: expected), if they decide. */
   decisions: (MitigationOption | undefined)[];
-  /** Whether the archetype's scenario has mitigation. */
-  mitigates: boolean;
 }
 
 export interface PopulationRun {
@@ -152,7 +150,7 @@ export async function runPopulation(pop: LoadedPopulation, settings: PassSetting
       attribution[policies[at.entry].name] = byParty;
     }
     const decisions = policies.map((_, i) => result.decisions.find((d) => d.entry === i)?.chosen);
-    archetypes.push({ name: a.name, perPath: m, counts: N, totals, excess, attribution, decisions, mitigates: a.loaded.scenario.mitigation !== undefined });
+    archetypes.push({ name: a.name, perPath: m, counts: N, totals, excess, attribution, decisions });
   }
   return { paths, seed, policies, archetypes, firmPaths: total, simulateSeconds };
 }
