@@ -3,15 +3,25 @@
  * (no canvas), and rasterise to PNG with resvg using the fonts shipped with the package, so the
  * PNGs are the same on every machine. Warnings from either library are collected, not printed.
  */
-import { Resvg } from '@resvg/resvg-js';
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import { FONT_FILES } from './assets.js';
 import { FONT } from './theme.js';
 import { measureText } from './text.js';
 
-// vega's only hook for text measurement is this module-level object; set once, the same for every chart.
-(vega as unknown as { textMetrics: { width: unknown } }).textMetrics.width = measureText;
+type Libraries = { vega: typeof import('vega'); compile: typeof import('vega-lite').compile; Resvg: typeof import('@resvg/resvg-js').Resvg };
+let libraries: Promise<Libraries> | undefined;
+
+/**
+ * vega, vega-lite and resvg, loaded on the first chart: a command that draws none (a shard, a
+ * worker, validate) starts without them.
+ */
+export function chartLibraries(): Promise<Libraries> {
+  return (libraries ??= Promise.all([import('vega'), import('vega-lite'), import('@resvg/resvg-js')]).then(([vega, vl, resvg]) => {
+    // vega's only hook for text measurement is this module-level object; set once, the same for every chart.
+    (vega as unknown as { textMetrics: { width: unknown } }).textMetrics.width = measureText;
+    return { vega, compile: vl.compile, Resvg: resvg.Resvg };
+  }));
+}
 
 export interface Rendered {
   svg: string;
@@ -37,6 +47,7 @@ function collectingLogger(warnings: string[]) {
 }
 
 export async function renderSvg(spec: TopLevelSpec): Promise<{ svg: string; warnings: string[] }> {
+  const { vega, compile } = await chartLibraries();
   const warnings: string[] = [];
   const logger = collectingLogger(warnings);
   const { spec: vgSpec } = compile(spec, { logger: logger as never });
@@ -52,7 +63,8 @@ export function svgSize(svg: string): [number, number] {
   return m ? [Number(m[1]), Number(m[2])] : [800, 600];
 }
 
-export function svgToPng(svg: string, scale = 2): Uint8Array {
+export async function svgToPng(svg: string, scale = 2): Promise<Uint8Array> {
+  const { Resvg } = await chartLibraries();
   const resvg = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: scale },
     font: { fontFiles: FONT_FILES, loadSystemFonts: false, defaultFontFamily: FONT },
@@ -63,7 +75,7 @@ export function svgToPng(svg: string, scale = 2): Uint8Array {
 
 export async function renderChart(spec: TopLevelSpec): Promise<Rendered> {
   const { svg, warnings } = await renderSvg(spec);
-  return { svg, png: svgToPng(svg), warnings };
+  return { svg, png: await svgToPng(svg), warnings };
 }
 
 /**

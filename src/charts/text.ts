@@ -13,12 +13,14 @@ function loadFont(file: string): Font {
   return opentype.parse(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length) as ArrayBuffer);
 }
 
-const [regular, bold] = FONT_FILES.map(loadFont);
+/** The regular and bold faces, parsed on the first text measured (a command that draws no chart never parses them). */
+let faces: Font[] | undefined;
 const caches = [new Map<string, number>(), new Map<string, number>()];
 
 /** Width of text in ems (no kerning), in the regular or bold face. */
 export function textWidthEm(text: string, isBold = false): number {
-  const font = isBold ? bold : regular;
+  faces ??= FONT_FILES.map(loadFont);
+  const font = faces[isBold ? 1 : 0];
   const cache = caches[isBold ? 1 : 0];
   let em = 0;
   for (const ch of text) {

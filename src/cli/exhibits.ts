@@ -11,7 +11,7 @@ import type { Command } from '@commander-js/extra-typings';
 import type { SummaryJson } from '../analysis/run.js';
 import type { Chart } from '../charts/specs.js';
 import { checkOutputFolder, OutputError, writeFolderAtomically } from '../output/folder.js';
-import type { StaticSvg } from '../report/document.js';
+import { documentCharts, type StaticSvg } from '../report/document.js';
 import { exhibitDocument, focusPolicies, injunctionCsv, packHeader, type PackData } from '../report/exhibits.js';
 import { runRestoreStudy } from '../study/restore.js';
 import { checkSensitivity } from './sensitivity-flags.js';
@@ -50,11 +50,11 @@ const PRINT_INCHES = 6.5;
 const DPI = 300;
 
 /** A chart's PNG at 300 dpi for its printed width, from its SVG. */
-function printPng(svg: string | undefined): { png: Uint8Array; width: number; height: number } | undefined {
+async function printPng(svg: string | undefined): Promise<{ png: Uint8Array; width: number; height: number } | undefined> {
   if (!svg) return undefined;
   const [w, h] = svgSize(svg);
   const scale = (PRINT_INCHES * DPI) / w;
-  return { png: svgToPng(svg, scale), width: Math.round(w * scale), height: Math.round(h * scale) };
+  return { png: await svgToPng(svg, scale), width: Math.round(w * scale), height: Math.round(h * scale) };
 }
 
 export type ExhibitFlags = ReturnType<ReturnType<typeof define>['opts']>;
@@ -126,7 +126,9 @@ async function addPack(files: Map<string, string | Uint8Array>, data: PackData, 
     return own === undefined ? svgOf(name) : typeof own === 'string' ? own : new TextDecoder().decode(own);
   };
   files.set('exhibits.pdf', await renderPdf(doc, { svgOf: svg, header, footer: `Scenario ${summary.scenario.name}, sha256 ${summary.scenario.sha256.slice(0, 8)}` }));
-  files.set('exhibits.docx', await renderDocx(doc, { header, pngOf: (name) => printPng(svg(name)) }));
+  const pngs = new Map<string, Awaited<ReturnType<typeof printPng>>>();
+  for (const { name } of documentCharts(doc)) if (!pngs.has(name)) pngs.set(name, await printPng(svg(name)));
+  files.set('exhibits.docx', await renderDocx(doc, { header, pngOf: (name) => pngs.get(name) }));
   if (data.restore) files.set('injunction.csv', injunctionCsv(data.restore));
   if (data.pnl) files.set('pnl.csv', pnlCsv(data.pnl));
 }

@@ -54,3 +54,6 @@ export interface Document {
 
 /** The block if the condition holds, else nothing: for building block lists with spreads. */
 export const when = (condition: unknown, ...blocks: Block[]): Block[] => (condition ? blocks : []);
+
+/** Every chart a document shows, in order. */
+export const documentCharts = (d: Document): Chart[] => d.blocks.flatMap((b) => (b.kind === 'figures' ? b.charts : b.kind === 'chart' ? [b.chart] : []));

@@ -80,10 +80,13 @@ export const ALLOWED_FUNCTIONS = Object.keys(FUNCTIONS);
 
 let parser: ((s: string) => MathNode) | undefined;
 
-/** A mathjs instance built from the parser's dependencies alone (loaded on first use: ~1 s). */
+/**
+ * A mathjs instance built from the parser's dependencies alone, from mathjs's numbers-only build
+ * (loaded on first use: about 0.5 s, half of the full build's).
+ */
 async function getParser(): Promise<(s: string) => MathNode> {
   if (!parser) {
-    const { create, parseDependencies } = await import('mathjs');
+    const { create, parseDependencies } = await import('mathjs/number');
     const math = create({ parseDependencies }, { number: 'number' });
     parser = (s) => math.parse(s);
   }

@@ -5,11 +5,14 @@
  * byte-reproducible: the package's creation dates are pinned, drawing ids numbered afresh, and the
  * zip is written again with fixed entry times.
  */
-import { AlignmentType, Document as Word, Header, HeadingLevel, ImageRun, Packer, Paragraph, Table as WordTable, TableCell, TableRow, TextRun, WidthType, BorderStyle, ShadingType } from 'docx';
+import type * as Docx from 'docx';
 import { unzipSync, zipSync } from 'fflate';
 import type { Block, Document, Table } from '../document.js';
 import type { Chart } from '../../charts/specs.js';
 import { exhibitTitle } from './pdf.js';
+
+/** docx, loaded by the first Word file written (a command that writes none starts without it). */
+let docx: typeof Docx;
 
 export interface DocxOptions {
   /** Each chart's PNG at 300 dpi or better for its printed width, and its pixel size. */
@@ -25,47 +28,48 @@ const FIXED = '2026-01-01T00:00:00Z';
 const FIXED_MTIME = new Date(Date.UTC(2026, 0, 1));
 
 const plain = (s: string) => s.replace(/`([^`]+)`/g, '$1');
-const run = (text: string, o: { bold?: boolean; size?: number; color?: string } = {}) => new TextRun({ text, font: FONT, bold: o.bold, size: o.size ?? 19, color: o.color });
+const run = (text: string, o: { bold?: boolean; size?: number; color?: string } = {}) => new docx.TextRun({ text, font: FONT, bold: o.bold, size: o.size ?? 19, color: o.color });
 
-function table(t: Table): WordTable {
-  const border = { style: BorderStyle.SINGLE, size: 2, color: '999999' };
+function table(t: Table): Docx.Table {
+  const border = { style: docx.BorderStyle.SINGLE, size: 2, color: '999999' };
   const cell = (text: string, head: boolean) =>
-    new TableCell({
-      children: [new Paragraph({ children: [run(text, { bold: head, size: 15 })] })],
+    new docx.TableCell({
+      children: [new docx.Paragraph({ children: [run(text, { bold: head, size: 15 })] })],
       borders: { top: border, bottom: border, left: border, right: border },
-      ...(head ? { shading: { type: ShadingType.CLEAR, color: 'auto', fill: 'EEEEEE' } } : {}),
+      ...(head ? { shading: { type: docx.ShadingType.CLEAR, color: 'auto', fill: 'EEEEEE' } } : {}),
     });
-  return new WordTable({
-    width: { size: 100, type: WidthType.PERCENTAGE },
-    rows: [new TableRow({ tableHeader: true, cantSplit: true, children: t.head.map((h) => cell(h, true)) }), ...t.rows.map((r) => new TableRow({ cantSplit: true, children: r.map((c) => cell(c, false)) }))],
+  return new docx.Table({
+    width: { size: 100, type: docx.WidthType.PERCENTAGE },
+    rows: [new docx.TableRow({ tableHeader: true, cantSplit: true, children: t.head.map((h) => cell(h, true)) }), ...t.rows.map((r) => new docx.TableRow({ cantSplit: true, children: r.map((c) => cell(c, false)) }))],
   });
 }
 
 export async function renderDocx(d: Document, opts: DocxOptions): Promise<Uint8Array> {
-  const children: (Paragraph | WordTable)[] = [];
+  docx ??= await import('docx');
+  const children: (Docx.Paragraph | Docx.Table)[] = [];
   let exhibit = 0;
-  const para = (text: string, o: { bold?: boolean; size?: number; color?: string } = {}) => children.push(new Paragraph({ spacing: { after: 120 }, children: [run(text, o)] }));
+  const para = (text: string, o: { bold?: boolean; size?: number; color?: string } = {}) => children.push(new docx.Paragraph({ spacing: { after: 120 }, children: [run(text, o)] }));
   /** Exhibit n on a new page. */
-  const exhibitPage = (n: number, title: string) => children.push(new Paragraph({ pageBreakBefore: true, children: [run(`Exhibit ${n}. ${title}`, { bold: true, size: 24 })] }));
+  const exhibitPage = (n: number, title: string) => children.push(new docx.Paragraph({ pageBreakBefore: true, children: [run(`Exhibit ${n}. ${title}`, { bold: true, size: 24 })] }));
   /** A chart's PNG at the printed width. */
   const chartImage = (chart: Chart, title: string) => {
     const image = opts.pngOf(chart.name);
     if (!image) return;
     const h = (IMAGE_WIDTH_PX * image.height) / image.width;
-    children.push(new Paragraph({ alignment: AlignmentType.LEFT, children: [new ImageRun({ type: 'png', data: image.png, transformation: { width: IMAGE_WIDTH_PX, height: h }, altText: { name: chart.name, title, description: title } })] }));
+    children.push(new docx.Paragraph({ alignment: docx.AlignmentType.LEFT, children: [new docx.ImageRun({ type: 'png', data: image.png, transformation: { width: IMAGE_WIDTH_PX, height: h }, altText: { name: chart.name, title, description: title } })] }));
   };
   const block = (b: Block) => {
     switch (b.kind) {
       case 'heading':
-        return children.push(new Paragraph({ heading: b.level === 1 ? HeadingLevel.HEADING_1 : b.level === 2 ? HeadingLevel.HEADING_2 : HeadingLevel.HEADING_3, children: [run(b.text, { bold: true, size: b.level === 1 ? 32 : b.level === 2 ? 26 : 22 })] }));
+        return children.push(new docx.Paragraph({ heading: b.level === 1 ? docx.HeadingLevel.HEADING_1 : b.level === 2 ? docx.HeadingLevel.HEADING_2 : docx.HeadingLevel.HEADING_3, children: [run(b.text, { bold: true, size: b.level === 1 ? 32 : b.level === 2 ? 26 : 22 })] }));
       case 'paragraph':
         return para(plain(b.text), b.muted ? { size: 16, color: '444444' } : {});
       case 'lines':
-        return children.push(new Paragraph({ spacing: { after: 120 }, children: b.lines.map((l, i) => new TextRun({ text: plain(l), font: FONT, size: b.muted ? 16 : 19, break: i > 0 ? 1 : 0 })) }));
+        return children.push(new docx.Paragraph({ spacing: { after: 120 }, children: b.lines.map((l, i) => new docx.TextRun({ text: plain(l), font: FONT, size: b.muted ? 16 : 19, break: i > 0 ? 1 : 0 })) }));
       case 'list':
       case 'note':
         if (b.title) para(b.title, { bold: true });
-        for (const item of b.items) children.push(new Paragraph({ bullet: { level: 0 }, children: [run(plain(item))] }));
+        for (const item of b.items) children.push(new docx.Paragraph({ bullet: { level: 0 }, children: [run(plain(item))] }));
         return;
       case 'command':
         return para(b.text, { size: 16 });
@@ -81,10 +85,10 @@ export async function renderDocx(d: Document, opts: DocxOptions): Promise<Uint8A
       case 'chart':
         return chartImage(b.chart, exhibitTitle(b.chart));
       case 'cover':
-        children.push(new Paragraph({ spacing: { before: 1200, after: 480 }, children: [run(b.title, { bold: true, size: 40 })] }));
-        for (const [k, v] of b.fields) children.push(new Paragraph({ spacing: { after: 80 }, children: [run(`${k}: `, { bold: true, size: 20 }), run(v, { size: 20 })] }));
-        children.push(new Paragraph({ spacing: { before: 360, after: 120 }, children: [run('Contents', { bold: true, size: 22 })] }));
-        for (const [n, t] of b.contents) children.push(new Paragraph({ spacing: { after: 40 }, children: [run(`${n}.  ${t}`)] }));
+        children.push(new docx.Paragraph({ spacing: { before: 1200, after: 480 }, children: [run(b.title, { bold: true, size: 40 })] }));
+        for (const [k, v] of b.fields) children.push(new docx.Paragraph({ spacing: { after: 80 }, children: [run(`${k}: `, { bold: true, size: 20 }), run(v, { size: 20 })] }));
+        children.push(new docx.Paragraph({ spacing: { before: 360, after: 120 }, children: [run('Contents', { bold: true, size: 22 })] }));
+        for (const [n, t] of b.contents) children.push(new docx.Paragraph({ spacing: { after: 40 }, children: [run(`${n}.  ${t}`)] }));
         if (b.note) para(b.note, { size: 16, color: '444444' });
         return;
       case 'interactive-hint':
@@ -92,8 +96,8 @@ export async function renderDocx(d: Document, opts: DocxOptions): Promise<Uint8A
     }
   };
   for (const b of d.blocks) block(b);
-  const word = new Word({ creator: 'accessgap', title: d.title, description: d.title, sections: [{ properties: { page: { size: { width: 12240, height: 15840 }, margin: { top: 1440, bottom: 1440, left: 1440, right: 1440 } } }, ...(opts.header ? { headers: { default: new Header({ children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [run(opts.header, { size: 15, color: '444444' })] })] }) } } : {}), children }] });
-  return pinned(new Uint8Array(await Packer.toBuffer(word)));
+  const word = new docx.Document({ creator: 'accessgap', title: d.title, description: d.title, sections: [{ properties: { page: { size: { width: 12240, height: 15840 }, margin: { top: 1440, bottom: 1440, left: 1440, right: 1440 } } }, ...(opts.header ? { headers: { default: new docx.Header({ children: [new docx.Paragraph({ alignment: docx.AlignmentType.CENTER, children: [run(opts.header, { size: 15, color: '444444' })] })] }) } } : {}), children }] });
+  return pinned(new Uint8Array(await docx.Packer.toBuffer(word)));
 }
 
 /** The .docx with its creation dates pinned and its zip entries written again with a fixed time. */

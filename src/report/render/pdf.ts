@@ -6,8 +6,7 @@
  * exhibit number, "page k of m" and the scenario's SHA-256 prefix. The file is byte-reproducible:
  * pdfkit's document id is a hash of the info dictionary, whose dates are fixed here.
  */
-import PDFDocument from 'pdfkit';
-import SVGtoPDF from 'svg-to-pdfkit';
+import type PDFDocument from 'pdfkit';
 import { FONT_FILES } from '../../charts/assets.js';
 import { svgSize } from '../../charts/render.js';
 import type { Block, Document, StaticSvg, Table } from '../document.js';
@@ -107,6 +106,8 @@ function drawTable(doc: Doc, t: Table): void {
 }
 
 export async function renderPdf(d: Document, opts: PdfOptions): Promise<Uint8Array> {
+  // Loaded by the first PDF written: a command that writes none starts without them.
+  const [{ default: PDFDocument }, { default: SVGtoPDF }] = await Promise.all([import('pdfkit'), import('svg-to-pdfkit')]);
   const doc = new PDFDocument({ size: 'LETTER', margin: MARGIN, bufferPages: true, info: { Title: d.title, Producer: 'accessgap', Creator: 'accessgap', CreationDate: FIXED_DATE, ModDate: FIXED_DATE } });
   doc.registerFont(FONT, FONT_FILES[0]);
   doc.registerFont(BOLD, FONT_FILES[1]);
