@@ -36,10 +36,14 @@ export type MergeFlags = ReturnType<ReturnType<typeof define>['opts']> & { parts
 export interface LoadedShards {
   loaded: LoadedScenario;
   shards: Shard[];
+  /** Milliseconds spent reading and checking the parts (the scenario's parsing aside): timing.json's simulate_seconds covers them too. */
+  readMs: number;
 }
 
 /** Reads every part (a shard's folder or its file) and checks that they make one run; prints the problem and returns undefined otherwise. */
 async function loadShards(parts: string[], err: (text: string) => void): Promise<LoadedShards | undefined> {
+  const reading = performance.now();
+  let readMs = 0;
   const shards: (Shard & { name: string })[] = [];
   try {
     for (const part of parts) {
@@ -54,9 +58,10 @@ async function loadShards(parts: string[], err: (text: string) => void): Promise
     const { header, scenarioBytes } = shards[0];
     const sha = createHash('sha256').update(scenarioBytes).digest('hex');
     if (sha !== header.scenario.sha256) throw new ShardError(`${shards[0].name}: its scenario's bytes hash to ${sha}, not the recorded ${header.scenario.sha256}`);
+    readMs = performance.now() - reading;
     const loaded = await parseScenario(Buffer.from(scenarioBytes), header.scenario.file);
     shards.sort((a, b) => a.header.shard.index - b.header.shard.index);
-    return { loaded, shards };
+    return { loaded, shards, readMs };
   } catch (e) {
     if (e instanceof ShardError) err(`accessgap: merge: ${e.message}\n`);
     else if (e instanceof ScenarioError) err(`${e.message}\n`);
@@ -82,8 +87,8 @@ export const mergeCommand: FolderCommand<MergeFlags, undefined, LoadedShards> = 
     what: `merging ${settings.paths.toLocaleString('en-US')} paths`,
     advice: 'merge on a machine with more memory',
   }),
-  async work({ loaded: { loaded, shards }, flags, settings, signal, started }) {
-    return reportRun({ loaded, flags, settings, signal, started }, mergeShards(loaded, shards, settings.threads, started));
+  async work({ loaded: { loaded, shards, readMs }, flags, settings, signal, started }) {
+    return reportRun({ loaded, flags, settings, signal, started }, mergeShards(loaded, shards, settings.threads, performance.now() - readMs));
   },
 };
 

@@ -175,24 +175,37 @@ export class RunAccumulator {
   /** An accumulator of the plan's run over `paths` holding exactly what `part` holds (the inverse of exportPart). */
   static importPart(plan: Plan, paths: number, part: AccumulatorPart): RunAccumulator {
     const acc = new RunAccumulator(plan, paths);
-    const simulated = plan.aliasOf.map((a, i) => (a === -1 ? i : -1)).filter((i) => i >= 0);
-    const nM = plan.metrics.length;
-    simulated.forEach((i, k) => {
-      acc.metrics[i].forEach((into, m) => into.set(part.metrics[k * nM + m], part.first));
-      acc.insolvencyDay[i].set(part.insolvencyDay[k], part.first);
-      acc.arises[i].set(part.arises[k], part.first);
-    });
-    acc.butforInsolvencyDay.set(part.butforInsolvencyDay, part.first);
-    acc.butforValue.set(part.butforValue, part.first);
-    acc.insolvencyDays.set(part.insolvencyDays);
-    for (const [b, f, c] of part.blocks) {
-      acc.blocks.set(b, [f, c]);
-      acc.done += c;
-    }
-    acc.next = part.next;
-    acc.sums = part.sums.slice();
-    for (const [b, partial] of part.pending) acc.pending.set(b, partial);
+    acc.addPart(part);
     return acc;
+  }
+
+  /**
+   * Takes in a part (exportPart) over blocks this accumulator has not seen, as merge takes in an
+   * accumulator, without making one: a merge of many shards holds one run's arrays, not one per shard.
+   */
+  addPart(part: AccumulatorPart): void {
+    for (const [b] of part.blocks) if (this.blocks.has(b)) throw new Error(`block ${b} is in both accumulators`);
+    const simulated = this.plan.aliasOf.map((a, i) => (a === -1 ? i : -1)).filter((i) => i >= 0);
+    const nM = this.plan.metrics.length;
+    simulated.forEach((i, k) => {
+      this.metrics[i].forEach((into, m) => into.set(part.metrics[k * nM + m], part.first));
+      this.insolvencyDay[i].set(part.insolvencyDay[k], part.first);
+      this.arises[i].set(part.arises[k], part.first);
+    });
+    this.butforInsolvencyDay.set(part.butforInsolvencyDay, part.first);
+    this.butforValue.set(part.butforValue, part.first);
+    for (let i = 0; i < this.insolvencyDays.length; i++) this.insolvencyDays[i] += part.insolvencyDays[i];
+    for (const [b, f, c] of part.blocks) {
+      this.blocks.set(b, [f, c]);
+      this.done += c;
+    }
+    if (part.next > 0) {
+      // The part has folded blocks 0 ... next-1, so this accumulator holds none of them and has folded nothing.
+      this.sums = part.sums.slice();
+      this.next = part.next;
+    }
+    for (const [b, partial] of part.pending) this.pending.set(b, partial);
+    this.fold();
   }
 
   /** Folds the series partials that are next in block order (floating-point addition is not associative). */

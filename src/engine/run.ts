@@ -10,7 +10,7 @@
 import { availableParallelism } from 'node:os';
 import type { LoadedScenario } from '../scenario/load.js';
 import { makePlan, makeSketches, type BlockResult, type Plan, type RunSettings, type StudySpec } from './block.js';
-import type { SketchGrid } from '../stats/sketch.js';
+import type { SketchData, SketchGrid } from '../stats/sketch.js';
 import { BLOCK_PATHS } from './kernel.js';
 import { RunAccumulator, type Accumulated } from './reduce.js';
 import { chooseOptions, type DecisionRun } from './decide.js';
@@ -25,8 +25,11 @@ export interface RunOptions extends RunSettings {
   signal?: AbortSignal;
   /** Fixed inputs and variants of a study (src/study); none for a plain run. */
   study?: StudySpec;
-  /** Simulate in worker threads only, keeping this thread free (a queue worker renews its job's lock here). */
-  offMainThread?: boolean;
+  /**
+   * Simulate in these worker threads only (their count, not `threads`), keeping this thread free: a
+   * queue worker renews its job's lock here, and keeps the threads from one job to the next.
+   */
+  threadPool?: WorkerThreadsExecutor;
 }
 
 /** Where a pass's paths are simulated: this machine (runSimulation) or, as shards, a queue's workers (engine/queue.ts). */
@@ -70,15 +73,17 @@ export const threadExecutors = (threads: number): BlockExecutor[] => (threads > 
 
 export async function runSimulation(loaded: LoadedScenario, options: RunOptions): Promise<RunResult> {
   const started = performance.now();
-  const { plan, accumulator, sketches, threads } = await simulateBlocks(loaded, options);
+  const { plan, accumulator, grids, threads } = await simulateBlocks(loaded, options);
+  const sketches = makeSketches(plan);
+  for (const grid of grids) sketches.merge(grid);
   return finishRun(plan, accumulator, sketches, { seed: options.seed, paths: options.paths }, threads, started);
 }
 
-/** What a run's blocks (all of them, or a shard's range) leave: the accumulator over them and their sketches. */
+/** What a run's blocks (all of them, or a shard's range) leave: the accumulator over them and each thread's sketches (merged in any order, the same counts). */
 export interface SimulatedBlocks {
   plan: Plan;
   accumulator: RunAccumulator;
-  sketches: SketchGrid;
+  grids: SketchData[];
   threads: number;
 }
 
@@ -98,7 +103,7 @@ export async function simulateBlocks(loaded: LoadedScenario, options: RunOptions
   const study = options.study ?? { attribution: true };
   const plan = makePlan(loaded, study);
   const [first, end] = range ?? [0, blocksOf(settings.paths)];
-  const threads = Math.max(1, Math.min(options.threads, end - first));
+  const threads = options.threadPool?.size ?? Math.max(1, Math.min(options.threads, end - first));
   const accumulator = new RunAccumulator(plan, settings.paths);
   const rangePaths = Math.min(settings.paths, end * BLOCK_PATHS) - first * BLOCK_PATHS;
   let done = 0;
@@ -111,7 +116,7 @@ export async function simulateBlocks(loaded: LoadedScenario, options: RunOptions
   // left: the work stays balanced to the last block, and this thread starts at once while the
   // workers load the engine.
   const queue = new BlockQueue(end, first);
-  const executors = options.offMainThread ? [new WorkerThreadsExecutor(threads)] : threadExecutors(threads);
+  const executors = options.threadPool ? [options.threadPool] : threadExecutors(threads);
   const job = { loaded, plan, settings, study };
   let failure: unknown;
   const grids = await Promise.all(
@@ -126,9 +131,7 @@ export async function simulateBlocks(loaded: LoadedScenario, options: RunOptions
   );
   if (failure !== undefined) throw options.signal?.aborted ? new RunAborted() : failure;
   if (options.signal?.aborted) throw new RunAborted();
-  const sketches = makeSketches(plan);
-  for (const grid of grids.flat()) sketches.merge(grid);
-  return { plan, accumulator, sketches, threads };
+  return { plan, accumulator, grids: grids.flat(), threads };
 }
 
 /** A run's results from the accumulator over every block and the merged sketches: the decisions made, aliased worlds filled in. */

@@ -1,26 +1,32 @@
 /**
- * A shard's partial result (accessgap run --shard I/N): the accumulator over its blocks, their
- * sketches, and what identifies the run they belong to, in one versioned binary file. Merged in
- * block order (RunAccumulator.merge), shards give the bytes of one machine's run.
+ * A shard's partial result (accessgap run --shard I/N): the accumulator over its blocks, its
+ * threads' sketches, and what identifies the run they belong to, in one versioned binary file.
+ * Merged in block order (RunAccumulator.merge), shards give the bytes of one machine's run.
  *
- * Format `accessgap/shard@1` (docs/distributed.md):
- *   bytes 0-7   "AGSHARD1"
+ * Format `accessgap/shard@2` (docs/distributed.md):
+ *   bytes 0-7   "AGSHARD2"
  *   bytes 8-11  header length H, uint32 little-endian
  *   H bytes     header, JSON (UTF-8): ShardHeader, with `arrays` naming each array that follows
  *   padding     to a multiple of 8 bytes
  *   arrays      in the order `arrays` lists them, each little-endian and padded to 8 bytes:
- *               the scenario file's bytes (u8), the accumulator's (AccumulatorPart) and the
- *               sketch grid's (SketchData) arrays
+ *               the scenario file's bytes (u8), the accumulator's (AccumulatorPart) arrays, and
+ *               the shard's sketch grid (SketchData: its threads' added up), its counts packed
+ *               (`varint`, packCounts)
+ *
+ * Counts add exactly in any grouping: the merge reads every shard's packed counts straight into
+ * one window per cell side (addGrids, PackedCounts), never unpacking a part on its own.
  */
 import type { LoadedScenario } from '../scenario/load.js';
-import type { SketchData } from '../stats/sketch.js';
+import { addGrids, flatCounts, type CountedGrid, type CountReader, type SketchData } from '../stats/sketch.js';
 import { VERSION } from '../version.js';
 import { makePlan, makeSketches, type StudySpec } from './block.js';
 import { RunAccumulator, type AccumulatorPart } from './reduce.js';
 import { blocksOf, finishRun, shardBlocks, simulateBlocks, type RunOptions, type RunResult } from './run.js';
 
-export const SHARD_SCHEMA = 'accessgap/shard@1';
-const MAGIC = 'AGSHARD1';
+export const SHARD_SCHEMA = 'accessgap/shard@2';
+const MAGIC = 'AGSHARD2';
+
+type ArrayType = 'u8' | 'f64' | 'i32' | 'u32' | 'varint';
 
 export interface ShardHeader {
   schema: typeof SHARD_SCHEMA;
@@ -35,27 +41,93 @@ export interface ShardHeader {
   shard: { index: number; count: number };
   /** The blocks [first, end) the shard ran. */
   blocks: [number, number];
-  /** What the accumulator and sketches hold besides their arrays. */
+  /** What the accumulator holds besides its arrays. */
   part: { blocks: [number, number, number][]; first: number; end: number; next: number; pending: number[] };
-  sketch: { cells: number };
-  arrays: { name: string; type: 'u8' | 'f64' | 'i32' | 'u32'; length: number }[];
+  /** The sketch grids (one: a shard adds its threads' up): their cell counts. */
+  sketches: { cells: number }[];
+  /** The arrays that follow: a `varint` array's length is its bytes, `count` the counts they unpack to. */
+  arrays: { name: string; type: ArrayType; length: number; count?: number }[];
 }
 
 export interface Shard {
   header: ShardHeader;
   scenarioBytes: Uint8Array;
   part: AccumulatorPart;
-  sketch: SketchData;
+  /** Its sketch grids, their counts read from the packed bytes as they are added (PackedCounts). */
+  sketches: (CountedGrid & { counts: PackedCounts })[];
 }
 
 type Typed = Uint8Array | Float64Array | Int32Array | Uint32Array;
-const typeOf = (a: Typed): ShardHeader['arrays'][number]['type'] => (a instanceof Uint8Array ? 'u8' : a instanceof Float64Array ? 'f64' : a instanceof Int32Array ? 'i32' : 'u32');
+const typeOf = (a: Typed): Exclude<ArrayType, 'varint'> => (a instanceof Uint8Array ? 'u8' : a instanceof Float64Array ? 'f64' : a instanceof Int32Array ? 'i32' : 'u32');
 const pad8 = (n: number) => (n + 7) & ~7;
 
+/**
+ * Sketch counts packed (`varint`): each count as its LEB128 varint, so the counts below 128 (nearly
+ * all of a window's, zeros included) take one byte instead of two or four, and reading them back
+ * is a byte per count with no branch but the rare longer one.
+ */
+export function packCounts(counts: Uint16Array | Uint32Array): Uint8Array {
+  const n = counts.length;
+  let long = 0;
+  for (let i = 0; i < n; i++) if (counts[i] >= 128) long++;
+  // At most 5 bytes for a 32-bit count.
+  const out = new Uint8Array(n + 4 * long);
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    let v = counts[i];
+    while (v >= 128) {
+      out[at++] = (v & 127) | 128;
+      v >>>= 7;
+    }
+    out[at++] = v;
+  }
+  return out.subarray(0, at);
+}
+
+/** Reads the counts packCounts packed, in order (a CountReader); `fail` is called on bytes that do not unpack. */
+export class PackedCounts implements CountReader {
+  private at = 0;
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly fail: (what: string) => never,
+  ) {}
+
+  addInto(target: Uint32Array | Uint16Array, to: number, len: number): void {
+    const bytes = this.bytes;
+    const n = bytes.length;
+    let at = this.at;
+    if (at + len > n) this.fail('counts that end early');
+    for (let i = to, end = to + len; i < end; i++) {
+      let v = bytes[at++];
+      if (v >= 128) {
+        v &= 127;
+        let shift = 7;
+        let b: number;
+        do {
+          if (at >= n || shift > 28) this.fail('counts that end early');
+          b = bytes[at++];
+          v += (b & 127) * 2 ** shift;
+          shift += 7;
+        } while (b & 128);
+      }
+      target[i] += v;
+    }
+    this.at = at;
+  }
+
+  /** How many counts the bytes unpack to (each ends with a byte below 128), or undefined when they are not packCounts' (a damaged file). */
+  static length(bytes: Uint8Array): number | undefined {
+    if (bytes.length > 0 && bytes[bytes.length - 1] >= 128) return undefined;
+    let n = 0;
+    for (let at = 0; at < bytes.length; at++) n += bytes[at] < 128 ? 1 : 0;
+    return n;
+  }
+}
+
 /** The shard's file. */
-export function encodeShard(h: Omit<ShardHeader, 'schema' | 'engine' | 'part' | 'sketch' | 'arrays'>, scenarioBytes: Uint8Array, part: AccumulatorPart, sketch: SketchData): Uint8Array {
-  const counts = sketch.counts instanceof Uint32Array ? sketch.counts : Uint32Array.from(sketch.counts);
-  const named: [string, Typed][] = [
+export function encodeShard(h: Omit<ShardHeader, 'schema' | 'engine' | 'part' | 'sketches' | 'arrays'>, scenarioBytes: Uint8Array, part: AccumulatorPart, sketches: SketchData[]): Uint8Array {
+  const named: [string, Typed, ArrayType, number?][] = [
     ['scenario', scenarioBytes],
     ...part.metrics.map((a, i): [string, Typed] => [`metrics.${i}`, a]),
     ...part.insolvencyDay.map((a, i): [string, Typed] => [`insolvencyDay.${i}`, a]),
@@ -65,19 +137,18 @@ export function encodeShard(h: Omit<ShardHeader, 'schema' | 'engine' | 'part' | 
     ['insolvencyDays', part.insolvencyDays],
     ['sums', part.sums],
     ...part.pending.map(([b, a]): [string, Typed] => [`pending.${b}`, a]),
-    ['sketch.windows', sketch.windows],
-    ['sketch.counts', counts],
-    ['sketch.zeros', sketch.zeros],
-    ['sketch.min', sketch.min],
-    ['sketch.max', sketch.max],
-  ];
+  ].map(([name, a]) => [name as string, a as Typed, typeOf(a as Typed)]);
+  sketches.forEach((g, k) => {
+    named.push([`sketch.${k}.windows`, g.windows, 'i32'], [`sketch.${k}.counts`, packCounts(g.counts), 'varint', g.counts.length]);
+    for (const key of ['zeros', 'min', 'max'] as const) named.push([`sketch.${k}.${key}`, g[key], 'f64']);
+  });
   const header: ShardHeader = {
     schema: SHARD_SCHEMA,
     engine: VERSION,
     ...h,
     part: { blocks: part.blocks, first: part.first, end: part.end, next: part.next, pending: part.pending.map(([b]) => b) },
-    sketch: { cells: sketch.cells },
-    arrays: named.map(([name, a]) => ({ name, type: typeOf(a), length: a.length })),
+    sketches: sketches.map((g) => ({ cells: g.cells })),
+    arrays: named.map(([name, a, type, count]) => ({ name, type, length: a.length, ...(count !== undefined ? { count } : {}) })),
   };
   const json = new TextEncoder().encode(JSON.stringify(header));
   const start = pad8(12 + json.length);
@@ -97,12 +168,13 @@ export function encodeShard(h: Omit<ShardHeader, 'schema' | 'engine' | 'part' | 
 /** Thrown for a file that is not a shard this engine can read (the CLI exits 2). */
 export class ShardError extends Error {}
 
-/** Reads a shard's file (the arrays are copies, aligned for their types). */
+/** Reads a shard's file (the arrays are views of `bytes` where it is aligned for them, else copies). */
 export function decodeShard(bytes: Uint8Array, name: string): Shard {
   const fail = (what: string): never => {
     throw new ShardError(`${name}: expected a shard file (${SHARD_SCHEMA}, written by accessgap run --shard), found ${what}`);
   };
-  if (bytes.length < 12 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) fail('a file without its signature');
+  const magic = bytes.length < 12 ? '' : new TextDecoder().decode(bytes.subarray(0, 8));
+  if (magic !== MAGIC) fail(/^AGSHARD\d$/.test(magic) ? `a shard of another format (${magic}): merge with the version that ran the shards` : 'a file without its signature');
   const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
   if (12 + length > bytes.length) fail('a cut-off file');
   let header: ShardHeader;
@@ -114,16 +186,29 @@ export function decodeShard(bytes: Uint8Array, name: string): Shard {
   if (header.schema !== SHARD_SCHEMA) fail(`schema ${JSON.stringify(header.schema)}`);
   let at = pad8(12 + length);
   const arrays = new Map<string, Typed>();
+  const packed = new Map<string, { bytes: Uint8Array; count: number }>();
   for (const a of header.arrays) {
-    const width = a.type === 'u8' ? 1 : a.type === 'f64' ? 8 : 4;
+    if (!['u8', 'f64', 'i32', 'u32', 'varint'].includes(a.type)) fail(`an array of unknown type ${JSON.stringify(a.type)}`);
+    const width = a.type === 'u8' || a.type === 'varint' ? 1 : a.type === 'f64' ? 8 : 4;
     if (at + a.length * width > bytes.length) fail('a cut-off file');
-    // A copy with a buffer of its own (a Buffer's slice would share the file's, unaligned).
-    const copy = new Uint8Array(bytes.subarray(at, at + a.length * width));
-    arrays.set(a.name, a.type === 'u8' ? copy : a.type === 'f64' ? new Float64Array(copy.buffer) : a.type === 'i32' ? new Int32Array(copy.buffer) : new Uint32Array(copy.buffer));
+    const view = bytes.subarray(at, at + a.length * width);
     at += pad8(a.length * width);
+    if (a.type === 'varint') {
+      packed.set(a.name, { bytes: view, count: a.count ?? 0 });
+      continue;
+    }
+    // Arrays start at multiples of 8 in the file: a view where the file's buffer is aligned too (a
+    // file read whole has its own buffer), else a copy with a buffer of its own.
+    const [buffer, offset] = view.byteOffset % 8 === 0 ? [view.buffer, view.byteOffset] : [new Uint8Array(view).buffer, 0];
+    arrays.set(a.name, a.type === 'u8' ? new Uint8Array(buffer, offset, a.length) : a.type === 'f64' ? new Float64Array(buffer, offset, a.length) : a.type === 'i32' ? new Int32Array(buffer, offset, a.length) : new Uint32Array(buffer, offset, a.length));
   }
   const get = <T extends Typed>(n: string) => (arrays.get(n) as T | undefined) ?? fail(`no array ${n}`);
   const numbered = (prefix: string) => header.arrays.filter((a) => a.name.startsWith(`${prefix}.`)).map((a) => arrays.get(a.name) as Float64Array);
+  const counts = (k: number) => {
+    const p = packed.get(`sketch.${k}.counts`) ?? fail(`no array sketch.${k}.counts`);
+    if (PackedCounts.length(p.bytes) !== p.count) fail(`a damaged file (sketch ${k}'s counts do not unpack to the ${p.count} its header lists)`);
+    return new PackedCounts(p.bytes, (what) => fail(`sketch ${k} with ${what}`));
+  };
   const h = header.part;
   return {
     header,
@@ -142,7 +227,14 @@ export function decodeShard(bytes: Uint8Array, name: string): Shard {
       sums: get('sums'),
       pending: h.pending.map((b) => [b, get<Float64Array>(`pending.${b}`)]),
     },
-    sketch: { cells: header.sketch.cells, windows: get<Int32Array>('sketch.windows'), counts: get<Uint32Array>('sketch.counts'), zeros: get<Float64Array>('sketch.zeros'), min: get<Float64Array>('sketch.min'), max: get<Float64Array>('sketch.max') },
+    sketches: header.sketches.map((g, k) => ({
+      cells: g.cells,
+      windows: get<Int32Array>(`sketch.${k}.windows`),
+      counts: counts(k),
+      zeros: get<Float64Array>(`sketch.${k}.zeros`),
+      min: get<Float64Array>(`sketch.${k}.min`),
+      max: get<Float64Array>(`sketch.${k}.max`),
+    })),
   };
 }
 
@@ -182,13 +274,15 @@ export async function runShard(loaded: LoadedScenario, options: RunOptions, inde
   const range = shardBlocks(options.paths, index, count);
   // The plain run's study, as runSimulation would make it (the report's attribution sub-worlds).
   const study = options.study ?? { attribution: true };
-  const { accumulator, sketches } = await simulateBlocks(loaded, { ...options, study }, range);
+  const { plan, accumulator, grids } = await simulateBlocks(loaded, { ...options, study }, range);
+  // The threads' sketches added up here: the part holds one grid, and the merge has one per shard to add.
+  const sketches = grids.length > 1 ? [addGrids(plan.cells, grids.map((g) => ({ ...g, counts: flatCounts(g.counts) })), options.paths)] : grids;
   const s = loaded.scenario;
   const bytes = encodeShard(
     { command: 'pass', study, scenario: { file: s.file, sha256: s.sha256 }, seed: options.seed, paths: options.paths, shard: { index, count }, blocks: range },
     loaded.bytes ?? Buffer.from(loaded.text),
     accumulator.exportPart(),
-    sketches.serialize(),
+    sketches,
   );
   return { bytes, range, paths: accumulator.done, blocks: blocksOf(options.paths) };
 }
@@ -199,11 +293,13 @@ export function mergeShards(loaded: LoadedScenario, shards: Shard[], threads: nu
   const plan = makePlan(loaded, header.study);
   const ordered = [...shards].sort((a, b) => a.header.shard.index - b.header.shard.index);
   const accumulator = RunAccumulator.importPart(plan, header.paths, ordered[0].part);
+  for (const s of ordered.slice(1)) accumulator.addPart(s.part);
+  // The shards' counts added up into one window per cell side, read straight from their packed bytes.
+  const grids = ordered.flatMap((s) => s.sketches);
+  const foreign = ordered.find((s) => s.sketches.some((g) => g.cells !== plan.cells));
+  if (foreign) throw new ShardError(`shard ${foreign.header.shard.index} of ${header.shard.count}: its sketches have other cells than the pass's ${plan.cells}`);
+  const sum = addGrids(plan.cells, grids, header.paths);
   const sketches = makeSketches(plan);
-  sketches.merge(ordered[0].sketch);
-  for (const s of ordered.slice(1)) {
-    accumulator.merge(RunAccumulator.importPart(plan, header.paths, s.part));
-    sketches.merge(s.sketch);
-  }
+  sketches.merge(sum);
   return finishRun(plan, accumulator, sketches, { seed: header.seed, paths: header.paths }, threads, started);
 }

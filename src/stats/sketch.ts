@@ -79,6 +79,66 @@ function addCounts(into: Uint32Array, offset: number, counts: Uint32Array | Uint
   for (let i = 0; i < len; i++) into[offset + i] += counts[start + i];
 }
 
+/** A grid's counts read in order, window by window (cell by cell, positive side first). */
+export interface CountReader {
+  /** Adds the next `len` counts to target[at ...]. */
+  addInto(target: Uint32Array | Uint16Array, at: number, len: number): void;
+}
+
+/** Reads SketchData's flat counts in order. */
+export function flatCounts(counts: Uint32Array | Uint16Array): CountReader {
+  let from = 0;
+  return {
+    addInto(target, at, len) {
+      for (let i = 0; i < len; i++) target[at + i] += counts[from + i];
+      from += len;
+    },
+  };
+}
+
+/** A grid whose counts are read in order (flat, or packed in a shard file). */
+export interface CountedGrid extends Omit<SketchData, 'counts'> {
+  counts: CountReader;
+}
+
+/**
+ * Grids of the same cells added up into one (exact; order does not matter): each cell side gets
+ * one window spanning the grids' windows, 16-bit when no count can pass 65,535 (`values`, the
+ * values a cell can hold, says so), else 32-bit. A grid merges the result without copying it.
+ * Memory: one grid's worth, however many are added.
+ */
+export function addGrids(cells: number, grids: readonly CountedGrid[], values: number): SketchData {
+  const windows = new Int32Array(4 * cells);
+  let total = 0;
+  for (let w = 0; w < 2 * cells; w++) {
+    let [lo, hi] = [Infinity, -Infinity];
+    for (const g of grids) {
+      const len = g.windows[2 * w + 1];
+      if (len > 0) [lo, hi] = [Math.min(lo, g.windows[2 * w]), Math.max(hi, g.windows[2 * w] + len)];
+    }
+    if (hi > lo) [windows[2 * w], windows[2 * w + 1]] = [lo, hi - lo];
+    total += windows[2 * w + 1];
+  }
+  const counts = values <= 0xffff ? new Uint16Array(total) : new Uint32Array(total);
+  const zeros = new Float64Array(cells);
+  const min = new Float64Array(cells).fill(Infinity);
+  const max = new Float64Array(cells).fill(-Infinity);
+  for (const g of grids) {
+    let at = 0;
+    for (let w = 0; w < 2 * cells; w++) {
+      const len = g.windows[2 * w + 1];
+      if (len > 0) g.counts.addInto(counts, at + g.windows[2 * w] - windows[2 * w], len);
+      at += windows[2 * w + 1];
+    }
+    for (let c = 0; c < cells; c++) {
+      zeros[c] += g.zeros[c];
+      if (g.min[c] < min[c]) min[c] = g.min[c];
+      if (g.max[c] > max[c]) max[c] = g.max[c];
+    }
+  }
+  return { cells, windows, counts, zeros, min, max };
+}
+
 export class SketchGrid {
   private posLo: Int32Array;
   private negLo: Int32Array;

@@ -2,7 +2,7 @@
  * Shards (accessgap run --shard I/N, accessgap merge): any number of shards, each run with any
  * threads, merge to the bytes of one machine's run; parts that do not make one run are refused.
  */
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectSameReport, reportFiles, runCli, tempDir, toYaml, uncertainDoc } from '../helpers.js';
@@ -55,7 +55,25 @@ describe('shards', () => {
     await refused([part(1, 2)], /merge: shard 2 of 2 is missing/);
     await refused([part(1, 2), part(1, 2), part(2, 2)], /merge: shard 1 of 2 is given twice/);
     await refused([part(1, 2), part(2, 2, ['seed'])], /belongs to another run than .*: its seed is 99, not 20|belongs to another run than .*: its seed is 99, not 7/);
-    await refused([part(1, 2), scenario], /expected a shard file \(accessgap\/shard@1, written by accessgap run --shard\), found a file without its signature/);
+    await refused([part(1, 2), scenario], /expected a shard file \(accessgap\/shard@2, written by accessgap run --shard\), found a file without its signature/);
+    // A part whose packed sketch counts were cut short, and a part of the earlier format.
+    const file = join(part(2, 2), 'shard.agshard');
+    const bytes = readFileSync(file);
+    const header = JSON.parse(bytes.subarray(12, 12 + bytes.readUInt32LE(8)).toString()) as { arrays: { name: string; type: string; length: number }[] };
+    let at = (12 + bytes.readUInt32LE(8) + 7) & ~7;
+    for (const a of header.arrays) {
+      if (a.name === 'sketch.0.counts') break;
+      at += (a.length * (a.type === 'f64' ? 8 : a.type === 'u8' ? 1 : 4) + 7) & ~7;
+    }
+    const counts = header.arrays.find((a) => a.name === 'sketch.0.counts')!;
+    const damaged = Buffer.from(bytes);
+    damaged[at + counts.length - 1] |= 128;
+    writeFileSync(join(dir, 'damaged.agshard'), damaged);
+    await refused([part(1, 2), join(dir, 'damaged.agshard')], /damaged.agshard: expected a shard file .*found a damaged file \(sketch 0's counts do not unpack/);
+    const older = Buffer.from(bytes);
+    older.write('AGSHARD1', 0);
+    writeFileSync(join(dir, 'older.agshard'), older);
+    await refused([part(1, 2), join(dir, 'older.agshard')], /found a shard of another format \(AGSHARD1\): merge with the version that ran the shards/);
     await refused([part(1, 2), join(dir, 'nowhere')], /no such file/);
     // --precision cannot be sharded.
     const r = await runCli(['run', scenario, '--shard', '1/2', '--precision', '0.1', '--out', join(dir, 'p')]);

@@ -1,6 +1,12 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { RELATIVE_ACCURACY, SketchGrid, type SketchData } from '../../src/stats/sketch.js';
+import { addGrids, flatCounts, RELATIVE_ACCURACY, SketchGrid, type SketchData } from '../../src/stats/sketch.js';
+import { packCounts, PackedCounts } from '../../src/engine/shard.js';
+
+const packedOf = (counts: Uint32Array | Uint16Array) =>
+  new PackedCounts(packCounts(counts), (what) => {
+    throw new Error(what);
+  });
 import { quantileSorted } from '../../src/stats/summary.js';
 
 function sample(n: number, seed: string): Float64Array {
@@ -46,13 +52,20 @@ describe('SketchGrid', () => {
     mixed.merge(parts[1].serialize());
     mixed.merge(parts[2].serialize());
     mixed.fold([parts[0].serialize()]);
+    // Added up into one grid (addGrids), from flat and from packed counts (a shard's part).
+    // 16-bit windows when no count can pass 65,535, else 32-bit.
+    const [added, added32] = [values.length, 100_000].map((bound) => {
+      const grid = new SketchGrid(2);
+      grid.merge(addGrids(2, [sixteen(parts[0].serialize()), parts[1].serialize()].map((d) => ({ ...d, counts: flatCounts(d.counts) })).concat([{ ...parts[2].serialize(), counts: packedOf(parts[2].serialize().counts) }]), bound));
+      return grid;
+    });
     const roundTrip = new SketchGrid(2);
     const twice = new SketchGrid(2);
     twice.merge(parts[0].serialize());
     twice.merge(parts[1].serialize());
     twice.merge(parts[2].serialize());
     roundTrip.merge(twice.serialize());
-    for (const grid of [merged, folded, atOnce, mixed, roundTrip]) {
+    for (const grid of [merged, folded, atOnce, mixed, roundTrip, added, added32]) {
       for (let p = 0; p <= 1; p += 1 / 32) expect(grid.quantile(1, p)).toBe(whole.quantile(1, p));
       expect(grid.count(1)).toBe(values.length);
       expect(Number.isNaN(grid.quantile(0, 0.5))).toBe(true);
@@ -106,5 +119,24 @@ describe('SketchGrid', () => {
     const empty = new SketchGrid(1);
     empty.add(0, 0, 3);
     expect(Number.isNaN(empty.quantileWithin(0, 0.5, 3))).toBe(true);
+  });
+  it('packs counts (a shard part) and reads them back exactly, small and 32-bit ones, and refuses bytes cut short', () => {
+    const counts = Uint32Array.from([0, 0, 0, 5, 1, 0, 127, 128, 65_535, 65_536, 2 ** 32 - 1, 0, 0, 7, 0]);
+    const packed = packCounts(counts);
+    expect(PackedCounts.length(packed)).toBe(counts.length);
+    // Read in windows of any lengths, into offsets of a larger target.
+    const target = new Uint32Array(counts.length + 3);
+    const reader = new PackedCounts(packed, (what) => {
+      throw new Error(what);
+    });
+    for (const [at, len] of [[0, 4], [4, 1], [5, 9], [14, 1]]) reader.addInto(target, at + 3, len);
+    expect(Array.from(target.subarray(3))).toEqual(Array.from(counts));
+    // A count below 128 (zero included) takes one byte; 65,535 three, 2^32 - 1 five.
+    expect(packCounts(Uint16Array.from([0, 1, 127, 0])).length).toBe(4);
+    expect(packCounts(Uint16Array.from([65_535])).length).toBe(3);
+    expect(packCounts(Uint32Array.from([2 ** 32 - 1])).length).toBe(5);
+    const cut = packed.slice(0, packed.length - 1);
+    cut[cut.length - 1] |= 128;
+    expect(PackedCounts.length(cut)).toBeUndefined();
   });
 });
