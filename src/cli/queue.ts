@@ -9,8 +9,12 @@
  *   worker: jobs -> processShard (runShard in worker threads) -> part key in Redis
  */
 import { availableParallelism } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
 import type { Command } from '@commander-js/extra-typings';
 import { connectionOf, LOCK_MS, processShard, SHARD_QUEUE, STALLED_CHECK_MS, type ShardJob } from '../engine/queue.js';
+import { WorkerThreadsExecutor } from '../engine/schedule.js';
+import { THREADED_V8_FLAGS } from '../engine/run.js';
+import type { Job } from 'bullmq';
 import { EXIT, type Io } from './io.js';
 import { integer, withRunFlags } from './options.js';
 import { runFolderCommand, type FolderCommand, type Registrar } from './pipeline.js';
@@ -62,11 +66,24 @@ async function workerCommand(flags: ReturnType<ReturnType<typeof defineWorker>['
     return EXIT.invalid;
   }
   const { Worker } = await import('bullmq');
+  // Shards run in worker threads, always: the flags a threaded run sets (engine/run.ts).
+  setFlagsFromString(THREADED_V8_FLAGS);
   const concurrency = flags.concurrency ?? 1;
   const threads = flags.threads ?? Math.max(1, Math.floor(availableParallelism() / concurrency));
   const log = (text: string) => !flags.quiet && io.err(text);
+  // Threads kept from one shard to the next, one set per shard running at once.
+  const idle: WorkerThreadsExecutor[] = [];
+  const every: WorkerThreadsExecutor[] = [];
+  const shard = async (job: Job<ShardJob>) => {
+    const pool = idle.pop() ?? every[every.push(new WorkerThreadsExecutor(threads, { keep: true })) - 1];
+    try {
+      return await processShard(job, (await worker!.backend.client) as never, pool, log);
+    } finally {
+      idle.push(pool);
+    }
+  };
   let worker: InstanceType<typeof Worker<ShardJob, string>> | undefined;
-  worker = new Worker<ShardJob, string>(SHARD_QUEUE, async (job) => processShard(job, (await worker!.backend.client) as never, threads, log), {
+  worker = new Worker<ShardJob, string>(SHARD_QUEUE, shard, {
     connection,
     concurrency,
     lockDuration: LOCK_MS,
@@ -84,6 +101,7 @@ async function workerCommand(flags: ReturnType<ReturnType<typeof defineWorker>['
   });
   log('worker: stopping (shards running now are finished first)\n');
   await worker.close();
+  for (const pool of every) pool.close();
   return EXIT.ok;
 }
 

@@ -2,7 +2,7 @@
  * What the engine's threads say to each other: the worker's start data and its messages back, with
  * one encoding of errors (a PathError keeps the path, seed and inputs it names).
  *
- *   main --WorkerStart (workerData)--> worker
+ *   main --WorkerStart (one message per run)--> worker
  *   worker --'result' per block ... 'sketch' once at the end | 'error'--> main
  */
 import { PathError } from '../sampling/draw.js';
@@ -21,6 +21,8 @@ export interface WorkerStart {
   queue: SharedQueue;
   kernel: WebAssembly.Module;
   study: StudySpec;
+  /** The thread waits for the next run afterwards (so its sketches are copied to the main thread, not transferred). */
+  keep: boolean;
 }
 
 /** A block queue that threads share: the next block index, taken with Atomics, up to `end`. */

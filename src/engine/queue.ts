@@ -17,6 +17,7 @@ import type { LoadedScenario } from '../scenario/load.js';
 import { parseScenario } from '../scenario/load.js';
 import type { StudySpec } from './block.js';
 import { BLOCK_PATHS } from './kernel.js';
+import type { WorkerThreadsExecutor } from './schedule.js';
 import { blocksOf, RunAborted, runSimulation, shardBlocks, type PassExecutor, type RunOptions, type RunResult } from './run.js';
 import { checkShards, decodeShard, mergeShards, runShard, type Shard } from './shard.js';
 
@@ -77,20 +78,36 @@ interface Client {
   del(...keys: string[]): Promise<number>;
 }
 
-/**
- * A worker's processor: checks the scenario's hash, runs the shard in worker threads (this thread
- * stays free to renew the job's lock) and stores the part; skips a run whose submit was cancelled.
- */
-export async function processShard(job: Job<ShardJob>, client: Client, threads: number, log: (text: string) => void): Promise<string> {
-  const d = job.data;
-  if (await client.exists(cancelKey(d.run))) return 'cancelled';
+/** The scenarios a worker has parsed lately, by SHA-256: the shards of one run (and of a study's passes) parse theirs once. */
+const parsed = new Map<string, LoadedScenario>();
+const PARSED_KEPT = 4;
+
+async function scenarioOf(d: ShardJob): Promise<LoadedScenario> {
   const bytes = Buffer.from(d.scenario, 'base64');
   const sha = createHash('sha256').update(bytes).digest('hex');
   if (sha !== d.sha256) throw new Error(`the job's scenario hashes to ${sha}, not the recorded ${d.sha256}`);
-  const loaded = await parseScenario(bytes, d.file);
+  const key = `${sha}:${d.file}`;
+  let loaded = parsed.get(key);
+  if (loaded === undefined) {
+    loaded = await parseScenario(bytes, d.file);
+    if (parsed.size >= PARSED_KEPT) parsed.delete(parsed.keys().next().value!);
+    parsed.set(key, loaded);
+  }
+  return loaded;
+}
+
+/**
+ * A worker's processor: checks the scenario's hash, runs the shard in the worker's kept threads
+ * (this thread stays free to renew the job's lock) and stores the part; skips a run whose submit
+ * was cancelled.
+ */
+export async function processShard(job: Job<ShardJob>, client: Client, pool: WorkerThreadsExecutor, log: (text: string) => void): Promise<string> {
+  const d = job.data;
+  if (await client.exists(cancelKey(d.run))) return 'cancelled';
+  const loaded = await scenarioOf(d);
   const started = performance.now();
   log(`worker: shard ${d.index} of ${d.count} of ${loaded.scenario.name} (run ${d.run}) started\n`);
-  const { bytes: part, paths } = await runShard(loaded, { seed: d.seed, paths: d.paths, threads, offMainThread: true, study: d.study }, d.index, d.count);
+  const { bytes: part, paths } = await runShard(loaded, { seed: d.seed, paths: d.paths, threads: pool.size, threadPool: pool, study: d.study }, d.index, d.count);
   if (await client.exists(cancelKey(d.run))) return 'cancelled';
   await client.set(partKey(d.run, d.index), Buffer.from(part.buffer, part.byteOffset, part.byteLength), 'EX', KEEP_SECONDS);
   log(`worker: shard ${d.index} of ${d.count} of ${loaded.scenario.name} done: ${paths.toLocaleString('en-US')} paths in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);

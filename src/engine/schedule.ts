@@ -99,22 +99,50 @@ function workerUrl(): URL {
   return import.meta.url.endsWith('.ts') ? new URL('../../dist/worker.js', import.meta.url) : new URL('./worker.js', import.meta.url);
 }
 
-/** Runs blocks in `count` worker threads (worker.ts), each taking from the same queue. */
+/**
+ * Runs blocks in `count` worker threads (worker.ts), each taking from the same queue. The threads
+ * end with the run, or, with `keep`, wait for the next run (a queue worker's pool: each job then
+ * starts on threads whose engine is already loaded and compiled) until close().
+ */
 export class WorkerThreadsExecutor implements BlockExecutor {
-  private readonly workers: Worker[] = [];
+  private workers: Worker[] = [];
 
-  constructor(private readonly count: number) {}
+  constructor(
+    private readonly count: number,
+    private readonly options: { keep?: boolean } = {},
+  ) {}
+
+  /** Its threads. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** The threads: the kept ones, or new ones. */
+  private threads(): Worker[] {
+    if (this.workers.length === 0) {
+      this.workers = Array.from({ length: this.count }, () => new Worker(workerUrl()));
+      // Kept threads wait for work without holding the process open.
+      if (this.options.keep) for (const w of this.workers) w.unref();
+    }
+    return this.workers;
+  }
 
   execute(job: BlockJob, queue: BlockQueue, onBlock: (r: BlockResult) => void, signal?: AbortSignal): Promise<SketchData[]> {
     const { loaded, settings, study } = job;
     const grids: SketchData[] = [];
+    const keep = this.options.keep === true;
     return new Promise<SketchData[]>((resolve, reject) => {
       const finished = new Set<Worker>();
+      const listening: [Worker, (msg: FromWorker) => void, (e: Error) => void, (code: number) => void][] = [];
+      const done = () => {
+        for (const [w, message, error, exit] of listening) w.off('message', message).off('error', error).off('exit', exit);
+        signal?.removeEventListener('abort', onAbort);
+      };
       let failed = false;
       const fail = (e: Error) => {
         if (failed) return;
         failed = true;
-        signal?.removeEventListener('abort', onAbort);
+        done();
         queue.close();
         this.stop();
         reject(e);
@@ -122,11 +150,10 @@ export class WorkerThreadsExecutor implements BlockExecutor {
       const onAbort = () => fail(new RunAborted());
       signal?.addEventListener('abort', onAbort, { once: true });
       if (signal?.aborted) return onAbort();
-      const start: WorkerStart = { text: loaded.text, file: loaded.scenario.file, trees: loaded.expressionTrees, settings, queue: queue.shared, kernel: kernelModule(), study };
-      for (let i = 0; i < this.count; i++) {
-        const w = new Worker(workerUrl(), { workerData: start });
-        this.workers.push(w);
-        w.on('message', (msg: FromWorker) => {
+      const start: WorkerStart = { text: loaded.text, file: loaded.scenario.file, trees: loaded.expressionTrees, settings, queue: queue.shared, kernel: kernelModule(), study, keep };
+      const workers = this.threads();
+      for (const w of workers) {
+        const message = (msg: FromWorker) => {
           if (failed) return;
           switch (msg.type) {
             case 'result':
@@ -134,25 +161,35 @@ export class WorkerThreadsExecutor implements BlockExecutor {
             case 'sketch':
               grids.push(msg.data);
               finished.add(w);
-              void w.terminate();
-              if (finished.size === this.count) {
-                signal?.removeEventListener('abort', onAbort);
+              if (!keep) void w.terminate();
+              if (finished.size === workers.length) {
+                done();
+                if (!keep) this.workers = [];
                 resolve(grids);
               }
               return;
             case 'error':
               return fail(decodeError(msg.error));
           }
-        });
-        w.on('error', (e) => fail(e));
-        w.on('exit', (code) => {
-          if (!finished.has(w) && !failed) fail(new Error(`worker thread exited early with code ${code}`));
-        });
+        };
+        const error = (e: Error) => fail(e);
+        const exit = (code: number) => {
+          if (!finished.has(w)) fail(new Error(`worker thread exited early with code ${code}`));
+        };
+        w.on('message', message).on('error', error).on('exit', exit);
+        listening.push([w, message, error, exit]);
+        w.postMessage(start);
       }
     });
   }
 
   stop(): void {
     for (const w of this.workers) void w.terminate();
+    this.workers = [];
+  }
+
+  /** Ends the threads (a kept pool's owner calls it when done). */
+  close(): void {
+    this.stop();
   }
 }

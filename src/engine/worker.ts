@@ -1,32 +1,41 @@
 /**
- * Worker thread entry: loads the same scenario text (with the main thread's parsed expressions),
- * then simulates blocks, taking the next block from the queue it shares with the other threads
- * until none is left, and returns each block's results and, at the end, its sketches
- * (protocol.ts says what it sends).
+ * Worker thread entry: for each run it is sent (a WorkerStart message), loads the same scenario
+ * text (with the main thread's parsed expressions), then simulates blocks, taking the next block
+ * from the queue it shares with the other threads until none is left, and returns each block's
+ * results and, at the end, its sketches (protocol.ts says what it sends). Then it waits for the
+ * next run, or is ended by the main thread.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { parseScenario } from '../scenario/load.js';
 import { BlockSimulator, makePlan } from './block.js';
 import { useKernelModule } from './kernel.js';
 import { encodeError, type FromWorker, type WorkerStart } from './protocol.js';
 import { blockRange, takeBlock } from './schedule.js';
 
-const { text, file, trees, settings, queue, kernel, study } = workerData as WorkerStart;
-useKernelModule(kernel);
 const port = parentPort!;
 const send = (msg: FromWorker, transfer?: ArrayBuffer[]) => port.postMessage(msg, transfer);
 
-try {
-  const loaded = await parseScenario(text, file, trees);
-  const sim = new BlockSimulator(loaded, makePlan(loaded, study), settings);
-  for (let b = takeBlock(queue); b !== undefined; b = takeBlock(queue)) {
-    // Copied, not transferred: transferring detaches the buffers here, and once any buffer of a
-    // thread has been detached V8 checks every typed array access for it.
-    send({ type: 'result', result: sim.run(b, ...blockRange(b, settings.paths)) });
+async function run({ text, file, trees, settings, queue, kernel, study, keep }: WorkerStart): Promise<void> {
+  useKernelModule(kernel);
+  try {
+    const loaded = await parseScenario(text, file, trees);
+    const sim = new BlockSimulator(loaded, makePlan(loaded, study), settings);
+    for (let b = takeBlock(queue); b !== undefined; b = takeBlock(queue)) {
+      // Copied, not transferred: transferring detaches the buffers here, and once any buffer of a
+      // thread has been detached V8 checks every typed array access for it.
+      send({ type: 'result', result: sim.run(b, ...blockRange(b, settings.paths)) });
+    }
+    const data = sim.sketchData();
+    // A thread that ends with the run transfers its sketches (free, and nothing runs here
+    // afterwards); a kept thread copies them, for the reason above.
+    send({ type: 'sketch', data }, keep ? [] : ([data.windows.buffer, data.counts.buffer] as ArrayBuffer[]));
+  } catch (e) {
+    send({ type: 'error', error: encodeError(e) });
   }
-  // The last message: transferring is free, and nothing runs here afterwards.
-  const data = sim.sketchData();
-  send({ type: 'sketch', data }, [data.windows.buffer, data.counts.buffer] as ArrayBuffer[]);
-} catch (e) {
-  send({ type: 'error', error: encodeError(e) });
 }
+
+// One run per message, in turn.
+let runs = Promise.resolve();
+port.on('message', (start: WorkerStart) => {
+  runs = runs.then(() => run(start));
+});
