@@ -2,3 +2,5 @@
 export { loadScenario } from './scenario/load.js';
 export { runSimulation } from './engine/run.js';
 export { buildReportFiles } from './report/files.js';
+export { BlockSimulator, makePlan } from './engine/block.js';
+export { blockRange } from './engine/schedule.js';

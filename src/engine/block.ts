@@ -82,9 +82,22 @@ export class BlockSimulator {
     };
   }
 
+  /**
+   * Milliseconds this simulator has spent on the blocks it ran: drawing the paths' inputs and
+   * setting up their worlds (JavaScript), the day loop with its series and tail (WebAssembly),
+   * and the metrics from the final states (JavaScript). The benchmark's breakdown
+   * (bench/breakdown.mjs) reads them.
+   */
+  get spent(): { setupMs: number; dayLoopMs: number; metricsMs: number } {
+    return { setupMs: this.setupMs, dayLoopMs: this.kernel.dayLoopMs, metricsMs: this.blockMs - this.kernel.dayLoopMs };
+  }
+  private setupMs = 0;
+  private blockMs = 0;
+
   /** Simulates one block. The result's arrays are this simulator's, valid until the next run. */
   run(index: number, first: number, count: number): BlockResult {
     const { plan, values } = this;
+    const started = performance.now();
     const nPol = plan.policies.length;
     const nM = plan.metrics.length;
     for (let k = 0; k < count; k++) {
@@ -128,7 +141,10 @@ export class BlockSimulator {
     };
     this.first = first;
     this.streams.fill(undefined);
+    const setUp = performance.now();
     this.kernel.runBlock(count, out);
+    this.setupMs += setUp - started;
+    this.blockMs += performance.now() - setUp;
     this.checkFinite(first, out.metrics);
     return { index, first, count, ...out, arises: buffers.arises.subarray(0, count * nPol) };
   }

@@ -177,6 +177,8 @@ export class Kernel {
   private f64 = new Float64Array(0);
   private i32 = new Int32Array(0);
   private u32 = new Uint32Array(0);
+  /** Milliseconds in the day loop (runDays, and moving its sketch counts out) so far. */
+  dayLoopMs = 0;
   /** Counts taken from the kernel's 16-bit sketches so far (see FLUSH_BLOCKS), and blocks since. */
   private held?: SketchGrid;
   private blocksSinceFlush = 0;
@@ -308,8 +310,10 @@ export class Kernel {
     this.views();
     this.f64.fill(0, this.sums / 8, this.sums / 8 + plan.cells);
 
+    const started = performance.now();
     this.x.runDays(count);
     if (++this.blocksSinceFlush === FLUSH_BLOCKS) this.flush();
+    this.dayLoopMs += performance.now() - started;
 
     // Metrics (MODEL.md section 5) and the insolvency days, per path, from the final states.
     this.views();
