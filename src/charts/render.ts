@@ -15,7 +15,7 @@ let libraries: Promise<Libraries> | undefined;
  * vega, vega-lite and resvg, loaded on the first chart: a command that draws none (a shard, a
  * worker, validate) starts without them.
  */
-export function chartLibraries(): Promise<Libraries> {
+function chartLibraries(): Promise<Libraries> {
   return (libraries ??= Promise.all([import('vega'), import('vega-lite'), import('@resvg/resvg-js')]).then(([vega, vl, resvg]) => {
     // vega's only hook for text measurement is this module-level object; set once, the same for every chart.
     (vega as unknown as { textMetrics: { width: unknown } }).textMetrics.width = measureText;

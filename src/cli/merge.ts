@@ -3,8 +3,9 @@
  * together in block order, then reported as `run` reports: every file but timing.json and
  * manifest.json is the bytes a single machine's run writes.
  *
- *   shard files (engine/shard.ts) -> checkShards -> RunAccumulator.importPart, merge in block
- *   order -> finishRun -> reportRun (cli/run.ts: the cost-of-delay exhibit, the report files)
+ *   shard files (engine/shard.ts) -> checkShards -> mergeShards: RunAccumulator.addPart in block
+ *   order, the parts' sketch counts added up (addGrids) -> finishRun -> reportRun (cli/run.ts:
+ *   the cost-of-delay exhibit, the report files)
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -75,7 +75,8 @@ async function workerCommand(flags: ReturnType<ReturnType<typeof defineWorker>['
   const idle: WorkerThreadsExecutor[] = [];
   const every: WorkerThreadsExecutor[] = [];
   const shard = async (job: Job<ShardJob>) => {
-    const pool = idle.pop() ?? every[every.push(new WorkerThreadsExecutor(threads, { keep: true })) - 1];
+    let pool = idle.pop();
+    if (pool === undefined) every.push((pool = new WorkerThreadsExecutor(threads, { keep: true })));
     try {
       return await processShard(job, (await worker!.backend.client) as never, pool, log);
     } finally {
@@ -101,7 +102,7 @@ async function workerCommand(flags: ReturnType<ReturnType<typeof defineWorker>['
   });
   log('worker: stopping (shards running now are finished first)\n');
   await worker.close();
-  for (const pool of every) pool.close();
+  for (const pool of every) pool.stop();
   return EXIT.ok;
 }
 

@@ -118,13 +118,9 @@ export class RunAccumulator {
    * is the same bytes as one accumulator that was given both accumulators' blocks.
    */
   merge(other: RunAccumulator): void {
-    for (const b of other.blocks.keys()) if (this.blocks.has(b)) throw new Error(`block ${b} is in both accumulators`);
-    if (other.next > 0) {
-      // The other has folded blocks 0 ... next-1, so this one holds none of them and has folded nothing.
-      this.sums = other.sums.slice();
-      this.next = other.next;
-    }
-    for (const [b, [first, count]] of other.blocks) {
+    const blocks = [...other.blocks].map(([b, [first, count]]): [number, number, number] => [b, first, count]);
+    this.refuseSeen(blocks);
+    for (const [, first, count] of blocks) {
       for (let i = 0; i < this.metrics.length; i++) {
         if (this.plan.aliasOf[i] !== -1) continue;
         this.metrics[i].forEach((into, m) => into.set(other.metrics[i][m].subarray(first, first + count), first));
@@ -133,11 +129,30 @@ export class RunAccumulator {
       }
       this.butforInsolvencyDay.set(other.butforInsolvencyDay.subarray(first, first + count), first);
       this.butforValue.set(other.butforValue.subarray(first, first + count), first);
+    }
+    this.takeCounts(blocks, other.insolvencyDays, other.next, other.sums, other.pending);
+  }
+
+  private refuseSeen(blocks: [number, number, number][]): void {
+    for (const [b] of blocks) if (this.blocks.has(b)) throw new Error(`block ${b} is in both accumulators`);
+  }
+
+  /**
+   * What merge and addPart take in besides the paths' values: the blocks, the insolvency-day
+   * counts, the series sums folded so far (blocks 0 ... next-1) and the partials still pending.
+   */
+  private takeCounts(blocks: [number, number, number][], insolvencyDays: Float64Array, next: number, sums: Float64Array, pending: Iterable<[number, Float64Array]>): void {
+    for (const [b, first, count] of blocks) {
       this.blocks.set(b, [first, count]);
       this.done += count;
     }
-    for (let i = 0; i < this.insolvencyDays.length; i++) this.insolvencyDays[i] += other.insolvencyDays[i];
-    for (const [b, partial] of other.pending) this.pending.set(b, partial);
+    for (let i = 0; i < this.insolvencyDays.length; i++) this.insolvencyDays[i] += insolvencyDays[i];
+    if (next > 0) {
+      // The other has folded blocks 0 ... next-1, so this one holds none of them and has folded nothing.
+      this.sums = sums.slice();
+      this.next = next;
+    }
+    for (const [b, partial] of pending) this.pending.set(b, partial);
     this.fold();
   }
 
@@ -184,7 +199,7 @@ export class RunAccumulator {
    * accumulator, without making one: a merge of many shards holds one run's arrays, not one per shard.
    */
   addPart(part: AccumulatorPart): void {
-    for (const [b] of part.blocks) if (this.blocks.has(b)) throw new Error(`block ${b} is in both accumulators`);
+    this.refuseSeen(part.blocks);
     const simulated = this.plan.aliasOf.map((a, i) => (a === -1 ? i : -1)).filter((i) => i >= 0);
     const nM = this.plan.metrics.length;
     simulated.forEach((i, k) => {
@@ -194,18 +209,7 @@ export class RunAccumulator {
     });
     this.butforInsolvencyDay.set(part.butforInsolvencyDay, part.first);
     this.butforValue.set(part.butforValue, part.first);
-    for (let i = 0; i < this.insolvencyDays.length; i++) this.insolvencyDays[i] += part.insolvencyDays[i];
-    for (const [b, f, c] of part.blocks) {
-      this.blocks.set(b, [f, c]);
-      this.done += c;
-    }
-    if (part.next > 0) {
-      // The part has folded blocks 0 ... next-1, so this accumulator holds none of them and has folded nothing.
-      this.sums = part.sums.slice();
-      this.next = part.next;
-    }
-    for (const [b, partial] of part.pending) this.pending.set(b, partial);
-    this.fold();
+    this.takeCounts(part.blocks, part.insolvencyDays, part.next, part.sums, part.pending);
   }
 
   /** Folds the series partials that are next in block order (floating-point addition is not associative). */

@@ -103,7 +103,7 @@ export async function simulateBlocks(loaded: LoadedScenario, options: RunOptions
   const study = options.study ?? { attribution: true };
   const plan = makePlan(loaded, study);
   const [first, end] = range ?? [0, blocksOf(settings.paths)];
-  const threads = options.threadPool?.size ?? Math.max(1, Math.min(options.threads, end - first));
+  const threads = options.threadPool?.count ?? Math.max(1, Math.min(options.threads, end - first));
   const accumulator = new RunAccumulator(plan, settings.paths);
   const rangePaths = Math.min(settings.paths, end * BLOCK_PATHS) - first * BLOCK_PATHS;
   let done = 0;

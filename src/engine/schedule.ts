@@ -6,7 +6,8 @@
  *
  *   BlockQueue (shared counter) -> InThreadExecutor     (this thread)
  *                               -> WorkerThreadsExecutor (K worker threads, worker.ts)
- *                               -> later: a queue or a cluster, one more executor
+ *
+ * Across machines the unit is a pass's shard, not a block: engine/queue.ts (QueuePasses).
  */
 import { Worker } from 'node:worker_threads';
 import type { LoadedScenario } from '../scenario/load.js';
@@ -108,14 +109,10 @@ export class WorkerThreadsExecutor implements BlockExecutor {
   private workers: Worker[] = [];
 
   constructor(
-    private readonly count: number,
+    /** Its threads. */
+    readonly count: number,
     private readonly options: { keep?: boolean } = {},
   ) {}
-
-  /** Its threads. */
-  get size(): number {
-    return this.count;
-  }
 
   /** The threads: the kept ones, or new ones. */
   private threads(): Worker[] {
@@ -183,13 +180,9 @@ export class WorkerThreadsExecutor implements BlockExecutor {
     });
   }
 
+  /** Ends the threads at once: after another executor failed, or when a kept pool's owner is done with it. */
   stop(): void {
     for (const w of this.workers) void w.terminate();
     this.workers = [];
-  }
-
-  /** Ends the threads (a kept pool's owner calls it when done). */
-  close(): void {
-    this.stop();
   }
 }
