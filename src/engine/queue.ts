@@ -107,7 +107,7 @@ export async function processShard(job: Job<ShardJob>, client: Client, pool: Wor
   const loaded = await scenarioOf(d);
   const started = performance.now();
   log(`worker: shard ${d.index} of ${d.count} of ${loaded.scenario.name} (run ${d.run}) started\n`);
-  const { bytes: part, paths } = await runShard(loaded, { seed: d.seed, paths: d.paths, threads: pool.count, threadPool: pool, study: d.study }, d.index, d.count);
+  const { bytes: part, paths } = await runShard(loaded, { seed: d.seed, paths: d.paths, threads: pool.count, threadPool: [pool], study: d.study }, d.index, d.count);
   if (await client.exists(cancelKey(d.run))) return 'cancelled';
   await client.set(partKey(d.run, d.index), Buffer.from(part.buffer, part.byteOffset, part.byteLength), 'EX', KEEP_SECONDS);
   log(`worker: shard ${d.index} of ${d.count} of ${loaded.scenario.name} done: ${paths.toLocaleString('en-US')} paths in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);

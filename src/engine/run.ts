@@ -27,9 +27,10 @@ export interface RunOptions extends RunSettings {
   study?: StudySpec;
   /**
    * Simulate in these worker threads only (their count, not `threads`), keeping this thread free: a
-   * queue worker renews its job's lock here, and keeps the threads from one job to the next.
+   * queue worker renews its job's lock here, and keeps the threads from one job to the next; the
+   * pass runner keeps them from one pass to the next (study/passes.ts).
    */
-  threadPool?: WorkerThreadsExecutor;
+  threadPool?: WorkerThreadsExecutor[];
 }
 
 /** Where a pass's paths are simulated: this machine (runSimulation) or, as shards, a queue's workers (engine/queue.ts). */
@@ -103,7 +104,7 @@ export async function simulateBlocks(loaded: LoadedScenario, options: RunOptions
   const study = options.study ?? { attribution: true };
   const plan = makePlan(loaded, study);
   const [first, end] = range ?? [0, blocksOf(settings.paths)];
-  const threads = options.threadPool?.count ?? Math.max(1, Math.min(options.threads, end - first));
+  const threads = options.threadPool?.reduce((n, x) => n + x.count, 0) ?? Math.max(1, Math.min(options.threads, end - first));
   const accumulator = new RunAccumulator(plan, settings.paths);
   const rangePaths = Math.min(settings.paths, end * BLOCK_PATHS) - first * BLOCK_PATHS;
   let done = 0;
@@ -116,7 +117,7 @@ export async function simulateBlocks(loaded: LoadedScenario, options: RunOptions
   // left: the work stays balanced to the last block, and this thread starts at once while the
   // workers load the engine.
   const queue = new BlockQueue(end, first);
-  const executors = options.threadPool ? [options.threadPool] : threadExecutors(threads);
+  const executors = options.threadPool ?? threadExecutors(threads);
   const job = { loaded, plan, settings, study };
   let failure: unknown;
   const grids = await Promise.all(

@@ -15,7 +15,8 @@
  */
 import type { LoadedScenario } from '../scenario/load.js';
 import type { StudySpec } from '../engine/block.js';
-import { runSimulation, type PassExecutor, type RunResult } from '../engine/run.js';
+import { runSimulation, type PassExecutor, type RunOptions, type RunResult } from '../engine/run.js';
+import { WorkerThreadsExecutor } from '../engine/schedule.js';
 import { BLOCK_PATHS } from '../engine/kernel.js';
 import { describeRule, firstBlocksMeeting, type PrecisionOutcome, type PrecisionRule } from './precision.js';
 
@@ -45,21 +46,83 @@ export interface PassResults {
   simulateSeconds: number;
 }
 
-/** Runs the passes one after another on the same seed; each pass's paths count toward one progress total. */
+/**
+ * Runs the passes on the same seed; each pass's paths count toward one progress total, and the
+ * results come back in the passes' order.
+ *
+ * On this machine with several threads, the passes share one pool of kept worker threads (each
+ * loads the engine once, not once per pass), and a pass of fewer blocks than threads leaves the
+ * other threads to the next passes, which start beside it: a tornado or Saltelli's matrices at
+ * 1,024 paths then keep every core busy. A pass's results do not depend on which threads ran its
+ * blocks (engine/run.ts), so they are the same bytes as one pass after another.
+ */
 export async function runPasses(loaded: LoadedScenario, passes: Pass[], settings: PassSettings): Promise<PassResults> {
   const started = performance.now();
   const total = passes.reduce((s, p) => s + (p.paths ?? settings.paths), 0);
-  let before = 0;
-  const results: RunResult[] = [];
-  for (const pass of passes) {
-    const paths = pass.paths ?? settings.paths;
-    const offset = before;
-    results.push(
-      await (settings.executor ?? runSimulation)(pass.loaded ?? loaded, { paths, seed: settings.seed, threads: settings.threads, signal: settings.signal, study: { ...settings.common, ...pass.study }, onProgress: (done) => settings.onProgress?.(offset + done, total) }),
+  const done = new Array<number>(passes.length).fill(0);
+  const progress = (i: number, d: number) => {
+    done[i] = d;
+    settings.onProgress?.(
+      done.reduce((a, b) => a + b, 0),
+      total,
     );
-    before += paths;
-  }
+  };
+  const optionsOf = (pass: Pass, i: number): RunOptions => ({
+    paths: pass.paths ?? settings.paths,
+    seed: settings.seed,
+    threads: settings.threads,
+    signal: settings.signal,
+    study: { ...settings.common, ...pass.study },
+    onProgress: (d) => progress(i, d),
+  });
+  const results: RunResult[] = [];
+  if (settings.executor || settings.threads <= 1 || passes.length === 0) {
+    // One after another: a queue's workers, or this thread alone.
+    for (const [i, pass] of passes.entries()) results.push(await (settings.executor ?? runSimulation)(pass.loaded ?? loaded, optionsOf(pass, i)));
+  } else results.push(...(await onPool(loaded, passes, settings.threads, optionsOf)));
   return { results, simulateSeconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * The passes on `threads` kept worker threads: each pass, in order, waits for as many free threads
+ * as it has blocks (at most all of them) and runs on those. The threads end with the last pass.
+ */
+async function onPool(loaded: LoadedScenario, passes: Pass[], threads: number, optionsOf: (pass: Pass, i: number) => RunOptions): Promise<RunResult[]> {
+  const all = Array.from({ length: threads }, () => new WorkerThreadsExecutor(1, { keep: true }));
+  const free = [...all];
+  const results = new Array<RunResult>(passes.length);
+  const running = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
+  let wake = () => {};
+  try {
+    for (const [i, pass] of passes.entries()) {
+      const options = optionsOf(pass, i);
+      const need = Math.min(threads, Math.ceil(options.paths / BLOCK_PATHS));
+      while (free.length < need && !failure) await new Promise<void>((resolve) => (wake = resolve));
+      if (failure) break;
+      const pool = free.splice(0, need);
+      const run: Promise<void> = runSimulation(pass.loaded ?? loaded, { ...options, threadPool: pool })
+        .then(
+          (result) => void (results[i] = result),
+          (error: unknown) => {
+            // The first failure (or an interrupt) ends the passes still running.
+            if (!failure) for (const x of all) x.stop();
+            failure ??= { error };
+          },
+        )
+        .finally(() => {
+          free.push(...pool);
+          running.delete(run);
+          wake();
+        });
+      running.add(run);
+    }
+    await Promise.all(running);
+  } finally {
+    for (const x of all) x.stop();
+  }
+  if (failure) throw failure.error;
+  return results;
 }
 
 /** How many paths to run: a number, or whole blocks until a stated precision (precision.ts). */
