@@ -106,7 +106,7 @@ export interface SobolRow extends SobolIndex {
 export interface SensitivityJson {
   schema: 'accessgap/sensitivity@1';
   scenario: { name: string; title: string; file: string; sha256: string; currency: string };
-  run: { seed: number; paths: number; version: string; metric: string; methods: string[]; tornado_quantiles: [number, number]; sobol_paths?: number; sobol_estimators?: string; passes: number; precision?: PrecisionOutcome };
+  run: { seed: number; paths: number; version: string; metric: string; methods: string[]; tornado_quantiles: [number, number]; tornado_paths?: number; sobol_paths?: number; sobol_estimators?: string; passes: number; precision?: PrecisionOutcome };
   /** The uncertain inputs analysed, with their status label from the file's comment when present. */
   inputs: { key: string; status?: string; basis?: string }[];
   policies: Record<string, { base_mean: number; tornado?: TornadoRow[]; rank?: RankRow[]; sobol?: SobolRow[]; settings?: TornadoRow[] }>;
@@ -132,8 +132,15 @@ export interface SensitivityRuns {
   tornado: { def: InputDef; values: [number, number] }[];
   /** Settings at the expert's two choices: their variants follow the tornado's. */
   studiedSettings: { key: string; values: [number, number] }[];
-  /** The base run (variant 0) and each tornado input at its low and high value (variants 1 + 2t, 2 + 2t). */
+  /**
+   * The base run (variant 0) and each tornado input at its low and high value (variants 1 + 2t,
+   * 2 + 2t), then the settings', on the tornado's paths (the first `tornadoPaths` of the run's).
+   */
   study: StudyResult;
+  /** The base on all of the run's paths when the tornado ran on fewer (its mean and rank correlations read it). */
+  base?: StudyResult;
+  /** The tornado's paths, when it ran. */
+  tornadoPaths?: number;
   saltelli?: { runs: SaltelliRuns; factors: SobolFactor[]; paths: number };
   precision?: PrecisionOutcome;
 }
@@ -165,8 +172,9 @@ export function sensitivityJson(r: SensitivityRuns): SensitivityJson {
       metric: r.metric,
       methods,
       tornado_quantiles: r.quantiles,
+      ...(r.tornadoPaths !== undefined ? { tornado_paths: r.tornadoPaths } : {}),
       ...(saltelli ? { sobol_paths: saltelli.paths, sobol_estimators: 'Saltelli et al. (2010) first order, Jansen (1999) total order; 95% intervals: 1.96 x the standard deviation of 200 bootstrap resamples' } : {}),
-      passes: study.passes + (saltelli ? saltelli.factors.length + 2 : 0),
+      passes: study.passes + (r.base?.passes ?? 0) + (saltelli ? saltelli.factors.length + 2 : 0),
       ...(r.precision ? { precision: r.precision } : {}),
     },
     inputs: r.inputs.map((d) => ({ key: d.key, ...(statusOf(d.comment) ? { status: statusOf(d.comment) } : {}), ...(d.comment ? { basis: d.comment } : {}) })),
@@ -175,7 +183,9 @@ export function sensitivityJson(r: SensitivityRuns): SensitivityJson {
         const i = study.policies.indexOf(policy);
         const reads = (key: string) => policyCanRead(s, policy, key);
         const base = study.values[0][i][j];
-        const mean = base.reduce((a, b) => a + b, 0) / base.length;
+        // Every path of the run: the tornado's own base, or the base's pass of them all.
+        const all = r.base ? r.base.values[0][r.base.policies.indexOf(policy)][j] : base;
+        const mean = all.reduce((a, b) => a + b, 0) / all.length;
         const tornado = methods.includes('tornado')
           ? r.tornado
               .flatMap(({ def, values }, t) => (reads(def.key) ? [tornadoRow(def.key, values, base, study.values[1 + 2 * t][i][j], study.values[2 + 2 * t][i][j])] : []))
@@ -184,7 +194,7 @@ export function sensitivityJson(r: SensitivityRuns): SensitivityJson {
         const rank = methods.includes('rank')
           ? r.inputs.flatMap((d, t) => {
               if (!reads(d.key)) return [];
-              const c = spearman(r.draws[t], base);
+              const c = spearman(r.draws[t], all);
               return [{ input: d.key, spearman: c.rho, ci95: c.ci95 }];
             })
           : undefined;

@@ -93,10 +93,10 @@ async function packStudies(loaded: LoadedScenario, summary: SummaryJson, setting
   const started = performance.now();
   const restore = await runRestoreStudy(loaded, settings, focus);
   const afterRestore = performance.now();
-  const plan = checkSensitivity(loaded, { policy: focus, method: 'tornado' }, settings.paths);
+  const paths = packSensitivityPaths(settings.paths);
+  const plan = checkSensitivity(loaded, { policy: focus, method: 'tornado', tornadoPaths: paths }, paths);
   let sensitivity: PackData['sensitivity'];
   if (!('problems' in plan) && plan.inputs.length > 0) {
-    const paths = packSensitivityPaths(settings.paths);
     const { json } = await runSensitivity(loaded, plan, { ...settings, paths, common: { compare: loaded.scenario.compare.filter((p) => focus.includes(p)) } });
     sensitivity = { json, charts: sensitivityCharts(json) };
   }

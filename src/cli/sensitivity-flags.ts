@@ -8,6 +8,13 @@ import { describeRange, inRange, keyFacts, settingRef, STUDIED_SETTINGS, type Ra
 
 export const METHODS = ['tornado', 'rank', 'sobol'] as const;
 
+/**
+ * The tornado's default paths (at most): its rows are paired changes on the same paths, whose
+ * standard errors are small beside the spread of the metric itself, and its passes (two per
+ * uncertain input, every compared world) are most of an analysis's cost. docs/model.md section 11.
+ */
+export const TORNADO_PATHS = 2048;
+
 export interface SensitivityPlan {
   metric: string;
   policies: string[];
@@ -17,13 +24,15 @@ export interface SensitivityPlan {
   inputs: InputDef[];
   factors: SobolFactor[];
   sobolPaths: number;
+  /** Paths of the tornado's passes (and the settings' rows): the first of the run's paths. */
+  tornadoPaths: number;
   /** --setting KEY=LOW,HIGH: studied settings at the expert's two choices (rows apart from the inputs'). */
   settings: { key: string; ref: number; values: [number, number] }[];
 }
 
 export function checkSensitivity(
   loaded: LoadedScenario,
-  flags: { metric?: string; policy?: string[]; method?: string; tornadoQuantiles?: string; sobolPaths?: number; setting?: string[] },
+  flags: { metric?: string; policy?: string[]; method?: string; tornadoQuantiles?: string; sobolPaths?: number; tornadoPaths?: number; setting?: string[] },
   paths: number,
 ): SensitivityPlan | { problems: string[] } {
   const s = loaded.scenario;
@@ -65,8 +74,9 @@ export function checkSensitivity(
     else settings.push({ key, ref: settingRef(key), values });
   }
   if (settings.length && !methods.includes('tornado')) problems.push('--setting: expected --method tornado or all (settings are shown beside the tornado)');
+  if (flags.tornadoPaths !== undefined && flags.tornadoPaths > paths) problems.push(`--tornado-paths ${flags.tornadoPaths}: expected at most the run's paths (${paths.toLocaleString('en-US')}): the tornado runs on the first of them`);
   const inputs = s.inputs.filter((d) => d.value.kind === 'dist' && d.value.spec.dist !== 'constant');
   if (inputs.length === 0) problems.push('expected at least one uncertain input (a distribution), found none: every input is a number or an expression');
   if (problems.length) return { problems };
-  return { metric, policies, methods, quantiles, inputs, factors: methods.includes('sobol') ? sobolFactors(loaded) : [], sobolPaths: flags.sobolPaths ?? Math.min(paths, 1024), settings };
+  return { metric, policies, methods, quantiles, inputs, factors: methods.includes('sobol') ? sobolFactors(loaded) : [], sobolPaths: flags.sobolPaths ?? Math.min(paths, 1024), tornadoPaths: flags.tornadoPaths ?? Math.min(paths, TORNADO_PATHS), settings };
 }

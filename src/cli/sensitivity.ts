@@ -35,12 +35,25 @@ const define = (program: Command) =>
     .option('--metric <name>', 'the metric to explain (default total_harm)')
     .option('--method <m>', 'tornado, rank, sobol or all (default all)')
     .option('--tornado-quantiles <lo,hi>', 'the percentiles of the tornado (default 0.1,0.9)')
+    .option('--tornado-paths <n>', "paths of the tornado's passes, the first of the run's (default: --paths, at most 2,048)", integer('--tornado-paths', 2, MAX_PATHS))
     .option('--sobol-paths <n>', "paths per matrix of Saltelli's scheme for the Sobol indices (default: --paths, at most 1,024)", integer('--sobol-paths', 2, MAX_PATHS))
     .option('--setting <key=low,high>', "with the tornado: a setting at two values of the expert's choice (simulation.discount_rate, horizon_days or tail_days; repeat for several), shown apart from the inputs", collect);
 
 export type SensitivityFlags = ReturnType<ReturnType<typeof define>['opts']>;
 
-const runsOf = (p: SensitivityPlan) => 1 + (p.methods.includes('tornado') ? 2 * p.inputs.length : 0) + 2 * p.settings.length;
+/** The tornado's passes (two per input and per setting), and whether the base needs a pass of the run's paths of its own. */
+const tornadoRuns = (p: SensitivityPlan) => (p.methods.includes('tornado') ? 2 * p.inputs.length : 0) + 2 * p.settings.length;
+const ownBase = (p: SensitivityPlan, paths: number) => tornadoRuns(p) > 0 && p.tornadoPaths < paths;
+/** Engine passes: [paths of each, how many]. */
+function passesOf(p: SensitivityPlan, paths: number): [number, number][] {
+  const tornado = tornadoRuns(p);
+  return [
+    ...(tornado ? [[p.tornadoPaths, 1 + tornado] as [number, number]] : []),
+    ...(!tornado || ownBase(p, paths) ? [[paths, 1] as [number, number]] : []),
+    ...(p.factors.length ? [[p.sobolPaths, p.factors.length + 2] as [number, number]] : []),
+  ];
+}
+const described = (passes: [number, number][]) => passes.map(([paths, n]) => `${n} ${n === 1 ? 'pass' : 'passes'} of ${paths.toLocaleString('en-US')} paths`).join(', ');
 
 export const sensitivityCommand: FolderCommand<SensitivityFlags, SensitivityPlan> = {
   name: 'sensitivity',
@@ -48,18 +61,18 @@ export const sensitivityCommand: FolderCommand<SensitivityFlags, SensitivityPlan
   prepare: (loaded, flags, settings) => checkSensitivity(loaded, flags, settings.paths),
   estimate(loaded, p, settings) {
     const estimate = estimateRun(makePlan(loaded, { lastDayOnly: true }), settings.paths, settings.threads);
-    estimate.seconds = estimate.seconds * runsOf(p) + (estimate.seconds * p.sobolPaths * (p.factors.length + 2)) / settings.paths;
-    const what = `${runsOf(p)} runs of ${settings.paths.toLocaleString('en-US')} paths${p.factors.length ? ` and ${p.factors.length + 2} Sobol passes of ${p.sobolPaths.toLocaleString('en-US')}` : ''}`;
-    return { estimate, what, advice: 'reduce --paths or --sobol-paths' };
+    const passes = passesOf(p, settings.paths);
+    estimate.seconds = (estimate.seconds * passes.reduce((s, [paths, n]) => s + paths * n, 0)) / settings.paths;
+    return { estimate, what: described(passes), advice: 'reduce --paths, --tornado-paths or --sobol-paths' };
   },
   announce(p, settings, estimate) {
     const sobolCost = p.factors.length ? `; Sobol indices: N (k + 2) = ${p.sobolPaths.toLocaleString('en-US')} x ${p.factors.length + 2} = ${(p.sobolPaths * (p.factors.length + 2)).toLocaleString('en-US')} paths` : '';
-    return `accessgap: ${p.inputs.length} uncertain inputs; ${runsOf(p)} runs of ${settings.paths.toLocaleString('en-US')} paths on the same paths${sobolCost} (about ${Math.ceil(estimate.seconds)} s)\n`;
+    return `accessgap: ${p.inputs.length} uncertain inputs; ${described(passesOf(p, settings.paths).slice(0, p.factors.length ? -1 : undefined))} on the same paths${sobolCost} (about ${Math.ceil(estimate.seconds)} s)\n`;
   },
   async work({ loaded, prepared: p, settings, precision, signal, onProgress, finishProgress, started }) {
     const { json, simulateSeconds } = await runSensitivity(loaded, p, { ...settings, signal, onProgress }, precision);
     finishProgress();
-    return buildSensitivityFiles(json, { threads: settings.threads, simulate_seconds: simulateSeconds, wall_seconds: (performance.now() - started) / 1000 });
+    return buildSensitivityFiles(json, { threads: settings.threads, simulate_seconds: simulateSeconds, wall_seconds: (performance.now() - started) / 1000, peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) });
   },
 };
 
@@ -77,10 +90,12 @@ export async function runSensitivity(loaded: LoadedScenario, p: SensitivityPlan,
     ...tornado.flatMap(({ def, values: [lo, hi] }) => [new Map([[def.id, lo]]), new Map([[def.id, hi]])]),
     ...p.settings.flatMap(({ ref, values: [lo, hi] }) => [new Map([[ref, lo]]), new Map([[ref, hi]])]),
   ];
-  const study = await runStudy(loaded, variants, settings);
+  // The tornado's passes run on its first paths; the base gets a pass of all of them when it needs more.
+  const study = await runStudy(loaded, variants, { ...settings, paths: variants.length > 1 ? p.tornadoPaths : settings.paths });
+  const base = ownBase(p, settings.paths) ? await runStudy(loaded, [new Map()], settings) : undefined;
   const saltelli = p.factors.length ? { runs: await runSaltelli(loaded, p.factors, { ...settings, paths: p.sobolPaths }), factors: p.factors, paths: p.sobolPaths } : undefined;
-  const json = sensitivityJson({ loaded, settings, metric: p.metric, methods: p.methods, quantiles: p.quantiles, policies: p.policies, inputs: p.inputs, draws, tornado, studiedSettings: p.settings, study, saltelli, precision });
-  return { json, simulateSeconds: study.simulateSeconds + (saltelli?.runs.simulateSeconds ?? 0) };
+  const json = sensitivityJson({ loaded, settings, metric: p.metric, methods: p.methods, quantiles: p.quantiles, policies: p.policies, inputs: p.inputs, draws, tornado, studiedSettings: p.settings, study, base, tornadoPaths: variants.length > 1 ? p.tornadoPaths : undefined, saltelli, precision });
+  return { json, simulateSeconds: study.simulateSeconds + (base?.simulateSeconds ?? 0) + (saltelli?.runs.simulateSeconds ?? 0) };
 }
 
 export const registerSensitivity: Registrar = (program, io, setExit) => define(program).action(async (scenario, flags) => setExit(await runFolderCommand(sensitivityCommand, scenario, flags, io)));

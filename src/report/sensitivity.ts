@@ -148,7 +148,7 @@ export async function buildSensitivityFiles(json: SensitivityJson, timing: Recor
 }
 
 const intro = (json: SensitivityJson) =>
-  `${json.run.paths.toLocaleString('en-US')} paths per run, seed ${json.run.seed}, ${json.run.passes} engine passes on the same paths; metric ${json.run.metric}; ${json.inputs.length} uncertain inputs (numbers and expressions are not varied: an expression varies through its inputs). Scenario ${json.scenario.file}, sha256 ${json.scenario.sha256}; engine accessgap ${json.run.version}.`;
+  `${json.run.paths.toLocaleString('en-US')} paths per run${json.run.tornado_paths !== undefined && json.run.tornado_paths < json.run.paths ? ` (the tornado on the first ${json.run.tornado_paths.toLocaleString('en-US')})` : ''}, seed ${json.run.seed}, ${json.run.passes} engine passes on the same paths; metric ${json.run.metric}; ${json.inputs.length} uncertain inputs (numbers and expressions are not varied: an expression varies through its inputs). Scenario ${json.scenario.file}, sha256 ${json.scenario.sha256}; engine accessgap ${json.run.version}.`;
 
 /** The command that reproduces the analysis (every flag that changes a number). */
 export function sensitivityReproduce(json: SensitivityJson): string {
@@ -160,6 +160,7 @@ export function sensitivityReproduce(json: SensitivityJson): string {
     '--method',
     json.run.methods.length === 3 ? 'all' : json.run.methods[0],
     ...(json.run.methods.includes('tornado') ? ['--tornado-quantiles', json.run.tornado_quantiles.join(',')] : []),
+    ...(json.run.tornado_paths !== undefined ? ['--tornado-paths', String(json.run.tornado_paths)] : []),
     ...(first?.settings ?? []).flatMap((r) => ['--setting', `${r.input}=${r.low_value},${r.high_value}`]),
     ...(json.run.sobol_paths !== undefined ? ['--sobol-paths', String(json.run.sobol_paths)] : []),
   ];

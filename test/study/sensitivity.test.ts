@@ -90,18 +90,51 @@ describe('accessgap sensitivity', () => {
     expect(bad.err).toMatch(/--setting simulation\.discount_rate=0\.1: expected KEY=LOW,HIGH/);
   });
 
-  it('writes byte-identical files with 1 and 2 threads', async () => {
+  it('writes byte-identical files with 1 and 3 threads, passes of one block running side by side', async () => {
     const dir = tempDir();
     const file = join(dir, 's.yaml');
     writeFileSync(file, toYaml(twoDrivers()));
     const got = [];
-    for (const t of ['1', '2']) {
+    // Three threads: the 2-block passes leave one thread to the next pass, and the 1-block ones
+    // (the tornado's and Saltelli's) run three at a time.
+    for (const t of ['1', '3']) {
       const out = join(dir, `o${t}`);
-      expect((await runCli(['sensitivity', file, '--paths', '1100', '--out', out, '--threads', t, '--quiet', '--policy', 'blanket'])).code).toBe(0);
-      const json = JSON.parse(readFileSync(join(out, 'sensitivity.json'), 'utf8'));
-      got.push([JSON.stringify(json), readFileSync(join(out, 'tornado.csv'), 'utf8'), readFileSync(join(out, 'rank.csv'), 'utf8')]);
+      const r = await runCli(['sensitivity', file, '--paths', '1100', '--tornado-paths', '600', '--sobol-paths', '300', '--out', out, '--threads', t, '--quiet', '--policy', 'blanket']);
+      expect(r.code, r.err).toBe(0);
+      got.push(['sensitivity.json', 'tornado.csv', 'rank.csv', 'sobol.csv', 'summary.md'].map((f) => readFileSync(join(out, f), 'utf8')));
     }
     expect(got[1]).toEqual(got[0]);
+  });
+
+  it("runs the tornado on its first --tornado-paths paths: the tornado of a run of that many paths; the base's mean and ranks over all of them", async () => {
+    const dir = tempDir();
+    const file = join(dir, 's.yaml');
+    writeFileSync(file, toYaml(twoDrivers()));
+    const json = async (name: string, args: string[]) => {
+      const out = join(dir, name);
+      const r = await runCli(['sensitivity', file, '--out', out, '--threads', '2', '--quiet', '--policy', 'blanket', '--method', 'all', '--sobol-paths', '64', ...args]);
+      expect(r.code, r.err).toBe(0);
+      return JSON.parse(readFileSync(join(out, 'sensitivity.json'), 'utf8'));
+    };
+    const cheap = await json('cheap', ['--paths', '1500', '--tornado-paths', '400']);
+    const full = await json('full', ['--paths', '1500', '--tornado-paths', '1500']);
+    expect(cheap.run.tornado_paths).toBe(400);
+    expect(full.run.tornado_paths).toBe(1500);
+    // The ends are the percentiles of the draws on every path of the run; their means are those of
+    // a run of the tornado's paths with the input fixed in the file.
+    const rows = (j: any) => Object.fromEntries(j.policies.blanket.tornado.map((r: any) => [r.input, r]));
+    const row = rows(cheap)['revocation.duration_days'];
+    expect([row.low_value, row.high_value]).toEqual([rows(full)['revocation.duration_days'].low_value, rows(full)['revocation.duration_days'].high_value]);
+    for (const [value, mean] of [[row.low_value, row.mean_low], [row.high_value, row.mean_high]]) {
+      const fixed = twoDrivers();
+      fixed.revocation.duration_days = value;
+      const { summary } = await simulate(await loadDoc(fixed), { paths: 400 });
+      expect(relErr(mean, summary.policies.blanket.metrics.total_harm.mean)).toBeLessThanOrEqual(1e-9);
+    }
+    expect(cheap.policies.blanket.base_mean).toBe(full.policies.blanket.base_mean);
+    expect(cheap.policies.blanket.rank).toEqual(full.policies.blanket.rank);
+    expect(cheap.policies.blanket.sobol).toEqual(full.policies.blanket.sobol);
+    expect(readFileSync(join(dir, 'cheap', 'summary.md'), 'utf8')).toMatch(/1,500 paths per run \(the tornado on the first 400\).*--tornado-paths 400/s);
   });
 
   it.each([
@@ -109,6 +142,7 @@ describe('accessgap sensitivity', () => {
     [['--metric', 'total_harms'], /--metric total_harms: expected one of .*found an unknown metric \(did you mean "total_harm"\?\)/],
     [['--method', 'sobolev'], /--method sobolev: expected tornado, rank, sobol or all/],
     [['--tornado-quantiles', '0.9,0.1'], /--tornado-quantiles 0\.9,0\.1: expected two probabilities/],
+    [['--tornado-paths', '301'], /--tornado-paths 301: expected at most the run's paths \(300\)/],
   ])('refuses %j with exit 2, naming it', async (args, message) => {
     const { r, out } = await analyse(twoDrivers(), args as string[]);
     expect(r.code).toBe(2);
