@@ -7,12 +7,12 @@
  *   order, the parts' sketch counts added up (addGrids) -> finishRun -> reportRun (cli/run.ts:
  *   the cost-of-delay exhibit, the report files)
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import { makePlan } from '../engine/block.js';
 import { estimateRun } from '../engine/guards.js';
-import { checkShards, decodeShard, mergeShards, ShardError, type Shard } from '../engine/shard.js';
+import { checkShards, mergeShards, openShard, ShardError, type Shard } from '../engine/shard.js';
 import { addScenarioCopy } from '../report/reproduce.js';
 import { parseScenario, type LoadedScenario } from '../scenario/load.js';
 import { ScenarioError } from '../scenario/problems.js';
@@ -39,20 +39,28 @@ export interface LoadedShards {
   shards: Shard[];
   /** Milliseconds spent reading and checking the parts (the scenario's parsing aside): timing.json's simulate_seconds covers them too. */
   readMs: number;
+  /** Closes the parts' files (their paths' values are read by the merge itself). */
+  close(): void;
 }
 
 /** Reads every part (a shard's folder or its file) and checks that they make one run; prints the problem and returns undefined otherwise. */
 async function loadShards(parts: string[], err: (text: string) => void): Promise<LoadedShards | undefined> {
   const reading = performance.now();
   let readMs = 0;
-  const shards: (Shard & { name: string })[] = [];
+  const shards: (Shard & { name: string; close(): void })[] = [];
+  const close = () => shards.forEach((s) => s.close());
   try {
     for (const part of parts) {
       const file = (await stat(part).catch(() => undefined))?.isDirectory() ? join(part, SHARD_FILE) : part;
-      const bytes = await readFile(file).catch((e: NodeJS.ErrnoException) => {
-        throw new ShardError(`${file}: expected a shard file (a folder written by accessgap run --shard, or its ${SHARD_FILE}), found ${e.code === 'ENOENT' ? 'no such file' : `an unreadable file (${e.code})`}`);
-      });
-      shards.push({ ...decodeShard(bytes, file), name: file });
+      let shard: Shard & { close(): void };
+      try {
+        shard = openShard(file);
+      } catch (e) {
+        if (e instanceof ShardError) throw e;
+        const code = (e as NodeJS.ErrnoException).code;
+        throw new ShardError(`${file}: expected a shard file (a folder written by accessgap run --shard, or its ${SHARD_FILE}), found ${code === 'ENOENT' ? 'no such file' : `an unreadable file (${code})`}`);
+      }
+      shards.push({ ...shard, name: file });
     }
     const problem = checkShards(shards);
     if (problem) throw new ShardError(problem);
@@ -62,8 +70,9 @@ async function loadShards(parts: string[], err: (text: string) => void): Promise
     readMs = performance.now() - reading;
     const loaded = await parseScenario(Buffer.from(scenarioBytes), header.scenario.file);
     shards.sort((a, b) => a.header.shard.index - b.header.shard.index);
-    return { loaded, shards, readMs };
+    return { loaded, shards, readMs, close };
   } catch (e) {
+    close();
     if (e instanceof ShardError) err(`accessgap: merge: ${e.message}\n`);
     else if (e instanceof ScenarioError) err(`${e.message}\n`);
     else throw e;
@@ -88,8 +97,14 @@ export const mergeCommand: FolderCommand<MergeFlags, undefined, LoadedShards> = 
     what: `merging ${settings.paths.toLocaleString('en-US')} paths`,
     advice: 'merge on a machine with more memory',
   }),
-  async work({ loaded: { loaded, shards, readMs }, flags, settings, signal, started }) {
-    return reportRun({ loaded, flags, settings, signal, started }, mergeShards(loaded, shards, settings.threads, performance.now() - readMs));
+  async work({ loaded: { loaded, shards, readMs, close }, flags, settings, signal, started }) {
+    let merged: ReturnType<typeof mergeShards>;
+    try {
+      merged = mergeShards(loaded, shards, settings.threads, performance.now() - readMs);
+    } finally {
+      close();
+    }
+    return reportRun({ loaded, flags, settings, signal, started }, merged);
   },
 };
 

@@ -32,18 +32,25 @@ export interface Accumulated {
 }
 
 /** A RunAccumulator's state over consecutive blocks (exportPart, importPart). */
-export interface AccumulatorPart {
+/**
+ * One array of paths' values in a part: in memory, or still in a shard's file, to be read straight
+ * into the run's array at `at` when the part is taken in (engine/shard.ts: a merge then holds each
+ * value once, never a file's copy beside the run's).
+ */
+export type PathValues = Float64Array | { readonly length: number; readInto(into: Float64Array, at: number): void };
+
+export interface AccumulatorPart<V extends PathValues = Float64Array> {
   /** [block index, first path, paths] of each block held, in block order. */
   blocks: [number, number, number][];
   /** The paths [first, end) the blocks cover. */
   first: number;
   end: number;
   /** Per simulated entry (aliasOf -1, in entry order), per metric: values of paths first ... end-1. */
-  metrics: Float64Array[];
-  insolvencyDay: Float64Array[];
-  arises: Float64Array[];
-  butforInsolvencyDay: Float64Array;
-  butforValue: Float64Array;
+  metrics: V[];
+  insolvencyDay: V[];
+  arises: V[];
+  butforInsolvencyDay: V;
+  butforValue: V;
   insolvencyDays: Float64Array;
   /** Series: blocks 0 ... next-1 folded into sums; later blocks' partials pending, by block. */
   next: number;
@@ -188,7 +195,7 @@ export class RunAccumulator {
   }
 
   /** An accumulator of the plan's run over `paths` holding exactly what `part` holds (the inverse of exportPart). */
-  static importPart(plan: Plan, paths: number, part: AccumulatorPart): RunAccumulator {
+  static importPart(plan: Plan, paths: number, part: AccumulatorPart<PathValues>): RunAccumulator {
     const acc = new RunAccumulator(plan, paths);
     acc.addPart(part);
     return acc;
@@ -198,17 +205,18 @@ export class RunAccumulator {
    * Takes in a part (exportPart) over blocks this accumulator has not seen, as merge takes in an
    * accumulator, without making one: a merge of many shards holds one run's arrays, not one per shard.
    */
-  addPart(part: AccumulatorPart): void {
+  addPart(part: AccumulatorPart<PathValues>): void {
     this.refuseSeen(part.blocks);
     const simulated = this.plan.aliasOf.map((a, i) => (a === -1 ? i : -1)).filter((i) => i >= 0);
     const nM = this.plan.metrics.length;
+    const put = (into: Float64Array, values: PathValues) => (values instanceof Float64Array ? into.set(values, part.first) : values.readInto(into, part.first));
     simulated.forEach((i, k) => {
-      this.metrics[i].forEach((into, m) => into.set(part.metrics[k * nM + m], part.first));
-      this.insolvencyDay[i].set(part.insolvencyDay[k], part.first);
-      this.arises[i].set(part.arises[k], part.first);
+      this.metrics[i].forEach((into, m) => put(into, part.metrics[k * nM + m]));
+      put(this.insolvencyDay[i], part.insolvencyDay[k]);
+      put(this.arises[i], part.arises[k]);
     });
-    this.butforInsolvencyDay.set(part.butforInsolvencyDay, part.first);
-    this.butforValue.set(part.butforValue, part.first);
+    put(this.butforInsolvencyDay, part.butforInsolvencyDay);
+    put(this.butforValue, part.butforValue);
     this.takeCounts(part.blocks, part.insolvencyDays, part.next, part.sums, part.pending);
   }
 

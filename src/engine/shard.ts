@@ -20,7 +20,8 @@ import type { LoadedScenario } from '../scenario/load.js';
 import { addGrids, flatCounts, type CountedGrid, type CountReader, type SketchData } from '../stats/sketch.js';
 import { VERSION } from '../version.js';
 import { makePlan, makeSketches, type StudySpec } from './block.js';
-import { RunAccumulator, type AccumulatorPart } from './reduce.js';
+import { RunAccumulator, type AccumulatorPart, type PathValues } from './reduce.js';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { blocksOf, finishRun, shardBlocks, simulateBlocks, type RunOptions, type RunResult } from './run.js';
 
 export const SHARD_SCHEMA = 'accessgap/shard@2';
@@ -52,7 +53,8 @@ export interface ShardHeader {
 export interface Shard {
   header: ShardHeader;
   scenarioBytes: Uint8Array;
-  part: AccumulatorPart;
+  /** The accumulator's part; a shard opened from its file (openShard) leaves the paths' values there until the merge reads them. */
+  part: AccumulatorPart<PathValues>;
   /** Its sketch grids, their counts read from the packed bytes as they are added (PackedCounts). */
   sketches: (CountedGrid & { counts: PackedCounts })[];
 }
@@ -168,42 +170,106 @@ export function encodeShard(h: Omit<ShardHeader, 'schema' | 'engine' | 'part' | 
 /** Thrown for a file that is not a shard this engine can read (the CLI exits 2). */
 export class ShardError extends Error {}
 
-/** Reads a shard's file (the arrays are views of `bytes` where it is aligned for them, else copies). */
+/**
+ * Where a shard's bytes are: a buffer (a part taken from Redis), or an open file (merge), read a
+ * range at a time. From a file, the paths' values (pathValues) are not read here: the merge reads
+ * them straight into the run's arrays.
+ */
+interface ShardBytes {
+  size: number;
+  /** `length` bytes from `position`. */
+  at(position: number, length: number): Uint8Array;
+  /** The paths' values at `position`, left where they are (a file), or undefined (read them with `at`). */
+  pathValues?(position: number, length: number): PathValues;
+}
+
+const inMemory = (bytes: Uint8Array): ShardBytes => ({ size: bytes.length, at: (position, length) => bytes.subarray(position, position + length) });
+
+/** Reads `into.length` bytes of an open file from `position`, all of them. */
+function readFully(fd: number, into: Uint8Array, position: number, name: string): void {
+  for (let done = 0; done < into.length; ) {
+    const n = readSync(fd, into, done, into.length - done, position + done);
+    if (n === 0) throw new ShardError(`${name}: the file ended at ${position + done} bytes while it was read (was it changed during the merge?)`);
+    done += n;
+  }
+}
+
+/** The per-path arrays of a part (metrics, insolvency days, decisions, the but-for world's): most of a part's bytes. */
+const PATH_ARRAY = /^(metrics|insolvencyDay|arises)\.\d+$|^butforInsolvencyDay$|^butforValue$/;
+
+/**
+ * Opens a shard's file and reads all but its paths' values, which the merge reads straight into
+ * the run's arrays (RunAccumulator.addPart): reading a part whole first would fault in and copy
+ * every byte once more. close() when the merge is done.
+ */
+export function openShard(file: string): Shard & { close(): void } {
+  const fd = openSync(file, 'r');
+  try {
+    const source: ShardBytes = {
+      size: fstatSync(fd).size,
+      at: (position, length) => {
+        const out = new Uint8Array(length);
+        readFully(fd, out, position, file);
+        return out;
+      },
+      pathValues: (position, length) => ({ length, readInto: (into, at) => readFully(fd, new Uint8Array(into.buffer, into.byteOffset + at * 8, length * 8), position, file) }),
+    };
+    return { ...readShard(source, file), close: () => closeSync(fd) };
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+}
+
+/** Reads a shard's file held in memory (the arrays are views of `bytes` where it is aligned for them, else copies). */
 export function decodeShard(bytes: Uint8Array, name: string): Shard {
+  return readShard(inMemory(bytes), name);
+}
+
+function readShard(source: ShardBytes, name: string): Shard {
   const fail = (what: string): never => {
     throw new ShardError(`${name}: expected a shard file (${SHARD_SCHEMA}, written by accessgap run --shard), found ${what}`);
   };
-  const magic = bytes.length < 12 ? '' : new TextDecoder().decode(bytes.subarray(0, 8));
+  const start = source.size < 12 ? new Uint8Array(0) : source.at(0, 12);
+  const magic = start.length < 12 ? '' : new TextDecoder().decode(start.subarray(0, 8));
   if (magic !== MAGIC) fail(/^AGSHARD\d$/.test(magic) ? `a shard of another format (${magic}): merge with the version that ran the shards` : 'a file without its signature');
-  const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
-  if (12 + length > bytes.length) fail('a cut-off file');
+  const length = new DataView(start.buffer, start.byteOffset).getUint32(8, true);
+  if (12 + length > source.size) fail('a cut-off file');
   let header: ShardHeader;
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + length))) as ShardHeader;
+    header = JSON.parse(new TextDecoder().decode(source.at(12, length))) as ShardHeader;
   } catch {
     return fail('an unreadable header');
   }
   if (header.schema !== SHARD_SCHEMA) fail(`schema ${JSON.stringify(header.schema)}`);
   let at = pad8(12 + length);
   const arrays = new Map<string, Typed>();
+  const deferred = new Map<string, PathValues>();
   const packed = new Map<string, { bytes: Uint8Array; count: number }>();
   for (const a of header.arrays) {
     if (!['u8', 'f64', 'i32', 'u32', 'varint'].includes(a.type)) fail(`an array of unknown type ${JSON.stringify(a.type)}`);
     const width = a.type === 'u8' || a.type === 'varint' ? 1 : a.type === 'f64' ? 8 : 4;
-    if (at + a.length * width > bytes.length) fail('a cut-off file');
-    const view = bytes.subarray(at, at + a.length * width);
+    if (at + a.length * width > source.size) fail('a cut-off file');
+    const position = at;
     at += pad8(a.length * width);
+    const later = a.type === 'f64' && PATH_ARRAY.test(a.name) ? source.pathValues?.(position, a.length) : undefined;
+    if (later) {
+      deferred.set(a.name, later);
+      continue;
+    }
+    const view = source.at(position, a.length * width);
     if (a.type === 'varint') {
       packed.set(a.name, { bytes: view, count: a.count ?? 0 });
       continue;
     }
-    // Arrays start at multiples of 8 in the file: a view where the file's buffer is aligned too (a
-    // file read whole has its own buffer), else a copy with a buffer of its own.
+    // Arrays start at multiples of 8 in the file: a view where the buffer is aligned too (a file
+    // read whole, or a range read from it, has a buffer of its own), else a copy.
     const [buffer, offset] = view.byteOffset % 8 === 0 ? [view.buffer, view.byteOffset] : [new Uint8Array(view).buffer, 0];
     arrays.set(a.name, a.type === 'u8' ? new Uint8Array(buffer, offset, a.length) : a.type === 'f64' ? new Float64Array(buffer, offset, a.length) : a.type === 'i32' ? new Int32Array(buffer, offset, a.length) : new Uint32Array(buffer, offset, a.length));
   }
   const get = <T extends Typed>(n: string) => (arrays.get(n) as T | undefined) ?? fail(`no array ${n}`);
-  const numbered = (prefix: string) => header.arrays.filter((a) => a.name.startsWith(`${prefix}.`)).map((a) => arrays.get(a.name) as Float64Array);
+  const values = (n: string): PathValues => deferred.get(n) ?? get<Float64Array>(n);
+  const numbered = (prefix: string) => header.arrays.filter((a) => a.name.startsWith(`${prefix}.`)).map((a) => values(a.name));
   const counts = (k: number) => {
     const p = packed.get(`sketch.${k}.counts`) ?? fail(`no array sketch.${k}.counts`);
     if (PackedCounts.length(p.bytes) !== p.count) fail(`a damaged file (sketch ${k}'s counts do not unpack to the ${p.count} its header lists)`);
@@ -220,8 +286,8 @@ export function decodeShard(bytes: Uint8Array, name: string): Shard {
       metrics: numbered('metrics'),
       insolvencyDay: numbered('insolvencyDay'),
       arises: numbered('arises'),
-      butforInsolvencyDay: get('butforInsolvencyDay'),
-      butforValue: get('butforValue'),
+      butforInsolvencyDay: values('butforInsolvencyDay'),
+      butforValue: values('butforValue'),
       insolvencyDays: get('insolvencyDays'),
       next: h.next,
       sums: get('sums'),

@@ -75,6 +75,9 @@ describe('shards', () => {
     writeFileSync(join(dir, 'older.agshard'), older);
     await refused([part(1, 2), join(dir, 'older.agshard')], /found a shard of another format \(AGSHARD1\): merge with the version that ran the shards/);
     await refused([part(1, 2), join(dir, 'nowhere')], /no such file/);
+    // A part cut short: its paths' values are read only at the merge, but the file's size is checked first.
+    writeFileSync(join(dir, 'short.agshard'), bytes.subarray(0, bytes.length - 8));
+    await refused([part(1, 2), join(dir, 'short.agshard')], /short.agshard: expected a shard file .*found a cut-off file/);
     // --precision cannot be sharded.
     const r = await runCli(['run', scenario, '--shard', '1/2', '--precision', '0.1', '--out', join(dir, 'p')]);
     expect(r.code).toBe(2);
