@@ -62,10 +62,7 @@ export async function runPasses(loaded: LoadedScenario, passes: Pass[], settings
   const done = new Array<number>(passes.length).fill(0);
   const progress = (i: number, d: number) => {
     done[i] = d;
-    settings.onProgress?.(
-      done.reduce((a, b) => a + b, 0),
-      total,
-    );
+    settings.onProgress?.(done.reduce((a, b) => a + b, 0), total);
   };
   const optionsOf = (pass: Pass, i: number): RunOptions => ({
     paths: pass.paths ?? settings.paths,
@@ -97,7 +94,7 @@ async function onPool(loaded: LoadedScenario, passes: Pass[], threads: number, o
   try {
     for (const [i, pass] of passes.entries()) {
       const options = optionsOf(pass, i);
-      const need = Math.min(threads, Math.ceil(options.paths / BLOCK_PATHS));
+      const need = Math.max(1, Math.min(threads, Math.ceil(options.paths / BLOCK_PATHS)));
       while (free.length < need && !failure) await new Promise<void>((resolve) => (wake = resolve));
       if (failure) break;
       const pool = free.splice(0, need);
