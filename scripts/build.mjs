@@ -20,31 +20,17 @@ if (error) {
   throw error;
 }
 
+const bundle = { outdir: 'dist', bundle: true, platform: 'node', format: 'esm', target: 'node20', minifySyntax: true, logLevel: 'warning' };
 await build({
+  ...bundle,
   entryPoints: { cli: 'src/cli/main.ts', worker: 'src/engine/worker.ts', engine: 'src/engine-api.ts', index: 'src/index.ts' },
-  outdir: 'dist',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
   packages: 'external',
   sourcemap: true,
-  minifySyntax: true,
-  logLevel: 'warning',
 });
 
 // mathjs's parser alone, mathjs bundled in and shaken down to what the parser reaches, loaded by
 // src/scenario/expressions.ts on first use (20 ms instead of mathjs/number's 0.5 s).
-await build({
-  entryPoints: { 'mathjs-parser': 'src/scenario/mathjs-parser.ts' },
-  outdir: 'dist',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  minifySyntax: true,
-  logLevel: 'warning',
-});
+await build({ ...bundle, entryPoints: { 'mathjs-parser': 'src/scenario/mathjs-parser.ts' } });
 
 // The library's declarations: `import { runScenario } from 'accessgap'` is typed.
 const { execFileSync } = await import('node:child_process');

@@ -41,18 +41,15 @@ const define = (program: Command) =>
 
 export type SensitivityFlags = ReturnType<ReturnType<typeof define>['opts']>;
 
-/** The tornado's passes (two per input and per setting), and whether the base needs a pass of the run's paths of its own. */
+/** The tornado's passes (two per input and per setting), on its own paths. */
 const tornadoRuns = (p: SensitivityPlan) => (p.methods.includes('tornado') ? 2 * p.inputs.length : 0) + 2 * p.settings.length;
-const ownBase = (p: SensitivityPlan, paths: number) => tornadoRuns(p) > 0 && p.tornadoPaths < paths;
-/** Engine passes: [paths of each, how many]. */
-function passesOf(p: SensitivityPlan, paths: number): [number, number][] {
-  const tornado = tornadoRuns(p);
-  return [
-    ...(tornado ? [[p.tornadoPaths, 1 + tornado] as [number, number]] : []),
-    ...(!tornado || ownBase(p, paths) ? [[paths, 1] as [number, number]] : []),
-    ...(p.factors.length ? [[p.sobolPaths, p.factors.length + 2] as [number, number]] : []),
-  ];
-}
+/** Whether the tornado runs on fewer than the run's paths: the base then needs a pass of every path of its own. */
+const tornadoOnFewer = (p: SensitivityPlan, paths: number) => tornadoRuns(p) > 0 && p.tornadoPaths < paths;
+/** The passes before Saltelli's matrices: [paths of each, how many]. */
+const passesOf = (p: SensitivityPlan, paths: number): [number, number][] => [
+  ...(tornadoRuns(p) ? [[p.tornadoPaths, 1 + tornadoRuns(p)] as [number, number]] : []),
+  ...(!tornadoRuns(p) || tornadoOnFewer(p, paths) ? [[paths, 1] as [number, number]] : []),
+];
 const described = (passes: [number, number][]) => passes.map(([paths, n]) => `${n} ${n === 1 ? 'pass' : 'passes'} of ${paths.toLocaleString('en-US')} paths`).join(', ');
 
 export const sensitivityCommand: FolderCommand<SensitivityFlags, SensitivityPlan> = {
@@ -61,13 +58,13 @@ export const sensitivityCommand: FolderCommand<SensitivityFlags, SensitivityPlan
   prepare: (loaded, flags, settings) => checkSensitivity(loaded, flags, settings.paths),
   estimate(loaded, p, settings) {
     const estimate = estimateRun(makePlan(loaded, { lastDayOnly: true }), settings.paths, settings.threads);
-    const passes = passesOf(p, settings.paths);
+    const passes: [number, number][] = [...passesOf(p, settings.paths), ...(p.factors.length ? [[p.sobolPaths, p.factors.length + 2] as [number, number]] : [])];
     estimate.seconds = (estimate.seconds * passes.reduce((s, [paths, n]) => s + paths * n, 0)) / settings.paths;
     return { estimate, what: described(passes), advice: 'reduce --paths, --tornado-paths or --sobol-paths' };
   },
   announce(p, settings, estimate) {
     const sobolCost = p.factors.length ? `; Sobol indices: N (k + 2) = ${p.sobolPaths.toLocaleString('en-US')} x ${p.factors.length + 2} = ${(p.sobolPaths * (p.factors.length + 2)).toLocaleString('en-US')} paths` : '';
-    return `accessgap: ${p.inputs.length} uncertain inputs; ${described(passesOf(p, settings.paths).slice(0, p.factors.length ? -1 : undefined))} on the same paths${sobolCost} (about ${Math.ceil(estimate.seconds)} s)\n`;
+    return `accessgap: ${p.inputs.length} uncertain inputs; ${described(passesOf(p, settings.paths))} on the same paths${sobolCost} (about ${Math.ceil(estimate.seconds)} s)\n`;
   },
   async work({ loaded, prepared: p, settings, precision, signal, onProgress, finishProgress, started }) {
     const { json, simulateSeconds } = await runSensitivity(loaded, p, { ...settings, signal, onProgress }, precision);
@@ -90,11 +87,13 @@ export async function runSensitivity(loaded: LoadedScenario, p: SensitivityPlan,
     ...tornado.flatMap(({ def, values: [lo, hi] }) => [new Map([[def.id, lo]]), new Map([[def.id, hi]])]),
     ...p.settings.flatMap(({ ref, values: [lo, hi] }) => [new Map([[ref, lo]]), new Map([[ref, hi]])]),
   ];
-  // The tornado's passes run on its first paths; the base gets a pass of all of them when it needs more.
-  const study = await runStudy(loaded, variants, { ...settings, paths: variants.length > 1 ? p.tornadoPaths : settings.paths });
-  const base = ownBase(p, settings.paths) ? await runStudy(loaded, [new Map()], settings) : undefined;
+  // The tornado's passes (with their own base) run on its first paths; the base gets a pass of
+  // every path when the tornado ran on fewer. Without a tornado, that pass is the study.
+  const tornadoPaths = tornadoRuns(p) ? p.tornadoPaths : undefined;
+  const study = await runStudy(loaded, variants, { ...settings, paths: tornadoPaths ?? settings.paths });
+  const base = tornadoOnFewer(p, settings.paths) ? await runStudy(loaded, [new Map()], settings) : undefined;
   const saltelli = p.factors.length ? { runs: await runSaltelli(loaded, p.factors, { ...settings, paths: p.sobolPaths }), factors: p.factors, paths: p.sobolPaths } : undefined;
-  const json = sensitivityJson({ loaded, settings, metric: p.metric, methods: p.methods, quantiles: p.quantiles, policies: p.policies, inputs: p.inputs, draws, tornado, studiedSettings: p.settings, study, base, tornadoPaths: variants.length > 1 ? p.tornadoPaths : undefined, saltelli, precision });
+  const json = sensitivityJson({ loaded, settings, metric: p.metric, methods: p.methods, quantiles: p.quantiles, policies: p.policies, inputs: p.inputs, draws, tornado, studiedSettings: p.settings, study, base, tornadoPaths, saltelli, precision });
   return { json, simulateSeconds: study.simulateSeconds + (base?.simulateSeconds ?? 0) + (saltelli?.runs.simulateSeconds ?? 0) };
 }
 

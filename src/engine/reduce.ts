@@ -31,7 +31,6 @@ export interface Accumulated {
   arises: Float64Array[];
 }
 
-/** A RunAccumulator's state over consecutive blocks (exportPart, importPart). */
 /**
  * One array of paths' values in a part: in memory, or still in a shard's file, to be read straight
  * into the run's array at `at` when the part is taken in (engine/shard.ts: a merge then holds each
@@ -39,6 +38,7 @@ export interface Accumulated {
  */
 export type PathValues = Float64Array | { readonly length: number; readInto(into: Float64Array, at: number): void };
 
+/** A RunAccumulator's state over consecutive blocks (exportPart, importPart). */
 export interface AccumulatorPart<V extends PathValues = Float64Array> {
   /** [block index, first path, paths] of each block held, in block order. */
   blocks: [number, number, number][];

@@ -16,12 +16,12 @@
  * Counts add exactly in any grouping: the merge reads every shard's packed counts straight into
  * one window per cell side (addGrids, PackedCounts), never unpacking a part on its own.
  */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { LoadedScenario } from '../scenario/load.js';
 import { addGrids, flatCounts, type CountedGrid, type CountReader, type SketchData } from '../stats/sketch.js';
 import { VERSION } from '../version.js';
 import { makePlan, makeSketches, type StudySpec } from './block.js';
 import { RunAccumulator, type AccumulatorPart, type PathValues } from './reduce.js';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { blocksOf, finishRun, shardBlocks, simulateBlocks, type RunOptions, type RunResult } from './run.js';
 
 export const SHARD_SCHEMA = 'accessgap/shard@2';
