@@ -6,18 +6,15 @@
 import { build } from 'esbuild';
 import asc from 'assemblyscript/asc';
 
-const { error, stderr } = await asc.main([
-  'src/wasm/kernel.ts',
-  '--outFile', 'dist/kernel.wasm',
-  '--optimizeLevel', '3',
-  '--shrinkLevel', '0',
-  '--runtime', 'stub',
-  '--noAssert',
-  '--disableWarning', // AS201 (usize/i32 casts): the kernel is 32-bit only
-]);
-if (error) {
-  console.error(stderr.toString());
-  throw error;
+// Two builds of the one source: with WebAssembly SIMD (two paths per f64x2 in the transcendental
+// chains and the tail) and without, for engines that lack it. They give the same bits.
+const KERNEL_FLAGS = ['--optimizeLevel', '3', '--shrinkLevel', '0', '--runtime', 'stub', '--noAssert', '--disableWarning']; // AS201 (usize/i32 casts): the kernel is 32-bit only
+for (const [outFile, features] of [['dist/kernel.wasm', ['--enable', 'simd']], ['dist/kernel-scalar.wasm', []]]) {
+  const { error, stderr } = await asc.main(['src/wasm/kernel.ts', '--outFile', outFile, ...KERNEL_FLAGS, ...features]);
+  if (error) {
+    console.error(stderr.toString());
+    throw error;
+  }
 }
 
 const bundle = { outdir: 'dist', bundle: true, platform: 'node', format: 'esm', target: 'node20', minifySyntax: true, logLevel: 'warning' };

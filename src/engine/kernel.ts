@@ -113,12 +113,38 @@ interface KernelExports {
   runDays(count: number): void;
 }
 
-/** Where the built kernel lives: beside this module in dist/, or dist/ when running from src/. */
-function wasmUrl(): URL {
-  return import.meta.url.endsWith('.ts') ? new URL('../../dist/kernel.wasm', import.meta.url) : new URL('./kernel.wasm', import.meta.url);
+/**
+ * The kernel's two builds (scripts/build.mjs), from the one source: `simd` runs two paths per
+ * WebAssembly SIMD instruction in the exponentials, logarithms and quality updates; `scalar` one.
+ * They compute the same bits (test/engine/simd.test.ts).
+ */
+export type KernelBuild = 'simd' | 'scalar';
+const BUILD_FILES: Record<KernelBuild, string> = { simd: 'kernel.wasm', scalar: 'kernel-scalar.wasm' };
+
+/** A build's bytes: beside this module in dist/, or in dist/ when running from src/. */
+function kernelBytes(build: KernelBuild): Uint8Array<ArrayBuffer> {
+  const name = BUILD_FILES[build];
+  const url = import.meta.url.endsWith('.ts') ? new URL(`../../dist/${name}`, import.meta.url) : new URL(`./${name}`, import.meta.url);
+  try {
+    return new Uint8Array(readFileSync(url));
+  } catch {
+    throw new Error(`the compiled day loop ${url.pathname} is missing: run npm run build`);
+  }
 }
 
-let compiled: WebAssembly.Module | undefined;
+/**
+ * Which build runs: the SIMD one where this WebAssembly engine accepts it (Node 16.4 and later
+ * do), else the scalar one. ACCESSGAP_KERNEL=scalar (or simd) chooses; any other value is refused.
+ */
+export function chooseKernelBuild(simdBytes: Uint8Array<ArrayBuffer>, validate: (bytes: Uint8Array<ArrayBuffer>) => boolean, asked: string | undefined): KernelBuild {
+  if (asked === 'scalar') return 'scalar';
+  if (asked !== undefined && asked !== '' && asked !== 'simd') throw new Error(`ACCESSGAP_KERNEL: expected simd or scalar, found ${JSON.stringify(asked)}`);
+  if (validate(simdBytes)) return 'simd';
+  if (asked === 'simd') throw new Error('ACCESSGAP_KERNEL=simd: this WebAssembly engine cannot compile the SIMD day loop');
+  return 'scalar';
+}
+
+let compiled: { module: WebAssembly.Module; build?: KernelBuild } | undefined;
 
 /**
  * The compiled kernel, once per process: the main thread compiles it and hands it to the workers
@@ -126,16 +152,21 @@ let compiled: WebAssembly.Module | undefined;
  */
 export function kernelModule(): WebAssembly.Module {
   if (compiled === undefined) {
-    const url = wasmUrl();
-    let bytes: Uint8Array<ArrayBuffer>;
-    try {
-      bytes = new Uint8Array(readFileSync(url));
-    } catch {
-      throw new Error(`the compiled day loop ${url.pathname} is missing: run npm run build`);
-    }
-    compiled = new WebAssembly.Module(bytes);
+    const simd = kernelBytes('simd');
+    const build = chooseKernelBuild(simd, (bytes) => WebAssembly.validate(bytes), process.env.ACCESSGAP_KERNEL);
+    compiled = { module: new WebAssembly.Module(build === 'simd' ? simd : kernelBytes('scalar')), build };
   }
-  return compiled;
+  return compiled.module;
+}
+
+/** The build this process compiled (for timing.json); undefined if none, or it was handed one. */
+export function kernelBuild(): KernelBuild | undefined {
+  return compiled?.build;
+}
+
+/** A build compiled, whichever this process runs (for the tests that compare the two). */
+export function compileKernelBuild(build: KernelBuild): WebAssembly.Module {
+  return new WebAssembly.Module(kernelBytes(build));
 }
 
 /** What the kernel imports from JavaScript. */
@@ -155,7 +186,7 @@ export function kernelImports(financingU: (k: number, attempt: number) => number
 
 /** Uses a kernel module compiled in another thread (kernelModule there). */
 export function useKernelModule(module: WebAssembly.Module): void {
-  compiled = module;
+  compiled = { module };
 }
 
 /**

@@ -94,6 +94,101 @@ function powPos(x: f64, y: f64): f64 {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The same functions on two paths at once (WebAssembly SIMD, built into dist/kernel.wasm; the
+// scalar build, dist/kernel-scalar.wasm, never reaches them). Each lane runs exactly the scalar
+// function's IEEE-754 operations (f64x2 add, sub, mul and div round each lane as the scalar ones
+// do, and nothing is fused), so results are bit-identical to fastExp and fastLog. Table lookups
+// are made per lane. Arguments outside the table ranges, rare, go lane by lane to the scalar
+// functions.
+
+/** The two doubles at p and q as one vector (lane 0 from p). */
+@inline
+function ld2(p: usize, q: usize): v128 {
+  return v128.load64_lane(q, v128.load64_zero(p), 1);
+}
+
+/** Stores lane 0 of v at p and lane 1 at q. */
+@inline
+function st2(p: usize, q: usize, v: v128): void {
+  v128.store64_lane(p, v, 0);
+  v128.store64_lane(q, v, 1);
+}
+
+@inline
+function sp(x: f64): v128 {
+  return f64x2.splat(x);
+}
+
+/** fastExp on both lanes. */
+@inline
+function vExp(x: v128): v128 {
+  if (!i64x2.all_true(v128.and(f64x2.lt(x, sp(709.78)), f64x2.gt(x, sp(-745.2))))) {
+    return f64x2.replace_lane(sp(fastExp(f64x2.extract_lane(x, 0))), 1, fastExp(f64x2.extract_lane(x, 1)));
+  }
+  // k from the low bits of x/(ln2/128) + 1.5 2^52, where the rounding to an integer leaves it.
+  const big = f64x2.add(f64x2.mul(x, sp(INV_LN2_N)), sp(ROUND));
+  const kf = f64x2.sub(big, sp(ROUND));
+  const k0 = <i32>i64x2.extract_lane(big, 0);
+  const k1 = <i32>i64x2.extract_lane(big, 1);
+  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(kf, sp(LN2_N_HI))), f64x2.mul(kf, sp(LN2_N_LO)));
+  const poly = f64x2.add(sp(0.5), f64x2.mul(r, f64x2.add(sp(1.0 / 6), f64x2.mul(r, f64x2.add(sp(1.0 / 24), f64x2.mul(r, sp(1.0 / 120)))))));
+  const p = f64x2.add(r, f64x2.mul(f64x2.mul(r, r), poly));
+  const t = ld2(TWO_J + (<usize>(k0 & (EXP_N - 1)) << 3), TWO_J + (<usize>(k1 & (EXP_N - 1)) << 3));
+  const s = ld2(POW2 + (<usize>((k0 >> 7) + 1100) << 3), POW2 + (<usize>((k1 >> 7) + 1100) << 3));
+  return f64x2.mul(f64x2.add(t, f64x2.mul(t, p)), s);
+}
+
+/** fastLog on both lanes. */
+@inline
+function vLog(x: v128): v128 {
+  if (!i64x2.all_true(v128.and(f64x2.ge(x, sp(0.125)), f64x2.le(x, sp(1))))) {
+    return f64x2.replace_lane(sp(fastLog(f64x2.extract_lane(x, 0))), 1, fastLog(f64x2.extract_lane(x, 1)));
+  }
+  const j = i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(x, sp(<f64>LOG_CELLS)));
+  const j0 = <usize>i32x4.extract_lane(j, 0) << 3;
+  const j1 = <usize>i32x4.extract_lane(j, 1) << 3;
+  const r = f64x2.mul(f64x2.sub(x, ld2(LOG_CENTRE + j0, LOG_CENTRE + j1)), ld2(LOG_INV_CENTRE + j0, LOG_INV_CENTRE + j1));
+  let s = f64x2.sub(sp(1.0 / 6), f64x2.mul(r, sp(1.0 / 7)));
+  s = f64x2.sub(sp(1.0 / 5), f64x2.mul(r, s));
+  s = f64x2.sub(sp(1.0 / 4), f64x2.mul(r, s));
+  s = f64x2.sub(sp(1.0 / 3), f64x2.mul(r, s));
+  s = f64x2.sub(sp(1.0 / 2), f64x2.mul(r, s));
+  s = f64x2.sub(sp(1), f64x2.mul(r, s));
+  return f64x2.add(ld2(LOG_OF_CENTRE + j0, LOG_OF_CENTRE + j1), f64x2.mul(r, s));
+}
+
+/** powPos on both lanes. */
+@inline
+function vPowPos(x: v128, y: v128): v128 {
+  if (!i64x2.all_true(f64x2.gt(x, sp(0)))) {
+    return f64x2.replace_lane(sp(powPos(f64x2.extract_lane(x, 0), f64x2.extract_lane(y, 0))), 1, powPos(f64x2.extract_lane(x, 1), f64x2.extract_lane(y, 1)));
+  }
+  return vExp(f64x2.mul(y, vLog(x)));
+}
+
+/**
+ * For the tests (test/engine/simd.test.ts): applies the vector function `kind` (0 exp, 1 log) to
+ * the n doubles at `at` in place, two at a time (an odd last one by the scalar function). Returns
+ * 0, changing nothing, when this build has no SIMD.
+ */
+export function vectorMath(kind: i32, at: usize, n: i32): i32 {
+  if (ASC_FEATURE_SIMD) {
+    let i = 0;
+    for (; i + 1 < n; i += 2) {
+      const p = at + (<usize>i << 3);
+      const x = v128.load(p);
+      v128.store(p, kind == 0 ? vExp(x) : vLog(x));
+    }
+    if (i < n) {
+      const p = at + (<usize>i << 3);
+      store<f64>(p, kind == 0 ? fastExp(load<f64>(p)) : fastLog(load<f64>(p)));
+    }
+    return 1;
+  }
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Sketches: stats/sketch.ts's buckets (the exponent and top 6 mantissa bits of |x|), one
 // directory entry of Cell.BYTES per cell, each side's counts in a power-of-two window.
 //
@@ -497,27 +592,47 @@ function stepLanes(w: usize, st: usize, count: i32, t: i32, tail: bool): void {
     let a = rows;
     let b = st;
     let l = laneAt + <usize>j * LANE_BYTES;
-    for (let k = 0; k < count; k++, a += IN_BYTES, b += ST_BYTES, l += LN_BYTES) {
-      const mask = tf < f(l, Ln.SWITCH_DAY) ? before : after;
-      let e: f64;
-      if (revokable && tf < f(b, St.T_END) && ((mask >> <i32>f(b, St.PHASE)) & 1) != 0) {
-        e = f(a, In.G);
-        set(l, Ln.REV, 1);
-        set(l, Ln.COUNT, f(l, Ln.COUNT) + 1);
-        set(l, Ln.DAYS_T, f(l, Ln.DAYS_T) + days);
-        set(l, Ln.STALE, 1);
-      } else {
-        set(l, Ln.REV, 0);
-        if (f(l, Ln.STALE) != 0) {
-          set(l, Ln.DECAY, jsExp(-1 / (f(a, In.TAU0) + f(a, In.RHO) * f(l, Ln.COUNT))));
-          set(l, Ln.STALE, 0);
-        }
-        e = f(l, Ln.E) * f(l, Ln.DECAY);
+    let k = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; k + 1 < count; k += 2, a += IN_BYTES << 1, b += ST_BYTES << 1, l += LN_BYTES << 1) {
+        const e = f64x2.replace_lane(sp(laneGap(a, b, l, tf, revokable, before, after, days)), 1, laneGap(a + IN_BYTES, b + ST_BYTES, l + LN_BYTES, tf, revokable, before, after, days));
+        const x = f64x2.mul(f64x2.neg(ld2(a + (In.KLN2 << 3), a + IN_BYTES + (In.KLN2 << 3))), e);
+        const zero = f64x2.eq(e, sp(0));
+        st2(l + (Ln.H << 3), l + LN_BYTES + (Ln.H << 3), i64x2.all_true(zero) ? sp(1) : v128.bitselect(sp(1), vExp(x), zero));
       }
-      set(l, Ln.E, e);
+    }
+    for (; k < count; k++, a += IN_BYTES, b += ST_BYTES, l += LN_BYTES) {
+      const e = laneGap(a, b, l, tf, revokable, before, after, days);
       set(l, Ln.H, e == 0 ? 1 : fastExp(-f(a, In.KLN2) * e));
     }
   }
+}
+
+/**
+ * A lane's gap e of day t on one path (input row a, state row b, lane row l), written to its row
+ * with the revocation fields: revoked when t is in the window and the phase in force reaches the
+ * lane (its mask of the day); else the decay of yesterday's gap.
+ */
+@inline
+function laneGap(a: usize, b: usize, l: usize, tf: f64, revokable: bool, before: i32, after: i32, days: f64): f64 {
+  const mask = tf < f(l, Ln.SWITCH_DAY) ? before : after;
+  let e: f64;
+  if (revokable && tf < f(b, St.T_END) && ((mask >> <i32>f(b, St.PHASE)) & 1) != 0) {
+    e = f(a, In.G);
+    set(l, Ln.REV, 1);
+    set(l, Ln.COUNT, f(l, Ln.COUNT) + 1);
+    set(l, Ln.DAYS_T, f(l, Ln.DAYS_T) + days);
+    set(l, Ln.STALE, 1);
+  } else {
+    set(l, Ln.REV, 0);
+    if (f(l, Ln.STALE) != 0) {
+      set(l, Ln.DECAY, jsExp(-1 / (f(a, In.TAU0) + f(a, In.RHO) * f(l, Ln.COUNT))));
+      set(l, Ln.STALE, 0);
+    }
+    e = f(l, Ln.E) * f(l, Ln.DECAY);
+  }
+  set(l, Ln.E, e);
+  return e;
 }
 
 /** Step 4 for every path of a world: relative quality q and the target share q^eps. */
@@ -527,7 +642,20 @@ function stepQuality(w: usize, st: usize, count: i32): void {
   let a = rows;
   let b = st;
   let g = gp;
-  for (let k = 0; k < count; k++, a += IN_BYTES, b += ST_BYTES, g += LN_BYTES) {
+  let k = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; k + 1 < count; k += 2, a += IN_BYTES << 1, b += ST_BYTES << 1, g += LN_BYTES << 1) {
+      const K = ld2(b + (St.K << 3), b + ST_BYTES + (St.K << 3));
+      const pm = ld2(b + (St.PRODUCT_MU << 3), b + ST_BYTES + (St.PRODUCT_MU << 3));
+      const h = ld2(g + (Ln.H << 3), g + LN_BYTES + (Ln.H << 3));
+      const q = v128.bitselect(f64x2.mul(K, f64x2.sub(sp(1), f64x2.mul(pm, f64x2.sub(sp(1), h)))), K, f64x2.ge(pm, sp(0)));
+      const o = <usize>k << 3;
+      v128.store(quality + o, q);
+      const one = f64x2.eq(q, sp(1));
+      v128.store(target + o, i64x2.all_true(one) ? sp(1) : v128.bitselect(sp(1), vPowPos(q, ld2(a + (In.EPS << 3), a + IN_BYTES + (In.EPS << 3))), one));
+    }
+  }
+  for (; k < count; k++, a += IN_BYTES, b += ST_BYTES, g += LN_BYTES) {
     const K = f(b, St.K);
     const pm = f(b, St.PRODUCT_MU);
     const q = pm >= 0 ? K * (1 - pm * (1 - f(g, Ln.H))) : K;
@@ -552,6 +680,28 @@ function lostOutput(dir: usize, laneAt: usize, lanes: i32, k: i32): f64 {
   for (let j = 0; j < lanes; j++) {
     const gapAt = <usize>load<i32>(dir + ((<usize>j * Lane.FIELDS) << 2), Lane.GAP_AT << 2);
     lost += f(laneAt + <usize>j * LANE_BYTES + off, Ln.CA) * (1 - f(gapAt + off, Ln.H));
+  }
+  return lost;
+}
+
+/** updateQualityAndShare on paths k and k + 1 (state rows b, b1; input rows a, a1). */
+@inline
+function vUpdateQualityAndShare(b: usize, b1: usize, a: usize, a1: usize, K: v128, S: v128, yRel: v128, tgt: v128): void {
+  st2(b + (St.K << 3), b1 + (St.K << 3), f64x2.add(K, f64x2.div(f64x2.sub(yRel, K), ld2(a + (In.TAU_K << 3), a1 + (In.TAU_K << 3)))));
+  const tau = v128.bitselect(ld2(a + (In.TAU_LOSS << 3), a1 + (In.TAU_LOSS << 3)), ld2(a + (In.TAU_WIN << 3), a1 + (In.TAU_WIN << 3)), f64x2.lt(tgt, S));
+  st2(b + (St.S << 3), b1 + (St.S << 3), f64x2.add(S, f64x2.div(f64x2.sub(tgt, S), tau)));
+}
+
+/** lostOutput on paths k and k + 1. */
+@inline
+function vLostOutput(dir: usize, laneAt: usize, lanes: i32, k: i32): v128 {
+  let lost = sp(0);
+  const off = <usize>k * LN_BYTES;
+  for (let j = 0; j < lanes; j++) {
+    const gapAt = <usize>load<i32>(dir + ((<usize>j * Lane.FIELDS) << 2), Lane.GAP_AT << 2) + off;
+    const ca = laneAt + <usize>j * LANE_BYTES + off + (Ln.CA << 3);
+    const h = ld2(gapAt + (Ln.H << 3), gapAt + LN_BYTES + (Ln.H << 3));
+    lost = f64x2.add(lost, f64x2.mul(ld2(ca, ca + LN_BYTES), f64x2.sub(sp(1), h)));
   }
   return lost;
 }
@@ -650,7 +800,23 @@ function stepPolicyWorldTail(w: usize, st: usize, count: i32, t: i32, df: f64): 
   const laneAt = <usize>wd(w, Wd.LANE_AT);
   let a = rows;
   let b = st;
-  for (let k = 0; k < count; k++, a += IN_BYTES, b += ST_BYTES) {
+  let k = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; k + 1 < count; k += 2, a += IN_BYTES << 1, b += ST_BYTES << 1) {
+      const a1 = a + IN_BYTES;
+      const b1 = b + ST_BYTES;
+      const yRel = f64x2.sub(sp(1), vLostOutput(dir, laneAt, lanes, k));
+      const K = ld2(b + (St.K << 3), b1 + (St.K << 3));
+      const S = ld2(b + (St.S << 3), b1 + (St.S << 3));
+      const R = f64x2.mul(f64x2.mul(ld2(a + (In.RBF << 3), a1 + (In.RBF << 3)), S), ld2(b + (St.ALIVE << 3), b1 + (St.ALIVE << 3)));
+      const tr = ld2(b + (St.TAIL_REVENUE << 3), b1 + (St.TAIL_REVENUE << 3));
+      st2(b + (St.TAIL_REVENUE << 3), b1 + (St.TAIL_REVENUE << 3), f64x2.add(tr, f64x2.mul(sp(df), R)));
+      if (tf >= f(b, St.PREMIUM_DAY)) set(b, St.TAIL_PREMIUM, f(b, St.TAIL_PREMIUM) + df * (f(b, St.ALIVE) * f(b, St.PREMIUM)));
+      if (tf >= f(b1, St.PREMIUM_DAY)) set(b1, St.TAIL_PREMIUM, f(b1, St.TAIL_PREMIUM) + df * (f(b1, St.ALIVE) * f(b1, St.PREMIUM)));
+      vUpdateQualityAndShare(b, b1, a, a1, K, S, yRel, v128.load(target + (<usize>k << 3)));
+    }
+  }
+  for (; k < count; k++, a += IN_BYTES, b += ST_BYTES) {
     const yRel = 1 - lostOutput(dir, laneAt, lanes, k);
     const K = f(b, St.K);
     const o = <usize>k << 3;
