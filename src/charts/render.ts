@@ -8,7 +8,7 @@ import { FONT_FILES } from './assets.js';
 import { FONT } from './theme.js';
 import { measureText } from './text.js';
 
-type Libraries = { vega: typeof import('vega'); compile: typeof import('vega-lite').compile; Resvg: typeof import('@resvg/resvg-js').Resvg };
+type Libraries = { vega: typeof import('vega'); compile: typeof import('vega-lite').compile; renderAsync: typeof import('@resvg/resvg-js').renderAsync };
 let libraries: Promise<Libraries> | undefined;
 
 /**
@@ -19,7 +19,7 @@ function chartLibraries(): Promise<Libraries> {
   return (libraries ??= Promise.all([import('vega'), import('vega-lite'), import('@resvg/resvg-js')]).then(([vega, vl, resvg]) => {
     // vega's only hook for text measurement is this module-level object; set once, the same for every chart.
     (vega as unknown as { textMetrics: { width: unknown } }).textMetrics.width = measureText;
-    return { vega, compile: vl.compile, Resvg: resvg.Resvg };
+    return { vega, compile: vl.compile, renderAsync: resvg.renderAsync };
   }));
 }
 
@@ -63,14 +63,18 @@ export function svgSize(svg: string): [number, number] {
   return m ? [Number(m[1]), Number(m[2])] : [800, 600];
 }
 
+/**
+ * The PNG of an SVG at `scale`. resvg rasterises on libuv's thread pool, so the PNGs of a report
+ * render side by side, and beside the main thread's next chart.
+ */
 export async function svgToPng(svg: string, scale = 2): Promise<Uint8Array> {
-  const { Resvg } = await chartLibraries();
-  const resvg = new Resvg(svg, {
+  const { renderAsync } = await chartLibraries();
+  const image = await renderAsync(svg, {
     fitTo: { mode: 'zoom', value: scale },
     font: { fontFiles: FONT_FILES, loadSystemFonts: false, defaultFontFamily: FONT },
     background: 'white',
   });
-  return resvg.render().asPng();
+  return image.asPng();
 }
 
 export async function renderChart(spec: TopLevelSpec): Promise<Rendered> {
@@ -84,12 +88,18 @@ export async function renderChart(spec: TopLevelSpec): Promise<Rendered> {
  */
 export async function addChartFiles(files: Map<string, string | Uint8Array>, charts: { name: string; spec: TopLevelSpec }[]): Promise<string[]> {
   const warnings: string[] = [];
+  // Every chart's SVG in turn; their PNGs render meanwhile, and are awaited together.
+  const rendered: { svg: string; png: Promise<Uint8Array> }[] = [];
   for (const chart of charts) {
-    const r = await renderChart(chart.spec);
+    const r = await renderSvg(chart.spec);
     warnings.push(...r.warnings.map((w) => `${chart.name}: ${w}`));
-    files.set(`charts/${chart.name}.vl.json`, JSON.stringify(chart.spec) + '\n');
-    files.set(`charts/${chart.name}.svg`, r.svg);
-    files.set(`charts/${chart.name}.png`, r.png);
+    rendered.push({ svg: r.svg, png: svgToPng(r.svg) });
   }
+  const pngs = await Promise.all(rendered.map((r) => r.png));
+  charts.forEach((chart, i) => {
+    files.set(`charts/${chart.name}.vl.json`, JSON.stringify(chart.spec) + '\n');
+    files.set(`charts/${chart.name}.svg`, rendered[i].svg);
+    files.set(`charts/${chart.name}.png`, pngs[i]);
+  });
   return warnings;
 }
