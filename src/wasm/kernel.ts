@@ -729,10 +729,7 @@ function stepPolicyWorld(w: usize, st: usize, count: i32, t: i32, df: f64, store
   let d = day;
   for (let k = 0; k < count; k++, a += IN_BYTES, b += ST_BYTES, d += DAY_BYTES) {
     const off = <usize>k * LN_BYTES;
-    const yRel = 1 - lostOutput(dir, laneAt, lanes, k);
-    const K = f(b, St.K);
-    const o = <usize>k << 3;
-    const q = load<f64>(quality + o);
+    const q = load<f64>(quality + (<usize>k << 3));
     const S = f(b, St.S);
     const alive = f(b, St.ALIVE);
     const R = f(a, In.RBF) * S * alive;
@@ -782,9 +779,9 @@ function stepPolicyWorld(w: usize, st: usize, count: i32, t: i32, df: f64, store
       store<f64>(d, 365 * R, 24);
       store<f64>(d, pv, 32);
     }
-    updateQualityAndShare(b, a, K, S, yRel, load<f64>(target + o));
     updateCash(b, a, k, tf, P, alive, q);
   }
+  updateQualityAndShares(w, st, count);
 }
 
 /**
@@ -795,6 +792,40 @@ function stepPolicyWorldTail(w: usize, st: usize, count: i32, t: i32, df: f64): 
   const tf = <f64>t;
   stepLanes(w, st, count, t, true);
   stepQuality(w, st, count);
+  let a = rows;
+  let b = st;
+  let k = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; k + 1 < count; k += 2, a += IN_BYTES << 1, b += ST_BYTES << 1) {
+      const a1 = a + IN_BYTES;
+      const b1 = b + ST_BYTES;
+      const S = ld2(b + (St.S << 3), b1 + (St.S << 3));
+      const R = f64x2.mul(f64x2.mul(ld2(a + (In.RBF << 3), a1 + (In.RBF << 3)), S), ld2(b + (St.ALIVE << 3), b1 + (St.ALIVE << 3)));
+      const tr = ld2(b + (St.TAIL_REVENUE << 3), b1 + (St.TAIL_REVENUE << 3));
+      st2(b + (St.TAIL_REVENUE << 3), b1 + (St.TAIL_REVENUE << 3), f64x2.add(tr, f64x2.mul(sp(df), R)));
+      tailPremium(b, tf, df);
+      tailPremium(b1, tf, df);
+    }
+  }
+  for (; k < count; k++, a += IN_BYTES, b += ST_BYTES) {
+    const R = f(a, In.RBF) * f(b, St.S) * f(b, St.ALIVE);
+    set(b, St.TAIL_REVENUE, f(b, St.TAIL_REVENUE) + df * R);
+    tailPremium(b, tf, df);
+  }
+  updateQualityAndShares(w, st, count);
+}
+
+/** A tail day's hiring premium on a path (state row b), once it is paid. */
+@inline
+function tailPremium(b: usize, tf: f64, df: f64): void {
+  if (tf >= f(b, St.PREMIUM_DAY)) set(b, St.TAIL_PREMIUM, f(b, St.TAIL_PREMIUM) + df * (f(b, St.ALIVE) * f(b, St.PREMIUM)));
+}
+
+/**
+ * Step 7's K and S updates of a world on every path, from the day's output (the lanes' factors)
+ * and target share: last, since no other step of the day reads them after quality is set.
+ */
+function updateQualityAndShares(w: usize, st: usize, count: i32): void {
   const lanes = wd(w, Wd.LANES);
   const dir = <usize>wd(w, Wd.LANE_DIR_AT);
   const laneAt = <usize>wd(w, Wd.LANE_AT);
@@ -808,24 +839,11 @@ function stepPolicyWorldTail(w: usize, st: usize, count: i32, t: i32, df: f64): 
       const yRel = f64x2.sub(sp(1), vLostOutput(dir, laneAt, lanes, k));
       const K = ld2(b + (St.K << 3), b1 + (St.K << 3));
       const S = ld2(b + (St.S << 3), b1 + (St.S << 3));
-      const R = f64x2.mul(f64x2.mul(ld2(a + (In.RBF << 3), a1 + (In.RBF << 3)), S), ld2(b + (St.ALIVE << 3), b1 + (St.ALIVE << 3)));
-      const tr = ld2(b + (St.TAIL_REVENUE << 3), b1 + (St.TAIL_REVENUE << 3));
-      st2(b + (St.TAIL_REVENUE << 3), b1 + (St.TAIL_REVENUE << 3), f64x2.add(tr, f64x2.mul(sp(df), R)));
-      if (tf >= f(b, St.PREMIUM_DAY)) set(b, St.TAIL_PREMIUM, f(b, St.TAIL_PREMIUM) + df * (f(b, St.ALIVE) * f(b, St.PREMIUM)));
-      if (tf >= f(b1, St.PREMIUM_DAY)) set(b1, St.TAIL_PREMIUM, f(b1, St.TAIL_PREMIUM) + df * (f(b1, St.ALIVE) * f(b1, St.PREMIUM)));
       vUpdateQualityAndShare(b, b1, a, a1, K, S, yRel, v128.load(target + (<usize>k << 3)));
     }
   }
   for (; k < count; k++, a += IN_BYTES, b += ST_BYTES) {
-    const yRel = 1 - lostOutput(dir, laneAt, lanes, k);
-    const K = f(b, St.K);
-    const o = <usize>k << 3;
-    const S = f(b, St.S);
-    const alive = f(b, St.ALIVE);
-    const R = f(a, In.RBF) * S * alive;
-    set(b, St.TAIL_REVENUE, f(b, St.TAIL_REVENUE) + df * R);
-    if (tf >= f(b, St.PREMIUM_DAY)) set(b, St.TAIL_PREMIUM, f(b, St.TAIL_PREMIUM) + df * (alive * f(b, St.PREMIUM)));
-    updateQualityAndShare(b, a, K, S, yRel, load<f64>(target + o));
+    updateQualityAndShare(b, a, f(b, St.K), f(b, St.S), 1 - lostOutput(dir, laneAt, lanes, k), load<f64>(target + (<usize>k << 3)));
   }
 }
 
