@@ -5,12 +5,15 @@
 // worlds (JavaScript), the day loop (WebAssembly) and the metrics (JavaScript). Running the same
 // paths again with one stored series day, and then without the tail, splits the day loop into the
 // horizon's day steps, the series (sketch inserts and sums) and the tail. Medians of three, each on
-// a simulator warmed by one block first. Prints a Markdown table.
+// a simulator warmed by one block first. Then the day loop step by step: the kernel's source
+// compiled again with a clock call after each step (useStepClock), the transcendental chains
+// (2^(-kappa e), q^eps) among them. Prints two Markdown tables.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { BlockSimulator, blockRange, loadScenario, makePlan } from '../dist/engine.js';
+import asc from 'assemblyscript/asc';
+import { BlockSimulator, blockRange, loadScenario, makePlan, useKernelModule, useStepClock } from '../dist/engine.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'accessgap-bench-breakdown-'));
 const BLOCKS = 6;
@@ -65,6 +68,77 @@ async function breakdown(label, file) {
   ];
 }
 
+/**
+ * The steps of the day loop, each followed in the instrumented build by mark(its index): [a
+ * passage of src/wasm/kernel.ts found once, the step's name]. The mark goes after the passage's
+ * first line, or before the passage when it starts with '^'.
+ */
+const STEPS = [
+  ['export function runDays(count: i32): void {', ''], // 0: the time before a block's loop is not counted
+  ['^    // The but-for world: e = 0', 'the day\'s G(t) and growth anchors, per path'],
+  ['^    // Each simulated policy world.', 'the but-for world (horizon and tail)'],
+  ['  stepLanes(w, st, count, t, false);', 'horizon: lanes\' gaps and 2^(-kappa e) (exp)'],
+  ['  stepQuality(w, st, count);\n  // 3. Output', 'horizon: quality and q^eps (log and exp)'],
+  ['^  updateQualityAndShares(w, st, count);\n}\n\n/**\n * A day t >= T', 'horizon: revenue, costs, cash, financing, metrics'],
+  ['  updateQualityAndShares(w, st, count);\n}\n\n/**\n * A day t >= T', 'horizon: K and S updates (two divisions)'],
+  ['        if (stored) for (let v = 0; v < SKETCHED; v++) record(i + 1, v, j, count);', 'horizon: daily series (sketch inserts and sums)'],
+  ['  stepLanes(w, st, count, t, true);', 'tail: lanes\' gaps and 2^(-kappa e) (exp)'],
+  ['  stepQuality(w, st, count);\n  let a = rows;', 'tail: quality and q^eps (log and exp)'],
+  ['^  updateQualityAndShares(w, st, count);\n}\n\n/** A tail day', 'tail: revenue and premium sums'],
+  ['  updateQualityAndShares(w, st, count);\n}\n\n/** A tail day', 'tail: K and S updates'],
+  ['^    if (stored) j++;', 'the but-for revenue\'s daily growth'],
+];
+
+/** The SIMD kernel compiled from its source with mark(step) after each step. */
+async function instrumentedKernel() {
+  let source = readFileSync('src/wasm/kernel.ts', 'utf8');
+  source = source.replace("@external('env', 'log')", "@external('env', 'mark') declare function mark(step: i32): void;\n@external('env', 'log')");
+  STEPS.forEach(([passage], step) => {
+    const before = passage.startsWith('^');
+    const anchor = before ? passage.slice(1) : passage;
+    if (source.split(anchor).length !== 2) throw new Error(`bench/breakdown.mjs: the kernel's source no longer has one "${anchor.split('\n')[0]}" to mark step ${step} at`);
+    const at = source.indexOf(anchor) + (before ? 0 : anchor.includes('\n') ? anchor.indexOf('\n') : anchor.length);
+    source = before ? `${source.slice(0, at)}mark(${step});\n${source.slice(at)}` : `${source.slice(0, at)}\nmark(${step});${source.slice(at)}`;
+  });
+  writeFileSync(join(dir, 'kernel.ts'), source);
+  writeFileSync(join(dir, 'layout.ts'), readFileSync('src/wasm/layout.ts'));
+  const { error, stderr } = await asc.main([join(dir, 'kernel.ts'), '--outFile', join(dir, 'kernel.wasm'), '--optimizeLevel', '3', '--shrinkLevel', '0', '--runtime', 'stub', '--noAssert', '--disableWarning', '--enable', 'simd']);
+  if (error) throw new Error(stderr.toString());
+  return new WebAssembly.Module(readFileSync(join(dir, 'kernel.wasm')));
+}
+
+/** Rows of the step table for one scenario: ns per world-path-day of each step (the fastest of REPEAT). */
+async function steps(label, file) {
+  const loaded = await loadScenario(file);
+  const plan = makePlan(loaded, { attribution: true });
+  const worlds = 1 + plan.aliasOf.filter((a) => a === -1).length;
+  const s = loaded.scenario.simulation;
+  const paths = (BLOCKS + 1) * 1024;
+  let best;
+  for (let k = 0; k < REPEAT; k++) {
+    const ms = new Float64Array(STEPS.length);
+    let last = performance.now();
+    let counting = false;
+    useStepClock((step) => {
+      const now = performance.now();
+      if (counting) ms[step] += now - last;
+      last = now;
+    });
+    const sim = new BlockSimulator(loaded, plan, { seed: 1, paths });
+    sim.run(0, ...blockRange(0, paths)); // warm
+    counting = true;
+    for (let b = 1; b <= BLOCKS; b++) sim.run(b, ...blockRange(b, paths));
+    counting = false;
+    const total = ms.reduce((a, b) => a + b, 0);
+    if (!best || total < best.total) best = { ms, total };
+  }
+  const ns = (ms) => (ms * 1e6) / (BLOCKS * 1024 * worlds * (s.horizon_days + s.tail_days));
+  return [
+    `| **${label}** (${worlds} worlds; the day loop) | **${ns(best.total).toFixed(1)}** | **100%** |`,
+    ...STEPS.slice(1).map(([, name], i) => `| ${name} | ${ns(best.ms[i + 1]).toFixed(1)} | ${((100 * best.ms[i + 1]) / best.total).toFixed(0)}% |`),
+  ];
+}
+
 try {
   const lines = [
     `Where the time goes, one thread, ${(BLOCKS * 1024).toLocaleString('en-US')} paths (medians of ${REPEAT}; ns per world-path-day of the full run):`,
@@ -74,6 +148,17 @@ try {
     ...(await breakdown('scenarios/bench.yaml', 'scenarios/bench.yaml')),
     ...(await breakdown('scenarios/legion-canada.yaml (v3: phases, decision, attribution)', 'scenarios/legion-canada.yaml')),
   ];
+  // The steps, on the instrumented build (its clock calls cost about 1% more).
+  useKernelModule(await instrumentedKernel());
+  lines.push(
+    '',
+    `The day loop step by step, one thread, ${(BLOCKS * 1024).toLocaleString('en-US')} paths, the SIMD build with a clock call after each step (the fastest of ${REPEAT}; ns per world-path-day):`,
+    '',
+    '| step | ns per world-path-day | share |',
+    '|---|---|---|',
+    ...(await steps('scenarios/bench.yaml', 'scenarios/bench.yaml')),
+    ...(await steps('scenarios/legion-canada.yaml', 'scenarios/legion-canada.yaml')),
+  );
   console.log(lines.join('\n'));
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -4,3 +4,4 @@ export { runSimulation } from './engine/run.js';
 export { buildReportFiles } from './report/files.js';
 export { BlockSimulator, makePlan } from './engine/block.js';
 export { blockRange } from './engine/schedule.js';
+export { useKernelModule, useStepClock } from './engine/kernel.js';

@@ -169,6 +169,16 @@ export function compileKernelBuild(build: KernelBuild): WebAssembly.Module {
   return new WebAssembly.Module(kernelBytes(build));
 }
 
+let stepClock = (_step: number) => {};
+
+/**
+ * For bench/breakdown.mjs: `clock(step)` is called where a build of the kernel instrumented with
+ * `mark(step)` calls marks the end of a step of the day loop. The shipped builds never call it.
+ */
+export function useStepClock(clock: (step: number) => void): void {
+  stepClock = clock;
+}
+
 /** What the kernel imports from JavaScript. */
 export function kernelImports(financingU: (k: number, attempt: number) => number): WebAssembly.Imports {
   return {
@@ -177,6 +187,7 @@ export function kernelImports(financingU: (k: number, attempt: number) => number
       exp: Math.exp,
       log: Math.log,
       financingU,
+      mark: (step: number) => stepClock(step),
       outOfMemory: (bytes: number) => {
         throw new Error(`the day loop needs more than ${Math.round(bytes / 2 ** 20)} MiB for this run's series sketches, past WebAssembly's 4 GiB: store fewer series days (simulation.series_step_days) or compare fewer policies`);
       },
