@@ -30,6 +30,8 @@ export interface RunExtras {
   precision?: PrecisionOutcome;
   /** Per correlated pair (scenario order), both inputs' draws over the run's first paths (correlationDraws). */
   correlated?: [Float64Array, Float64Array][];
+  /** The run's seriesRows, when the caller has them already. */
+  series?: SeriesRow[];
 }
 
 /** Probability of insolvency caused by the policy by a given day. */

@@ -7,6 +7,7 @@ import { buildReportFiles, pathsCsv } from '../report/files.js';
 import { runDelaySweep } from '../study/delay.js';
 import { choicesOf } from '../study/run.js';
 import { oneMoreDayIsClear } from '../analysis/delay.js';
+import { seriesRows } from '../analysis/run.js';
 import { allDraws, correlationDraws } from '../study/draws.js';
 import { InvalidArgumentError, type Command } from '@commander-js/extra-typings';
 import { runFolderCommand, type FolderCommand, type Registrar, type WorkContext } from './pipeline.js';
@@ -98,10 +99,17 @@ export async function simulateAndReport(ctx: WorkContext<CommonFlags & { savePat
 /** What a run writes once its paths are simulated (here, or by shards that accessgap merge put together). */
 export async function reportRun({ loaded, flags, settings, precision, signal, started }: Pick<WorkContext<CommonFlags & { savePaths?: boolean }, undefined>, 'loaded' | 'flags' | 'settings' | 'precision' | 'signal' | 'started'>, result: RunResult) {
   // The cost-of-delay exhibit: a small duration sweep on a twentieth of the paths (src/study/delay.ts).
-  const delay = await runDelaySweep(loaded, { ...settings, signal }, choicesOf(result), oneMoreDayIsClear);
+  // Its one block keeps one worker thread busy; once it is handed over (a turn of the event loop),
+  // this thread computes the parts of the report that do not depend on it.
+  const sweep = runDelaySweep(loaded, { ...settings, signal }, choicesOf(result), oneMoreDayIsClear);
+  sweep.catch(() => {}); // awaited below; an early failure is not unhandled meanwhile
+  await new Promise((resolve) => setImmediate(resolve));
+  const correlated = correlationDraws(loaded, settings.seed, settings.paths);
+  const series = seriesRows(result);
+  const delay = await sweep;
   result.timing.wall_seconds = (performance.now() - started) / 1000;
   result.timing.peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);
-  const report = await buildReportFiles(loaded, result, { delay, precision, correlated: correlationDraws(loaded, settings.seed, settings.paths) });
+  const report = await buildReportFiles(loaded, result, { delay, precision, correlated, series });
   if (flags.savePaths) report.files.set('paths.csv', pathsCsv(loaded, result, allDraws(loaded, settings.seed, settings.paths)));
   return report;
 }

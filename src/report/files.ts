@@ -29,7 +29,7 @@ export interface ReportFiles {
 
 export async function buildReportFiles(loaded: LoadedScenario, result: RunResult, extras: RunExtras = {}): Promise<ReportFiles> {
   const summary = buildSummary(loaded, result, extras);
-  const series = seriesRows(result);
+  const series = extras.series ?? seriesRows(result);
   const files = new Map<string, string | Uint8Array>();
   files.set('summary.json', JSON.stringify(summary, null, 1) + '\n');
   files.set('timing.json', timingJson(result.timing));
