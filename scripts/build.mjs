@@ -1,16 +1,17 @@
 // Builds dist/: the day loop compiled to WebAssembly by AssemblyScript (src/wasm/kernel.ts ->
-// dist/kernel.wasm), then the CLI, the worker entry and the engine API (used by bench/) bundled
+// dist/kernel.wasm and dist/kernel-scalar.wasm), then the CLI, the worker entry and the engine API (used by bench/) bundled
 // with esbuild (dependencies stay external), mathjs's parser bundled on its own (loaded only when
 // a scenario has expressions), and the library's type declarations (dist/types, from src/index.ts). Type
 // checking is `npm run typecheck`.
 import { build } from 'esbuild';
 import asc from 'assemblyscript/asc';
 
-// Two builds of the one source: with WebAssembly SIMD (two paths per f64x2 in the transcendental
-// chains and the tail) and without, for engines that lack it. They give the same bits.
-const KERNEL_FLAGS = ['--optimizeLevel', '3', '--shrinkLevel', '0', '--runtime', 'stub', '--noAssert', '--disableWarning']; // AS201 (usize/i32 casts): the kernel is 32-bit only
-for (const [outFile, features] of [['dist/kernel.wasm', ['--enable', 'simd']], ['dist/kernel-scalar.wasm', []]]) {
-  const { error, stderr } = await asc.main(['src/wasm/kernel.ts', '--outFile', outFile, ...KERNEL_FLAGS, ...features]);
+// Two builds of the one source (asconfig.json's targets, its options shared; warning AS201, on
+// usize/i32 casts, is off: the kernel is 32-bit only): with WebAssembly SIMD (two paths per f64x2
+// in the transcendental chains and the quality updates) and without, for engines that lack it.
+// They give the same bits.
+for (const [outFile, target] of [['dist/kernel.wasm', 'simd'], ['dist/kernel-scalar.wasm', 'scalar']]) {
+  const { error, stderr } = await asc.main(['src/wasm/kernel.ts', '--config', 'asconfig.json', '--target', target, '--outFile', outFile]);
   if (error) {
     console.error(stderr.toString());
     throw error;

@@ -99,8 +99,8 @@ export async function simulateAndReport(ctx: WorkContext<CommonFlags & { savePat
 /** What a run writes once its paths are simulated (here, or by shards that accessgap merge put together). */
 export async function reportRun({ loaded, flags, settings, precision, signal, started }: Pick<WorkContext<CommonFlags & { savePaths?: boolean }, undefined>, 'loaded' | 'flags' | 'settings' | 'precision' | 'signal' | 'started'>, result: RunResult) {
   // The cost-of-delay exhibit: a small duration sweep on a twentieth of the paths (src/study/delay.ts).
-  // Its one block keeps one worker thread busy; once it is handed over (a turn of the event loop),
-  // this thread computes the parts of the report that do not depend on it.
+  // It is small (often one block, on one thread); once it is handed to the threads (a turn of the
+  // event loop), this thread computes the parts of the report that do not depend on it.
   const sweep = runDelaySweep(loaded, { ...settings, signal }, choicesOf(result), oneMoreDayIsClear);
   sweep.catch(() => {}); // awaited below; an early failure is not unhandled meanwhile
   await new Promise((resolve) => setImmediate(resolve));

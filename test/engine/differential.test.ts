@@ -17,7 +17,7 @@ import { makePlan } from '../../src/engine/plan.js';
 const builtKernel = kernelModule();
 afterEach(() => useKernelModule(builtKernel));
 
-/** The kernel compiled from its source with `edit` applied, with the build's flags. */
+/** The kernel compiled from its source with `edit` applied, as the build compiles it (asconfig.json, the scalar target). */
 async function compileKernel(edit: (source: string) => string): Promise<WebAssembly.Module> {
   const dir = mkdtempSync(join(tmpdir(), 'accessgap-kernel-'));
   const source = readFileSync('src/wasm/kernel.ts', 'utf8');
@@ -25,7 +25,7 @@ async function compileKernel(edit: (source: string) => string): Promise<WebAssem
   expect(edited).not.toBe(source);
   writeFileSync(join(dir, 'kernel.ts'), edited);
   copyFileSync('src/wasm/layout.ts', join(dir, 'layout.ts'));
-  const { error, stderr } = await asc.main([join(dir, 'kernel.ts'), '--outFile', join(dir, 'kernel.wasm'), '--optimizeLevel', '3', '--shrinkLevel', '0', '--runtime', 'stub', '--noAssert', '--disableWarning']);
+  const { error, stderr } = await asc.main([join(dir, 'kernel.ts'), '--config', 'asconfig.json', '--target', 'scalar', '--outFile', join(dir, 'kernel.wasm')]);
   if (error) throw new Error(stderr.toString());
   return new WebAssembly.Module(readFileSync(join(dir, 'kernel.wasm')));
 }
