@@ -78,6 +78,8 @@ export class InThreadExecutor implements BlockExecutor {
   private stopped = false;
 
   async execute(job: BlockJob, queue: BlockQueue, onBlock: (r: BlockResult) => void, signal?: AbortSignal): Promise<SketchData[]> {
+    // Yield first: the other executors start their threads before this one runs its first block.
+    await new Promise((r) => setImmediate(r));
     const sim = new BlockSimulator(job.loaded, job.plan, job.settings);
     for (let b = queue.take(); b !== undefined; b = queue.take()) {
       if (this.stopped) return [];
