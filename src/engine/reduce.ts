@@ -75,17 +75,28 @@ export class RunAccumulator {
   /** Paths added so far. */
   done = 0;
 
+  /** The first path of the window the per-path arrays hold (path p is at index p - base). */
+  private readonly base: number;
+
+  /**
+   * An accumulator of a run over `paths`. Its per-path arrays hold the paths of `window`
+   * ([first, end), default every path): a shard's accumulator holds its own paths only, so its
+   * memory and the time to clear it grow with the shard, not with the run.
+   */
   constructor(
     private readonly plan: Plan,
     private readonly paths: number,
+    window: [number, number] = [0, paths],
   ) {
+    this.base = window[0];
+    const n = window[1] - window[0];
     // Aliased policies get their source's arrays in result(), so memory grows with the
     // simulated worlds only.
-    this.metrics = plan.policies.map((_, i) => (plan.aliasOf[i] === -1 ? plan.metrics.map(() => new Float64Array(paths)) : []));
-    this.butforInsolvencyDay = new Float64Array(paths);
-    this.butforValue = new Float64Array(paths);
-    this.insolvencyDay = plan.policies.map((_, i) => (plan.aliasOf[i] === -1 ? new Float64Array(paths) : this.butforInsolvencyDay));
-    this.arises = plan.policies.map((_, i) => (plan.aliasOf[i] === -1 ? new Float64Array(paths) : new Float64Array(0)));
+    this.metrics = plan.policies.map((_, i) => (plan.aliasOf[i] === -1 ? plan.metrics.map(() => new Float64Array(n)) : []));
+    this.butforInsolvencyDay = new Float64Array(n);
+    this.butforValue = new Float64Array(n);
+    this.insolvencyDay = plan.policies.map((_, i) => (plan.aliasOf[i] === -1 ? new Float64Array(n) : this.butforInsolvencyDay));
+    this.arises = plan.policies.map((_, i) => (plan.aliasOf[i] === -1 ? new Float64Array(n) : new Float64Array(0)));
     this.sums = new Float64Array(plan.cells);
     this.insolvencyDays = new Float64Array(plan.worlds * (plan.T + 1));
   }
@@ -95,22 +106,23 @@ export class RunAccumulator {
     if (this.blocks.has(r.index)) throw new Error(`block ${r.index} added twice`);
     const nPol = this.plan.policies.length;
     const nM = this.plan.metrics.length;
+    const at = this.at(r.first, r.count);
     for (let i = 0; i < nPol; i++) {
       if (this.plan.aliasOf[i] !== -1) continue;
       for (let m = 0; m < nM; m++) {
         const into = this.metrics[i][m];
-        for (let k = 0; k < r.count; k++) into[r.first + k] = r.metrics[(k * nPol + i) * nM + m];
+        for (let k = 0; k < r.count; k++) into[at + k] = r.metrics[(k * nPol + i) * nM + m];
       }
     }
-    this.butforInsolvencyDay.set(r.butforInsolvencyDay, r.first);
-    this.butforValue.set(r.butforValue, r.first);
+    this.butforInsolvencyDay.set(r.butforInsolvencyDay, at);
+    this.butforValue.set(r.butforValue, at);
     for (let i = 0; i < nPol; i++) {
       if (this.plan.aliasOf[i] !== -1) continue;
       const into = this.insolvencyDay[i];
       const q = this.arises[i];
       for (let k = 0; k < r.count; k++) {
-        into[r.first + k] = r.insolvencyDay[k * nPol + i];
-        q[r.first + k] = r.arises[k * nPol + i];
+        into[at + k] = r.insolvencyDay[k * nPol + i];
+        q[at + k] = r.arises[k * nPol + i];
       }
     }
     for (let i = 0; i < r.insolvencyDays.length; i++) this.insolvencyDays[i] += r.insolvencyDays[i];
@@ -128,16 +140,26 @@ export class RunAccumulator {
     const blocks = [...other.blocks].map(([b, [first, count]]): [number, number, number] => [b, first, count]);
     this.refuseSeen(blocks);
     for (const [, first, count] of blocks) {
+      const to = this.at(first, count);
+      const from = other.at(first, count);
+      const copy = (into: Float64Array, values: Float64Array) => into.set(values.subarray(from, from + count), to);
       for (let i = 0; i < this.metrics.length; i++) {
         if (this.plan.aliasOf[i] !== -1) continue;
-        this.metrics[i].forEach((into, m) => into.set(other.metrics[i][m].subarray(first, first + count), first));
-        this.insolvencyDay[i].set(other.insolvencyDay[i].subarray(first, first + count), first);
-        this.arises[i].set(other.arises[i].subarray(first, first + count), first);
+        this.metrics[i].forEach((into, m) => copy(into, other.metrics[i][m]));
+        copy(this.insolvencyDay[i], other.insolvencyDay[i]);
+        copy(this.arises[i], other.arises[i]);
       }
-      this.butforInsolvencyDay.set(other.butforInsolvencyDay.subarray(first, first + count), first);
-      this.butforValue.set(other.butforValue.subarray(first, first + count), first);
+      copy(this.butforInsolvencyDay, other.butforInsolvencyDay);
+      copy(this.butforValue, other.butforValue);
     }
     this.takeCounts(blocks, other.insolvencyDays, other.next, other.sums, other.pending);
+  }
+
+  /** Where paths [first, first + count) sit in the per-path arrays (they must be in the window). */
+  private at(first: number, count: number): number {
+    const at = first - this.base;
+    if (at < 0 || at + count > this.butforValue.length) throw new Error(`paths ${first} to ${first + count - 1} are outside the accumulator's paths ${this.base} to ${this.base + this.butforValue.length - 1}`);
+    return at;
   }
 
   private refuseSeen(blocks: [number, number, number][]): void {
@@ -176,7 +198,8 @@ export class RunAccumulator {
     const first = blocks.length ? blocks[0][1][0] : 0;
     const last = blocks.length ? blocks[blocks.length - 1][1] : [0, 0];
     const end = last[0] + last[1];
-    const slice = (a: Float64Array) => a.slice(first, end);
+    const from = blocks.length ? this.at(first, end - first) : 0;
+    const slice = (a: Float64Array) => a.slice(from, from + end - first);
     const simulated = this.plan.aliasOf.map((a, i) => (a === -1 ? i : -1)).filter((i) => i >= 0);
     return {
       blocks: blocks.map(([b, [f, c]]) => [b, f, c]),
@@ -209,7 +232,8 @@ export class RunAccumulator {
     this.refuseSeen(part.blocks);
     const simulated = this.plan.aliasOf.map((a, i) => (a === -1 ? i : -1)).filter((i) => i >= 0);
     const nM = this.plan.metrics.length;
-    const put = (into: Float64Array, values: PathValues) => (values instanceof Float64Array ? into.set(values, part.first) : values.readInto(into, part.first));
+    const at = this.at(part.first, part.end - part.first);
+    const put = (into: Float64Array, values: PathValues) => (values instanceof Float64Array ? into.set(values, at) : values.readInto(into, at));
     simulated.forEach((i, k) => {
       this.metrics[i].forEach((into, m) => put(into, part.metrics[k * nM + m]));
       put(this.insolvencyDay[i], part.insolvencyDay[k]);
@@ -238,7 +262,7 @@ export class RunAccumulator {
    */
   result(sketches: SketchGrid, choose?: (acc: Omit<Accumulated, 'seriesMeans' | 'sketches'>) => Map<number, number>): Accumulated {
     const { plan } = this;
-    if (this.done !== this.paths || this.pending.size > 0) throw new Error(`the accumulator has ${this.done} of ${this.paths} paths`);
+    if (this.done !== this.paths || this.pending.size > 0 || this.base !== 0) throw new Error(`the accumulator has ${this.done} of ${this.paths} paths`);
     const nd = plan.seriesDays.length;
     const perWorld = SKETCHED * nd;
     const T1 = plan.T + 1;

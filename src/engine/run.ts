@@ -105,8 +105,9 @@ export async function simulateBlocks(loaded: LoadedScenario, options: RunOptions
   const plan = makePlan(loaded, study);
   const [first, end] = range ?? [0, blocksOf(settings.paths)];
   const threads = options.threadPool?.reduce((n, x) => n + x.count, 0) ?? Math.max(1, Math.min(options.threads, end - first));
-  const accumulator = new RunAccumulator(plan, settings.paths);
-  const rangePaths = Math.min(settings.paths, end * BLOCK_PATHS) - first * BLOCK_PATHS;
+  const window: [number, number] = [Math.min(settings.paths, first * BLOCK_PATHS), Math.min(settings.paths, end * BLOCK_PATHS)];
+  const accumulator = new RunAccumulator(plan, settings.paths, window);
+  const rangePaths = window[1] - window[0];
   let done = 0;
   const onBlock = (r: BlockResult) => {
     accumulator.add(r);

@@ -19,12 +19,14 @@ describe('RunAccumulator', () => {
     const sim = new BlockSimulator(loaded, plan, { seed: 4, paths });
     const whole = new RunAccumulator(plan, paths);
     const a = new RunAccumulator(plan, paths);
-    const b = new RunAccumulator(plan, paths);
+    // b holds only the paths of blocks 1 to 3 (a shard's window); merging it puts them in place.
+    const b = new RunAccumulator(plan, paths, [BLOCK_PATHS, paths]);
     for (const block of [0, 1, 2, 3]) {
       const r = sim.run(block, ...blockRange(block, paths));
       whole.add(r);
       (block === 1 || block === 3 ? b : a).add(r);
     }
+    expect(b.butforValue.length).toBe(paths - BLOCK_PATHS);
     expect(() => a.result(makeSketches(plan))).toThrow(/2048 of 3172 paths/);
     a.merge(b);
     const one = whole.result(makeSketches(plan));
@@ -38,6 +40,23 @@ describe('RunAccumulator', () => {
     const partials = [3, 2, 1, 0].map((block) => sim.run(block, ...blockRange(block, paths)).seriesSums.slice());
     for (const s of partials) for (let c = 0; c < s.length; c++) reversed[c] += s[c];
     expect(bytes(reversed.map((s) => s / paths))).not.toBe(bytes(one.seriesMeans));
+  });
+
+  it('holds a window of paths: exports the same part as an accumulator of every path, and refuses paths outside it', async () => {
+    const loaded = await uncertainScenario();
+    const plan = makePlan(loaded);
+    const paths = 3 * BLOCK_PATHS;
+    const sim = new BlockSimulator(loaded, plan, { seed: 5, paths });
+    const whole = new RunAccumulator(plan, paths);
+    const window = new RunAccumulator(plan, paths, [BLOCK_PATHS, 3 * BLOCK_PATHS]);
+    for (const block of [2, 1]) {
+      const r = sim.run(block, ...blockRange(block, paths));
+      whole.add(r);
+      window.add(r);
+    }
+    expect(window.metrics.find((m) => m.length > 0)![0].length).toBe(2 * BLOCK_PATHS);
+    expect(JSON.stringify(window.exportPart(), (_k, v: unknown) => (v instanceof Float64Array ? bytes(v) : v))).toBe(JSON.stringify(whole.exportPart(), (_k, v: unknown) => (v instanceof Float64Array ? bytes(v) : v)));
+    expect(() => window.add(sim.run(0, ...blockRange(0, paths)))).toThrow(/paths 0 to 1023 are outside the accumulator's paths 1024 to 3071/);
   });
 
   it('refuses a block given twice', async () => {
