@@ -6,17 +6,17 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { FONT_FILES } from './assets.js';
 import { FONT } from './theme.js';
-import { measureText } from './text.js';
+import { loadFaces, measureText } from './text.js';
 
 type Libraries = { vega: typeof import('vega'); compile: typeof import('vega-lite').compile; renderAsync: typeof import('@resvg/resvg-js').renderAsync };
 let libraries: Promise<Libraries> | undefined;
 
 /**
- * vega, vega-lite and resvg, loaded on the first chart: a command that draws none (a shard, a
- * worker, validate) starts without them.
+ * vega, vega-lite, resvg and the fonts' metrics, loaded on the first chart: a command that draws
+ * none (a shard, a worker, validate) starts without them.
  */
 function chartLibraries(): Promise<Libraries> {
-  return (libraries ??= Promise.all([import('vega'), import('vega-lite'), import('@resvg/resvg-js')]).then(([vega, vl, resvg]) => {
+  return (libraries ??= Promise.all([import('vega'), import('vega-lite'), import('@resvg/resvg-js'), loadFaces()]).then(([vega, vl, resvg]) => {
     // vega's only hook for text measurement is this module-level object; set once, the same for every chart.
     (vega as unknown as { textMetrics: { width: unknown } }).textMetrics.width = measureText;
     return { vega, compile: vl.compile, renderAsync: resvg.renderAsync };

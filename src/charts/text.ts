@@ -4,22 +4,30 @@
  * vega would otherwise guess 0.8 x font size per character, which is ~60% too wide for this font.
  */
 import { readFileSync } from 'node:fs';
-import opentype, { type Font } from 'opentype.js';
+import type { Font } from 'opentype.js';
 import { FONT_FILES } from './assets.js';
 
-
-function loadFont(file: string): Font {
-  const buf = readFileSync(file);
-  return opentype.parse(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length) as ArrayBuffer);
-}
-
-/** The regular and bold faces, parsed on the first text measured (a command that draws no chart never parses them). */
+/** The regular and bold faces, once loadFaces has parsed them. */
 let faces: Font[] | undefined;
+let loading: Promise<void> | undefined;
 const caches = [new Map<string, number>(), new Map<string, number>()];
 
-/** Width of text in ems (no kerning), in the regular or bold face. */
+/**
+ * Loads opentype.js and parses the shipped faces, once: charts/render.ts awaits it with the chart
+ * libraries, so a command that draws no chart (a shard, a worker, validate) never loads the parser.
+ */
+export function loadFaces(): Promise<void> {
+  return (loading ??= import('opentype.js').then(({ default: opentype }) => {
+    faces = FONT_FILES.map((file) => {
+      const buf = readFileSync(file);
+      return opentype.parse(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length) as ArrayBuffer);
+    });
+  }));
+}
+
+/** Width of text in ems (no kerning), in the regular or bold face (after loadFaces). */
 export function textWidthEm(text: string, isBold = false): number {
-  faces ??= FONT_FILES.map(loadFont);
+  if (!faces) throw new Error('textWidthEm before loadFaces');
   const font = faces[isBold ? 1 : 0];
   const cache = caches[isBold ? 1 : 0];
   let em = 0;

@@ -5,7 +5,7 @@ import { buildCharts } from '../../src/charts/specs.js';
 import { renderChart } from '../../src/charts/render.js';
 import { packageFile } from '../../src/charts/assets.js';
 import { PALETTE, BUTFOR_COLOR } from '../../src/charts/theme.js';
-import { textWidthEm } from '../../src/charts/text.js';
+import { loadFaces, textWidthEm } from '../../src/charts/text.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { seriesRows } from '../../src/analysis/run.js';
 import { RELATIVE_ACCURACY } from '../../src/stats/sketch.js';
@@ -88,7 +88,8 @@ describe('charts', () => {
     expect(formats).toContain('$.3~s');
   });
 
-  it('measure text with the shipped font, not a fixed guess', () => {
+  it('measure text with the shipped font, not a fixed guess', async () => {
+    await loadFaces();
     // DejaVu Sans: "i" is much narrower than "W"; the fallback estimate would make them equal.
     expect(textWidthEm('i')).toBeLessThan(0.4);
     expect(textWidthEm('W')).toBeGreaterThan(0.9);
