@@ -69,13 +69,21 @@ const pad8 = (n: number) => (n + 7) & ~7;
  * is a byte per count with no branch but the rare longer one.
  */
 export function packCounts(counts: Uint16Array | Uint32Array): Uint8Array {
-  const n = counts.length;
-  let long = 0;
-  for (let i = 0; i < n; i++) if (counts[i] >= 128) long++;
-  // At most 5 bytes for a 32-bit count.
-  const out = new Uint8Array(n + 4 * long);
-  let at = 0;
-  for (let i = 0; i < n; i++) {
+  const out = new Uint8Array(packedLength(counts));
+  packCountsInto(counts, out, 0);
+  return out;
+}
+
+/** The number of bytes packCounts gives for `counts`: one per count, and one more per 7 bits above the first 7. */
+export function packedLength(counts: Uint16Array | Uint32Array): number {
+  let n = counts.length;
+  for (let i = 0; i < counts.length; i++) for (let v = counts[i]; v >= 128; v >>>= 7) n++;
+  return n;
+}
+
+/** Writes packCounts' bytes for `counts` into `out` from `at` (packedLength bytes). */
+export function packCountsInto(counts: Uint16Array | Uint32Array, out: Uint8Array, at: number): void {
+  for (let i = 0; i < counts.length; i++) {
     let v = counts[i];
     while (v >= 128) {
       out[at++] = (v & 127) | 128;
@@ -83,7 +91,6 @@ export function packCounts(counts: Uint16Array | Uint32Array): Uint8Array {
     }
     out[at++] = v;
   }
-  return out.subarray(0, at);
 }
 
 /** Reads the counts packCounts packed, in order (a CountReader); `fail` is called on bytes that do not unpack. */
@@ -127,22 +134,48 @@ export class PackedCounts implements CountReader {
   }
 }
 
+/** An array of a shard's file: its header entry, its size in bytes, and how to write it there. */
+interface Section {
+  name: string;
+  type: ArrayType;
+  length: number;
+  count?: number;
+  bytes: number;
+  write(out: Uint8Array, at: number): void;
+}
+
+const plain = (name: string, a: Typed): Section => ({
+  name,
+  type: typeOf(a),
+  length: a.length,
+  bytes: a.byteLength,
+  write: (out, at) => out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at),
+});
+
+/** Counts packed straight into the file: the file is the only buffer their bytes are written to. */
+function packedSection(name: string, counts: Uint16Array | Uint32Array): Section {
+  const bytes = packedLength(counts);
+  return { name, type: 'varint', length: bytes, count: counts.length, bytes, write: (out, at) => packCountsInto(counts, out, at) };
+}
+
 /** The shard's file. */
 export function encodeShard(h: Omit<ShardHeader, 'schema' | 'engine' | 'part' | 'sketches' | 'arrays'>, scenarioBytes: Uint8Array, part: AccumulatorPart, sketches: SketchData[]): Uint8Array {
-  const named: [string, Typed, ArrayType, number?][] = [
-    ['scenario', scenarioBytes],
-    ...part.metrics.map((a, i): [string, Typed] => [`metrics.${i}`, a]),
-    ...part.insolvencyDay.map((a, i): [string, Typed] => [`insolvencyDay.${i}`, a]),
-    ...part.arises.map((a, i): [string, Typed] => [`arises.${i}`, a]),
-    ['butforInsolvencyDay', part.butforInsolvencyDay],
-    ['butforValue', part.butforValue],
-    ['insolvencyDays', part.insolvencyDays],
-    ['sums', part.sums],
-    ...part.pending.map(([b, a]): [string, Typed] => [`pending.${b}`, a]),
-  ].map(([name, a]) => [name as string, a as Typed, typeOf(a as Typed)]);
+  const sections: Section[] = (
+    [
+      ['scenario', scenarioBytes],
+      ...part.metrics.map((a, i): [string, Typed] => [`metrics.${i}`, a]),
+      ...part.insolvencyDay.map((a, i): [string, Typed] => [`insolvencyDay.${i}`, a]),
+      ...part.arises.map((a, i): [string, Typed] => [`arises.${i}`, a]),
+      ['butforInsolvencyDay', part.butforInsolvencyDay],
+      ['butforValue', part.butforValue],
+      ['insolvencyDays', part.insolvencyDays],
+      ['sums', part.sums],
+      ...part.pending.map(([b, a]): [string, Typed] => [`pending.${b}`, a]),
+    ] as [string, Typed][]
+  ).map(([name, a]) => plain(name, a));
   sketches.forEach((g, k) => {
-    named.push([`sketch.${k}.windows`, g.windows, 'i32'], [`sketch.${k}.counts`, packCounts(g.counts), 'varint', g.counts.length]);
-    for (const key of ['zeros', 'min', 'max'] as const) named.push([`sketch.${k}.${key}`, g[key], 'f64']);
+    sections.push(plain(`sketch.${k}.windows`, g.windows), packedSection(`sketch.${k}.counts`, g.counts));
+    for (const key of ['zeros', 'min', 'max'] as const) sections.push(plain(`sketch.${k}.${key}`, g[key]));
   });
   const header: ShardHeader = {
     schema: SHARD_SCHEMA,
@@ -150,19 +183,19 @@ export function encodeShard(h: Omit<ShardHeader, 'schema' | 'engine' | 'part' | 
     ...h,
     part: { blocks: part.blocks, first: part.first, end: part.end, next: part.next, pending: part.pending.map(([b]) => b) },
     sketches: sketches.map((g) => ({ cells: g.cells })),
-    arrays: named.map(([name, a, type, count]) => ({ name, type, length: a.length, ...(count !== undefined ? { count } : {}) })),
+    arrays: sections.map(({ name, type, length, count }) => ({ name, type, length, ...(count !== undefined ? { count } : {}) })),
   };
   const json = new TextEncoder().encode(JSON.stringify(header));
   const start = pad8(12 + json.length);
-  const size = named.reduce((at, [, a]) => at + pad8(a.byteLength), start);
+  const size = sections.reduce((at, x) => at + pad8(x.bytes), start);
   const out = new Uint8Array(size);
   out.set(new TextEncoder().encode(MAGIC), 0);
   new DataView(out.buffer).setUint32(8, json.length, true);
   out.set(json, 12);
   let at = start;
-  for (const [, a] of named) {
-    out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at);
-    at += pad8(a.byteLength);
+  for (const x of sections) {
+    x.write(out, at);
+    at += pad8(x.bytes);
   }
   return out;
 }
