@@ -453,6 +453,9 @@ let day: usize = 0; // f64[BLOCK_PATHS * SKETCHED]
 let sums: usize = 0; // f64[cells]
 let quality: usize = 0; // f64[BLOCK_PATHS]: a world's q of the day, per path
 let target: usize = 0; // f64[BLOCK_PATHS]: its target share q^eps
+let order: usize = 0; // i32[BLOCK_PATHS]: 0, 1, 2, ...: every path, the horizon's list
+let tailLists: usize = 0; // i32[(nPol + 1) * BLOCK_PATHS]: per world, the paths whose firm is alive at T; then those alive in any world
+let tailCounts: usize = 0; // i32[nPol + 1]: their numbers
 
 const IN_BYTES: usize = In.FIELDS << 3;
 const ST_BYTES: usize = St.FIELDS << 3;
@@ -494,6 +497,16 @@ export function kernelInit(
   sums = sumsAt;
   quality = alloc(BLOCK_PATHS << 3);
   target = alloc(BLOCK_PATHS << 3);
+  order = alloc(BLOCK_PATHS << 2);
+  for (let k = 0; k < BLOCK_PATHS; k++) store<i32>(order + (<usize>k << 2), k);
+  tailLists = alloc((<usize>(nPol + 1) * BLOCK_PATHS) << 2);
+  tailCounts = alloc(<usize>(nPol + 1) << 2);
+}
+
+/** Path m of a list of paths (order, or a world's tail list). */
+@inline
+function pathAt(list: usize, m: i32): usize {
+  return <usize>load<i32>(list + (<usize>m << 2));
 }
 
 @inline
@@ -562,17 +575,18 @@ function recordConstant(world: i32, v: i32, j: i32, value: f64, count: i32): voi
  * maskAfter): e = G(t); otherwise e decays with the lane's own tau_r = tau0 + rho (days revoked
  * so far). Then 2^(-kappa e). The phase in force per path is advanced first.
  */
-function stepLanes(w: usize, st: usize, count: i32, t: i32, tail: bool): void {
+function stepLanes(w: usize, st: usize, list: usize, n: i32, t: i32, tail: bool): void {
   const tf = <f64>t;
   const phases = wd(w, Wd.PHASES);
   if (phases > 1) {
     const ends = <usize>wd(w, Wd.PHASE_ENDS_AT);
-    let b = st;
-    for (let k = 0; k < count; k++, b += ST_BYTES) {
+    for (let m = 0; m < n; m++) {
+      const k = pathAt(list, m);
+      const b = st + k * ST_BYTES;
       let next = f(b, St.NEXT_END);
       if (tf >= next) {
         let ph = <i32>f(b, St.PHASE);
-        const row = ends + ((<usize>k * <usize>phases) << 3);
+        const row = ends + ((k * <usize>phases) << 3);
         while (tf >= next) next = load<f64>(row + (<usize>(++ph) << 3));
         set(b, St.PHASE, <f64>ph);
         set(b, St.NEXT_END, next);
@@ -589,20 +603,27 @@ function stepLanes(w: usize, st: usize, count: i32, t: i32, tail: bool): void {
     if (load<i32>(ld, Lane.OWN << 2) == 0) continue;
     const before = load<i32>(ld, Lane.MASK_BEFORE << 2);
     const after = load<i32>(ld, Lane.MASK_AFTER << 2);
-    let a = rows;
-    let b = st;
-    let l = laneAt + <usize>j * LANE_BYTES;
-    let k = 0;
+    const lane = laneAt + <usize>j * LANE_BYTES;
+    let m = 0;
     if (ASC_FEATURE_SIMD) {
-      for (; k + 1 < count; k += 2, a += IN_BYTES << 1, b += ST_BYTES << 1, l += LN_BYTES << 1) {
-        const e = f64x2.replace_lane(sp(laneGap(a, b, l, tf, revokable, before, after, days)), 1, laneGap(a + IN_BYTES, b + ST_BYTES, l + LN_BYTES, tf, revokable, before, after, days));
-        const x = f64x2.mul(f64x2.neg(ld2(a + (In.KLN2 << 3), a + IN_BYTES + (In.KLN2 << 3))), e);
+      for (; m + 1 < n; m += 2) {
+        const k0 = pathAt(list, m);
+        const k1 = pathAt(list, m + 1);
+        const a0 = rows + k0 * IN_BYTES;
+        const a1 = rows + k1 * IN_BYTES;
+        const l0 = lane + k0 * LN_BYTES;
+        const l1 = lane + k1 * LN_BYTES;
+        const e = f64x2.replace_lane(sp(laneGap(a0, st + k0 * ST_BYTES, l0, tf, revokable, before, after, days)), 1, laneGap(a1, st + k1 * ST_BYTES, l1, tf, revokable, before, after, days));
+        const x = f64x2.mul(f64x2.neg(ld2(a0 + (In.KLN2 << 3), a1 + (In.KLN2 << 3))), e);
         const zero = f64x2.eq(e, sp(0));
-        st2(l + (Ln.H << 3), l + LN_BYTES + (Ln.H << 3), i64x2.all_true(zero) ? sp(1) : v128.bitselect(sp(1), vExp(x), zero));
+        st2(l0 + (Ln.H << 3), l1 + (Ln.H << 3), i64x2.all_true(zero) ? sp(1) : v128.bitselect(sp(1), vExp(x), zero));
       }
     }
-    for (; k < count; k++, a += IN_BYTES, b += ST_BYTES, l += LN_BYTES) {
-      const e = laneGap(a, b, l, tf, revokable, before, after, days);
+    for (; m < n; m++) {
+      const k = pathAt(list, m);
+      const a = rows + k * IN_BYTES;
+      const l = lane + k * LN_BYTES;
+      const e = laneGap(a, st + k * ST_BYTES, l, tf, revokable, before, after, days);
       set(l, Ln.H, e == 0 ? 1 : fastExp(-f(a, In.KLN2) * e));
     }
   }
@@ -635,33 +656,39 @@ function laneGap(a: usize, b: usize, l: usize, tf: f64, revokable: bool, before:
   return e;
 }
 
-/** Step 4 for every path of a world: relative quality q and the target share q^eps. */
-function stepQuality(w: usize, st: usize, count: i32): void {
+/**
+ * Step 4 for the paths of a list in a world: relative quality q and the target share q^eps, at
+ * each path's place m in the list.
+ */
+function stepQuality(w: usize, st: usize, list: usize, n: i32): void {
   const pl = wd(w, Wd.PRODUCT_LANE);
   const gp: usize = pl >= 0 ? <usize>load<i32>(<usize>wd(w, Wd.LANE_DIR_AT) + ((<usize>pl * Lane.FIELDS) << 2), Lane.GAP_AT << 2) : 0;
-  let a = rows;
-  let b = st;
-  let g = gp;
-  let k = 0;
+  let m = 0;
   if (ASC_FEATURE_SIMD) {
-    for (; k + 1 < count; k += 2, a += IN_BYTES << 1, b += ST_BYTES << 1, g += LN_BYTES << 1) {
-      const K = ld2(b + (St.K << 3), b + ST_BYTES + (St.K << 3));
-      const pm = ld2(b + (St.PRODUCT_MU << 3), b + ST_BYTES + (St.PRODUCT_MU << 3));
-      const h = ld2(g + (Ln.H << 3), g + LN_BYTES + (Ln.H << 3));
+    for (; m + 1 < n; m += 2) {
+      const k0 = pathAt(list, m);
+      const k1 = pathAt(list, m + 1);
+      const b0 = st + k0 * ST_BYTES;
+      const b1 = st + k1 * ST_BYTES;
+      const K = ld2(b0 + (St.K << 3), b1 + (St.K << 3));
+      const pm = ld2(b0 + (St.PRODUCT_MU << 3), b1 + (St.PRODUCT_MU << 3));
+      const h = ld2(gp + k0 * LN_BYTES + (Ln.H << 3), gp + k1 * LN_BYTES + (Ln.H << 3));
       const q = v128.bitselect(f64x2.mul(K, f64x2.sub(sp(1), f64x2.mul(pm, f64x2.sub(sp(1), h)))), K, f64x2.ge(pm, sp(0)));
-      const o = <usize>k << 3;
+      const o = <usize>m << 3;
       v128.store(quality + o, q);
       const one = f64x2.eq(q, sp(1));
-      v128.store(target + o, i64x2.all_true(one) ? sp(1) : v128.bitselect(sp(1), vPowPos(q, ld2(a + (In.EPS << 3), a + IN_BYTES + (In.EPS << 3))), one));
+      v128.store(target + o, i64x2.all_true(one) ? sp(1) : v128.bitselect(sp(1), vPowPos(q, ld2(rows + k0 * IN_BYTES + (In.EPS << 3), rows + k1 * IN_BYTES + (In.EPS << 3))), one));
     }
   }
-  for (; k < count; k++, a += IN_BYTES, b += ST_BYTES, g += LN_BYTES) {
+  for (; m < n; m++) {
+    const k = pathAt(list, m);
+    const b = st + k * ST_BYTES;
     const K = f(b, St.K);
     const pm = f(b, St.PRODUCT_MU);
-    const q = pm >= 0 ? K * (1 - pm * (1 - f(g, Ln.H))) : K;
-    const o = <usize>k << 3;
+    const q = pm >= 0 ? K * (1 - pm * (1 - f(gp + k * LN_BYTES, Ln.H))) : K;
+    const o = <usize>m << 3;
     store<f64>(quality + o, q);
-    store<f64>(target + o, q == 1 ? 1 : powPos(q, f(a, In.EPS)));
+    store<f64>(target + o, q == 1 ? 1 : powPos(q, f(rows + k * IN_BYTES, In.EPS)));
   }
 }
 
@@ -692,16 +719,17 @@ function vUpdateQualityAndShare(b: usize, b1: usize, a: usize, a1: usize, K: v12
   st2(b + (St.S << 3), b1 + (St.S << 3), f64x2.add(S, f64x2.div(f64x2.sub(tgt, S), tau)));
 }
 
-/** lostOutput on paths k and k + 1. */
+/** lostOutput on paths k0 and k1. */
 @inline
-function vLostOutput(dir: usize, laneAt: usize, lanes: i32, k: i32): v128 {
+function vLostOutput(dir: usize, laneAt: usize, lanes: i32, k0: usize, k1: usize): v128 {
   let lost = sp(0);
-  const off = <usize>k * LN_BYTES;
+  const off0 = k0 * LN_BYTES;
+  const off1 = k1 * LN_BYTES;
   for (let j = 0; j < lanes; j++) {
-    const gapAt = <usize>load<i32>(dir + ((<usize>j * Lane.FIELDS) << 2), Lane.GAP_AT << 2) + off;
-    const ca = laneAt + <usize>j * LANE_BYTES + off + (Ln.CA << 3);
-    const h = ld2(gapAt + (Ln.H << 3), gapAt + LN_BYTES + (Ln.H << 3));
-    lost = f64x2.add(lost, f64x2.mul(ld2(ca, ca + LN_BYTES), f64x2.sub(sp(1), h)));
+    const gapAt = <usize>load<i32>(dir + ((<usize>j * Lane.FIELDS) << 2), Lane.GAP_AT << 2);
+    const ca = laneAt + <usize>j * LANE_BYTES + (Ln.CA << 3);
+    const h = ld2(gapAt + off0 + (Ln.H << 3), gapAt + off1 + (Ln.H << 3));
+    lost = f64x2.add(lost, f64x2.mul(ld2(ca + off0, ca + off1), f64x2.sub(sp(1), h)));
   }
   return lost;
 }
@@ -717,8 +745,8 @@ function vLostOutput(dir: usize, laneAt: usize, lanes: i32, k: i32): v128 {
  */
 function stepPolicyWorld(w: usize, st: usize, count: i32, t: i32, df: f64, stored: bool): void {
   const tf = <f64>t;
-  stepLanes(w, st, count, t, false);
-  stepQuality(w, st, count);
+  stepLanes(w, st, order, count, t, false);
+  stepQuality(w, st, order, count);
   // 3. Output; 5. revenue, the switching share, costs and profit; 6. record; 7. update.
   const lanes = wd(w, Wd.LANES);
   const dir = <usize>wd(w, Wd.LANE_DIR_AT);
@@ -781,38 +809,46 @@ function stepPolicyWorld(w: usize, st: usize, count: i32, t: i32, df: f64, store
     }
     updateCash(b, a, k, tf, P, alive, q);
   }
-  updateQualityAndShares(w, st, count);
+  updateQualityAndShares(w, st, order, count);
 }
 
 /**
  * A day t >= T of the tail: the same gap, quality and share steps, with no costs, financing or
- * insolvency; only the discounted revenue (and hiring premium) is added up.
+ * insolvency; only the discounted revenue (and hiring premium) is added up. Quality, share and
+ * the sums only on the paths of the list: those whose firm is alive at T in this world. On the
+ * others revenue and premium are 0 (alive is), so their sums keep their value, and nothing else of
+ * the tail is read. The lanes on every path alive in some world (listAliveAtT).
  */
-function stepPolicyWorldTail(w: usize, st: usize, count: i32, t: i32, df: f64): void {
+function stepPolicyWorldTail(w: usize, st: usize, list: usize, n: i32, t: i32, df: f64): void {
   const tf = <f64>t;
-  stepLanes(w, st, count, t, true);
-  stepQuality(w, st, count);
-  let a = rows;
-  let b = st;
-  let k = 0;
+  stepLanes(w, st, tailLists + ((<usize>nPol * BLOCK_PATHS) << 2), load<i32>(tailCounts + (<usize>nPol << 2)), t, true);
+  stepQuality(w, st, list, n);
+  let m = 0;
   if (ASC_FEATURE_SIMD) {
-    for (; k + 1 < count; k += 2, a += IN_BYTES << 1, b += ST_BYTES << 1) {
-      const a1 = a + IN_BYTES;
-      const b1 = b + ST_BYTES;
-      const S = ld2(b + (St.S << 3), b1 + (St.S << 3));
-      const R = f64x2.mul(f64x2.mul(ld2(a + (In.RBF << 3), a1 + (In.RBF << 3)), S), ld2(b + (St.ALIVE << 3), b1 + (St.ALIVE << 3)));
-      const tr = ld2(b + (St.TAIL_REVENUE << 3), b1 + (St.TAIL_REVENUE << 3));
-      st2(b + (St.TAIL_REVENUE << 3), b1 + (St.TAIL_REVENUE << 3), f64x2.add(tr, f64x2.mul(sp(df), R)));
-      tailPremium(b, tf, df);
+    for (; m + 1 < n; m += 2) {
+      const k0 = pathAt(list, m);
+      const k1 = pathAt(list, m + 1);
+      const a0 = rows + k0 * IN_BYTES;
+      const a1 = rows + k1 * IN_BYTES;
+      const b0 = st + k0 * ST_BYTES;
+      const b1 = st + k1 * ST_BYTES;
+      const S = ld2(b0 + (St.S << 3), b1 + (St.S << 3));
+      const R = f64x2.mul(f64x2.mul(ld2(a0 + (In.RBF << 3), a1 + (In.RBF << 3)), S), ld2(b0 + (St.ALIVE << 3), b1 + (St.ALIVE << 3)));
+      const tr = ld2(b0 + (St.TAIL_REVENUE << 3), b1 + (St.TAIL_REVENUE << 3));
+      st2(b0 + (St.TAIL_REVENUE << 3), b1 + (St.TAIL_REVENUE << 3), f64x2.add(tr, f64x2.mul(sp(df), R)));
+      tailPremium(b0, tf, df);
       tailPremium(b1, tf, df);
     }
   }
-  for (; k < count; k++, a += IN_BYTES, b += ST_BYTES) {
+  for (; m < n; m++) {
+    const k = pathAt(list, m);
+    const a = rows + k * IN_BYTES;
+    const b = st + k * ST_BYTES;
     const R = f(a, In.RBF) * f(b, St.S) * f(b, St.ALIVE);
     set(b, St.TAIL_REVENUE, f(b, St.TAIL_REVENUE) + df * R);
     tailPremium(b, tf, df);
   }
-  updateQualityAndShares(w, st, count);
+  updateQualityAndShares(w, st, list, n);
 }
 
 /** A tail day's hiring premium on a path (state row b), once it is paid. */
@@ -822,29 +858,57 @@ function tailPremium(b: usize, tf: f64, df: f64): void {
 }
 
 /**
- * Step 7's K and S updates of a world on every path, from the day's output (the lanes' factors)
- * and target share: last, since no other step of the day reads them after quality is set.
+ * Step 7's K and S updates of a world on the paths of a list, from the day's output (the lanes'
+ * factors) and target share: last, since no other step of the day reads them after quality is set.
  */
-function updateQualityAndShares(w: usize, st: usize, count: i32): void {
+function updateQualityAndShares(w: usize, st: usize, list: usize, n: i32): void {
   const lanes = wd(w, Wd.LANES);
   const dir = <usize>wd(w, Wd.LANE_DIR_AT);
   const laneAt = <usize>wd(w, Wd.LANE_AT);
-  let a = rows;
-  let b = st;
-  let k = 0;
+  let m = 0;
   if (ASC_FEATURE_SIMD) {
-    for (; k + 1 < count; k += 2, a += IN_BYTES << 1, b += ST_BYTES << 1) {
-      const a1 = a + IN_BYTES;
-      const b1 = b + ST_BYTES;
-      const yRel = f64x2.sub(sp(1), vLostOutput(dir, laneAt, lanes, k));
-      const K = ld2(b + (St.K << 3), b1 + (St.K << 3));
-      const S = ld2(b + (St.S << 3), b1 + (St.S << 3));
-      vUpdateQualityAndShare(b, b1, a, a1, K, S, yRel, v128.load(target + (<usize>k << 3)));
+    for (; m + 1 < n; m += 2) {
+      const k0 = pathAt(list, m);
+      const k1 = pathAt(list, m + 1);
+      const b0 = st + k0 * ST_BYTES;
+      const b1 = st + k1 * ST_BYTES;
+      const yRel = f64x2.sub(sp(1), vLostOutput(dir, laneAt, lanes, k0, k1));
+      const K = ld2(b0 + (St.K << 3), b1 + (St.K << 3));
+      const S = ld2(b0 + (St.S << 3), b1 + (St.S << 3));
+      vUpdateQualityAndShare(b0, b1, rows + k0 * IN_BYTES, rows + k1 * IN_BYTES, K, S, yRel, v128.load(target + (<usize>m << 3)));
     }
   }
-  for (; k < count; k++, a += IN_BYTES, b += ST_BYTES) {
-    updateQualityAndShare(b, a, f(b, St.K), f(b, St.S), 1 - lostOutput(dir, laneAt, lanes, k), load<f64>(target + (<usize>k << 3)));
+  for (; m < n; m++) {
+    const k = pathAt(list, m);
+    const b = st + k * ST_BYTES;
+    updateQualityAndShare(b, rows + k * IN_BYTES, f(b, St.K), f(b, St.S), 1 - lostOutput(dir, laneAt, lanes, <i32>k), load<f64>(target + (<usize>m << 3)));
   }
+}
+
+/**
+ * The tail's lists of paths, from the worlds' states after day T-1: per simulated world, the paths
+ * whose firm is alive there; and the paths alive in any of them. A world's lanes are stepped on the
+ * latter, since a world may read another's lane gaps (a lane that shares its members' revocation
+ * days, Lane.OWN = 0).
+ */
+function listAliveAtT(count: i32): void {
+  const any = tailLists + ((<usize>nPol * BLOCK_PATHS) << 2);
+  let nAny = 0;
+  for (let k = 0; k < count; k++) {
+    let alive = false;
+    for (let i = 0; i < nPol; i++) {
+      if (wd(worldDir + ((<usize>i * Wd.FIELDS) << 2), Wd.SKIP) != 0) continue;
+      const list = tailLists + ((<usize>i * BLOCK_PATHS) << 2);
+      const n = k == 0 ? 0 : load<i32>(tailCounts + (<usize>i << 2));
+      if (f(worlds + <usize>i * WORLD_BYTES + <usize>k * ST_BYTES, St.ALIVE) != 0) {
+        store<i32>(list + (<usize>n << 2), k);
+        store<i32>(tailCounts + (<usize>i << 2), n + 1);
+        alive = true;
+      } else store<i32>(tailCounts + (<usize>i << 2), n);
+    }
+    if (alive) store<i32>(any + (<usize>(nAny++) << 2), k);
+  }
+  store<i32>(tailCounts + (<usize>nPol << 2), nAny);
 }
 
 /** Runs days 0 ... T+U-1 of every world on paths 0 ... count-1 (states set by the engine). */
@@ -855,6 +919,7 @@ export function runDays(count: i32): void {
     const tail = t >= T;
     const df = load<f64>(discount + (<usize>t << 3));
     const stored = !tail && j < nd && load<i32>(seriesDays + (<usize>j << 2)) == t;
+    if (t == T) listAliveAtT(count);
     // But-for revenue of the day, Rbf(t) (growth persistence 1: an exact power every 64 days, a
     // daily growth factor between; else p^(t/365) carried likewise and the recurrence applied
     // daily), and the fallback gap G(t) from t0 on.
@@ -908,7 +973,7 @@ export function runDays(count: i32): void {
       const w = worldDir + ((<usize>i * Wd.FIELDS) << 2);
       if (wd(w, Wd.SKIP) != 0) continue;
       const st = worlds + <usize>i * WORLD_BYTES;
-      if (tail) stepPolicyWorldTail(w, st, count, t, df);
+      if (tail) stepPolicyWorldTail(w, st, tailLists + ((<usize>i * BLOCK_PATHS) << 2), load<i32>(tailCounts + (<usize>i << 2)), t, df);
       else {
         stepPolicyWorld(w, st, count, t, df, stored);
         if (stored) for (let v = 0; v < SKETCHED; v++) record(i + 1, v, j, count);
