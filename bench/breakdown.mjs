@@ -81,15 +81,15 @@ const STEPS = [
   ['export function runDays(count: i32): void {', ''], // 0: the time before a block's loop is not counted
   ['^    // The but-for world: e = 0', 'the day\'s G(t) and growth anchors, per path'],
   ['^    // Each simulated policy world.', 'the but-for world (horizon and tail)'],
-  ['  stepLanes(w, st, count, t, false);', 'horizon: lanes\' gaps and 2^(-kappa e) (exp)'],
-  ['  stepQuality(w, st, count);\n  // 3. Output', 'horizon: quality and q^eps (log and exp)'],
-  ['^  updateQualityAndShares(w, st, count);\n}\n\n/**\n * A day t >= T', 'horizon: revenue, costs, cash, financing, metrics'],
-  ['  updateQualityAndShares(w, st, count);\n}\n\n/**\n * A day t >= T', 'horizon: K and S updates (two divisions)'],
+  ['  stepLanes(w, st, order, count, t, false);', 'horizon: lanes\' gaps and 2^(-kappa e) (exp)'],
+  ['  stepQuality(w, st, order, count);\n  // 3. Output', 'horizon: quality and q^eps (log and exp)'],
+  ['^  updateQualityAndShares(w, st, order, count);\n}\n\n/**\n * A day t >= T', 'horizon: revenue, costs, cash, financing, metrics'],
+  ['  updateQualityAndShares(w, st, order, count);\n}\n\n/**\n * A day t >= T', 'horizon: K and S updates (two divisions)'],
   ['        if (stored) for (let v = 0; v < SKETCHED; v++) record(i + 1, v, j, count);', 'horizon: daily series (sketch inserts and sums)'],
-  ['  stepLanes(w, st, count, t, true);', 'tail: lanes\' gaps and 2^(-kappa e) (exp)'],
-  ['  stepQuality(w, st, count);\n  let a = rows;', 'tail: quality and q^eps (log and exp)'],
-  ['^  updateQualityAndShares(w, st, count);\n}\n\n/** A tail day', 'tail: revenue and premium sums'],
-  ['  updateQualityAndShares(w, st, count);\n}\n\n/** A tail day', 'tail: K and S updates'],
+  ['  stepLanes(w, st, tailLists + ((<usize>nPol * BLOCK_PATHS) << 2), load<i32>(tailCounts + (<usize>nPol << 2)), t, true);', 'tail: lanes\' gaps and 2^(-kappa e) (exp)'],
+  ['  stepQuality(w, st, list, n);\n  let m = 0;', 'tail: quality and q^eps (log and exp)'],
+  ['^  updateQualityAndShares(w, st, list, n);\n}\n\n/** A tail day', 'tail: revenue and premium sums'],
+  ['  updateQualityAndShares(w, st, list, n);\n}\n\n/** A tail day', 'tail: K and S updates'],
   ['^    if (stored) j++;', 'the but-for revenue\'s daily growth'],
 ];
 
