@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import asc from 'assemblyscript/asc';
 import { BlockSimulator, blockRange, loadScenario, makePlan, useKernelModule, useStepClock } from '../dist/engine.js';
+import { instrumentKernelSource, STEPS } from './steps.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'accessgap-bench-breakdown-'));
 const BLOCKS = 6;
@@ -72,39 +73,9 @@ async function breakdown(label, file) {
   ];
 }
 
-/**
- * The steps of the day loop, each followed in the instrumented build by mark(its index): [a
- * passage of src/wasm/kernel.ts found once, the step's name]. The mark goes after the passage's
- * first line, or before the passage when it starts with '^'.
- */
-const STEPS = [
-  ['export function runDays(count: i32): void {', ''], // 0: the time before a block's loop is not counted
-  ['^    // The but-for world: e = 0', 'the day\'s G(t) and growth anchors, per path'],
-  ['^    // Each simulated policy world.', 'the but-for world (horizon and tail)'],
-  ['  stepLanes(w, st, order, count, t, false);', 'horizon: lanes\' gaps and 2^(-kappa e) (exp)'],
-  ['  stepQuality(w, st, order, count);\n  // 3. Output', 'horizon: quality and q^eps (log and exp)'],
-  ['^  updateQualityAndShares(w, st, order, count);\n}\n\n/**\n * A day t >= T', 'horizon: revenue, costs, cash, financing, metrics'],
-  ['  updateQualityAndShares(w, st, order, count);\n}\n\n/**\n * A day t >= T', 'horizon: K and S updates (two divisions)'],
-  ['        if (stored) for (let v = 0; v < SKETCHED; v++) record(i + 1, v, j, count);', 'horizon: daily series (sketch inserts and sums)'],
-  ['  stepLanes(w, st, tailLists + ((<usize>nPol * BLOCK_PATHS) << 2), load<i32>(tailCounts + (<usize>nPol << 2)), t, true);', 'tail: lanes\' gaps and 2^(-kappa e) (exp)'],
-  ['  stepQuality(w, st, list, n);\n  let m = 0;', 'tail: quality and q^eps (log and exp)'],
-  ['^  updateQualityAndShares(w, st, list, n);\n}\n\n/** A tail day', 'tail: revenue and premium sums'],
-  ['  updateQualityAndShares(w, st, list, n);\n}\n\n/** A tail day', 'tail: K and S updates'],
-  ['^    if (stored) j++;', 'the but-for revenue\'s daily growth'],
-];
-
 /** The SIMD kernel compiled from its source with mark(step) after each step. */
 async function instrumentedKernel() {
-  let source = readFileSync('src/wasm/kernel.ts', 'utf8');
-  source = source.replace("@external('env', 'log')", "@external('env', 'mark') declare function mark(step: i32): void;\n@external('env', 'log')");
-  STEPS.forEach(([passage], step) => {
-    const before = passage.startsWith('^');
-    const anchor = before ? passage.slice(1) : passage;
-    if (source.split(anchor).length !== 2) throw new Error(`bench/breakdown.mjs: the kernel's source no longer has one "${anchor.split('\n')[0]}" to mark step ${step} at`);
-    const at = source.indexOf(anchor) + (before ? 0 : anchor.includes('\n') ? anchor.indexOf('\n') : anchor.length);
-    source = before ? `${source.slice(0, at)}mark(${step});\n${source.slice(at)}` : `${source.slice(0, at)}\nmark(${step});${source.slice(at)}`;
-  });
-  writeFileSync(join(dir, 'kernel.ts'), source);
+  writeFileSync(join(dir, 'kernel.ts'), instrumentKernelSource(readFileSync('src/wasm/kernel.ts', 'utf8')));
   writeFileSync(join(dir, 'layout.ts'), readFileSync('src/wasm/layout.ts'));
   const { error, stderr } = await asc.main([join(dir, 'kernel.ts'), '--config', 'asconfig.json', '--target', 'simd', '--outFile', join(dir, 'kernel.wasm')]);
   if (error) throw new Error(stderr.toString());
