@@ -12,9 +12,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import asc from 'assemblyscript/asc';
 import { BlockSimulator, blockRange, loadScenario, makePlan, useKernelModule, useStepClock } from '../dist/engine.js';
 import { instrumentKernelSource, STEPS } from './steps.mjs';
+import { compileKernelSource } from '../scripts/compile-kernel.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'accessgap-bench-breakdown-'));
 const BLOCKS = 6;
@@ -73,15 +73,6 @@ async function breakdown(label, file) {
   ];
 }
 
-/** The SIMD kernel compiled from its source with mark(step) after each step. */
-async function instrumentedKernel() {
-  writeFileSync(join(dir, 'kernel.ts'), instrumentKernelSource(readFileSync('src/wasm/kernel.ts', 'utf8')));
-  writeFileSync(join(dir, 'layout.ts'), readFileSync('src/wasm/layout.ts'));
-  const { error, stderr } = await asc.main([join(dir, 'kernel.ts'), '--config', 'asconfig.json', '--target', 'simd', '--outFile', join(dir, 'kernel.wasm')]);
-  if (error) throw new Error(stderr.toString());
-  return new WebAssembly.Module(readFileSync(join(dir, 'kernel.wasm')));
-}
-
 /** Rows of the step table for one scenario: ns per world-path-day of each step (the fastest of REPEAT). */
 async function steps(label, file) {
   let best;
@@ -118,7 +109,7 @@ try {
     ...(await breakdown('scenarios/legion-canada.yaml (v3: phases, decision, attribution)', 'scenarios/legion-canada.yaml')),
   ];
   // The steps, on the instrumented build (its clock calls cost about 1% more).
-  useKernelModule(await instrumentedKernel());
+  useKernelModule(await compileKernelSource(instrumentKernelSource(readFileSync('src/wasm/kernel.ts', 'utf8')), 'simd'));
   lines.push(
     '',
     `The day loop step by step, one thread, ${(BLOCKS * 1024).toLocaleString('en-US')} paths, the SIMD build with a clock call after each step (the fastest of ${REPEAT}; ns per world-path-day):`,

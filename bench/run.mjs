@@ -19,15 +19,22 @@ const days = benchDoc.simulation.horizon_days;
 const tail = benchDoc.simulation.tail_days ?? 1095;
 const worlds = 1 + Object.keys(benchDoc.policies).length;
 
-/** Runs the CLI (with `env` added to the environment) and returns its timing.json with the run's shape. */
+/** The CLI's arguments for a quiet run of `file` into `out`. */
+const runArgs = (file, paths, threads, out) => ['bin/accessgap.js', 'run', file, '--paths', String(paths), '--threads', String(threads), '--out', out, '--quiet'];
+
+/** A run's timing.json in `out` with the run's shape (paths, days and simulated worlds). */
+function timingOf(out, paths) {
+  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+  const timing = JSON.parse(readFileSync(join(out, 'timing.json'), 'utf8'));
+  return { ...timing, paths, horizon: summary.run.horizon_days, tail: summary.run.tail_days, worlds: summary.run.simulated_worlds };
+}
+
+/** Runs the CLI (with `env` added to the environment) and returns its timing with the run's shape and the whole process's seconds. */
 function run(file, paths, threads, env = {}) {
   const out = join(dir, 'report');
   const started = performance.now();
-  execFileSync(process.execPath, ['bin/accessgap.js', 'run', file, '--paths', String(paths), '--threads', String(threads), '--out', out, '--quiet'], { stdio: 'inherit', env: { ...process.env, ...env } });
-  const processSeconds = (performance.now() - started) / 1000;
-  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
-  const timing = JSON.parse(readFileSync(join(out, 'timing.json'), 'utf8'));
-  return { ...timing, process_seconds: processSeconds, paths, horizon: summary.run.horizon_days, tail: summary.run.tail_days, worlds: summary.run.simulated_worlds };
+  execFileSync(process.execPath, runArgs(file, paths, threads, out), { stdio: 'inherit', env: { ...process.env, ...env } });
+  return { ...timingOf(out, paths), process_seconds: (performance.now() - started) / 1000 };
 }
 
 /**
@@ -35,17 +42,15 @@ function run(file, paths, threads, env = {}) {
  * independent runs, the ceiling for two threads of one run (they share the cache and memory the
  * same way). Returns both timings.
  */
-async function runPair(file, paths) {
+function runPair(file, paths) {
   const one = (k) =>
     new Promise((resolve, reject) => {
       const out = join(dir, `pair-${k}`);
-      const child = spawn(process.execPath, ['bin/accessgap.js', 'run', file, '--paths', String(paths), '--threads', '1', '--out', out, '--quiet'], { stdio: 'inherit' });
+      const child = spawn(process.execPath, runArgs(file, paths, 1, out), { stdio: 'inherit' });
       child.on('error', reject);
-      child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(readFileSync(join(out, 'timing.json'), 'utf8'))) : reject(new Error(`pair run exited with ${code}`))));
+      child.on('exit', (code) => (code === 0 ? resolve(timingOf(out, paths)) : reject(new Error(`pair run exited with ${code}`))));
     });
-  const timings = await Promise.all([one(0), one(1)]);
-  const summary = JSON.parse(readFileSync(join(dir, 'pair-0', 'summary.json'), 'utf8'));
-  return timings.map((t) => ({ ...t, paths, horizon: summary.run.horizon_days, tail: summary.run.tail_days, worlds: summary.run.simulated_worlds }));
+  return Promise.all([one(0), one(1)]);
 }
 
 /** Nanoseconds per world-path-day, counting the tail's days as days (every world runs them). */

@@ -16,9 +16,8 @@ import type { ConnectionOptions, Job } from 'bullmq';
 import type { LoadedScenario } from '../scenario/load.js';
 import { parseScenario } from '../scenario/load.js';
 import type { StudySpec } from './block.js';
-import { BLOCK_PATHS } from './kernel.js';
 import type { WorkerThreadsExecutor } from './schedule.js';
-import { blocksOf, RunAborted, runSimulation, shardBlocks, type PassExecutor, type RunOptions, type RunResult } from './run.js';
+import { blocksOf, pathsOfBlocks, RunAborted, runSimulation, shardBlocks, type PassExecutor, type RunOptions, type RunResult } from './run.js';
 import { checkShards, decodeShard, mergeShards, runShard, type Shard } from './shard.js';
 
 /** The queue every submit and worker uses. */
@@ -165,8 +164,8 @@ export class QueuePasses {
     const count = this.shards;
     const scenario = Buffer.from(loaded.bytes ?? Buffer.from(loaded.text)).toString('base64');
     const pathsOf = (i: number) => {
-      const [first, end] = shardBlocks(options.paths, i, count);
-      return Math.max(0, Math.min(options.paths, end * BLOCK_PATHS) - first * BLOCK_PATHS);
+      const [first, end] = pathsOfBlocks(options.paths, shardBlocks(options.paths, i, count));
+      return end - first;
     };
     let onCompleted: (e: { jobId: string }) => void = () => undefined;
     let onFailed: (e: { jobId: string; failedReason: string }) => void = () => undefined;

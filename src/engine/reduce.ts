@@ -262,7 +262,7 @@ export class RunAccumulator {
    */
   result(sketches: SketchGrid, choose?: (acc: Omit<Accumulated, 'seriesMeans' | 'sketches'>) => Map<number, number>): Accumulated {
     const { plan } = this;
-    if (this.done !== this.paths || this.pending.size > 0 || this.base !== 0) throw new Error(`the accumulator has ${this.done} of ${this.paths} paths`);
+    if (this.done !== this.paths || this.pending.size > 0) throw new Error(`the accumulator has ${this.done} of ${this.paths} paths`);
     const nd = plan.seriesDays.length;
     const perWorld = SKETCHED * nd;
     const T1 = plan.T + 1;

@@ -91,6 +91,9 @@ export interface SimulatedBlocks {
 /** The blocks of a run of `paths`. */
 export const blocksOf = (paths: number): number => Math.ceil(paths / BLOCK_PATHS);
 
+/** The paths [first, end) of blocks [first, end) of a run of `paths` (empty past its last block). */
+export const pathsOfBlocks = (paths: number, [first, end]: [number, number]): [number, number] => [Math.min(paths, first * BLOCK_PATHS), Math.min(paths, end * BLOCK_PATHS)];
+
 /** Shard `index` (1 ... count) of a run's blocks: a consecutive range [first, end), as even as whole blocks allow. */
 export function shardBlocks(paths: number, index: number, count: number): [number, number] {
   const blocks = blocksOf(paths);
@@ -105,7 +108,7 @@ export async function simulateBlocks(loaded: LoadedScenario, options: RunOptions
   const plan = makePlan(loaded, study);
   const [first, end] = range ?? [0, blocksOf(settings.paths)];
   const threads = options.threadPool?.reduce((n, x) => n + x.count, 0) ?? Math.max(1, Math.min(options.threads, end - first));
-  const window: [number, number] = [Math.min(settings.paths, first * BLOCK_PATHS), Math.min(settings.paths, end * BLOCK_PATHS)];
+  const window = pathsOfBlocks(settings.paths, [first, end]);
   const accumulator = new RunAccumulator(plan, settings.paths, window);
   const rangePaths = window[1] - window[0];
   let done = 0;

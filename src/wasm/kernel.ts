@@ -503,10 +503,30 @@ export function kernelInit(
   tailCounts = alloc(<usize>(nPol + 1) << 2);
 }
 
-/** Path m of a list of paths (order, or a world's tail list). */
+/** Path m of a list of paths (order, or a tail list). */
 @inline
 function pathAt(list: usize, m: i32): usize {
   return <usize>load<i32>(list + (<usize>m << 2));
+}
+
+/** Tail list i: world i's paths alive at T, or (i = nPol) the paths alive in some world. */
+@inline
+function tailList(i: i32): usize {
+  return tailLists + ((<usize>i * BLOCK_PATHS) << 2);
+}
+
+/** The number of paths in tail list i. */
+@inline
+function tailCount(i: i32): i32 {
+  return load<i32>(tailCounts + (<usize>i << 2));
+}
+
+/** Appends path k to tail list i. */
+@inline
+function tailAppend(i: i32, k: i32): void {
+  const n = tailCount(i);
+  store<i32>(tailList(i) + (<usize>n << 2), k);
+  store<i32>(tailCounts + (<usize>i << 2), n + 1);
 }
 
 @inline
@@ -821,7 +841,7 @@ function stepPolicyWorld(w: usize, st: usize, count: i32, t: i32, df: f64, store
  */
 function stepPolicyWorldTail(w: usize, st: usize, list: usize, n: i32, t: i32, df: f64): void {
   const tf = <f64>t;
-  stepLanes(w, st, tailLists + ((<usize>nPol * BLOCK_PATHS) << 2), load<i32>(tailCounts + (<usize>nPol << 2)), t, true);
+  stepLanes(w, st, tailList(nPol), tailCount(nPol), t, true);
   stepQuality(w, st, list, n);
   let m = 0;
   if (ASC_FEATURE_SIMD) {
@@ -892,23 +912,17 @@ function updateQualityAndShares(w: usize, st: usize, list: usize, n: i32): void 
  * days, Lane.OWN = 0).
  */
 function listAliveAtT(count: i32): void {
-  const any = tailLists + ((<usize>nPol * BLOCK_PATHS) << 2);
-  let nAny = 0;
+  memory.fill(tailCounts, 0, <usize>(nPol + 1) << 2);
   for (let k = 0; k < count; k++) {
     let alive = false;
     for (let i = 0; i < nPol; i++) {
-      if (wd(worldDir + ((<usize>i * Wd.FIELDS) << 2), Wd.SKIP) != 0) continue;
-      const list = tailLists + ((<usize>i * BLOCK_PATHS) << 2);
-      const n = k == 0 ? 0 : load<i32>(tailCounts + (<usize>i << 2));
-      if (f(worlds + <usize>i * WORLD_BYTES + <usize>k * ST_BYTES, St.ALIVE) != 0) {
-        store<i32>(list + (<usize>n << 2), k);
-        store<i32>(tailCounts + (<usize>i << 2), n + 1);
+      if (wd(worldDir + ((<usize>i * Wd.FIELDS) << 2), Wd.SKIP) == 0 && f(worlds + <usize>i * WORLD_BYTES + <usize>k * ST_BYTES, St.ALIVE) != 0) {
+        tailAppend(i, k);
         alive = true;
-      } else store<i32>(tailCounts + (<usize>i << 2), n);
+      }
     }
-    if (alive) store<i32>(any + (<usize>(nAny++) << 2), k);
+    if (alive) tailAppend(nPol, k);
   }
-  store<i32>(tailCounts + (<usize>nPol << 2), nAny);
 }
 
 /** Runs days 0 ... T+U-1 of every world on paths 0 ... count-1 (states set by the engine). */
@@ -973,7 +987,7 @@ export function runDays(count: i32): void {
       const w = worldDir + ((<usize>i * Wd.FIELDS) << 2);
       if (wd(w, Wd.SKIP) != 0) continue;
       const st = worlds + <usize>i * WORLD_BYTES;
-      if (tail) stepPolicyWorldTail(w, st, tailLists + ((<usize>i * BLOCK_PATHS) << 2), load<i32>(tailCounts + (<usize>i << 2)), t, df);
+      if (tail) stepPolicyWorldTail(w, st, tailList(i), tailCount(i), t, df);
       else {
         stepPolicyWorld(w, st, count, t, df, stored);
         if (stored) for (let v = 0; v < SKETCHED; v++) record(i + 1, v, j, count);

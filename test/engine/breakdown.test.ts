@@ -3,23 +3,17 @@
  * at each step's passage (bench/steps.mjs). Those passages must stay in the kernel's source, once
  * each, and the marked kernel must compile: otherwise `npm run bench` fails, long after the change.
  */
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import asc from 'assemblyscript/asc';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { instrumentKernelSource, STEPS } from '../../bench/steps.mjs';
+import { compileKernelSource } from '../../scripts/compile-kernel.mjs';
 
 describe("the benchmark's step breakdown", () => {
   it('finds every step in the kernel source once, and the marked kernel compiles', async () => {
     const source = readFileSync('src/wasm/kernel.ts', 'utf8');
     const marked = instrumentKernelSource(source);
     expect(marked.match(/\bmark\(\d+\);/g)).toHaveLength(STEPS.length);
-    const dir = mkdtempSync(join(tmpdir(), 'accessgap-steps-'));
-    writeFileSync(join(dir, 'kernel.ts'), marked);
-    copyFileSync('src/wasm/layout.ts', join(dir, 'layout.ts'));
-    const { error, stderr } = await asc.main([join(dir, 'kernel.ts'), '--config', 'asconfig.json', '--target', 'simd', '--outFile', join(dir, 'kernel.wasm')]);
-    expect(error && stderr.toString()).toBeFalsy();
+    expect(await compileKernelSource(marked, 'simd')).toBeInstanceOf(WebAssembly.Module);
     // A kernel without a step's passage is refused by name.
     expect(() => instrumentKernelSource(source.replace('  stepQuality(w, st, list, n);', '  stepQuality(w, st, list, n );'))).toThrow(/no longer has one "  stepQuality\(w, st, list, n\);" to mark step 9/);
   });

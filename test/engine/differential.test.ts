@@ -3,11 +3,9 @@
  * metric and every stored series cell, on scenarios that reach every branch; and the comparison
  * is sharp enough to catch a single reassociated sum in the kernel.
  */
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import asc from 'assemblyscript/asc';
+import { compileKernelSource } from '../../scripts/compile-kernel.mjs';
 import { describeDivergence, firstDivergence } from '../../src/engine/differential.js';
 import { kernelModule, useKernelModule } from '../../src/engine/kernel.js';
 import { loadScenario } from '../../src/scenario/load.js';
@@ -19,15 +17,10 @@ afterEach(() => useKernelModule(builtKernel));
 
 /** The kernel compiled from its source with `edit` applied, as the build compiles it (asconfig.json, the scalar target). */
 async function compileKernel(edit: (source: string) => string): Promise<WebAssembly.Module> {
-  const dir = mkdtempSync(join(tmpdir(), 'accessgap-kernel-'));
   const source = readFileSync('src/wasm/kernel.ts', 'utf8');
   const edited = edit(source);
   expect(edited).not.toBe(source);
-  writeFileSync(join(dir, 'kernel.ts'), edited);
-  copyFileSync('src/wasm/layout.ts', join(dir, 'layout.ts'));
-  const { error, stderr } = await asc.main([join(dir, 'kernel.ts'), '--config', 'asconfig.json', '--target', 'scalar', '--outFile', join(dir, 'kernel.wasm')]);
-  if (error) throw new Error(stderr.toString());
-  return new WebAssembly.Module(readFileSync(join(dir, 'kernel.wasm')));
+  return compileKernelSource(edited, 'scalar');
 }
 
 describe('the two day loops', () => {
