@@ -2,11 +2,12 @@
  * Shards through a queue (BullMQ on Redis, docs/distributed.md): `accessgap submit` enqueues one
  * job per shard, carrying the scenario's bytes and hash (never a path only one machine can read);
  * `accessgap worker` processes, on any number of machines, runs the shard (engine/shard.ts) in
- * worker threads, and stores its partial result in Redis under the job's part key; submit collects
- * the parts and merges them in block order, so the report is the bytes of one machine's run.
+ * worker threads, and stores its partial result in Redis under the job's part key; submit fetches
+ * and decodes each part as soon as its job completes (while the other shards still run), then
+ * merges them in block order, so the report is the bytes of one machine's run.
  *
  *   submit -> Queue.addBulk(ShardJob x N) -> workers: runShard -> SET part key -> job completed
- *   submit <- QueueEvents (completed | failed) <- GET part keys -> mergeShards -> reportRun
+ *   submit <- QueueEvents (completed: GET and decode that part | failed) -> all parts -> mergeShards -> reportRun
  *
  * A worker that dies mid-shard stops renewing its job's lock; BullMQ's stalled-job check hands the
  * job to another worker, which runs the whole shard again (a shard is deterministic).
@@ -167,6 +168,13 @@ export class QueuePasses {
       const [first, end] = pathsOfBlocks(options.paths, shardBlocks(options.paths, i, count));
       return end - first;
     };
+    // Each part is fetched and decoded as soon as its job completes, while the other shards still run.
+    const parts: Promise<Shard>[] = [];
+    const fetchPart = async (i: number) => {
+      const bytes = await client.getBuffer(partKey(run, i));
+      if (!bytes) throw new Error(`shard ${i} of ${count} finished but its part is not in Redis (expired or deleted?)`);
+      return decodeShard(bytes, `shard ${i} of ${count}`);
+    };
     let onCompleted: (e: { jobId: string }) => void = () => undefined;
     let onFailed: (e: { jobId: string; failedReason: string }) => void = () => undefined;
     let onAbort = () => undefined as void;
@@ -178,7 +186,10 @@ export class QueuePasses {
       onCompleted = ({ jobId: id }) => {
         if (!ours(id) || done.has(id)) return;
         done.add(id);
-        paths += pathsOf(Number(id.slice(run.length + 1)));
+        const index = Number(id.slice(run.length + 1));
+        parts[index - 1] = fetchPart(index);
+        parts[index - 1].catch(() => undefined); // awaited below, once every shard is done
+        paths += pathsOf(index);
         options.onProgress?.(paths, options.paths);
         if (done.size === count) resolve();
       };
@@ -203,12 +214,7 @@ export class QueuePasses {
         await cancelRun(queue, client, run, count);
         throw e;
       }
-      const shards: Shard[] = [];
-      for (let i = 1; i <= count; i++) {
-        const bytes = await client.getBuffer(partKey(run, i));
-        if (!bytes) throw new Error(`shard ${i} of ${count} finished but its part is not in Redis (expired or deleted?)`);
-        shards.push(decodeShard(bytes, `shard ${i} of ${count}`));
-      }
+      const shards = await Promise.all(parts);
       await client.del(...Array.from({ length: count }, (_, k) => partKey(run, k + 1)));
       const problem = checkShards(shards.map((x, k) => ({ ...x, name: `shard ${k + 1}` })));
       if (problem) throw new Error(problem);
