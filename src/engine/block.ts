@@ -8,6 +8,7 @@ import type { LoadedScenario } from '../scenario/load.js';
 import { makeInputDrawer, PathError, type InputDrawer } from '../sampling/draw.js';
 import { pathWindow } from '../model/policies.js';
 import { fillWorldPath, makeWorldPath, readPathInputs, type PathInputs, type WorldPath } from '../model/world.js';
+import type { PackedSketchData } from '../stats/packed.js';
 import { SketchGrid, type SketchData } from '../stats/sketch.js';
 import { BLOCK_PATHS, Kernel, type KernelOutput } from './kernel.js';
 import { SERIES_FLOORS, SKETCHED } from './series.js';
@@ -152,6 +153,11 @@ export class BlockSimulator {
   /** The series sketches of every block run so far. */
   sketchData(): SketchData {
     return this.kernel.sketchData();
+  }
+
+  /** The same, its counts packed (a shard's part holds them so). */
+  packedSketchData(): PackedSketchData {
+    return this.kernel.packedSketchData();
   }
 
   /** A metric that is not finite (an overflow on some path) fails the run, naming the path. */

@@ -20,6 +20,7 @@ import { readFileSync } from 'node:fs';
 import { butforWorldValue, emptySums, writeMetrics, type WorldEndState } from '../model/metrics.js';
 import { LOG_CENTRE, LOG_INV_CENTRE, LOG_OF_CENTRE, POW2, TWO_J } from '../model/fastmath.js';
 import type { PathInputs, WorldPath } from '../model/world.js';
+import { packCounts, packCountsInto, packedLength, type PackedSketchData } from '../stats/packed.js';
 import { SketchGrid, type SketchData } from '../stats/sketch.js';
 import { BLOCK_PATHS, Cell, FLUSH_BLOCKS, In, Lane, Ln, SKETCHED, St, Wd } from '../wasm/layout.js';
 import type { Plan } from './plan.js';
@@ -440,34 +441,72 @@ export class Kernel {
     return this.held.serialize();
   }
 
+  /**
+   * The same, its counts packed (packCounts' bytes): straight from the kernel's memory when it
+   * holds them all, so a shard's counts are never copied flat first.
+   */
+  packedSketchData(): PackedSketchData {
+    if (this.held !== undefined) {
+      const { counts, ...rest } = this.sketchData();
+      return { ...rest, packed: packCounts(counts), count: counts.length };
+    }
+    const { windows, zeros, min, max, ranges } = this.kernelWindows();
+    const u16 = new Uint16Array(this.f64.buffer);
+    let bytes = 0;
+    let count = 0;
+    for (let r = 0; r < ranges.length; r += 2) {
+      bytes += packedLength(u16, ranges[r], ranges[r] + ranges[r + 1]);
+      count += ranges[r + 1];
+    }
+    const packed = new Uint8Array(bytes);
+    for (let r = 0, at = 0; r < ranges.length; r += 2) at = packCountsInto(u16, packed, at, ranges[r], ranges[r] + ranges[r + 1]);
+    return { cells: this.plan.cells, windows, packed, count, zeros, min, max };
+  }
+
   /** The kernel's sketches, each window trimmed to the buckets between its first and last count. */
   private kernelData(): SketchData {
+    const { windows, zeros, min, max, ranges, total } = this.kernelWindows();
+    // 16-bit, as the kernel holds them: each window is one memory copy.
+    const counts = new Uint16Array(total);
+    const u16 = new Uint16Array(this.f64.buffer);
+    for (let r = 0, n = 0; r < ranges.length; r += 2) {
+      counts.set(u16.subarray(ranges[r], ranges[r] + ranges[r + 1]), n);
+      n += ranges[r + 1];
+    }
+    return { cells: this.plan.cells, windows, counts, zeros, min, max };
+  }
+
+  /**
+   * The kernel's windows, trimmed to the buckets between their first and last count, and where
+   * each non-empty one's counts are in its memory: ranges holds [first u16 index, length] per
+   * window, cell by cell, positive side first.
+   */
+  private kernelWindows(): Omit<SketchData, 'counts' | 'cells'> & { ranges: Int32Array; total: number } {
     const { cells } = this.plan;
     const at = this.x.trimWindows(cells);
-    // 16-bit, as the kernel holds them: each window is one memory copy.
-    const counts = new Uint16Array(this.x.serializedTotal());
     this.views();
     const { f64, i32, u32 } = this;
-    const u16 = new Uint16Array(f64.buffer);
     const windows = i32.slice(at / 4, at / 4 + 4 * cells);
     const zeros = new Float64Array(cells);
     const min = new Float64Array(cells);
     const max = new Float64Array(cells);
-    let n = 0;
+    const ranges = new Int32Array(4 * cells);
+    let r = 0;
+    let total = 0;
     for (let c = 0; c < cells; c++) {
       const e = this.dir + c * Cell.BYTES;
       for (let side = 0; side < 2; side++) {
         const [lo, len] = [windows[4 * c + 2 * side], windows[4 * c + 2 * side + 1]];
         if (len === 0) continue;
         const s = e + (side === 0 ? 0 : Cell.NEG_LO);
-        const from = u32[(s + Cell.POS_PTR) / 4] / 2 + lo - i32[(s + Cell.POS_LO) / 4];
-        counts.set(u16.subarray(from, from + len), n);
-        n += len;
+        ranges[r++] = u32[(s + Cell.POS_PTR) / 4] / 2 + lo - i32[(s + Cell.POS_LO) / 4];
+        ranges[r++] = len;
+        total += len;
       }
       zeros[c] = f64[(e + Cell.ZEROS) / 8];
       min[c] = f64[(e + Cell.MIN) / 8];
       max[c] = f64[(e + Cell.MAX) / 8];
     }
-    return { cells, windows, counts, zeros, min, max };
+    return { windows, zeros, min, max, ranges: ranges.subarray(0, r), total };
   }
 }

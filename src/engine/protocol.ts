@@ -7,7 +7,7 @@
  */
 import { PathError } from '../sampling/draw.js';
 import type { ExpressionTree } from '../scenario/expressions.js';
-import type { SketchData } from '../stats/sketch.js';
+import type { AnySketchData } from '../stats/packed.js';
 import type { BlockResult, RunSettings, StudySpec } from './block.js';
 
 /** A worker's start: the scenario as text with the main thread's parsed expressions, and its block queue. */
@@ -23,6 +23,8 @@ export interface WorkerStart {
   study: StudySpec;
   /** The thread waits for the next run afterwards (so its sketches are copied to the main thread, not transferred). */
   keep: boolean;
+  /** The thread's sketch counts are sent packed (a shard's part holds them so). */
+  packed: boolean;
 }
 
 /** A block queue that threads share: the next block index, taken with Atomics, up to `end`. */
@@ -40,7 +42,7 @@ export interface EncodedError {
   inputs?: Record<string, number | string>;
 }
 
-export type FromWorker = { type: 'result'; result: BlockResult } | { type: 'sketch'; data: SketchData } | { type: 'error'; error: EncodedError };
+export type FromWorker = { type: 'result'; result: BlockResult } | { type: 'sketch'; data: AnySketchData } | { type: 'error'; error: EncodedError };
 
 export function encodeError(e: unknown): EncodedError {
   if (e instanceof PathError) return { name: 'PathError', message: e.message, path: e.path, seed: e.seed, detail: e.detail, inputs: e.inputs };

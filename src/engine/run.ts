@@ -10,7 +10,8 @@
 import { availableParallelism } from 'node:os';
 import type { LoadedScenario } from '../scenario/load.js';
 import { makePlan, makeSketches, type BlockResult, type Plan, type RunSettings, type StudySpec } from './block.js';
-import type { SketchData, SketchGrid } from '../stats/sketch.js';
+import { flatGrid, type AnySketchData } from '../stats/packed.js';
+import type { SketchGrid } from '../stats/sketch.js';
 import { BLOCK_PATHS } from './kernel.js';
 import { RunAccumulator, type Accumulated } from './reduce.js';
 import { chooseOptions, type DecisionRun } from './decide.js';
@@ -76,7 +77,7 @@ export async function runSimulation(loaded: LoadedScenario, options: RunOptions)
   const started = performance.now();
   const { plan, accumulator, grids, threads } = await simulateBlocks(loaded, options);
   const sketches = makeSketches(plan);
-  for (const grid of grids) sketches.merge(grid);
+  for (const grid of grids) sketches.merge(flatGrid(plan.cells, [grid], options.paths));
   return finishRun(plan, accumulator, sketches, { seed: options.seed, paths: options.paths }, threads, started);
 }
 
@@ -84,7 +85,7 @@ export async function runSimulation(loaded: LoadedScenario, options: RunOptions)
 export interface SimulatedBlocks {
   plan: Plan;
   accumulator: RunAccumulator;
-  grids: SketchData[];
+  grids: AnySketchData[];
   threads: number;
 }
 
@@ -100,8 +101,11 @@ export function shardBlocks(paths: number, index: number, count: number): [numbe
   return [Math.floor(((index - 1) * blocks) / count), Math.floor((index * blocks) / count)];
 }
 
-/** Simulates blocks [range[0], range[1]) of a run (default: every block) on this thread and worker threads. */
-export async function simulateBlocks(loaded: LoadedScenario, options: RunOptions, range?: [number, number]): Promise<SimulatedBlocks> {
+/**
+ * Simulates blocks [range[0], range[1]) of a run (default: every block) on this thread and worker
+ * threads. With `packed`, each thread's sketch counts come packed (a shard's part holds them so).
+ */
+export async function simulateBlocks(loaded: LoadedScenario, options: RunOptions, range?: [number, number], sketch: { packed?: boolean } = {}): Promise<SimulatedBlocks> {
   const settings: RunSettings = { seed: options.seed, paths: options.paths };
   // A plain run (no study) also simulates the attribution sub-worlds its report splits harm with.
   const study = options.study ?? { attribution: true };
@@ -122,7 +126,7 @@ export async function simulateBlocks(loaded: LoadedScenario, options: RunOptions
   // workers load the engine.
   const queue = new BlockQueue(end, first);
   const executors = options.threadPool ?? threadExecutors(threads);
-  const job = { loaded, plan, settings, study };
+  const job = { loaded, plan, settings, study, packed: sketch.packed === true };
   let failure: unknown;
   const grids = await Promise.all(
     executors.map((x) =>

@@ -11,7 +11,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { LoadedScenario } from '../scenario/load.js';
-import type { SketchData } from '../stats/sketch.js';
+import type { AnySketchData } from '../stats/packed.js';
 import { BlockSimulator, type BlockResult, type Plan, type RunSettings, type StudySpec } from './block.js';
 import { BLOCK_PATHS, kernelModule } from './kernel.js';
 import { decodeError, type FromWorker, type SharedQueue, type WorkerStart } from './protocol.js';
@@ -60,6 +60,8 @@ export interface BlockJob {
   plan: Plan;
   settings: RunSettings;
   study: StudySpec;
+  /** The sketch counts packed (PackedSketchData), for a shard's part; else flat. */
+  packed: boolean;
 }
 
 export interface BlockExecutor {
@@ -68,7 +70,7 @@ export interface BlockExecutor {
    * may be reused once onBlock returns); resolves with the sketches of the blocks it ran.
    * Rejects on a failure (the caller closes the queue and stops the others) or on abort.
    */
-  execute(job: BlockJob, queue: BlockQueue, onBlock: (r: BlockResult) => void, signal?: AbortSignal): Promise<SketchData[]>;
+  execute(job: BlockJob, queue: BlockQueue, onBlock: (r: BlockResult) => void, signal?: AbortSignal): Promise<AnySketchData[]>;
   /** Stops at once (after another executor failed). */
   stop(): void;
 }
@@ -77,7 +79,7 @@ export interface BlockExecutor {
 export class InThreadExecutor implements BlockExecutor {
   private stopped = false;
 
-  async execute(job: BlockJob, queue: BlockQueue, onBlock: (r: BlockResult) => void, signal?: AbortSignal): Promise<SketchData[]> {
+  async execute(job: BlockJob, queue: BlockQueue, onBlock: (r: BlockResult) => void, signal?: AbortSignal): Promise<AnySketchData[]> {
     // Yield first: the other executors start their threads before this one runs its first block.
     await new Promise((r) => setImmediate(r));
     const sim = new BlockSimulator(job.loaded, job.plan, job.settings);
@@ -89,7 +91,7 @@ export class InThreadExecutor implements BlockExecutor {
     }
     if (this.stopped) return [];
     if (signal?.aborted) throw new RunAborted();
-    return [sim.sketchData()];
+    return [job.packed ? sim.packedSketchData() : sim.sketchData()];
   }
 
   stop(): void {
@@ -126,11 +128,11 @@ export class WorkerThreadsExecutor implements BlockExecutor {
     return this.workers;
   }
 
-  execute(job: BlockJob, queue: BlockQueue, onBlock: (r: BlockResult) => void, signal?: AbortSignal): Promise<SketchData[]> {
-    const { loaded, settings, study } = job;
-    const grids: SketchData[] = [];
+  execute(job: BlockJob, queue: BlockQueue, onBlock: (r: BlockResult) => void, signal?: AbortSignal): Promise<AnySketchData[]> {
+    const { loaded, settings, study, packed } = job;
+    const grids: AnySketchData[] = [];
     const keep = this.options.keep === true;
-    return new Promise<SketchData[]>((resolve, reject) => {
+    return new Promise<AnySketchData[]>((resolve, reject) => {
       const finished = new Set<Worker>();
       const listening: [Worker, (msg: FromWorker) => void, (e: Error) => void, (code: number) => void][] = [];
       const done = () => {
@@ -149,7 +151,7 @@ export class WorkerThreadsExecutor implements BlockExecutor {
       const onAbort = () => fail(new RunAborted());
       signal?.addEventListener('abort', onAbort, { once: true });
       if (signal?.aborted) return onAbort();
-      const start: WorkerStart = { text: loaded.text, file: loaded.scenario.file, trees: loaded.expressionTrees, settings, queue: queue.shared, kernel: kernelModule(), study, keep };
+      const start: WorkerStart = { text: loaded.text, file: loaded.scenario.file, trees: loaded.expressionTrees, settings, queue: queue.shared, kernel: kernelModule(), study, keep, packed };
       const workers = this.threads();
       for (const w of workers) {
         const message = (msg: FromWorker) => {

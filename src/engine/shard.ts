@@ -18,7 +18,8 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { LoadedScenario } from '../scenario/load.js';
-import { addGrids, flatCounts, type CountedGrid, type CountReader, type SketchData } from '../stats/sketch.js';
+import { flatGrid, isPacked, packCountsInto, packedLength, PackedCounts, type AnySketchData } from '../stats/packed.js';
+import { addGrids, type CountedGrid } from '../stats/sketch.js';
 import { VERSION } from '../version.js';
 import { makePlan, makeSketches, type StudySpec } from './block.js';
 import { RunAccumulator, type AccumulatorPart, type PathValues } from './reduce.js';
@@ -63,77 +64,6 @@ type Typed = Uint8Array | Float64Array | Int32Array | Uint32Array;
 const typeOf = (a: Typed): Exclude<ArrayType, 'varint'> => (a instanceof Uint8Array ? 'u8' : a instanceof Float64Array ? 'f64' : a instanceof Int32Array ? 'i32' : 'u32');
 const pad8 = (n: number) => (n + 7) & ~7;
 
-/**
- * Sketch counts packed (`varint`): each count as its LEB128 varint, so the counts below 128 (nearly
- * all of a window's, zeros included) take one byte instead of two or four, and reading them back
- * is a byte per count with no branch but the rare longer one.
- */
-export function packCounts(counts: Uint16Array | Uint32Array): Uint8Array {
-  const out = new Uint8Array(packedLength(counts));
-  packCountsInto(counts, out, 0);
-  return out;
-}
-
-/** The number of bytes packCounts gives for `counts`: one per count, and one more per 7 bits above the first 7. */
-export function packedLength(counts: Uint16Array | Uint32Array): number {
-  let n = counts.length;
-  for (let i = 0; i < counts.length; i++) for (let v = counts[i]; v >= 128; v >>>= 7) n++;
-  return n;
-}
-
-/** Writes packCounts' bytes for `counts` into `out` from `at` (packedLength bytes). */
-export function packCountsInto(counts: Uint16Array | Uint32Array, out: Uint8Array, at: number): void {
-  for (let i = 0; i < counts.length; i++) {
-    let v = counts[i];
-    while (v >= 128) {
-      out[at++] = (v & 127) | 128;
-      v >>>= 7;
-    }
-    out[at++] = v;
-  }
-}
-
-/** Reads the counts packCounts packed, in order (a CountReader); `fail` is called on bytes that do not unpack. */
-export class PackedCounts implements CountReader {
-  private at = 0;
-
-  constructor(
-    private readonly bytes: Uint8Array,
-    private readonly fail: (what: string) => never,
-  ) {}
-
-  addInto(target: Uint32Array | Uint16Array, to: number, len: number): void {
-    const bytes = this.bytes;
-    const n = bytes.length;
-    let at = this.at;
-    if (at + len > n) this.fail('counts that end early');
-    for (let i = to, end = to + len; i < end; i++) {
-      let v = bytes[at++];
-      if (v >= 128) {
-        v &= 127;
-        let shift = 7;
-        let b: number;
-        do {
-          if (at >= n || shift > 28) this.fail('counts that end early');
-          b = bytes[at++];
-          v += (b & 127) * 2 ** shift;
-          shift += 7;
-        } while (b & 128);
-      }
-      target[i] += v;
-    }
-    this.at = at;
-  }
-
-  /** How many counts the bytes unpack to (each ends with a byte below 128), or undefined when they are not packCounts' (a damaged file). */
-  static length(bytes: Uint8Array): number | undefined {
-    if (bytes.length > 0 && bytes[bytes.length - 1] >= 128) return undefined;
-    let n = 0;
-    for (let at = 0; at < bytes.length; at++) n += bytes[at] < 128 ? 1 : 0;
-    return n;
-  }
-}
-
 /** An array of a shard's file: its header entry, its size in bytes, and how to write it there. */
 interface Section {
   name: string;
@@ -152,14 +82,16 @@ const plain = (name: string, a: Typed): Section => ({
   write: (out, at) => out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at),
 });
 
-/** Counts packed straight into the file: the file is the only buffer their bytes are written to. */
-function packedSection(name: string, counts: Uint16Array | Uint32Array): Section {
+/** A grid's counts in the file: packed already (by the kernel), or packed straight into it (the file is the only buffer their bytes are written to). */
+function countsSection(name: string, g: AnySketchData): Section {
+  if (isPacked(g)) return { name, type: 'varint', length: g.packed.length, count: g.count, bytes: g.packed.length, write: (out, at) => out.set(g.packed, at) };
+  const { counts } = g;
   const bytes = packedLength(counts);
-  return { name, type: 'varint', length: bytes, count: counts.length, bytes, write: (out, at) => packCountsInto(counts, out, at) };
+  return { name, type: 'varint', length: bytes, count: counts.length, bytes, write: (out, at) => void packCountsInto(counts, out, at) };
 }
 
 /** The shard's file. */
-export function encodeShard(h: Omit<ShardHeader, 'schema' | 'engine' | 'part' | 'sketches' | 'arrays'>, scenarioBytes: Uint8Array, part: AccumulatorPart, sketches: SketchData[]): Uint8Array {
+export function encodeShard(h: Omit<ShardHeader, 'schema' | 'engine' | 'part' | 'sketches' | 'arrays'>, scenarioBytes: Uint8Array, part: AccumulatorPart, sketches: AnySketchData[]): Uint8Array {
   const sections: Section[] = (
     [
       ['scenario', scenarioBytes],
@@ -174,7 +106,7 @@ export function encodeShard(h: Omit<ShardHeader, 'schema' | 'engine' | 'part' | 
     ] as [string, Typed][]
   ).map(([name, a]) => plain(name, a));
   sketches.forEach((g, k) => {
-    sections.push(plain(`sketch.${k}.windows`, g.windows), packedSection(`sketch.${k}.counts`, g.counts));
+    sections.push(plain(`sketch.${k}.windows`, g.windows), countsSection(`sketch.${k}.counts`, g));
     for (const key of ['zeros', 'min', 'max'] as const) sections.push(plain(`sketch.${k}.${key}`, g[key]));
   });
   const header: ShardHeader = {
@@ -373,9 +305,10 @@ export async function runShard(loaded: LoadedScenario, options: RunOptions, inde
   const range = shardBlocks(options.paths, index, count);
   // The plain run's study, as runSimulation would make it (the report's attribution sub-worlds).
   const study = options.study ?? { attribution: true };
-  const { plan, accumulator, grids } = await simulateBlocks(loaded, { ...options, study }, range);
+  // Each thread packs its sketch counts straight from its kernel's memory (PackedSketchData).
+  const { plan, accumulator, grids } = await simulateBlocks(loaded, { ...options, study }, range, { packed: true });
   // The threads' sketches added up here: the part holds one grid, and the merge has one per shard to add.
-  const sketches = grids.length > 1 ? [addGrids(plan.cells, grids.map((g) => ({ ...g, counts: flatCounts(g.counts) })), options.paths)] : grids;
+  const sketches = grids.length > 1 ? [flatGrid(plan.cells, grids, options.paths)] : grids;
   const s = loaded.scenario;
   const bytes = encodeShard(
     { command: 'pass', study, scenario: { file: s.file, sha256: s.sha256 }, seed: options.seed, paths: options.paths, shard: { index, count }, blocks: range },

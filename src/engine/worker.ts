@@ -9,13 +9,14 @@ import { parentPort } from 'node:worker_threads';
 import { parseScenario } from '../scenario/load.js';
 import { BlockSimulator, makePlan } from './block.js';
 import { useKernelModule } from './kernel.js';
+import { isPacked } from '../stats/packed.js';
 import { encodeError, type FromWorker, type WorkerStart } from './protocol.js';
 import { blockRange, takeBlock } from './schedule.js';
 
 const port = parentPort!;
 const send = (msg: FromWorker, transfer?: ArrayBuffer[]) => port.postMessage(msg, transfer);
 
-async function run({ text, file, trees, settings, queue, kernel, study, keep }: WorkerStart): Promise<void> {
+async function run({ text, file, trees, settings, queue, kernel, study, keep, packed }: WorkerStart): Promise<void> {
   useKernelModule(kernel);
   try {
     const loaded = await parseScenario(text, file, trees);
@@ -25,10 +26,10 @@ async function run({ text, file, trees, settings, queue, kernel, study, keep }: 
       // thread has been detached V8 checks every typed array access for it.
       send({ type: 'result', result: sim.run(b, ...blockRange(b, settings.paths)) });
     }
-    const data = sim.sketchData();
+    const data = packed ? sim.packedSketchData() : sim.sketchData();
     // A thread that ends with the run transfers its sketches (free, and nothing runs here
     // afterwards); a kept thread copies them, for the reason above.
-    send({ type: 'sketch', data }, keep ? [] : ([data.windows.buffer, data.counts.buffer] as ArrayBuffer[]));
+    send({ type: 'sketch', data }, keep ? [] : ([data.windows.buffer, isPacked(data) ? data.packed.buffer : data.counts.buffer] as ArrayBuffer[]));
   } catch (e) {
     send({ type: 'error', error: encodeError(e) });
   }

@@ -11,7 +11,7 @@ describe('InThreadExecutor', () => {
   it('runs no block before it yields, then every block of its queue', async () => {
     const loaded = await uncertainScenario();
     const settings = { seed: 3, paths: 40 };
-    const job = { loaded, plan: makePlan(loaded, { attribution: true }), settings, study: { attribution: true } };
+    const job = { loaded, plan: makePlan(loaded, { attribution: true }), settings, study: { attribution: true }, packed: false };
     const order: string[] = [];
     const running = new InThreadExecutor().execute(job, new BlockQueue(1), (r) => order.push(`block ${r.index}`));
     // What a run does next in the same turn: start the worker threads' executor.

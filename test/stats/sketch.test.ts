@@ -1,7 +1,7 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { addGrids, flatCounts, RELATIVE_ACCURACY, SketchGrid, type SketchData } from '../../src/stats/sketch.js';
-import { packCounts, PackedCounts } from '../../src/engine/shard.js';
+import { packCounts, PackedCounts } from '../../src/stats/packed.js';
 
 const packedOf = (counts: Uint32Array | Uint16Array) =>
   new PackedCounts(packCounts(counts), (what) => {

@@ -1,0 +1,45 @@
+/**
+ * A shard's sketch counts come packed straight from the kernel's memory (Kernel.packedSketchData):
+ * the bytes must be packCounts' bytes of the flat grid sketchData gives, both when the kernel still
+ * holds every count and after it has moved them to the engine's 32-bit grid (FLUSH_BLOCKS).
+ */
+import { describe, expect, it } from 'vitest';
+import { BlockSimulator, makePlan } from '../../src/engine/block.js';
+import { BLOCK_PATHS } from '../../src/engine/kernel.js';
+import { blockRange } from '../../src/engine/schedule.js';
+import { packCounts, PackedCounts } from '../../src/stats/packed.js';
+import { FLUSH_BLOCKS } from '../../src/wasm/layout.js';
+import { baseScenario, loadDoc } from '../helpers.js';
+
+async function simulated(blocks: number) {
+  const doc = baseScenario();
+  doc.simulation.horizon_days = 6;
+  doc.revocation.start_day = 1;
+  doc.revocation.duration_days = { dist: 'uniform', min: 1, max: 4 };
+  const loaded = await loadDoc(doc);
+  const paths = blocks * BLOCK_PATHS;
+  const sim = new BlockSimulator(loaded, makePlan(loaded, { attribution: true }), { seed: 7, paths });
+  for (let b = 0; b < blocks; b++) sim.run(b, ...blockRange(b, paths));
+  return sim;
+}
+
+describe('packed sketch counts', () => {
+  it.each([
+    ['the kernel holds every count', 3],
+    ['the counts were moved to the 32-bit grid', FLUSH_BLOCKS + 2],
+  ])('are packCounts of the flat grid when %s', async (_, blocks) => {
+    const sim = await simulated(blocks);
+    const packed = sim.packedSketchData();
+    const flat = sim.sketchData();
+    expect(packed.count).toBe(flat.counts.length);
+    expect(packed.count).toBeGreaterThan(0);
+    expect(packed.packed).toEqual(packCounts(flat.counts));
+    for (const key of ['windows', 'zeros', 'min', 'max'] as const) expect(packed[key]).toEqual(flat[key]);
+    // And they read back to the same counts.
+    const back = new Uint32Array(packed.count);
+    new PackedCounts(packed.packed, (what) => {
+      throw new Error(what);
+    }).addInto(back, 0, packed.count);
+    expect(back).toEqual(Uint32Array.from(flat.counts));
+  });
+});
