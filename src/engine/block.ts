@@ -155,6 +155,11 @@ export class BlockSimulator {
     return this.kernel.sketchData();
   }
 
+  /** This simulator's run is done (its sketches taken): its kernel's instance serves the thread's next run. */
+  release(): void {
+    this.kernel.release();
+  }
+
   /** The same, its counts packed (a shard's part holds them so). */
   packedSketchData(): PackedSketchData {
     return this.kernel.packedSketchData();

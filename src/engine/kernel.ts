@@ -112,6 +112,7 @@ interface KernelExports {
   serializedTotal(): number;
   kernelInit(T: number, U: number, t0: number, policies: number, storedDays: number, maxRounds: number, discount: number, seriesDays: number, worldDir: number, rows: number, butfor: number, worlds: number, day: number, sums: number): void;
   runDays(count: number): void;
+  resetHeap(): void;
 }
 
 /**
@@ -201,6 +202,48 @@ export function useKernelModule(module: WebAssembly.Module): void {
   compiled = { module };
 }
 
+/** An instance of the kernel, and the financing stream its import calls (set by each Kernel that takes it). */
+interface Pooled {
+  module: WebAssembly.Module;
+  instance: WebAssembly.Instance;
+  stream: { financingU: (k: number, attempt: number) => number };
+}
+
+/**
+ * Instances that runs are done with, per compiled module, kept for the next run in this thread
+ * (a study's next pass, the cost-of-delay exhibit after the run, a queue worker's next shard): their
+ * memory is already mapped, so the next run does not fault in fresh pages on its first block. At
+ * most POOLED_INSTANCES per module; a reused instance is reset (resetHeap) to a new one's state.
+ */
+const pooled = new WeakMap<WebAssembly.Module, Pooled[]>();
+const POOLED_INSTANCES = 2;
+
+function takeInstance(financingU: (k: number, attempt: number) => number): Pooled {
+  const module = kernelModule();
+  const reused = pooled.get(module)?.pop();
+  if (reused !== undefined) {
+    (reused.instance.exports as unknown as KernelExports).resetHeap();
+    reused.stream.financingU = financingU;
+    return reused;
+  }
+  const stream = { financingU };
+  return { module, instance: new WebAssembly.Instance(module, kernelImports((k, attempt) => stream.financingU(k, attempt))), stream };
+}
+
+const moduleIds = new WeakMap<WebAssembly.Module, number>();
+
+/**
+ * A number naming the compiled kernel in this thread's runs: a kept worker thread that is sent the
+ * same one again keeps the module it has (and so its pooled instances) instead of the new copy.
+ */
+export function kernelModuleId(): number {
+  const module = kernelModule();
+  let id = moduleIds.get(module);
+  if (id === undefined) moduleIds.set(module, (id = nextModuleId++));
+  return id;
+}
+let nextModuleId = 1;
+
 /**
  * One instance of the WebAssembly kernel with its own memory: the run's sketch grid (one cell per
  * world x sketched variable x stored day, accumulated over every block it runs) and a block's
@@ -220,6 +263,7 @@ export class Kernel {
   private f64 = new Float64Array(0);
   private i32 = new Int32Array(0);
   private u32 = new Uint32Array(0);
+  private pooled?: Pooled;
   /** Milliseconds in the day loop (runDays, and moving its sketch counts out) so far. */
   dayLoopMs = 0;
   /** Counts taken from the kernel's 16-bit sketches so far (see FLUSH_BLOCKS), and blocks since. */
@@ -231,8 +275,8 @@ export class Kernel {
     private readonly floors: Float64Array,
     financingU: (k: number, attempt: number) => number,
   ) {
-    const instance = new WebAssembly.Instance(kernelModule(), kernelImports(financingU));
-    const x = (this.x = instance.exports as unknown as KernelExports);
+    this.pooled = takeInstance(financingU);
+    const x = (this.x = this.pooled.instance.exports as unknown as KernelExports);
     const nPol = plan.policies.length;
     const nd = plan.seriesDays.length;
     const f64Array = (values: ArrayLike<number>) => {
@@ -340,11 +384,24 @@ export class Kernel {
   }
 
   /**
+   * This kernel's run is done (its sketches taken): its instance goes back to the pool for the next
+   * run in this thread. Nothing may be asked of it afterwards.
+   */
+  release(): void {
+    const p = this.pooled;
+    if (p === undefined) return;
+    this.pooled = undefined;
+    const idle = pooled.get(p.module) ?? [];
+    if (idle.length < POOLED_INSTANCES) pooled.set(p.module, [...idle, p]);
+  }
+
+  /**
    * Runs every world of a block of `count` paths whose inputs and worlds were set (setPath,
    * setWorld). Policies aliased to another world (plan.aliasOf) are not simulated: the caller
    * copies their results.
    */
   runBlock(count: number, out: KernelOutput): void {
+    if (this.pooled === undefined) throw new Error('this kernel was released: its instance may be running another pass');
     const { plan } = this;
     const { T, discount, policies } = plan;
     const t0 = plan.revocationStart;
@@ -436,6 +493,7 @@ export class Kernel {
 
   /** The sketch grid of every block run so far. */
   sketchData(): SketchData {
+    if (this.pooled === undefined) throw new Error('this kernel was released: its instance may be running another pass');
     if (this.held === undefined) return this.kernelData();
     this.flush();
     return this.held.serialize();

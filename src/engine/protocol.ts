@@ -20,6 +20,8 @@ export interface WorkerStart {
   /** The shared block queue (BlockQueue.shared). */
   queue: SharedQueue;
   kernel: WebAssembly.Module;
+  /** Which compiled kernel it is (kernelModuleId): a kept thread sent the same one keeps its own copy, and its pooled instances. */
+  kernelId: number;
   study: StudySpec;
   /** The thread waits for the next run afterwards (so its sketches are copied to the main thread, not transferred). */
   keep: boolean;

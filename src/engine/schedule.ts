@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import type { LoadedScenario } from '../scenario/load.js';
 import type { AnySketchData } from '../stats/packed.js';
 import { BlockSimulator, type BlockResult, type Plan, type RunSettings, type StudySpec } from './block.js';
-import { BLOCK_PATHS, kernelModule } from './kernel.js';
+import { BLOCK_PATHS, kernelModule, kernelModuleId } from './kernel.js';
 import { decodeError, type FromWorker, type SharedQueue, type WorkerStart } from './protocol.js';
 
 /** Thrown when a run is stopped through its AbortSignal. */
@@ -91,7 +91,9 @@ export class InThreadExecutor implements BlockExecutor {
     }
     if (this.stopped) return [];
     if (signal?.aborted) throw new RunAborted();
-    return [job.packed ? sim.packedSketchData() : sim.sketchData()];
+    const data = job.packed ? sim.packedSketchData() : sim.sketchData();
+    sim.release();
+    return [data];
   }
 
   stop(): void {
@@ -151,7 +153,7 @@ export class WorkerThreadsExecutor implements BlockExecutor {
       const onAbort = () => fail(new RunAborted());
       signal?.addEventListener('abort', onAbort, { once: true });
       if (signal?.aborted) return onAbort();
-      const start: WorkerStart = { text: loaded.text, file: loaded.scenario.file, trees: loaded.expressionTrees, settings, queue: queue.shared, kernel: kernelModule(), study, keep, packed };
+      const start: WorkerStart = { text: loaded.text, file: loaded.scenario.file, trees: loaded.expressionTrees, settings, queue: queue.shared, kernel: kernelModule(), kernelId: kernelModuleId(), study, keep, packed };
       const workers = this.threads();
       for (const w of workers) {
         const message = (msg: FromWorker) => {

@@ -16,8 +16,14 @@ import { blockRange, takeBlock } from './schedule.js';
 const port = parentPort!;
 const send = (msg: FromWorker, transfer?: ArrayBuffer[]) => port.postMessage(msg, transfer);
 
-async function run({ text, file, trees, settings, queue, kernel, study, keep, packed }: WorkerStart): Promise<void> {
-  useKernelModule(kernel);
+/** The kernel this thread last used (WorkerStart.kernelId). */
+let kernelId = -1;
+
+async function run({ text, file, trees, settings, queue, kernel, kernelId: id, study, keep, packed }: WorkerStart): Promise<void> {
+  if (id !== kernelId) {
+    useKernelModule(kernel);
+    kernelId = id;
+  }
   try {
     const loaded = await parseScenario(text, file, trees);
     const sim = new BlockSimulator(loaded, makePlan(loaded, study), settings);
@@ -27,6 +33,7 @@ async function run({ text, file, trees, settings, queue, kernel, study, keep, pa
       send({ type: 'result', result: sim.run(b, ...blockRange(b, settings.paths)) });
     }
     const data = packed ? sim.packedSketchData() : sim.sketchData();
+    sim.release();
     // A thread that ends with the run transfers its sketches (free, and nothing runs here
     // afterwards); a kept thread copies them, for the reason above.
     send({ type: 'sketch', data }, keep ? [] : ([data.windows.buffer, isPacked(data) ? data.packed.buffer : data.counts.buffer] as ArrayBuffer[]));

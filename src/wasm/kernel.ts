@@ -44,6 +44,20 @@ export function alloc(size: usize): usize {
   return at;
 }
 
+/**
+ * Frees everything alloc gave, zeroed, so that this instance can serve another run (the engine's
+ * instance pool, engine/kernel.ts): its memory stays as large as it grew, already mapped, and the
+ * next run starts from the state a new instance has. The init functions set every other global.
+ */
+export function resetHeap(): void {
+  const base = (__heap_base + 15) & ~(<usize>15);
+  memory.fill(base, 0, top - base);
+  top = base;
+  serialized = 0;
+  serializedBytes = 0;
+  serializedCounts = 0;
+}
+
 // ---------------------------------------------------------------------------------------------
 // fastmath.ts, the same operations: the tables are filled by the engine from the JavaScript ones.
 
