@@ -1,12 +1,12 @@
 /**
  * Worker thread entry: for each run it is sent (a WorkerStart message), loads the same scenario
- * text (with the main thread's parsed expressions), then simulates blocks, taking the next block
+ * text (with the main thread's parsed expressions; once, for the runs of a kept thread), then simulates blocks, taking the next block
  * from the queue it shares with the other threads until none is left, and returns each block's
  * results and, at the end, its sketches (protocol.ts says what it sends). Then it waits for the
  * next run, or is ended by the main thread.
  */
 import { parentPort } from 'node:worker_threads';
-import { parseScenario } from '../scenario/load.js';
+import { parseScenario, type LoadedScenario } from '../scenario/load.js';
 import { BlockSimulator, makePlan } from './block.js';
 import { useKernelModule } from './kernel.js';
 import { isPacked } from '../stats/packed.js';
@@ -19,13 +19,31 @@ const send = (msg: FromWorker, transfer?: ArrayBuffer[]) => port.postMessage(msg
 /** The kernel this thread last used (WorkerStart.kernelId). */
 let kernelId = -1;
 
+/**
+ * The scenarios this thread has parsed lately, by file name and text: a kept thread's next pass of
+ * a study, or next shard of a queue worker, uses the one it has (parsing took 20-80 ms a run).
+ */
+const parsed = new Map<string, LoadedScenario>();
+const PARSED_KEPT = 4;
+
+async function scenarioOf(text: string, file: string, trees: WorkerStart['trees']): Promise<LoadedScenario> {
+  const key = `${file}\0${text}`;
+  let loaded = parsed.get(key);
+  if (loaded === undefined) {
+    loaded = await parseScenario(text, file, trees);
+    if (parsed.size >= PARSED_KEPT) parsed.delete(parsed.keys().next().value!);
+    parsed.set(key, loaded);
+  }
+  return loaded;
+}
+
 async function run({ text, file, trees, settings, queue, kernel, kernelId: id, study, keep, packed }: WorkerStart): Promise<void> {
   if (id !== kernelId) {
     useKernelModule(kernel);
     kernelId = id;
   }
   try {
-    const loaded = await parseScenario(text, file, trees);
+    const loaded = await scenarioOf(text, file, trees);
     const sim = new BlockSimulator(loaded, makePlan(loaded, study), settings);
     for (let b = takeBlock(queue); b !== undefined; b = takeBlock(queue)) {
       // Copied, not transferred: transferring detaches the buffers here, and once any buffer of a
