@@ -1,5 +1,6 @@
 // node bench/distributed.mjs (npm run bench runs it too): what shards, merges and the queue cost
-// on the default scenario at npm start's size, measured through the CLI. Needs redis-server for
+// on the default scenario at npm start's size (and the queue at 60,000 paths, 30,000 a shard),
+// measured through the CLI. Needs redis-server for
 // the queue rows (skipped, saying so, without it). Prints a Markdown table. Timings on a shared
 // machine wander by a tenth or more from one minute to the next, so what is compared is measured
 // REPEAT times, in turn, and the medians are given.
@@ -58,6 +59,10 @@ const big = shardAndMerge('big', bigPaths, 1);
 // The queue: two local workers of one thread each against run --threads 2, in turn with the run,
 // so that both see the machine alike.
 const submits = { 2: [], 4: [] };
+// And at 30,000 paths a shard (the size docs/distributed.md advises, nearly), 2 shards, in turn with the run.
+const advised = 60_000;
+const advisedSubmits = [];
+const advisedRuns = [];
 const queued = spawnSync('redis-server', ['--version']).status === 0;
 if (queued) {
   const port = 6300 + (process.pid % 500);
@@ -70,6 +75,10 @@ if (queued) {
     for (let k = 0; k < REPEAT; k++) {
       for (const shards of [2, 4]) submits[shards].push(cli(['submit', scenario, '--redis', url, '--shards', String(shards), '--paths', String(paths), '--threads', '2', '--out', join(dir, `queued-${shards}`)]));
       if (k < REPEAT - 1) runOnce();
+    }
+    for (let k = 0; k < REPEAT; k++) {
+      advisedSubmits.push(cli(['submit', scenario, '--redis', url, '--shards', '2', '--paths', String(advised), '--threads', '2', '--out', join(dir, 'queued-advised')]));
+      advisedRuns.push(cli(['run', scenario, '--paths', String(advised), '--threads', '2', '--out', join(dir, 'run-advised')]));
     }
   } finally {
     for (const w of workers) w.kill('SIGTERM');
@@ -88,7 +97,12 @@ const rows = [
   row('merge of the 4 shards (process)', small.mergeWall, `${merged(small, runSim)}; the rest is what run also does after simulating (the cost-of-delay exhibit, the report, the charts)`),
   row(`run of ${bigPaths.toLocaleString('en-US')} paths, 2 threads (process)`, bigRunWall, `simulation ${bigRunSim.toFixed(2)} s`),
   row(`merge of its 4 shards of ${(bigPaths / 4).toLocaleString('en-US')} paths (process)`, big.mergeWall, merged(big, bigRunSim)),
-  ...(queued ? [2, 4].map((shards) => row(`submit, ${shards} shards, two local workers of 1 thread (process)`, median(submits[shards]), `${percentOf(median(submits[shards]), runWall)} than run --threads 2`)) : [row('submit', NaN, 'skipped: redis-server is not installed')]),
+  ...(queued
+    ? [
+        ...[2, 4].map((shards) => row(`submit, ${shards} shards, two local workers of 1 thread (process)`, median(submits[shards]), `${percentOf(median(submits[shards]), runWall)} than run --threads 2`)),
+        row(`submit of ${advised.toLocaleString('en-US')} paths, 2 shards, the same workers (process)`, median(advisedSubmits), `${percentOf(median(advisedSubmits), median(advisedRuns))} than run --threads 2 on the same paths (${median(advisedRuns).toFixed(2)} s; medians of ${REPEAT}, in turn)`),
+      ]
+    : [row('submit', NaN, 'skipped: redis-server is not installed')]),
 ];
 
 console.log([`Distributed runs of ${scenario}, ${paths.toLocaleString('en-US')} paths:`, '', '| what | seconds | |', '|---|---|---|', ...rows].join('\n'));
