@@ -8,7 +8,7 @@ import type { LoadedScenario } from '../scenario/load.js';
 import { makeInputDrawer, PathError, type InputDrawer } from '../sampling/draw.js';
 import { pathWindow } from '../model/policies.js';
 import { fillWorldPath, makeWorldPath, readPathInputs, type PathInputs, type WorldPath } from '../model/world.js';
-import type { PackedSketchData } from '../stats/packed.js';
+import type { AnySketchData, PackedSketchData } from '../stats/packed.js';
 import { SketchGrid, type SketchData } from '../stats/sketch.js';
 import { BLOCK_PATHS, Kernel, type KernelOutput } from './kernel.js';
 import { SERIES_FLOORS, SKETCHED } from './series.js';
@@ -155,14 +155,21 @@ export class BlockSimulator {
     return this.kernel.sketchData();
   }
 
+  /** The same, its counts packed (a shard's part holds them so). */
+  packedSketchData(): PackedSketchData {
+    return this.kernel.packedSketchData();
+  }
+
   /** This simulator's run is done (its sketches taken): its kernel's instance serves the thread's next run. */
   release(): void {
     this.kernel.release();
   }
 
-  /** The same, its counts packed (a shard's part holds them so). */
-  packedSketchData(): PackedSketchData {
-    return this.kernel.packedSketchData();
+  /** The end of an executor's run: its sketches (packed, for a shard's part), then release. */
+  finish(packed: boolean): AnySketchData {
+    const data = packed ? this.packedSketchData() : this.sketchData();
+    this.release();
+    return data;
   }
 
   /** A metric that is not finite (an overflow on some path) fails the run, naming the path. */

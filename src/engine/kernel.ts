@@ -20,7 +20,7 @@ import { readFileSync } from 'node:fs';
 import { butforWorldValue, emptySums, writeMetrics, type WorldEndState } from '../model/metrics.js';
 import { LOG_CENTRE, LOG_INV_CENTRE, LOG_OF_CENTRE, POW2, TWO_J } from '../model/fastmath.js';
 import type { PathInputs, WorldPath } from '../model/world.js';
-import { packCounts, packCountsInto, packedLength, type PackedSketchData } from '../stats/packed.js';
+import { packCounts, packRanges, type PackedSketchData } from '../stats/packed.js';
 import { SketchGrid, type SketchData } from '../stats/sketch.js';
 import { BLOCK_PATHS, Cell, FLUSH_BLOCKS, In, Lane, Ln, SKETCHED, St, Wd } from '../wasm/layout.js';
 import type { Plan } from './plan.js';
@@ -231,6 +231,7 @@ function takeInstance(financingU: (k: number, attempt: number) => number): Poole
 }
 
 const moduleIds = new WeakMap<WebAssembly.Module, number>();
+let nextModuleId = 1;
 
 /**
  * A number naming the compiled kernel in this thread's runs: a kept worker thread that is sent the
@@ -242,7 +243,6 @@ export function kernelModuleId(): number {
   if (id === undefined) moduleIds.set(module, (id = nextModuleId++));
   return id;
 }
-let nextModuleId = 1;
 
 /**
  * One instance of the WebAssembly kernel with its own memory: the run's sketch grid (one cell per
@@ -391,8 +391,14 @@ export class Kernel {
     const p = this.pooled;
     if (p === undefined) return;
     this.pooled = undefined;
-    const idle = pooled.get(p.module) ?? [];
-    if (idle.length < POOLED_INSTANCES) pooled.set(p.module, [...idle, p]);
+    const idle = pooled.get(p.module);
+    if (idle === undefined) pooled.set(p.module, [p]);
+    else if (idle.length < POOLED_INSTANCES) idle.push(p);
+  }
+
+  /** Refuses a released kernel: its instance may be running another pass. */
+  private live(): void {
+    if (this.pooled === undefined) throw new Error('this kernel was released: its instance may be running another pass');
   }
 
   /**
@@ -401,7 +407,7 @@ export class Kernel {
    * copies their results.
    */
   runBlock(count: number, out: KernelOutput): void {
-    if (this.pooled === undefined) throw new Error('this kernel was released: its instance may be running another pass');
+    this.live();
     const { plan } = this;
     const { T, discount, policies } = plan;
     const t0 = plan.revocationStart;
@@ -493,7 +499,7 @@ export class Kernel {
 
   /** The sketch grid of every block run so far. */
   sketchData(): SketchData {
-    if (this.pooled === undefined) throw new Error('this kernel was released: its instance may be running another pass');
+    this.live();
     if (this.held === undefined) return this.kernelData();
     this.flush();
     return this.held.serialize();
@@ -504,21 +510,13 @@ export class Kernel {
    * holds them all, so a shard's counts are never copied flat first.
    */
   packedSketchData(): PackedSketchData {
+    this.live();
     if (this.held !== undefined) {
       const { counts, ...rest } = this.sketchData();
       return { ...rest, packed: packCounts(counts), count: counts.length };
     }
     const { windows, zeros, min, max, ranges } = this.kernelWindows();
-    const u16 = new Uint16Array(this.f64.buffer);
-    let bytes = 0;
-    let count = 0;
-    for (let r = 0; r < ranges.length; r += 2) {
-      bytes += packedLength(u16, ranges[r], ranges[r] + ranges[r + 1]);
-      count += ranges[r + 1];
-    }
-    const packed = new Uint8Array(bytes);
-    for (let r = 0, at = 0; r < ranges.length; r += 2) at = packCountsInto(u16, packed, at, ranges[r], ranges[r] + ranges[r + 1]);
-    return { cells: this.plan.cells, windows, packed, count, zeros, min, max };
+    return { cells: this.plan.cells, windows, ...packRanges(new Uint16Array(this.f64.buffer), ranges), zeros, min, max };
   }
 
   /** The kernel's sketches, each window trimmed to the buckets between its first and last count. */

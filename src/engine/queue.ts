@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import type { ConnectionOptions, Job } from 'bullmq';
 import type { LoadedScenario } from '../scenario/load.js';
-import { parseScenario } from '../scenario/load.js';
+import { RecentScenarios } from '../scenario/load.js';
 import type { StudySpec } from './block.js';
 import type { WorkerThreadsExecutor } from './schedule.js';
 import { blocksOf, pathsOfBlocks, RunAborted, runSimulation, shardBlocks, type PassExecutor, type RunOptions, type RunResult } from './run.js';
@@ -79,21 +79,13 @@ interface Client {
 }
 
 /** The scenarios a worker has parsed lately, by SHA-256: the shards of one run (and of a study's passes) parse theirs once. */
-const parsed = new Map<string, LoadedScenario>();
-const PARSED_KEPT = 4;
+const parsed = new RecentScenarios(4);
 
 async function scenarioOf(d: ShardJob): Promise<LoadedScenario> {
   const bytes = Buffer.from(d.scenario, 'base64');
   const sha = createHash('sha256').update(bytes).digest('hex');
   if (sha !== d.sha256) throw new Error(`the job's scenario hashes to ${sha}, not the recorded ${d.sha256}`);
-  const key = `${sha}:${d.file}`;
-  let loaded = parsed.get(key);
-  if (loaded === undefined) {
-    loaded = await parseScenario(bytes, d.file);
-    if (parsed.size >= PARSED_KEPT) parsed.delete(parsed.keys().next().value!);
-    parsed.set(key, loaded);
-  }
-  return loaded;
+  return parsed.parse(`${sha}:${d.file}`, bytes, d.file);
 }
 
 /**

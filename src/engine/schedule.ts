@@ -91,9 +91,7 @@ export class InThreadExecutor implements BlockExecutor {
     }
     if (this.stopped) return [];
     if (signal?.aborted) throw new RunAborted();
-    const data = job.packed ? sim.packedSketchData() : sim.sketchData();
-    sim.release();
-    return [data];
+    return [sim.finish(job.packed)];
   }
 
   stop(): void {

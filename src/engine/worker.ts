@@ -6,7 +6,7 @@
  * next run, or is ended by the main thread.
  */
 import { parentPort } from 'node:worker_threads';
-import { parseScenario, type LoadedScenario } from '../scenario/load.js';
+import { RecentScenarios } from '../scenario/load.js';
 import { BlockSimulator, makePlan } from './block.js';
 import { useKernelModule } from './kernel.js';
 import { isPacked } from '../stats/packed.js';
@@ -23,19 +23,7 @@ let kernelId = -1;
  * The scenarios this thread has parsed lately, by file name and text: a kept thread's next pass of
  * a study, or next shard of a queue worker, uses the one it has (parsing took 20-80 ms a run).
  */
-const parsed = new Map<string, LoadedScenario>();
-const PARSED_KEPT = 4;
-
-async function scenarioOf(text: string, file: string, trees: WorkerStart['trees']): Promise<LoadedScenario> {
-  const key = `${file}\0${text}`;
-  let loaded = parsed.get(key);
-  if (loaded === undefined) {
-    loaded = await parseScenario(text, file, trees);
-    if (parsed.size >= PARSED_KEPT) parsed.delete(parsed.keys().next().value!);
-    parsed.set(key, loaded);
-  }
-  return loaded;
-}
+const parsed = new RecentScenarios(4);
 
 async function run({ text, file, trees, settings, queue, kernel, kernelId: id, study, keep, packed }: WorkerStart): Promise<void> {
   if (id !== kernelId) {
@@ -43,15 +31,14 @@ async function run({ text, file, trees, settings, queue, kernel, kernelId: id, s
     kernelId = id;
   }
   try {
-    const loaded = await scenarioOf(text, file, trees);
+    const loaded = await parsed.parse(`${file}\0${text}`, text, file, trees);
     const sim = new BlockSimulator(loaded, makePlan(loaded, study), settings);
     for (let b = takeBlock(queue); b !== undefined; b = takeBlock(queue)) {
       // Copied, not transferred: transferring detaches the buffers here, and once any buffer of a
       // thread has been detached V8 checks every typed array access for it.
       send({ type: 'result', result: sim.run(b, ...blockRange(b, settings.paths)) });
     }
-    const data = packed ? sim.packedSketchData() : sim.sketchData();
-    sim.release();
+    const data = sim.finish(packed);
     // A thread that ends with the run transfers its sketches (free, and nothing runs here
     // afterwards); a kept thread copies them, for the reason above.
     send({ type: 'sketch', data }, keep ? [] : ([data.windows.buffer, isPacked(data) ? data.packed.buffer : data.counts.buffer] as ArrayBuffer[]));

@@ -130,6 +130,26 @@ export async function parseScenario(bytes: Buffer | string, file: string, expres
   return { scenario, expressions, text, expressionTrees, locate, bytes: buf };
 }
 
+/**
+ * The scenarios parsed lately, the last `kept` by key (parseScenario otherwise): a queue worker's
+ * shards, and a kept thread's passes, parse their scenario once.
+ */
+export class RecentScenarios {
+  private readonly loaded = new Map<string, LoadedScenario>();
+
+  constructor(private readonly kept: number) {}
+
+  async parse(key: string, bytes: Buffer | string, file: string, expressionTrees?: Record<string, ExpressionTree>): Promise<LoadedScenario> {
+    let loaded = this.loaded.get(key);
+    if (loaded === undefined) {
+      loaded = await parseScenario(bytes, file, expressionTrees);
+      if (this.loaded.size >= this.kept) this.loaded.delete(this.loaded.keys().next().value!);
+      this.loaded.set(key, loaded);
+    }
+    return loaded;
+  }
+}
+
 /** The key path of an input, as segments (`staff[1].ai_dependence` -> ['staff', 1, 'ai_dependence']). */
 export function keyPathOf(def: InputDef): PathSegment[] {
   const out: PathSegment[] = [];

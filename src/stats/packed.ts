@@ -46,6 +46,19 @@ export function packCountsInto(counts: Counts, out: Uint8Array, at: number, from
   return at;
 }
 
+/** The counts of `ranges` ([first, length] pairs into `counts`), one after another, packed as packCounts packs them; and how many there are. */
+export function packRanges(counts: Counts, ranges: Int32Array): { packed: Uint8Array; count: number } {
+  let bytes = 0;
+  let count = 0;
+  for (let r = 0; r < ranges.length; r += 2) {
+    bytes += packedLength(counts, ranges[r], ranges[r] + ranges[r + 1]);
+    count += ranges[r + 1];
+  }
+  const packed = new Uint8Array(bytes);
+  for (let r = 0, at = 0; r < ranges.length; r += 2) at = packCountsInto(counts, packed, at, ranges[r], ranges[r] + ranges[r + 1]);
+  return { packed, count };
+}
+
 /** Reads the counts packCounts packed, in order (a CountReader); `fail` is called on bytes that do not unpack. */
 export class PackedCounts implements CountReader {
   private at = 0;
