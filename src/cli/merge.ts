@@ -98,9 +98,9 @@ export const mergeCommand: FolderCommand<MergeFlags, undefined, LoadedShards> = 
     advice: 'merge on a machine with more memory',
   }),
   async work({ loaded: { loaded, shards, readMs, close }, flags, settings, signal, started }) {
-    let merged: ReturnType<typeof mergeShards>;
+    let merged: Awaited<ReturnType<typeof mergeShards>>;
     try {
-      merged = mergeShards(loaded, shards, settings.threads, performance.now() - readMs);
+      merged = await mergeShards(loaded, shards, settings.threads, performance.now() - readMs);
     } finally {
       close();
     }

@@ -15,6 +15,7 @@ import { setFlagsFromString } from 'node:v8';
 import { defaultThreads, RunAborted, THREADED_V8_FLAGS, type PassExecutor } from '../engine/run.js';
 import { connectionOf, QueuePasses } from '../engine/queue.js';
 import { refusal, type RunEstimate } from '../engine/guards.js';
+import { ShardError } from '../engine/shard.js';
 import { checkOutputFolder, OutputError, pendingTemporaries, writeFolderAtomically } from '../output/folder.js';
 import { PathError } from '../sampling/draw.js';
 import type { LoadedScenario } from '../scenario/load.js';
@@ -181,6 +182,11 @@ export async function runFolderCommand<F extends CommonFlags, P, L = LoadedScena
     }
     if (e instanceof OutputError) {
       io.err(folderProblem(e.message));
+      return EXIT.invalid;
+    }
+    // A part found damaged, or changed, while the merge reads it.
+    if (e instanceof ShardError) {
+      io.err(`accessgap: ${cmd.name}: ${e.message}\n`);
       return EXIT.invalid;
     }
     io.err(failed(cmd.name, (e as Error).message));

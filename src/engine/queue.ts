@@ -210,7 +210,7 @@ export class QueuePasses {
       await client.del(...Array.from({ length: count }, (_, k) => partKey(run, k + 1)));
       const problem = checkShards(shards.map((x, k) => ({ ...x, name: `shard ${k + 1}` })));
       if (problem) throw new Error(problem);
-      return mergeShards(loaded, shards, options.threads, started);
+      return await mergeShards(loaded, shards, options.threads, started);
     } finally {
       events.off('completed', onCompleted);
       events.off('failed', onFailed);

@@ -34,9 +34,9 @@ export interface Accumulated {
 /**
  * One array of paths' values in a part: in memory, or still in a shard's file, to be read straight
  * into the run's array at `at` when the part is taken in (engine/shard.ts: a merge then holds each
- * value once, never a file's copy beside the run's).
+ * value once, never a file's copy beside the run's), done when the promise resolves.
  */
-export type PathValues = Float64Array | { readonly length: number; readInto(into: Float64Array, at: number): void };
+export type PathValues = Float64Array | { readonly length: number; readInto(into: Float64Array, at: number): Promise<void> };
 
 /** A RunAccumulator's state over consecutive blocks (exportPart, importPart). */
 export interface AccumulatorPart<V extends PathValues = Float64Array> {
@@ -56,6 +56,16 @@ export interface AccumulatorPart<V extends PathValues = Float64Array> {
   next: number;
   sums: Float64Array;
   pending: [number, Float64Array][];
+}
+
+/**
+ * A per-path array, its memory not cleared: every path's value is written before any is read
+ * (result() needs every path, exportPart exports the blocks held), so clearing it would only fault
+ * its memory in on this thread first; a merge's reads fault it in on libuv's threads instead.
+ */
+function pathArray(n: number): Float64Array {
+  const bytes = Buffer.allocUnsafeSlow(8 * n);
+  return new Float64Array(bytes.buffer, bytes.byteOffset, n);
 }
 
 export class RunAccumulator {
@@ -92,11 +102,11 @@ export class RunAccumulator {
     const n = window[1] - window[0];
     // Aliased policies get their source's arrays in result(), so memory grows with the
     // simulated worlds only.
-    this.metrics = plan.policies.map((_, i) => (plan.aliasOf[i] === -1 ? plan.metrics.map(() => new Float64Array(n)) : []));
-    this.butforInsolvencyDay = new Float64Array(n);
-    this.butforValue = new Float64Array(n);
-    this.insolvencyDay = plan.policies.map((_, i) => (plan.aliasOf[i] === -1 ? new Float64Array(n) : this.butforInsolvencyDay));
-    this.arises = plan.policies.map((_, i) => (plan.aliasOf[i] === -1 ? new Float64Array(n) : new Float64Array(0)));
+    this.metrics = plan.policies.map((_, i) => (plan.aliasOf[i] === -1 ? plan.metrics.map(() => pathArray(n)) : []));
+    this.butforInsolvencyDay = pathArray(n);
+    this.butforValue = pathArray(n);
+    this.insolvencyDay = plan.policies.map((_, i) => (plan.aliasOf[i] === -1 ? pathArray(n) : this.butforInsolvencyDay));
+    this.arises = plan.policies.map((_, i) => (plan.aliasOf[i] === -1 ? pathArray(n) : new Float64Array(0)));
     this.sums = new Float64Array(plan.cells);
     this.insolvencyDays = new Float64Array(plan.worlds * (plan.T + 1));
   }
@@ -217,23 +227,19 @@ export class RunAccumulator {
     };
   }
 
-  /** An accumulator of the plan's run over `paths` holding exactly what `part` holds (the inverse of exportPart). */
-  static importPart(plan: Plan, paths: number, part: AccumulatorPart<PathValues>): RunAccumulator {
-    const acc = new RunAccumulator(plan, paths);
-    acc.addPart(part);
-    return acc;
-  }
-
   /**
    * Takes in a part (exportPart) over blocks this accumulator has not seen, as merge takes in an
    * accumulator, without making one: a merge of many shards holds one run's arrays, not one per shard.
+   * Values still in a file are read meanwhile (off this thread): the accumulator is complete once
+   * the promise resolves.
    */
-  addPart(part: AccumulatorPart<PathValues>): void {
+  addPart(part: AccumulatorPart<PathValues>): Promise<void> {
     this.refuseSeen(part.blocks);
     const simulated = this.plan.aliasOf.map((a, i) => (a === -1 ? i : -1)).filter((i) => i >= 0);
     const nM = this.plan.metrics.length;
     const at = this.at(part.first, part.end - part.first);
-    const put = (into: Float64Array, values: PathValues) => (values instanceof Float64Array ? into.set(values, at) : values.readInto(into, at));
+    const reads: Promise<void>[] = [];
+    const put = (into: Float64Array, values: PathValues) => (values instanceof Float64Array ? into.set(values, at) : reads.push(values.readInto(into, at)));
     simulated.forEach((i, k) => {
       this.metrics[i].forEach((into, m) => put(into, part.metrics[k * nM + m]));
       put(this.insolvencyDay[i], part.insolvencyDay[k]);
@@ -242,6 +248,7 @@ export class RunAccumulator {
     put(this.butforInsolvencyDay, part.butforInsolvencyDay);
     put(this.butforValue, part.butforValue);
     this.takeCounts(part.blocks, part.insolvencyDays, part.next, part.sums, part.pending);
+    return Promise.all(reads).then(() => undefined);
   }
 
   /** Folds the series partials that are next in block order (floating-point addition is not associative). */

@@ -14,12 +14,13 @@
  *               (`varint`, packCounts)
  *
  * Counts add exactly in any grouping: the merge reads every shard's packed counts straight into
- * one window per cell side (addGrids, PackedCounts), never unpacking a part on its own.
+ * one window per cell side (addGrids; PackedCounts, or StreamedCounts from a file a chunk at a
+ * time), never unpacking a part on its own.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, read, readSync } from 'node:fs';
 import type { LoadedScenario } from '../scenario/load.js';
-import { flatGrid, isPacked, packCountsInto, packedLength, PackedCounts, type AnySketchData } from '../stats/packed.js';
-import { addGrids, type CountedGrid } from '../stats/sketch.js';
+import { flatGrid, isPacked, packCountsInto, packedLength, PackedCounts, StreamedCounts, type AnySketchData } from '../stats/packed.js';
+import { addGrids, type CountedGrid, type CountReader } from '../stats/sketch.js';
 import { VERSION } from '../version.js';
 import { makePlan, makeSketches, type StudySpec } from './block.js';
 import { RunAccumulator, type AccumulatorPart, type PathValues } from './reduce.js';
@@ -56,8 +57,8 @@ export interface Shard {
   scenarioBytes: Uint8Array;
   /** The accumulator's part; a shard opened from its file (openShard) leaves the paths' values there until the merge reads them. */
   part: AccumulatorPart<PathValues>;
-  /** Its sketch grids, their counts read from the packed bytes as they are added (PackedCounts). */
-  sketches: (CountedGrid & { counts: PackedCounts })[];
+  /** Its sketch grids, their counts read from the packed bytes as they are added (PackedCounts, StreamedCounts). */
+  sketches: CountedGrid[];
 }
 
 type Typed = Uint8Array | Float64Array | Int32Array | Uint32Array;
@@ -137,8 +138,10 @@ export class ShardError extends Error {}
 
 /**
  * Where a shard's bytes are: a buffer (a part taken from Redis), or an open file (merge), read a
- * range at a time. From a file, the paths' values (pathValues) are not read here: the merge reads
- * them straight into the run's arrays.
+ * range at a time. From a file, the paths' values (pathValues) and the sketch counts (packedAt)
+ * are not read here: the merge reads the values straight into the run's arrays and the counts a
+ * chunk at a time as it adds them (reading them whole first would fault in memory for each
+ * byte, which costs more than reading it on this kind of machine).
  */
 interface ShardBytes {
   size: number;
@@ -146,6 +149,8 @@ interface ShardBytes {
   at(position: number, length: number): Uint8Array;
   /** The paths' values at `position`, left where they are (a file), or undefined (read them with `at`). */
   pathValues?(position: number, length: number): PathValues;
+  /** Reads bytes of the range at `position` later, or undefined (read them with `at`): (into, from) fills `into` from the range's byte `from`. */
+  packedAt?(position: number): (into: Uint8Array, from: number) => void;
 }
 
 const inMemory = (bytes: Uint8Array): ShardBytes => ({ size: bytes.length, at: (position, length) => bytes.subarray(position, position + length) });
@@ -159,13 +164,23 @@ function readFully(fd: number, into: Uint8Array, position: number, name: string)
   }
 }
 
+/** What readFully does, on libuv's threads: the bytes' memory is faulted in there, while this thread goes on. */
+async function readLater(fd: number, into: Uint8Array, position: number, name: string): Promise<void> {
+  for (let done = 0; done < into.length; ) {
+    const n = await new Promise<number>((resolve, reject) => read(fd, into, done, into.length - done, position + done, (e, bytes) => (e ? reject(e) : resolve(bytes))));
+    if (n === 0) throw new ShardError(`${name}: the file ended at ${position + done} bytes while it was read (was it changed during the merge?)`);
+    done += n;
+  }
+}
+
 /** The per-path arrays of a part (metrics, insolvency days, decisions, the but-for world's): most of a part's bytes. */
 const PATH_ARRAY = /^(metrics|insolvencyDay|arises)\.\d+$|^butforInsolvencyDay$|^butforValue$/;
 
 /**
  * Opens a shard's file and reads all but its paths' values, which the merge reads straight into
- * the run's arrays (RunAccumulator.addPart): reading a part whole first would fault in and copy
- * every byte once more. close() when the merge is done.
+ * the run's arrays (RunAccumulator.addPart), and its sketch counts, which it reads a chunk at a
+ * time as it adds them (StreamedCounts): reading a part whole first would fault in and copy every
+ * byte once more. A damaged file found then is a ShardError too. close() when the merge is done.
  */
 export function openShard(file: string): Shard & { close(): void } {
   const fd = openSync(file, 'r');
@@ -177,7 +192,8 @@ export function openShard(file: string): Shard & { close(): void } {
         readFully(fd, out, position, file);
         return out;
       },
-      pathValues: (position, length) => ({ length, readInto: (into, at) => readFully(fd, new Uint8Array(into.buffer, into.byteOffset + at * 8, length * 8), position, file) }),
+      pathValues: (position, length) => ({ length, readInto: (into, at) => readLater(fd, new Uint8Array(into.buffer, into.byteOffset + at * 8, length * 8), position, file) }),
+      packedAt: (position) => (into, from) => readFully(fd, into, position + from, file),
     };
     return { ...readShard(source, file), close: () => closeSync(fd) };
   } catch (e) {
@@ -210,7 +226,7 @@ function readShard(source: ShardBytes, name: string): Shard {
   let at = pad8(12 + length);
   const arrays = new Map<string, Typed>();
   const deferred = new Map<string, PathValues>();
-  const packed = new Map<string, { bytes: Uint8Array; count: number }>();
+  const packed = new Map<string, { bytes: Uint8Array; count: number } | { later: (into: Uint8Array, from: number) => void; length: number; count: number }>();
   for (const a of header.arrays) {
     if (!['u8', 'f64', 'i32', 'u32', 'varint'].includes(a.type)) fail(`an array of unknown type ${JSON.stringify(a.type)}`);
     const width = a.type === 'u8' || a.type === 'varint' ? 1 : a.type === 'f64' ? 8 : 4;
@@ -220,6 +236,11 @@ function readShard(source: ShardBytes, name: string): Shard {
     const later = a.type === 'f64' && PATH_ARRAY.test(a.name) ? source.pathValues?.(position, a.length) : undefined;
     if (later) {
       deferred.set(a.name, later);
+      continue;
+    }
+    const packedLater = a.type === 'varint' ? source.packedAt?.(position) : undefined;
+    if (packedLater) {
+      packed.set(a.name, { later: packedLater, length: a.length, count: a.count ?? 0 });
       continue;
     }
     const view = source.at(position, a.length * width);
@@ -235,9 +256,14 @@ function readShard(source: ShardBytes, name: string): Shard {
   const get = <T extends Typed>(n: string) => (arrays.get(n) as T | undefined) ?? fail(`no array ${n}`);
   const values = (n: string): PathValues => deferred.get(n) ?? get<Float64Array>(n);
   const numbered = (prefix: string) => header.arrays.filter((a) => a.name.startsWith(`${prefix}.`)).map((a) => values(a.name));
-  const counts = (k: number) => {
+  const counts = (k: number, windows: Int32Array): CountReader => {
     const p = packed.get(`sketch.${k}.counts`) ?? fail(`no array sketch.${k}.counts`);
-    if (PackedCounts.length(p.bytes) !== p.count) fail(`a damaged file (sketch ${k}'s counts do not unpack to the ${p.count} its header lists)`);
+    const damaged = () => fail(`a damaged file (sketch ${k}'s counts do not unpack to the ${p.count} its header lists)`);
+    let listed = 0;
+    for (let w = 1; w < windows.length; w += 2) listed += windows[w];
+    if (listed !== p.count) damaged();
+    if ('later' in p) return new StreamedCounts(p.length, p.count, p.later, damaged);
+    if (PackedCounts.length(p.bytes) !== p.count) damaged();
     return new PackedCounts(p.bytes, (what) => fail(`sketch ${k} with ${what}`));
   };
   const h = header.part;
@@ -261,7 +287,7 @@ function readShard(source: ShardBytes, name: string): Shard {
     sketches: header.sketches.map((g, k) => ({
       cells: g.cells,
       windows: get<Int32Array>(`sketch.${k}.windows`),
-      counts: counts(k),
+      counts: counts(k, get<Int32Array>(`sketch.${k}.windows`)),
       zeros: get<Float64Array>(`sketch.${k}.zeros`),
       min: get<Float64Array>(`sketch.${k}.min`),
       max: get<Float64Array>(`sketch.${k}.max`),
@@ -319,13 +345,19 @@ export async function runShard(loaded: LoadedScenario, options: RunOptions, inde
   return { bytes, range, paths: accumulator.done, blocks: blocksOf(options.paths) };
 }
 
-/** Every shard of a run (checkShards passed), merged in block order and finished: the run's result, as runSimulation gives it. */
-export function mergeShards(loaded: LoadedScenario, shards: Shard[], threads: number, started = performance.now()): RunResult {
+/**
+ * Every shard of a run (checkShards passed), merged in block order and finished: the run's result,
+ * as runSimulation gives it. The paths' values still in the shards' files are read on libuv's
+ * threads while this one adds up the sketches.
+ */
+export async function mergeShards(loaded: LoadedScenario, shards: Shard[], threads: number, started = performance.now()): Promise<RunResult> {
   const [{ header }] = shards;
   const plan = makePlan(loaded, header.study);
   const ordered = [...shards].sort((a, b) => a.header.shard.index - b.header.shard.index);
-  const accumulator = RunAccumulator.importPart(plan, header.paths, ordered[0].part);
-  for (const s of ordered.slice(1)) accumulator.addPart(s.part);
+  const accumulator = new RunAccumulator(plan, header.paths);
+  const reading = Promise.all(ordered.map((s) => accumulator.addPart(s.part)));
+  // Settled here too, so that a read failing while the sketches are added is not unhandled meanwhile.
+  reading.catch(() => undefined);
   // The shards' counts added up into one window per cell side, read straight from their packed bytes.
   const grids = ordered.flatMap((s) => s.sketches);
   const foreign = ordered.find((s) => s.sketches.some((g) => g.cells !== plan.cells));
@@ -333,5 +365,6 @@ export function mergeShards(loaded: LoadedScenario, shards: Shard[], threads: nu
   const sum = addGrids(plan.cells, grids, header.paths);
   const sketches = makeSketches(plan);
   sketches.merge(sum);
+  await reading;
   return finishRun(plan, accumulator, sketches, { seed: header.seed, paths: header.paths }, threads, started);
 }

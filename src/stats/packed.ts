@@ -59,6 +59,30 @@ export function packRanges(counts: Counts, ranges: Int32Array): { packed: Uint8A
   return { packed, count };
 }
 
+/**
+ * Adds the next `len` counts packed in bytes[at ... end) to target[to ...]; returns where they
+ * end. `fail` is called when the bytes end first.
+ */
+function addPacked(bytes: Uint8Array, at: number, end: number, target: Uint32Array | Uint16Array, to: number, len: number, fail: (what: string) => never): number {
+  if (at + len > end) fail('counts that end early');
+  for (let i = to, last = to + len; i < last; i++) {
+    let v = bytes[at++];
+    if (v >= 128) {
+      v &= 127;
+      let shift = 7;
+      let b: number;
+      do {
+        if (at >= end || shift > 28) fail('counts that end early');
+        b = bytes[at++];
+        v += (b & 127) * 2 ** shift;
+        shift += 7;
+      } while (b & 128);
+    }
+    target[i] += v;
+  }
+  return at;
+}
+
 /** Reads the counts packCounts packed, in order (a CountReader); `fail` is called on bytes that do not unpack. */
 export class PackedCounts implements CountReader {
   private at = 0;
@@ -69,26 +93,7 @@ export class PackedCounts implements CountReader {
   ) {}
 
   addInto(target: Uint32Array | Uint16Array, to: number, len: number): void {
-    const bytes = this.bytes;
-    const n = bytes.length;
-    let at = this.at;
-    if (at + len > n) this.fail('counts that end early');
-    for (let i = to, end = to + len; i < end; i++) {
-      let v = bytes[at++];
-      if (v >= 128) {
-        v &= 127;
-        let shift = 7;
-        let b: number;
-        do {
-          if (at >= n || shift > 28) this.fail('counts that end early');
-          b = bytes[at++];
-          v += (b & 127) * 2 ** shift;
-          shift += 7;
-        } while (b & 128);
-      }
-      target[i] += v;
-    }
-    this.at = at;
+    this.at = addPacked(this.bytes, this.at, this.bytes.length, target, to, len, this.fail);
   }
 
   /** How many counts the bytes unpack to (each ends with a byte below 128), or undefined when they are not packCounts' (a damaged file). */
@@ -97,6 +102,60 @@ export class PackedCounts implements CountReader {
     let n = 0;
     for (let at = 0; at < bytes.length; at++) n += bytes[at] < 128 ? 1 : 0;
     return n;
+  }
+}
+
+/** Bytes a StreamedCounts holds at a time (more when one window needs more). */
+const CHUNK = 1 << 20;
+/** The most bytes one count packs to (32 bits, 7 a byte). */
+const MOST_BYTES = 5;
+
+/**
+ * Reads `count` counts packed in `length` bytes of a source (a shard's file) in order, a chunk at
+ * a time into one buffer of its own, so that they take a chunk of memory, not their size, and
+ * nothing is read before it is added. `fail` is called on bytes that do not unpack to exactly
+ * `count` counts (a damaged file): found as they are read, since they are not read beforehand.
+ */
+export class StreamedCounts implements CountReader {
+  private chunk = new Uint8Array(0);
+  /** The chunk's bytes [at, end) are the source's [read - (end - at), read). */
+  private at = 0;
+  private end = 0;
+  private read = 0;
+  private given = 0;
+
+  constructor(
+    private readonly length: number,
+    private readonly count: number,
+    private readonly readAt: (into: Uint8Array, position: number) => void,
+    private readonly fail: (what: string) => never,
+    private readonly chunkBytes = CHUNK,
+  ) {}
+
+  addInto(target: Uint32Array | Uint16Array, to: number, len: number): void {
+    if (this.given + len > this.count) this.fail(`more than the ${this.count} counts it holds asked for`);
+    // Enough bytes in the chunk for `len` counts of the longest packing, or all that are left.
+    const need = Math.min(MOST_BYTES * len, this.end - this.at + this.length - this.read);
+    if (this.end - this.at < need) this.refill(need);
+    this.at = addPacked(this.chunk, this.at, this.end, target, to, len, this.fail);
+    this.given += len;
+    if (this.given === this.count) {
+      if (this.at !== this.end || this.read !== this.length) this.fail(`bytes left over after its ${this.count} counts`);
+      this.chunk = new Uint8Array(0);
+    }
+  }
+
+  /** Keeps the chunk's unread bytes and reads on until it holds `need` (or the source's end). */
+  private refill(need: number): void {
+    const kept = this.end - this.at;
+    if (this.chunk.length < need) {
+      const grown = new Uint8Array(Math.max(this.chunkBytes, need));
+      grown.set(this.chunk.subarray(this.at, this.end));
+      this.chunk = grown;
+    } else this.chunk.copyWithin(0, this.at, this.end);
+    const more = Math.min(this.chunk.length - kept, this.length - this.read);
+    this.readAt(this.chunk.subarray(kept, kept + more), this.read);
+    [this.at, this.end, this.read] = [0, kept + more, this.read + more];
   }
 }
 

@@ -26,9 +26,9 @@ describe('openShard', () => {
     // Left in the file until the merge reads them.
     expect(opened[1].part.metrics[0] instanceof Float64Array).toBe(false);
     expect(opened[1].part.butforValue.length).toBe(BLOCK_PATHS);
-    const fromFiles = mergeShards(loaded, opened, 1);
+    const fromFiles = await mergeShards(loaded, opened, 1);
     opened.forEach((s) => s.close());
-    const inMemory = mergeShards(loaded, files.map((f) => decodeShard(new Uint8Array(readFileSync(f)), f)), 1);
+    const inMemory = await mergeShards(loaded, files.map((f) => decodeShard(new Uint8Array(readFileSync(f)), f)), 1);
     expect(fromFiles.metrics.map((perMetric) => perMetric.map(bytes))).toEqual(inMemory.metrics.map((perMetric) => perMetric.map(bytes)));
     expect(bytes(fromFiles.butforValue)).toBe(bytes(inMemory.butforValue));
     expect(bytes(fromFiles.insolvencyDay[0])).toBe(bytes(inMemory.insolvencyDay[0]));

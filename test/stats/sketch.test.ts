@@ -1,7 +1,7 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { addGrids, flatCounts, RELATIVE_ACCURACY, SketchGrid, type SketchData } from '../../src/stats/sketch.js';
-import { packCounts, PackedCounts } from '../../src/stats/packed.js';
+import { packCounts, PackedCounts, StreamedCounts } from '../../src/stats/packed.js';
 
 const packedOf = (counts: Uint32Array | Uint16Array) =>
   new PackedCounts(packCounts(counts), (what) => {
@@ -138,5 +138,39 @@ describe('SketchGrid', () => {
     const cut = packed.slice(0, packed.length - 1);
     cut[cut.length - 1] |= 128;
     expect(PackedCounts.length(cut)).toBeUndefined();
+  });
+  it('reads packed counts from a source a chunk at a time (a shard file), whatever the chunk, and refuses bytes that do not unpack to the counts listed', () => {
+    const rng = seedrandom.tychei('streamed-counts');
+    const counts = Uint32Array.from({ length: 5_000 }, (_, i) => (i % 97 === 0 ? 2 ** 32 - 1 - i : rng.double() < 0.9 ? Math.floor(rng.double() * 128) : Math.floor(rng.double() * 70_000)));
+    const packed = packCounts(counts);
+    const windows = [0, 1, 300, 7, 2_000, 1_692, 1_000].map((len, k, all) => [all.slice(0, k).reduce((a, b) => a + b, 0), len]);
+    expect(windows.at(-1)!.reduce((a, b) => a + b)).toBe(counts.length);
+    const fail = (what: string): never => {
+      throw new Error(what);
+    };
+    for (const chunk of [1, 5, 64, 4_096, 1 << 20]) {
+      let reads = 0;
+      const source = (bytes: Uint8Array) => (into: Uint8Array, position: number) => {
+        reads++;
+        into.set(bytes.subarray(position, position + into.length));
+        expect(position + into.length).toBeLessThanOrEqual(bytes.length);
+      };
+      const reader = new StreamedCounts(packed.length, counts.length, source(packed), fail, chunk);
+      const target = new Uint32Array(counts.length);
+      for (const [at, len] of windows) reader.addInto(target, at, len);
+      expect(target).toEqual(counts);
+      // A chunk larger than the bytes takes one read; smaller ones (grown to a window's longest packing when that is more) take several.
+      if (chunk > packed.length) expect(reads).toBe(1);
+      else expect(reads).toBeGreaterThanOrEqual(2);
+      const read = (bytes: Uint8Array, count = counts.length) => () => {
+        const r = new StreamedCounts(bytes.length, count, source(bytes), fail, chunk);
+        for (const [at, len] of windows) r.addInto(new Uint32Array(counts.length), at, len);
+      };
+      const cut = packed.slice(0, packed.length - 1);
+      cut[cut.length - 1] |= 128;
+      expect(read(cut)).toThrow(/end early/);
+      expect(read(Uint8Array.from([...packed, 0, 0]))).toThrow(/left over/);
+      expect(read(packed, counts.length - 1)).toThrow(/more than the 4999 counts/);
+    }
   });
 });
