@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import { makePlan } from '../engine/block.js';
 import { estimateRun } from '../engine/guards.js';
+import { partProblem } from './messages.js';
 import { checkShards, mergeShards, openShard, ShardError, type Shard } from '../engine/shard.js';
 import { addScenarioCopy } from '../report/reproduce.js';
 import { parseScenario, type LoadedScenario } from '../scenario/load.js';
@@ -73,7 +74,7 @@ async function loadShards(parts: string[], err: (text: string) => void): Promise
     return { loaded, shards, readMs, close };
   } catch (e) {
     close();
-    if (e instanceof ShardError) err(`accessgap: merge: ${e.message}\n`);
+    if (e instanceof ShardError) err(partProblem('merge', e.message));
     else if (e instanceof ScenarioError) err(`${e.message}\n`);
     else throw e;
     return undefined;

@@ -16,6 +16,9 @@ export const refused = (file: string, refusal: string, what: string, advice: str
 /** What the output folder check or the folder writer said (exit 2). */
 export const folderProblem = (text: string): string => `accessgap: ${text}\n`;
 
+/** Parts (shards) that cannot be merged: refused when they are opened, or found damaged while the merge reads them. */
+export const partProblem = (command: string, text: string): string => `accessgap: ${command}: ${text}\n`;
+
 export const NOT_WRITTEN = 'no report written (any earlier report is unchanged)';
 
 /** Ctrl-C (exit 130). */

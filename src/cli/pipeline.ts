@@ -22,7 +22,7 @@ import type { LoadedScenario } from '../scenario/load.js';
 import type { PrecisionOutcome } from '../study/precision.js';
 import { pathsFor, stopRuleOf, StopRuleError, type StopRule } from '../study/passes.js';
 import { EXIT, loadOrReport, type Io } from './io.js';
-import { failed, folderProblem, INTERRUPTED, pathFailed, problem, refused, usage, written } from './messages.js';
+import { failed, folderProblem, INTERRUPTED, partProblem, pathFailed, problem, refused, usage, written } from './messages.js';
 import type { Command } from '@commander-js/extra-typings';
 import type { CommonFlags } from './options.js';
 import { makeProgress } from './progress.js';
@@ -186,7 +186,7 @@ export async function runFolderCommand<F extends CommonFlags, P, L = LoadedScena
     }
     // A part found damaged, or changed, while the merge reads it.
     if (e instanceof ShardError) {
-      io.err(`accessgap: ${cmd.name}: ${e.message}\n`);
+      io.err(partProblem(cmd.name, e.message));
       return EXIT.invalid;
     }
     io.err(failed(cmd.name, (e as Error).message));

@@ -155,11 +155,13 @@ interface ShardBytes {
 
 const inMemory = (bytes: Uint8Array): ShardBytes => ({ size: bytes.length, at: (position, length) => bytes.subarray(position, position + length) });
 
+const endedAt = (name: string, at: number) => new ShardError(`${name}: the file ended at ${at} bytes while it was read (was it changed during the merge?)`);
+
 /** Reads `into.length` bytes of an open file from `position`, all of them. */
 function readFully(fd: number, into: Uint8Array, position: number, name: string): void {
   for (let done = 0; done < into.length; ) {
     const n = readSync(fd, into, done, into.length - done, position + done);
-    if (n === 0) throw new ShardError(`${name}: the file ended at ${position + done} bytes while it was read (was it changed during the merge?)`);
+    if (n === 0) throw endedAt(name, position + done);
     done += n;
   }
 }
@@ -168,7 +170,7 @@ function readFully(fd: number, into: Uint8Array, position: number, name: string)
 async function readLater(fd: number, into: Uint8Array, position: number, name: string): Promise<void> {
   for (let done = 0; done < into.length; ) {
     const n = await new Promise<number>((resolve, reject) => read(fd, into, done, into.length - done, position + done, (e, bytes) => (e ? reject(e) : resolve(bytes))));
-    if (n === 0) throw new ShardError(`${name}: the file ended at ${position + done} bytes while it was read (was it changed during the merge?)`);
+    if (n === 0) throw endedAt(name, position + done);
     done += n;
   }
 }
@@ -258,6 +260,8 @@ function readShard(source: ShardBytes, name: string): Shard {
   const numbered = (prefix: string) => header.arrays.filter((a) => a.name.startsWith(`${prefix}.`)).map((a) => values(a.name));
   const counts = (k: number, windows: Int32Array): CountReader => {
     const p = packed.get(`sketch.${k}.counts`) ?? fail(`no array sketch.${k}.counts`);
+    // The windows' lengths must add up to the counts listed; whether the bytes unpack to them is
+    // checked now in memory, or as they are read from a file.
     const damaged = () => fail(`a damaged file (sketch ${k}'s counts do not unpack to the ${p.count} its header lists)`);
     let listed = 0;
     for (let w = 1; w < windows.length; w += 2) listed += windows[w];
@@ -284,14 +288,10 @@ function readShard(source: ShardBytes, name: string): Shard {
       sums: get('sums'),
       pending: h.pending.map((b) => [b, get<Float64Array>(`pending.${b}`)]),
     },
-    sketches: header.sketches.map((g, k) => ({
-      cells: g.cells,
-      windows: get<Int32Array>(`sketch.${k}.windows`),
-      counts: counts(k, get<Int32Array>(`sketch.${k}.windows`)),
-      zeros: get<Float64Array>(`sketch.${k}.zeros`),
-      min: get<Float64Array>(`sketch.${k}.min`),
-      max: get<Float64Array>(`sketch.${k}.max`),
-    })),
+    sketches: header.sketches.map((g, k) => {
+      const windows = get<Int32Array>(`sketch.${k}.windows`);
+      return { cells: g.cells, windows, counts: counts(k, windows), zeros: get<Float64Array>(`sketch.${k}.zeros`), min: get<Float64Array>(`sketch.${k}.min`), max: get<Float64Array>(`sketch.${k}.max`) };
+    }),
   };
 }
 
@@ -356,15 +356,17 @@ export async function mergeShards(loaded: LoadedScenario, shards: Shard[], threa
   const ordered = [...shards].sort((a, b) => a.header.shard.index - b.header.shard.index);
   const accumulator = new RunAccumulator(plan, header.paths);
   const reading = Promise.all(ordered.map((s) => accumulator.addPart(s.part)));
-  // Settled here too, so that a read failing while the sketches are added is not unhandled meanwhile.
-  reading.catch(() => undefined);
-  // The shards' counts added up into one window per cell side, read straight from their packed bytes.
-  const grids = ordered.flatMap((s) => s.sketches);
-  const foreign = ordered.find((s) => s.sketches.some((g) => g.cells !== plan.cells));
-  if (foreign) throw new ShardError(`shard ${foreign.header.shard.index} of ${header.shard.count}: its sketches have other cells than the pass's ${plan.cells}`);
-  const sum = addGrids(plan.cells, grids, header.paths);
   const sketches = makeSketches(plan);
-  sketches.merge(sum);
+  try {
+    // The shards' counts added up into one window per cell side, read straight from their packed bytes.
+    const foreign = ordered.find((s) => s.sketches.some((g) => g.cells !== plan.cells));
+    if (foreign) throw new ShardError(`shard ${foreign.header.shard.index} of ${header.shard.count}: its sketches have other cells than the pass's ${plan.cells}`);
+    sketches.merge(addGrids(plan.cells, ordered.flatMap((s) => s.sketches), header.paths));
+  } catch (e) {
+    // No read left running into the files the caller closes next.
+    await reading.catch(() => undefined);
+    throw e;
+  }
   await reading;
   return finishRun(plan, accumulator, sketches, { seed: header.seed, paths: header.paths }, threads, started);
 }
