@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario, runScenario, scenarioWarnings, ScenarioError, writeReport, METRICS, type SummaryJson } from 'accessgap';
-import { tempDir } from './helpers.js';
+import { expectSameReport, runCli, tempDir } from './helpers.js';
 
 describe("import { ... } from 'accessgap'", () => {
   it('loads, runs and summarizes a scenario, and writes the same report as the CLI', async () => {
@@ -23,6 +23,12 @@ describe("import { ... } from 'accessgap'", () => {
     await writeReport(dir, run);
     expect(JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')).policies.blanket.metrics.total_harm.mean).toBe(summary.policies.blanket.metrics.total_harm.mean);
     expect(existsSync(join(dir, 'report.html'))).toBe(true);
+    // The CLI builds the report's summary and draws its charts while the cost-of-delay exhibit
+    // simulates (earlyReport), the API all at once: the same bytes.
+    const cli = join(tempDir(), 'cli');
+    expect((await runCli(['run', 'scenarios/worked-example.yaml', '--paths', '3', '--seed', '1', '--threads', '1', '--quiet', '--out', cli])).code).toBe(0);
+    expect(existsSync(join(cli, 'charts', 'cost-of-delay.svg'))).toBe(true);
+    expectSameReport(dir, cli);
   });
   it('throws a ScenarioError listing every problem for an invalid file', async () => {
     await expect(loadScenario('test/fixtures/invalid/misspelled-key.yaml')).rejects.toBeInstanceOf(ScenarioError);

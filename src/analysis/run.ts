@@ -172,7 +172,23 @@ function twinWithoutMitigation(result: RunResult, i: number): number {
 }
 
 export function buildSummary(loaded: LoadedScenario, result: RunResult, extras: RunExtras = {}): SummaryJson {
-  const { delay, precision, correlated } = extras;
+  return withCostOfDelay(runSummary(loaded, result, extras), extras.delay);
+}
+
+/**
+ * A summary with the cost-of-delay exhibit's sweep added where summary.json has it (after the
+ * warnings, before the correlations). The rest of the summary does not depend on it: a run
+ * builds that part, and its charts, while the exhibit's paths run (cli/run.ts).
+ */
+export function withCostOfDelay(summary: SummaryJson, delay: DelaySweep | undefined): SummaryJson {
+  if (!delay) return summary;
+  const { correlations, ...before } = summary;
+  return { ...before, cost_of_delay: costOfDelay(delay), ...(correlations ? { correlations } : {}) };
+}
+
+/** The summary of a run without its cost-of-delay exhibit. */
+export function runSummary(loaded: LoadedScenario, result: RunResult, extras: Omit<RunExtras, 'delay'> = {}): SummaryJson {
+  const { precision, correlated } = extras;
   const s = loaded.scenario;
   const n = result.settings.paths;
   let bfInsolvent = 0;
@@ -251,7 +267,6 @@ export function buildSummary(loaded: LoadedScenario, result: RunResult, extras: 
     butfor: { insolvency_probability: pBf, insolvency_probability_se: n > 1 ? Math.sqrt((pBf * (1 - pBf)) / (n - 1)) : null, insolvency_probability_ci95: wilson95(pBf, n), firm_value: firmValue },
     policies,
     warnings,
-    ...(delay ? { cost_of_delay: costOfDelay(delay) } : {}),
     ...(s.correlations.length && correlated ? { correlations: s.correlations.map((c, j) => ({ between: c.between, rank: c.rank, achieved: spearman(correlated[j][0], correlated[j][1]).rho })) } : {}),
   };
 }

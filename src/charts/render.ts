@@ -82,23 +82,59 @@ export async function renderChart(spec: TopLevelSpec): Promise<Rendered> {
   return { svg, png: await svgToPng(svg), warnings };
 }
 
+/** A chart drawn: its SVG, its PNG (rasterising meanwhile) and the renderers' warnings. */
+interface Drawn {
+  svg: string;
+  png: Promise<Uint8Array>;
+  warnings: string[];
+}
+
+/**
+ * Charts drawn, by their spec's text: a report can draw its charts before all its figures are in
+ * (a run, while its cost-of-delay exhibit simulates) and draws again only those whose spec then
+ * differs. Rendering is a function of the spec alone, so the files are the same bytes either way.
+ */
+export class ChartRenders {
+  private readonly drawn = new Map<string, Promise<Drawn>>();
+  /** Each SVG is drawn after the one asked for before it (vega on this thread); PNGs rasterise side by side. */
+  private last: Promise<unknown> = Promise.resolve();
+
+  draw(spec: TopLevelSpec, text = JSON.stringify(spec)): Promise<Drawn> {
+    let drawn = this.drawn.get(text);
+    if (!drawn) {
+      drawn = this.last.then(async () => {
+        const { svg, warnings } = await renderSvg(spec);
+        const png = svgToPng(svg);
+        png.catch(() => undefined); // awaited by addChartFiles; unhandled meanwhile is not a failure
+        return { svg, png, warnings };
+      });
+      this.last = drawn.catch(() => undefined);
+      this.drawn.set(text, drawn);
+    }
+    return drawn;
+  }
+
+  /** Starts drawing `charts` (e.g. before the report's last figures are in) and resolves once their SVGs are drawn. */
+  async drawAll(charts: { spec: TopLevelSpec }[]): Promise<void> {
+    await Promise.all(charts.map((c) => this.draw(c.spec)));
+  }
+}
+
 /**
  * Renders charts into a report folder's files: charts/<name>.vl.json, .svg and .png. Returns the
- * renderers' warnings, each prefixed with its chart's name (none expected).
+ * renderers' warnings, each prefixed with its chart's name (none expected). `renders`: charts
+ * drawn already (ChartRenders), reused where the spec is the same.
  */
-export async function addChartFiles(files: Map<string, string | Uint8Array>, charts: { name: string; spec: TopLevelSpec }[]): Promise<string[]> {
-  const warnings: string[] = [];
+export async function addChartFiles(files: Map<string, string | Uint8Array>, charts: { name: string; spec: TopLevelSpec }[], renders = new ChartRenders()): Promise<string[]> {
+  const texts = charts.map((c) => JSON.stringify(c.spec));
   // Every chart's SVG in turn; their PNGs render meanwhile, and are awaited together.
-  const rendered: { svg: string; png: Promise<Uint8Array> }[] = [];
-  for (const chart of charts) {
-    const r = await renderSvg(chart.spec);
-    warnings.push(...r.warnings.map((w) => `${chart.name}: ${w}`));
-    rendered.push({ svg: r.svg, png: svgToPng(r.svg) });
-  }
-  const pngs = await Promise.all(rendered.map((r) => r.png));
+  const drawn = await Promise.all(charts.map((c, i) => renders.draw(c.spec, texts[i])));
+  const pngs = await Promise.all(drawn.map((d) => d.png));
+  const warnings: string[] = [];
   charts.forEach((chart, i) => {
-    files.set(`charts/${chart.name}.vl.json`, JSON.stringify(chart.spec) + '\n');
-    files.set(`charts/${chart.name}.svg`, rendered[i].svg);
+    warnings.push(...drawn[i].warnings.map((w) => `${chart.name}: ${w}`));
+    files.set(`charts/${chart.name}.vl.json`, texts[i] + '\n');
+    files.set(`charts/${chart.name}.svg`, drawn[i].svg);
     files.set(`charts/${chart.name}.png`, pngs[i]);
   });
   return warnings;

@@ -3,7 +3,7 @@ import { runSimulation, type RunResult } from '../engine/run.js';
 import { runShard } from '../engine/shard.js';
 import { makePlan } from '../engine/block.js';
 import { estimateRun } from '../engine/guards.js';
-import { buildReportFiles, pathsCsv } from '../report/files.js';
+import { buildReportFiles, earlyReport, pathsCsv } from '../report/files.js';
 import { runDelaySweep } from '../study/delay.js';
 import { choicesOf } from '../study/run.js';
 import { oneMoreDayIsClear } from '../analysis/delay.js';
@@ -100,16 +100,18 @@ export async function simulateAndReport(ctx: WorkContext<CommonFlags & { savePat
 export async function reportRun({ loaded, flags, settings, precision, signal, started }: Pick<WorkContext<CommonFlags & { savePaths?: boolean }, undefined>, 'loaded' | 'flags' | 'settings' | 'precision' | 'signal' | 'started'>, result: RunResult) {
   // The cost-of-delay exhibit: a small duration sweep on a twentieth of the paths (src/study/delay.ts).
   // It is small (often one block, on one thread); once it is handed to the threads (a turn of the
-  // event loop), this thread computes the parts of the report that do not depend on it.
+  // event loop), this thread builds the parts of the report that do not depend on it: the summary
+  // without it, and the charts that do not show it, drawn (their PNGs on libuv's threads).
   const sweep = runDelaySweep(loaded, { ...settings, signal }, choicesOf(result), oneMoreDayIsClear);
   sweep.catch(() => {}); // awaited below; an early failure is not unhandled meanwhile
   await new Promise((resolve) => setImmediate(resolve));
   const correlated = correlationDraws(loaded, settings.seed, settings.paths);
   const series = seriesRows(result);
-  const delay = await sweep;
+  const { early, drawn } = earlyReport(loaded, result, { precision, correlated, series });
+  const [delay] = await Promise.all([sweep, drawn]);
   result.timing.wall_seconds = (performance.now() - started) / 1000;
   result.timing.peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);
-  const report = await buildReportFiles(loaded, result, { delay, precision, correlated, series });
+  const report = await buildReportFiles(loaded, result, { delay, precision, correlated, series }, early);
   if (flags.savePaths) report.files.set('paths.csv', pathsCsv(loaded, result, allDraws(loaded, settings.seed, settings.paths)));
   return report;
 }

@@ -1,9 +1,9 @@
 /** Every file of a report folder, built in memory before anything is written. */
 import type { LoadedScenario } from '../scenario/load.js';
 import type { RunResult } from '../engine/run.js';
-import { buildSummary, seriesRows, type RunExtras, type SummaryJson } from '../analysis/run.js';
+import { buildSummary, runSummary, seriesRows, withCostOfDelay, type RunExtras, type SummaryJson } from '../analysis/run.js';
 import { buildCharts, chartCalendar, type Chart } from '../charts/specs.js';
-import { addChartFiles } from '../charts/render.js';
+import { addChartFiles, ChartRenders } from '../charts/render.js';
 import { attributionCsv, metricsCsv, outcomesCsv, seriesCsv } from './summary.js';
 import { runDocument, runHeadline } from './run.js';
 import { renderMarkdown } from './render/markdown.js';
@@ -27,8 +27,12 @@ export interface ReportFiles {
   timing: RunResult['timing'];
 }
 
-export async function buildReportFiles(loaded: LoadedScenario, result: RunResult, extras: RunExtras = {}): Promise<ReportFiles> {
-  const summary = buildSummary(loaded, result, extras);
+/**
+ * A run's report folder. `early`: what the caller built before the cost-of-delay exhibit was in
+ * (earlyReport): the summary without it, and its charts drawn.
+ */
+export async function buildReportFiles(loaded: LoadedScenario, result: RunResult, extras: RunExtras = {}, early?: EarlyReport): Promise<ReportFiles> {
+  const summary = early ? withCostOfDelay(early.summary, extras.delay) : buildSummary(loaded, result, extras);
   const series = extras.series ?? seriesRows(result);
   const files = new Map<string, string | Uint8Array>();
   files.set('summary.json', JSON.stringify(summary, null, 1) + '\n');
@@ -39,11 +43,29 @@ export async function buildReportFiles(loaded: LoadedScenario, result: RunResult
   if (attribution) files.set('attribution.csv', attribution);
   files.set('series.csv', seriesCsv(series));
   const charts = buildCharts(result, summary, series, chartCalendar(loaded.scenario));
-  const chartWarnings = await addChartFiles(files, charts);
+  const chartWarnings = await addChartFiles(files, charts, early?.renders);
   const doc = runDocument(loaded.scenario, summary, charts);
   files.set('summary.md', renderMarkdown(doc));
   files.set('report.html', renderHtml(doc, folderSvgs(files)));
   return { files, summary, printed: renderText(runHeadline(summary)), chartWarnings, doc, charts, timing: result.timing };
+}
+
+/** The part of a run's report that does not need its cost-of-delay exhibit, and its charts drawn. */
+export interface EarlyReport {
+  summary: SummaryJson;
+  renders: ChartRenders;
+}
+
+/**
+ * Builds what of a run's report does not depend on its cost-of-delay exhibit (every chart but that
+ * one and those numbered after it), for buildReportFiles: a run does this while the exhibit's paths
+ * simulate on another thread. `drawn` resolves once the charts are drawn.
+ */
+export function earlyReport(loaded: LoadedScenario, result: RunResult, extras: Omit<RunExtras, 'delay'>): { early: EarlyReport; drawn: Promise<void> } {
+  const summary = runSummary(loaded, result, extras);
+  const renders = new ChartRenders();
+  const drawn = renders.drawAll(buildCharts(result, summary, extras.series ?? seriesRows(result), chartCalendar(loaded.scenario)));
+  return { early: { summary, renders }, drawn };
 }
 
 /**
