@@ -18,7 +18,7 @@ import type { LoadedScenario } from '../scenario/load.js';
 import { RecentScenarios } from '../scenario/load.js';
 import type { StudySpec } from './block.js';
 import { WorkerThreadsExecutor } from './schedule.js';
-import { blocksOf, pathsOfBlocks, RunAborted, runSimulation, shardBlocks, type PassExecutor, type RunOptions, type RunResult } from './run.js';
+import { blocksOf, pathsOfBlocks, RunAborted, runSimulation, shardBlocks, threadsFor, type PassExecutor, type RunOptions, type RunResult } from './run.js';
 import { checkShards, decodeShard, mergeShards, runShard, type Shard } from './shard.js';
 
 /** The queue every submit and worker uses. */
@@ -226,7 +226,7 @@ export class QueuePasses {
    * 3.0-3.6 s against 2.5-2.6 s on a worker thread (20,000 paths of the default scenario, in turn).
    */
   private runHere(loaded: LoadedScenario, options: RunOptions): Promise<RunResult> {
-    const need = Math.max(1, Math.min(options.threads, blocksOf(options.paths)));
+    const need = threadsFor(options.threads, blocksOf(options.paths));
     while (this.local.length < need) this.local.push(new WorkerThreadsExecutor(1, { keep: true }));
     return runSimulation(loaded, { ...options, threadPool: this.local.slice(0, need) });
   }

@@ -70,6 +70,9 @@ export const defaultThreads = (): number => Math.max(1, availableParallelism());
  */
 export const THREADED_V8_FLAGS = '--no-concurrent-recompilation';
 
+/** The threads a pass of `blocks` blocks can keep busy: one per block, at most `threads`, at least one. */
+export const threadsFor = (threads: number, blocks: number): number => Math.max(1, Math.min(threads, blocks));
+
 /** The executors of a run on `threads` threads: this thread, and the others as worker threads. */
 export const threadExecutors = (threads: number): BlockExecutor[] => (threads > 1 ? [new InThreadExecutor(), new WorkerThreadsExecutor(threads - 1)] : [new InThreadExecutor()]);
 
@@ -111,7 +114,7 @@ export async function simulateBlocks(loaded: LoadedScenario, options: RunOptions
   const study = options.study ?? { attribution: true };
   const plan = makePlan(loaded, study);
   const [first, end] = range ?? [0, blocksOf(settings.paths)];
-  const threads = options.threadPool?.reduce((n, x) => n + x.count, 0) ?? Math.max(1, Math.min(options.threads, end - first));
+  const threads = options.threadPool?.reduce((n, x) => n + x.count, 0) ?? threadsFor(options.threads, end - first);
   const window = pathsOfBlocks(settings.paths, [first, end]);
   const accumulator = new RunAccumulator(plan, settings.paths, window);
   const rangePaths = window[1] - window[0];

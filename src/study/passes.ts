@@ -15,7 +15,7 @@
  */
 import type { LoadedScenario } from '../scenario/load.js';
 import type { StudySpec } from '../engine/block.js';
-import { runSimulation, type PassExecutor, type RunOptions, type RunResult } from '../engine/run.js';
+import { blocksOf, runSimulation, threadsFor, type PassExecutor, type RunOptions, type RunResult } from '../engine/run.js';
 import { WorkerThreadsExecutor } from '../engine/schedule.js';
 import { BLOCK_PATHS } from '../engine/kernel.js';
 import { describeRule, firstBlocksMeeting, type PrecisionOutcome, type PrecisionRule } from './precision.js';
@@ -94,7 +94,7 @@ async function onPool(loaded: LoadedScenario, passes: Pass[], threads: number, o
   try {
     for (const [i, pass] of passes.entries()) {
       const options = optionsOf(pass, i);
-      const need = Math.max(1, Math.min(threads, Math.ceil(options.paths / BLOCK_PATHS)));
+      const need = threadsFor(threads, blocksOf(options.paths));
       while (free.length < need && !failure) await new Promise<void>((resolve) => (wake = resolve));
       if (failure) break;
       const pool = free.splice(0, need);
