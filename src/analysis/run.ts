@@ -305,6 +305,9 @@ export interface SeriesRow {
   p95: number;
 }
 
+/** The series' quantile levels, ascending (p05 ... p95). */
+const QUANTILE_PS = QUANTILES.map(([, p]) => p);
+
 /** Every stored (world, day, variable) of a run with its mean and quantiles, in series.csv order. */
 export function seriesRows(result: RunResult): SeriesRow[] {
   const { plan, seriesMeans, sketches } = result;
@@ -319,7 +322,7 @@ export function seriesRows(result: RunResult): SeriesRow[] {
         if (variable === 'survival') [mean, q] = [survival[j].mean, survival[j].quantiles];
         else {
           const c = cellOf(plan, w, v, j);
-          [mean, q] = [seriesMeans[c], QUANTILES.map(([, p]) => sketches.quantile(c, p))];
+          [mean, q] = [seriesMeans[c], sketches.quantiles(c, QUANTILE_PS)];
         }
         rows.push({ policy, day, variable, mean, p05: q[0], p25: q[1], p50: q[2], p75: q[3], p95: q[4] });
       });
@@ -354,7 +357,7 @@ export function solventRevenue(result: RunResult): SolventRow[] {
       const alive = Math.round(survival[j].mean * n);
       if (alive === 0) return;
       const c = cellOf(plan, w, v, j);
-      const q = QUANTILES.map(([, p]) => sketches.quantileWithin(c, p, n - alive));
+      const q = sketches.quantilesWithin(c, QUANTILE_PS, n - alive);
       rows.push({ policy, day, mean: (seriesMeans[c] * n) / alive, p05: q[0], p25: q[1], p50: q[2], p75: q[3], p95: q[4], solvent: alive / n });
     });
   });

@@ -220,62 +220,73 @@ export class SketchGrid {
   }
 
   /**
-   * Value of the r-th smallest observation (0-based) of a cell with `drop` of its zeros left out:
-   * its bucket's midpoint, or `within` read inside its bucket by rank (a bucket holding c values
-   * [s, s + c) gives the value of rank s + k at the fraction (k + 1/2)/c of the way across it, on
-   * the log scale its edges are spaced on: within one bucket, a factor 1 + 2^-6, of the exact order
-   * statistic, like the midpoint, and it moves with the rank instead of jumping from midpoint to
-   * midpoint).
+   * Values of the order statistics `ranks` (0-based, ascending) of a cell with `drop` of its zeros
+   * left out, in one walk over its buckets: each its bucket's midpoint, or `within` read inside its
+   * bucket by rank (a bucket holding c values [s, s + c) gives the value of rank s + k at the
+   * fraction (k + 1/2)/c of the way across it, on the log scale its edges are spaced on: within one
+   * bucket, a factor 1 + 2^-6, of the exact order statistic, like the midpoint, and it moves with
+   * the rank instead of jumping from midpoint to midpoint).
    */
-  private rankValue(cell: number, r: number, drop: number, within: boolean): number {
+  private rankValues(cell: number, ranks: readonly number[], drop: number, within: boolean): number[] {
     // |x| in bucket `key`: its midpoint, or `within` the point a fraction f of the way up it.
-    const read = (key: number, f: () => number) => {
+    const read = (key: number, f: number) => {
       if (!within) return midpoint(key);
       const lo = lowerEdge(key);
-      return lo * (lowerEdge(key + 1) / lo) ** f();
+      return lo * (lowerEdge(key + 1) / lo) ** f;
     };
+    const out: number[] = [];
+    let k = 0; // the next rank to find
     // Negative values from the largest |x| down, then zeros, then positive values upwards; a bucket's
     // count is the sum over the side's windows.
     let seen = 0;
     const neg = this.windows(cell, 1);
     if (neg.length > 0) {
       const [lo, hi] = span(neg);
-      for (let key = hi - 1; key >= lo; key--) {
+      for (let key = hi - 1; key >= lo && k < ranks.length; key--) {
         const count = countAt(neg, key);
         // Ranks run from the largest |x| down: rank s + k sits k + 1/2 counts below the upper edge.
-        if (r < seen + count) return -read(key, () => 1 - (r - seen + 0.5) / count);
+        for (; k < ranks.length && ranks[k] < seen + count; k++) out.push(-read(key, 1 - (ranks[k] - seen + 0.5) / count));
         seen += count;
       }
     }
     seen += this.zeros[cell] - drop;
-    if (r < seen) return 0;
+    for (; k < ranks.length && ranks[k] < seen; k++) out.push(0);
     const pos = this.windows(cell, 0);
     if (pos.length > 0) {
       const [lo, hi] = span(pos);
-      for (let key = lo; key < hi; key++) {
+      for (let key = lo; key < hi && k < ranks.length; key++) {
         const count = countAt(pos, key);
-        if (r < seen + count) return read(key, () => (r - seen + 0.5) / count);
+        for (; k < ranks.length && ranks[k] < seen + count; k++) out.push(read(key, (ranks[k] - seen + 0.5) / count));
         seen += count;
       }
     }
-    return this.max[cell];
+    for (; k < ranks.length; k++) out.push(this.max[cell]);
+    return out;
   }
 
   /**
-   * Type-7 quantile of a cell's values with `drop` of its zeros left out, each order statistic by
-   * rankValue, clamped to the cell's exact [min, max]; NaN when nothing is left. The extremes are
-   * known exactly, unless they may be among the zeros left out.
+   * Type-7 quantiles at `ps` (ascending) of a cell's values with `drop` of its zeros left out, each
+   * order statistic by rankValues (the cell counted once and its buckets walked once for all of
+   * them), clamped to the cell's exact [min, max]; NaN when nothing is left. The extremes are known
+   * exactly, unless they may be among the zeros left out.
    */
-  private estimate(cell: number, p: number, drop: number, within: boolean): number {
+  private estimates(cell: number, ps: readonly number[], drop: number, within: boolean): number[] {
     const n = this.count(cell) - drop;
-    if (n <= 0) return NaN;
-    const h = (n - 1) * p;
-    const lo = Math.floor(h);
-    const at = (r: number) => (r === 0 && drop === 0 ? this.min[cell] : r === n - 1 && (drop === 0 || this.max[cell] > 0) ? this.max[cell] : this.rankValue(cell, r, drop, within));
-    const a = at(lo);
-    const b = lo + 1 < n ? at(lo + 1) : a;
-    const q = a + (h - lo) * (b - a);
-    return Math.min(this.max[cell], Math.max(this.min[cell], q));
+    if (n <= 0) return ps.map(() => NaN);
+    const [min, max] = [this.min[cell], this.max[cell]];
+    const exact = (r: number) => (r === 0 && drop === 0 ? min : r === n - 1 && (drop === 0 || max > 0) ? max : undefined);
+    const brackets = ps.map((p) => {
+      const h = (n - 1) * p;
+      const lo = Math.floor(h);
+      return { h, lo, hi: lo + 1 < n ? lo + 1 : lo };
+    });
+    const walked = [...new Set(brackets.flatMap((b) => [b.lo, b.hi]).filter((r) => exact(r) === undefined))].sort((a, b) => a - b);
+    const values = this.rankValues(cell, walked, drop, within);
+    const at = (r: number) => exact(r) ?? values[walked.indexOf(r)];
+    return brackets.map(({ h, lo, hi }) => {
+      const [a, b] = [at(lo), at(hi)];
+      return Math.min(max, Math.max(min, a + (h - lo) * (b - a)));
+    });
   }
 
   /**
@@ -285,13 +296,23 @@ export class SketchGrid {
    * bucket; series.csv keeps `quantile`.
    */
   quantileWithin(cell: number, p: number, drop = 0): number {
+    return this.quantilesWithin(cell, [p], drop)[0];
+  }
+
+  /** quantileWithin at each of `ps` (ascending), the cell's buckets walked once. */
+  quantilesWithin(cell: number, ps: readonly number[], drop = 0): number[] {
     if (drop > this.zeros[cell]) throw new RangeError(`cannot leave out ${drop} zeros of a cell holding ${this.zeros[cell]}`);
-    return this.estimate(cell, p, drop, true);
+    return this.estimates(cell, ps, drop, true);
   }
 
   /** Type-7 quantile estimate of a cell from its buckets' midpoints, clamped to its exact [min, max]. */
   quantile(cell: number, p: number): number {
-    return this.estimate(cell, p, 0, false);
+    return this.quantiles(cell, [p])[0];
+  }
+
+  /** quantile at each of `ps` (ascending), the cell's buckets walked once. */
+  quantiles(cell: number, ps: readonly number[]): number[] {
+    return this.estimates(cell, ps, 0, false);
   }
 
   /** Copies n cells starting at `from` onto the cells starting at `to` (replacing them). */

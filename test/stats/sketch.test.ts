@@ -120,6 +120,27 @@ describe('SketchGrid', () => {
     empty.add(0, 0, 3);
     expect(Number.isNaN(empty.quantileWithin(0, 0.5, 3))).toBe(true);
   });
+  it('quantiles and quantilesWithin answer many levels in one walk with the numbers each level gives alone', () => {
+    // Negatives, zeros and positives, in a grid merged from parts (further windows), with ties
+    // among the ranks the levels need (p = 0.5 twice; levels whose brackets share a rank).
+    const values = sample(3_001, 'sketch-many');
+    const parts = [new SketchGrid(1), new SketchGrid(1)];
+    values.forEach((x, i) => parts[i % 2].add(0, x));
+    const grid = new SketchGrid(1);
+    for (const p of parts) grid.merge(p.serialize());
+    const ps = [0, 0.001, 0.05, 0.0501, 0.25, 0.5, 0.5, 0.75, 0.95, 0.999, 1];
+    const alone = ps.map((p) => grid.quantile(0, p));
+    expect(grid.quantiles(0, ps)).toEqual(alone);
+    expect(new Set(alone).size).toBeGreaterThan(8);
+    const drop = grid.zeros[0] - 2;
+    expect(grid.quantilesWithin(0, ps, drop)).toEqual(ps.map((p) => grid.quantileWithin(0, p, drop)));
+    // Every level on the negative side, in the zeros, and on the positive side.
+    const sorted = Float64Array.from(values).sort();
+    const negative = sorted.findIndex((x) => x >= 0) / sorted.length;
+    expect(alone[2]).toBeLessThan(0);
+    expect(grid.quantiles(0, [negative / 2, 0.95])[0]).toBeLessThan(0);
+    expect(grid.quantiles(0, [])).toEqual([]);
+  });
   it('packs counts (a shard part) and reads them back exactly, small and 32-bit ones, and refuses bytes cut short', () => {
     const counts = Uint32Array.from([0, 0, 0, 5, 1, 0, 127, 128, 65_535, 65_536, 2 ** 32 - 1, 0, 0, 7, 0]);
     const packed = packCounts(counts);
