@@ -115,20 +115,23 @@ function samplerOf(scenario: Scenario, d: InputDef): Sampler {
 /**
  * `overrides` fixes inputs at constants (a sweep's point, a tornado's low or high value): each
  * still consumes its slot, so every other input's draw is unchanged on every path, and derived
- * inputs that read it see the constant.
+ * inputs that read it see the constant. `only`: drawn inputs (distributions) whose values are
+ * all that is wanted; the others, and the derived inputs, are left unset. Each input's draw
+ * depends only on its path's uniforms (every slot is still drawn, and the copula still mixes
+ * them), so those it sets are the values a full draw gives.
  */
-export function makeInputDrawer(scenario: Scenario, expressions: Map<number, Compiled>, seed: number, overrides: ReadonlyMap<number, number> = new Map(), source?: UniformSource): InputDrawer {
+export function makeInputDrawer(scenario: Scenario, expressions: Map<number, Compiled>, seed: number, overrides: ReadonlyMap<number, number> = new Map(), source?: UniformSource, only?: readonly number[]): InputDrawer {
   const { inputs, slots, licenseApprovalSlot, expressionOrder } = scenario;
   const firms = source?.firms;
   const common = firms ? new Float64Array(firms.commonUniforms) : undefined;
   let commonPath = -1;
   const second = source?.fromSecond ? new Float64Array(2 * slots) : undefined;
   const secondSlots = source?.fromSecond ? (source.fromSecond === 'all' ? Array.from({ length: slots }, (_, i) => i).filter((i) => i !== licenseApprovalSlot) : source.fromSecond) : [];
-  const samplers: (Sampler | undefined)[] = inputs.map((d) => (d.value.kind === 'dist' && !overrides.has(d.id) ? samplerOf(scenario, d) : undefined));
   const u = new Float64Array(2 * slots);
-  const drawn = inputs.filter((d) => d.value.kind === 'dist' && !overrides.has(d.id));
+  const drawn = inputs.filter((d) => d.value.kind === 'dist' && !overrides.has(d.id) && (!only || only.includes(d.id)));
+  const samplers: (Sampler | undefined)[] = inputs.map((d) => (drawn.includes(d) ? samplerOf(scenario, d) : undefined));
   const fixed = [...overrides].map(([id, x]) => [id, inputs[id].integer ? roundDays(x) : x] as const);
-  const derived = expressionOrder.filter((id) => !overrides.has(id)).map((id) => inputs[id]);
+  const derived = only ? [] : expressionOrder.filter((id) => !overrides.has(id)).map((id) => inputs[id]);
 
   // Correlated inputs (a Gaussian copula): their main uniforms to normal scores, mixed by the
   // Cholesky factor, and back; every marginal distribution is unchanged.
@@ -258,7 +261,9 @@ export function makeInputDrawer(scenario: Scenario, expressions: Map<number, Com
  * sweep's median, the tornado's percentiles, achieved correlations).
  */
 export function drawnValues(scenario: Scenario, expressions: Map<number, Compiled>, seed: number, ids: readonly number[], paths: number): Float64Array[] {
-  const drawer = makeInputDrawer(scenario, expressions, seed);
+  // Distributions alone are drawn alone; a derived input needs every input before it.
+  const alone = ids.every((id) => scenario.inputs[id].value.kind === 'dist');
+  const drawer = makeInputDrawer(scenario, expressions, seed, undefined, undefined, alone ? ids : undefined);
   const values = new Float64Array(scenario.inputs.length);
   const out = ids.map(() => new Float64Array(paths));
   for (let k = 0; k < paths; k++) {

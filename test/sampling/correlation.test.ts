@@ -3,7 +3,7 @@
  * normal scores) gives the asked Spearman correlation and keeps every marginal distribution.
  */
 import { describe, expect, it } from 'vitest';
-import { makeInputDrawer } from '../../src/sampling/draw.js';
+import { drawnValues, makeInputDrawer } from '../../src/sampling/draw.js';
 import { spearman } from '../../src/analysis/sensitivity.js';
 import { baseScenario, loadDoc, simulate } from '../helpers.js';
 
@@ -52,6 +52,19 @@ describe('correlated inputs', () => {
     expect(Math.abs(spearman(indep[0], indep[1]).rho)).toBeLessThan(0.03);
     // Marginals unchanged: the two-sample KS statistic below its 0.1% critical value, 1.95 sqrt(2/n) = 0.0195.
     for (let i = 0; i < keys.length; i++) expect(ks(corr[i], indep[i]), keys[i]).toBeLessThan(1.95 * Math.sqrt(2 / n));
+  });
+
+  it.each(['mc', 'lhs', 'qmc'])('drawn alone (drawnValues of distributions) take the values a full draw gives them (%s)', async (sampling) => {
+    const d = doc([{ between: ['frontier.doubling_months', 'fallback.lag_months'], rank: 0.5 }]);
+    d.simulation = { ...d.simulation, sampling };
+    const keys = ['fallback.lag_months', 'frontier.doubling_months'];
+    const n = 1100; // past a block of 1,024 paths (lhs and qmc)
+    const full = await draws(d, keys, n);
+    const loaded = await loadDoc(d);
+    const ids = keys.map((k) => loaded.scenario.inputs.find((x) => x.key === k)!.id);
+    const alone = drawnValues(loaded.scenario, loaded.expressions, 11, ids, n);
+    keys.forEach((k, i) => expect(Array.from(alone[i]), k).toEqual(Array.from(full[i])));
+    expect(new Set(alone[0]).size).toBeGreaterThan(n / 2);
   });
 
   it('are reported in summary.json with the achieved rank correlation', async () => {
