@@ -54,6 +54,14 @@ export interface SketchData {
   max: Float64Array;
 }
 
+/** One side of a cell's counts by bucket key from `lo` (len of them), and their total. */
+interface SideCounts {
+  lo: number;
+  len: number;
+  counts: Uint32Array | Uint16Array;
+  total: number;
+}
+
 /** A window of counts from bucket key `lo` on. */
 interface Window {
   lo: number;
@@ -65,13 +73,6 @@ function span(windows: Window[]): [number, number] {
   let [lo, hi] = [Infinity, -Infinity];
   for (const w of windows) [lo, hi] = [Math.min(lo, w.lo), Math.max(hi, w.lo + w.counts.length)];
   return [lo, hi];
-}
-
-/** The count of bucket `key` summed over windows. */
-function countAt(windows: Window[], key: number): number {
-  let n = 0;
-  for (const { lo, counts } of windows) if (key >= lo && key < lo + counts.length) n += counts[key - lo];
-  return n;
 }
 
 /** into[offset + i] += counts[start + i] for i < len. */
@@ -227,7 +228,7 @@ export class SketchGrid {
    * bucket, a factor 1 + 2^-6, of the exact order statistic, like the midpoint, and it moves with
    * the rank instead of jumping from midpoint to midpoint).
    */
-  private rankValues(cell: number, ranks: readonly number[], drop: number, within: boolean): number[] {
+  private rankValues(cell: number, ranks: readonly number[], drop: number, within: boolean, neg: SideCounts, pos: SideCounts): number[] {
     // |x| in bucket `key`: its midpoint, or `within` the point a fraction f of the way up it.
     const read = (key: number, f: number) => {
       if (!within) return midpoint(key);
@@ -236,57 +237,89 @@ export class SketchGrid {
     };
     const out: number[] = [];
     let k = 0; // the next rank to find
-    // Negative values from the largest |x| down, then zeros, then positive values upwards; a bucket's
-    // count is the sum over the side's windows.
+    // Negative values from the largest |x| down, then zeros, then positive values upwards.
     let seen = 0;
-    const neg = this.windows(cell, 1);
-    if (neg.length > 0) {
-      const [lo, hi] = span(neg);
-      for (let key = hi - 1; key >= lo && k < ranks.length; key--) {
-        const count = countAt(neg, key);
-        // Ranks run from the largest |x| down: rank s + k sits k + 1/2 counts below the upper edge.
-        for (; k < ranks.length && ranks[k] < seen + count; k++) out.push(-read(key, 1 - (ranks[k] - seen + 0.5) / count));
-        seen += count;
-      }
+    for (let i = neg.len - 1; i >= 0 && k < ranks.length; i--) {
+      const count = neg.counts[i];
+      // Ranks run from the largest |x| down: rank s + k sits k + 1/2 counts below the upper edge.
+      for (; k < ranks.length && ranks[k] < seen + count; k++) out.push(-read(neg.lo + i, 1 - (ranks[k] - seen + 0.5) / count));
+      seen += count;
     }
     seen += this.zeros[cell] - drop;
     for (; k < ranks.length && ranks[k] < seen; k++) out.push(0);
-    const pos = this.windows(cell, 0);
-    if (pos.length > 0) {
-      const [lo, hi] = span(pos);
-      for (let key = lo; key < hi && k < ranks.length; key++) {
-        const count = countAt(pos, key);
-        for (; k < ranks.length && ranks[k] < seen + count; k++) out.push(read(key, (ranks[k] - seen + 0.5) / count));
-        seen += count;
-      }
+    for (let i = 0; i < pos.len && k < ranks.length; i++) {
+      const count = pos.counts[i];
+      for (; k < ranks.length && ranks[k] < seen + count; k++) out.push(read(pos.lo + i, (ranks[k] - seen + 0.5) / count));
+      seen += count;
     }
     for (; k < ranks.length; k++) out.push(this.max[cell]);
     return out;
   }
 
+  /** Per side, a buffer its windows' counts are added up in (sideCounts), grown as needed. */
+  private readonly scratch = [new Uint32Array(0), new Uint32Array(0)];
+
+  /**
+   * One side of a cell (0 positive, 1 negative): its counts by key from `lo` (the side's one
+   * window, or its windows added up in a buffer of this grid's, valid until the next call for the
+   * same side) and their total.
+   */
+  private sideCounts(cell: number, side: number): SideCounts {
+    const windows = this.windows(cell, side);
+    if (windows.length === 0) return { lo: 0, len: 0, counts: this.scratch[side], total: 0 };
+    let total = 0;
+    if (windows.length === 1) {
+      const { lo, counts } = windows[0];
+      for (let i = 0; i < counts.length; i++) total += counts[i];
+      return { lo, len: counts.length, counts, total };
+    }
+    const [lo, hi] = span(windows);
+    if (this.scratch[side].length < hi - lo) this.scratch[side] = new Uint32Array(Math.max(hi - lo, 2 * this.scratch[side].length));
+    const sum = this.scratch[side];
+    sum.fill(0, 0, hi - lo);
+    for (const w of windows) {
+      const at = w.lo - lo;
+      for (let i = 0; i < w.counts.length; i++) {
+        sum[at + i] += w.counts[i];
+        total += w.counts[i];
+      }
+    }
+    return { lo, len: hi - lo, counts: sum, total };
+  }
+
   /**
    * Type-7 quantiles at `ps` (ascending) of a cell's values with `drop` of its zeros left out, each
-   * order statistic by rankValues (the cell counted once and its buckets walked once for all of
+   * order statistic by rankValues (each side's windows added up once and walked once for all of
    * them), clamped to the cell's exact [min, max]; NaN when nothing is left. The extremes are known
    * exactly, unless they may be among the zeros left out.
    */
   private estimates(cell: number, ps: readonly number[], drop: number, within: boolean): number[] {
-    const n = this.count(cell) - drop;
+    const neg = this.sideCounts(cell, 1);
+    const pos = this.sideCounts(cell, 0);
+    const n = this.zeros[cell] + neg.total + pos.total - drop;
     if (n <= 0) return ps.map(() => NaN);
-    const [min, max] = [this.min[cell], this.max[cell]];
-    const exact = (r: number) => (r === 0 && drop === 0 ? min : r === n - 1 && (drop === 0 || max > 0) ? max : undefined);
-    const brackets = ps.map((p) => {
-      const h = (n - 1) * p;
+    const min = this.min[cell];
+    const max = this.max[cell];
+    const maxExact = drop === 0 || max > 0;
+    // The order statistics the levels need, ascending: a level's two are next to each other and
+    // the levels ascend, so each is at least the one before. The exact extremes are not walked for.
+    const walked: number[] = [];
+    for (let j = 0; j < ps.length; j++) {
+      if (j > 0 && !(ps[j] >= ps[j - 1])) throw new RangeError(`quantile levels must ascend, found ${ps[j - 1]} then ${ps[j]}`);
+      const lo = Math.floor((n - 1) * ps[j]);
+      for (let r = lo; r <= lo + 1 && r < n; r++) if (!((r === 0 && drop === 0) || (r === n - 1 && maxExact)) && walked[walked.length - 1] !== r) walked.push(r);
+    }
+    const values = this.rankValues(cell, walked, drop, within, neg, pos);
+    const at = (r: number) => ((r === 0 && drop === 0) ? min : r === n - 1 && maxExact ? max : values[walked.indexOf(r)]);
+    const out = new Array<number>(ps.length);
+    for (let j = 0; j < ps.length; j++) {
+      const h = (n - 1) * ps[j];
       const lo = Math.floor(h);
-      return { h, lo, hi: lo + 1 < n ? lo + 1 : lo };
-    });
-    const walked = [...new Set(brackets.flatMap((b) => [b.lo, b.hi]).filter((r) => exact(r) === undefined))].sort((a, b) => a - b);
-    const values = this.rankValues(cell, walked, drop, within);
-    const at = (r: number) => exact(r) ?? values[walked.indexOf(r)];
-    return brackets.map(({ h, lo, hi }) => {
-      const [a, b] = [at(lo), at(hi)];
-      return Math.min(max, Math.max(min, a + (h - lo) * (b - a)));
-    });
+      const a = at(lo);
+      const b = lo + 1 < n ? at(lo + 1) : a;
+      out[j] = Math.min(max, Math.max(min, a + (h - lo) * (b - a)));
+    }
+    return out;
   }
 
   /**

@@ -140,6 +140,7 @@ describe('SketchGrid', () => {
     expect(alone[2]).toBeLessThan(0);
     expect(grid.quantiles(0, [negative / 2, 0.95])[0]).toBeLessThan(0);
     expect(grid.quantiles(0, [])).toEqual([]);
+    expect(() => grid.quantiles(0, [0.5, 0.25])).toThrow(/must ascend, found 0.5 then 0.25/);
   });
   it('packs counts (a shard part) and reads them back exactly, small and 32-bit ones, and refuses bytes cut short', () => {
     const counts = Uint32Array.from([0, 0, 0, 5, 1, 0, 127, 128, 65_535, 65_536, 2 ** 32 - 1, 0, 0, 7, 0]);
