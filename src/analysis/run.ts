@@ -344,9 +344,17 @@ export interface SolventRow extends Omit<SeriesRow, 'variable'> {
  * The mean is exact (the all-paths sum over the solvent count); quantiles read the same sketch
  * with the failed paths' zeros left out, each order statistic within its bucket by rank
  * (SketchGrid.quantileWithin), so the edges follow the values from day to day. A day with no
- * solvent firm has no row.
+ * solvent firm has no row. Computed once per run: a report builds its charts twice (before and
+ * after its cost-of-delay exhibit), and the rows are read, never changed.
  */
-export function solventRevenue(result: RunResult): SolventRow[] {
+export function solventRevenue(result: RunResult): readonly SolventRow[] {
+  let rows = solventRows.get(result);
+  if (!rows) solventRows.set(result, (rows = solventRevenueOf(result)));
+  return rows;
+}
+const solventRows = new WeakMap<RunResult, readonly SolventRow[]>();
+
+function solventRevenueOf(result: RunResult): SolventRow[] {
   const { plan, seriesMeans, sketches } = result;
   const n = result.settings.paths;
   const v = SERIES.indexOf('revenue_annualized');
