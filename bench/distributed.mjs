@@ -30,18 +30,21 @@ const runOnce = () => {
   runSims.push(timing(join(dir, 'run')).simulate_seconds);
 };
 runOnce();
-// A shard's fixed cost: a one-block shard's process time beyond its paths' share (1,024 of the
-// run's paths) of a one-thread run's simulation, the two measured in turn (medians of REPEAT): a
-// difference of two timings, so both must see the machine alike.
+// A shard's fixed cost: what a shard's process takes beyond its blocks' simulation, as the
+// intercept of its time against its blocks. Shards of 1 and of 4 blocks (one thread each, the
+// first blocks of the run) are timed in turn, REPEAT times each; a block costs a third of the
+// difference, and the fixed cost is the one-block shard's time less one block. Both are the same
+// kind of process, so the estimate does not lean on another command's clock.
 const blocks = Math.ceil(paths / 1024);
+if (blocks % 4 !== 0) throw new Error(`the fixed cost's shards of 4 blocks need a multiple of 4 blocks, found ${blocks}`);
 const oneBlockWalls = [];
-const perBlocks = [];
+const fourBlockWalls = [];
 for (let k = 0; k < REPEAT; k++) {
   oneBlockWalls.push(cli(['run', scenario, '--paths', String(paths), '--threads', '1', '--shard', `1/${blocks}`, '--out', join(dir, 'one-block')]));
-  cli(['run', scenario, '--paths', String(paths), '--threads', '1', '--out', join(dir, 'run1')]);
-  perBlocks.push((timing(join(dir, 'run1')).simulate_seconds * 1024) / paths);
+  fourBlockWalls.push(cli(['run', scenario, '--paths', String(paths), '--threads', '1', '--shard', `1/${blocks / 4}`, '--out', join(dir, 'four-blocks')]));
 }
-const [oneBlockWall, perBlock] = [median(oneBlockWalls), median(perBlocks)];
+const [oneBlockWall, fourBlockWall] = [median(oneBlockWalls), median(fourBlockWalls)];
+const perBlock = (fourBlockWall - oneBlockWall) / 3;
 const partMb = statSync(join(dir, 'one-block', 'shard.agshard')).size / 2 ** 20;
 
 /** A run of `runPaths` as 4 shards one after another (2 threads each), then their merge (`merges` times, median). */
@@ -99,7 +102,7 @@ const row = (what, seconds, note) => `| ${what} | ${Number.isNaN(seconds) ? '-' 
 const merged = (m, sim) => `reading the ${m.partsMb.toFixed(0)} MB of parts and putting them together: ${m.mergeSim.toFixed(2)} s, ${((100 * m.mergeSim) / sim).toFixed(1)}% of the run's simulation`;
 const rows = [
   row('run, 2 threads (process)', runWall, `simulation ${runSim.toFixed(2)} s (medians of ${REPEAT})`),
-  row('shard of one block, 1 thread (process)', oneBlockWall, `fixed cost ${(oneBlockWall - perBlock).toFixed(2)} s beyond its 1,024 paths' ${perBlock.toFixed(2)} s of simulation in a one-thread run (medians of ${REPEAT}, in turn; Node's start, loading the scenario, a fresh engine's first block, encoding and writing the ${partMb.toFixed(0)} MB part)`),
+  row('shard of one block, 1 thread (process)', oneBlockWall, `fixed cost ${(oneBlockWall - perBlock).toFixed(2)} s beyond its block's ${perBlock.toFixed(2)} s (a shard of 4 blocks took ${fourBlockWall.toFixed(2)} s; medians of ${REPEAT}, in turn; Node's start, loading the scenario, a fresh engine's first block, encoding and writing the ${partMb.toFixed(0)} MB part)`),
   row('4 shards, one after another, 2 threads each (processes)', small.shardWall, `${percentOf(small.shardWall, runWall)} than the run (each shard starts Node and its threads, and writes its part)`),
   row('merge of the 4 shards (process)', small.mergeWall, `${merged(small, runSim)}; the rest is what run also does after simulating (the cost-of-delay exhibit, the report, the charts)`),
   row(`run of ${bigPaths.toLocaleString('en-US')} paths, 2 threads (process)`, bigRunWall, `simulation ${bigRunSim.toFixed(2)} s`),
