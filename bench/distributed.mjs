@@ -91,7 +91,16 @@ if (queued) {
       advisedRuns.push(cli(['run', scenario, '--paths', String(advised), '--threads', '2', '--out', join(dir, 'run-advised')]));
     }
   } finally {
-    for (const w of workers) w.kill('SIGTERM');
+    // The workers stop first (SIGTERM: they close their Redis connections), then Redis; a worker
+    // not gone in 10 s is killed, so the bench always ends.
+    const gone = (w) =>
+      new Promise((resolve) => {
+        if (w.exitCode !== null || w.signalCode !== null) return resolve();
+        const late = setTimeout(() => w.kill('SIGKILL'), 10_000);
+        w.once('exit', () => (clearTimeout(late), resolve()));
+        w.kill('SIGTERM');
+      });
+    await Promise.all(workers.map(gone));
     redis.kill('SIGKILL');
   }
 }
