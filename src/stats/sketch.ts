@@ -207,10 +207,9 @@ export class SketchGrid {
     grown[key - newLo] += count;
   }
 
+  /** The values a cell holds: its zeros and each side's total (sideCounts). */
   count(cell: number): number {
-    let n = this.zeros[cell];
-    for (const side of [this.windows(cell, 0), this.windows(cell, 1)]) for (const { counts } of side) for (let i = 0; i < counts.length; i++) n += counts[i];
-    return n;
+    return this.zeros[cell] + this.sideCounts(cell, 1).total + this.sideCounts(cell, 0).total;
   }
 
   /** Every window of one side of a cell (0 positive, 1 negative), its own first. */
@@ -277,13 +276,8 @@ export class SketchGrid {
     if (this.scratch[side].length < hi - lo) this.scratch[side] = new Uint32Array(Math.max(hi - lo, 2 * this.scratch[side].length));
     const sum = this.scratch[side];
     sum.fill(0, 0, hi - lo);
-    for (const w of windows) {
-      const at = w.lo - lo;
-      for (let i = 0; i < w.counts.length; i++) {
-        sum[at + i] += w.counts[i];
-        total += w.counts[i];
-      }
-    }
+    for (const w of windows) addCounts(sum, w.lo - lo, w.counts, 0, w.counts.length);
+    for (let i = 0; i < hi - lo; i++) total += sum[i];
     return { lo, len: hi - lo, counts: sum, total };
   }
 
