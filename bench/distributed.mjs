@@ -1,5 +1,5 @@
 // node bench/distributed.mjs (npm run bench runs it too): what shards, merges and the queue cost
-// on the default scenario at npm start's size (and the queue at 60,000 paths, 30,000 a shard),
+// on the default scenario at npm start's size (and the queue at 60,000 paths in 2 shards),
 // measured through the CLI. Needs redis-server for
 // the queue rows (skipped, saying so, without it). Prints a Markdown table. Timings on a shared
 // machine wander by a tenth or more from one minute to the next, so what is compared is measured
@@ -69,7 +69,7 @@ const big = shardAndMerge('big', bigPaths, 1);
 // The queue: two local workers of one thread each against run --threads 2, in turn with the run,
 // so that both see the machine alike.
 const submits = { 2: [], 4: [] };
-// And at 30,000 paths a shard (the size docs/distributed.md advises, nearly), 2 shards, in turn with the run.
+// And at 60,000 paths (30,000 a job on average: the jobs' threads claim blocks as they free up), 2 shards, in turn with the run.
 const advised = 60_000;
 const advisedSubmits = [];
 const advisedRuns = [];

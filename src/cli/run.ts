@@ -1,5 +1,5 @@
 /** `accessgap run FILE`: simulate, then write the report folder atomically and print a table. */
-import { runSimulation, type RunResult } from '../engine/run.js';
+import { runSimulation, shardBlocks, type RunResult } from '../engine/run.js';
 import { runShard } from '../engine/shard.js';
 import { makePlan } from '../engine/block.js';
 import { estimateRun } from '../engine/guards.js';
@@ -74,11 +74,11 @@ export const SHARD_FILE = 'shard.agshard';
 
 /** run --shard I/N: simulate the shard's blocks and write their partial result (engine/shard.ts). */
 async function runShardCommand({ loaded, settings, signal, onProgress, finishProgress }: WorkContext<RunFlags, undefined>, [index, count]: [number, number]) {
-  const { bytes, range, paths, blocks } = await runShard(loaded, { ...settings, signal, onProgress }, index, count);
+  const { bytes, paths, blocks } = await runShard(loaded, { ...settings, signal, onProgress }, index, count);
   finishProgress();
   const s = loaded.scenario;
   const files = new Map<string, string | Uint8Array>([[SHARD_FILE, bytes]]);
-  const [first, end] = range;
+  const [first, end] = shardBlocks(settings.paths, index, count);
   const printed =
     end > first
       ? `Shard ${index} of ${count} of ${s.name}: blocks ${first} to ${end - 1} of ${blocks} (${paths.toLocaleString('en-US')} of ${settings.paths.toLocaleString('en-US')} paths), seed ${settings.seed}. Merge every shard with: accessgap merge PART...`

@@ -4,6 +4,8 @@
  *
  *   main --WorkerStart (one message per run)--> worker
  *   worker --'result' per block ... 'sketch' once at the end | 'error'--> main
+ *   with claimed blocks (a queue job's): worker --'take'--> main, which claims the next block and
+ *   writes it to the thread's mailbox cell (-1: none left) while the thread waits on it
  */
 import { PathError } from '../sampling/draw.js';
 import type { ExpressionTree } from '../scenario/expressions.js';
@@ -19,6 +21,8 @@ export interface WorkerStart {
   settings: RunSettings;
   /** The shared block queue (BlockQueue.shared). */
   queue: SharedQueue;
+  /** The thread's cell of the queue's mailbox (claimed blocks only). */
+  slot: number;
   kernel: WebAssembly.Module;
   /** Which compiled kernel it is (kernelModuleId): a kept thread sent the same one keeps its own copy, and its pooled instances. */
   kernelId: number;
@@ -29,11 +33,20 @@ export interface WorkerStart {
   packed: boolean;
 }
 
-/** A block queue that threads share: the next block index, taken with Atomics, up to `end`. */
+/**
+ * A block queue that threads share: the next block index, taken with Atomics, up to `end`; or,
+ * when `claimed`, blocks the main thread claims as each thread asks (`mailbox`: one cell per
+ * thread, where the main thread writes the block it claimed, or -1 when none is left).
+ */
 export interface SharedQueue {
   next: Int32Array;
   end: number;
+  claimed: boolean;
+  mailbox?: Int32Array;
 }
+
+/** A mailbox cell whose thread waits for the main thread's claim. */
+export const WAITING = -2;
 
 export interface EncodedError {
   name: string;
@@ -44,7 +57,7 @@ export interface EncodedError {
   inputs?: Record<string, number | string>;
 }
 
-export type FromWorker = { type: 'result'; result: BlockResult } | { type: 'sketch'; data: AnySketchData } | { type: 'error'; error: EncodedError };
+export type FromWorker = { type: 'result'; result: BlockResult } | { type: 'take' } | { type: 'sketch'; data: AnySketchData } | { type: 'error'; error: EncodedError };
 
 export function encodeError(e: unknown): EncodedError {
   if (e instanceof PathError) return { name: 'PathError', message: e.message, path: e.path, seed: e.seed, detail: e.detail, inputs: e.inputs };

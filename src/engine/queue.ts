@@ -1,24 +1,29 @@
 /**
  * Shards through a queue (BullMQ on Redis, docs/distributed.md): `accessgap submit` enqueues one
  * job per shard, carrying the scenario's bytes and hash (never a path only one machine can read);
- * `accessgap worker` processes, on any number of machines, runs the shard (engine/shard.ts) in
- * worker threads, and stores its partial result in Redis under the job's part key; submit fetches
- * and decodes each part as soon as its job completes (while the other shards still run), then
- * merges them in block order, so the report is the bytes of one machine's run.
+ * `accessgap worker` processes, on any number of machines, run the jobs (engine/shard.ts) in
+ * worker threads. A job's threads claim the run's blocks one at a time from a counter in Redis
+ * shared by all its jobs, as each thread becomes free, so the work stays balanced to the last
+ * block however fast each machine (or core) turns out to be; the job stores its partial result
+ * (the blocks it ran) under its part key. submit fetches and decodes each part as soon as its job
+ * completes, then merges them in block order, so the report is the bytes of one machine's run.
  *
- *   submit -> Queue.addBulk(ShardJob x N) -> workers: runShard -> SET part key -> job completed
+ *   submit -> SET next 0, Queue.addBulk(ShardJob x N) -> workers: runShard, its threads claiming
+ *             blocks (CLAIM: next++, recorded in the job's claims list) -> STORE part -> job completed
  *   submit <- QueueEvents (completed: GET and decode that part | failed) -> all parts -> mergeShards -> reportRun
  *
- * A worker that dies mid-shard stops renewing its job's lock; BullMQ's stalled-job check hands the
- * job to another worker, which runs the whole shard again (a shard is deterministic).
+ * A worker that dies mid-job stops renewing its job's lock; BullMQ's stalled-job check hands the
+ * job to another worker, which takes the job over (its owner key), runs again the blocks the dead
+ * one had claimed (its claims list), and goes on claiming. A taken-over attempt that is still
+ * alive can claim and store nothing more, so every block ends up in exactly one stored part.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { ConnectionOptions, Job } from 'bullmq';
 import type { LoadedScenario } from '../scenario/load.js';
 import { RecentScenarios } from '../scenario/load.js';
 import type { StudySpec } from './block.js';
 import { WorkerThreadsExecutor } from './schedule.js';
-import { blocksOf, pathsOfBlocks, RunAborted, runSimulation, shardBlocks, threadsFor, type PassExecutor, type RunOptions, type RunResult } from './run.js';
+import { blocksOf, RunAborted, runSimulation, threadsFor, type PassExecutor, type RunOptions, type RunResult } from './run.js';
 import { checkShards, decodeShard, mergeShards, runShard, type Shard } from './shard.js';
 
 /** The queue every submit and worker uses. */
@@ -47,6 +52,29 @@ export interface ShardJob {
 export const partKey = (run: string, index: number) => `accessgap:part:${run}:${index}`;
 export const cancelKey = (run: string) => `accessgap:cancelled:${run}`;
 export const jobId = (run: string, index: number) => `${run}-${index}`;
+/** The run's next unclaimed block; a job's claimed blocks, in claim order; the job's current attempt. */
+export const nextKey = (run: string) => `accessgap:next:${run}`;
+export const claimsKey = (run: string, index: number) => `accessgap:claims:${run}:${index}`;
+export const ownerKey = (run: string, index: number) => `accessgap:owner:${run}:${index}`;
+/** Every key a run's job leaves in Redis (deleted when the run is merged or cancelled). */
+const jobKeys = (run: string, index: number) => [partKey(run, index), claimsKey(run, index), ownerKey(run, index)];
+
+/**
+ * Claims the run's next block for a job's attempt, atomically: refused (-2) once another attempt
+ * owns the job; -1 when every block is taken; else the block, recorded in the job's claims list.
+ * KEYS: next, claims, owner; ARGV: the run's blocks, the attempt's token, seconds to keep.
+ */
+const CLAIM = `if redis.call('GET', KEYS[3]) ~= ARGV[2] then return -2 end
+local b = redis.call('INCR', KEYS[1]) - 1
+if b >= tonumber(ARGV[1]) then return -1 end
+redis.call('RPUSH', KEYS[2], b)
+redis.call('EXPIRE', KEYS[2], ARGV[3])
+return b`;
+/** Stores a job's part if the attempt still owns the job (1), else stores nothing (0). KEYS: part, owner; ARGV: token, part, seconds. */
+const STORE = `if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+return 1`;
+const SUPERSEDED = -2;
 
 /** BullMQ connection options from a redis:// URL (host, port, database, user and password). */
 export function connectionOf(url: string): ConnectionOptions {
@@ -72,10 +100,12 @@ export function connectionOf(url: string): ConnectionOptions {
 
 /** A redis client of a worker or queue (bullmq's own ioredis), for the part keys. */
 interface Client {
-  set(key: string, value: Buffer, ex: 'EX', seconds: number): Promise<unknown>;
+  set(key: string, value: Buffer | string, ex: 'EX', seconds: number): Promise<unknown>;
   getBuffer(key: string): Promise<Buffer | null>;
+  lrange(key: string, start: number, stop: number): Promise<string[]>;
   exists(key: string): Promise<number>;
   del(...keys: string[]): Promise<number>;
+  eval(script: string, keys: number, ...args: (string | Buffer | number)[]): Promise<unknown>;
 }
 
 /** The scenarios a worker has parsed lately, by SHA-256: the shards of one run (and of a study's passes) parse theirs once. */
@@ -89,20 +119,36 @@ async function scenarioOf(d: ShardJob): Promise<LoadedScenario> {
 }
 
 /**
- * A worker's processor: checks the scenario's hash, runs the shard in the worker's kept threads
- * (this thread stays free to renew the job's lock) and stores the part; skips a run whose submit
- * was cancelled.
+ * A worker's processor: checks the scenario's hash, takes the job over (an earlier attempt, from a
+ * worker that died or stalled, can claim and store nothing more), runs again the blocks an earlier
+ * attempt claimed, then claims the run's blocks one at a time as the worker's kept threads ask
+ * (this thread stays free to renew the job's lock) until none is left, and stores the part; skips
+ * a run whose submit was cancelled.
  */
 export async function processShard(job: Job<ShardJob>, client: Client, pool: WorkerThreadsExecutor, log: (text: string) => void): Promise<string> {
   const d = job.data;
   if (await client.exists(cancelKey(d.run))) return 'cancelled';
   const loaded = await scenarioOf(d);
   const started = performance.now();
-  log(`worker: shard ${d.index} of ${d.count} of ${loaded.scenario.name} (run ${d.run}) started\n`);
-  const { bytes: part, paths } = await runShard(loaded, { seed: d.seed, paths: d.paths, threads: pool.count, threadPool: [pool], study: d.study }, d.index, d.count);
+  const token = randomUUID();
+  await client.set(ownerKey(d.run, d.index), token, 'EX', KEEP_SECONDS);
+  const earlier = (await client.lrange(claimsKey(d.run, d.index), 0, -1)).map(Number);
+  let superseded = false;
+  const claims = async (): Promise<number | undefined> => {
+    if (earlier.length > 0) return earlier.shift();
+    const b = Number(await client.eval(CLAIM, 3, nextKey(d.run), claimsKey(d.run, d.index), ownerKey(d.run, d.index), blocksOf(d.paths), token, KEEP_SECONDS));
+    if (b === SUPERSEDED) superseded = true;
+    return b >= 0 ? b : undefined;
+  };
+  log(`worker: shard ${d.index} of ${d.count} of ${loaded.scenario.name} (run ${d.run}) started${earlier.length ? `, running again the ${earlier.length} block(s) an earlier attempt claimed` : ''}\n`);
+  const { bytes: part, paths, held } = await runShard(loaded, { seed: d.seed, paths: d.paths, threads: pool.count, threadPool: [pool], study: d.study }, d.index, d.count, claims);
   if (await client.exists(cancelKey(d.run))) return 'cancelled';
-  await client.set(partKey(d.run, d.index), Buffer.from(part.buffer, part.byteOffset, part.byteLength), 'EX', KEEP_SECONDS);
-  log(`worker: shard ${d.index} of ${d.count} of ${loaded.scenario.name} done: ${paths.toLocaleString('en-US')} paths in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  const stored = !superseded && Number(await client.eval(STORE, 2, partKey(d.run, d.index), ownerKey(d.run, d.index), token, Buffer.from(part.buffer, part.byteOffset, part.byteLength), KEEP_SECONDS)) === 1;
+  if (!stored) {
+    log(`worker: shard ${d.index} of ${d.count} of ${loaded.scenario.name} was taken over by another attempt; its part is left to that one\n`);
+    return 'superseded';
+  }
+  log(`worker: shard ${d.index} of ${d.count} of ${loaded.scenario.name} done: ${held.length} block(s), ${paths.toLocaleString('en-US')} paths in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   return partKey(d.run, d.index);
 }
 
@@ -114,7 +160,7 @@ export async function cancelRun(queue: { getJob(id: string): Promise<Job | undef
     // An active job is locked by its worker, which discards the part when it sees the mark.
     await job?.remove().catch(() => undefined);
   }
-  await client.del(...Array.from({ length: count }, (_, i) => partKey(run, i + 1)));
+  await client.del(nextKey(run), ...Array.from({ length: count }, (_, i) => jobKeys(run, i + 1)).flat());
 }
 
 /**
@@ -158,16 +204,17 @@ export class QueuePasses {
     const run = `${s.sha256.slice(0, 12)}-${Date.now().toString(36)}-${process.pid}-${this.passes++}`;
     const count = this.shards;
     const scenario = Buffer.from(loaded.bytes ?? Buffer.from(loaded.text)).toString('base64');
-    const pathsOf = (i: number) => {
-      const [first, end] = pathsOfBlocks(options.paths, shardBlocks(options.paths, i, count));
-      return end - first;
-    };
-    // Each part is fetched and decoded as soon as its job completes, while the other shards still run.
+    // Each part is fetched and decoded as soon as its job completes, while the other shards still
+    // run; the paths it holds are then reported done.
     const parts: Promise<Shard>[] = [];
+    let paths = 0;
     const fetchPart = async (i: number) => {
       const bytes = await client.getBuffer(partKey(run, i));
       if (!bytes) throw new Error(`shard ${i} of ${count} finished but its part is not in Redis (expired or deleted?)`);
-      return decodeShard(bytes, `shard ${i} of ${count}`);
+      const shard = decodeShard(bytes, `shard ${i} of ${count}`);
+      paths += shard.header.part.blocks.reduce((n, [, , c]) => n + c, 0);
+      options.onProgress?.(paths, options.paths);
+      return shard;
     };
     let onCompleted: (e: { jobId: string }) => void = () => undefined;
     let onFailed: (e: { jobId: string; failedReason: string }) => void = () => undefined;
@@ -175,7 +222,6 @@ export class QueuePasses {
     // Every job's end, from the events stream: watched before the jobs exist, so none is missed.
     const finished = new Promise<void>((resolve, reject) => {
       const done = new Set<string>();
-      let paths = 0;
       const ours = (id: string) => id.startsWith(`${run}-`);
       onCompleted = ({ jobId: id }) => {
         if (!ours(id) || done.has(id)) return;
@@ -183,8 +229,6 @@ export class QueuePasses {
         const index = Number(id.slice(run.length + 1));
         parts[index - 1] = fetchPart(index);
         parts[index - 1].catch(() => undefined); // awaited below, once every shard is done
-        paths += pathsOf(index);
-        options.onProgress?.(paths, options.paths);
         if (done.size === count) resolve();
       };
       onFailed = ({ jobId: id, failedReason }) => ours(id) && reject(new Error(`shard ${id.slice(run.length + 1)} of ${count} failed on its worker: ${failedReason}`));
@@ -195,6 +239,8 @@ export class QueuePasses {
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       if (options.signal?.aborted) throw new RunAborted();
+      // The counter the jobs claim blocks from, before any job can start.
+      await client.set(nextKey(run), '0', 'EX', KEEP_SECONDS);
       await queue.addBulk(
         Array.from({ length: count }, (_, k) => ({
           name: 'shard',
@@ -209,7 +255,7 @@ export class QueuePasses {
         throw e;
       }
       const shards = await Promise.all(parts);
-      await client.del(...Array.from({ length: count }, (_, k) => partKey(run, k + 1)));
+      await client.del(nextKey(run), ...Array.from({ length: count }, (_, k) => jobKeys(run, k + 1)).flat());
       const problem = checkShards(shards.map((x, k) => ({ ...x, name: `shard ${k + 1}` })));
       if (problem) throw new Error(problem);
       return await mergeShards(loaded, shards, options.threads, started);

@@ -33,19 +33,17 @@ export interface Accumulated {
 
 /**
  * One array of paths' values in a part: in memory, or still in a shard's file, to be read straight
- * into the run's array at `at` when the part is taken in (engine/shard.ts: a merge then holds each
- * value once, never a file's copy beside the run's), done when the promise resolves.
+ * into the run's array when the part is taken in (engine/shard.ts: a merge then holds each value
+ * once, never a file's copy beside the run's): `count` values from the part's value `from` go to
+ * `into` at `at`, done when the promise resolves.
  */
-export type PathValues = Float64Array | { readonly length: number; readInto(into: Float64Array, at: number): Promise<void> };
+export type PathValues = Float64Array | { readonly length: number; readInto(into: Float64Array, at: number, from: number, count: number): Promise<void> };
 
-/** A RunAccumulator's state over consecutive blocks (exportPart, importPart). */
+/** A RunAccumulator's state over the blocks it holds (exportPart, addPart): consecutive ones, or any (a queue job's, claimed one at a time). */
 export interface AccumulatorPart<V extends PathValues = Float64Array> {
   /** [block index, first path, paths] of each block held, in block order. */
   blocks: [number, number, number][];
-  /** The paths [first, end) the blocks cover. */
-  first: number;
-  end: number;
-  /** Per simulated entry (aliasOf -1, in entry order), per metric: values of paths first ... end-1. */
+  /** Per simulated entry (aliasOf -1, in entry order), per metric: the values of the blocks' paths, block after block in block order. */
   metrics: V[];
   insolvencyDay: V[];
   arises: V[];
@@ -66,6 +64,22 @@ export interface AccumulatorPart<V extends PathValues = Float64Array> {
 function pathArray(n: number): Float64Array {
   const bytes = Buffer.allocUnsafeSlow(8 * n);
   return new Float64Array(bytes.buffer, bytes.byteOffset, n);
+}
+
+/**
+ * The runs of consecutive blocks among `blocks` (in block order): [first path, index of its first
+ * value in a part's arrays, paths] each. A part's arrays hold its blocks' paths block after block.
+ */
+function spansOf(blocks: [number, number, number][]): [number, number, number][] {
+  const spans: [number, number, number][] = [];
+  let from = 0;
+  blocks.forEach(([b, first, count], k) => {
+    const last = spans[spans.length - 1];
+    if (k > 0 && b === blocks[k - 1][0] + 1) last[2] += count;
+    else spans.push([first, from, count]);
+    from += count;
+  });
+  return spans;
 }
 
 export class RunAccumulator {
@@ -196,25 +210,25 @@ export class RunAccumulator {
   }
 
   /**
-   * This accumulator's state as plain arrays, for a shard's file (engine/shard.ts): the blocks it
-   * holds must be consecutive; per-path arrays cover their paths only.
+   * This accumulator's state as plain arrays, for a shard's file (engine/shard.ts): per-path arrays
+   * hold the paths of the blocks it holds only, block after block (none for a shard of a run with
+   * fewer blocks than shards, or a queue job that found every block taken).
    */
   exportPart(): AccumulatorPart {
-    const blocks = [...this.blocks].sort((a, b) => a[0] - b[0]);
-    blocks.forEach(([b], k) => {
-      if (k > 0 && b !== blocks[k - 1][0] + 1) throw new Error(`the accumulator's blocks are not consecutive (${blocks[k - 1][0]}, ${b})`);
-    });
-    // No block (a shard of a run with fewer blocks than shards): empty arrays.
-    const first = blocks.length ? blocks[0][1][0] : 0;
-    const last = blocks.length ? blocks[blocks.length - 1][1] : [0, 0];
-    const end = last[0] + last[1];
-    const from = blocks.length ? this.at(first, end - first) : 0;
-    const slice = (a: Float64Array) => a.slice(from, from + end - first);
+    const blocks = [...this.blocks].sort((a, b) => a[0] - b[0]).map(([b, [f, c]]): [number, number, number] => [b, f, c]);
+    const spans = spansOf(blocks);
+    const length = spans.reduce((n, [, , count]) => n + count, 0);
+    const located = spans.map(([first, from, count]): [number, number, number] => [this.at(first, count), from, count]);
+    const slice = (a: Float64Array) => {
+      // One span (consecutive blocks, as a shard of a fixed range holds): a copy of it.
+      if (located.length === 1) return a.slice(located[0][0], located[0][0] + length);
+      const out = new Float64Array(length);
+      for (const [at, from, count] of located) out.set(a.subarray(at, at + count), from);
+      return out;
+    };
     const simulated = this.plan.aliasOf.map((a, i) => (a === -1 ? i : -1)).filter((i) => i >= 0);
     return {
-      blocks: blocks.map(([b, [f, c]]) => [b, f, c]),
-      first,
-      end,
+      blocks,
       metrics: simulated.flatMap((i) => this.metrics[i].map(slice)),
       insolvencyDay: simulated.map((i) => slice(this.insolvencyDay[i])),
       arises: simulated.map((i) => slice(this.arises[i])),
@@ -237,9 +251,14 @@ export class RunAccumulator {
     this.refuseSeen(part.blocks);
     const simulated = this.plan.aliasOf.map((a, i) => (a === -1 ? i : -1)).filter((i) => i >= 0);
     const nM = this.plan.metrics.length;
-    const at = this.at(part.first, part.end - part.first);
+    const located = spansOf(part.blocks).map(([first, from, count]): [number, number, number] => [this.at(first, count), from, count]);
     const reads: Promise<void>[] = [];
-    const put = (into: Float64Array, values: PathValues) => (values instanceof Float64Array ? into.set(values, at) : reads.push(values.readInto(into, at)));
+    const put = (into: Float64Array, values: PathValues) => {
+      for (const [at, from, count] of located) {
+        if (values instanceof Float64Array) into.set(values.subarray(from, from + count), at);
+        else reads.push(values.readInto(into, at, from, count));
+      }
+    };
     simulated.forEach((i, k) => {
       this.metrics[i].forEach((into, m) => put(into, part.metrics[k * nM + m]));
       put(this.insolvencyDay[i], part.insolvencyDay[k]);

@@ -15,7 +15,7 @@ import type { SketchGrid } from '../stats/sketch.js';
 import { BLOCK_PATHS } from './kernel.js';
 import { RunAccumulator, type Accumulated } from './reduce.js';
 import { chooseOptions, type DecisionRun } from './decide.js';
-import { BlockQueue, InThreadExecutor, RunAborted, WorkerThreadsExecutor, type BlockExecutor } from './schedule.js';
+import { BlockQueue, InThreadExecutor, RunAborted, WorkerThreadsExecutor, type BlockClaims, type BlockExecutor } from './schedule.js';
 
 export { RunAborted };
 
@@ -105,16 +105,20 @@ export function shardBlocks(paths: number, index: number, count: number): [numbe
 }
 
 /**
- * Simulates blocks [range[0], range[1]) of a run (default: every block) on this thread and worker
- * threads. With `packed`, each thread's sketch counts come packed (a shard's part holds them so).
+ * Simulates blocks [range[0], range[1]) of a run (default: every block), or the blocks `claims`
+ * hands out (a queue job's), on this thread and worker threads. With `packed`, each thread's
+ * sketch counts come packed (a shard's part holds them so).
  */
-export async function simulateBlocks(loaded: LoadedScenario, options: RunOptions, range?: [number, number], sketch: { packed?: boolean } = {}): Promise<SimulatedBlocks> {
+export async function simulateBlocks(loaded: LoadedScenario, options: RunOptions, range?: [number, number] | BlockClaims, sketch: { packed?: boolean } = {}): Promise<SimulatedBlocks> {
   const settings: RunSettings = { seed: options.seed, paths: options.paths };
   // A plain run (no study) also simulates the attribution sub-worlds its report splits harm with.
   const study = options.study ?? { attribution: true };
   const plan = makePlan(loaded, study);
-  const [first, end] = range ?? [0, blocksOf(settings.paths)];
+  const claims = typeof range === 'function' ? range : undefined;
+  const [first, end] = typeof range === 'object' ? range : [0, blocksOf(settings.paths)];
   const threads = options.threadPool?.reduce((n, x) => n + x.count, 0) ?? threadsFor(options.threads, end - first);
+  // Claimed blocks may be any of the run's: the per-path arrays span every path, and only the
+  // pages of the blocks run are ever written (pathArray leaves memory untouched until then).
   const window = pathsOfBlocks(settings.paths, [first, end]);
   const accumulator = new RunAccumulator(plan, settings.paths, window);
   const rangePaths = window[1] - window[0];
@@ -127,7 +131,7 @@ export async function simulateBlocks(loaded: LoadedScenario, options: RunOptions
   // Every executor, this thread included, takes the next block from one queue until none is
   // left: the work stays balanced to the last block, and this thread starts at once while the
   // workers load the engine.
-  const queue = new BlockQueue(end, first);
+  const queue = new BlockQueue(end, first, claims);
   const executors = options.threadPool ?? threadExecutors(threads);
   const job = { loaded, plan, settings, study, packed: sketch.packed === true };
   let failure: unknown;

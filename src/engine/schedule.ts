@@ -24,23 +24,38 @@ export class RunAborted extends Error {
   }
 }
 
-/** Blocks [first, end) of a run, taken in turn by every thread from one shared counter. */
+/**
+ * Blocks claimed from elsewhere, one at a time (a queue job's, from the run's counter in Redis:
+ * engine/queue.ts): the next block to run, or undefined when none is left.
+ */
+export type BlockClaims = () => Promise<number | undefined>;
+
+/**
+ * Blocks [first, end) of a run, taken in turn by every thread from one shared counter; or, with
+ * `claims`, the blocks claimed one at a time as a thread asks for its next (worker threads wait
+ * for the main thread's claim: see WorkerThreadsExecutor).
+ */
 export class BlockQueue {
   readonly shared: SharedQueue;
+  private closed = false;
 
   /** Blocks [first, end): a shard's range, or every block of a run (first 0). */
-  constructor(end: number, first = 0) {
-    this.shared = { next: new Int32Array(new SharedArrayBuffer(4)), end };
+  constructor(end: number, first = 0, private readonly claims?: BlockClaims) {
+    this.shared = { next: new Int32Array(new SharedArrayBuffer(4)), end, claimed: claims !== undefined };
     this.shared.next[0] = first;
   }
 
   /** The next block to run, or undefined when none is left. */
-  take(): number | undefined {
-    return takeBlock(this.shared);
+  async take(): Promise<number | undefined> {
+    if (!this.claims) return takeBlock(this.shared);
+    if (this.closed) return undefined;
+    const b = await this.claims();
+    return this.closed ? undefined : b;
   }
 
   /** No further block is handed out (a failure or an interrupt). */
   close(): void {
+    this.closed = true;
     Atomics.store(this.shared.next, 0, this.shared.end);
   }
 }
@@ -83,7 +98,7 @@ export class InThreadExecutor implements BlockExecutor {
     // Yield first: the other executors start their threads before this one runs its first block.
     await new Promise((r) => setImmediate(r));
     const sim = new BlockSimulator(job.loaded, job.plan, job.settings);
-    for (let b = queue.take(); b !== undefined; b = queue.take()) {
+    for (let b = await queue.take(); b !== undefined; b = await queue.take()) {
       if (this.stopped) return [];
       if (signal?.aborted) throw new RunAborted();
       onBlock(sim.run(b, ...blockRange(b, job.settings.paths)));
@@ -151,14 +166,22 @@ export class WorkerThreadsExecutor implements BlockExecutor {
       const onAbort = () => fail(new RunAborted());
       signal?.addEventListener('abort', onAbort, { once: true });
       if (signal?.aborted) return onAbort();
-      const start: WorkerStart = { text: loaded.text, file: loaded.scenario.file, trees: loaded.expressionTrees, settings, queue: queue.shared, kernel: kernelModule(), kernelId: kernelModuleId(), study, keep, packed };
       const workers = this.threads();
-      for (const w of workers) {
+      // Claimed blocks: each thread asks for its next ('take') and waits on its mailbox cell.
+      const mailbox = queue.shared.claimed ? new Int32Array(new SharedArrayBuffer(4 * workers.length)) : undefined;
+      const start: Omit<WorkerStart, 'slot'> = { text: loaded.text, file: loaded.scenario.file, trees: loaded.expressionTrees, settings, queue: { ...queue.shared, mailbox }, kernel: kernelModule(), kernelId: kernelModuleId(), study, keep, packed };
+      workers.forEach((w, slot) => {
         const message = (msg: FromWorker) => {
           if (failed) return;
           switch (msg.type) {
             case 'result':
               return onBlock(msg.result);
+            case 'take':
+              return void queue.take().then((b) => {
+                if (failed) return;
+                Atomics.store(mailbox!, slot, b ?? -1);
+                Atomics.notify(mailbox!, slot);
+              }, fail);
             case 'sketch':
               grids.push(msg.data);
               finished.add(w);
@@ -179,8 +202,8 @@ export class WorkerThreadsExecutor implements BlockExecutor {
         };
         w.on('message', message).on('error', error).on('exit', exit);
         listening.push([w, message, error, exit]);
-        w.postMessage(start);
-      }
+        w.postMessage({ ...start, slot } satisfies WorkerStart);
+      });
     });
   }
 

@@ -1,10 +1,12 @@
 /**
- * A shard's partial result (accessgap run --shard I/N): the accumulator over its blocks, its
- * threads' sketches, and what identifies the run they belong to, in one versioned binary file.
- * Merged in block order (RunAccumulator.merge), shards give the bytes of one machine's run.
+ * A shard's partial result (accessgap run --shard I/N, or a queue job's): the accumulator over its
+ * blocks, its threads' sketches, and what identifies the run they belong to, in one versioned
+ * binary file. Merged in block order (RunAccumulator.merge), shards give the bytes of one
+ * machine's run. A shard of `run --shard` holds a consecutive range of blocks; a queue job's holds
+ * the blocks its worker claimed, one at a time, from the run's shared counter (engine/queue.ts).
  *
- * Format `accessgap/shard@2` (docs/distributed.md):
- *   bytes 0-7   "AGSHARD2"
+ * Format `accessgap/shard@3` (docs/distributed.md):
+ *   bytes 0-7   "AGSHARD3"
  *   bytes 8-11  header length H, uint32 little-endian
  *   H bytes     header, JSON (UTF-8): ShardHeader, with `arrays` naming each array that follows
  *   padding     to a multiple of 8 bytes
@@ -25,9 +27,10 @@ import { VERSION } from '../version.js';
 import { makePlan, makeSketches, type StudySpec } from './block.js';
 import { RunAccumulator, type AccumulatorPart, type PathValues } from './reduce.js';
 import { blocksOf, finishRun, shardBlocks, simulateBlocks, type RunOptions, type RunResult } from './run.js';
+import type { BlockClaims } from './schedule.js';
 
-export const SHARD_SCHEMA = 'accessgap/shard@2';
-const MAGIC = 'AGSHARD2';
+export const SHARD_SCHEMA = 'accessgap/shard@3';
+const MAGIC = 'AGSHARD3';
 
 type ArrayType = 'u8' | 'f64' | 'i32' | 'u32' | 'varint';
 
@@ -42,10 +45,8 @@ export interface ShardHeader {
   seed: number;
   paths: number;
   shard: { index: number; count: number };
-  /** The blocks [first, end) the shard ran. */
-  blocks: [number, number];
-  /** What the accumulator holds besides its arrays. */
-  part: { blocks: [number, number, number][]; first: number; end: number; next: number; pending: number[] };
+  /** What the accumulator holds besides its arrays: its blocks ([index, first path, paths], in block order; the per-path arrays hold their paths block after block), its next block to fold, the blocks whose series partials are pending. */
+  part: { blocks: [number, number, number][]; next: number; pending: number[] };
   /** The sketch grids (one: a shard adds its threads' up): their cell counts. */
   sketches: { cells: number }[];
   /** The arrays that follow: a `varint` array's length is its bytes, `count` the counts they unpack to. */
@@ -114,7 +115,7 @@ export function encodeShard(h: Omit<ShardHeader, 'schema' | 'engine' | 'part' | 
     schema: SHARD_SCHEMA,
     engine: VERSION,
     ...h,
-    part: { blocks: part.blocks, first: part.first, end: part.end, next: part.next, pending: part.pending.map(([b]) => b) },
+    part: { blocks: part.blocks, next: part.next, pending: part.pending.map(([b]) => b) },
     sketches: sketches.map((g) => ({ cells: g.cells })),
     arrays: sections.map(({ name, type, length, count }) => ({ name, type, length, ...(count !== undefined ? { count } : {}) })),
   };
@@ -194,7 +195,7 @@ export function openShard(file: string): Shard & { close(): void } {
         readFully(fd, out, position, file);
         return out;
       },
-      pathValues: (position, length) => ({ length, readInto: (into, at) => readLater(fd, new Uint8Array(into.buffer, into.byteOffset + at * 8, length * 8), position, file) }),
+      pathValues: (position, length) => ({ length, readInto: (into, at, from, count) => readLater(fd, new Uint8Array(into.buffer, into.byteOffset + at * 8, count * 8), position + from * 8, file) }),
       packedAt: (position) => (into, from) => readFully(fd, into, position + from, file),
     };
     return { ...readShard(source, file), close: () => closeSync(fd) };
@@ -276,8 +277,6 @@ function readShard(source: ShardBytes, name: string): Shard {
     scenarioBytes: get<Uint8Array>('scenario'),
     part: {
       blocks: h.blocks,
-      first: h.first,
-      end: h.end,
       metrics: numbered('metrics'),
       insolvencyDay: numbered('insolvencyDay'),
       arises: numbered('arises'),
@@ -323,26 +322,39 @@ export function checkShards(shards: { header: ShardHeader; name: string }[]): st
   }
   const missing = Array.from({ length: h.shard.count }, (_, k) => k + 1).filter((i) => !seen.has(i));
   if (missing.length) return `shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${h.shard.count} ${missing.length > 1 ? 'are' : 'is'} missing`;
+  // Every block of the run in exactly one shard (a queue job's blocks are whichever its worker claimed).
+  const total = blocksOf(h.paths);
+  const holder = new Map<number, string>();
+  for (const s of shards) {
+    for (const [b] of s.header.part.blocks) {
+      if (!Number.isInteger(b) || b < 0 || b >= total) return `${s.name} holds block ${b}, which a run of ${h.paths} paths (${total} blocks) does not have`;
+      if (holder.has(b)) return `block ${b} is in two shards (${holder.get(b)} and ${s.name})`;
+      holder.set(b, s.name);
+    }
+  }
+  if (holder.size < total) {
+    const absent = Array.from({ length: total }, (_, b) => b).filter((b) => !holder.has(b));
+    return `block${absent.length > 1 ? 's' : ''} ${absent.slice(0, 10).join(', ')}${absent.length > 10 ? ', ...' : ''} of the run's ${total} ${absent.length > 1 ? 'are' : 'is'} in no shard`;
+  }
   return undefined;
 }
 
-/** Runs shard `index` of `count` of a pass (a plain run when options.study is not given) and encodes it. */
-export async function runShard(loaded: LoadedScenario, options: RunOptions, index: number, count: number): Promise<{ bytes: Uint8Array; range: [number, number]; paths: number; blocks: number }> {
-  const range = shardBlocks(options.paths, index, count);
+/**
+ * Runs shard `index` of `count` of a pass (a plain run when options.study is not given) and
+ * encodes it: its consecutive range of blocks (shardBlocks), or, with `claims` (a queue job's),
+ * the blocks claimed one at a time as its threads ask for them.
+ */
+export async function runShard(loaded: LoadedScenario, options: RunOptions, index: number, count: number, claims?: BlockClaims): Promise<{ bytes: Uint8Array; held: number[]; paths: number; blocks: number }> {
   // The plain run's study, as runSimulation would make it (the report's attribution sub-worlds).
   const study = options.study ?? { attribution: true };
   // Each thread packs its sketch counts straight from its kernel's memory (PackedSketchData).
-  const { plan, accumulator, grids } = await simulateBlocks(loaded, { ...options, study }, range, { packed: true });
+  const { plan, accumulator, grids } = await simulateBlocks(loaded, { ...options, study }, claims ?? shardBlocks(options.paths, index, count), { packed: true });
   // The threads' sketches added up here: the part holds one grid, and the merge has one per shard to add.
   const sketches = grids.length > 1 ? [flatGrid(plan.cells, grids, options.paths)] : grids;
   const s = loaded.scenario;
-  const bytes = encodeShard(
-    { command: 'pass', study, scenario: { file: s.file, sha256: s.sha256 }, seed: options.seed, paths: options.paths, shard: { index, count }, blocks: range },
-    loaded.bytes ?? Buffer.from(loaded.text),
-    accumulator.exportPart(),
-    sketches,
-  );
-  return { bytes, range, paths: accumulator.done, blocks: blocksOf(options.paths) };
+  const part = accumulator.exportPart();
+  const bytes = encodeShard({ command: 'pass', study, scenario: { file: s.file, sha256: s.sha256 }, seed: options.seed, paths: options.paths, shard: { index, count } }, loaded.bytes ?? Buffer.from(loaded.text), part, sketches);
+  return { bytes, held: part.blocks.map(([b]) => b), paths: accumulator.done, blocks: blocksOf(options.paths) };
 }
 
 /**

@@ -10,7 +10,7 @@ import { RecentScenarios } from '../scenario/load.js';
 import { BlockSimulator, makePlan } from './block.js';
 import { useKernelModule } from './kernel.js';
 import { isPacked } from '../stats/packed.js';
-import { encodeError, type FromWorker, type WorkerStart } from './protocol.js';
+import { encodeError, WAITING, type FromWorker, type SharedQueue, type WorkerStart } from './protocol.js';
 import { blockRange, takeBlock } from './schedule.js';
 
 const port = parentPort!;
@@ -25,7 +25,18 @@ let kernelId = -1;
  */
 const parsed = new RecentScenarios(4);
 
-async function run({ text, file, trees, settings, queue, kernel, kernelId: id, study, keep, packed }: WorkerStart): Promise<void> {
+/** The thread's next block: from the shared counter, or, for claimed blocks, the main thread's claim (waited for). */
+function take(queue: SharedQueue, slot: number): number | undefined {
+  const { mailbox } = queue;
+  if (!mailbox) return takeBlock(queue);
+  Atomics.store(mailbox, slot, WAITING);
+  send({ type: 'take' });
+  Atomics.wait(mailbox, slot, WAITING);
+  const b = Atomics.load(mailbox, slot);
+  return b >= 0 ? b : undefined;
+}
+
+async function run({ text, file, trees, settings, queue, slot, kernel, kernelId: id, study, keep, packed }: WorkerStart): Promise<void> {
   if (id !== kernelId) {
     useKernelModule(kernel);
     kernelId = id;
@@ -33,7 +44,7 @@ async function run({ text, file, trees, settings, queue, kernel, kernelId: id, s
   try {
     const loaded = await parsed.parse(`${file}\0${text}`, text, file, trees);
     const sim = new BlockSimulator(loaded, makePlan(loaded, study), settings);
-    for (let b = takeBlock(queue); b !== undefined; b = takeBlock(queue)) {
+    for (let b = take(queue, slot); b !== undefined; b = take(queue, slot)) {
       // Copied, not transferred: transferring detaches the buffers here, and once any buffer of a
       // thread has been detached V8 checks every typed array access for it.
       send({ type: 'result', result: sim.run(b, ...blockRange(b, settings.paths)) });

@@ -5,7 +5,8 @@
  * Skipped, saying so, where redis-server is not installed (CI installs it: .ci/run).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { writeFileSync, existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,17 +115,64 @@ describe.skipIf(!hasRedis)('the queue (BullMQ on a local Redis)', () => {
     const a = await startWorker();
     const out = join(dir, 'killed');
     const submitted = runCli(['submit', scenario, '--redis', url, '--shards', '2', '--paths', paths, '--out', out, '--quiet', '--threads', '1']);
-    for (let i = 0; i < 400 && !a.log().includes('started'); i++) await new Promise((r) => setTimeout(r, 25));
-    expect(a.log()).toContain('started');
+    // Killed once it has claimed a block of the run (its job's claims list in Redis), which
+    // another worker must then run again.
+    const port = new URL(url).port;
+    const claimed = () => {
+      const keys = spawnSync('redis-cli', ['-p', port, '--scan', '--pattern', 'accessgap:claims:*']).stdout.toString().split('\n').filter(Boolean);
+      return keys.some((k) => Number(spawnSync('redis-cli', ['-p', port, 'LLEN', k]).stdout.toString()) > 0);
+    };
+    for (let i = 0; i < 400 && !claimed(); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(claimed()).toBe(true);
     a.w.kill('SIGKILL');
     const b = await startWorker();
     const r = await submitted;
     expect(r.code, r.err).toBe(0);
-    // The second worker ran both shards: the one it found waiting and the one the first left.
+    // The second worker ran both shards: the one it found waiting and the one the first left,
+    // whose claimed blocks it ran again.
     expect(b.log().match(/done:/g)?.length).toBe(2);
+    expect(b.log()).toMatch(/running again the \d+ block\(s\) an earlier attempt claimed/);
     expectSameReport(out, join(dir, 'single'));
     await stopWorkers();
   }, 120_000);
+
+  it('a job taken over by another attempt (its worker stalled, not dead) claims no more blocks and stores no part', async () => {
+    const { Queue } = await import('bullmq');
+    const { processShard, ownerKey, partKey, claimsKey, nextKey } = await import('../../src/engine/queue.js');
+    const { WorkerThreadsExecutor } = await import('../../src/engine/schedule.js');
+    const queue = new Queue('accessgap-takeover-test', { connection: { host: '127.0.0.1', port: Number(new URL(url).port) } });
+    const pool = new WorkerThreadsExecutor(1, { keep: true });
+    try {
+      const redisClient = await queue.backend.client;
+      const bytes = readFileSync(scenario);
+      const run = `takeover-${process.pid}`;
+      const data = { run, scenario: bytes.toString('base64'), file: 'scenario.yaml', sha256: createHash('sha256').update(bytes).digest('hex'), seed: 7, paths: Number(paths), index: 1, count: 2 };
+      await redisClient.set(nextKey(run), '0');
+      // After this attempt's first claim, another attempt takes the job over.
+      let claims = 0;
+      const client = new Proxy(redisClient, {
+        get: (target, key) =>
+          key === 'eval'
+            ? async (...args: Parameters<typeof redisClient.eval>) => {
+                const result = await target.eval(...args);
+                if (String(args[0]).includes('INCR') && ++claims === 1) await target.set(ownerKey(run, 1), 'another attempt');
+                return result;
+              }
+            : (Reflect.get(target, key) as unknown),
+      });
+      let log = '';
+      const outcome = await processShard({ data } as never, client as never, pool, (text) => (log += text));
+      expect(outcome).toBe('superseded');
+      expect(log).toContain('taken over by another attempt');
+      expect(await redisClient.exists(partKey(run, 1))).toBe(0);
+      // It ran the block it had claimed and claimed no other.
+      expect(await redisClient.lrange(claimsKey(run, 1), 0, -1)).toEqual(['0']);
+      expect(await redisClient.get(nextKey(run))).toBe('1');
+    } finally {
+      pool.stop();
+      await queue.close();
+    }
+  }, 60_000);
 
   it('Ctrl-C on submit exits 130, writes no report and leaves no job in the queue', async () => {
     const out = join(dir, 'interrupted');

@@ -55,7 +55,7 @@ describe('shards', () => {
     await refused([part(1, 2)], /merge: shard 2 of 2 is missing/);
     await refused([part(1, 2), part(1, 2), part(2, 2)], /merge: shard 1 of 2 is given twice/);
     await refused([part(1, 2), part(2, 2, ['seed'])], /belongs to another run than .*: its seed is 99, not 20|belongs to another run than .*: its seed is 99, not 7/);
-    await refused([part(1, 2), scenario], /expected a shard file \(accessgap\/shard@2, written by accessgap run --shard\), found a file without its signature/);
+    await refused([part(1, 2), scenario], /expected a shard file \(accessgap\/shard@3, written by accessgap run --shard\), found a file without its signature/);
     // A part whose packed sketch counts were cut short, and a part of the earlier format.
     const file = join(part(2, 2), 'shard.agshard');
     const bytes = readFileSync(file);
