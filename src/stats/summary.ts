@@ -122,6 +122,13 @@ export function groupStats(values: Float64Array, keep?: ArrayLike<number>): Grou
   return { mean, se: s, ci95: [mean - Z975 * s, mean + Z975 * s], p05: quantileSorted(sorted, 0.05), p50: quantileSorted(sorted, 0.5), p95: quantileSorted(sorted, 0.95) };
 }
 
+/** Whether every value is the same number, +0 and -0 told apart (so sorting would change nothing). */
+function constant(values: Float64Array): boolean {
+  const first = values[0];
+  for (let k = 1; k < values.length; k++) if (!Object.is(values[k], first)) return false;
+  return values.length > 0;
+}
+
 /**
  * Summarizes values (summed in index order, so the result never depends on batching). For a
  * binary metric (0 or 1 per path) the interval is Wilson's (wilson95), not mean ± z se.
@@ -131,7 +138,9 @@ export function summarize(values: Float64Array, binary = false, batch = 0): Summ
   const plain = meanAndSe(values);
   const mean = plain.mean;
   const se = batch > 0 ? batchSe(values, mean, batch) : plain.se;
-  const sorted = Float64Array.from(values).sort();
+  // A column of one value (zero harm in a world that never loses access, say: a third of the
+  // default run's columns) is its own sorted order.
+  const sorted = constant(values) ? values : Float64Array.from(values).sort();
   const q = Object.fromEntries(QUANTILES.map(([k, p]) => [k, quantileSorted(sorted, p)])) as Record<(typeof QUANTILES)[number][0], number>;
   return {
     mean,
