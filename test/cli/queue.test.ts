@@ -143,7 +143,8 @@ describe.skipIf(!hasRedis)('the queue (BullMQ on a local Redis)', () => {
     const queue = new Queue('accessgap-takeover-test', { connection: { host: '127.0.0.1', port: Number(new URL(url).port) } });
     const pool = new WorkerThreadsExecutor(1, { keep: true });
     try {
-      const redisClient = await queue.backend.client;
+      type Redis = { set(k: string, v: string): Promise<unknown>; get(k: string): Promise<string | null>; exists(k: string): Promise<number>; lrange(k: string, a: number, b: number): Promise<string[]>; eval(...args: unknown[]): Promise<unknown> };
+      const redisClient = (await queue.backend.client) as unknown as Redis;
       const bytes = readFileSync(scenario);
       const run = `takeover-${process.pid}`;
       const data = { run, scenario: bytes.toString('base64'), file: 'scenario.yaml', sha256: createHash('sha256').update(bytes).digest('hex'), seed: 7, paths: Number(paths), index: 1, count: 2 };
