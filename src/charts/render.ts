@@ -51,10 +51,24 @@ export async function renderSvg(spec: TopLevelSpec): Promise<{ svg: string; warn
   const warnings: string[] = [];
   const logger = collectingLogger(warnings);
   const { spec: vgSpec } = compile(spec, { logger: logger as never });
+  withoutTooltips(vgSpec.marks);
   const view = new vega.View(vega.parse(vgSpec), { renderer: 'none', logger: logger as never, logLevel: vega.Warn });
   const svg = await view.toSVG();
   view.finalize();
   return { svg, warnings };
+}
+
+/**
+ * Drops the marks' tooltip encodings: an SVG has no tooltips, and vega would otherwise format every
+ * item's (on the revenue chart, a string of three formatted numbers for each of 11,696 points).
+ * The .vl.json specs keep them, for a reader who opens a chart in an interactive viewer.
+ */
+function withoutTooltips(marks: unknown): void {
+  if (!Array.isArray(marks)) return;
+  for (const m of marks as { encode?: Record<string, Record<string, unknown>>; marks?: unknown }[]) {
+    for (const set of Object.values(m.encode ?? {})) delete set.tooltip;
+    withoutTooltips(m.marks);
+  }
 }
 
 /** An SVG's size in its own units, from the viewBox vega writes (800 x 600 when there is none). */

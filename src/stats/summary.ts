@@ -112,13 +112,23 @@ export function percentileInterval(sorted: ArrayLike<number>, q: number): [numbe
   return [sorted[l - 1], sorted[u - 1]];
 }
 
+/** The values where `keep` is 1, in index order, as a new array. */
+function kept(values: Float64Array, keep: ArrayLike<number>): Float64Array {
+  let n = 0;
+  for (let k = 0; k < values.length; k++) if (keep[k] === 1) n++;
+  const out = new Float64Array(n);
+  for (let k = 0, at = 0; at < n; k++) if (keep[k] === 1) out[at++] = values[k];
+  return out;
+}
+
 /** STATS over the values (in index order) where `keep` is 1 (every value without it): mean, se, ci95, p05, p50, p95. */
 export function groupStats(values: Float64Array, keep?: ArrayLike<number>): GroupStats {
-  const picked = keep ? values.filter((_, k) => keep[k] === 1) : values;
+  const picked = keep ? kept(values, keep) : values;
   if (picked.length === 0) return { mean: null, se: null, ci95: [null, null], p05: null, p50: null, p95: null };
   const { mean, se } = meanAndSe(picked);
   const s = se ?? 0;
-  const sorted = Float64Array.from(picked).sort();
+  // The values kept are a copy already: sorted in place (after the mean, summed in index order).
+  const sorted = constant(picked) ? picked : keep ? picked.sort() : Float64Array.from(picked).sort();
   return { mean, se: s, ci95: [mean - Z975 * s, mean + Z975 * s], p05: quantileSorted(sorted, 0.05), p50: quantileSorted(sorted, 0.5), p95: quantileSorted(sorted, 0.95) };
 }
 
