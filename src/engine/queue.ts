@@ -62,10 +62,14 @@ const jobKeys = (run: string, index: number) => [partKey(run, index), claimsKey(
 /**
  * Claims the run's next block for a job's attempt, atomically: refused (-2) once another attempt
  * owns the job; -1 when every block is taken; else the block, recorded in the job's claims list.
- * KEYS: next, claims, owner; ARGV: the run's blocks, the attempt's token, seconds to keep.
+ * Each claim keeps the counter, the list and the owner key for another KEEP_SECONDS, so a pass
+ * that runs for days does not lose them. KEYS: next, claims, owner; ARGV: the run's blocks, the
+ * attempt's token, seconds to keep.
  */
 const CLAIM = `if redis.call('GET', KEYS[3]) ~= ARGV[2] then return -2 end
 local b = redis.call('INCR', KEYS[1]) - 1
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('EXPIRE', KEYS[3], ARGV[3])
 if b >= tonumber(ARGV[1]) then return -1 end
 redis.call('RPUSH', KEYS[2], b)
 redis.call('EXPIRE', KEYS[2], ARGV[3])

@@ -143,7 +143,7 @@ describe.skipIf(!hasRedis)('the queue (BullMQ on a local Redis)', () => {
     const queue = new Queue('accessgap-takeover-test', { connection: { host: '127.0.0.1', port: Number(new URL(url).port) } });
     const pool = new WorkerThreadsExecutor(1, { keep: true });
     try {
-      type Redis = { set(k: string, v: string): Promise<unknown>; get(k: string): Promise<string | null>; exists(k: string): Promise<number>; lrange(k: string, a: number, b: number): Promise<string[]>; eval(...args: unknown[]): Promise<unknown> };
+      type Redis = { set(k: string, v: string, ...expiry: (string | number)[]): Promise<unknown>; get(k: string): Promise<string | null>; exists(k: string): Promise<number>; lrange(k: string, a: number, b: number): Promise<string[]>; ttl(k: string): Promise<number>; eval(...args: unknown[]): Promise<unknown> };
       const redisClient = (await queue.backend.client) as unknown as Redis;
       const bytes = readFileSync(scenario);
       const run = `takeover-${process.pid}`;
@@ -156,7 +156,7 @@ describe.skipIf(!hasRedis)('the queue (BullMQ on a local Redis)', () => {
           key === 'eval'
             ? async (...args: Parameters<typeof redisClient.eval>) => {
                 const result = await target.eval(...args);
-                if (String(args[0]).includes('INCR') && ++claims === 1) await target.set(ownerKey(run, 1), 'another attempt');
+                if (String(args[0]).includes('INCR') && ++claims === 1) await target.set(ownerKey(run, 1), 'another attempt', 'EX', 86_400);
                 return result;
               }
             : (Reflect.get(target, key) as unknown),
@@ -169,6 +169,8 @@ describe.skipIf(!hasRedis)('the queue (BullMQ on a local Redis)', () => {
       // It ran the block it had claimed and claimed no other.
       expect(await redisClient.lrange(claimsKey(run, 1), 0, -1)).toEqual(['0']);
       expect(await redisClient.get(nextKey(run))).toBe('1');
+      // A claim keeps the run's counter and the job's keys for another day (a pass may run for days).
+      for (const key of [nextKey(run), claimsKey(run, 1), ownerKey(run, 1)]) expect(await redisClient.ttl(key), key).toBeGreaterThan(80_000);
     } finally {
       pool.stop();
       await queue.close();
