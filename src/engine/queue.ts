@@ -56,6 +56,8 @@ export const jobId = (run: string, index: number) => `${run}-${index}`;
 export const nextKey = (run: string) => `accessgap:next:${run}`;
 export const claimsKey = (run: string, index: number) => `accessgap:claims:${run}:${index}`;
 export const ownerKey = (run: string, index: number) => `accessgap:owner:${run}:${index}`;
+/** Paths the run's jobs have simulated so far (submit's progress; a job taken over counts its re-run blocks again). */
+export const doneKey = (run: string) => `accessgap:done:${run}`;
 /** Every key a run's job leaves in Redis (deleted when the run is merged or cancelled). */
 const jobKeys = (run: string, index: number) => [partKey(run, index), claimsKey(run, index), ownerKey(run, index)];
 
@@ -79,6 +81,12 @@ const STORE = `if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
 return 1`;
 const SUPERSEDED = -2;
+/** Adds paths done to the run's progress counter and keeps it a day more. KEYS: done; ARGV: paths, seconds. */
+const PROGRESS = `redis.call('INCRBY', KEYS[1], ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return 1`;
+/** How often submit reads the progress counter. */
+const PROGRESS_MS = 1000;
 
 /** BullMQ connection options from a redis:// URL (host, port, database, user and password). */
 export function connectionOf(url: string): ConnectionOptions {
@@ -106,6 +114,7 @@ export function connectionOf(url: string): ConnectionOptions {
 interface Client {
   set(key: string, value: Buffer | string, ex: 'EX', seconds: number): Promise<unknown>;
   getBuffer(key: string): Promise<Buffer | null>;
+  get(key: string): Promise<string | null>;
   lrange(key: string, start: number, stop: number): Promise<string[]>;
   exists(key: string): Promise<number>;
   del(...keys: string[]): Promise<number>;
@@ -145,7 +154,16 @@ export async function processShard(job: Job<ShardJob>, client: Client, pool: Wor
     return b >= 0 ? b : undefined;
   };
   log(`worker: shard ${d.index} of ${d.count} of ${loaded.scenario.name} (run ${d.run}) started${earlier.length ? `, running again the ${earlier.length} block(s) an earlier attempt claimed` : ''}\n`);
-  const { bytes: part, paths, held } = await runShard(loaded, { seed: d.seed, paths: d.paths, threads: pool.count, threadPool: [pool], study: d.study }, d.index, d.count, claims);
+  // Each block's paths go to the run's progress counter as the block ends (submit shows them).
+  let counted = 0;
+  let reported: Promise<unknown> = Promise.resolve();
+  const onProgress = (done: number) => {
+    const more = done - counted;
+    counted = done;
+    reported = reported.then(() => client.eval(PROGRESS, 1, doneKey(d.run), more, KEEP_SECONDS)).catch(() => undefined);
+  };
+  const { bytes: part, paths, held } = await runShard(loaded, { seed: d.seed, paths: d.paths, threads: pool.count, threadPool: [pool], study: d.study, onProgress }, d.index, d.count, claims);
+  await reported;
   if (await client.exists(cancelKey(d.run))) return 'cancelled';
   const stored = !superseded && Number(await client.eval(STORE, 2, partKey(d.run, d.index), ownerKey(d.run, d.index), token, Buffer.from(part.buffer, part.byteOffset, part.byteLength), KEEP_SECONDS)) === 1;
   if (!stored) {
@@ -164,7 +182,7 @@ export async function cancelRun(queue: { getJob(id: string): Promise<Job | undef
     // An active job is locked by its worker, which discards the part when it sees the mark.
     await job?.remove().catch(() => undefined);
   }
-  await client.del(nextKey(run), ...Array.from({ length: count }, (_, i) => jobKeys(run, i + 1)).flat());
+  await client.del(nextKey(run), doneKey(run), ...Array.from({ length: count }, (_, i) => jobKeys(run, i + 1)).flat());
 }
 
 /**
@@ -208,17 +226,21 @@ export class QueuePasses {
     const run = `${s.sha256.slice(0, 12)}-${Date.now().toString(36)}-${process.pid}-${this.passes++}`;
     const count = this.shards;
     const scenario = Buffer.from(loaded.bytes ?? Buffer.from(loaded.text)).toString('base64');
-    // Each part is fetched and decoded as soon as its job completes, while the other shards still
-    // run; the paths it holds are then reported done.
+    // Progress: the paths the jobs report done (read every second), never going back, and every
+    // path once every part is in.
+    let shown = 0;
+    const show = (done: number) => {
+      if (done <= shown) return;
+      shown = Math.min(done, options.paths);
+      options.onProgress?.(shown, options.paths);
+    };
+    const progress = setInterval(() => void client.get(doneKey(run)).then((v) => show(Math.min(Number(v ?? 0), options.paths - 1)), () => undefined), PROGRESS_MS);
+    // Each part is fetched and decoded as soon as its job completes, while the other shards still run.
     const parts: Promise<Shard>[] = [];
-    let paths = 0;
     const fetchPart = async (i: number) => {
       const bytes = await client.getBuffer(partKey(run, i));
       if (!bytes) throw new Error(`shard ${i} of ${count} finished but its part is not in Redis (expired or deleted?)`);
-      const shard = decodeShard(bytes, `shard ${i} of ${count}`);
-      paths += shard.header.part.blocks.reduce((n, [, , c]) => n + c, 0);
-      options.onProgress?.(paths, options.paths);
-      return shard;
+      return decodeShard(bytes, `shard ${i} of ${count}`);
     };
     let onCompleted: (e: { jobId: string }) => void = () => undefined;
     let onFailed: (e: { jobId: string; failedReason: string }) => void = () => undefined;
@@ -245,6 +267,7 @@ export class QueuePasses {
       if (options.signal?.aborted) throw new RunAborted();
       // The counter the jobs claim blocks from, before any job can start.
       await client.set(nextKey(run), '0', 'EX', KEEP_SECONDS);
+      await client.set(doneKey(run), '0', 'EX', KEEP_SECONDS);
       await queue.addBulk(
         Array.from({ length: count }, (_, k) => ({
           name: 'shard',
@@ -259,11 +282,14 @@ export class QueuePasses {
         throw e;
       }
       const shards = await Promise.all(parts);
-      await client.del(nextKey(run), ...Array.from({ length: count }, (_, k) => jobKeys(run, k + 1)).flat());
+      clearInterval(progress);
+      show(options.paths);
+      await client.del(nextKey(run), doneKey(run), ...Array.from({ length: count }, (_, k) => jobKeys(run, k + 1)).flat());
       const problem = checkShards(shards.map((x, k) => ({ ...x, name: `shard ${k + 1}` })));
       if (problem) throw new Error(problem);
       return await mergeShards(loaded, shards, options.threads, started);
     } finally {
+      clearInterval(progress);
       events.off('completed', onCompleted);
       events.off('failed', onFailed);
       options.signal?.removeEventListener('abort', onAbort);

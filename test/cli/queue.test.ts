@@ -138,7 +138,7 @@ describe.skipIf(!hasRedis)('the queue (BullMQ on a local Redis)', () => {
 
   it('a job taken over by another attempt (its worker stalled, not dead) claims no more blocks and stores no part', async () => {
     const { Queue } = await import('bullmq');
-    const { processShard, ownerKey, partKey, claimsKey, nextKey } = await import('../../src/engine/queue.js');
+    const { processShard, ownerKey, partKey, claimsKey, nextKey, doneKey } = await import('../../src/engine/queue.js');
     const { WorkerThreadsExecutor } = await import('../../src/engine/schedule.js');
     const queue = new Queue('accessgap-takeover-test', { connection: { host: '127.0.0.1', port: Number(new URL(url).port) } });
     const pool = new WorkerThreadsExecutor(1, { keep: true });
@@ -169,6 +169,8 @@ describe.skipIf(!hasRedis)('the queue (BullMQ on a local Redis)', () => {
       // It ran the block it had claimed and claimed no other.
       expect(await redisClient.lrange(claimsKey(run, 1), 0, -1)).toEqual(['0']);
       expect(await redisClient.get(nextKey(run))).toBe('1');
+      // Its block's paths went to the run's progress counter (submit reads it every second).
+      expect(await redisClient.get(doneKey(run))).toBe('1024');
       // A claim keeps the run's counter and the job's keys for another day (a pass may run for days).
       for (const key of [nextKey(run), claimsKey(run, 1), ownerKey(run, 1)]) expect(await redisClient.ttl(key), key).toBeGreaterThan(80_000);
     } finally {
