@@ -51,23 +51,32 @@ export async function renderSvg(spec: TopLevelSpec): Promise<{ svg: string; warn
   const warnings: string[] = [];
   const logger = collectingLogger(warnings);
   const { spec: vgSpec } = compile(spec, { logger: logger as never });
-  withoutTooltips(vgSpec.marks);
+  forSvg(vgSpec.marks);
   const view = new vega.View(vega.parse(vgSpec), { renderer: 'none', logger: logger as never, logLevel: vega.Warn });
   const svg = await view.toSVG();
   view.finalize();
   return { svg, warnings };
 }
 
+/** Marks drawn as one SVG element for all their items (vega-scenegraph's nested marks): it carries the first item's aria-label. */
+const NESTED = new Set(['line', 'area', 'trail']);
+
 /**
- * Drops the marks' tooltip encodings: an SVG has no tooltips, and vega would otherwise format every
- * item's (on the revenue chart, a string of three formatted numbers for each of 11,696 points).
- * The .vl.json specs keep them, for a reader who opens a chart in an interactive viewer.
+ * What vega would compute for every item but an SVG never shows, left out: the marks' tooltips
+ * (an SVG has none), and the aria descriptions of a line's or area's items after its first (the
+ * one element drawn for them carries the first item's). On the revenue chart that is three
+ * formatted numbers for each of 11,696 points; drawing the default run's charts took 30 to 40%
+ * less time, to the same SVG bytes. The .vl.json specs keep both, for interactive viewers.
  */
-function withoutTooltips(marks: unknown): void {
+function forSvg(marks: unknown): void {
   if (!Array.isArray(marks)) return;
-  for (const m of marks as { encode?: Record<string, Record<string, unknown>>; marks?: unknown }[]) {
-    for (const set of Object.values(m.encode ?? {})) delete set.tooltip;
-    withoutTooltips(m.marks);
+  for (const m of marks as { type?: string; encode?: Record<string, Record<string, unknown>>; marks?: unknown }[]) {
+    for (const set of Object.values(m.encode ?? {})) {
+      delete set.tooltip;
+      const d = set.description as { signal?: string } | undefined;
+      if (NESTED.has(m.type ?? '') && typeof d?.signal === 'string') set.description = { signal: `item.mark.items[0] === item ? (${d.signal}) : null` };
+    }
+    forSvg(m.marks);
   }
 }
 
