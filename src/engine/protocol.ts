@@ -35,13 +35,12 @@ export interface WorkerStart {
 
 /**
  * A block queue that threads share: the next block index, taken with Atomics, up to `end`; or,
- * when `claimed`, blocks the main thread claims as each thread asks (`mailbox`: one cell per
- * thread, where the main thread writes the block it claimed, or -1 when none is left).
+ * with a `mailbox` (claimed blocks), blocks the main thread claims as each thread asks: one cell
+ * per thread, where the main thread writes the block it claimed, or -1 when none is left.
  */
 export interface SharedQueue {
   next: Int32Array;
   end: number;
-  claimed: boolean;
   mailbox?: Int32Array;
 }
 

@@ -58,8 +58,8 @@ export const claimsKey = (run: string, index: number) => `accessgap:claims:${run
 export const ownerKey = (run: string, index: number) => `accessgap:owner:${run}:${index}`;
 /** Paths the run's jobs have simulated so far (submit's progress; a job taken over counts its re-run blocks again). */
 export const doneKey = (run: string) => `accessgap:done:${run}`;
-/** Every key a run's job leaves in Redis (deleted when the run is merged or cancelled). */
-const jobKeys = (run: string, index: number) => [partKey(run, index), claimsKey(run, index), ownerKey(run, index)];
+/** Every key a run of `count` jobs leaves in Redis (deleted when the run is merged or cancelled). */
+const runKeys = (run: string, count: number) => [nextKey(run), doneKey(run), ...Array.from({ length: count }, (_, k) => [partKey(run, k + 1), claimsKey(run, k + 1), ownerKey(run, k + 1)]).flat()];
 
 /**
  * Claims the run's next block for a job's attempt, atomically: refused (-2) once another attempt
@@ -182,7 +182,7 @@ export async function cancelRun(queue: { getJob(id: string): Promise<Job | undef
     // An active job is locked by its worker, which discards the part when it sees the mark.
     await job?.remove().catch(() => undefined);
   }
-  await client.del(nextKey(run), doneKey(run), ...Array.from({ length: count }, (_, i) => jobKeys(run, i + 1)).flat());
+  await client.del(...runKeys(run, count));
 }
 
 /**
@@ -231,7 +231,7 @@ export class QueuePasses {
     let shown = 0;
     const show = (done: number) => {
       if (done <= shown) return;
-      shown = Math.min(done, options.paths);
+      shown = done;
       options.onProgress?.(shown, options.paths);
     };
     const progress = setInterval(() => void client.get(doneKey(run)).then((v) => show(Math.min(Number(v ?? 0), options.paths - 1)), () => undefined), PROGRESS_MS);
@@ -284,7 +284,7 @@ export class QueuePasses {
       const shards = await Promise.all(parts);
       clearInterval(progress);
       show(options.paths);
-      await client.del(nextKey(run), doneKey(run), ...Array.from({ length: count }, (_, k) => jobKeys(run, k + 1)).flat());
+      await client.del(...runKeys(run, count));
       const problem = checkShards(shards.map((x, k) => ({ ...x, name: `shard ${k + 1}` })));
       if (problem) throw new Error(problem);
       return await mergeShards(loaded, shards, options.threads, started);

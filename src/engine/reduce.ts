@@ -66,22 +66,6 @@ function pathArray(n: number): Float64Array {
   return new Float64Array(bytes.buffer, bytes.byteOffset, n);
 }
 
-/**
- * The runs of consecutive blocks among `blocks` (in block order): [first path, index of its first
- * value in a part's arrays, paths] each. A part's arrays hold its blocks' paths block after block.
- */
-function spansOf(blocks: [number, number, number][]): [number, number, number][] {
-  const spans: [number, number, number][] = [];
-  let from = 0;
-  blocks.forEach(([b, first, count], k) => {
-    const last = spans[spans.length - 1];
-    if (k > 0 && b === blocks[k - 1][0] + 1) last[2] += count;
-    else spans.push([first, from, count]);
-    from += count;
-  });
-  return spans;
-}
-
 export class RunAccumulator {
   readonly metrics: Float64Array[][];
   readonly butforInsolvencyDay: Float64Array;
@@ -186,6 +170,23 @@ export class RunAccumulator {
     return at;
   }
 
+  /**
+   * The runs of consecutive blocks among a part's `blocks` (in block order), as [where their paths
+   * sit in this accumulator's arrays, index of their first value in the part's arrays, paths]: a
+   * part's arrays hold its blocks' paths block after block.
+   */
+  private spans(blocks: [number, number, number][]): [number, number, number][] {
+    const spans: [number, number, number][] = [];
+    let from = 0;
+    blocks.forEach(([b, first, count], k) => {
+      if (k > 0 && b === blocks[k - 1][0] + 1) spans[spans.length - 1][2] += count;
+      else spans.push([first, from, count]);
+      from += count;
+    });
+    for (const s of spans) s[0] = this.at(s[0], s[2]);
+    return spans;
+  }
+
   private refuseSeen(blocks: [number, number, number][]): void {
     for (const [b] of blocks) if (this.blocks.has(b)) throw new Error(`block ${b} is in both accumulators`);
   }
@@ -216,14 +217,11 @@ export class RunAccumulator {
    */
   exportPart(): AccumulatorPart {
     const blocks = [...this.blocks].sort((a, b) => a[0] - b[0]).map(([b, [f, c]]): [number, number, number] => [b, f, c]);
-    const spans = spansOf(blocks);
-    const length = spans.reduce((n, [, , count]) => n + count, 0);
-    const located = spans.map(([first, from, count]): [number, number, number] => [this.at(first, count), from, count]);
+    const length = blocks.reduce((n, [, , count]) => n + count, 0);
+    const spans = this.spans(blocks);
     const slice = (a: Float64Array) => {
-      // One span (consecutive blocks, as a shard of a fixed range holds): a copy of it.
-      if (located.length === 1) return a.slice(located[0][0], located[0][0] + length);
       const out = new Float64Array(length);
-      for (const [at, from, count] of located) out.set(a.subarray(at, at + count), from);
+      for (const [at, from, count] of spans) out.set(a.subarray(at, at + count), from);
       return out;
     };
     const simulated = this.plan.aliasOf.map((a, i) => (a === -1 ? i : -1)).filter((i) => i >= 0);
@@ -251,10 +249,10 @@ export class RunAccumulator {
     this.refuseSeen(part.blocks);
     const simulated = this.plan.aliasOf.map((a, i) => (a === -1 ? i : -1)).filter((i) => i >= 0);
     const nM = this.plan.metrics.length;
-    const located = spansOf(part.blocks).map(([first, from, count]): [number, number, number] => [this.at(first, count), from, count]);
+    const spans = this.spans(part.blocks);
     const reads: Promise<void>[] = [];
     const put = (into: Float64Array, values: PathValues) => {
-      for (const [at, from, count] of located) {
+      for (const [at, from, count] of spans) {
         if (values instanceof Float64Array) into.set(values.subarray(from, from + count), at);
         else reads.push(values.readInto(into, at, from, count));
       }

@@ -41,8 +41,13 @@ export class BlockQueue {
 
   /** Blocks [first, end): a shard's range, or every block of a run (first 0). */
   constructor(end: number, first = 0, private readonly claims?: BlockClaims) {
-    this.shared = { next: new Int32Array(new SharedArrayBuffer(4)), end, claimed: claims !== undefined };
+    this.shared = { next: new Int32Array(new SharedArrayBuffer(4)), end };
     this.shared.next[0] = first;
+  }
+
+  /** Whether its blocks are claimed (worker threads then ask the main thread for each). */
+  get claimed(): boolean {
+    return this.claims !== undefined;
   }
 
   /** The next block to run, or undefined when none is left. */
@@ -168,7 +173,7 @@ export class WorkerThreadsExecutor implements BlockExecutor {
       if (signal?.aborted) return onAbort();
       const workers = this.threads();
       // Claimed blocks: each thread asks for its next ('take') and waits on its mailbox cell.
-      const mailbox = queue.shared.claimed ? new Int32Array(new SharedArrayBuffer(4 * workers.length)) : undefined;
+      const mailbox = queue.claimed ? new Int32Array(new SharedArrayBuffer(4 * workers.length)) : undefined;
       const start: Omit<WorkerStart, 'slot'> = { text: loaded.text, file: loaded.scenario.file, trees: loaded.expressionTrees, settings, queue: { ...queue.shared, mailbox }, kernel: kernelModule(), kernelId: kernelModuleId(), study, keep, packed };
       workers.forEach((w, slot) => {
         const message = (msg: FromWorker) => {

@@ -128,15 +128,21 @@ export function groupStats(values: Float64Array, keep?: ArrayLike<number>): Grou
   const { mean, se } = meanAndSe(picked);
   const s = se ?? 0;
   // The values kept are a copy already: sorted in place (after the mean, summed in index order).
-  const sorted = constant(picked) ? picked : keep ? picked.sort() : Float64Array.from(picked).sort();
+  const sorted = sortedOf(picked, keep !== undefined);
   return { mean, se: s, ci95: [mean - Z975 * s, mean + Z975 * s], p05: quantileSorted(sorted, 0.05), p50: quantileSorted(sorted, 0.5), p95: quantileSorted(sorted, 0.95) };
 }
 
-/** Whether every value is the same number, +0 and -0 told apart (so sorting would change nothing). */
-function constant(values: Float64Array): boolean {
+/**
+ * The values in ascending order: sorted in place when they are the caller's own copy (`own`), else
+ * a sorted copy; a column of one value (+0 and -0 told apart), as a third of the default run's
+ * metric columns are (zero harm in a world that never loses access, say), is its own order.
+ */
+function sortedOf(values: Float64Array, own: boolean): Float64Array {
   const first = values[0];
-  for (let k = 1; k < values.length; k++) if (!Object.is(values[k], first)) return false;
-  return values.length > 0;
+  let constant = true;
+  for (let k = 1; k < values.length && constant; k++) constant = Object.is(values[k], first);
+  if (constant) return values;
+  return (own ? values : Float64Array.from(values)).sort();
 }
 
 /**
@@ -148,9 +154,7 @@ export function summarize(values: Float64Array, binary = false, batch = 0): Summ
   const plain = meanAndSe(values);
   const mean = plain.mean;
   const se = batch > 0 ? batchSe(values, mean, batch) : plain.se;
-  // A column of one value (zero harm in a world that never loses access, say: a third of the
-  // default run's columns) is its own sorted order.
-  const sorted = constant(values) ? values : Float64Array.from(values).sort();
+  const sorted = sortedOf(values, false);
   const q = Object.fromEntries(QUANTILES.map(([k, p]) => [k, quantileSorted(sorted, p)])) as Record<(typeof QUANTILES)[number][0], number>;
   return {
     mean,
