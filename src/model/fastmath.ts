@@ -53,6 +53,31 @@ export function fastLog(x: number): number {
   return LOG_OF_CENTRE[j] + r * (1 - r * (1 / 2 - r * (1 / 3 - r * (1 / 4 - r * (1 / 5 - r * (1 / 6 - r * (1 / 7)))))));
 }
 
+const LN2 = 0.6931471805599453;
+const LN2_2 = 1.3862943611198906;
+const LN2_3 = 2.0794415416798357;
+
+/**
+ * ln x with fastLog's table stretched to (1, 8]: ln x = ln(x 2^-e) + e ln2 for e = 1, 2, 3 (the
+ * scaling is exact, x 2^-e falls in (1/2, 1]); other x as fastLog. For the but-for revenue's daily
+ * growth (1 + g p^(t/365))^(1/365) = exp(ln(1 + g p^(t/365)) / 365), whose base lies in (0.01, 1 + g]:
+ * Math.pow once per path and day was a tenth of the default scenario's day loop. Within 4.5e-16 of
+ * Math.log on (1, 8] (absolute), and dailyGrowth within 1 ulp of Math.pow (tests check both).
+ */
+export function fastLogWide(x: number): number {
+  if (x > 1 && x <= 8) {
+    if (x <= 2) return fastLog(x * 0.5) + LN2;
+    if (x <= 4) return fastLog(x * 0.25) + LN2_2;
+    return fastLog(x * 0.125) + LN2_3;
+  }
+  return fastLog(x);
+}
+
+/** (1 + u)^(1/365) as exp(fastLogWide(1 + u) / 365): the but-for revenue's daily growth factor. */
+export function dailyGrowth(u: number): number {
+  return fastExp(fastLogWide(1 + u) / 365);
+}
+
 /**
  * x^y for x >= 0, as exp(y ln x): every world code path uses this one function (V8's `**` costs
  * over twice as much), so the per-path and the lockstep day loops agree bit for bit.

@@ -10,7 +10,7 @@
  * (stay, moved, hired) of the segments it helps, weighted by the path's shares.
  */
 import type { Scenario } from '../scenario/types.js';
-import { fastExp, powPos } from './fastmath.js';
+import { dailyGrowth, fastExp, powPos } from './fastmath.js';
 import { phaseMask, segmentAffected, type PathWindow, type ResolvedPolicy } from './policies.js';
 
 /** Days per month. */
@@ -416,7 +416,8 @@ export interface PathContext {
 /**
  * Rbf(t) for a path: Rbf(0) = R0/365, Rbf(t+1) = Rbf(t) (1 + g p^(t/365))^(1/365). With p = 1 this
  * is R0/365 (1+g)^(t/365), evaluated exactly every ANCHOR_DAYS days and by the daily factor in
- * between; with p < 1 p^(t/365) is carried the same way and the recurrence applied day by day.
+ * between; with p < 1 p^(t/365) is carried the same way and the recurrence applied day by day
+ * (its daily factor by dailyGrowth, fastmath.ts).
  */
 export function fillButforRevenue(p: PathInputs, out: Float64Array): void {
   const base = p.R0 / 365;
@@ -436,7 +437,7 @@ export function fillButforRevenue(p: PathInputs, out: Float64Array): void {
   for (let t = 0; t < out.length; t++) {
     if (t % ANCHOR_DAYS === 0) pt = p.p ** (t / 365);
     out[t] = r;
-    r *= (1 + p.g * pt) ** (1 / 365);
+    r *= dailyGrowth(p.g * pt);
     pt *= step;
   }
 }

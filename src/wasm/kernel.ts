@@ -102,6 +102,25 @@ function fastLog(x: f64): f64 {
   return load<f64>(LOG_OF_CENTRE + j) + r * (1 - r * (1.0 / 2 - r * (1.0 / 3 - r * (1.0 / 4 - r * (1.0 / 5 - r * (1.0 / 6 - r * (1.0 / 7)))))));
 }
 
+const LN2: f64 = 0.6931471805599453;
+const LN2_2: f64 = 1.3862943611198906;
+const LN2_3: f64 = 2.0794415416798357;
+
+@inline
+function fastLogWide(x: f64): f64 {
+  if (x > 1 && x <= 8) {
+    if (x <= 2) return fastLog(x * 0.5) + LN2;
+    if (x <= 4) return fastLog(x * 0.25) + LN2_2;
+    return fastLog(x * 0.125) + LN2_3;
+  }
+  return fastLog(x);
+}
+
+@inline
+function dailyGrowth(u: f64): f64 {
+  return fastExp(fastLogWide(1 + u) / 365);
+}
+
 @inline
 function powPos(x: f64, y: f64): f64 {
   return x > 0 ? fastExp(y * fastLog(x)) : y == 0 ? 1 : 0;
@@ -1011,7 +1030,7 @@ export function runDays(count: i32): void {
     for (let k = 0; k < count; k++, a += IN_BYTES) {
       if (f(a, In.PERSIST) == 1) set(a, In.RBF, f(a, In.RBF) * f(a, In.DAILY));
       else {
-        set(a, In.RBF, f(a, In.RBF) * jsPow(1 + f(a, In.G_RATE) * f(a, In.P_T), 1.0 / 365));
+        set(a, In.RBF, f(a, In.RBF) * dailyGrowth(f(a, In.G_RATE) * f(a, In.P_T)));
         set(a, In.P_T, f(a, In.P_T) * f(a, In.P_STEP));
       }
     }

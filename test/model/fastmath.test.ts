@@ -1,6 +1,6 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { fastExp, fastLog, powPos } from '../../src/model/fastmath.js';
+import { dailyGrowth, fastExp, fastLog, fastLogWide, powPos } from '../../src/model/fastmath.js';
 
 const ULP = 2 ** -52;
 const rng = seedrandom.tychei('fastmath');
@@ -51,5 +51,25 @@ describe('powPos', () => {
     expect(powPos(1, 3.7)).toBe(1);
     expect(powPos(0, 2)).toBe(0);
     expect(powPos(0, 0)).toBe(1);
+  });
+});
+
+describe('fastLogWide and dailyGrowth', () => {
+  it('fastLogWide is within 4.5e-16 of Math.log on (1, 8] and fastLog elsewhere', () => {
+    let worst = 0;
+    const xs = [1 + 2 ** -52, 2, 2 + 2 ** -51, 4, 8, ...Array.from({ length: 100_000 }, () => 1 + 7 * rng.double())];
+    for (const x of xs) worst = Math.max(worst, Math.abs(fastLogWide(x) - Math.log(x)));
+    expect(worst).toBeLessThanOrEqual(4.5e-16);
+    for (const x of [0.01, 0.125, 0.7, 1, 8 + 2 ** -49, 100]) expect(Object.is(fastLogWide(x), fastLog(x)), String(x)).toBe(true);
+  });
+  it('dailyGrowth(u) is within 1 ulp of (1 + u)^(1/365) for g from -0.99 to 3 (100,000 points)', () => {
+    let worst = 0;
+    for (let i = 0; i < 100_000; i++) {
+      const u = i % 2 ? -0.99 + 3.99 * rng.double() : 0.5 * rng.double();
+      const want = (1 + u) ** (1 / 365);
+      worst = Math.max(worst, Math.abs(dailyGrowth(u) - want) / want / ULP);
+    }
+    expect(worst).toBeLessThanOrEqual(1);
+    expect(dailyGrowth(0)).toBe(1);
   });
 });
