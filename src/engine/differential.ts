@@ -12,6 +12,8 @@
  * options of a mitigation decision. Aliased entries (plan.aliasOf) are not simulated by the
  * kernel; they are compared through the world they alias, so the aliasing rule is checked too.
  * Entries whose option is decided after the run are copies of an option entry, compared there.
+ * Series are compared where the plan keeps them (plan.seriesKept); where it does not (attribution
+ * sub-worlds), the kernel's cells must be empty: zero sums.
  */
 import type { LoadedScenario } from '../scenario/load.js';
 import { simulatePath, type PathResult } from '../model/path.js';
@@ -93,7 +95,7 @@ export function firstDivergence(loaded: LoadedScenario, seed: number, paths: num
         for (let d = 0; d < nd; d++) {
           // A block of one path: each cell's sum is 0 + that path's value, the value itself.
           const kernel = out.seriesSums[cellOf(plan, source, v, d)];
-          const reference = series[w][v * nd + d];
+          const reference = source === 0 || plan.seriesKept[source - 1] ? series[w][v * nd + d] : 0;
           if (!same(kernel, reference)) return { path, world: names[w], day: plan.seriesDays[d], field: SERIES[v], kernel, reference };
         }
       }

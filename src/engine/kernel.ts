@@ -326,6 +326,7 @@ export class Kernel {
       worldDir[w + Wd.PHASES] = p.policy.phases.length;
       worldDir[w + Wd.PHASE_ENDS_AT] = this.phaseEndsAt[i];
       worldDir[w + Wd.LANE_DIR_AT] = i32Array(laneDir);
+      worldDir[w + Wd.SERIES] = plan.seriesKept[i] ? 1 : 0;
     });
     const worldDirAt = i32Array(worldDir);
     const day = x.alloc(8 * BLOCK_PATHS * SKETCHED);

@@ -119,6 +119,14 @@ export interface Plan {
    * are revoked on every day of the window, which is D days from t0 on every path.
    */
   laneLead: ([number, number] | undefined)[][];
+  /**
+   * Per entry: whether its daily series can reach a report: the compared policies', the options'
+   * of their decisions (the chosen one's become the policy's), and those of the worlds these
+   * alias. Attribution sub-worlds (and their options) are read for their metrics only (MODEL.md
+   * section 4c: their series are not kept), so the kernel does not record theirs; their cells stay
+   * empty.
+   */
+  seriesKept: boolean[];
   /** Per world (policy entry): the variant it belongs to (0 without variants), and each variant's fixed inputs. */
   variantOf: number[];
   variants: Map<number, number>[];
@@ -242,6 +250,10 @@ export function makePlan(loaded: LoadedScenario, study: StudySpec = {}): Plan {
       return lead;
     }),
   );
+  const seriesKept = policies.map((_p, i) => i < compared);
+  for (const d of decisions) if (seriesKept[d.entry]) for (const o of d.options) seriesKept[o.entry] = true;
+  // An alias points at an earlier entry, so one pass from the last entry follows chains of them.
+  for (let i = policies.length - 1; i >= 0; i--) if (seriesKept[i] && aliasOf[i] > 0) seriesKept[aliasOf[i] - 1] = true;
   return {
     compared,
     decisions,
@@ -260,6 +272,7 @@ export function makePlan(loaded: LoadedScenario, study: StudySpec = {}): Plan {
     maxRounds: s.firm.financing?.max_rounds ?? 0,
     aliasOf,
     laneLead,
+    seriesKept,
     variantOf,
     variants,
     pathOverrides: new Map(study.pathOverrides ?? []),

@@ -56,6 +56,7 @@ const comparedPlan = (plan: Plan): Plan => ({
   layouts: plan.layouts.slice(0, plan.compared),
   aliasOf: plan.aliasOf.slice(0, plan.compared),
   laneLead: plan.laneLead.slice(0, plan.compared),
+  seriesKept: plan.seriesKept.slice(0, plan.compared),
   variantOf: plan.variantOf.slice(0, plan.compared),
 });
 

@@ -1022,8 +1022,9 @@ export function runDays(count: i32): void {
       const st = worlds + <usize>i * WORLD_BYTES;
       if (tail) stepPolicyWorldTail(w, st, tailList(i), tailCount(i), t, df);
       else {
-        stepPolicyWorld(w, st, count, t, df, stored);
-        if (stored) for (let v = 0; v < SKETCHED; v++) record(i + 1, v, j, count);
+        const kept = stored && wd(w, Wd.SERIES) != 0;
+        stepPolicyWorld(w, st, count, t, df, kept);
+        if (kept) for (let v = 0; v < SKETCHED; v++) record(i + 1, v, j, count);
       }
     }
     a = rows;

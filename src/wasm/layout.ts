@@ -142,6 +142,7 @@ export const enum Wd {
   PHASES,
   PHASE_ENDS_AT, // f64[BLOCK_PATHS * PHASES]: absolute end day of each phase per path
   LANE_DIR_AT, // i32[LANES * Lane.FIELDS]
+  SERIES, // 1: its series are recorded (plan.seriesKept)
   FIELDS = 8,
 }
 

@@ -51,6 +51,12 @@ describe('the two day loops', () => {
     expect(plan.attributions.length).toBe(1);
     expect(plan.decisions.length).toBeGreaterThan(4);
     expect(plan.policies.length).toBeGreaterThan(plan.compared + 6);
+    // Series are recorded for the compared policies and their options, not for the sub-worlds
+    // and theirs (whose cells firstDivergence checks are empty).
+    const subWorlds = new Set(plan.attributions.flatMap((a) => a.subsets.filter((e, mask) => e !== undefined && mask < a.subsets.length - 1)));
+    for (const d of plan.decisions) if (subWorlds.has(d.entry)) for (const o of d.options) subWorlds.add(o.entry);
+    expect(subWorlds.size).toBeGreaterThan(2);
+    plan.policies.forEach((p, i) => expect(plan.seriesKept[i], p.name).toBe(!subWorlds.has(i)));
     const divergence = firstDivergence(loaded, 9, 60);
     expect(divergence && describeDivergence(divergence)).toBeUndefined();
   });
