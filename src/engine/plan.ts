@@ -107,9 +107,9 @@ export interface Plan {
   /**
    * Per entry: the world it equals on every path (0 the but-for world, j+1 entry j), -1 when it is
    * simulated, or DECIDED when it takes the results of the option its decision chooses after the
-   * run. A policy that reaches nobody equals the but-for world; two one-phase policies without
-   * licences whose worlds have the same lanes (and mitigate alike) equal each other. Aliased
-   * worlds are not simulated.
+   * run. A policy that reaches nobody, or whose duration a variant fixes at 0 days, equals the
+   * but-for world; two one-phase policies without licences whose worlds have the same lanes (and
+   * mitigate alike) equal each other. Aliased worlds are not simulated.
    */
   aliasOf: number[];
   /**
@@ -226,9 +226,14 @@ export function makePlan(loaded: LoadedScenario, study: StudySpec = {}): Plan {
     const acting = layouts[i].mitigates && layouts[i].option !== 'none';
     return JSON.stringify([variantOf[i], layouts[i].lanes, acting, acting ? layouts[i].option : '-']);
   };
+  // A world whose revocation lasts 0 days on every path (a variant or override fixes the
+  // duration at 0: a sweep's or the cost-of-delay exhibit's first point) revokes nothing, so it is
+  // the but-for world (MODEL.md section 4: W = 0, A empty, Deff = 0; no decision arises).
+  const durationRef = s.revocation.duration_days;
+  const revokesNothing = (i: number) => (variants[variantOf[i]].get(durationRef) ?? study.pathOverrides?.find(([ref]) => ref === durationRef)?.[1]) === 0;
   const aliasOf = policies.map((p, i) => {
     if (decided.has(i)) return DECIDED;
-    if (p.tracks.length === 0) return 0;
+    if (p.tracks.length === 0 || revokesNothing(i)) return 0;
     const sig = signature(i);
     const j = sig === undefined ? -1 : policies.findIndex((_q, jj) => jj < i && signature(jj) === sig);
     return j >= 0 ? j + 1 : -1;

@@ -11,6 +11,7 @@ import { kernelModule, useKernelModule } from '../../src/engine/kernel.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { loadDoc, uncertainDoc, uncertainScenario } from '../helpers.js';
 import { makePlan } from '../../src/engine/plan.js';
+import { simulatePath } from '../../src/model/path.js';
 
 const builtKernel = kernelModule();
 afterEach(() => useKernelModule(builtKernel));
@@ -59,6 +60,32 @@ describe('the two day loops', () => {
     plan.policies.forEach((p, i) => expect(plan.seriesKept[i], p.name).toBe(!subWorlds.has(i)));
     const divergence = firstDivergence(loaded, 9, 60);
     expect(divergence && describeDivergence(divergence)).toBeUndefined();
+  });
+
+  it('make a world revoked for 0 days the but-for world, which the plan aliases it to', async () => {
+    // The plan does not simulate a world whose duration a variant fixes at 0 (the cost-of-delay
+    // exhibit's first point): it takes the but-for world's results, zero harm. The reference loop
+    // gives exactly these on every path: financing, mitigation, licences and phases included.
+    const doc = uncertainDoc();
+    const loaded = await loadDoc(doc);
+    const id = loaded.scenario.revocation.duration_days;
+    const plan = makePlan(loaded, { variants: [[[id, 0]], [[id, 30]]] });
+    const perVariant = plan.compared / 2;
+    expect(plan.aliasOf.slice(0, perVariant).every((a) => a === 0)).toBe(true);
+    expect(plan.aliasOf.slice(perVariant).some((a) => a === -1)).toBe(true);
+    doc.revocation.duration_days = 0;
+    const none = await loadDoc(doc);
+    const nonePlan = makePlan(none);
+    const given = nonePlan.policies.map((policy, i) => ({ policy, layout: nonePlan.layouts[i] }));
+    let financed = 0;
+    for (let path = 0; path < 40; path++) {
+      const ref = simulatePath(none, 9, path, given);
+      for (const w of ref.worlds) {
+        ref.metrics.forEach((m, j) => expect(w.values[j], `${w.layout.policy.name} ${m}`).toBe(m === 'insolvent' ? (ref.butfor.insolvencyDay >= 0 ? 1 : 0) : 0));
+        financed += w.trace.financing.some((f) => f === 1) ? 1 : 0;
+      }
+    }
+    expect(financed).toBeGreaterThan(0);
   });
 
   it('agree on the shipped scenarios', async () => {
