@@ -32,6 +32,26 @@ export interface RunOptions extends RunSettings {
    * pass runner keeps them from one pass to the next (study/passes.ts).
    */
   threadPool?: WorkerThreadsExecutor[];
+  /** Worker threads to run beside this thread, kept for what the command runs next (KeptThreads); else new ones that end with the run. */
+  kept?: KeptThreads;
+}
+
+/**
+ * Worker threads kept from a run to the passes that follow it in the same command (the run
+ * report's cost-of-delay exhibit): started once, each then has the engine loaded, the kernel
+ * compiled and the scenario parsed, where a new thread would load them again while the run's
+ * threads end. Whoever makes it stops it.
+ */
+export class KeptThreads {
+  readonly executors: WorkerThreadsExecutor[];
+
+  constructor(count: number) {
+    this.executors = Array.from({ length: count }, () => new WorkerThreadsExecutor(1, { keep: true }));
+  }
+
+  stop(): void {
+    for (const x of this.executors) x.stop();
+  }
 }
 
 /** Where a pass's paths are simulated: this machine (runSimulation) or, as shards, a queue's workers (engine/queue.ts). */
@@ -133,7 +153,7 @@ export async function simulateBlocks(loaded: LoadedScenario, options: RunOptions
   // left: the work stays balanced to the last block, and this thread starts at once while the
   // workers load the engine.
   const queue = new BlockQueue(end, first, claims);
-  const executors = options.threadPool ?? threadExecutors(threads);
+  const executors = options.threadPool ?? (options.kept && threads > 1 ? [new InThreadExecutor(), ...options.kept.executors.slice(0, threads - 1)] : threadExecutors(threads));
   const job = { loaded, plan, settings, study, packed: sketch.packed === true };
   let failure: unknown;
   const grids = await Promise.all(

@@ -131,6 +131,9 @@ function workerUrl(): URL {
  */
 export class WorkerThreadsExecutor implements BlockExecutor {
   private workers: Worker[] = [];
+  /** Threads started so far (a kept thread is started once for all its runs), and runs executed. */
+  started = 0;
+  runs = 0;
 
   constructor(
     /** Its threads. */
@@ -142,6 +145,7 @@ export class WorkerThreadsExecutor implements BlockExecutor {
   private threads(): Worker[] {
     if (this.workers.length === 0) {
       this.workers = Array.from({ length: this.count }, () => new Worker(workerUrl()));
+      this.started += this.count;
       // Kept threads wait for work without holding the process open.
       if (this.options.keep) for (const w of this.workers) w.unref();
     }
@@ -150,6 +154,7 @@ export class WorkerThreadsExecutor implements BlockExecutor {
 
   execute(job: BlockJob, queue: BlockQueue, onBlock: (r: BlockResult) => void, signal?: AbortSignal): Promise<AnySketchData[]> {
     const { loaded, settings, study, packed } = job;
+    this.runs++;
     const grids: AnySketchData[] = [];
     const keep = this.options.keep === true;
     return new Promise<AnySketchData[]>((resolve, reject) => {

@@ -6,7 +6,7 @@
  * reads it.
  */
 import type { LoadedScenario } from '../scenario/load.js';
-import type { PassExecutor } from '../engine/run.js';
+import type { KeptThreads, PassExecutor } from '../engine/run.js';
 import { drawnValues } from '../sampling/draw.js';
 import { runStudy, type StudyResult } from './run.js';
 import type { MitigationOption } from '../model/world.js';
@@ -44,7 +44,7 @@ export interface DelaySweep {
  */
 export async function runDelaySweep(
   loaded: LoadedScenario,
-  settings: { seed: number; paths: number; threads: number; signal?: AbortSignal; executor?: PassExecutor },
+  settings: { seed: number; paths: number; threads: number; signal?: AbortSignal; executor?: PassExecutor; kept?: KeptThreads },
   choices?: Record<string, MitigationOption>,
   enough: (sweep: DelaySweep) => boolean = () => true,
 ): Promise<DelaySweep | undefined> {
@@ -53,7 +53,7 @@ export async function runDelaySweep(
   if (durations.length < 2) return undefined;
   const id = loaded.scenario.revocation.duration_days;
   for (;;) {
-    const study = await runStudy(loaded, durations.map((d) => new Map([[id, d]])), { paths, seed: settings.seed, threads: settings.threads, signal: settings.signal, executor: settings.executor }, choices);
+    const study = await runStudy(loaded, durations.map((d) => new Map([[id, d]])), { paths, seed: settings.seed, threads: settings.threads, signal: settings.signal, executor: settings.executor, kept: settings.kept }, choices);
     const sweep = { id, durations, median, paths, study };
     if (paths >= settings.paths || enough(sweep)) return sweep;
     paths = Math.min(settings.paths, 4 * paths);

@@ -15,7 +15,7 @@
  */
 import type { LoadedScenario } from '../scenario/load.js';
 import type { StudySpec } from '../engine/block.js';
-import { blocksOf, runSimulation, threadsFor, type PassExecutor, type RunOptions, type RunResult } from '../engine/run.js';
+import { blocksOf, runSimulation, threadsFor, type KeptThreads, type PassExecutor, type RunOptions, type RunResult } from '../engine/run.js';
 import { WorkerThreadsExecutor } from '../engine/schedule.js';
 import { BLOCK_PATHS } from '../engine/kernel.js';
 import { describeRule, firstBlocksMeeting, type PrecisionOutcome, type PrecisionRule } from './precision.js';
@@ -39,6 +39,8 @@ export interface PassSettings {
   common?: Pick<StudySpec, 'ongoingAfterDays' | 'compare'>;
   /** Where the passes run (default: this machine; a queue's workers with --redis). */
   executor?: PassExecutor;
+  /** Worker threads kept from the command's run: the passes start on these (more up to `threads`), and leave them running. */
+  kept?: KeptThreads;
 }
 
 export interface PassResults {
@@ -76,16 +78,19 @@ export async function runPasses(loaded: LoadedScenario, passes: Pass[], settings
   if (settings.executor || settings.threads <= 1 || passes.length === 0) {
     // One after another: a queue's workers, or this thread alone.
     for (const [i, pass] of passes.entries()) results.push(await (settings.executor ?? runSimulation)(pass.loaded ?? loaded, optionsOf(pass, i)));
-  } else results.push(...(await onPool(loaded, passes, settings.threads, optionsOf)));
+  } else results.push(...(await onPool(loaded, passes, settings.threads, optionsOf, settings.kept)));
   return { results, simulateSeconds: (performance.now() - started) / 1000 };
 }
 
 /**
  * The passes on `threads` kept worker threads: each pass, in order, waits for as many free threads
- * as it has blocks (at most all of them) and runs on those. The threads end with the last pass.
+ * as it has blocks (at most all of them) and runs on those: `kept` threads first, then threads of its
+ * own, started as a pass first needs them. Its own threads end with the last pass; kept ones stay.
  */
-async function onPool(loaded: LoadedScenario, passes: Pass[], threads: number, optionsOf: (pass: Pass, i: number) => RunOptions): Promise<RunResult[]> {
-  const all = Array.from({ length: threads }, () => new WorkerThreadsExecutor(1, { keep: true }));
+async function onPool(loaded: LoadedScenario, passes: Pass[], threads: number, optionsOf: (pass: Pass, i: number) => RunOptions, kept?: KeptThreads): Promise<RunResult[]> {
+  const given = kept?.executors.slice(0, threads) ?? [];
+  const own = Array.from({ length: threads - given.length }, () => new WorkerThreadsExecutor(1, { keep: true }));
+  const all = [...given, ...own];
   const free = [...all];
   const results = new Array<RunResult>(passes.length);
   const running = new Set<Promise<void>>();
@@ -116,7 +121,7 @@ async function onPool(loaded: LoadedScenario, passes: Pass[], threads: number, o
     }
     await Promise.all(running);
   } finally {
-    for (const x of all) x.stop();
+    for (const x of own) x.stop();
   }
   if (failure) throw failure.error;
   return results;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildReportFiles } from '../../src/report/files.js';
-import { runSimulation } from '../../src/engine/run.js';
+import { KeptThreads, runSimulation } from '../../src/engine/run.js';
+import { runPasses } from '../../src/study/passes.js';
 import { BLOCK_PATHS } from '../../src/engine/kernel.js';
 import { FLUSH_BLOCKS } from '../../src/wasm/layout.js';
 import { baseScenario, loadDoc } from '../helpers.js';
@@ -41,6 +42,24 @@ describe('determinism', () => {
     const one = await outputs(1, paths);
     expect(await outputs(2, paths)).toEqual(one);
     expect(await outputs(3, paths)).toEqual(one);
+  });
+  it('kept threads run a run and the passes after it, started once, with the same results', async () => {
+    const loaded = await scenario();
+    const kept = new KeptThreads(1);
+    try {
+      const run = await runSimulation(loaded, { paths, seed: 11, threads: 2, kept });
+      const pass = { study: { lastDayOnly: true }, paths: BLOCK_PATHS };
+      const { results } = await runPasses(loaded, [pass], { paths, seed: 11, threads: 2, kept });
+      expect(kept.executors[0].runs).toBe(2);
+      expect(kept.executors[0].started).toBe(1);
+      const fresh = await runSimulation(loaded, { paths, seed: 11, threads: 2 });
+      expect(run.metrics).toEqual(fresh.metrics);
+      expect([...run.seriesMeans]).toEqual([...fresh.seriesMeans]);
+      const alone = await runSimulation(loaded, { paths: BLOCK_PATHS, seed: 11, threads: 1, study: { lastDayOnly: true } });
+      expect(results[0].metrics).toEqual(alone.metrics);
+    } finally {
+      kept.stop();
+    }
   });
   it('a different seed gives different results', async () => {
     const a = await outputs(1, 300, 11);
