@@ -15,7 +15,7 @@ export const STEPS = [
   ['  stepQuality(w, st, order, count);\n  // 3. Output', 'horizon: quality and q^eps (log and exp)'],
   ['^  updateQualityAndShares(w, st, order, count);\n}\n\n/**\n * A day t >= T', 'horizon: revenue, costs, cash, financing, metrics'],
   ['  updateQualityAndShares(w, st, order, count);\n}\n\n/**\n * A day t >= T', 'horizon: K and S updates (two divisions)'],
-  ['        if (stored) for (let v = 0; v < SKETCHED; v++) record(i + 1, v, j, count);', 'horizon: daily series (sketch inserts and sums)'],
+  ['        if (kept) for (let v = 0; v < SKETCHED; v++) record(i + 1, v, j, count);', 'horizon: daily series (sketch inserts and sums)'],
   ['  stepLanes(w, st, tailList(nPol), tailCount(nPol), t, true);', 'tail: lanes\' gaps and 2^(-kappa e) (exp)'],
   ['  stepQuality(w, st, list, n);\n  let m = 0;', 'tail: quality and q^eps (log and exp)'],
   ['^  updateQualityAndShares(w, st, list, n);\n}\n\n/** A tail day', 'tail: revenue and premium sums'],
