@@ -128,7 +128,7 @@ function withinAxis(rows: { policy: string; value: number; p: number }[], lo: nu
 
 const columnsFor = (n: number) => (n <= 2 ? n : n <= 4 ? 2 : 3);
 
-export function buildCharts(result: RunResult, summary: SummaryJson, rows: SeriesRow[], calendar?: ChartCalendar): Chart[] {
+export function buildCharts(result: RunResult, summary: SummaryJson, rows: SeriesRow[], calendar?: ChartCalendar, { delayPending = false } = {}): Chart[] {
   const inRunOrder = result.plan.policies.map((p) => p.name);
   const sameAs = Object.fromEntries(inRunOrder.map((p, i) => [p, result.plan.aliasOf[i] < 0 ? undefined : result.plan.aliasOf[i] === 0 ? 'butfor' : inRunOrder[result.plan.aliasOf[i] - 1]]));
   // Hypothetical policies (worlds that did not happen) come after the others in every chart, named so.
@@ -144,9 +144,12 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
   const DAY = dayAxis(result.plan.T, calendar);
   const events = (panels?: string[]) => eventRows(calendar, T, panels);
   const charts: Chart[] = [];
+  // Figure numbers held for charts not drawn yet: the cost-of-delay chart while its sweep runs
+  // (delayPending), so that the charts after it keep their numbers, and their specs, once it is in.
+  let held = 0;
   const add = (name: string, heading: string, spec: Record<string, unknown>) => charts.push({ name, title: heading, spec: compactData({ ...base, ...spec }) as unknown as TopLevelSpec });
   /** The next figure's numbered title. */
-  const fig = (text: string, subtitle: string) => title(charts.length + 1, text, subtitle, s);
+  const fig = (text: string, subtitle: string) => title(charts.length + held + 1, text, subtitle, s);
   const bands = 'Line: median across paths; dark band: 25th to 75th percentile; light band: 5th to 95th percentile.';
 
   // 1. Cumulative present-value harm.
@@ -425,7 +428,7 @@ export function buildCharts(result: RunResult, summary: SummaryJson, rows: Serie
         { mark: { type: 'line', point: true, strokeWidth: 2 }, encoding: { x: days, y: { field: 'mean', type: 'quantitative' }, color: delayColor, ...policyDash(ctx, 'policy', delayColor.legend), tooltip: [{ field: 'policy', type: 'nominal' }, { field: 'days', type: 'quantitative' }, { field: 'mean', type: 'quantitative', format: MONEY_FORMAT }] } },
       ],
     });
-  }
+  } else if (delayPending) held++;
   // 11. Who caused the harm: each attributed policy's total harm per party, alone, added and Shapley.
   const attributed = ctx.policies.filter((p) => s.policies[p].attribution);
   if (attributed.length) {

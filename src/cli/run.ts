@@ -4,7 +4,7 @@ import { runShard } from '../engine/shard.js';
 import { makePlan } from '../engine/block.js';
 import { estimateRun } from '../engine/guards.js';
 import { buildReportFiles, earlyReport, pathsCsv } from '../report/files.js';
-import { runDelaySweep } from '../study/delay.js';
+import { delayPoints, runDelaySweep } from '../study/delay.js';
 import { choicesOf } from '../study/run.js';
 import { oneMoreDayIsClear } from '../analysis/delay.js';
 import { seriesRows } from '../analysis/run.js';
@@ -114,7 +114,7 @@ export async function reportRun({ loaded, flags, settings, precision, signal, st
   await new Promise((resolve) => setImmediate(resolve));
   const correlated = correlationDraws(loaded, settings.seed, settings.paths);
   const series = seriesRows(result);
-  const { early, drawn } = earlyReport(loaded, result, { precision, correlated, series });
+  const { early, drawn } = earlyReport(loaded, result, { precision, correlated, series }, delayPoints(loaded, settings.seed, settings.paths) !== undefined);
   const [delay] = await Promise.all([sweep, drawn]);
   result.timing.wall_seconds = (performance.now() - started) / 1000;
   result.timing.peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);

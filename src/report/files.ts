@@ -58,14 +58,15 @@ export interface EarlyReport {
 
 /**
  * Builds what of a run's report does not depend on its cost-of-delay exhibit (every chart but that
- * one and those numbered after it), for buildReportFiles: a run does this while the exhibit's paths
- * simulate on another thread. `drawn` resolves once the charts' SVGs are drawn (their PNGs may
+ * one; with `delayPending` the charts after it keep its figure number free, so they are drawn
+ * once), for buildReportFiles: a run does this while the exhibit's paths simulate on another
+ * thread. `drawn` resolves once the charts' SVGs are drawn (their PNGs may
  * still be rasterising: addChartFiles awaits them).
  */
-export function earlyReport(loaded: LoadedScenario, result: RunResult, extras: Omit<RunExtras, 'delay'>): { early: EarlyReport; drawn: Promise<void> } {
+export function earlyReport(loaded: LoadedScenario, result: RunResult, extras: Omit<RunExtras, 'delay'>, delayPending = false): { early: EarlyReport; drawn: Promise<void> } {
   const summary = runSummary(loaded, result, extras);
   const renders = new ChartRenders();
-  const drawn = renders.drawAll(buildCharts(result, summary, extras.series ?? seriesRows(result), chartCalendar(loaded.scenario)));
+  const drawn = renders.drawAll(buildCharts(result, summary, extras.series ?? seriesRows(result), chartCalendar(loaded.scenario), { delayPending }));
   return { early: { summary, renders }, drawn };
 }
 

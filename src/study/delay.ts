@@ -27,6 +27,12 @@ export function delayDurations(loaded: LoadedScenario, seed: number, paths: numb
   return { durations, median };
 }
 
+/** The exhibit's durations for a run of `paths`, or undefined when there are fewer than two to sweep (runDelaySweep runs none). */
+export function delayPoints(loaded: LoadedScenario, seed: number, paths: number): { durations: number[]; median: number } | undefined {
+  const points = delayDurations(loaded, seed, delayPaths(paths));
+  return points.durations.length < 2 ? undefined : points;
+}
+
 /** The exhibit's sweep: its points and what it ran; undefined when the scenario revokes nothing to sweep (a duration of 0). */
 export interface DelaySweep {
   id: number;
@@ -49,8 +55,9 @@ export async function runDelaySweep(
   enough: (sweep: DelaySweep) => boolean = () => true,
 ): Promise<DelaySweep | undefined> {
   let paths = delayPaths(settings.paths);
-  const { durations, median } = delayDurations(loaded, settings.seed, paths);
-  if (durations.length < 2) return undefined;
+  const points = delayPoints(loaded, settings.seed, settings.paths);
+  if (!points) return undefined;
+  const { durations, median } = points;
   const id = loaded.scenario.revocation.duration_days;
   for (;;) {
     const study = await runStudy(loaded, durations.map((d) => new Map([[id, d]])), { paths, seed: settings.seed, threads: settings.threads, signal: settings.signal, executor: settings.executor, kept: settings.kept }, choices);

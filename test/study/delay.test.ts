@@ -1,6 +1,9 @@
 /** The cost-of-delay exhibit's paths: a twentieth of the run's, raised fourfold (up to the run's) until one more day is clear. */
 import { describe, expect, it } from 'vitest';
-import { delayPaths, runDelaySweep } from '../../src/study/delay.js';
+import { delayPaths, delayPoints, runDelaySweep } from '../../src/study/delay.js';
+import { runSimulation } from '../../src/engine/run.js';
+import { runSummary, seriesRows, withCostOfDelay } from '../../src/analysis/run.js';
+import { buildCharts } from '../../src/charts/specs.js';
 import { oneMoreDayIsClear } from '../../src/analysis/delay.js';
 import { baseScenario, loadDoc } from '../helpers.js';
 
@@ -25,5 +28,26 @@ describe('the cost-of-delay sweep', () => {
     const clear = await runDelaySweep(loaded, { ...settings, paths: 2000 }, undefined, oneMoreDayIsClear);
     expect(clear!.paths).toBe(250);
     expect(oneMoreDayIsClear(clear!)).toBe(true);
+  });
+
+  it('holds its figure number while it runs, so the charts after it are specified, and drawn, once', async () => {
+    const doc = baseScenario();
+    doc.revocation.duration_days = { dist: 'uniform', min: 10, max: 60 };
+    doc.policies['what-happened'] = { phases: [{ restrict: { everyone: true }, days: 10, by: 'provider' }, { restrict: { nationality_not_in: ['US'] } , by: 'government' }] };
+    const loaded = await loadDoc(doc);
+    const settings = { seed: 3, paths: 300, threads: 1 };
+    const result = await runSimulation(loaded, settings);
+    const summary = runSummary(loaded, result, {});
+    const rows = seriesRows(result);
+    expect(delayPoints(loaded, settings.seed, settings.paths)).toBeDefined();
+    const early = buildCharts(result, summary, rows, undefined, { delayPending: true });
+    const delay = await runDelaySweep(loaded, settings);
+    const final = buildCharts(result, withCostOfDelay(summary, delay), rows);
+    expect(final.map((c) => c.name).slice(-2)).toEqual(['cost-of-delay', 'attribution']);
+    expect(early.map((c) => c.name)).toEqual(final.map((c) => c.name).filter((n) => n !== 'cost-of-delay'));
+    for (const chart of early) expect(JSON.stringify(chart.spec), chart.name).toBe(JSON.stringify(final.find((c) => c.name === chart.name)!.spec));
+    // Without the held number the attribution chart would be numbered 10, then 11.
+    const unheld = buildCharts(result, summary, rows);
+    expect(JSON.stringify(unheld.at(-1)!.spec)).not.toBe(JSON.stringify(final.at(-1)!.spec));
   });
 });
