@@ -230,7 +230,8 @@ export function makePlan(loaded: LoadedScenario, study: StudySpec = {}): Plan {
   // duration at 0: a sweep's or the cost-of-delay exhibit's first point) revokes nothing, so it is
   // the but-for world (MODEL.md section 4: W = 0, A empty, Deff = 0; no decision arises).
   const durationRef = s.revocation.duration_days;
-  const revokesNothing = (i: number) => (variants[variantOf[i]].get(durationRef) ?? study.pathOverrides?.find(([ref]) => ref === durationRef)?.[1]) === 0;
+  const pathOverrides = new Map(study.pathOverrides ?? []);
+  const revokesNothing = (i: number) => (variants[variantOf[i]].get(durationRef) ?? pathOverrides.get(durationRef)) === 0;
   const aliasOf = policies.map((p, i) => {
     if (decided.has(i)) return DECIDED;
     if (p.tracks.length === 0 || revokesNothing(i)) return 0;
@@ -280,7 +281,7 @@ export function makePlan(loaded: LoadedScenario, study: StudySpec = {}): Plan {
     seriesKept,
     variantOf,
     variants,
-    pathOverrides: new Map(study.pathOverrides ?? []),
+    pathOverrides,
     uniforms: study.uniforms,
     ...(study.ongoingAfterDays !== undefined ? { ongoingAfterDays: study.ongoingAfterDays } : {}),
   };

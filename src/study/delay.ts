@@ -6,7 +6,7 @@
  * reads it.
  */
 import type { LoadedScenario } from '../scenario/load.js';
-import type { KeptThreads, PassExecutor } from '../engine/run.js';
+import type { PassSettings } from './passes.js';
 import { drawnValues } from '../sampling/draw.js';
 import { runStudy, type StudyResult } from './run.js';
 import type { MitigationOption } from '../model/world.js';
@@ -50,7 +50,7 @@ export interface DelaySweep {
  */
 export async function runDelaySweep(
   loaded: LoadedScenario,
-  settings: { seed: number; paths: number; threads: number; signal?: AbortSignal; executor?: PassExecutor; kept?: KeptThreads },
+  settings: PassSettings,
   choices?: Record<string, MitigationOption>,
   enough: (sweep: DelaySweep) => boolean = () => true,
 ): Promise<DelaySweep | undefined> {
@@ -60,7 +60,7 @@ export async function runDelaySweep(
   const { durations, median } = points;
   const id = loaded.scenario.revocation.duration_days;
   for (;;) {
-    const study = await runStudy(loaded, durations.map((d) => new Map([[id, d]])), { paths, seed: settings.seed, threads: settings.threads, signal: settings.signal, executor: settings.executor, kept: settings.kept }, choices);
+    const study = await runStudy(loaded, durations.map((d) => new Map([[id, d]])), { ...settings, paths }, choices);
     const sweep = { id, durations, median, paths, study };
     if (paths >= settings.paths || enough(sweep)) return sweep;
     paths = Math.min(settings.paths, 4 * paths);
