@@ -12,7 +12,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { defaultThreads, RunAborted, THREADED_V8_FLAGS, type PassExecutor } from '../engine/run.js';
+import { defaultThreads, KeptThreads, RunAborted, THREADED_V8_FLAGS, type PassExecutor } from '../engine/run.js';
 import { connectionOf, QueuePasses } from '../engine/queue.js';
 import { refusal, type RunEstimate } from '../engine/guards.js';
 import { ShardError } from '../engine/shard.js';
@@ -38,6 +38,8 @@ export interface Settings {
   threads: number;
   /** Where passes run: this machine, or a queue's workers (--redis). */
   executor?: PassExecutor;
+  /** On this machine with several threads: the command's worker threads, started as it starts (runFolderCommand). */
+  kept?: KeptThreads;
 }
 
 /** What a command's work is given. */
@@ -94,18 +96,38 @@ export interface FolderCommand<F extends CommonFlags, P, L = LoadedScenario> {
 
 const isProblems = (x: unknown): x is { problems: string[] } => typeof x === 'object' && x !== null && Array.isArray((x as { problems?: unknown }).problems);
 
-/** Runs a folder-writing command on a scenario file; returns the exit code. */
+/**
+ * Runs a folder-writing command on a scenario file; returns the exit code. With several threads on
+ * this machine, the worker threads start first: each loads the engine while this thread reads and
+ * checks the scenario, instead of after (about a third of a second of a thread, which the run's
+ * first blocks waited for). The command's runs and passes use them, and they end with it.
+ */
 export async function runFolderCommand<F extends CommonFlags, P, L = LoadedScenario>(cmd: FolderCommand<F, P, L>, file: string, flags: F, io: Io): Promise<number> {
   const flagProblems = cmd.checkFlags?.(flags) ?? [];
   if (flagProblems.length) {
     io.err(flagProblems.map(usage).join(''));
     return EXIT.invalid;
   }
+  const threads = flags.threads ?? defaultThreads();
+  let kept: KeptThreads | undefined;
+  if (threads > 1 && flags.redis === undefined) {
+    setFlagsFromString(THREADED_V8_FLAGS);
+    kept = new KeptThreads(threads - 1);
+    kept.start();
+  }
+  try {
+    return await runStarted(cmd, file, flags, io, threads, kept);
+  } finally {
+    kept?.stop();
+  }
+}
+
+async function runStarted<F extends CommonFlags, P, L>(cmd: FolderCommand<F, P, L>, file: string, flags: F, io: Io, threads: number, kept: KeptThreads | undefined): Promise<number> {
   const loaded = cmd.load ? await cmd.load(file, io, flags) : ((await loadOrReport(file, io)) as L | undefined);
   if (!loaded) return EXIT.invalid;
   const source = cmd.sourceOf ? cmd.sourceOf(loaded) : scenarioSource(loaded as unknown as LoadedScenario);
   const sim = source.simulation;
-  const settings: Settings = { paths: flags.paths ?? sim.paths, seed: flags.seed ?? sim.seed, threads: flags.threads ?? defaultThreads() };
+  const settings: Settings = { paths: flags.paths ?? sim.paths, seed: flags.seed ?? sim.seed, threads, kept };
   if (flags.shards !== undefined && flags.redis === undefined) {
     io.err(usage(`${cmd.name}: --shards goes with --redis (the queue whose workers run the shards)`));
     return EXIT.invalid;

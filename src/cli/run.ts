@@ -1,5 +1,5 @@
 /** `accessgap run FILE`: simulate, then write the report folder atomically and print a table. */
-import { KeptThreads, runSimulation, shardBlocks, type RunResult } from '../engine/run.js';
+import { runSimulation, shardBlocks, type RunResult } from '../engine/run.js';
 import { runShard } from '../engine/shard.js';
 import { makePlan } from '../engine/block.js';
 import { estimateRun } from '../engine/guards.js';
@@ -91,25 +91,19 @@ async function runShardCommand({ loaded, settings, signal, onProgress, finishPro
  * --save-paths). The exhibit pack renders the same document to PDF.
  */
 export async function simulateAndReport(ctx: WorkContext<CommonFlags & { savePaths?: boolean }, undefined>) {
-  // The run's worker threads stay for the exhibit's sweep (which would otherwise start a thread
-  // and load the engine again while the run's threads end).
-  const kept = ctx.settings.executor === undefined && ctx.settings.threads > 1 ? new KeptThreads(ctx.settings.threads - 1) : undefined;
-  try {
-    const result = await (ctx.settings.executor ?? runSimulation)(ctx.loaded, { ...ctx.settings, signal: ctx.signal, onProgress: ctx.onProgress, kept });
-    ctx.finishProgress();
-    return await reportRun(ctx, result, kept);
-  } finally {
-    kept?.stop();
-  }
+  // The command's worker threads (settings.kept) run the run, then stay for the exhibit's sweep.
+  const result = await (ctx.settings.executor ?? runSimulation)(ctx.loaded, { ...ctx.settings, signal: ctx.signal, onProgress: ctx.onProgress });
+  ctx.finishProgress();
+  return reportRun(ctx, result);
 }
 
 /** What a run writes once its paths are simulated (here, or by shards that accessgap merge put together). */
-export async function reportRun({ loaded, flags, settings, precision, signal, started }: Pick<WorkContext<CommonFlags & { savePaths?: boolean }, undefined>, 'loaded' | 'flags' | 'settings' | 'precision' | 'signal' | 'started'>, result: RunResult, kept?: KeptThreads) {
+export async function reportRun({ loaded, flags, settings, precision, signal, started }: Pick<WorkContext<CommonFlags & { savePaths?: boolean }, undefined>, 'loaded' | 'flags' | 'settings' | 'precision' | 'signal' | 'started'>, result: RunResult) {
   // The cost-of-delay exhibit: a small duration sweep on a twentieth of the paths (src/study/delay.ts).
   // It is small (often one block, on one thread); once it is handed to the threads (a turn of the
   // event loop), this thread builds the parts of the report that do not depend on it: the summary
   // without it, and the charts that do not show it, drawn (their PNGs on libuv's threads).
-  const sweep = runDelaySweep(loaded, { ...settings, signal, kept }, choicesOf(result), oneMoreDayIsClear);
+  const sweep = runDelaySweep(loaded, { ...settings, signal }, choicesOf(result), oneMoreDayIsClear);
   sweep.catch(() => {}); // awaited below; an early failure is not unhandled meanwhile
   await new Promise((resolve) => setImmediate(resolve));
   const correlated = correlationDraws(loaded, settings.seed, settings.paths);

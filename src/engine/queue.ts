@@ -20,7 +20,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ConnectionOptions, Job } from 'bullmq';
 import type { LoadedScenario } from '../scenario/load.js';
-import { RecentScenarios } from '../scenario/load.js';
+import { parseScenario } from '../scenario/load.js';
+import { RecentScenarios } from '../scenario/loaded.js';
 import type { StudySpec } from './block.js';
 import { WorkerThreadsExecutor } from './schedule.js';
 import { blocksOf, RunAborted, runSimulation, threadsFor, type PassExecutor, type RunOptions, type RunResult } from './run.js';
@@ -128,7 +129,7 @@ async function scenarioOf(d: ShardJob): Promise<LoadedScenario> {
   const bytes = Buffer.from(d.scenario, 'base64');
   const sha = createHash('sha256').update(bytes).digest('hex');
   if (sha !== d.sha256) throw new Error(`the job's scenario hashes to ${sha}, not the recorded ${d.sha256}`);
-  return parsed.parse(`${sha}:${d.file}`, bytes, d.file);
+  return parsed.get(`${sha}:${d.file}`, () => parseScenario(bytes, d.file));
 }
 
 /**

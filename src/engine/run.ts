@@ -40,13 +40,19 @@ export interface RunOptions extends RunSettings {
  * Worker threads kept from a run to the passes that follow it in the same command (the run
  * report's cost-of-delay exhibit): started once, each then has the engine loaded, the kernel
  * compiled and the scenario parsed, where a new thread would load them again while the run's
- * threads end. Whoever makes it stops it.
+ * threads end. Whoever makes it stops it. The CLI makes them as a command starts (cli/pipeline.ts),
+ * so that they load the engine while the main thread loads the scenario.
  */
 export class KeptThreads {
   readonly executors: WorkerThreadsExecutor[];
 
   constructor(count: number) {
     this.executors = Array.from({ length: count }, () => new WorkerThreadsExecutor(1, { keep: true }));
+  }
+
+  /** Starts the threads now, before their first run. */
+  start(): void {
+    for (const x of this.executors) x.start();
   }
 
   stop(): void {

@@ -141,6 +141,11 @@ export class WorkerThreadsExecutor implements BlockExecutor {
     private readonly options: { keep?: boolean } = {},
   ) {}
 
+  /** Starts the threads now (each loads the engine), rather than when the first run is given to them. */
+  start(): void {
+    this.threads();
+  }
+
   /** The threads: the kept ones, or new ones. */
   private threads(): Worker[] {
     if (this.workers.length === 0) {
@@ -179,7 +184,7 @@ export class WorkerThreadsExecutor implements BlockExecutor {
       const workers = this.threads();
       // Claimed blocks: each thread asks for its next ('take') and waits on its mailbox cell.
       const mailbox = queue.claimed ? new Int32Array(new SharedArrayBuffer(4 * workers.length)) : undefined;
-      const start: Omit<WorkerStart, 'slot'> = { text: loaded.text, file: loaded.scenario.file, trees: loaded.expressionTrees, settings, queue: { ...queue.shared, mailbox }, kernel: kernelModule(), kernelId: kernelModuleId(), study, keep, packed };
+      const start: Omit<WorkerStart, 'slot'> = { scenario: loaded.scenario, text: loaded.text, file: loaded.scenario.file, trees: loaded.expressionTrees, settings, queue: { ...queue.shared, mailbox }, kernel: kernelModule(), kernelId: kernelModuleId(), study, keep, packed };
       workers.forEach((w, slot) => {
         const message = (msg: FromWorker) => {
           if (failed) return;

@@ -1,12 +1,12 @@
 /**
- * Worker thread entry: for each run it is sent (a WorkerStart message), loads the same scenario
- * text (with the main thread's parsed expressions; once, for the runs of a kept thread), then simulates blocks, taking the next block
+ * Worker thread entry: for each run it is sent (a WorkerStart message), takes the scenario the main
+ * thread validated (with its text and parsed expressions; once, for the runs of a kept thread), then simulates blocks, taking the next block
  * from the queue it shares with the other threads until none is left, and returns each block's
  * results and, at the end, its sketches (protocol.ts says what it sends). Then it waits for the
  * next run, or is ended by the main thread.
  */
 import { parentPort } from 'node:worker_threads';
-import { RecentScenarios } from '../scenario/load.js';
+import { loadValidated, RecentScenarios } from '../scenario/loaded.js';
 import { BlockSimulator, makePlan } from './block.js';
 import { useKernelModule } from './kernel.js';
 import { isPacked } from '../stats/packed.js';
@@ -20,8 +20,9 @@ const send = (msg: FromWorker, transfer?: ArrayBuffer[]) => port.postMessage(msg
 let kernelId = -1;
 
 /**
- * The scenarios this thread has parsed lately, by file name and text: a kept thread's next pass of
- * a study, or next shard of a queue worker, uses the one it has (parsing took 20-80 ms a run).
+ * The scenarios this thread has taken lately, by file name and text: a kept thread's next pass of
+ * a study, or next shard of a queue worker, uses the one it has (compiling its expressions again
+ * otherwise; parsing its text took 20-80 ms a run before threads were given the validated one).
  */
 const parsed = new RecentScenarios(4);
 
@@ -36,13 +37,13 @@ function take(queue: SharedQueue, slot: number): number | undefined {
   return b >= 0 ? b : undefined;
 }
 
-async function run({ text, file, trees, settings, queue, slot, kernel, kernelId: id, study, keep, packed }: WorkerStart): Promise<void> {
+async function run({ scenario, text, file, trees, settings, queue, slot, kernel, kernelId: id, study, keep, packed }: WorkerStart): Promise<void> {
   if (id !== kernelId) {
     useKernelModule(kernel);
     kernelId = id;
   }
   try {
-    const loaded = await parsed.parse(`${file}\0${text}`, text, file, trees);
+    const loaded = await parsed.get(`${file}\0${text}`, () => loadValidated(scenario, text, trees));
     const sim = new BlockSimulator(loaded, makePlan(loaded, study), settings);
     for (let b = take(queue, slot); b !== undefined; b = take(queue, slot)) {
       // Copied, not transferred: transferring detaches the buffers here, and once any buffer of a

@@ -5,27 +5,17 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
-import { checkExpressions, type Compiled, type ExpressionTree } from './expressions.js';
+import { checkExpressions, type ExpressionTree } from './expressions.js';
 import { ScenarioError, type Located, type PathSegment, type Problem } from './problems.js';
 import type { InputDef, Scenario } from './types.js';
 import { validateDocument } from './validate.js';
+import { keyPathOf, type LoadedScenario } from './loaded.js';
+
+// A loaded scenario's type, and the helpers a worker thread uses without this module (and YAML).
+export { keyPathOf, RecentScenarios, type LoadedScenario } from './loaded.js';
 
 /** Larger files are refused before parsing: a scenario is a few kilobytes. */
 export const MAX_SCENARIO_BYTES = 1 << 20;
-
-export interface LoadedScenario {
-  scenario: Scenario;
-  /** Derived-input functions by InputRef. */
-  expressions: Map<number, Compiled>;
-  /** The file's text, so worker threads can load the identical scenario. */
-  text: string;
-  /** Each expression's parsed tree by source text (worker threads compile these, see parseScenario). */
-  expressionTrees: Record<string, ExpressionTree>;
-  /** The file's bytes as read (the report folder keeps a copy that hashes to scenario.sha256). */
-  bytes?: Uint8Array;
-  /** Where a key path (`policies.blanket.restrict`, `staff[1].headcount`) stands in the file, if it is there. */
-  locate?: (key: string) => { line: number; column: number } | undefined;
-}
 
 /** Loads and validates a scenario file; throws ScenarioError listing every problem. */
 export async function loadScenario(file: string): Promise<LoadedScenario> {
@@ -128,36 +118,6 @@ export async function parseScenario(bytes: Buffer | string, file: string, expres
   const expressions = await checkExpressions(scenario, exprProblems, keyPathOf, expressionTrees);
   if (exprProblems.length) throw new ScenarioError(file, exprProblems.map(locateProblem));
   return { scenario, expressions, text, expressionTrees, locate, bytes: buf };
-}
-
-/**
- * The scenarios parsed lately, the last `kept` by key (parseScenario otherwise): a queue worker's
- * shards, and a kept thread's passes, parse their scenario once.
- */
-export class RecentScenarios {
-  private readonly loaded = new Map<string, LoadedScenario>();
-
-  constructor(private readonly kept: number) {}
-
-  async parse(key: string, bytes: Buffer | string, file: string, expressionTrees?: Record<string, ExpressionTree>): Promise<LoadedScenario> {
-    let loaded = this.loaded.get(key);
-    if (loaded === undefined) {
-      loaded = await parseScenario(bytes, file, expressionTrees);
-      if (this.loaded.size >= this.kept) this.loaded.delete(this.loaded.keys().next().value!);
-      this.loaded.set(key, loaded);
-    }
-    return loaded;
-  }
-}
-
-/** The key path of an input, as segments (`staff[1].ai_dependence` -> ['staff', 1, 'ai_dependence']). */
-export function keyPathOf(def: InputDef): PathSegment[] {
-  const out: PathSegment[] = [];
-  for (const m of def.key.matchAll(/([^.[\]"]+)|\[(\d+)\]|"((?:[^"\\]|\\.)*)"/g)) {
-    if (m[2] !== undefined) out.push(Number(m[2]));
-    else out.push(m[3] !== undefined ? JSON.parse(`"${m[3]}"`) : m[1]);
-  }
-  return out;
 }
 
 function positionOf(text: string, offset: number): { line: number; column: number } {

@@ -43,9 +43,11 @@ describe('determinism', () => {
     expect(await outputs(2, paths)).toEqual(one);
     expect(await outputs(3, paths)).toEqual(one);
   });
-  it('kept threads run a run and the passes after it, started once, with the same results', async () => {
-    const loaded = await scenario();
+  it('kept threads, started before the scenario is given, run a run and the passes after it, started once, with the same results', async () => {
     const kept = new KeptThreads(1);
+    kept.start();
+    expect([kept.executors[0].started, kept.executors[0].runs]).toEqual([1, 0]);
+    const loaded = await scenario();
     try {
       const run = await runSimulation(loaded, { paths, seed: 11, threads: 2, kept });
       const pass = { study: { lastDayOnly: true }, paths: BLOCK_PATHS };
