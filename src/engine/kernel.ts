@@ -20,7 +20,7 @@ import { readFileSync } from 'node:fs';
 import { butforWorldValue, emptySums, writeMetrics, type WorldEndState } from '../model/metrics.js';
 import { LOG_CENTRE, LOG_INV_CENTRE, LOG_OF_CENTRE, POW2, TWO_J } from '../model/fastmath.js';
 import type { PathInputs, WorldPath } from '../model/world.js';
-import { packCounts, packRanges, type PackedSketchData } from '../stats/packed.js';
+import { packCounts, type PackedSketchData } from '../stats/packed.js';
 import { SketchGrid, type SketchData } from '../stats/sketch.js';
 import { BLOCK_PATHS, Cell, FLUSH_BLOCKS, In, Lane, Ln, SKETCHED, St, Wd } from '../wasm/layout.js';
 import type { Plan } from './plan.js';
@@ -110,6 +110,8 @@ interface KernelExports {
   clearCounts(cells: number): void;
   trimWindows(cells: number): number;
   serializedTotal(): number;
+  packTrimmed(cells: number): number;
+  packedBytes(): number;
   kernelInit(T: number, U: number, t0: number, policies: number, storedDays: number, maxRounds: number, discount: number, seriesDays: number, worldDir: number, rows: number, butfor: number, worlds: number, day: number, sums: number): void;
   runDays(count: number): void;
   resetHeap(): void;
@@ -507,7 +509,7 @@ export class Kernel {
   }
 
   /**
-   * The same, its counts packed (packCounts' bytes): straight from the kernel's memory when it
+   * The same, its counts packed (packCounts' bytes): packed by the kernel (packTrimmed) when it
    * holds them all, so a shard's counts are never copied flat first.
    */
   packedSketchData(): PackedSketchData {
@@ -516,8 +518,10 @@ export class Kernel {
       const { counts, ...rest } = this.sketchData();
       return { ...rest, packed: packCounts(counts), count: counts.length };
     }
-    const { windows, zeros, min, max, ranges } = this.kernelWindows();
-    return { cells: this.plan.cells, windows, ...packRanges(new Uint16Array(this.f64.buffer), ranges), zeros, min, max };
+    const { windows, zeros, min, max, total } = this.kernelWindows();
+    const at = this.x.packTrimmed(this.plan.cells);
+    const packed = new Uint8Array(this.x.memory.buffer, at, this.x.packedBytes()).slice();
+    return { cells: this.plan.cells, windows, packed, count: total, zeros, min, max };
   }
 
   /** The kernel's sketches, each window trimmed to the buckets between its first and last count. */

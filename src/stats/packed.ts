@@ -2,8 +2,9 @@
  * Sketch counts packed (`varint`): each count as its LEB128 varint, so the counts below 128 (nearly
  * all of a window's, zeros included) take one byte instead of two or four, and reading them back
  * is a byte per count with no branch but the rare longer one. A shard's part holds its grid's
- * counts this way (engine/shard.ts); a kernel packs them straight from its memory for a shard
- * (PackedSketchData), and a merge adds them up without unpacking them (addGrids, PackedCounts).
+ * counts this way (engine/shard.ts); the kernel packs them in its own memory for a shard
+ * (src/wasm/kernel.ts's packTrimmed, the same bytes), and a merge adds them up without unpacking
+ * them (addGrids, PackedCounts).
  */
 import { addGrids, flatCounts, type CountedGrid, type CountReader, type SketchData } from './sketch.js';
 
@@ -44,19 +45,6 @@ export function packCountsInto(counts: Counts, out: Uint8Array, at: number, from
     out[at++] = v;
   }
   return at;
-}
-
-/** The counts of `ranges` ([first, length] pairs into `counts`), one after another, packed as packCounts packs them; and how many there are. */
-export function packRanges(counts: Counts, ranges: Int32Array): { packed: Uint8Array; count: number } {
-  let bytes = 0;
-  let count = 0;
-  for (let r = 0; r < ranges.length; r += 2) {
-    bytes += packedLength(counts, ranges[r], ranges[r] + ranges[r + 1]);
-    count += ranges[r + 1];
-  }
-  const packed = new Uint8Array(bytes);
-  for (let r = 0, at = 0; r < ranges.length; r += 2) at = packCountsInto(counts, packed, at, ranges[r], ranges[r] + ranges[r + 1]);
-  return { packed, count };
 }
 
 /**

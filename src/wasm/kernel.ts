@@ -56,6 +56,9 @@ export function resetHeap(): void {
   serialized = 0;
   serializedBytes = 0;
   serializedCounts = 0;
+  packedAt = 0;
+  packedCapacity = 0;
+  packedLength = 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -352,6 +355,50 @@ export function trimWindows(cells: i32): usize {
 /** The number of counts in the windows of the last trimWindows. */
 export function serializedTotal(): i32 {
   return serializedCounts;
+}
+
+let packedAt: usize = 0; // packTrimmed's output, and its capacity in bytes
+let packedCapacity: usize = 0;
+let packedLength: usize = 0;
+
+/**
+ * The counts of the windows the last trimWindows wrote, cell by cell and positive side first, each
+ * as its LEB128 varint: stats/packed.ts's packCounts of the same counts, straight from the windows
+ * (a shard's part holds its counts so). Returns the address; packedBytes() gives the length. The
+ * buffer holds 3 bytes a count (a 16-bit count's longest varint); only those written are touched.
+ */
+export function packTrimmed(cells: i32): usize {
+  const most = <usize>serializedCounts * 3;
+  if (most > packedCapacity) {
+    packedAt = alloc(most);
+    packedCapacity = most;
+  }
+  let out = packedAt;
+  let w = serialized;
+  for (let c = 0; c < cells; c++) {
+    const e = dir + <usize>c * Cell.BYTES;
+    for (let side: usize = 0; side <= <usize>Cell.NEG_LO; side += <usize>Cell.NEG_LO, w += 8) {
+      const n = load<i32>(w, 4);
+      if (n == 0) continue;
+      let at = <usize>load<u32>(e + side, Cell.POS_PTR) + (<usize>(load<i32>(w) - load<i32>(e + side, Cell.POS_LO)) << COUNT_BYTES_LOG2);
+      const end = at + (<usize>n << COUNT_BYTES_LOG2);
+      for (; at < end; at += 1 << COUNT_BYTES_LOG2) {
+        let v = <u32>load<Count>(at);
+        while (v >= 128) {
+          store<u8>(out++, (v & 127) | 128);
+          v >>= 7;
+        }
+        store<u8>(out++, v);
+      }
+    }
+  }
+  packedLength = out - packedAt;
+  return packedAt;
+}
+
+/** The length in bytes of the last packTrimmed's output. */
+export function packedBytes(): i32 {
+  return <i32>packedLength;
 }
 
 /** Sets every count to zero (the engine has taken them); windows, min and max stay. */

@@ -1,6 +1,6 @@
 /**
- * A shard's sketch counts come packed straight from the kernel's memory (Kernel.packedSketchData):
- * the bytes must be packCounts' bytes of the flat grid sketchData gives, both when the kernel still
+ * A shard's sketch counts come packed by the kernel (Kernel.packedSketchData, the kernel's
+ * packTrimmed): the bytes must be packCounts' bytes of the flat grid sketchData gives, both when the kernel still
  * holds every count and after it has moved them to the engine's 32-bit grid (FLUSH_BLOCKS).
  */
 import { describe, expect, it } from 'vitest';
@@ -26,6 +26,7 @@ async function simulated(blocks: number) {
 describe('packed sketch counts', () => {
   it.each([
     ['the kernel holds every count', 3],
+    ['the kernel holds every count, some past 2^14 (three bytes each)', 17],
     ['the counts were moved to the 32-bit grid', FLUSH_BLOCKS + 2],
   ])('are packCounts of the flat grid when %s', async (_, blocks) => {
     const sim = await simulated(blocks);
@@ -33,6 +34,7 @@ describe('packed sketch counts', () => {
     const flat = sim.sketchData();
     expect(packed.count).toBe(flat.counts.length);
     expect(packed.count).toBeGreaterThan(0);
+    if (blocks === 17) expect(Math.max(...flat.counts)).toBeGreaterThanOrEqual(2 ** 14);
     expect(packed.packed).toEqual(packCounts(flat.counts));
     for (const key of ['windows', 'zeros', 'min', 'max'] as const) expect(packed[key]).toEqual(flat[key]);
     // And they read back to the same counts.
