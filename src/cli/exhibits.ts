@@ -21,7 +21,7 @@ import { addChartFiles } from '../charts/render.js';
 import { tornadoCsv } from '../report/sensitivity.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import type { PassSettings } from '../study/passes.js';
-import { timingJson } from '../report/timing.js';
+import { peakRssMb, timingJson } from '../report/timing.js';
 import { restoreJson } from '../analysis/restore.js';
 import { chosenOptions, pnlByYear, pnlCsv } from '../analysis/annual.js';
 import { defaultThreads } from '../engine/run.js';
@@ -74,7 +74,7 @@ export const exhibitsCommand: FolderCommand<ExhibitFlags, undefined> = {
     await addPack(files, { scenario: ctx.loaded.scenario, summary, charts, ...studies.data }, folderSvgs(files));
     const t2 = performance.now();
     // What the pack adds, in timing.json (the one file that may depend on the machine).
-    files.set('timing.json', timingJson({ ...timing, run_wall_seconds: timing.wall_seconds, ...studies.seconds, pack_studies_seconds: (t1 - t0) / 1000, pack_documents_seconds: (t2 - t1) / 1000, wall_seconds: (t2 - ctx.started) / 1000, peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }));
+    files.set('timing.json', timingJson({ ...timing, run_wall_seconds: timing.wall_seconds, ...studies.seconds, pack_studies_seconds: (t1 - t0) / 1000, pack_documents_seconds: (t2 - t1) / 1000, wall_seconds: (t2 - ctx.started) / 1000, peak_rss_mb: peakRssMb() }));
     return { files, printed };
   },
 };

@@ -28,6 +28,7 @@ import type { CommonFlags } from './options.js';
 import { makeProgress } from './progress.js';
 import { addScenarioCopy } from '../report/reproduce.js';
 import { buildManifest, MANIFEST } from '../output/manifest.js';
+import { finishTiming } from '../report/timing.js';
 
 /** Adds a command to the program; its action sets the exit code. */
 export type Registrar = (program: Command, io: Io, setExit: (code: number) => void) => void;
@@ -187,6 +188,7 @@ async function runStarted<F extends CommonFlags, P, L>(cmd: FolderCommand<F, P, 
     progress.finish();
     if (abort.signal.aborted) throw new RunAborted();
     source.copy(files);
+    finishTiming(files);
     files.set(MANIFEST, buildManifest({ argv: io.argv ?? [cmd.name, file], scenario: { file: source.file ?? file, sha256: source.sha256 }, seed: settings.seed, paths: settings.paths, threads: settings.threads, files }));
     await writeFolderAtomically(out, files, cmd.name);
     if (!flags.quiet) io.out(written(printed, out, files.size));

@@ -12,6 +12,7 @@ import { allDraws, correlationDraws } from '../study/draws.js';
 import { InvalidArgumentError, type Command } from '@commander-js/extra-typings';
 import { runFolderCommand, type FolderCommand, type Registrar, type WorkContext } from './pipeline.js';
 import { withCommonFlags, type CommonFlags } from './options.js';
+import { peakRssMb } from '../report/timing.js';
 
 const define = (program: Command) =>
   withCommonFlags(
@@ -111,7 +112,7 @@ export async function reportRun({ loaded, flags, settings, precision, signal, st
   const { early, drawn } = earlyReport(loaded, result, { precision, correlated, series }, delayPoints(loaded, settings.seed, settings.paths) !== undefined);
   const [delay] = await Promise.all([sweep, drawn]);
   result.timing.wall_seconds = (performance.now() - started) / 1000;
-  result.timing.peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);
+  result.timing.peak_rss_mb = peakRssMb();
   const report = await buildReportFiles(loaded, result, { delay, precision, correlated, series }, early);
   if (flags.savePaths) report.files.set('paths.csv', pathsCsv(loaded, result, allDraws(loaded, settings.seed, settings.paths)));
   return report;

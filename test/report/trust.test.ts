@@ -11,6 +11,7 @@ import { policyCanRead, separatedLeaders, sobolWarnings, type SensitivityJson } 
 import { scenarioWarnings } from '../../src/model/warnings.js';
 import { formatShare } from '../../src/format.js';
 import { assumptionRows } from '../../src/report/assumptions.js';
+import { finishTiming, peakRssMb, timingJson } from '../../src/report/timing.js';
 import { baseScenario, loadDoc, runCli, tempDir, toYaml, uncertainDoc } from '../helpers.js';
 
 describe('a run folder a litigator can trust', () => {
@@ -45,6 +46,22 @@ describe('a run folder a litigator can trust', () => {
     expect(timing.engine.version).toMatch(/^\d+\.\d+\.\d+/);
     if (existsSync('.git')) expect(timing.engine.commit).toMatch(/^[0-9a-f]{40}$/);
     expect(readFileSync(join(out, 'summary.json'), 'utf8')).not.toContain(process.version);
+    expect(timing.peak_rss_mb).toBeGreaterThan(0);
+  });
+
+  it("gives in timing.json the process's peak memory once every file is built, not when the timing was first written", () => {
+    const first = timingJson({ threads: 2, simulate_seconds: 3.5, wall_seconds: 9, peak_rss_mb: 1 });
+    const files = new Map<string, string | Uint8Array>([['timing.json', first]]);
+    // The charts and documents come after timing.json is first written, and take memory of their own.
+    const held = new Float64Array(64 * 2 ** 17).fill(1);
+    const before = peakRssMb();
+    finishTiming(files);
+    const [was, now] = [JSON.parse(first), JSON.parse(files.get('timing.json') as string)];
+    expect(held[held.length - 1]).toBe(1);
+    expect(now.peak_rss_mb).toBeGreaterThanOrEqual(before);
+    expect(before).toBeGreaterThan(64);
+    expect(Object.keys(now)).toEqual(Object.keys(was));
+    expect({ ...now, peak_rss_mb: 1, cpu_seconds: 0 }).toEqual({ ...was, cpu_seconds: 0 });
   });
 
   it('lists every value of the file, settings included, and a staff table with who each policy cuts off', async () => {
