@@ -24,13 +24,23 @@ const bucketsPerCell = (paths: number) => Math.min(800, 32 + 4 * paths);
 const BYTES_PER_BUCKET = 10;
 /**
  * Per cell, whatever its world: its entry in the kernel's directory (src/wasm/layout.ts,
- * Cell.BYTES) and the series row, CSV line and chart datum the report makes of it (measured: a
- * 10-path, 20,000-day run peaks at 616 MB).
+ * Cell.BYTES) and the series row, CSV line and chart datum the report makes of it, with the
+ * charts' drawing of it (vega's dataflow and scene graph, the SVG's text). Measured: a 10-path,
+ * 20,000-day run (300,000 cells) peaks at 1,237-1,258 MiB, most of it the charts' garbage, which
+ * the collector leaves until the heap is about 800 MB (616 MiB before figure 3 drew the revenue
+ * of the firms still solvent).
  */
-const BYTES_PER_CELL = 600;
+const BYTES_PER_CELL = 3000;
 const MB = 1024 * 1024;
 /** Node, the libraries, charts and report building. */
-const BASE_MB = 250;
+const BASE_MB = 300;
+/**
+ * The per-path arrays are held with the copies a report makes of them (sorted columns, outcome
+ * splits, the cost-of-delay exhibit's own paths), and with more than one thread the kept worker
+ * threads hold their last sketches until they collect them: on the measured peaks below, the
+ * per-path and sketch terms with this factor on the first cover each shape.
+ */
+const PATH_COPIES = 1.3;
 
 /** Runs estimated to take longer than this are refused unless overridden. */
 export const MAX_SECONDS = 2 * 3600;
@@ -48,7 +58,7 @@ export function estimateRun(plan: Plan, paths: number, threads: number): RunEsti
   // Per path: each simulated policy's metric values and insolvency day, the but-for world's
   // insolvency day and value, and the sorted copies the summaries and charts make (one per policy).
   // (+1 for each simulated world's insolvency day, +1 for where its mitigation decision arises.)
-  const metricBytes = paths * (simulated * (plan.metrics.length + 2) * 8 + 16 + 8 * plan.policies.length);
+  const metricBytes = PATH_COPIES * paths * (simulated * (plan.metrics.length + 2) * 8 + 16 + 8 * plan.policies.length);
   // Each thread's sketches of the simulated worlds (an aliased or decided world's cells are copies
   // made at the end); the merged grid keeps the threads' final copies.
   const simulatedCells = (plan.cells * worlds) / plan.worlds;
