@@ -83,6 +83,7 @@ async function loadShards(parts: string[], err: (text: string) => void): Promise
 
 export const mergeCommand: FolderCommand<MergeFlags, undefined, LoadedShards> = {
   name: 'merge',
+  keepsThreads: true,
   folder: (name) => name,
   load: (_file, io, flags) => loadShards(flags.parts ?? [], io.err),
   sourceOf: ({ loaded, shards }) => ({

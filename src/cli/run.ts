@@ -1,5 +1,5 @@
 /** `accessgap run FILE`: simulate, then write the report folder atomically and print a table. */
-import { runSimulation, shardBlocks, type RunResult } from '../engine/run.js';
+import { KeptThreads, runSimulation, shardBlocks, type RunResult } from '../engine/run.js';
 import { runShard } from '../engine/shard.js';
 import { makePlan } from '../engine/block.js';
 import { estimateRun } from '../engine/guards.js';
@@ -42,6 +42,7 @@ export const MAX_PATHS_CSV_BYTES = 512 * 1024 * 1024;
 
 export const runCommand: FolderCommand<RunFlags, undefined> = {
   name: 'run',
+  keepsThreads: true,
   folder: (name, flags) => (flags.shard ? `${name}-shard-${flags.shard[0]}-of-${flags.shard[1]}` : name),
   checkFlags(flags) {
     if (!flags.shard) return [];
@@ -92,10 +93,18 @@ async function runShardCommand({ loaded, settings, signal, onProgress, finishPro
  * --save-paths). The exhibit pack renders the same document to PDF.
  */
 export async function simulateAndReport(ctx: WorkContext<CommonFlags & { savePaths?: boolean }, undefined>) {
-  // The command's worker threads (settings.kept) run the run, then stay for the exhibit's sweep.
-  const result = await (ctx.settings.executor ?? runSimulation)(ctx.loaded, { ...ctx.settings, signal: ctx.signal, onProgress: ctx.onProgress });
-  ctx.finishProgress();
-  return reportRun(ctx, result);
+  // The run's worker threads stay for the exhibit's sweep (which would otherwise start a thread
+  // and load the engine again while the run's threads end): the command's (settings.kept), or
+  // threads kept until the report is built (the exhibit pack's run, whose studies follow).
+  const own = ctx.settings.executor === undefined && ctx.settings.kept === undefined && ctx.settings.threads > 1 ? new KeptThreads(ctx.settings.threads - 1) : undefined;
+  const settings = own ? { ...ctx.settings, kept: own } : ctx.settings;
+  try {
+    const result = await (settings.executor ?? runSimulation)(ctx.loaded, { ...settings, signal: ctx.signal, onProgress: ctx.onProgress });
+    ctx.finishProgress();
+    return await reportRun({ ...ctx, settings }, result);
+  } finally {
+    own?.stop();
+  }
 }
 
 /** What a run writes once its paths are simulated (here, or by shards that accessgap merge put together). */
