@@ -21,7 +21,7 @@ import { addChartFiles } from '../charts/render.js';
 import { tornadoCsv } from '../report/sensitivity.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import type { PassSettings } from '../study/passes.js';
-import { peakRssMb, timingJson } from '../report/timing.js';
+import { timingJson } from '../report/timing.js';
 import { restoreJson } from '../analysis/restore.js';
 import { chosenOptions, pnlByYear, pnlCsv } from '../analysis/annual.js';
 import { defaultThreads } from '../engine/run.js';
@@ -61,20 +61,24 @@ export type ExhibitFlags = ReturnType<ReturnType<typeof define>['opts']>;
 
 export const exhibitsCommand: FolderCommand<ExhibitFlags, undefined> = {
   name: 'exhibits',
+  keepsThreads: true,
   folder: (name) => `${name}-exhibits`,
   prepare: () => undefined,
   estimate: (loaded, prepared, settings) => runCommand.estimate(loaded, prepared, settings),
   async work(ctx) {
     const { files, printed, summary, charts, timing } = await simulateAndReport(ctx);
+    // The run's kept threads end here: the pack's studies start threads of their own that end with
+    // their passes (see FolderCommand.keepsThreads).
+    ctx.settings.kept?.stop();
     const t0 = performance.now();
     // The pack's own passes report progress too (a plain line at least every 30 s off a terminal).
-    const studies = await packStudies(ctx.loaded, summary, { ...ctx.settings, signal: ctx.signal, onProgress: ctx.onProgress });
+    const studies = await packStudies(ctx.loaded, summary, { ...ctx.settings, kept: undefined, signal: ctx.signal, onProgress: ctx.onProgress });
     ctx.finishProgress();
     const t1 = performance.now();
     await addPack(files, { scenario: ctx.loaded.scenario, summary, charts, ...studies.data }, folderSvgs(files));
     const t2 = performance.now();
     // What the pack adds, in timing.json (the one file that may depend on the machine).
-    files.set('timing.json', timingJson({ ...timing, run_wall_seconds: timing.wall_seconds, ...studies.seconds, pack_studies_seconds: (t1 - t0) / 1000, pack_documents_seconds: (t2 - t1) / 1000, wall_seconds: (t2 - ctx.started) / 1000, peak_rss_mb: peakRssMb() }));
+    files.set('timing.json', timingJson({ ...timing, run_wall_seconds: timing.wall_seconds, ...studies.seconds, pack_studies_seconds: (t1 - t0) / 1000, pack_documents_seconds: (t2 - t1) / 1000, wall_seconds: (t2 - ctx.started) / 1000 }));
     return { files, printed };
   },
 };

@@ -95,9 +95,10 @@ export interface FolderCommand<F extends CommonFlags, P, L = LoadedScenario> {
   work: (ctx: WorkContext<F, P, L>) => Promise<{ files: Map<string, string | Uint8Array>; printed: string }>;
   /**
    * Start the command's worker threads as it starts, before it reads its file, and keep them for
-   * all its work (settings.kept): a run and its report's cost-of-delay exhibit. Studies leave it
-   * off: their passes start threads of their own that end with them, and a thread kept through
-   * every pass of a sensitivity analysis held about 150 MiB more at its peak (933 MiB against 780).
+   * its work (settings.kept, stopped when it ends): a run and its report's cost-of-delay exhibit.
+   * Studies leave it off: their passes start threads of their own that end with them, and a thread
+   * kept through every pass of a sensitivity analysis held about 150 MiB more at its peak (933 MiB
+   * against 780). The exhibit pack keeps them for its run and stops them before its studies.
    */
   keepsThreads?: boolean;
 }
@@ -118,9 +119,9 @@ export async function runFolderCommand<F extends CommonFlags, P, L = LoadedScena
     return EXIT.invalid;
   }
   const threads = flags.threads ?? defaultThreads();
+  if (threads > 1) setFlagsFromString(THREADED_V8_FLAGS);
   let kept: KeptThreads | undefined;
   if (cmd.keepsThreads && threads > 1 && flags.redis === undefined) {
-    setFlagsFromString(THREADED_V8_FLAGS);
     kept = new KeptThreads(threads - 1);
     kept.start();
   }
@@ -177,7 +178,6 @@ async function runStarted<F extends CommonFlags, P, L>(cmd: FolderCommand<F, P, 
     return EXIT.invalid;
   }
   if (!flags.quiet && cmd.announce) io.err(cmd.announce(prepared, settings, estimate));
-  if (settings.threads > 1) setFlagsFromString(THREADED_V8_FLAGS);
 
   // With --redis every pass runs as shards on the queue's workers (engine/queue.ts).
   const queue = flags.redis !== undefined ? new QueuePasses(flags.redis, flags.shards ?? 2) : undefined;

@@ -1,5 +1,5 @@
 /** `accessgap run FILE`: simulate, then write the report folder atomically and print a table. */
-import { KeptThreads, runSimulation, shardBlocks, type RunResult } from '../engine/run.js';
+import { runSimulation, shardBlocks, type RunResult } from '../engine/run.js';
 import { runShard } from '../engine/shard.js';
 import { makePlan } from '../engine/block.js';
 import { estimateRun } from '../engine/guards.js';
@@ -12,7 +12,6 @@ import { allDraws, correlationDraws } from '../study/draws.js';
 import { InvalidArgumentError, type Command } from '@commander-js/extra-typings';
 import { runFolderCommand, type FolderCommand, type Registrar, type WorkContext } from './pipeline.js';
 import { withCommonFlags, type CommonFlags } from './options.js';
-import { peakRssMb } from '../report/timing.js';
 
 const define = (program: Command) =>
   withCommonFlags(
@@ -93,18 +92,10 @@ async function runShardCommand({ loaded, settings, signal, onProgress, finishPro
  * --save-paths). The exhibit pack renders the same document to PDF.
  */
 export async function simulateAndReport(ctx: WorkContext<CommonFlags & { savePaths?: boolean }, undefined>) {
-  // The run's worker threads stay for the exhibit's sweep (which would otherwise start a thread
-  // and load the engine again while the run's threads end): the command's (settings.kept), or
-  // threads kept until the report is built (the exhibit pack's run, whose studies follow).
-  const own = ctx.settings.executor === undefined && ctx.settings.kept === undefined && ctx.settings.threads > 1 ? new KeptThreads(ctx.settings.threads - 1) : undefined;
-  const settings = own ? { ...ctx.settings, kept: own } : ctx.settings;
-  try {
-    const result = await (settings.executor ?? runSimulation)(ctx.loaded, { ...settings, signal: ctx.signal, onProgress: ctx.onProgress });
-    ctx.finishProgress();
-    return await reportRun({ ...ctx, settings }, result);
-  } finally {
-    own?.stop();
-  }
+  // The command's worker threads (settings.kept) run the run, then stay for the exhibit's sweep.
+  const result = await (ctx.settings.executor ?? runSimulation)(ctx.loaded, { ...ctx.settings, signal: ctx.signal, onProgress: ctx.onProgress });
+  ctx.finishProgress();
+  return reportRun(ctx, result);
 }
 
 /** What a run writes once its paths are simulated (here, or by shards that accessgap merge put together). */
@@ -121,7 +112,6 @@ export async function reportRun({ loaded, flags, settings, precision, signal, st
   const { early, drawn } = earlyReport(loaded, result, { precision, correlated, series }, delayPoints(loaded, settings.seed, settings.paths) !== undefined);
   const [delay] = await Promise.all([sweep, drawn]);
   result.timing.wall_seconds = (performance.now() - started) / 1000;
-  result.timing.peak_rss_mb = peakRssMb();
   const report = await buildReportFiles(loaded, result, { delay, precision, correlated, series }, early);
   if (flags.savePaths) report.files.set('paths.csv', pathsCsv(loaded, result, allDraws(loaded, settings.seed, settings.paths)));
   return report;

@@ -6,7 +6,6 @@
  *   -> passes: the base and each input at its low and high percentile (runStudy), Saltelli's
  *   matrices (runSaltelli) -> analysis/sensitivity.ts -> report/sensitivity.ts -> the pipeline
  */
-import { peakRssMb } from '../report/timing.js';
 import { runStudy } from '../study/run.js';
 import { sensitivityJson, tornadoValues, type SensitivityJson } from '../analysis/sensitivity.js';
 import type { LoadedScenario } from '../scenario/load.js';
@@ -70,7 +69,7 @@ export const sensitivityCommand: FolderCommand<SensitivityFlags, SensitivityPlan
   async work({ loaded, prepared: p, settings, precision, signal, onProgress, finishProgress, started }) {
     const { json, simulateSeconds } = await runSensitivity(loaded, p, { ...settings, signal, onProgress }, precision);
     finishProgress();
-    return buildSensitivityFiles(json, { threads: settings.threads, simulate_seconds: simulateSeconds, wall_seconds: (performance.now() - started) / 1000, peak_rss_mb: peakRssMb() });
+    return buildSensitivityFiles(json, { threads: settings.threads, simulate_seconds: simulateSeconds, wall_seconds: (performance.now() - started) / 1000 });
   },
 };
 

@@ -13,7 +13,7 @@ import type { Scenario } from '../scenario/types.js';
 import type { AnySketchData } from '../stats/packed.js';
 import type { BlockResult, RunSettings, StudySpec } from './block.js';
 
-/** A worker's start: the scenario as text with the main thread's parsed expressions, and its block queue. */
+/** A worker's start: the scenario as the main thread validated it, with its text and parsed expressions, and its block queue. */
 export interface WorkerStart {
   /** The scenario as the main thread validated it (plain data, cloned), and the text it was read from (with `file`, the key it is kept by). */
   scenario: Scenario;

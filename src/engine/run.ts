@@ -72,7 +72,7 @@ export interface RunResult extends Accumulated {
   /** The mitigation decisions made on the run's paths (decision: expected). */
   decisions: DecisionRun[];
   settings: RunSettings;
-  timing: { threads: number; simulate_seconds: number; peak_rss_mb?: number; wall_seconds?: number };
+  timing: { threads: number; simulate_seconds: number; wall_seconds?: number };
 }
 
 /** The plan restricted to its compared entries (what reports read). */

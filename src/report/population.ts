@@ -14,7 +14,7 @@ import { folderSvgs, renderHtml } from './render/html.js';
 import { renderText } from './render/text.js';
 import { shellWord } from './reproduce.js';
 import type { Table } from './tables.js';
-import { peakRssMb, timingJson } from './timing.js';
+import { timingJson } from './timing.js';
 
 export async function buildPopulationFiles(
   json: PopulationJson,
@@ -24,7 +24,7 @@ export async function buildPopulationFiles(
   files.set('population.json', JSON.stringify(json, null, 1) + '\n');
   files.set('population.csv', populationCsv(json));
   files.set('frontier.csv', frontierCsv(json));
-  files.set('timing.json', timingJson({ threads: run.threads, simulate_seconds: run.simulateSeconds, wall_seconds: run.wallSeconds, peak_rss_mb: peakRssMb() }));
+  files.set('timing.json', timingJson({ threads: run.threads, simulate_seconds: run.simulateSeconds, wall_seconds: run.wallSeconds }));
   const charts = populationCharts(json);
   await addChartFiles(files, charts);
   const doc = populationDocument(json, charts);

@@ -10,7 +10,7 @@ import { addChartFiles } from '../charts/render.js';
 import { sweepCharts } from '../charts/sweep.js';
 import type { Chart } from '../charts/specs.js';
 import { csvNumber as csv, formatMoney } from '../format.js';
-import { peakRssMb, timingJson } from './timing.js';
+import { timingJson } from './timing.js';
 import { reproduceCommand } from './reproduce.js';
 import { when, type Document } from './document.js';
 import { renderMarkdown } from './render/markdown.js';
@@ -29,7 +29,7 @@ export async function buildSweepFiles(
   const json = sweepJson(loaded, axes, points, study, run);
   const files = new Map<string, string | Uint8Array>();
   files.set('sweep.json', JSON.stringify(json, null, 1) + '\n');
-  files.set('timing.json', timingJson({ threads: run.threads, simulate_seconds: study.simulateSeconds, wall_seconds: run.wallSeconds, peak_rss_mb: peakRssMb() }));
+  files.set('timing.json', timingJson({ threads: run.threads, simulate_seconds: study.simulateSeconds, wall_seconds: run.wallSeconds }));
   files.set('sweep.csv', sweepCsv(json));
   if (json.marginal) files.set('marginal.csv', marginalCsv(json.marginal));
   const charts = sweepCharts(json);

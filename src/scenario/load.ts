@@ -11,8 +11,8 @@ import type { InputDef, Scenario } from './types.js';
 import { validateDocument } from './validate.js';
 import { keyPathOf, type LoadedScenario } from './loaded.js';
 
-// A loaded scenario's type, and the helpers a worker thread uses without this module (and YAML).
-export { keyPathOf, RecentScenarios, type LoadedScenario } from './loaded.js';
+// A loaded scenario's type (defined where a worker thread, which loads no YAML, takes it).
+export type { LoadedScenario } from './loaded.js';
 
 /** Larger files are refused before parsing: a scenario is a few kilobytes. */
 export const MAX_SCENARIO_BYTES = 1 << 20;

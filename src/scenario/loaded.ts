@@ -13,7 +13,7 @@ export interface LoadedScenario {
   scenario: Scenario;
   /** Derived-input functions by InputRef. */
   expressions: Map<number, Compiled>;
-  /** The file's text, so worker threads can load the identical scenario. */
+  /** The file's text: what a queue job carries, and what a worker thread keeps the scenario by. */
   text: string;
   /** Each expression's parsed tree by source text (worker threads compile these, see parseScenario). */
   expressionTrees: Record<string, ExpressionTree>;
