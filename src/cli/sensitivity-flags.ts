@@ -1,5 +1,5 @@
 /** The flags of `accessgap sensitivity` checked against the scenario: every problem, or the analysis to run. */
-import { metricsOf } from '../model/metrics.js';
+import { metricsOf, type Metric } from '../model/metrics.js';
 import { closest } from '../scenario/problems.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import type { InputDef } from '../scenario/types.js';
@@ -16,7 +16,7 @@ export const METHODS = ['tornado', 'rank', 'sobol'] as const;
 export const TORNADO_PATHS = 2048;
 
 export interface SensitivityPlan {
-  metric: string;
+  metric: Metric;
   policies: string[];
   methods: string[];
   quantiles: [number, number];
@@ -38,8 +38,9 @@ export function checkSensitivity(
   const s = loaded.scenario;
   const problems: string[] = [];
   const metrics = metricsOf(s.mitigation !== undefined);
-  const metric = flags.metric ?? 'total_harm';
-  if (!metrics.includes(metric as never)) {
+  // A name, checked here to be one of the run's metrics.
+  const metric = (flags.metric ?? 'total_harm') as Metric;
+  if (!metrics.includes(metric)) {
     const near = closest(metric, [...metrics]);
     problems.push(`--metric ${metric}: expected one of ${metrics.join(', ')}, found an unknown metric${near ? ` (did you mean "${near}"?)` : ''}`);
   }

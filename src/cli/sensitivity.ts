@@ -90,9 +90,11 @@ export async function runSensitivity(loaded: LoadedScenario, p: SensitivityPlan,
   // The tornado's passes (with their own base) run on its first paths; the base gets a pass of
   // every path when the tornado ran on fewer. Without a tornado, that pass is the study.
   const tornadoPaths = tornadoRuns(p) ? p.tornadoPaths : undefined;
-  const study = await runStudy(loaded, variants, { ...settings, paths: tornadoPaths ?? settings.paths });
-  const base = tornadoOnFewer(p, settings.paths) ? await runStudy(loaded, [new Map()], settings) : undefined;
-  const saltelli = p.factors.length ? { runs: await runSaltelli(loaded, p.factors, { ...settings, paths: p.sobolPaths }), factors: p.factors, paths: p.sobolPaths } : undefined;
+  // Every pass holds the per-path values of the explained metric only.
+  const keep = [p.metric];
+  const study = await runStudy(loaded, variants, { ...settings, paths: tornadoPaths ?? settings.paths }, { keep });
+  const base = tornadoOnFewer(p, settings.paths) ? await runStudy(loaded, [new Map()], settings, { keep }) : undefined;
+  const saltelli = p.factors.length ? { runs: await runSaltelli(loaded, p.factors, { ...settings, paths: p.sobolPaths }, keep), factors: p.factors, paths: p.sobolPaths } : undefined;
   const json = sensitivityJson({ loaded, settings, metric: p.metric, methods: p.methods, quantiles: p.quantiles, policies: p.policies, inputs: p.inputs, draws, tornado, studiedSettings: p.settings, study, base, tornadoPaths, saltelli, precision });
   return { json, simulateSeconds: study.simulateSeconds + (base?.simulateSeconds ?? 0) + (saltelli?.runs.simulateSeconds ?? 0) };
 }

@@ -6,7 +6,7 @@
  */
 import type { LoadedScenario } from '../scenario/load.js';
 import type { UniformSource } from '../sampling/draw.js';
-import { metricsOf, type Metric } from '../model/metrics.js';
+import { ATTRIBUTED_METRICS, metricsOf, type Metric } from '../model/metrics.js';
 import { partiesOf, resolvePolicies, resolvePolicy, sameRule, subPolicy, type ResolvedPolicy } from '../model/policies.js';
 import { discountFactors } from '../model/path.js';
 import { layoutWorld, OPTIONS, type MitigationOption, type WorldLayout } from '../model/world.js';
@@ -52,6 +52,11 @@ export interface StudySpec {
   ongoingAfterDays?: number;
   /** The compared policies of the pass, in place of the scenario's compare (a study that reads only some). */
   compare?: string[];
+  /**
+   * The metrics a study reads of the compared policies (default: every one): the others' per-path
+   * values are not held (Plan.keptMetrics). The cost-of-delay exhibit reads three of 19 to 23.
+   */
+  keep?: readonly Metric[];
 }
 
 /** A world whose mitigation is decided after the run (docs/model.md section 4b, decision: expected). */
@@ -127,6 +132,14 @@ export interface Plan {
    * empty.
    */
   seriesKept: boolean[];
+  /**
+   * Per entry and metric (in `metrics` order): whether the run holds the metric's per-path values
+   * (RunAccumulator), or leaves its array empty. The compared policies hold every metric, or those
+   * StudySpec.keep names; attribution sub-worlds hold ATTRIBUTED_METRICS, what section 4c splits;
+   * a decision's options hold total_harm, which it compares, and what the world deciding holds,
+   * since that world takes the chosen option's values; a world others alias holds what they do.
+   */
+  keptMetrics: boolean[][];
   /** Per world (policy entry): the variant it belongs to (0 without variants), and each variant's fixed inputs. */
   variantOf: number[];
   variants: Map<number, number>[];
@@ -260,6 +273,25 @@ export function makePlan(loaded: LoadedScenario, study: StudySpec = {}): Plan {
   for (const d of decisions) if (seriesKept[d.entry]) for (const o of d.options) seriesKept[o.entry] = true;
   // An alias points at an earlier entry, so one pass from the last entry follows chains of them.
   for (let i = policies.length - 1; i >= 0; i--) if (seriesKept[i] && aliasOf[i] > 0) seriesKept[aliasOf[i] - 1] = true;
+  const metrics = metricsOf(s.mitigation !== undefined);
+  const subWorlds = new Set(attributions.flatMap((a) => a.subsets.filter((entry) => entry >= compared)));
+  const keptMetrics = policies.map((_p, i) => metrics.map((m) => (i < compared ? !study.keep || study.keep.includes(m) : subWorlds.has(i) && ATTRIBUTED_METRICS.includes(m))));
+  const harm = metrics.indexOf('total_harm');
+  for (const d of decisions) for (const o of d.options) keptMetrics[o.entry][harm] = true;
+  // Options take what their deciding world holds, alias sources what their aliases hold: repeated
+  // until nothing changes (an option may alias an earlier world, which may decide).
+  const widen = (to: number, from: number): boolean => {
+    let changed = false;
+    keptMetrics[from].forEach((kept, j) => {
+      if (kept && !keptMetrics[to][j]) [keptMetrics[to][j], changed] = [true, true];
+    });
+    return changed;
+  };
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const d of decisions) for (const o of d.options) changed = widen(o.entry, d.entry) || changed;
+    for (let i = policies.length - 1; i >= 0; i--) if (aliasOf[i] > 0) changed = widen(aliasOf[i] - 1, i) || changed;
+  }
   return {
     compared,
     decisions,
@@ -269,7 +301,7 @@ export function makePlan(loaded: LoadedScenario, study: StudySpec = {}): Plan {
     discount: discountFactors(s),
     policies,
     layouts,
-    metrics: metricsOf(s.mitigation !== undefined),
+    metrics,
     withMitigation: s.mitigation !== undefined,
     seriesDays: Int32Array.from(days),
     worlds,
@@ -279,6 +311,7 @@ export function makePlan(loaded: LoadedScenario, study: StudySpec = {}): Plan {
     aliasOf,
     laneLead,
     seriesKept,
+    keptMetrics,
     variantOf,
     variants,
     pathOverrides,

@@ -56,6 +56,9 @@ export interface AccumulatorPart<V extends PathValues = Float64Array> {
   pending: [number, Float64Array][];
 }
 
+/** The array of a metric an entry does not keep (Plan.keptMetrics): empty, shared, never written. */
+const NOT_KEPT = new Float64Array(0);
+
 /**
  * A per-path array, its memory not cleared: every path's value is written before any is read
  * (result() needs every path, exportPart exports the blocks held), so clearing it would only fault
@@ -100,7 +103,8 @@ export class RunAccumulator {
     const n = window[1] - window[0];
     // Aliased policies get their source's arrays in result(), so memory grows with the
     // simulated worlds only.
-    this.metrics = plan.policies.map((_, i) => (plan.aliasOf[i] === -1 ? plan.metrics.map(() => pathArray(n)) : []));
+    // Metrics an entry does not keep (Plan.keptMetrics) have empty arrays: nothing reads them.
+    this.metrics = plan.policies.map((_, i) => (plan.aliasOf[i] === -1 ? plan.keptMetrics[i].map((kept) => (kept ? pathArray(n) : NOT_KEPT)) : []));
     this.butforInsolvencyDay = pathArray(n);
     this.butforValue = pathArray(n);
     this.insolvencyDay = plan.policies.map((_, i) => (plan.aliasOf[i] === -1 ? pathArray(n) : this.butforInsolvencyDay));
@@ -119,6 +123,7 @@ export class RunAccumulator {
       if (this.plan.aliasOf[i] !== -1) continue;
       for (let m = 0; m < nM; m++) {
         const into = this.metrics[i][m];
+        if (into === NOT_KEPT) continue;
         for (let k = 0; k < r.count; k++) into[at + k] = r.metrics[(k * nPol + i) * nM + m];
       }
     }
@@ -150,7 +155,9 @@ export class RunAccumulator {
     for (const [, first, count] of blocks) {
       const to = this.at(first, count);
       const from = other.at(first, count);
-      const copy = (into: Float64Array, values: Float64Array) => into.set(values.subarray(from, from + count), to);
+      const copy = (into: Float64Array, values: Float64Array) => {
+        if (into !== NOT_KEPT) into.set(values.subarray(from, from + count), to);
+      };
       for (let i = 0; i < this.metrics.length; i++) {
         if (this.plan.aliasOf[i] !== -1) continue;
         this.metrics[i].forEach((into, m) => copy(into, other.metrics[i][m]));
@@ -220,6 +227,7 @@ export class RunAccumulator {
     const length = blocks.reduce((n, [, , count]) => n + count, 0);
     const spans = this.spans(blocks);
     const slice = (a: Float64Array) => {
+      if (a === NOT_KEPT) return NOT_KEPT;
       const out = new Float64Array(length);
       for (const [at, from, count] of spans) out.set(a.subarray(at, at + count), from);
       return out;
@@ -252,6 +260,7 @@ export class RunAccumulator {
     const spans = this.spans(part.blocks);
     const reads: Promise<void>[] = [];
     const put = (into: Float64Array, values: PathValues) => {
+      if (into === NOT_KEPT) return;
       for (const [at, from, count] of spans) {
         if (values instanceof Float64Array) into.set(values.subarray(from, from + count), at);
         else reads.push(values.readInto(into, at, from, count));

@@ -66,7 +66,7 @@ export type PassExecutor = (loaded: LoadedScenario, options: RunOptions) => Prom
 export interface RunResult extends Accumulated {
   /** The plan as the compared policies see it (its entries are the compared ones; metrics and insolvencyDay hold those). */
   plan: Plan;
-  /** Every entry of the run (compared, attribution sub-worlds, decision options) and their per-path metrics. */
+  /** Every entry of the run (compared, attribution sub-worlds, decision options) and their per-path metrics (those fullPlan.keptMetrics holds; the others' arrays are empty). */
   fullPlan: Plan;
   entryMetrics: Float64Array[][];
   /** The mitigation decisions made on the run's paths (decision: expected). */
@@ -83,6 +83,7 @@ const comparedPlan = (plan: Plan): Plan => ({
   aliasOf: plan.aliasOf.slice(0, plan.compared),
   laneLead: plan.laneLead.slice(0, plan.compared),
   seriesKept: plan.seriesKept.slice(0, plan.compared),
+  keptMetrics: plan.keptMetrics.slice(0, plan.compared),
   variantOf: plan.variantOf.slice(0, plan.compared),
 });
 

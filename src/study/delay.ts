@@ -10,6 +10,7 @@ import type { PassSettings } from './passes.js';
 import { drawnValues } from '../sampling/draw.js';
 import { runStudy, type StudyResult } from './run.js';
 import type { MitigationOption } from '../model/world.js';
+import type { Metric } from '../model/metrics.js';
 
 /** Paths the exhibit uses: a twentieth of the run's, at least 250 (all of a smaller run). */
 export const delayPaths = (paths: number) => Math.min(paths, Math.max(250, Math.round(paths / 20)));
@@ -32,6 +33,13 @@ export function delayPoints(loaded: LoadedScenario, seed: number, paths: number)
   const points = delayDurations(loaded, seed, delayPaths(paths));
   return points.durations.length < 2 ? undefined : points;
 }
+
+/**
+ * The metrics the exhibit reads, in the run's order (analysis/delay.ts: lost revenue with its part
+ * after restoration, and total harm): its passes hold only these per path, a sixth or less of every
+ * metric's values.
+ */
+export const DELAY_METRICS: readonly Metric[] = ['lost_revenue', 'lost_revenue_after_restoration', 'total_harm'];
 
 /** The exhibit's sweep: its points and what it ran; undefined when the scenario revokes nothing to sweep (a duration of 0). */
 export interface DelaySweep {
@@ -60,7 +68,7 @@ export async function runDelaySweep(
   const { durations, median } = points;
   const id = loaded.scenario.revocation.duration_days;
   for (;;) {
-    const study = await runStudy(loaded, durations.map((d) => new Map([[id, d]])), { ...settings, paths }, choices);
+    const study = await runStudy(loaded, durations.map((d) => new Map([[id, d]])), { ...settings, paths }, { choices, keep: DELAY_METRICS });
     const sweep = { id, durations, median, paths, study };
     if (paths >= settings.paths || enough(sweep)) return sweep;
     paths = Math.min(settings.paths, 4 * paths);

@@ -87,7 +87,7 @@ export async function runRestoreStudy(loaded: LoadedScenario, settings: PassSett
   const conditioned = { ...settings, common };
   const id = loaded.scenario.revocation.duration_days;
   const base = await baseChoices(loaded, true, conditioned);
-  const study = await runStudy(loaded, [new Map(), ...plan.points.map((p) => new Map([[id, p.duration]]))], conditioned, base.choices);
+  const study = await runStudy(loaded, [new Map(), ...plan.points.map((p) => new Map([[id, p.duration]]))], conditioned, { choices: base.choices });
   study.passes += base.passes;
   study.simulateSeconds += base.seconds;
   return { plan, paths: settings.paths, study };

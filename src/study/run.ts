@@ -51,6 +51,12 @@ export function isWorldLevel(loaded: LoadedScenario, def: InputDef): boolean {
   return !def.name || !loaded.scenario.inputs.some((d) => d.value.kind === 'expr' && d.value.expr.names.includes(def.name!));
 }
 
+/** What a study is given and reads: decisions already made, and the metrics it reads (default: every one). */
+export interface StudyReads {
+  choices?: Record<string, MitigationOption>;
+  keep?: readonly Metric[];
+}
+
 /** A variant as a pass's fixed inputs and studied settings. */
 function splitVariant(v: Variant): { pathOverrides: [number, number][]; simulation?: Record<string, number> } {
   const settings = [...v].filter(([id]) => id < 0);
@@ -84,8 +90,9 @@ export async function baseChoices(loaded: LoadedScenario, needed: boolean, optio
  * variant that fixes what the firm cannot know on the decision day (the outage's length, a
  * licence's processing, a phase's days) keeps the decisions of the scenario as given (a pass of
  * the base finds them, unless `choices` gives them); every other variant decides on its own.
+ * With `keep`, the passes hold those metrics' per-path values only, and the result has those.
  */
-export async function runStudy(loaded: LoadedScenario, variants: Variant[], options: StudyOptions, given?: Record<string, MitigationOption>): Promise<StudyResult> {
+export async function runStudy(loaded: LoadedScenario, variants: Variant[], options: StudyOptions, { choices: given, keep }: StudyReads = {}): Promise<StudyResult> {
   const inputs = loaded.scenario.inputs;
   // A setting (negative ref) changes the but-for world too: a pass of its own.
   const worldLevel = variants.map((v) => [...v.keys()].every((id) => id >= 0 && isWorldLevel(loaded, inputs[id])));
@@ -96,14 +103,18 @@ export async function runStudy(loaded: LoadedScenario, variants: Variant[], opti
   const groups = [true, false].map((keeps) => variants.flatMap((v, i) => (worldLevel[i] && (hidden[i] && base.choices !== undefined) === keeps ? [i] : [])));
   const separate = variants.flatMap((v, i) => (worldLevel[i] ? [] : [i]));
   const shared = groups.filter((g) => g.length > 0);
+  const kept = keep ? { keep } : {};
   const passes: Pass[] = [
-    ...shared.map((g) => ({ study: { variants: g.map((i) => [...variants[i]]), lastDayOnly: true, ...choices(g[0]) } })),
-    ...separate.map((i) => ({ study: { ...splitVariant(variants[i]), lastDayOnly: true, ...choices(i) } })),
+    ...shared.map((g) => ({ study: { variants: g.map((i) => [...variants[i]]), lastDayOnly: true, ...choices(g[0]), ...kept } })),
+    ...separate.map((i) => ({ study: { ...splitVariant(variants[i]), lastDayOnly: true, ...choices(i), ...kept } })),
   ];
   const { results, simulateSeconds } = await runPasses(loaded, passes, options);
+  // The metrics held, in the run's order, and where each is in a pass's arrays.
+  const metrics = results[0].plan.metrics.filter((m) => !keep || keep.includes(m));
+  const held = (perMetric: Float64Array[]) => metrics.map((m) => perMetric[results[0].plan.metrics.indexOf(m)]);
   const out: StudyResult = {
     policies: [],
-    metrics: results[0].plan.metrics,
+    metrics,
     values: new Array(variants.length),
     butforInsolvencyDay: new Array(variants.length),
     butforValue: new Array(variants.length),
@@ -116,7 +127,7 @@ export async function runStudy(loaded: LoadedScenario, variants: Variant[], opti
     const nPol = result.plan.policies.length / g.length;
     out.policies = result.plan.policies.slice(0, nPol).map((p) => p.name);
     g.forEach((i, v) => {
-      out.values[i] = Array.from({ length: nPol }, (_, j) => result.metrics[v * nPol + j]);
+      out.values[i] = Array.from({ length: nPol }, (_, j) => held(result.metrics[v * nPol + j]));
       out.butforInsolvencyDay[i] = result.butforInsolvencyDay;
       out.butforValue[i] = result.butforValue;
     });
@@ -124,7 +135,7 @@ export async function runStudy(loaded: LoadedScenario, variants: Variant[], opti
   separate.forEach((i, k) => {
     const result = results[shared.length + k];
     out.policies = result.plan.policies.map((p) => p.name);
-    out.values[i] = result.metrics;
+    out.values[i] = result.metrics.map(held);
     out.butforInsolvencyDay[i] = result.butforInsolvencyDay;
     out.butforValue[i] = result.butforValue;
   });

@@ -7,6 +7,7 @@
  */
 import type { LoadedScenario } from '../scenario/load.js';
 import { runPasses } from './passes.js';
+import type { RunResult } from '../engine/run.js';
 import type { Metric } from '../model/metrics.js';
 import { choicesOf, isUnknownOnDecisionDay, type StudyOptions } from './run.js';
 
@@ -39,26 +40,30 @@ export interface SaltelliRuns {
 /**
  * Runs A, then B and every AB_i. With decision: expected, the passes that redraw what the firm
  * cannot know on the decision day (B, and AB_i for such a factor) keep A's decisions (A is the
- * scenario as given); the others decide on their own.
+ * scenario as given); the others decide on their own. The passes hold the per-path values of
+ * `metrics` only (the metric the analysis explains).
  */
-export async function runSaltelli(loaded: LoadedScenario, factors: SobolFactor[], options: StudyOptions): Promise<SaltelliRuns> {
+export async function runSaltelli(loaded: LoadedScenario, factors: SobolFactor[], options: StudyOptions, metrics: readonly Metric[]): Promise<SaltelliRuns> {
   const hides = (keys: string[]) => keys.some((k) => loaded.scenario.inputs.some((d) => d.key === k && isUnknownOnDecisionDay(d)));
-  const a = await runPasses(loaded, [{ study: { lastDayOnly: true } }], { ...options, onProgress: (done, total) => options.onProgress?.(done, total * (factors.length + 2)) });
+  const a = await runPasses(loaded, [{ study: { lastDayOnly: true, keep: metrics } }], { ...options, onProgress: (done, total) => options.onProgress?.(done, total * (factors.length + 2)) });
   const choices = loaded.scenario.mitigation?.decision === 'expected' ? choicesOf(a.results[0]) : undefined;
   const keep = (yes: boolean) => (yes && choices ? { choices } : {});
   const sources = [{ uniforms: { fromSecond: 'all' as const }, ...keep(true) }, ...factors.map((f) => ({ uniforms: { fromSecond: [f.slot] }, ...keep(hides(f.keys)) }))];
   const rest = await runPasses(
     loaded,
-    sources.map((study) => ({ study: { ...study, lastDayOnly: true } })),
+    sources.map((study) => ({ study: { ...study, lastDayOnly: true, keep: metrics } })),
     { ...options, onProgress: (done, total) => options.onProgress?.(options.paths + done, options.paths + total) },
   );
   const results = [...a.results, ...rest.results];
+  const all = results[0].plan.metrics;
+  const held = all.filter((m) => metrics.includes(m));
+  const values = (r: RunResult) => r.metrics.map((perMetric) => held.map((m) => perMetric[all.indexOf(m)]));
   return {
     policies: results[0].plan.policies.map((p) => p.name),
-    metrics: results[0].plan.metrics,
-    A: results[0].metrics,
-    B: results[1].metrics,
-    AB: results.slice(2).map((r) => r.metrics),
+    metrics: held,
+    A: values(results[0]),
+    B: values(results[1]),
+    AB: results.slice(2).map(values),
     simulateSeconds: a.simulateSeconds + rest.simulateSeconds,
   };
 }

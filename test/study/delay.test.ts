@@ -1,10 +1,11 @@
 /** The cost-of-delay exhibit's paths: a twentieth of the run's, raised fourfold (up to the run's) until one more day is clear. */
 import { describe, expect, it } from 'vitest';
-import { delayPaths, delayPoints, runDelaySweep } from '../../src/study/delay.js';
+import { DELAY_METRICS, delayPaths, delayPoints, runDelaySweep } from '../../src/study/delay.js';
+import { runStudy } from '../../src/study/run.js';
 import { runSimulation } from '../../src/engine/run.js';
 import { runSummary, seriesRows, withCostOfDelay } from '../../src/analysis/run.js';
 import { buildCharts } from '../../src/charts/specs.js';
-import { oneMoreDayIsClear } from '../../src/analysis/delay.js';
+import { costOfDelay, oneMoreDayIsClear } from '../../src/analysis/delay.js';
 import { baseScenario, loadDoc } from '../helpers.js';
 
 async function scenario() {
@@ -28,6 +29,17 @@ describe('the cost-of-delay sweep', () => {
     const clear = await runDelaySweep(loaded, { ...settings, paths: 2000 }, undefined, oneMoreDayIsClear);
     expect(clear!.paths).toBe(250);
     expect(oneMoreDayIsClear(clear!)).toBe(true);
+  });
+
+  it('holds only the metrics it reads, and gives the figures of a sweep that holds every one', async () => {
+    const loaded = await scenario();
+    const settings = { seed: 5, paths: 300, threads: 1 };
+    const sweep = (await runDelaySweep(loaded, settings))!;
+    expect(sweep.study.metrics).toEqual(DELAY_METRICS);
+    for (const perPolicy of sweep.study.values) for (const perMetric of perPolicy) expect(perMetric.map((xs) => xs.length)).toEqual([sweep.paths, sweep.paths, sweep.paths]);
+    const every = await runStudy(loaded, sweep.durations.map((d) => new Map([[sweep.id, d]])), { ...settings, paths: sweep.paths });
+    expect(every.metrics.length).toBeGreaterThan(DELAY_METRICS.length);
+    expect(JSON.stringify(costOfDelay(sweep))).toBe(JSON.stringify(costOfDelay({ ...sweep, study: every })));
   });
 
   it('holds its figure number while it runs, so the charts after it are specified, and drawn, once', async () => {
