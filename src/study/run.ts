@@ -57,6 +57,16 @@ export interface StudyReads {
   keep?: readonly Metric[];
 }
 
+/**
+ * The metrics a study reads of a pass's compared policies, in the run's order (those `keep` names,
+ * or every one), and a policy's per-metric arrays narrowed to them: the pass holds these per path
+ * (Plan.keptMetrics), and its other arrays may be empty.
+ */
+export function heldMetrics(all: readonly Metric[], keep?: readonly Metric[]): { metrics: Metric[]; pick: (perMetric: Float64Array[]) => Float64Array[] } {
+  const at = all.flatMap((m, j) => (!keep || keep.includes(m) ? [j] : []));
+  return { metrics: at.map((j) => all[j]), pick: (perMetric) => at.map((j) => perMetric[j]) };
+}
+
 /** A variant as a pass's fixed inputs and studied settings. */
 function splitVariant(v: Variant): { pathOverrides: [number, number][]; simulation?: Record<string, number> } {
   const settings = [...v].filter(([id]) => id < 0);
@@ -109,9 +119,7 @@ export async function runStudy(loaded: LoadedScenario, variants: Variant[], opti
     ...separate.map((i) => ({ study: { ...splitVariant(variants[i]), lastDayOnly: true, ...choices(i), ...kept } })),
   ];
   const { results, simulateSeconds } = await runPasses(loaded, passes, options);
-  // The metrics held, in the run's order, and where each is in a pass's arrays.
-  const metrics = results[0].plan.metrics.filter((m) => !keep || keep.includes(m));
-  const held = (perMetric: Float64Array[]) => metrics.map((m) => perMetric[results[0].plan.metrics.indexOf(m)]);
+  const { metrics, pick: held } = heldMetrics(results[0].plan.metrics, keep);
   const out: StudyResult = {
     policies: [],
     metrics,

@@ -9,7 +9,7 @@ import type { LoadedScenario } from '../scenario/load.js';
 import { runPasses } from './passes.js';
 import type { RunResult } from '../engine/run.js';
 import type { Metric } from '../model/metrics.js';
-import { choicesOf, isUnknownOnDecisionDay, type StudyOptions } from './run.js';
+import { choicesOf, heldMetrics, isUnknownOnDecisionDay, type StudyOptions } from './run.js';
 
 export interface SobolFactor {
   /** The inputs it moves (one, or the licences' processing times). */
@@ -55,12 +55,11 @@ export async function runSaltelli(loaded: LoadedScenario, factors: SobolFactor[]
     { ...options, onProgress: (done, total) => options.onProgress?.(options.paths + done, options.paths + total) },
   );
   const results = [...a.results, ...rest.results];
-  const all = results[0].plan.metrics;
-  const held = all.filter((m) => metrics.includes(m));
-  const values = (r: RunResult) => r.metrics.map((perMetric) => held.map((m) => perMetric[all.indexOf(m)]));
+  const held = heldMetrics(results[0].plan.metrics, metrics);
+  const values = (r: RunResult) => r.metrics.map(held.pick);
   return {
     policies: results[0].plan.policies.map((p) => p.name),
-    metrics: held,
+    metrics: held.metrics,
     A: values(results[0]),
     B: values(results[1]),
     AB: results.slice(2).map(values),
