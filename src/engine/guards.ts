@@ -55,7 +55,8 @@ export interface RunEstimate {
 export function estimateRun(plan: Plan, paths: number, threads: number): RunEstimate {
   const simulated = plan.aliasOf.filter((a) => a === -1).length;
   const worlds = 1 + simulated;
-  // Per path: each simulated policy's metric values and insolvency day, the but-for world's
+  // Per path: each simulated policy's metric values (every metric: an upper bound, since a run
+  // holds only the metrics someone reads, Plan.keptMetrics) and insolvency day, the but-for world's
   // insolvency day and value, and the sorted copies the summaries and charts make (one per policy).
   // (+1 for each simulated world's insolvency day, +1 for where its mitigation decision arises.)
   const metricBytes = PATH_COPIES * paths * (simulated * (plan.metrics.length + 2) * 8 + 16 + 8 * plan.policies.length);

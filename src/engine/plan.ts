@@ -281,11 +281,9 @@ export function makePlan(loaded: LoadedScenario, study: StudySpec = {}): Plan {
   // Options take what their deciding world holds, alias sources what their aliases hold: repeated
   // until nothing changes (an option may alias an earlier world, which may decide).
   const widen = (to: number, from: number): boolean => {
-    let changed = false;
-    keptMetrics[from].forEach((kept, j) => {
-      if (kept && !keptMetrics[to][j]) [keptMetrics[to][j], changed] = [true, true];
-    });
-    return changed;
+    const adds = keptMetrics[from].flatMap((kept, j) => (kept && !keptMetrics[to][j] ? [j] : []));
+    for (const j of adds) keptMetrics[to][j] = true;
+    return adds.length > 0;
   };
   for (let changed = true; changed; ) {
     changed = false;

@@ -113,10 +113,9 @@ export async function runStudy(loaded: LoadedScenario, variants: Variant[], opti
   const groups = [true, false].map((keeps) => variants.flatMap((v, i) => (worldLevel[i] && (hidden[i] && base.choices !== undefined) === keeps ? [i] : [])));
   const separate = variants.flatMap((v, i) => (worldLevel[i] ? [] : [i]));
   const shared = groups.filter((g) => g.length > 0);
-  const kept = keep ? { keep } : {};
   const passes: Pass[] = [
-    ...shared.map((g) => ({ study: { variants: g.map((i) => [...variants[i]]), lastDayOnly: true, ...choices(g[0]), ...kept } })),
-    ...separate.map((i) => ({ study: { ...splitVariant(variants[i]), lastDayOnly: true, ...choices(i), ...kept } })),
+    ...shared.map((g) => ({ study: { variants: g.map((i) => [...variants[i]]), lastDayOnly: true, ...choices(g[0]), keep } })),
+    ...separate.map((i) => ({ study: { ...splitVariant(variants[i]), lastDayOnly: true, ...choices(i), keep } })),
   ];
   const { results, simulateSeconds } = await runPasses(loaded, passes, options);
   const { metrics, pick: held } = heldMetrics(results[0].plan.metrics, keep);

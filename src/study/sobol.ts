@@ -47,8 +47,8 @@ export async function runSaltelli(loaded: LoadedScenario, factors: SobolFactor[]
   const hides = (keys: string[]) => keys.some((k) => loaded.scenario.inputs.some((d) => d.key === k && isUnknownOnDecisionDay(d)));
   const a = await runPasses(loaded, [{ study: { lastDayOnly: true, keep: metrics } }], { ...options, onProgress: (done, total) => options.onProgress?.(done, total * (factors.length + 2)) });
   const choices = loaded.scenario.mitigation?.decision === 'expected' ? choicesOf(a.results[0]) : undefined;
-  const keep = (yes: boolean) => (yes && choices ? { choices } : {});
-  const sources = [{ uniforms: { fromSecond: 'all' as const }, ...keep(true) }, ...factors.map((f) => ({ uniforms: { fromSecond: [f.slot] }, ...keep(hides(f.keys)) }))];
+  const choicesIf = (yes: boolean) => (yes && choices ? { choices } : {});
+  const sources = [{ uniforms: { fromSecond: 'all' as const }, ...choicesIf(true) }, ...factors.map((f) => ({ uniforms: { fromSecond: [f.slot] }, ...choicesIf(hides(f.keys)) }))];
   const rest = await runPasses(
     loaded,
     sources.map((study) => ({ study: { ...study, lastDayOnly: true, keep: metrics } })),
