@@ -128,7 +128,7 @@ export function groupStats(values: Float64Array, keep?: ArrayLike<number>): Grou
   const { mean, se } = meanAndSe(picked);
   const s = se ?? 0;
   // The values kept are a copy already: sorted in place (after the mean, summed in index order).
-  const sorted = sortedOf(picked, keep !== undefined);
+  const sorted = keep ? sortedOf(picked, true) : sortedScratch(picked);
   return { mean, se: s, ci95: [mean - Z975 * s, mean + Z975 * s], p05: quantileSorted(sorted, 0.05), p50: quantileSorted(sorted, 0.5), p95: quantileSorted(sorted, 0.95) };
 }
 
@@ -145,6 +145,17 @@ function sortedOf(values: Float64Array, own: boolean): Float64Array {
   return (own ? values : Float64Array.from(values)).sort();
 }
 
+/** summarize's and groupStats's sorted copy, reused from one call to the next (they keep none: they return numbers). */
+let sortScratch = new Float64Array(0);
+
+/** sortedOf(values, false) into sortScratch: a large run's summary sorts a hundred columns without making a hundred copies for the collector. */
+function sortedScratch(values: Float64Array): Float64Array {
+  if (sortScratch.length < values.length) sortScratch = new Float64Array(values.length);
+  const copy = sortScratch.subarray(0, values.length);
+  copy.set(values);
+  return sortedOf(copy, true);
+}
+
 /**
  * Summarizes values (summed in index order, so the result never depends on batching). For a
  * binary metric (0 or 1 per path) the interval is Wilson's (wilson95), not mean ± z se.
@@ -154,7 +165,7 @@ export function summarize(values: Float64Array, binary = false, batch = 0): Summ
   const plain = meanAndSe(values);
   const mean = plain.mean;
   const se = batch > 0 ? batchSe(values, mean, batch) : plain.se;
-  const sorted = sortedOf(values, false);
+  const sorted = sortedScratch(values);
   const q = Object.fromEntries(QUANTILES.map(([k, p]) => [k, quantileSorted(sorted, p)])) as Record<(typeof QUANTILES)[number][0], number>;
   return {
     mean,

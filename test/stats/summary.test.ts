@@ -19,6 +19,15 @@ describe('summarize', () => {
     const s = summarize(Float64Array.from([7]));
     expect(s).toMatchObject({ mean: 7, se: null, ci95: null, min: 7, p05: 7, p50: 7, p95: 7, max: 7 });
   });
+  it('sorts a copy it reuses: the values are left as given, and a shorter column after a longer one reads its own values only', () => {
+    const long = Float64Array.from({ length: 50 }, (_, k) => 100 - k);
+    const short = Float64Array.from([4, 1, 10, 3, 2]);
+    const first = summarize(short);
+    expect(summarize(long)).toMatchObject({ min: 51, max: 100, p50: 75.5 });
+    expect(Array.from(long.subarray(0, 3))).toEqual([100, 99, 98]);
+    expect(summarize(short)).toEqual(first);
+    expect(Array.from(short)).toEqual([4, 1, 10, 3, 2]);
+  });
   it('quantileSorted interpolates between order statistics', () => {
     expect(quantileSorted([0, 10], 0.25)).toBe(2.5);
     expect(quantileSorted([5], 0.9)).toBe(5);
