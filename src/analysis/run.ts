@@ -197,6 +197,7 @@ export function runSummary(loaded: LoadedScenario, result: RunResult, extras: Om
   const policies: Record<string, PolicyReport> = {};
   const firmValue = summarize(result.butforValue);
   const col = (i: number, m: string) => result.metrics[i][result.plan.metrics.indexOf(m as never)];
+  const difference = (a: Float64Array, b: Float64Array) => a.map((x, k) => x - b[k]);
   result.plan.policies.forEach((p, i) => {
     // Latin hypercube and quasi-Monte Carlo runs: standard errors from the blocks as independent replicates.
     const batch = replicateBlock(s.simulation.sampling);
@@ -229,7 +230,7 @@ export function runSummary(loaded: LoadedScenario, result: RunResult, extras: Om
         owner_harm_to_firm_value: ratio(metrics.owner_harm.mean, firmValue.mean),
         after_restoration_revenue_share: metrics.lost_revenue.mean > 0 ? ratio(metrics.lost_revenue_after_restoration.mean, metrics.lost_revenue.mean) : null,
         ...insolvencyTiming(result, i, s.revocation.start_day),
-        ...(twin >= 0 ? { mitigation: { versus: result.plan.policies[twin].name, harm_avoided: summarize(col(twin, 'total_harm').map((x, k) => x - col(i, 'total_harm')[k])) } } : {}),
+        ...(twin >= 0 ? { mitigation: { versus: result.plan.policies[twin].name, harm_avoided: summarize(difference(col(twin, 'total_harm'), col(i, 'total_harm'))) } } : {}),
       },
     };
   });
@@ -377,9 +378,10 @@ export function byOutcome(result: RunResult, i: number): ByOutcome {
   const n = result.settings.paths;
   const m = result.plan.metrics;
   const attributable = result.metrics[i][m.indexOf('attributable_insolvency')];
+  const days = result.insolvencyDay[i];
   const groups = OUTCOMES.map(() => new Float64Array(n));
   for (let k = 0; k < n; k++) {
-    const g = attributable[k] === 1 ? 1 : result.butforInsolvencyDay[k] >= 0 ? 2 : result.insolvencyDay[i][k] < 0 ? 0 : 2;
+    const g = attributable[k] === 1 ? 1 : result.butforInsolvencyDay[k] >= 0 ? 2 : days[k] < 0 ? 0 : 2;
     groups[g][k] = 1;
   }
   const harm = result.metrics[i][m.indexOf('total_harm')];
@@ -412,7 +414,10 @@ export function decisionOf(loaded: LoadedScenario, result: RunResult, i: number)
     return { decision: 'always', arises_share: arises, chosen: arises > 0 ? remedy : 'none', options: {} };
   }
   const j = result.fullPlan.metrics.indexOf('total_harm');
-  const w = (entry: number) => result.butforValue.map((bf, k) => bf - result.entryMetrics[entry][j][k]);
+  const w = (entry: number) => {
+    const harm = result.entryMetrics[entry][j];
+    return result.butforValue.map((bf, k) => bf - harm[k]);
+  };
   const none = w(run.options[0].entry);
   const arises = share(run.arises);
   const options = Object.fromEntries(

@@ -95,7 +95,7 @@ export const mergeCommand: FolderCommand<MergeFlags, undefined, LoadedShards> = 
   }),
   prepare: () => undefined,
   estimate: ({ loaded }, _p, settings) => ({
-    estimate: estimateRun(makePlan(loaded, { attribution: true }), settings.paths, settings.threads),
+    estimate: estimateRun(makePlan(loaded, { attribution: true }), settings.paths, settings.threads, { held: true }),
     what: `merging ${settings.paths.toLocaleString('en-US')} paths`,
     advice: 'merge on a machine with more memory',
   }),

@@ -12,10 +12,16 @@
  * addition, so a block's series partial waits until every earlier block has been folded: an
  * accumulator that has not seen block 0 keeps its partials and folds nothing until merged into
  * one that has.
+ *
+ * A large run's per-path values (those of its simulated worlds) may go to a file instead
+ * (engine/spill.ts): add writes each block's values there, and result() hands out arrays of columns
+ * that read them back one at a time. Such an accumulator holds every path of one run on this
+ * machine: it is not merged or exported.
  */
 import type { SketchGrid } from '../stats/sketch.js';
 import type { BlockResult, Plan } from './block.js';
 import { SKETCHED } from './series.js';
+import { aliasColumn, lazyArray, setColumn, SpilledColumns } from './spill.js';
 
 /** What a run's blocks add up to (the engine's RunResult without plan, settings and timing). */
 export interface Accumulated {
@@ -88,6 +94,13 @@ export class RunAccumulator {
 
   /** The first path of the window the per-path arrays hold (path p is at index p - base). */
   private readonly base: number;
+  /** Where the simulated worlds' per-path values are when they are held in a file, and which column each is. */
+  private readonly spilled?: { file: SpilledColumns; metric: number[][]; insolvencyDay: number[]; arises: number[]; scratch: Float64Array };
+
+  /** Bytes of per-path values a run of `paths` holds for the simulated worlds of `plan` (what may go to a file). */
+  static spillableBytes(plan: Plan, paths: number): number {
+    return 8 * paths * plan.keptMetrics.reduce((n, kept, i) => (plan.aliasOf[i] === -1 ? n + kept.filter(Boolean).length + 2 : n), 0);
+  }
 
   /**
    * An accumulator of a run over `paths`. Its per-path arrays hold the paths of `window`
@@ -98,17 +111,33 @@ export class RunAccumulator {
     private readonly plan: Plan,
     private readonly paths: number,
     window: [number, number] = [0, paths],
+    /** Hold the simulated worlds' per-path values in a file (engine/spill.ts); only over every path. */
+    spill = false,
   ) {
     this.base = window[0];
     const n = window[1] - window[0];
-    // Aliased policies get their source's arrays in result(), so memory grows with the
-    // simulated worlds only.
-    // Metrics an entry does not keep (Plan.keptMetrics) have empty arrays: nothing reads them.
-    this.metrics = plan.policies.map((_, i) => (plan.aliasOf[i] === -1 ? plan.keptMetrics[i].map((kept) => (kept ? pathArray(n) : NOT_KEPT)) : []));
+    if (spill && n !== paths) throw new Error('only an accumulator of every path of a run holds its values in a file');
     this.butforInsolvencyDay = pathArray(n);
     this.butforValue = pathArray(n);
-    this.insolvencyDay = plan.policies.map((_, i) => (plan.aliasOf[i] === -1 ? pathArray(n) : this.butforInsolvencyDay));
-    this.arises = plan.policies.map((_, i) => (plan.aliasOf[i] === -1 ? pathArray(n) : new Float64Array(0)));
+    const simulated = (i: number) => plan.aliasOf[i] === -1;
+    if (spill) {
+      let columns = 0;
+      const metric = plan.keptMetrics.map((kept, i) => kept.map((k) => (k && simulated(i) ? columns++ : -1)));
+      const insolvencyDay = plan.aliasOf.map((_, i) => (simulated(i) ? columns++ : -1));
+      const arises = plan.aliasOf.map((_, i) => (simulated(i) ? columns++ : -1));
+      const file = new SpilledColumns(columns, paths);
+      this.spilled = { file, metric, insolvencyDay, arises, scratch: new Float64Array(0) };
+      this.metrics = plan.policies.map((_, i) => (simulated(i) ? lazyArray(plan.metrics.length, (m) => (metric[i][m] >= 0 ? file.read(metric[i][m]) : NOT_KEPT)) : []));
+      this.insolvencyDay = lazyArray(plan.policies.length, (i) => (simulated(i) ? file.read(insolvencyDay[i]) : this.butforInsolvencyDay));
+      this.arises = lazyArray(plan.policies.length, (i) => (simulated(i) ? file.read(arises[i]) : NOT_KEPT));
+    } else {
+      // Aliased policies get their source's arrays in result(), so memory grows with the
+      // simulated worlds only.
+      // Metrics an entry does not keep (Plan.keptMetrics) have empty arrays: nothing reads them.
+      this.metrics = plan.policies.map((_, i) => (simulated(i) ? plan.keptMetrics[i].map((kept) => (kept ? pathArray(n) : NOT_KEPT)) : []));
+      this.insolvencyDay = plan.policies.map((_, i) => (simulated(i) ? pathArray(n) : this.butforInsolvencyDay));
+      this.arises = plan.policies.map((_, i) => (simulated(i) ? pathArray(n) : new Float64Array(0)));
+    }
     this.sums = new Float64Array(plan.cells);
     this.insolvencyDays = new Float64Array(plan.worlds * (plan.T + 1));
   }
@@ -119,6 +148,21 @@ export class RunAccumulator {
     const nPol = this.plan.policies.length;
     const nM = this.plan.metrics.length;
     const at = this.at(r.first, r.count);
+    if (this.spilled) this.writeBlock(r, at);
+    else this.putBlock(r, at);
+    this.butforInsolvencyDay.set(r.butforInsolvencyDay, at);
+    this.butforValue.set(r.butforValue, at);
+    for (let i = 0; i < r.insolvencyDays.length; i++) this.insolvencyDays[i] += r.insolvencyDays[i];
+    this.blocks.set(r.index, [r.first, r.count]);
+    this.done += r.count;
+    this.pending.set(r.index, r.index === this.next ? r.seriesSums : r.seriesSums.slice());
+    this.fold();
+  }
+
+  /** A block's per-path values of the simulated worlds into the arrays, at `at`. */
+  private putBlock(r: BlockResult, at: number): void {
+    const nPol = this.plan.policies.length;
+    const nM = this.plan.metrics.length;
     for (let i = 0; i < nPol; i++) {
       if (this.plan.aliasOf[i] !== -1) continue;
       for (let m = 0; m < nM; m++) {
@@ -127,8 +171,6 @@ export class RunAccumulator {
         for (let k = 0; k < r.count; k++) into[at + k] = r.metrics[(k * nPol + i) * nM + m];
       }
     }
-    this.butforInsolvencyDay.set(r.butforInsolvencyDay, at);
-    this.butforValue.set(r.butforValue, at);
     for (let i = 0; i < nPol; i++) {
       if (this.plan.aliasOf[i] !== -1) continue;
       const into = this.insolvencyDay[i];
@@ -138,11 +180,30 @@ export class RunAccumulator {
         q[at + k] = r.arises[k * nPol + i];
       }
     }
-    for (let i = 0; i < r.insolvencyDays.length; i++) this.insolvencyDays[i] += r.insolvencyDays[i];
-    this.blocks.set(r.index, [r.first, r.count]);
-    this.done += r.count;
-    this.pending.set(r.index, r.index === this.next ? r.seriesSums : r.seriesSums.slice());
-    this.fold();
+  }
+
+  /** The same values as putBlock, written to the run's file column by column. */
+  private writeBlock(r: BlockResult, at: number): void {
+    const s = this.spilled!;
+    const nPol = this.plan.policies.length;
+    const nM = this.plan.metrics.length;
+    if (s.scratch.length < r.count) s.scratch = new Float64Array(r.count);
+    const values = s.scratch.subarray(0, r.count);
+    const write = (column: number, from: Float64Array, stride: number, offset: number) => {
+      for (let k = 0; k < r.count; k++) values[k] = from[k * stride + offset];
+      s.file.write(column, at, values);
+    };
+    for (let i = 0; i < nPol; i++) {
+      if (this.plan.aliasOf[i] !== -1) continue;
+      for (let m = 0; m < nM; m++) if (s.metric[i][m] >= 0) write(s.metric[i][m], r.metrics, nPol * nM, i * nM + m);
+      write(s.insolvencyDay[i], r.insolvencyDay, nPol, i);
+      write(s.arises[i], r.arises, nPol, i);
+    }
+  }
+
+  /** Merges and parts move arrays of values: an accumulator whose values are in a file has none. */
+  private refuseSpilled(what: string): void {
+    if (this.spilled) throw new Error(`a run whose per-path values are held in a file is not ${what}`);
   }
 
   /**
@@ -150,6 +211,8 @@ export class RunAccumulator {
    * is the same bytes as one accumulator that was given both accumulators' blocks.
    */
   merge(other: RunAccumulator): void {
+    this.refuseSpilled('merged');
+    other.refuseSpilled('merged');
     const blocks = [...other.blocks].map(([b, [first, count]]): [number, number, number] => [b, first, count]);
     this.refuseSeen(blocks);
     for (const [, first, count] of blocks) {
@@ -223,6 +286,7 @@ export class RunAccumulator {
    * fewer blocks than shards, or a queue job that found every block taken).
    */
   exportPart(): AccumulatorPart {
+    this.refuseSpilled('exported');
     const blocks = [...this.blocks].sort((a, b) => a[0] - b[0]).map(([b, [f, c]]): [number, number, number] => [b, f, c]);
     const length = blocks.reduce((n, [, , count]) => n + count, 0);
     const spans = this.spans(blocks);
@@ -254,6 +318,7 @@ export class RunAccumulator {
    * the promise resolves.
    */
   addPart(part: AccumulatorPart<PathValues>): Promise<void> {
+    this.refuseSpilled('merged');
     this.refuseSeen(part.blocks);
     const simulated = this.plan.aliasOf.map((a, i) => (a === -1 ? i : -1)).filter((i) => i >= 0);
     const nM = this.plan.metrics.length;
@@ -301,15 +366,16 @@ export class RunAccumulator {
     const T1 = plan.T + 1;
     let zeros: Float64Array | undefined;
     const copy = (i: number, source: number) => {
+      // (aliasColumn and setColumn: a spilled run's arrays of columns read them when looked up.)
       if (source > 0) {
         this.metrics[i] = this.metrics[source - 1];
-        this.insolvencyDay[i] = this.insolvencyDay[source - 1];
-        this.arises[i] = this.arises[source - 1];
+        aliasColumn(this.insolvencyDay, i, source - 1);
+        aliasColumn(this.arises, i, source - 1);
       } else {
         zeros ??= new Float64Array(this.paths);
         const insolvent = this.butforInsolvencyDay.map((d) => (d >= 0 ? 1 : 0));
         this.metrics[i] = plan.metrics.map((m) => (m === 'insolvent' ? insolvent : zeros!));
-        this.arises[i] = zeros;
+        setColumn(this.arises, i, zeros);
       }
       const world = i + 1;
       this.sums.copyWithin(world * perWorld, source * perWorld, (source + 1) * perWorld);

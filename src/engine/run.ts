@@ -14,6 +14,7 @@ import { flatGrid, type AnySketchData } from '../stats/packed.js';
 import type { SketchGrid } from '../stats/sketch.js';
 import { BLOCK_PATHS } from './kernel.js';
 import { RunAccumulator, type Accumulated } from './reduce.js';
+import { headColumns, spillBytes } from './spill.js';
 import { chooseOptions, type DecisionRun } from './decide.js';
 import { BlockQueue, InThreadExecutor, RunAborted, WorkerThreadsExecutor, type BlockClaims, type BlockExecutor } from './schedule.js';
 
@@ -148,7 +149,9 @@ export async function simulateBlocks(loaded: LoadedScenario, options: RunOptions
   // Claimed blocks may be any of the run's: the per-path arrays span every path, and only the
   // pages of the blocks run are ever written (pathArray leaves memory untouched until then).
   const window = pathsOfBlocks(settings.paths, [first, end]);
-  const accumulator = new RunAccumulator(plan, settings.paths, window);
+  // A whole run's per-path values go to a file when they would take more memory than spillBytes().
+  const spill = range === undefined && RunAccumulator.spillableBytes(plan, settings.paths) > spillBytes();
+  const accumulator = new RunAccumulator(plan, settings.paths, window, spill);
   const rangePaths = window[1] - window[0];
   let done = 0;
   const onBlock = (r: BlockResult) => {
@@ -193,7 +196,7 @@ export function finishRun(plan: Plan, accumulator: RunAccumulator, sketches: Ske
     settings,
     ...acc,
     metrics: acc.metrics.slice(0, plan.compared),
-    insolvencyDay: acc.insolvencyDay.slice(0, plan.compared),
+    insolvencyDay: headColumns(acc.insolvencyDay, plan.compared),
     entryMetrics: acc.metrics,
     decisions,
     timing: { threads, simulate_seconds: simulated },

@@ -77,7 +77,9 @@ export function earlyReport(loaded: LoadedScenario, result: RunResult, extras: O
  */
 export function pathsCsv(loaded: LoadedScenario, result: RunResult, draws: Float64Array[]): string {
   const s = loaded.scenario;
-  const { plan, metrics } = result;
+  const { plan } = result;
+  // Every column taken once (a large run's are read from its file when looked up: engine/spill.ts).
+  const metrics = result.metrics.map((columns) => [...columns]);
   const head = ['path', ...s.inputs.map((d) => d.key), 'butfor.firm_value', 'butfor.insolvency_day', ...plan.policies.flatMap((p) => plan.metrics.map((m) => `${p.name}.${m}`))];
   const rows = [head.map((h) => (/[",]/.test(h) ? JSON.stringify(h) : h)).join(',')];
   for (let k = 0; k < result.settings.paths; k++) {
