@@ -97,6 +97,11 @@ export class RunAccumulator {
   /** Where the simulated worlds' per-path values are when they are held in a file, and which column each is. */
   private readonly spilled?: { file: SpilledColumns; metric: number[][]; insolvencyDay: number[]; arises: number[]; scratch: Float64Array };
 
+  /** Whether the simulated worlds' per-path values are held in a file. */
+  get spills(): boolean {
+    return this.spilled !== undefined;
+  }
+
   /** Bytes of per-path values a run of `paths` holds for the simulated worlds of `plan` (what may go to a file). */
   static spillableBytes(plan: Plan, paths: number): number {
     return 8 * paths * plan.keptMetrics.reduce((n, kept, i) => (plan.aliasOf[i] === -1 ? n + kept.filter(Boolean).length + 2 : n), 0);

@@ -214,8 +214,8 @@ describe('resource guards', () => {
     // the largest of the sittings' runs] (model v3: the decisions' option worlds and the
     // attribution sub-worlds are simulated too; the worker threads kept for the whole command;
     // 1,000,000 paths peaked at 4,117 MiB before runs held only the metrics read, 3,522 MiB before
-    // they held their per-path values in a file above 256 MiB, as both rows here do: 1,916 and
-    // 2,019 MiB since, 1,351 MiB at 200,000 paths, 1,721 MiB before)
+    // they held their per-path values in a file above 256 MiB, as both rows here do: 1,739 to
+    // 2,019 MiB since, 1,260 to 1,351 MiB at 200,000 paths, 1,721 MiB before)
     ['scenarios/legion-canada.yaml', 1_000_000, 2, 2019],
     ['scenarios/legion-canada.yaml', 200_000, 2, 1351],
     ['scenarios/bench.yaml', 60_000, 1, 488],

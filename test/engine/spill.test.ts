@@ -9,7 +9,7 @@ import { runSimulation } from '../../src/engine/run.js';
 import { RunAccumulator } from '../../src/engine/reduce.js';
 import { makePlan } from '../../src/engine/block.js';
 import { BLOCK_PATHS } from '../../src/engine/kernel.js';
-import { runSummary } from '../../src/analysis/run.js';
+import { runSummary, seriesRows } from '../../src/analysis/run.js';
 import { loadScenario } from '../../src/scenario/load.js';
 
 const bytes = (xs: Float64Array) => Buffer.from(xs.buffer, xs.byteOffset, xs.byteLength).toString('base64');
@@ -49,13 +49,13 @@ describe('a file of per-path values', () => {
     expect(spillBytes()).toBe(0);
   });
 
-  it('gives a run the bytes of one held in memory: every entry, decision and summary figure', async () => {
+  it('gives a run the bytes of one held in memory: every entry, decision, summary figure and series quantile', async () => {
     const loaded = await loadScenario('scenarios/legion-canada.yaml');
     const paths = BLOCK_PATHS + 200;
     const run = async (bound: string) => {
       process.env.ACCESSGAP_SPILL_BYTES = bound;
       const result = await runSimulation(loaded, { paths, seed: 5, threads: 2 });
-      return { result, summary: JSON.stringify(runSummary(loaded, result)) };
+      return { result, summary: JSON.stringify(runSummary(loaded, result)), series: JSON.stringify(seriesRows(result)) };
     };
     const held = await run(String(Number.MAX_SAFE_INTEGER));
     const spilled = await run('0');
@@ -72,6 +72,9 @@ describe('a file of per-path values', () => {
     });
     expect(spilled.result.decisions.map((d) => d.chosen)).toEqual(held.result.decisions.map((d) => d.chosen));
     expect(spilled.summary).toBe(held.summary);
+    // Its two threads' sketch grids are added up into one (a held run merges each as it is): the same quantiles.
+    expect(spilled.result.timing.threads).toBe(2);
+    expect(spilled.series).toBe(held.series);
   });
 
   it('is not merged or exported: a spilled accumulator holds one whole run on one machine', async () => {
