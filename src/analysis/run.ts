@@ -138,6 +138,9 @@ function groupBy<T>(items: T[], label: (x: T) => string): [string, T[]][] {
 /** Days of the time-to-insolvency table: 60, 90, 180, 365 and the horizon (those within it). */
 export const insolvencyDays = (T: number): number[] => [...new Set([...[60, 90, 180, 365].filter((d) => d < T), T])];
 
+/** Per path, a's value less b's (a paired difference). */
+const difference = (a: Float64Array, b: Float64Array): Float64Array => a.map((x, k) => x - b[k]);
+
 const ratio = (a: number, b: number): number | null => (b !== 0 && Number.isFinite(a / b) ? a / b : null);
 
 /** Time to insolvency caused by a policy: by day, and the share while access is still cut off. */
@@ -197,7 +200,6 @@ export function runSummary(loaded: LoadedScenario, result: RunResult, extras: Om
   const policies: Record<string, PolicyReport> = {};
   const firmValue = summarize(result.butforValue);
   const col = (i: number, m: string) => result.metrics[i][result.plan.metrics.indexOf(m as never)];
-  const difference = (a: Float64Array, b: Float64Array) => a.map((x, k) => x - b[k]);
   result.plan.policies.forEach((p, i) => {
     // Latin hypercube and quasi-Monte Carlo runs: standard errors from the blocks as independent replicates.
     const batch = replicateBlock(s.simulation.sampling);
@@ -423,7 +425,7 @@ export function decisionOf(loaded: LoadedScenario, result: RunResult, i: number)
   const options = Object.fromEntries(
     run.options.map((o) => {
       const wo = w(o.entry);
-      return [o.option, { mean_w: meanOver(wo, run.arises).mean, vs_none: meanOver(wo.map((x, k) => x - none[k]), run.arises) }];
+      return [o.option, { mean_w: meanOver(wo, run.arises).mean, vs_none: meanOver(difference(wo, none), run.arises) }];
     }),
   );
   return { decision: 'expected', arises_share: arises, chosen: run.chosen, options };
@@ -446,7 +448,7 @@ export function attributionOf(result: RunResult, i: number): { attribution: Attr
       const xFull = X(full);
       const xWithout = X(full & ~bit);
       by.alone[party] = groupStats(X(bit));
-      by.incremental[party] = groupStats(xFull.map((x, k) => x - xWithout[k]));
+      by.incremental[party] = groupStats(difference(xFull, xWithout));
       by.shapley[party] = groupStats(shapley[p]);
     });
     metrics[metric] = by;

@@ -6,7 +6,6 @@
 import { totalmem } from 'node:os';
 import type { Plan } from './plan.js';
 import { RunAccumulator } from './reduce.js';
-import { spillBytes } from './spill.js';
 
 /**
  * Measured: 33-47 ns per world-path-day on one thread (the benchmark and legion-canada, tail days
@@ -66,7 +65,7 @@ const SPILLED_COLUMNS = 100;
 
 /**
  * `held`: the run holds every per-path value in memory whatever its size (a merge of shards);
- * otherwise it holds them in a file above spillBytes(), as simulateBlocks does.
+ * otherwise it holds them in a file when RunAccumulator.spillsAt says so, as simulateBlocks does.
  */
 export function estimateRun(plan: Plan, paths: number, threads: number, { held = false } = {}): RunEstimate {
   const simulated = plan.aliasOf.filter((a) => a === -1).length;
@@ -76,7 +75,7 @@ export function estimateRun(plan: Plan, paths: number, threads: number, { held =
   // insolvency day and value, and the sorted copies the summaries and charts make (one per policy).
   // (+1 for each simulated world's insolvency day, +1 for where its mitigation decision arises.)
   // A run whose values are in a file holds a few columns of them at a time.
-  const spills = !held && RunAccumulator.spillableBytes(plan, paths) > spillBytes();
+  const spills = !held && RunAccumulator.spillsAt(plan, paths);
   const metricBytes = spills ? paths * SPILLED_COLUMNS * 8 : PATH_COPIES * paths * (simulated * (plan.metrics.length + 2) * 8 + 16 + 8 * plan.policies.length);
   // Each thread's sketches of the simulated worlds (an aliased or decided world's cells are copies
   // made at the end); the merged grid keeps the threads' final copies.

@@ -21,7 +21,7 @@
 import type { SketchGrid } from '../stats/sketch.js';
 import type { BlockResult, Plan } from './block.js';
 import { SKETCHED } from './series.js';
-import { aliasColumn, lazyArray, setColumn, SpilledColumns } from './spill.js';
+import { aliasColumn, lazyArray, setColumn, SpilledColumns, spillBytes } from './spill.js';
 
 /** What a run's blocks add up to (the engine's RunResult without plan, settings and timing). */
 export interface Accumulated {
@@ -66,6 +66,19 @@ export interface AccumulatorPart<V extends PathValues = Float64Array> {
 const NOT_KEPT = new Float64Array(0);
 
 /**
+ * The per-path arrays of a plan's simulated worlds numbered as columns of a file (engine/spill.ts):
+ * each kept metric, then each world's insolvency day and where its decision arises; -1 for none.
+ */
+function spillColumns(plan: Plan): { metric: number[][]; insolvencyDay: number[]; arises: number[]; count: number } {
+  let count = 0;
+  const simulated = (i: number) => plan.aliasOf[i] === -1;
+  const metric = plan.keptMetrics.map((kept, i) => kept.map((k) => (k && simulated(i) ? count++ : -1)));
+  const insolvencyDay = plan.aliasOf.map((_, i) => (simulated(i) ? count++ : -1));
+  const arises = plan.aliasOf.map((_, i) => (simulated(i) ? count++ : -1));
+  return { metric, insolvencyDay, arises, count };
+}
+
+/**
  * A per-path array, its memory not cleared: every path's value is written before any is read
  * (result() needs every path, exportPart exports the blocks held), so clearing it would only fault
  * its memory in on this thread first; a merge's reads fault it in on libuv's threads instead.
@@ -95,7 +108,9 @@ export class RunAccumulator {
   /** The first path of the window the per-path arrays hold (path p is at index p - base). */
   private readonly base: number;
   /** Where the simulated worlds' per-path values are when they are held in a file, and which column each is. */
-  private readonly spilled?: { file: SpilledColumns; metric: number[][]; insolvencyDay: number[]; arises: number[]; scratch: Float64Array };
+  private readonly spilled?: ReturnType<typeof spillColumns> & { file: SpilledColumns };
+  /** A block's values of one column, gathered (storeBlock). */
+  private scratch = new Float64Array(0);
 
   /** Whether the simulated worlds' per-path values are held in a file. */
   get spills(): boolean {
@@ -104,7 +119,12 @@ export class RunAccumulator {
 
   /** Bytes of per-path values a run of `paths` holds for the simulated worlds of `plan` (what may go to a file). */
   static spillableBytes(plan: Plan, paths: number): number {
-    return 8 * paths * plan.keptMetrics.reduce((n, kept, i) => (plan.aliasOf[i] === -1 ? n + kept.filter(Boolean).length + 2 : n), 0);
+    return 8 * paths * spillColumns(plan).count;
+  }
+
+  /** Whether a whole run of `paths` holds its per-path values in a file: above spillBytes() of them. */
+  static spillsAt(plan: Plan, paths: number): boolean {
+    return RunAccumulator.spillableBytes(plan, paths) > spillBytes();
   }
 
   /**
@@ -126,12 +146,10 @@ export class RunAccumulator {
     this.butforValue = pathArray(n);
     const simulated = (i: number) => plan.aliasOf[i] === -1;
     if (spill) {
-      let columns = 0;
-      const metric = plan.keptMetrics.map((kept, i) => kept.map((k) => (k && simulated(i) ? columns++ : -1)));
-      const insolvencyDay = plan.aliasOf.map((_, i) => (simulated(i) ? columns++ : -1));
-      const arises = plan.aliasOf.map((_, i) => (simulated(i) ? columns++ : -1));
-      const file = new SpilledColumns(columns, paths);
-      this.spilled = { file, metric, insolvencyDay, arises, scratch: new Float64Array(0) };
+      const columns = spillColumns(plan);
+      const { metric, insolvencyDay, arises } = columns;
+      const file = new SpilledColumns(columns.count, paths);
+      this.spilled = { ...columns, file };
       this.metrics = plan.policies.map((_, i) => (simulated(i) ? lazyArray(plan.metrics.length, (m) => (metric[i][m] >= 0 ? file.read(metric[i][m]) : NOT_KEPT)) : []));
       this.insolvencyDay = lazyArray(plan.policies.length, (i) => (simulated(i) ? file.read(insolvencyDay[i]) : this.butforInsolvencyDay));
       this.arises = lazyArray(plan.policies.length, (i) => (simulated(i) ? file.read(arises[i]) : NOT_KEPT));
@@ -150,11 +168,8 @@ export class RunAccumulator {
   /** Adds one block's results (the block's arrays may be reused by its simulator afterwards). */
   add(r: BlockResult): void {
     if (this.blocks.has(r.index)) throw new Error(`block ${r.index} added twice`);
-    const nPol = this.plan.policies.length;
-    const nM = this.plan.metrics.length;
     const at = this.at(r.first, r.count);
-    if (this.spilled) this.writeBlock(r, at);
-    else this.putBlock(r, at);
+    this.storeBlock(r, at);
     this.butforInsolvencyDay.set(r.butforInsolvencyDay, at);
     this.butforValue.set(r.butforValue, at);
     for (let i = 0; i < r.insolvencyDays.length; i++) this.insolvencyDays[i] += r.insolvencyDays[i];
@@ -164,45 +179,29 @@ export class RunAccumulator {
     this.fold();
   }
 
-  /** A block's per-path values of the simulated worlds into the arrays, at `at`. */
-  private putBlock(r: BlockResult, at: number): void {
-    const nPol = this.plan.policies.length;
-    const nM = this.plan.metrics.length;
-    for (let i = 0; i < nPol; i++) {
-      if (this.plan.aliasOf[i] !== -1) continue;
-      for (let m = 0; m < nM; m++) {
-        const into = this.metrics[i][m];
-        if (into === NOT_KEPT) continue;
-        for (let k = 0; k < r.count; k++) into[at + k] = r.metrics[(k * nPol + i) * nM + m];
-      }
-    }
-    for (let i = 0; i < nPol; i++) {
-      if (this.plan.aliasOf[i] !== -1) continue;
-      const into = this.insolvencyDay[i];
-      const q = this.arises[i];
-      for (let k = 0; k < r.count; k++) {
-        into[at + k] = r.insolvencyDay[k * nPol + i];
-        q[at + k] = r.arises[k * nPol + i];
-      }
-    }
-  }
-
-  /** The same values as putBlock, written to the run's file column by column. */
-  private writeBlock(r: BlockResult, at: number): void {
-    const s = this.spilled!;
-    const nPol = this.plan.policies.length;
-    const nM = this.plan.metrics.length;
-    if (s.scratch.length < r.count) s.scratch = new Float64Array(r.count);
-    const values = s.scratch.subarray(0, r.count);
-    const write = (column: number, from: Float64Array, stride: number, offset: number) => {
+  /**
+   * A block's per-path values of the simulated worlds (each kept metric, the insolvency day, where
+   * the decision arises), each gathered from the block's interleaved arrays and put at `at`: in its
+   * array, or in its column of the run's file.
+   */
+  private storeBlock(r: BlockResult, at: number): void {
+    const { plan, spilled } = this;
+    const nPol = plan.policies.length;
+    const nM = plan.metrics.length;
+    if (this.scratch.length < r.count) this.scratch = new Float64Array(r.count);
+    const values = this.scratch.subarray(0, r.count);
+    // Path k's value is from[k * stride + offset]; `to` is the array, or the file's column (-1: not kept).
+    const put = (from: Float64Array, stride: number, offset: number, to: Float64Array | number) => {
+      if (to === NOT_KEPT || to === -1) return;
       for (let k = 0; k < r.count; k++) values[k] = from[k * stride + offset];
-      s.file.write(column, at, values);
+      if (typeof to === 'number') spilled!.file.write(to, at, values);
+      else to.set(values, at);
     };
     for (let i = 0; i < nPol; i++) {
-      if (this.plan.aliasOf[i] !== -1) continue;
-      for (let m = 0; m < nM; m++) if (s.metric[i][m] >= 0) write(s.metric[i][m], r.metrics, nPol * nM, i * nM + m);
-      write(s.insolvencyDay[i], r.insolvencyDay, nPol, i);
-      write(s.arises[i], r.arises, nPol, i);
+      if (plan.aliasOf[i] !== -1) continue;
+      for (let m = 0; m < nM; m++) put(r.metrics, nPol * nM, i * nM + m, spilled ? spilled.metric[i][m] : this.metrics[i][m]);
+      put(r.insolvencyDay, nPol, i, spilled ? spilled.insolvencyDay[i] : this.insolvencyDay[i]);
+      put(r.arises, nPol, i, spilled ? spilled.arises[i] : this.arises[i]);
     }
   }
 

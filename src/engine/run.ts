@@ -14,7 +14,7 @@ import { flatGrid, type AnySketchData } from '../stats/packed.js';
 import type { SketchGrid } from '../stats/sketch.js';
 import { BLOCK_PATHS } from './kernel.js';
 import { RunAccumulator, type Accumulated } from './reduce.js';
-import { headColumns, spillBytes } from './spill.js';
+import { headColumns } from './spill.js';
 import { chooseOptions, type DecisionRun } from './decide.js';
 import { BlockQueue, InThreadExecutor, RunAborted, WorkerThreadsExecutor, type BlockClaims, type BlockExecutor } from './schedule.js';
 
@@ -154,7 +154,7 @@ export async function simulateBlocks(loaded: LoadedScenario, options: RunOptions
   // pages of the blocks run are ever written (pathArray leaves memory untouched until then).
   const window = pathsOfBlocks(settings.paths, [first, end]);
   // A whole run's per-path values go to a file when they would take more memory than spillBytes().
-  const spill = range === undefined && RunAccumulator.spillableBytes(plan, settings.paths) > spillBytes();
+  const spill = range === undefined && RunAccumulator.spillsAt(plan, settings.paths);
   const accumulator = new RunAccumulator(plan, settings.paths, window, spill);
   const rangePaths = window[1] - window[0];
   let done = 0;

@@ -128,32 +128,31 @@ export function groupStats(values: Float64Array, keep?: ArrayLike<number>): Grou
   const { mean, se } = meanAndSe(picked);
   const s = se ?? 0;
   // The values kept are a copy already: sorted in place (after the mean, summed in index order).
-  const sorted = keep ? sortedOf(picked, true) : sortedScratch(picked);
+  const sorted = keep ? sortedInPlace(picked) : sortedScratch(picked);
   return { mean, se: s, ci95: [mean - Z975 * s, mean + Z975 * s], p05: quantileSorted(sorted, 0.05), p50: quantileSorted(sorted, 0.5), p95: quantileSorted(sorted, 0.95) };
 }
 
 /**
- * The values in ascending order: sorted in place when they are the caller's own copy (`own`), else
- * a sorted copy; a column of one value (+0 and -0 told apart), as a third of the default run's
- * metric columns are (zero harm in a world that never loses access, say), is its own order.
+ * The caller's own copy of some values, sorted in place into ascending order; a column of one value
+ * (+0 and -0 told apart), as a third of the default run's metric columns are (zero harm in a world
+ * that never loses access, say), is its own order.
  */
-function sortedOf(values: Float64Array, own: boolean): Float64Array {
+function sortedInPlace(values: Float64Array): Float64Array {
   const first = values[0];
   let constant = true;
   for (let k = 1; k < values.length && constant; k++) constant = Object.is(values[k], first);
-  if (constant) return values;
-  return (own ? values : Float64Array.from(values)).sort();
+  return constant ? values : values.sort();
 }
 
 /** summarize's and groupStats's sorted copy, reused from one call to the next (they keep none: they return numbers). */
 let sortScratch = new Float64Array(0);
 
-/** sortedOf(values, false) into sortScratch: a large run's summary sorts a hundred columns without making a hundred copies for the collector. */
+/** A sorted copy of values in sortScratch: a large run's summary sorts a hundred columns without making a hundred copies for the collector. */
 function sortedScratch(values: Float64Array): Float64Array {
   if (sortScratch.length < values.length) sortScratch = new Float64Array(values.length);
   const copy = sortScratch.subarray(0, values.length);
   copy.set(values);
-  return sortedOf(copy, true);
+  return sortedInPlace(copy);
 }
 
 /**
