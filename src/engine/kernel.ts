@@ -219,6 +219,12 @@ interface Pooled {
  */
 const pooled = new WeakMap<WebAssembly.Module, Pooled[]>();
 const POOLED_INSTANCES = 2;
+/**
+ * An instance whose memory grew past this (a run's series sketches: about 90 MB on the default
+ * scenario) is not kept: it would hold that memory through the report, and a new instance faults
+ * in such memory in milliseconds. Small passes (a study's, a queue worker's shards) keep theirs.
+ */
+export const POOLED_BYTES = 32 * 1024 * 1024;
 
 function takeInstance(financingU: (k: number, attempt: number) => number): Pooled {
   const module = kernelModule();
@@ -394,6 +400,7 @@ export class Kernel {
     const p = this.pooled;
     if (p === undefined) return;
     this.pooled = undefined;
+    if (this.x.memory.buffer.byteLength > POOLED_BYTES) return;
     const idle = pooled.get(p.module);
     if (idle === undefined) pooled.set(p.module, [p]);
     else if (idle.length < POOLED_INSTANCES) idle.push(p);

@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BlockSimulator, makePlan, type BlockResult } from '../../src/engine/block.js';
-import { BLOCK_PATHS } from '../../src/engine/kernel.js';
+import { BLOCK_PATHS, POOLED_BYTES } from '../../src/engine/kernel.js';
+import { loadScenario } from '../../src/scenario/load.js';
 import { blockRange } from '../../src/engine/schedule.js';
 import { baseScenario, loadDoc } from '../helpers.js';
 
@@ -52,5 +53,24 @@ describe('kernel instances kept between runs', () => {
     sim.release();
     expect(() => sim.run(1, ...blockRange(1, 2 * BLOCK_PATHS))).toThrow(/released/);
     expect(() => sim.sketchData()).toThrow(/released/);
+  });
+});
+
+describe('kernel instances not kept', () => {
+  it('an instance whose memory grew past POOLED_BYTES goes, and the next run gets a new one', async () => {
+    // The default scenario's series sketches grow an instance's memory past the bound in one block.
+    const loaded = await loadScenario('scenarios/legion-canada.yaml');
+    const plan = makePlan(loaded, { attribution: true });
+    const memoryOf = (s: BlockSimulator) => (s as unknown as { kernel: { x: { memory: WebAssembly.Memory } } }).kernel.x.memory;
+    const large = new BlockSimulator(loaded, plan, { seed: 1, paths: 64 });
+    large.run(0, 0, 64);
+    const memory = memoryOf(large);
+    expect(memory.buffer.byteLength).toBeGreaterThan(POOLED_BYTES);
+    large.release();
+    const next = await simulate(30, 10);
+    expect(memoryOf(next.sim)).not.toBe(memory);
+    // A small one is kept (the first test): the bound keeps a study's small passes on one instance.
+    next.sim.release();
+    expect(memoryOf((await simulate(30, 10)).sim)).toBe(memoryOf(next.sim));
   });
 });
