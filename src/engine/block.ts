@@ -172,6 +172,13 @@ export class BlockSimulator {
     return data;
   }
 
+  /** The end of an executor's run whose sketches become the run's grid (Kernel.grid), then release. */
+  finishGrid(): SketchGrid {
+    const grid = this.kernel.grid();
+    this.release();
+    return grid;
+  }
+
   /** A metric that is not finite (an overflow on some path) fails the run, naming the path. */
   private checkFinite(first: number, metrics: Float64Array): void {
     const { plan } = this;

@@ -507,6 +507,19 @@ export class Kernel {
     this.blocksSinceFlush = 0;
   }
 
+  /**
+   * The sketch grid of every block run so far as a grid: the one its counts were moved to (see
+   * FLUSH_BLOCKS), taken as it is, with no flat copy made of it. Nothing may be asked of this kernel
+   * afterwards but release.
+   */
+  grid(): SketchGrid {
+    this.live();
+    this.flush();
+    const held = this.held!;
+    this.held = undefined;
+    return held;
+  }
+
   /** The sketch grid of every block run so far. */
   sketchData(): SketchData {
     this.live();

@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import type { LoadedScenario } from '../scenario/load.js';
 import { makePlan, makeSketches, type BlockResult, type Plan, type RunSettings, type StudySpec } from './block.js';
 import { flatGrid, type AnySketchData } from '../stats/packed.js';
-import type { SketchGrid } from '../stats/sketch.js';
+import { SketchGrid } from '../stats/sketch.js';
 import { BLOCK_PATHS } from './kernel.js';
 import { RunAccumulator, type Accumulated } from './reduce.js';
 import { headColumns } from './spill.js';
@@ -58,6 +58,15 @@ export class KeptThreads {
 
   stop(): void {
     for (const x of this.executors) x.stop();
+  }
+
+  /**
+   * Ends the threads and starts new ones: whatever the old ones held (a large run's sketch grids,
+   * its kernel's memory, their garbage) goes at once, rather than when their collector gets to it.
+   */
+  renew(): void {
+    this.stop();
+    this.start();
   }
 }
 
@@ -107,13 +116,17 @@ export const threadExecutors = (threads: number): BlockExecutor[] => (threads > 
 
 export async function runSimulation(loaded: LoadedScenario, options: RunOptions): Promise<RunResult> {
   const started = performance.now();
-  const { plan, accumulator, grids, threads } = await simulateBlocks(loaded, options);
-  const sketches = makeSketches(plan);
-  // A run large enough to hold its per-path values in a file adds its threads' grids up into one
-  // (addGrids: one grid's counts, not one per thread; at 20,000 paths it would take 0.2 s more
-  // than merging each thread's as it is).
-  if (accumulator.spills) sketches.merge(flatGrid(plan.cells, grids, options.paths));
-  else for (const grid of grids) sketches.merge(flatGrid(plan.cells, [grid], options.paths));
+  const { plan, accumulator, grids, grid, threads } = await simulateBlocks(loaded, options);
+  // A large run's kept threads hold its sketches' memory twice over (the grid their counts went to,
+  // and its flat copy just sent): new threads for what the command runs next instead.
+  if (accumulator.spills) options.kept?.renew();
+  // A run large enough to hold its per-path values in a file takes this thread's grid as the run's
+  // and adds the other threads' counts into it (one grid's memory, and no flat copy of this
+  // thread's); a smaller run merges each thread's counts as they are (adding them up took 0.2 s
+  // more at 20,000 paths).
+  const sketches = grid ?? makeSketches(plan);
+  if (grid) sketches.fold(grids.map((g) => flatGrid(plan.cells, [g], options.paths)));
+  else for (const g of grids) sketches.merge(flatGrid(plan.cells, [g], options.paths));
   return finishRun(plan, accumulator, sketches, { seed: options.seed, paths: options.paths }, threads, started);
 }
 
@@ -122,6 +135,8 @@ export interface SimulatedBlocks {
   plan: Plan;
   accumulator: RunAccumulator;
   grids: AnySketchData[];
+  /** This thread's grid, when it became the run's (a whole run that holds its per-path values in a file). */
+  grid?: SketchGrid;
   threads: number;
 }
 
@@ -168,7 +183,7 @@ export async function simulateBlocks(loaded: LoadedScenario, options: RunOptions
   // workers load the engine.
   const queue = new BlockQueue(end, first, claims);
   const executors = options.threadPool ?? (options.kept && threads > 1 ? [new InThreadExecutor(), ...options.kept.executors.slice(0, threads - 1)] : threadExecutors(threads));
-  const job = { loaded, plan, settings, study, packed: sketch.packed === true };
+  const job = { loaded, plan, settings, study, packed: sketch.packed === true, gridHere: spill };
   let failure: unknown;
   const grids = await Promise.all(
     executors.map((x) =>
@@ -182,7 +197,9 @@ export async function simulateBlocks(loaded: LoadedScenario, options: RunOptions
   );
   if (failure !== undefined) throw options.signal?.aborted ? new RunAborted() : failure;
   if (options.signal?.aborted) throw new RunAborted();
-  return { plan, accumulator, grids: grids.flat(), threads };
+  const given = grids.flat();
+  const grid = given.find((g): g is SketchGrid => g instanceof SketchGrid);
+  return { plan, accumulator, grids: given.filter((g): g is AnySketchData => !(g instanceof SketchGrid)), grid, threads };
 }
 
 /** A run's results from the accumulator over every block and the merged sketches: the decisions made, aliased worlds filled in. */

@@ -12,6 +12,7 @@
 import { Worker } from 'node:worker_threads';
 import type { LoadedScenario } from '../scenario/load.js';
 import type { AnySketchData } from '../stats/packed.js';
+import type { SketchGrid } from '../stats/sketch.js';
 import { BlockSimulator, type BlockResult, type Plan, type RunSettings, type StudySpec } from './block.js';
 import { BLOCK_PATHS, kernelModule, kernelModuleId } from './kernel.js';
 import { decodeError, type FromWorker, type SharedQueue, type WorkerStart } from './protocol.js';
@@ -82,7 +83,15 @@ export interface BlockJob {
   study: StudySpec;
   /** The sketch counts packed (PackedSketchData), for a shard's part; else flat. */
   packed: boolean;
+  /**
+   * This thread's sketches given as its grid (SketchGrid), to become the run's as it is: a large
+   * run's, whose flat copy would be as large again. Worker threads send theirs flat (or packed).
+   */
+  gridHere?: boolean;
 }
+
+/** What an executor's thread gives at the end of a run: its sketch counts, or its grid (BlockJob.gridHere). */
+export type ThreadSketches = AnySketchData | SketchGrid;
 
 export interface BlockExecutor {
   /**
@@ -90,7 +99,7 @@ export interface BlockExecutor {
    * may be reused once onBlock returns); resolves with the sketches of the blocks it ran.
    * Rejects on a failure (the caller closes the queue and stops the others) or on abort.
    */
-  execute(job: BlockJob, queue: BlockQueue, onBlock: (r: BlockResult) => void, signal?: AbortSignal): Promise<AnySketchData[]>;
+  execute(job: BlockJob, queue: BlockQueue, onBlock: (r: BlockResult) => void, signal?: AbortSignal): Promise<ThreadSketches[]>;
   /** Stops at once (after another executor failed). */
   stop(): void;
 }
@@ -99,7 +108,7 @@ export interface BlockExecutor {
 export class InThreadExecutor implements BlockExecutor {
   private stopped = false;
 
-  async execute(job: BlockJob, queue: BlockQueue, onBlock: (r: BlockResult) => void, signal?: AbortSignal): Promise<AnySketchData[]> {
+  async execute(job: BlockJob, queue: BlockQueue, onBlock: (r: BlockResult) => void, signal?: AbortSignal): Promise<ThreadSketches[]> {
     // Yield first: the other executors start their threads before this one runs its first block.
     await new Promise((r) => setImmediate(r));
     const sim = new BlockSimulator(job.loaded, job.plan, job.settings);
@@ -111,7 +120,7 @@ export class InThreadExecutor implements BlockExecutor {
     }
     if (this.stopped) return [];
     if (signal?.aborted) throw new RunAborted();
-    return [sim.finish(job.packed)];
+    return [job.gridHere ? sim.finishGrid() : sim.finish(job.packed)];
   }
 
   stop(): void {

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { headColumns, lazyArray, SpilledColumns, SPILL_BYTES, spillBytes } from '../../src/engine/spill.js';
-import { runSimulation } from '../../src/engine/run.js';
+import { KeptThreads, runSimulation } from '../../src/engine/run.js';
 import { RunAccumulator } from '../../src/engine/reduce.js';
 import { makePlan } from '../../src/engine/block.js';
 import { BLOCK_PATHS } from '../../src/engine/kernel.js';
@@ -75,6 +75,28 @@ describe('a file of per-path values', () => {
     // Its two threads' sketch grids are added up into one (a held run merges each as it is): the same quantiles.
     expect(spilled.result.timing.threads).toBe(2);
     expect(spilled.series).toBe(held.series);
+  });
+
+  it('renews the kept threads a run leaves (what they held goes with them); a run held in memory keeps them', async () => {
+    const loaded = await loadScenario('scenarios/legion-canada.yaml');
+    const paths = BLOCK_PATHS + 200;
+    const kept = new KeptThreads(1);
+    kept.start();
+    const series = async (bound: string) => {
+      process.env.ACCESSGAP_SPILL_BYTES = bound;
+      return JSON.stringify(seriesRows(await runSimulation(loaded, { paths, seed: 5, threads: 2, kept })));
+    };
+    try {
+      const first = await series('0');
+      expect(kept.executors[0].started).toBe(2);
+      // The new threads run the next run, to the same bytes.
+      expect(await series('0')).toBe(first);
+      expect(kept.executors[0].started).toBe(3);
+      expect(await series(String(Number.MAX_SAFE_INTEGER))).toBe(first);
+      expect(kept.executors[0].started).toBe(3);
+    } finally {
+      kept.stop();
+    }
   });
 
   it('is not merged or exported: a spilled accumulator holds one whole run on one machine', async () => {
