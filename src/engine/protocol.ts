@@ -6,6 +6,8 @@
  *   worker --'result' per block ... 'sketch' once at the end | 'error'--> main
  *   with claimed blocks (a queue job's): worker --'take'--> main, which claims the next block and
  *   writes it to the thread's mailbox cell (-1: none left) while the thread waits on it
+ *   main counts the results it has taken in the thread's `taken` cell; a thread that has sent
+ *   aheadBytes of results more than that (resultsAhead) waits before its next block
  */
 import { PathError } from '../sampling/draw.js';
 import type { ExpressionTree } from '../scenario/expressions.js';
@@ -24,8 +26,12 @@ export interface WorkerStart {
   settings: RunSettings;
   /** The shared block queue (BlockQueue.shared). */
   queue: SharedQueue;
-  /** The thread's cell of the queue's mailbox (claimed blocks only). */
+  /** The thread's cell of the queue's mailbox (claimed blocks only) and of `taken`. */
   slot: number;
+  /** Per thread, the results of this run the main thread has taken so far. */
+  taken: Int32Array;
+  /** Bytes of results the thread may send before the main thread has taken them (RESULTS_AHEAD_BYTES unless a test sets fewer). */
+  aheadBytes: number;
   kernel: WebAssembly.Module;
   /** Which compiled kernel it is (kernelModuleId): a kept thread sent the same one keeps its own copy, and its pooled instances. */
   kernelId: number;
@@ -46,6 +52,20 @@ export interface SharedQueue {
   end: number;
   mailbox?: Int32Array;
 }
+
+/**
+ * Bytes of block results a worker thread sends at most before the main thread has taken them:
+ * while the main thread is busy (a report's summary while a study's pass runs on the worker, say),
+ * results not taken wait in memory, each a block's every metric of every world (27 MB a block for
+ * the cost-of-delay exhibit's 144 worlds on the default scenario), so the thread waits instead.
+ */
+export const RESULTS_AHEAD_BYTES = 32 * 1024 * 1024;
+
+/** The results a thread whose results take `bytes` each may send ahead: aheadBytes' worth, at least two (one being taken, one more). */
+export const resultsAhead = (bytes: number, aheadBytes: number): number => Math.max(2, Math.floor(aheadBytes / Math.max(1, bytes)));
+
+/** The bytes of a block's result (its arrays), as sent. */
+export const resultBytes = (r: BlockResult): number => Object.values(r).reduce((n: number, v) => n + (ArrayBuffer.isView(v) ? v.byteLength : 0), 0);
 
 /** A mailbox cell whose thread waits for the main thread's claim. */
 export const WAITING = -2;

@@ -15,7 +15,7 @@ import type { AnySketchData } from '../stats/packed.js';
 import type { SketchGrid } from '../stats/sketch.js';
 import { BlockSimulator, type BlockResult, type Plan, type RunSettings, type StudySpec } from './block.js';
 import { BLOCK_PATHS, kernelModule, kernelModuleId } from './kernel.js';
-import { decodeError, type FromWorker, type SharedQueue, type WorkerStart } from './protocol.js';
+import { decodeError, RESULTS_AHEAD_BYTES, type FromWorker, type SharedQueue, type WorkerStart } from './protocol.js';
 
 /** Thrown when a run is stopped through its AbortSignal. */
 export class RunAborted extends Error {
@@ -88,6 +88,8 @@ export interface BlockJob {
    * run's, whose flat copy would be as large again. Worker threads send theirs flat (or packed).
    */
   gridHere?: boolean;
+  /** Bytes of results a worker thread may send ahead of this thread taking them (protocol.ts; RESULTS_AHEAD_BYTES unless set). */
+  aheadBytes?: number;
 }
 
 /** What an executor's thread gives at the end of a run: its sketch counts, or its grid (BlockJob.gridHere). */
@@ -193,13 +195,18 @@ export class WorkerThreadsExecutor implements BlockExecutor {
       const workers = this.threads();
       // Claimed blocks: each thread asks for its next ('take') and waits on its mailbox cell.
       const mailbox = queue.claimed ? new Int32Array(new SharedArrayBuffer(4 * workers.length)) : undefined;
-      const start: Omit<WorkerStart, 'slot'> = { scenario: loaded.scenario, text: loaded.text, file: loaded.scenario.file, trees: loaded.expressionTrees, settings, queue: { ...queue.shared, mailbox }, kernel: kernelModule(), kernelId: kernelModuleId(), study, keep, packed };
+      // Results taken from each thread (protocol.ts: a thread runs at most job.aheadBytes of them ahead).
+      const taken = new Int32Array(new SharedArrayBuffer(4 * workers.length));
+      const start: Omit<WorkerStart, 'slot'> = { scenario: loaded.scenario, text: loaded.text, file: loaded.scenario.file, trees: loaded.expressionTrees, settings, queue: { ...queue.shared, mailbox }, taken, aheadBytes: job.aheadBytes ?? RESULTS_AHEAD_BYTES, kernel: kernelModule(), kernelId: kernelModuleId(), study, keep, packed };
       workers.forEach((w, slot) => {
         const message = (msg: FromWorker) => {
           if (failed) return;
           switch (msg.type) {
             case 'result':
-              return onBlock(msg.result);
+              onBlock(msg.result);
+              Atomics.add(taken, slot, 1);
+              Atomics.notify(taken, slot);
+              return;
             case 'take':
               return void queue.take().then((b) => {
                 if (failed) return;

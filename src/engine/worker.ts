@@ -10,7 +10,7 @@ import { loadValidated, RecentScenarios } from '../scenario/loaded.js';
 import { BlockSimulator, makePlan } from './block.js';
 import { useKernelModule } from './kernel.js';
 import { isPacked } from '../stats/packed.js';
-import { encodeError, WAITING, type FromWorker, type SharedQueue, type WorkerStart } from './protocol.js';
+import { encodeError, resultBytes, resultsAhead, WAITING, type FromWorker, type SharedQueue, type WorkerStart } from './protocol.js';
 import { blockRange, takeBlock } from './schedule.js';
 
 const port = parentPort!;
@@ -37,7 +37,12 @@ function take(queue: SharedQueue, slot: number): number | undefined {
   return b >= 0 ? b : undefined;
 }
 
-async function run({ scenario, text, file, trees, settings, queue, slot, kernel, kernelId: id, study, keep, packed }: WorkerStart): Promise<void> {
+/** Waits while this thread's results not yet taken by the main thread number `ahead`. */
+function waitForMain(taken: Int32Array, slot: number, sent: number, ahead: number): void {
+  for (let t = Atomics.load(taken, slot); sent - t >= ahead; t = Atomics.load(taken, slot)) Atomics.wait(taken, slot, t);
+}
+
+async function run({ scenario, text, file, trees, settings, queue, slot, taken, aheadBytes, kernel, kernelId: id, study, keep, packed }: WorkerStart): Promise<void> {
   if (id !== kernelId) {
     useKernelModule(kernel);
     kernelId = id;
@@ -45,10 +50,17 @@ async function run({ scenario, text, file, trees, settings, queue, slot, kernel,
   try {
     const loaded = await parsed.get(`${file}\0${text}`, () => loadValidated(scenario, text, trees));
     const sim = new BlockSimulator(loaded, makePlan(loaded, study), settings);
-    for (let b = take(queue, slot); b !== undefined; b = take(queue, slot)) {
+    // The next block is taken once the main thread has kept up (a block not yet taken may go to it).
+    let sent = 0;
+    let ahead = Infinity;
+    const next = () => (waitForMain(taken, slot, sent, ahead), take(queue, slot));
+    for (let b = next(); b !== undefined; b = next()) {
+      const result = sim.run(b, ...blockRange(b, settings.paths));
+      if (sent === 0) ahead = resultsAhead(resultBytes(result), aheadBytes);
       // Copied, not transferred: transferring detaches the buffers here, and once any buffer of a
       // thread has been detached V8 checks every typed array access for it.
-      send({ type: 'result', result: sim.run(b, ...blockRange(b, settings.paths)) });
+      send({ type: 'result', result });
+      sent++;
     }
     const data = sim.finish(packed);
     // A thread that ends with the run transfers its sketches (free, and nothing runs here
