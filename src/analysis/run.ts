@@ -10,7 +10,7 @@ import { BLOCK_PATHS } from '../engine/kernel.js';
 import { SERIES, SERIES_FLOORS, SKETCHED, cellOf, type SeriesVariable } from '../engine/series.js';
 import { shapleyPerPath } from '../engine/attribution.js';
 import type { RunResult } from '../engine/run.js';
-import { groupStats, QUANTILES, summarize, wilson95, type GroupStats, type Summary } from '../stats/summary.js';
+import { groupMean, groupStats, QUANTILES, summarize, wilson95, type GroupStats, type Summary } from '../stats/summary.js';
 import { ATTRIBUTED_METRICS, BINARY_METRICS } from '../model/metrics.js';
 import type { MitigationOption } from '../model/world.js';
 import { RELATIVE_ACCURACY } from '../stats/sketch.js';
@@ -396,11 +396,6 @@ export function byOutcome(result: RunResult, i: number): ByOutcome {
   ) as ByOutcome;
 }
 
-/** The mean, se and 95% interval of values over the paths where `keep` is 1 (nulls for none). */
-function meanOver(values: Float64Array, keep: Float64Array): Pick<GroupStats, 'mean' | 'se' | 'ci95'> {
-  const { mean, se, ci95 } = groupStats(values, keep);
-  return { mean, se, ci95 };
-}
 
 /** The mitigation decision of compared policy i (section 4b): where it arises, each option's mean W and its paired difference from none. */
 export function decisionOf(loaded: LoadedScenario, result: RunResult, i: number): DecisionJson {
@@ -425,7 +420,7 @@ export function decisionOf(loaded: LoadedScenario, result: RunResult, i: number)
   const options = Object.fromEntries(
     run.options.map((o) => {
       const wo = w(o.entry);
-      return [o.option, { mean_w: meanOver(wo, run.arises).mean, vs_none: meanOver(difference(wo, none), run.arises) }];
+      return [o.option, { mean_w: groupMean(wo, run.arises).mean, vs_none: groupMean(difference(wo, none), run.arises) }];
     }),
   );
   return { decision: 'expected', arises_share: arises, chosen: run.chosen, options };

@@ -44,13 +44,18 @@ export interface GroupStats {
   p95: number | null;
 }
 
+/** The two order statistics (0-based ranks) the type-7 quantile p of n values reads. */
+const quantileRanks = (n: number, p: number): [number, number] => {
+  const lo = Math.floor((n - 1) * p);
+  return [lo, Math.min(lo + 1, n - 1)];
+};
+
 /** Type-7 quantile of sorted values. */
 export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
   const n = sorted.length;
   if (n === 0) return NaN;
   const h = (n - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, n - 1);
+  const [lo, hi] = quantileRanks(n, p);
   return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }
 
@@ -105,55 +110,158 @@ export function wilson95(p: number, n: number): [number, number] {
  * sqrt(n q (1-q))) + 1), the normal approximation to the binomial count of values below it.
  */
 export function percentileInterval(sorted: ArrayLike<number>, q: number): [number, number] {
-  const n = sorted.length;
+  const [l, u] = intervalRanks(sorted.length, q);
+  return [sorted[l], sorted[u]];
+}
+
+/** The order statistics (0-based ranks) percentileInterval reads for the q-quantile of n values. */
+function intervalRanks(n: number, q: number): [number, number] {
   const half = Z975 * Math.sqrt(n * q * (1 - q));
   const l = Math.max(1, Math.floor(n * q - half));
   const u = Math.min(n, Math.ceil(n * q + half) + 1);
-  return [sorted[l - 1], sorted[u - 1]];
+  return [l - 1, u - 1];
 }
 
-/** The values where `keep` is 1, in index order, as a new array. */
+/** Segments this short are sorted by insertion rather than partitioned further (orderStatistics). */
+const SELECT_SORTED = 24;
+
+/**
+ * The values of `values` at each rank of `ranks` (0-based) in ascending order, exactly as a sort
+ * of them (Float64Array.prototype.sort: -0 before +0) would place them, without sorting them all:
+ * the segments holding a wanted rank are partitioned around a pivot (three ways, so a column of
+ * one value takes one pass) until each wanted rank is found, O(n) per distinct level instead of a
+ * sort's O(n log n). `values` is reordered. Any order of ranks, repeats allowed.
+ */
+export function orderStatistics(values: Float64Array, ranks: readonly number[]): number[] {
+  const n = values.length;
+  const wanted = [...new Set(ranks)].sort((a, b) => a - b);
+  for (const r of wanted) if (!(Number.isInteger(r) && r >= 0 && r < n)) throw new RangeError(`rank ${r} of ${n} values`);
+  const found = new Map<number, number>();
+  let nan = false;
+  for (let k = 0; k < n && !nan; k++) nan = values[k] !== values[k];
+  if (nan) {
+    // NaN compares with nothing: the sort's order (NaN last) is read off a sort.
+    values.sort();
+    for (const r of wanted) found.set(r, values[r]);
+  } else selectRanks(values, 0, n, wanted, 0, wanted.length, found, 2 * Math.ceil(Math.log2(n + 1)) + 8);
+  // Partitions tell -0 from +0 by neither: a zero found takes the sign the sort would give its rank.
+  if (wanted.some((r) => found.get(r) === 0)) {
+    let below = 0;
+    let negZeros = 0;
+    for (let k = 0; k < n; k++) {
+      const x = values[k];
+      if (x < 0) below++;
+      else if (x === 0 && 1 / x < 0) negZeros++;
+    }
+    for (const r of wanted) if (found.get(r) === 0) found.set(r, r >= below && r < below + negZeros ? -0 : 0);
+  }
+  return ranks.map((r) => found.get(r)!);
+}
+
+/**
+ * Finds ranks wanted[rFrom ... rTo) (ascending, all in [from, to)) of values[from ... to). A
+ * segment still unresolved after `passes` more partitions (pivots that split badly) is sorted.
+ */
+function selectRanks(a: Float64Array, from: number, to: number, wanted: readonly number[], rFrom: number, rTo: number, found: Map<number, number>, passes: number): void {
+  while (rFrom < rTo) {
+    if (to - from <= SELECT_SORTED || passes-- === 0) {
+      a.subarray(from, to).sort();
+      for (let r = rFrom; r < rTo; r++) found.set(wanted[r], a[wanted[r]]);
+      return;
+    }
+    // Median of three as pivot, then [from, lt) < pivot, [lt, gt) == pivot, [gt, to) > pivot.
+    const [x, y, z] = [a[from], a[(from + to) >>> 1], a[to - 1]];
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let lt = from;
+    let gt = to;
+    for (let i = from; i < gt; ) {
+      const v = a[i];
+      if (v < pivot) {
+        a[i++] = a[lt];
+        a[lt++] = v;
+      } else if (v > pivot) {
+        a[i] = a[--gt];
+        a[gt] = v;
+      } else i++;
+    }
+    // Ranks below lt go to the left part, those in [lt, gt) are the pivot, the rest go right.
+    let r = rFrom;
+    while (r < rTo && wanted[r] < lt) r++;
+    let s = r;
+    for (; s < rTo && wanted[s] < gt; s++) found.set(wanted[s], pivot);
+    // The smaller side by recursion, the larger by the loop: the stack stays O(log n).
+    if (lt - from < to - gt) {
+      selectRanks(a, from, lt, wanted, rFrom, r, found, passes);
+      [from, rFrom] = [gt, s];
+    } else {
+      selectRanks(a, gt, to, wanted, s, rTo, found, passes);
+      [to, rTo] = [lt, r];
+    }
+  }
+}
+
+/** ArrayLike access to the values of `ranks` among n (every other index undefined): for quantileSorted and percentileInterval. */
+function rankedView(n: number, ranks: readonly number[], values: readonly number[]): ArrayLike<number> {
+  const view: { length: number; [k: number]: number } = { length: n };
+  ranks.forEach((r, i) => (view[r] = values[i]));
+  return view;
+}
+
+/** The values where `keep` is 1, in index order, in the scratch array. */
 function kept(values: Float64Array, keep: ArrayLike<number>): Float64Array {
   let n = 0;
   for (let k = 0; k < values.length; k++) if (keep[k] === 1) n++;
-  const out = new Float64Array(n);
+  const out = scratchOf(n);
   for (let k = 0, at = 0; at < n; k++) if (keep[k] === 1) out[at++] = values[k];
   return out;
 }
 
 /** STATS over the values (in index order) where `keep` is 1 (every value without it): mean, se, ci95, p05, p50, p95. */
 export function groupStats(values: Float64Array, keep?: ArrayLike<number>): GroupStats {
+  return groupStatsWith(values, keep, true);
+}
+
+/** groupStats' mean, se and ci95 alone (no order statistics read). */
+export function groupMean(values: Float64Array, keep?: ArrayLike<number>): Pick<GroupStats, 'mean' | 'se' | 'ci95'> {
+  const { mean, se, ci95 } = groupStatsWith(values, keep, false);
+  return { mean, se, ci95 };
+}
+
+function groupStatsWith(values: Float64Array, keep: ArrayLike<number> | undefined, quantiles: boolean): GroupStats {
   const picked = keep ? kept(values, keep) : values;
-  if (picked.length === 0) return { mean: null, se: null, ci95: [null, null], p05: null, p50: null, p95: null };
+  const n = picked.length;
+  if (n === 0) return { mean: null, se: null, ci95: [null, null], p05: null, p50: null, p95: null };
   const { mean, se } = meanAndSe(picked);
   const s = se ?? 0;
-  // The values kept are a copy already: sorted in place (after the mean, summed in index order).
-  const sorted = keep ? sortedInPlace(picked) : sortedScratch(picked);
+  if (!quantiles) return { mean, se: s, ci95: [mean - Z975 * s, mean + Z975 * s], p05: null, p50: null, p95: null };
+  // The values kept are a scratch copy already: reordered in place (after the mean, summed in index order).
+  const ps = [0.05, 0.5, 0.95];
+  const sorted = orderedView(keep ? picked : scratchCopy(picked), ps.flatMap((p) => quantileRanks(n, p)));
   return { mean, se: s, ci95: [mean - Z975 * s, mean + Z975 * s], p05: quantileSorted(sorted, 0.05), p50: quantileSorted(sorted, 0.5), p95: quantileSorted(sorted, 0.95) };
 }
 
 /**
- * The caller's own copy of some values, sorted in place into ascending order; a column of one value
- * (+0 and -0 told apart), as a third of the default run's metric columns are (zero harm in a world
- * that never loses access, say), is its own order.
+ * summarize's and groupStats's copy of the values they read order statistics from, reused from one
+ * call to the next (they keep none: they return numbers): a large run's summary reads a hundred
+ * columns without making a hundred copies of different sizes for the collector and the allocator.
  */
-function sortedInPlace(values: Float64Array): Float64Array {
-  const first = values[0];
-  let constant = true;
-  for (let k = 1; k < values.length && constant; k++) constant = Object.is(values[k], first);
-  return constant ? values : values.sort();
+let scratch = new Float64Array(0);
+
+/** Room for n values in the scratch array. */
+function scratchOf(n: number): Float64Array {
+  if (scratch.length < n) scratch = new Float64Array(n);
+  return scratch.subarray(0, n);
 }
 
-/** summarize's and groupStats's sorted copy, reused from one call to the next (they keep none: they return numbers). */
-let sortScratch = new Float64Array(0);
-
-/** A sorted copy of values in sortScratch: a large run's summary sorts a hundred columns without making a hundred copies for the collector. */
-function sortedScratch(values: Float64Array): Float64Array {
-  if (sortScratch.length < values.length) sortScratch = new Float64Array(values.length);
-  const copy = sortScratch.subarray(0, values.length);
+/** A copy of values in the scratch array. */
+function scratchCopy(values: Float64Array): Float64Array {
+  const copy = scratchOf(values.length);
   copy.set(values);
-  return sortedInPlace(copy);
+  return copy;
 }
+
+/** The order statistics `ranks` of `values` (reordered: orderStatistics), as sorted values a reader may look up at those ranks only. */
+const orderedView = (values: Float64Array, ranks: number[]): ArrayLike<number> => rankedView(values.length, ranks, orderStatistics(values, ranks));
 
 /**
  * Summarizes values (summed in index order, so the result never depends on batching). For a
@@ -164,7 +272,9 @@ export function summarize(values: Float64Array, binary = false, batch = 0): Summ
   const plain = meanAndSe(values);
   const mean = plain.mean;
   const se = batch > 0 ? batchSe(values, mean, batch) : plain.se;
-  const sorted = sortedScratch(values);
+  // The order statistics read below: min, max, each quantile's two, each interval's two.
+  const ranks = [0, n - 1, ...QUANTILES.flatMap(([, p]) => quantileRanks(n, p)), ...[0.05, 0.5, 0.95].flatMap((q) => intervalRanks(n, q))];
+  const sorted = n === 0 ? values : orderedView(scratchCopy(values), ranks);
   const q = Object.fromEntries(QUANTILES.map(([k, p]) => [k, quantileSorted(sorted, p)])) as Record<(typeof QUANTILES)[number][0], number>;
   return {
     mean,
