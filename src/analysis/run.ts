@@ -396,7 +396,6 @@ export function byOutcome(result: RunResult, i: number): ByOutcome {
   ) as ByOutcome;
 }
 
-
 /** The mitigation decision of compared policy i (section 4b): where it arises, each option's mean W and its paired difference from none. */
 export function decisionOf(loaded: LoadedScenario, result: RunResult, i: number): DecisionJson {
   const mit = loaded.scenario.mitigation!;

@@ -74,7 +74,7 @@ export function estimateRun(plan: Plan, paths: number, threads: number, { held =
   const worlds = 1 + simulated;
   // Per path: each simulated policy's metric values (every metric: an upper bound, since a run
   // holds only the metrics someone reads, Plan.keptMetrics) and insolvency day, the but-for world's
-  // insolvency day and value, and the sorted copies the summaries and charts make (one per policy).
+  // insolvency day and value, and the sorted copies the charts make (one per policy).
   // (+1 for each simulated world's insolvency day, +1 for where its mitigation decision arises.)
   // A run whose values are in a file holds a few columns of them at a time.
   const spills = !held && RunAccumulator.spillsAt(plan, paths);

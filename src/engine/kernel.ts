@@ -220,9 +220,10 @@ interface Pooled {
 const pooled = new WeakMap<WebAssembly.Module, Pooled[]>();
 const POOLED_INSTANCES = 2;
 /**
- * An instance whose memory grew past this (a run's series sketches: about 90 MB on the default
- * scenario) is not kept: it would hold that memory through the report, and a new instance faults
- * in such memory in milliseconds. Small passes (a study's, a queue worker's shards) keep theirs.
+ * An instance whose memory grew past this (a run's daily series sketches: about 90 MB on the
+ * default scenario) is not kept: it would hold that memory through the report, and a next run of
+ * that size faults it in again in a fraction of a second, little beside its own time. A study's
+ * passes (series on a few days: 4 to 14 MB) keep theirs.
  */
 export const POOLED_BYTES = 32 * 1024 * 1024;
 

@@ -50,11 +50,13 @@ async function run({ scenario, text, file, trees, settings, queue, slot, taken, 
   try {
     const loaded = await parsed.get(`${file}\0${text}`, () => loadValidated(scenario, text, trees));
     const sim = new BlockSimulator(loaded, makePlan(loaded, study), settings);
-    // The next block is taken once the main thread has kept up (a block not yet taken may go to it).
     let sent = 0;
     let ahead = Infinity;
-    const next = () => (waitForMain(taken, slot, sent, ahead), take(queue, slot));
-    for (let b = next(); b !== undefined; b = next()) {
+    for (;;) {
+      // The next block is taken once the main thread has kept up (a block not yet taken may go to it).
+      waitForMain(taken, slot, sent, ahead);
+      const b = take(queue, slot);
+      if (b === undefined) break;
       const result = sim.run(b, ...blockRange(b, settings.paths));
       if (sent === 0) ahead = resultsAhead(resultBytes(result), aheadBytes);
       // Copied, not transferred: transferring detaches the buffers here, and once any buffer of a

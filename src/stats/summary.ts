@@ -34,6 +34,9 @@ export interface Summary {
   p95_ci95: [number, number];
 }
 
+/** The levels a group's statistics report (p05, p50, p95), and those summarize gives intervals for. */
+const LEVELS = [0.05, 0.5, 0.95];
+
 /** The statistics of a metric over a group of paths (docs/model.md section 7's STATS); null values for no paths. */
 export interface GroupStats {
   mean: number | null;
@@ -122,7 +125,7 @@ function intervalRanks(n: number, q: number): [number, number] {
   return [l - 1, u - 1];
 }
 
-/** Segments this short are sorted by insertion rather than partitioned further (orderStatistics). */
+/** Segments this short are sorted rather than partitioned further (orderStatistics). */
 const SELECT_SORTED = 24;
 
 /**
@@ -200,13 +203,6 @@ function selectRanks(a: Float64Array, from: number, to: number, wanted: readonly
   }
 }
 
-/** ArrayLike access to the values of `ranks` among n (every other index undefined): for quantileSorted and percentileInterval. */
-function rankedView(n: number, ranks: readonly number[], values: readonly number[]): ArrayLike<number> {
-  const view: { length: number; [k: number]: number } = { length: n };
-  ranks.forEach((r, i) => (view[r] = values[i]));
-  return view;
-}
-
 /** The values where `keep` is 1, in index order, in the scratch array. */
 function kept(values: Float64Array, keep: ArrayLike<number>): Float64Array {
   let n = 0;
@@ -218,26 +214,25 @@ function kept(values: Float64Array, keep: ArrayLike<number>): Float64Array {
 
 /** STATS over the values (in index order) where `keep` is 1 (every value without it): mean, se, ci95, p05, p50, p95. */
 export function groupStats(values: Float64Array, keep?: ArrayLike<number>): GroupStats {
-  return groupStatsWith(values, keep, true);
+  const picked = keep ? kept(values, keep) : values;
+  const stats = meanStats(picked);
+  if (picked.length === 0) return { ...stats, p05: null, p50: null, p95: null };
+  // The values kept are a scratch copy already: reordered in place (after the mean, summed in index order).
+  const sorted = orderedView(keep ? picked : scratchCopy(picked), LEVELS.flatMap((p) => quantileRanks(picked.length, p)));
+  return { ...stats, p05: quantileSorted(sorted, 0.05), p50: quantileSorted(sorted, 0.5), p95: quantileSorted(sorted, 0.95) };
 }
 
 /** groupStats' mean, se and ci95 alone (no order statistics read). */
 export function groupMean(values: Float64Array, keep?: ArrayLike<number>): Pick<GroupStats, 'mean' | 'se' | 'ci95'> {
-  const { mean, se, ci95 } = groupStatsWith(values, keep, false);
-  return { mean, se, ci95 };
+  return meanStats(keep ? kept(values, keep) : values);
 }
 
-function groupStatsWith(values: Float64Array, keep: ArrayLike<number> | undefined, quantiles: boolean): GroupStats {
-  const picked = keep ? kept(values, keep) : values;
-  const n = picked.length;
-  if (n === 0) return { mean: null, se: null, ci95: [null, null], p05: null, p50: null, p95: null };
-  const { mean, se } = meanAndSe(picked);
+/** The mean of values, its se and normal 95% interval (nulls for none; se 0 for one value). */
+function meanStats(values: Float64Array): Pick<GroupStats, 'mean' | 'se' | 'ci95'> {
+  if (values.length === 0) return { mean: null, se: null, ci95: [null, null] };
+  const { mean, se } = meanAndSe(values);
   const s = se ?? 0;
-  if (!quantiles) return { mean, se: s, ci95: [mean - Z975 * s, mean + Z975 * s], p05: null, p50: null, p95: null };
-  // The values kept are a scratch copy already: reordered in place (after the mean, summed in index order).
-  const ps = [0.05, 0.5, 0.95];
-  const sorted = orderedView(keep ? picked : scratchCopy(picked), ps.flatMap((p) => quantileRanks(n, p)));
-  return { mean, se: s, ci95: [mean - Z975 * s, mean + Z975 * s], p05: quantileSorted(sorted, 0.05), p50: quantileSorted(sorted, 0.5), p95: quantileSorted(sorted, 0.95) };
+  return { mean, se: s, ci95: [mean - Z975 * s, mean + Z975 * s] };
 }
 
 /**
@@ -260,8 +255,15 @@ function scratchCopy(values: Float64Array): Float64Array {
   return copy;
 }
 
-/** The order statistics `ranks` of `values` (reordered: orderStatistics), as sorted values a reader may look up at those ranks only. */
-const orderedView = (values: Float64Array, ranks: number[]): ArrayLike<number> => rankedView(values.length, ranks, orderStatistics(values, ranks));
+/**
+ * The order statistics `ranks` of `values` (reordered: orderStatistics), as sorted values a reader
+ * (quantileSorted, percentileInterval) may look up at those ranks only: every other index is undefined.
+ */
+function orderedView(values: Float64Array, ranks: number[]): ArrayLike<number> {
+  const view: { length: number; [k: number]: number } = { length: values.length };
+  orderStatistics(values, ranks).forEach((x, i) => (view[ranks[i]] = x));
+  return view;
+}
 
 /**
  * Summarizes values (summed in index order, so the result never depends on batching). For a
@@ -273,7 +275,7 @@ export function summarize(values: Float64Array, binary = false, batch = 0): Summ
   const mean = plain.mean;
   const se = batch > 0 ? batchSe(values, mean, batch) : plain.se;
   // The order statistics read below: min, max, each quantile's two, each interval's two.
-  const ranks = [0, n - 1, ...QUANTILES.flatMap(([, p]) => quantileRanks(n, p)), ...[0.05, 0.5, 0.95].flatMap((q) => intervalRanks(n, q))];
+  const ranks = [0, n - 1, ...QUANTILES.flatMap(([, p]) => quantileRanks(n, p)), ...LEVELS.flatMap((q) => intervalRanks(n, q))];
   const sorted = n === 0 ? values : orderedView(scratchCopy(values), ranks);
   const q = Object.fromEntries(QUANTILES.map(([k, p]) => [k, quantileSorted(sorted, p)])) as Record<(typeof QUANTILES)[number][0], number>;
   return {
