@@ -27,13 +27,23 @@ function seriesFloors(plan: Plan): Float64Array {
 /** An empty sketch grid for the run, with each series' zero floor. */
 export const makeSketches = (plan: Plan): SketchGrid => new SketchGrid(plan.cells, seriesFloors(plan));
 
-/** A block's results: its place among the run's paths, what the kernel computed for it, and per path and world whether a mitigation decision arises. */
-export interface BlockResult extends KernelOutput {
+/** What the kernel computes for a block, and per path and world whether a mitigation decision arises. */
+export interface BlockOutput extends KernelOutput {
+  /** [path][entry]: 1 when the world's mitigation decision arises on the path (Q of section 4b), else 0. */
+  arises: Float64Array;
+}
+
+/**
+ * A block's results as a run takes them in (RunAccumulator.add; a worker thread sends them so):
+ * its place among the run's paths, the per-path values the run holds of its simulated worlds
+ * (Plan.columns), the but-for world's, and the block's series sums and insolvency-day counts.
+ */
+export interface BlockResult extends Omit<KernelOutput, 'metrics' | 'insolvencyDay'> {
   index: number;
   first: number;
   count: number;
-  /** [path][entry]: 1 when the world's mitigation decision arises on the path (Q of section 4b), else 0. */
-  arises: Float64Array;
+  /** Column after column (Plan.columns): column j's value on the block's path k at j * count + k. */
+  values: Float64Array;
 }
 
 /** Draws a block's inputs and runs the lockstep kernel on them (aliased policies are skipped). */
@@ -45,7 +55,9 @@ export class BlockSimulator {
    * The arrays of every block's result, reused: allocating them anew for each block kept V8's
    * garbage collector busy, and with every core simulating it has no idle core to run on.
    */
-  private readonly buffers: KernelOutput & { arises: Float64Array };
+  private readonly buffers: BlockOutput;
+  /** The block's values of the plan's columns (run), reused likewise. */
+  private readonly columns: Float64Array;
   private pathInputs?: PathInputs;
   /** Per variant: the path's values with the variant's inputs fixed (the base values when it fixes none). */
   private readonly variantValues: Float64Array[];
@@ -81,6 +93,7 @@ export class BlockSimulator {
       insolvencyDays: new Float64Array(plan.worlds * (plan.T + 1)),
       arises: new Float64Array(BLOCK_PATHS * nPol),
     };
+    this.columns = new Float64Array(BLOCK_PATHS * plan.columns.count);
   }
 
   /**
@@ -95,8 +108,39 @@ export class BlockSimulator {
   private setupMs = 0;
   private blockMs = 0;
 
-  /** Simulates one block. The result's arrays are this simulator's, valid until the next run. */
+  /**
+   * Simulates one block: the values of the plan's columns (Plan.columns), each gathered from the
+   * kernel's output, where the kernel writes a path's worlds and metrics side by side. The result's
+   * arrays are this simulator's, valid until the next run.
+   */
   run(index: number, first: number, count: number): BlockResult {
+    const out = this.simulate(first, count);
+    const { plan, columns: values } = this;
+    const nPol = plan.policies.length;
+    const nM = plan.metrics.length;
+    // Path k's value is from[k * stride + offset].
+    const gather = (column: number, from: Float64Array, stride: number, offset: number) => {
+      if (column < 0) return;
+      const at = column * count;
+      for (let k = 0; k < count; k++) values[at + k] = from[k * stride + offset];
+    };
+    const { metric, insolvencyDay, arises } = plan.columns;
+    for (let i = 0; i < nPol; i++) {
+      if (plan.aliasOf[i] !== -1) continue;
+      for (let m = 0; m < nM; m++) gather(metric[i][m], out.metrics, nPol * nM, i * nM + m);
+      gather(insolvencyDay[i], out.insolvencyDay, nPol, i);
+      gather(arises[i], out.arises, nPol, i);
+    }
+    const { butforInsolvencyDay, butforValue, seriesSums, insolvencyDays } = out;
+    return { index, first, count, values: values.subarray(0, plan.columns.count * count), butforInsolvencyDay, butforValue, seriesSums, insolvencyDays };
+  }
+
+  /**
+   * Simulates the block of `count` paths from `first`: every world's every metric and insolvency
+   * day, and where each decision arises, as the kernel writes them (the differential test reads
+   * them). Its arrays are this simulator's, valid until the next block.
+   */
+  simulate(first: number, count: number): BlockOutput {
     const { plan, values } = this;
     const started = performance.now();
     const nPol = plan.policies.length;
@@ -147,7 +191,7 @@ export class BlockSimulator {
     this.setupMs += setUp - started;
     this.blockMs += performance.now() - setUp;
     this.checkFinite(first, out.metrics);
-    return { index, first, count, ...out, arises: buffers.arises.subarray(0, count * nPol) };
+    return { ...out, arises: buffers.arises.subarray(0, count * nPol) };
   }
 
   /** The series sketches of every block run so far. */

@@ -73,7 +73,7 @@ export function firstDivergence(loaded: LoadedScenario, seed: number, paths: num
   for (let path = 0; path < paths; path++) {
     const ref = simulatePath(loaded, seed, path, given);
     visit?.(path, ref);
-    const out = sim.run(path, path, 1);
+    const out = sim.simulate(path, 1);
     for (let i = 0; i < nPol; i++) {
       if (plan.aliasOf[i] === DECIDED) continue;
       const source = simulated(i + 1);

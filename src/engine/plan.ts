@@ -54,7 +54,9 @@ export interface StudySpec {
   compare?: string[];
   /**
    * The metrics a study reads of the compared policies (default: every one): the others' per-path
-   * values are not held (Plan.keptMetrics). The cost-of-delay exhibit reads three of 19 to 23.
+   * values are not held (Plan.keptMetrics), nor are the worlds' insolvency days, nor where a
+   * decision arises but for the decisions made in the pass (Plan.columns): a study reads the
+   * metrics and the but-for world. The cost-of-delay exhibit reads three of 19 to 23.
    */
   keep?: readonly Metric[];
 }
@@ -140,6 +142,14 @@ export interface Plan {
    * since that world takes the chosen option's values; a world others alias holds what they do.
    */
   keptMetrics: boolean[][];
+  /**
+   * The per-path values the run holds of its simulated worlds, numbered as columns (the columns of a
+   * block's result, and of the file a large run holds them in): each kept metric, then each world's
+   * insolvency day and where its decision arises; -1 for what is not held. A run holds every
+   * simulated world's insolvency day and where its decision arises; a study's pass (StudySpec.keep)
+   * holds where the decisions it makes arise, and no insolvency day.
+   */
+  columns: PathColumns;
   /** Per world (policy entry): the variant it belongs to (0 without variants), and each variant's fixed inputs. */
   variantOf: number[];
   variants: Map<number, number>[];
@@ -148,6 +158,15 @@ export interface Plan {
   uniforms?: UniformSource;
   /** StudySpec.ongoingAfterDays. */
   ongoingAfterDays?: number;
+}
+
+/** Per entry, its columns (Plan.columns), -1 where a value is not held; and how many there are. */
+export interface PathColumns {
+  /** [entry][metric]. */
+  metric: number[][];
+  insolvencyDay: number[];
+  arises: number[];
+  count: number;
 }
 
 /** aliasOf of an entry whose results are those of the option its decision chooses (after the run). */
@@ -290,6 +309,19 @@ export function makePlan(loaded: LoadedScenario, study: StudySpec = {}): Plan {
     for (const d of decisions) for (const o of d.options) changed = widen(o.entry, d.entry) || changed;
     for (let i = policies.length - 1; i >= 0; i--) if (aliasOf[i] > 0) changed = widen(aliasOf[i] - 1, i) || changed;
   }
+  // The columns: a run holds every simulated world's insolvency day and where its decision arises;
+  // a study's pass reads the metrics it keeps, and where the decisions it makes arise (decide.ts).
+  let count = 0;
+  const simulated = (i: number) => aliasOf[i] === -1;
+  const arisesRead = new Set(decisions.map((d) => d.arisesFrom));
+  for (let i = policies.length - 1; i >= 0; i--) if (arisesRead.has(i) && aliasOf[i] > 0) arisesRead.add(aliasOf[i] - 1);
+  const columns: PathColumns = {
+    metric: keptMetrics.map((kept, i) => kept.map((k) => (k && simulated(i) ? count++ : -1))),
+    insolvencyDay: policies.map((_p, i) => (simulated(i) && !study.keep ? count++ : -1)),
+    arises: policies.map((_p, i) => (simulated(i) && (!study.keep || arisesRead.has(i)) ? count++ : -1)),
+    count: 0,
+  };
+  columns.count = count;
   return {
     compared,
     decisions,
@@ -310,6 +342,7 @@ export function makePlan(loaded: LoadedScenario, study: StudySpec = {}): Plan {
     laneLead,
     seriesKept,
     keptMetrics,
+    columns,
     variantOf,
     variants,
     pathOverrides,

@@ -56,8 +56,8 @@ export interface SharedQueue {
 /**
  * Bytes of block results a worker thread sends at most before the main thread has taken them:
  * while the main thread is busy (a report's summary while a study's pass runs on the worker, say),
- * results not taken wait in memory, each a block's every metric of every world (27 MB a block for
- * the cost-of-delay exhibit's 144 worlds on the default scenario), so the thread waits instead.
+ * results not taken wait in memory (1.1 MB a block for the cost-of-delay exhibit on the default
+ * scenario, 2.0 MB for the run: Plan.columns), so the thread waits instead.
  */
 export const RESULTS_AHEAD_BYTES = 32 * 1024 * 1024;
 

@@ -66,19 +66,6 @@ export interface AccumulatorPart<V extends PathValues = Float64Array> {
 const NOT_KEPT = new Float64Array(0);
 
 /**
- * The per-path arrays of a plan's simulated worlds numbered as columns of a file (engine/spill.ts):
- * each kept metric, then each world's insolvency day and where its decision arises; -1 for none.
- */
-function spillColumns(plan: Plan): { metric: number[][]; insolvencyDay: number[]; arises: number[]; count: number } {
-  let count = 0;
-  const simulated = (i: number) => plan.aliasOf[i] === -1;
-  const metric = plan.keptMetrics.map((kept, i) => kept.map((k) => (k && simulated(i) ? count++ : -1)));
-  const insolvencyDay = plan.aliasOf.map((_, i) => (simulated(i) ? count++ : -1));
-  const arises = plan.aliasOf.map((_, i) => (simulated(i) ? count++ : -1));
-  return { metric, insolvencyDay, arises, count };
-}
-
-/**
  * A per-path array, its memory not cleared: every path's value is written before any is read
  * (result() needs every path, exportPart exports the blocks held), so clearing it would only fault
  * its memory in on this thread first; a merge's reads fault it in on libuv's threads instead.
@@ -107,10 +94,10 @@ export class RunAccumulator {
 
   /** The first path of the window the per-path arrays hold (path p is at index p - base). */
   private readonly base: number;
-  /** Where the simulated worlds' per-path values are when they are held in a file, and which column each is. */
-  private readonly spilled?: ReturnType<typeof spillColumns> & { file: SpilledColumns };
-  /** A block's values of one column, gathered (storeBlock). */
-  private scratch = new Float64Array(0);
+  /** The file the simulated worlds' per-path values are held in, if they are (its columns: Plan.columns). */
+  private readonly spilled?: SpilledColumns;
+  /** The array of each of the plan's columns (Plan.columns) when they are held in memory. */
+  private readonly byColumn: Float64Array[] = [];
 
   /** Whether the simulated worlds' per-path values are held in a file. */
   get spills(): boolean {
@@ -119,7 +106,7 @@ export class RunAccumulator {
 
   /** Bytes of per-path values a run of `paths` holds for the simulated worlds of `plan` (what may go to a file). */
   static spillableBytes(plan: Plan, paths: number): number {
-    return 8 * paths * spillColumns(plan).count;
+    return 8 * paths * plan.columns.count;
   }
 
   /** Whether a whole run of `paths` holds its per-path values in a file: above spillBytes() of them. */
@@ -146,20 +133,25 @@ export class RunAccumulator {
     this.butforValue = pathArray(n);
     const simulated = (i: number) => plan.aliasOf[i] === -1;
     if (spill) {
-      const columns = spillColumns(plan);
-      const { metric, insolvencyDay, arises } = columns;
-      const file = new SpilledColumns(columns.count, paths);
-      this.spilled = { ...columns, file };
+      const { metric, insolvencyDay, arises, count } = plan.columns;
+      const file = (this.spilled = new SpilledColumns(count, paths));
       this.metrics = plan.policies.map((_, i) => (simulated(i) ? lazyArray(plan.metrics.length, (m) => (metric[i][m] >= 0 ? file.read(metric[i][m]) : NOT_KEPT)) : []));
-      this.insolvencyDay = lazyArray(plan.policies.length, (i) => (simulated(i) ? file.read(insolvencyDay[i]) : this.butforInsolvencyDay));
-      this.arises = lazyArray(plan.policies.length, (i) => (simulated(i) ? file.read(arises[i]) : NOT_KEPT));
+      this.insolvencyDay = lazyArray(plan.policies.length, (i) => (insolvencyDay[i] >= 0 ? file.read(insolvencyDay[i]) : simulated(i) ? NOT_KEPT : this.butforInsolvencyDay));
+      this.arises = lazyArray(plan.policies.length, (i) => (arises[i] >= 0 ? file.read(arises[i]) : NOT_KEPT));
     } else {
       // Aliased policies get their source's arrays in result(), so memory grows with the
-      // simulated worlds only.
-      // Metrics an entry does not keep (Plan.keptMetrics) have empty arrays: nothing reads them.
-      this.metrics = plan.policies.map((_, i) => (simulated(i) ? plan.keptMetrics[i].map((kept) => (kept ? pathArray(n) : NOT_KEPT)) : []));
-      this.insolvencyDay = plan.policies.map((_, i) => (simulated(i) ? pathArray(n) : this.butforInsolvencyDay));
-      this.arises = plan.policies.map((_, i) => (simulated(i) ? pathArray(n) : new Float64Array(0)));
+      // simulated worlds only. What a world does not hold (Plan.columns: a metric it does not
+      // keep, a study's insolvency days) has an empty array: nothing reads it.
+      const { metric, insolvencyDay, arises } = plan.columns;
+      const array = (column: number) => (column >= 0 ? pathArray(n) : NOT_KEPT);
+      this.metrics = plan.policies.map((_, i) => (simulated(i) ? metric[i].map(array) : []));
+      this.insolvencyDay = plan.policies.map((_, i) => (simulated(i) ? array(insolvencyDay[i]) : this.butforInsolvencyDay));
+      this.arises = plan.policies.map((_, i) => array(arises[i]));
+      plan.policies.forEach((_, i) => {
+        metric[i].forEach((j, m) => j >= 0 && (this.byColumn[j] = this.metrics[i][m]));
+        if (insolvencyDay[i] >= 0) this.byColumn[insolvencyDay[i]] = this.insolvencyDay[i];
+        if (arises[i] >= 0) this.byColumn[arises[i]] = this.arises[i];
+      });
     }
     this.sums = new Float64Array(plan.cells);
     this.insolvencyDays = new Float64Array(plan.worlds * (plan.T + 1));
@@ -180,28 +172,16 @@ export class RunAccumulator {
   }
 
   /**
-   * A block's per-path values of the simulated worlds (each kept metric, the insolvency day, where
-   * the decision arises), each gathered from the block's interleaved arrays and put at `at`: in its
-   * array, or in its column of the run's file.
+   * A block's values of the plan's columns (each kept metric of the simulated worlds, the
+   * insolvency day, where the decision arises), each put at `at`: in its array, or in its column of
+   * the run's file.
    */
   private storeBlock(r: BlockResult, at: number): void {
-    const { plan, spilled } = this;
-    const nPol = plan.policies.length;
-    const nM = plan.metrics.length;
-    if (this.scratch.length < r.count) this.scratch = new Float64Array(r.count);
-    const values = this.scratch.subarray(0, r.count);
-    // Path k's value is from[k * stride + offset]; `to` is the array, or the file's column (-1: not kept).
-    const put = (from: Float64Array, stride: number, offset: number, to: Float64Array | number) => {
-      if (to === NOT_KEPT || to === -1) return;
-      for (let k = 0; k < r.count; k++) values[k] = from[k * stride + offset];
-      if (typeof to === 'number') spilled!.file.write(to, at, values);
-      else to.set(values, at);
-    };
-    for (let i = 0; i < nPol; i++) {
-      if (plan.aliasOf[i] !== -1) continue;
-      for (let m = 0; m < nM; m++) put(r.metrics, nPol * nM, i * nM + m, spilled ? spilled.metric[i][m] : this.metrics[i][m]);
-      put(r.insolvencyDay, nPol, i, spilled ? spilled.insolvencyDay[i] : this.insolvencyDay[i]);
-      put(r.arises, nPol, i, spilled ? spilled.arises[i] : this.arises[i]);
+    const { spilled } = this;
+    for (let j = 0; j < this.plan.columns.count; j++) {
+      const values = r.values.subarray(j * r.count, (j + 1) * r.count);
+      if (spilled) spilled.write(j, at, values);
+      else this.byColumn[j].set(values, at);
     }
   }
 

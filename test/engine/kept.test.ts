@@ -11,6 +11,7 @@ import { blockRange } from '../../src/engine/schedule.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { ATTRIBUTED_METRICS } from '../../src/model/metrics.js';
 import type { Plan } from '../../src/engine/plan.js';
+import { chooseOptions } from '../../src/engine/decide.js';
 
 const bytes = (xs: Float64Array) => Buffer.from(xs.buffer, xs.byteOffset, xs.byteLength).toString('base64');
 const names = (plan: Plan, i: number) => plan.metrics.filter((_m, j) => plan.keptMetrics[i][j]);
@@ -54,20 +55,63 @@ describe('metrics held per path', () => {
     expectClosed(plan);
   });
 
+  it('numbers what a run holds as columns: a study holds no insolvency day, and where a decision arises only for the decisions it makes', async () => {
+    const loaded = await loadScenario('scenarios/legion-canada.yaml');
+    const run = makePlan(loaded, { attribution: true });
+    const study = makePlan(loaded, { keep: ['total_harm'], lastDayOnly: true });
+    const simulated = (plan: Plan) => plan.aliasOf.flatMap((a, i) => (a === -1 ? [i] : []));
+    const held = (columns: number[]) => columns.flatMap((c, i) => (c >= 0 ? [i] : []));
+    // A run: each kept metric, insolvency day and decision of every simulated world, numbered 0, 1, 2, ...
+    expect(held(run.columns.insolvencyDay)).toEqual(simulated(run));
+    expect(held(run.columns.arises)).toEqual(simulated(run));
+    const all = [...run.columns.metric.flat(), ...run.columns.insolvencyDay, ...run.columns.arises].filter((c) => c >= 0);
+    expect(all.sort((a, b) => a - b)).toEqual(Array.from({ length: run.columns.count }, (_, j) => j));
+    run.columns.metric.forEach((cs, i) => cs.forEach((c, m) => expect(c >= 0, `${i}.${m}`).toBe(run.keptMetrics[i][m] && run.aliasOf[i] === -1)));
+    // A study's pass: no insolvency day; where its decisions arise (and the worlds those alias).
+    expect(study.decisions.length).toBeGreaterThan(0);
+    expect(held(study.columns.insolvencyDay)).toEqual([]);
+    const read = study.decisions.map((d) => d.arisesFrom).filter((e) => e >= 0);
+    expect(read.length).toBeGreaterThan(0);
+    for (const e of read) expect(study.columns.arises[study.aliasOf[e] > 0 ? study.aliasOf[e] - 1 : e]).toBeGreaterThanOrEqual(0);
+    expect(held(study.columns.arises).length).toBeLessThan(simulated(study).length);
+  });
+
+  it('a study that holds less decides as a run that holds every value does', async () => {
+    const loaded = await loadScenario('scenarios/legion-canada.yaml');
+    const paths = 600;
+    const decide = (plan: Plan) => {
+      const acc = new RunAccumulator(plan, paths);
+      const sim = new BlockSimulator(loaded, plan, { seed: 3, paths });
+      acc.add(sim.run(0, ...blockRange(0, paths)));
+      let chosen: [number, number][] = [];
+      acc.result(makeSketches(plan), (partial) => {
+        const made = chooseOptions(plan, partial);
+        chosen = [...made.chosen];
+        return made.chosen;
+      });
+      return chosen;
+    };
+    const full = decide(makePlan(loaded, { lastDayOnly: true }));
+    expect(full.length).toBeGreaterThan(0);
+    expect(decide(makePlan(loaded, { lastDayOnly: true, keep: ['owner_harm'] }))).toEqual(full);
+  });
+
   it('gives the held metrics the bytes of a run that holds every one, merged or exported in parts alike', async () => {
     const loaded = await loadScenario('scenarios/legion-canada.yaml');
     const full = makePlan(loaded, { attribution: true });
     const kept = makePlan(loaded, { attribution: true, keep: ['total_harm', 'insolvent'] });
     const paths = 1100;
-    const sim = new BlockSimulator(loaded, full, { seed: 9, paths });
-    const blocks = [0, 1].map((b) => sim.run(b, ...blockRange(b, paths)));
+    // Each plan's blocks carry the values its run holds (Plan.columns); a block's arrays are its simulator's until the next block.
+    const sims = [full, kept].map((plan) => new BlockSimulator(loaded, plan, { seed: 9, paths }));
+    const block = (plan: number, b: number) => sims[plan].run(b, ...blockRange(b, paths));
     const all = new RunAccumulator(full, paths);
     const some = new RunAccumulator(kept, paths);
     const second = new RunAccumulator(kept, paths);
-    all.add(blocks[0]);
-    some.add(blocks[0]);
-    all.add(blocks[1]);
-    second.add(blocks[1]);
+    all.add(block(0, 0));
+    some.add(block(1, 0));
+    all.add(block(0, 1));
+    second.add(block(1, 1));
+    expect(kept.columns.count).toBeLessThan(full.columns.count);
     await some.addPart(second.exportPart());
     const a = all.result(makeSketches(full));
     const b = some.result(makeSketches(kept));

@@ -22,7 +22,7 @@ async function scenario(days: number, seed: number) {
   return loadDoc(doc);
 }
 
-const copy = (r: BlockResult) => ({ metrics: r.metrics.slice(), insolvencyDay: r.insolvencyDay.slice(), seriesSums: r.seriesSums.slice() });
+const copy = (r: BlockResult) => ({ values: r.values.slice(), butforValue: r.butforValue.slice(), seriesSums: r.seriesSums.slice() });
 
 async function simulate(days: number, paths: number) {
   const loaded = await scenario(days, 5);
@@ -45,7 +45,7 @@ describe('kernel instances kept between runs', () => {
     expect(memoryOf(fresh.sim)).not.toBe(memoryOf(first.sim));
     expect(reused.blocks).toEqual(fresh.blocks);
     expect(reused.sketch).toEqual(fresh.sketch);
-    expect(reused.blocks[0].metrics.some((v) => v !== 0)).toBe(true);
+    expect(reused.blocks[0].values.some((v) => v !== 0)).toBe(true);
   });
 
   it('a released simulator refuses to run or give its sketches', async () => {
