@@ -194,6 +194,7 @@ export class SketchGrid {
         return;
       }
     }
+    this.live();
     // Grow the window geometrically towards key (by half its length at least), copying the counts.
     const oldLo = arr ? lo[cell] : key;
     const oldHi = arr ? lo[cell] + arr.length : key;
@@ -214,6 +215,7 @@ export class SketchGrid {
 
   /** Every window of one side of a cell (0 positive, 1 negative), its own first. */
   private windows(cell: number, side: number): Window[] {
+    this.live();
     const own = side === 0 ? this.pos[cell] : this.neg[cell];
     const more = (side === 0 ? this.posMore[cell] : this.negMore[cell]) ?? [];
     return own === undefined ? more : [{ lo: side === 0 ? this.posLo[cell] : this.negLo[cell], counts: own }, ...more];
@@ -344,6 +346,7 @@ export class SketchGrid {
 
   /** Copies n cells starting at `from` onto the cells starting at `to` (replacing them). */
   copyCells(from: number, to: number, n: number): void {
+    this.live();
     for (let c = 0; c < n; c++) {
       const [a, b] = [from + c, to + c];
       this.pos[b] = this.pos[a]?.slice();
@@ -356,6 +359,22 @@ export class SketchGrid {
       this.min[b] = this.min[a];
       this.max[b] = this.max[a];
     }
+  }
+
+  /**
+   * Gives up the grid's counts once nothing will read them (a run's report, once it has read the
+   * series it shows: cli/run.ts), so that their memory goes with the next garbage collection rather
+   * than with the run's results. Reading or adding counts afterwards throws; the exact extremes and
+   * zero counts stay.
+   */
+  release(): void {
+    this.released = true;
+    for (const store of [this.pos, this.neg, this.posMore, this.negMore]) store.fill(undefined);
+  }
+  private released = false;
+
+  private live(): void {
+    if (this.released) throw new Error('this sketch grid has been released: its counts are gone');
   }
 
   /** Buckets allocated over all cells (4 bytes each): the grid's memory. */
@@ -384,6 +403,7 @@ export class SketchGrid {
 
   /** The grid in flat arrays, each window trimmed to the buckets between its first and last count. */
   serialize(): SketchData {
+    this.live();
     this.flatten();
     const windows = new Int32Array(4 * this.cells);
     const spans: Uint32Array[] = [];
@@ -413,6 +433,7 @@ export class SketchGrid {
    * merged once, such as the threads' at the end of a run; fold for repeated merging.
    */
   merge(d: SketchData): void {
+    this.live();
     let at = 0;
     for (let c = 0; c < this.cells; c++) {
       for (let side = 0; side < 2; side++) {

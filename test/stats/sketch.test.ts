@@ -16,6 +16,18 @@ function sample(n: number, seed: string): Float64Array {
 }
 
 describe('SketchGrid', () => {
+  it('once released, refuses to read, add, copy or serialize its counts', () => {
+    const grid = new SketchGrid(2);
+    for (const x of sample(500, 'released')) grid.add(0, x);
+    expect(grid.quantile(0, 0.5)).toBeGreaterThan(-Infinity);
+    grid.release();
+    expect(() => grid.quantile(0, 0.5)).toThrow(/released/);
+    expect(() => grid.quantilesWithin(0, [0.5], 0)).toThrow(/released/);
+    expect(() => grid.add(1, 5)).toThrow(/released/);
+    expect(() => grid.copyCells(0, 1, 1)).toThrow(/released/);
+    expect(() => grid.serialize()).toThrow(/released/);
+  });
+
   it(`estimates type-7 quantiles within the stated relative accuracy (${RELATIVE_ACCURACY})`, () => {
     const values = sample(10_000, 'sketch-accuracy');
     const grid = new SketchGrid(1);
