@@ -76,7 +76,7 @@ async function workerCommand(flags: ReturnType<ReturnType<typeof defineWorker>['
   const every: WorkerThreadsExecutor[] = [];
   const shard = async (job: Job<ShardJob>) => {
     let pool = idle.pop();
-    if (pool === undefined) every.push((pool = new WorkerThreadsExecutor(threads, { keep: true })));
+    if (pool === undefined) every.push((pool = new WorkerThreadsExecutor(threads, { keep: true, keepLarge: true })));
     try {
       return await processShard(job, (await worker!.backend.client) as never, pool, log);
     } finally {

@@ -204,15 +204,15 @@ export class BlockSimulator {
     return this.kernel.packedSketchData();
   }
 
-  /** This simulator's run is done (its sketches taken): its kernel's instance serves the thread's next run. */
-  release(): void {
-    this.kernel.release();
+  /** This simulator's run is done (its sketches taken): its kernel's instance serves the thread's next run (Kernel.release says when: `keepLarge`). */
+  release(keepLarge = false): void {
+    this.kernel.release(keepLarge);
   }
 
   /** The end of an executor's run: its sketches (packed, for a shard's part), then release. */
-  finish(packed: boolean): AnySketchData {
+  finish(packed: boolean, keepLarge = false): AnySketchData {
     const data = packed ? this.packedSketchData() : this.sketchData();
-    this.release();
+    this.release(keepLarge);
     return data;
   }
 

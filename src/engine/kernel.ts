@@ -221,9 +221,10 @@ const pooled = new WeakMap<WebAssembly.Module, Pooled[]>();
 const POOLED_INSTANCES = 2;
 /**
  * An instance whose memory grew past this (a run's daily series sketches: about 90 MB on the
- * default scenario) is not kept: it would hold that memory through the report, and a next run of
- * that size faults it in again in a fraction of a second, little beside its own time. A study's
- * passes (series on a few days: 4 to 14 MB) keep theirs.
+ * default scenario) is not kept, unless its owner says so (release(true)): it would hold that
+ * memory through the report, and a next run of that size faults it in again in a fraction of a
+ * second, little beside its own time. A study's passes (series on a few days: 4 to 14 MB) keep
+ * theirs, and so do a queue worker's threads, whose next job is the next shard of the same size.
  */
 export const POOLED_BYTES = 32 * 1024 * 1024;
 
@@ -395,13 +396,14 @@ export class Kernel {
 
   /**
    * This kernel's run is done (its sketches taken): its instance goes back to the pool for the next
-   * run in this thread. Nothing may be asked of it afterwards.
+   * run in this thread, unless its memory grew past POOLED_BYTES and `keepLarge` is not set.
+   * Nothing may be asked of it afterwards.
    */
-  release(): void {
+  release(keepLarge = false): void {
     const p = this.pooled;
     if (p === undefined) return;
     this.pooled = undefined;
-    if (this.x.memory.buffer.byteLength > POOLED_BYTES) return;
+    if (!keepLarge && this.x.memory.buffer.byteLength > POOLED_BYTES) return;
     const idle = pooled.get(p.module);
     if (idle === undefined) pooled.set(p.module, [p]);
     else if (idle.length < POOLED_INSTANCES) idle.push(p);

@@ -38,6 +38,8 @@ export interface WorkerStart {
   study: StudySpec;
   /** The thread waits for the next run afterwards (so its sketches are copied to the main thread, not transferred). */
   keep: boolean;
+  /** The thread keeps its kernel's instance for the next run whatever its size (Kernel.release: a queue worker's threads). */
+  keepLarge: boolean;
   /** The thread's sketch counts are sent packed (a shard's part holds them so). */
   packed: boolean;
 }

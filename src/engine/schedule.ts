@@ -138,7 +138,9 @@ function workerUrl(): URL {
 /**
  * Runs blocks in `count` worker threads (worker.ts), each taking from the same queue. The threads
  * end with the run, or, with `keep`, wait for the next run (a queue worker's pool: each job then
- * starts on threads whose engine is already loaded and compiled) until close().
+ * starts on threads whose engine is already loaded and compiled) until close(); with `keepLarge`
+ * too, they keep their kernel's instance whatever its size (Kernel.release: a queue worker's next
+ * shard is as large as its last, and its memory is then already mapped).
  */
 export class WorkerThreadsExecutor implements BlockExecutor {
   private workers: Worker[] = [];
@@ -149,7 +151,7 @@ export class WorkerThreadsExecutor implements BlockExecutor {
   constructor(
     /** Its threads. */
     readonly count: number,
-    private readonly options: { keep?: boolean } = {},
+    private readonly options: { keep?: boolean; keepLarge?: boolean } = {},
   ) {}
 
   /** Starts the threads now (each loads the engine), rather than when the first run is given to them. */
@@ -197,7 +199,7 @@ export class WorkerThreadsExecutor implements BlockExecutor {
       const mailbox = queue.claimed ? new Int32Array(new SharedArrayBuffer(4 * workers.length)) : undefined;
       // Results taken from each thread (protocol.ts: a thread runs at most job.aheadBytes of them ahead).
       const taken = new Int32Array(new SharedArrayBuffer(4 * workers.length));
-      const start: Omit<WorkerStart, 'slot'> = { scenario: loaded.scenario, text: loaded.text, file: loaded.scenario.file, trees: loaded.expressionTrees, settings, queue: { ...queue.shared, mailbox }, taken, aheadBytes: job.aheadBytes ?? RESULTS_AHEAD_BYTES, kernel: kernelModule(), kernelId: kernelModuleId(), study, keep, packed };
+      const start: Omit<WorkerStart, 'slot'> = { scenario: loaded.scenario, text: loaded.text, file: loaded.scenario.file, trees: loaded.expressionTrees, settings, queue: { ...queue.shared, mailbox }, taken, aheadBytes: job.aheadBytes ?? RESULTS_AHEAD_BYTES, kernel: kernelModule(), kernelId: kernelModuleId(), study, keep, keepLarge: keep && this.options.keepLarge === true, packed };
       workers.forEach((w, slot) => {
         const message = (msg: FromWorker) => {
           if (failed) return;

@@ -42,7 +42,7 @@ function waitForMain(taken: Int32Array, slot: number, sent: number, ahead: numbe
   for (let t = Atomics.load(taken, slot); sent - t >= ahead; t = Atomics.load(taken, slot)) Atomics.wait(taken, slot, t);
 }
 
-async function run({ scenario, text, file, trees, settings, queue, slot, taken, aheadBytes, kernel, kernelId: id, study, keep, packed }: WorkerStart): Promise<void> {
+async function run({ scenario, text, file, trees, settings, queue, slot, taken, aheadBytes, kernel, kernelId: id, study, keep, keepLarge, packed }: WorkerStart): Promise<void> {
   if (id !== kernelId) {
     useKernelModule(kernel);
     kernelId = id;
@@ -64,7 +64,7 @@ async function run({ scenario, text, file, trees, settings, queue, slot, taken, 
       send({ type: 'result', result });
       sent++;
     }
-    const data = sim.finish(packed);
+    const data = sim.finish(packed, keepLarge);
     // A thread that ends with the run transfers its sketches (free, and nothing runs here
     // afterwards); a kept thread copies them, for the reason above.
     send({ type: 'sketch', data }, keep ? [] : ([data.windows.buffer, isPacked(data) ? data.packed.buffer : data.counts.buffer] as ArrayBuffer[]));

@@ -73,4 +73,19 @@ describe('kernel instances not kept', () => {
     next.sim.release();
     expect(memoryOf((await simulate(30, 10)).sim)).toBe(memoryOf(next.sim));
   });
+
+  it("is kept past POOLED_BYTES when its owner says so (a queue worker's threads: the next shard is as large)", async () => {
+    const loaded = await loadScenario('scenarios/legion-canada.yaml');
+    const plan = makePlan(loaded, { attribution: true });
+    const memoryOf = (s: BlockSimulator) => (s as unknown as { kernel: { x: { memory: WebAssembly.Memory } } }).kernel.x.memory;
+    const large = new BlockSimulator(loaded, plan, { seed: 1, paths: 64 });
+    const first = large.run(0, 0, 64).values.slice();
+    const memory = memoryOf(large);
+    expect(memory.buffer.byteLength).toBeGreaterThan(POOLED_BYTES);
+    large.finish(false, true);
+    const again = new BlockSimulator(loaded, plan, { seed: 1, paths: 64 });
+    expect(memoryOf(again)).toBe(memory);
+    expect(again.run(0, 0, 64).values).toEqual(first);
+    again.release();
+  });
 });
