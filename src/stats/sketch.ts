@@ -140,6 +140,9 @@ export function addGrids(cells: number, grids: readonly CountedGrid[], values: n
   return { cells, windows, counts, zeros, min, max };
 }
 
+/** Buckets of the buffers a grid's windows are moved into when it flattens (64 MiB each). */
+const SLAB_BUCKETS = 16 * 1024 * 1024;
+
 export class SketchGrid {
   private posLo: Int32Array;
   private negLo: Int32Array;
@@ -347,10 +350,21 @@ export class SketchGrid {
   /** Copies n cells starting at `from` onto the cells starting at `to` (replacing them). */
   copyCells(from: number, to: number, n: number): void {
     this.live();
+    // The copies' own windows go into one buffer (see flatten).
+    let total = 0;
+    for (let c = from; c < from + n; c++) total += (this.pos[c]?.length ?? 0) + (this.neg[c]?.length ?? 0);
+    const slab = new Uint32Array(total);
+    let at = 0;
+    const copy = (window: Uint32Array | undefined) => {
+      if (window === undefined) return undefined;
+      const into = slab.subarray(at, (at += window.length));
+      into.set(window);
+      return into;
+    };
     for (let c = 0; c < n; c++) {
       const [a, b] = [from + c, to + c];
-      this.pos[b] = this.pos[a]?.slice();
-      this.neg[b] = this.neg[a]?.slice();
+      this.pos[b] = copy(this.pos[a]);
+      this.neg[b] = copy(this.neg[a]);
       this.posMore[b] = this.posMore[a]?.slice(); // windows are read-only: shared
       this.negMore[b] = this.negMore[a]?.slice();
       this.posLo[b] = this.posLo[a];
@@ -384,18 +398,53 @@ export class SketchGrid {
     return n;
   }
 
-  /** Adds every cell side's further windows (merge) into its own. */
+  /**
+   * Adds every cell side's further windows (merge) into its own. Where some side's own window does
+   * not cover its windows, every side's window moves into new buffers of up to SLAB_BUCKETS each
+   * (the windows are views of them): a grid folded again and again (a large run's, Kernel.flush)
+   * is then a few large allocations, which the allocator hands back to the system when the grid
+   * goes, rather than one small allocation per cell side, which it keeps for later small ones.
+   */
   private flatten(): void {
+    const spans = new Float64Array(4 * this.cells);
+    let rebuild = false;
     for (let c = 0; c < this.cells; c++) {
       for (let side = 0; side < 2; side++) {
         const [own, los, more] = side === 0 ? [this.pos, this.posLo, this.posMore] : [this.neg, this.negLo, this.negMore];
-        if (more[c] === undefined) continue;
-        const windows = this.windows(c, side);
-        const [lo, hi] = span(windows);
-        // Into the cell side's own window where that covers them all, else into a new one.
-        const covered = own[c] !== undefined && los[c] === lo && own[c]!.length === hi - lo;
-        const sum = covered ? own[c]! : new Uint32Array(hi - lo);
-        for (const w of covered ? more[c]! : windows) addCounts(sum, w.lo - lo, w.counts, 0, w.counts.length);
+        let [lo, len] = [los[c], own[c]?.length ?? 0];
+        if (more[c] !== undefined) {
+          const [from, to] = span(this.windows(c, side));
+          [lo, len] = [from, to - from];
+          if (own[c] === undefined || los[c] !== lo || own[c]!.length !== len) rebuild = true;
+        }
+        [spans[4 * c + 2 * side], spans[4 * c + 2 * side + 1]] = [lo, len];
+      }
+    }
+    if (!rebuild) {
+      // Every own window covers its side's windows: add them in.
+      for (let c = 0; c < this.cells; c++) {
+        for (let side = 0; side < 2; side++) {
+          const [own, los, more] = side === 0 ? [this.pos, this.posLo, this.posMore] : [this.neg, this.negLo, this.negMore];
+          if (more[c] === undefined) continue;
+          for (const w of more[c]!) addCounts(own[c]!, w.lo - los[c], w.counts, 0, w.counts.length);
+          more[c] = undefined;
+        }
+      }
+      return;
+    }
+    let left = 0;
+    for (let w = 0; w < 2 * this.cells; w++) left += spans[2 * w + 1];
+    let slab = new Uint32Array(0);
+    let at = 0;
+    for (let c = 0; c < this.cells; c++) {
+      for (let side = 0; side < 2; side++) {
+        const [own, los, more] = side === 0 ? [this.pos, this.posLo, this.posMore] : [this.neg, this.negLo, this.negMore];
+        const [lo, len] = [spans[4 * c + 2 * side], spans[4 * c + 2 * side + 1]];
+        if (len === 0) continue;
+        if (at + len > slab.length) [slab, at] = [new Uint32Array(Math.max(len, Math.min(left, SLAB_BUCKETS))), 0];
+        const sum = slab.subarray(at, (at += len));
+        left -= len;
+        for (const w of this.windows(c, side)) addCounts(sum, w.lo - lo, w.counts, 0, w.counts.length);
         [own[c], los[c], more[c]] = [sum, lo, undefined];
       }
     }

@@ -83,6 +83,33 @@ describe('SketchGrid', () => {
       expect(Number.isNaN(grid.quantile(0, 0.5))).toBe(true);
     }
   });
+  it('folds many cells into a few buffers, and copies cells into one, to the same quantiles', () => {
+    const cells = 300;
+    const rng = seedrandom.tychei('sketch-slabs');
+    const value = (c: number) => (rng.double() < 0.3 ? -1 : 1) * Math.exp((c % 7) + 6 * rng.double());
+    const parts = Array.from({ length: 4 }, () => new SketchGrid(cells));
+    const whole = new SketchGrid(cells);
+    // Each part spreads wider than the one before, so every fold grows the windows.
+    parts.forEach((part, k) => {
+      for (let c = 0; c < cells; c++) for (let i = 0; i < 20; i++) {
+        const x = value(c) * (k + 1) ** 2;
+        part.add(c, x);
+        whole.add(c, x);
+      }
+    });
+    const folded = new SketchGrid(cells);
+    for (const p of parts) folded.fold([p.serialize()]);
+    const buffers = (g: SketchGrid, from = 0, to = cells) => {
+      const own = g as unknown as { pos: (Uint32Array | undefined)[]; neg: (Uint32Array | undefined)[] };
+      return new Set([...own.pos.slice(from, to), ...own.neg.slice(from, to)].flatMap((w) => (w ? [w.buffer] : []))).size;
+    };
+    expect(buffers(folded)).toBe(1);
+    folded.copyCells(0, cells / 2, cells / 2);
+    whole.copyCells(0, cells / 2, cells / 2);
+    expect(buffers(folded, cells / 2)).toBe(1);
+    for (let c = 0; c < cells; c += 7) expect(folded.quantiles(c, [0, 0.05, 0.5, 0.95, 1]), `cell ${c}`).toEqual(whole.quantiles(c, [0, 0.05, 0.5, 0.95, 1]));
+  });
+
   it('returns the value itself when every value in a cell is equal', () => {
     const grid = new SketchGrid(1);
     for (let i = 0; i < 10; i++) grid.add(0, 4014401.989175727);
