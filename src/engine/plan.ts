@@ -319,9 +319,9 @@ export function makePlan(loaded: LoadedScenario, study: StudySpec = {}): Plan {
     metric: keptMetrics.map((kept, i) => kept.map((k) => (k && simulated(i) ? count++ : -1))),
     insolvencyDay: policies.map((_p, i) => (simulated(i) && !study.keep ? count++ : -1)),
     arises: policies.map((_p, i) => (simulated(i) && (!study.keep || arisesRead.has(i)) ? count++ : -1)),
-    count: 0,
+    // (Read after the numbering above: a literal's fields are evaluated in order.)
+    count,
   };
-  columns.count = count;
   return {
     compared,
     decisions,

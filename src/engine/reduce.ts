@@ -132,27 +132,18 @@ export class RunAccumulator {
     this.butforInsolvencyDay = pathArray(n);
     this.butforValue = pathArray(n);
     const simulated = (i: number) => plan.aliasOf[i] === -1;
-    if (spill) {
-      const { metric, insolvencyDay, arises, count } = plan.columns;
-      const file = (this.spilled = new SpilledColumns(count, paths));
-      this.metrics = plan.policies.map((_, i) => (simulated(i) ? lazyArray(plan.metrics.length, (m) => (metric[i][m] >= 0 ? file.read(metric[i][m]) : NOT_KEPT)) : []));
-      this.insolvencyDay = lazyArray(plan.policies.length, (i) => (insolvencyDay[i] >= 0 ? file.read(insolvencyDay[i]) : simulated(i) ? NOT_KEPT : this.butforInsolvencyDay));
-      this.arises = lazyArray(plan.policies.length, (i) => (arises[i] >= 0 ? file.read(arises[i]) : NOT_KEPT));
-    } else {
-      // Aliased policies get their source's arrays in result(), so memory grows with the
-      // simulated worlds only. What a world does not hold (Plan.columns: a metric it does not
-      // keep, a study's insolvency days) has an empty array: nothing reads it.
-      const { metric, insolvencyDay, arises } = plan.columns;
-      const array = (column: number) => (column >= 0 ? pathArray(n) : NOT_KEPT);
-      this.metrics = plan.policies.map((_, i) => (simulated(i) ? metric[i].map(array) : []));
-      this.insolvencyDay = plan.policies.map((_, i) => (simulated(i) ? array(insolvencyDay[i]) : this.butforInsolvencyDay));
-      this.arises = plan.policies.map((_, i) => array(arises[i]));
-      plan.policies.forEach((_, i) => {
-        metric[i].forEach((j, m) => j >= 0 && (this.byColumn[j] = this.metrics[i][m]));
-        if (insolvencyDay[i] >= 0) this.byColumn[insolvencyDay[i]] = this.insolvencyDay[i];
-        if (arises[i] >= 0) this.byColumn[arises[i]] = this.arises[i];
-      });
-    }
+    // Each of the plan's columns: an array here, or a column of the run's file, read when looked
+    // up (lazyArray). Aliased policies get their source's arrays in result(), so memory grows with
+    // the simulated worlds only; what a world does not hold (Plan.columns: a metric it does not
+    // keep, a study's insolvency days) has an empty array: nothing reads it.
+    const { metric, insolvencyDay, arises, count } = plan.columns;
+    const file = spill ? (this.spilled = new SpilledColumns(count, paths)) : undefined;
+    if (!file) for (let j = 0; j < count; j++) this.byColumn.push(pathArray(n));
+    const column = (j: number) => (j < 0 ? NOT_KEPT : file ? file.read(j) : this.byColumn[j]);
+    const arrays = (length: number, get: (j: number) => Float64Array) => (file ? lazyArray(length, get) : Array.from({ length }, (_, j) => get(j)));
+    this.metrics = plan.policies.map((_, i) => (simulated(i) ? arrays(plan.metrics.length, (m) => column(metric[i][m])) : []));
+    this.insolvencyDay = arrays(plan.policies.length, (i) => (simulated(i) ? column(insolvencyDay[i]) : this.butforInsolvencyDay));
+    this.arises = arrays(plan.policies.length, (i) => column(arises[i]));
     this.sums = new Float64Array(plan.cells);
     this.insolvencyDays = new Float64Array(plan.worlds * (plan.T + 1));
   }

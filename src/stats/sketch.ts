@@ -387,6 +387,11 @@ export class SketchGrid {
   }
   private released = false;
 
+  /** One side's stores (0 positive, 1 negative): each cell's own window, its first key, its further windows. */
+  private side(side: number): [(Uint32Array | undefined)[], Int32Array, (Window[] | undefined)[]] {
+    return side === 0 ? [this.pos, this.posLo, this.posMore] : [this.neg, this.negLo, this.negMore];
+  }
+
   private live(): void {
     if (this.released) throw new Error('this sketch grid has been released: its counts are gone');
   }
@@ -410,7 +415,7 @@ export class SketchGrid {
     let rebuild = false;
     for (let c = 0; c < this.cells; c++) {
       for (let side = 0; side < 2; side++) {
-        const [own, los, more] = side === 0 ? [this.pos, this.posLo, this.posMore] : [this.neg, this.negLo, this.negMore];
+        const [own, los, more] = this.side(side);
         let [lo, len] = [los[c], own[c]?.length ?? 0];
         if (more[c] !== undefined) {
           const [from, to] = span(this.windows(c, side));
@@ -424,7 +429,7 @@ export class SketchGrid {
       // Every own window covers its side's windows: add them in.
       for (let c = 0; c < this.cells; c++) {
         for (let side = 0; side < 2; side++) {
-          const [own, los, more] = side === 0 ? [this.pos, this.posLo, this.posMore] : [this.neg, this.negLo, this.negMore];
+          const [own, los, more] = this.side(side);
           if (more[c] === undefined) continue;
           for (const w of more[c]!) addCounts(own[c]!, w.lo - los[c], w.counts, 0, w.counts.length);
           more[c] = undefined;
@@ -438,7 +443,7 @@ export class SketchGrid {
     let at = 0;
     for (let c = 0; c < this.cells; c++) {
       for (let side = 0; side < 2; side++) {
-        const [own, los, more] = side === 0 ? [this.pos, this.posLo, this.posMore] : [this.neg, this.negLo, this.negMore];
+        const [own, los, more] = this.side(side);
         const [lo, len] = [spans[4 * c + 2 * side], spans[4 * c + 2 * side + 1]];
         if (len === 0) continue;
         if (at + len > slab.length) [slab, at] = [new Uint32Array(Math.max(len, Math.min(left, SLAB_BUCKETS))), 0];
@@ -489,7 +494,7 @@ export class SketchGrid {
         const len = d.windows[4 * c + 2 * side + 1];
         if (len === 0) continue;
         const window = { lo: d.windows[4 * c + 2 * side], counts: d.counts.subarray(at, (at += len)) };
-        const [own, los, more] = side === 0 ? [this.pos, this.posLo, this.posMore] : [this.neg, this.negLo, this.negMore];
+        const [own, los, more] = this.side(side);
         // A cell side's own window takes adds, so it must be 32-bit.
         if (own[c] === undefined && more[c] === undefined && window.counts instanceof Uint32Array) [own[c], los[c]] = [window.counts, window.lo];
         else (more[c] ??= []).push(window);
