@@ -391,6 +391,21 @@ export class Kernel {
       mem[l + Ln.SWITCH_DAY] = wp.switchDay[j];
       mem[l + Ln.TARGETED] = wp.targeted[j];
       mem[l + Ln.COLLATERAL] = wp.collateral[j];
+      const lead = this.plan.laneLead[i][j];
+      if (lead) this.sameGap(lead, i, j, k, wp.switchDay[j], mem[b + St.T_END]);
+    }
+  }
+
+  /**
+   * Holds what a lane that reads its lead's gap (plan.laneLead) takes for granted on path k: the
+   * lead, set before it, switches on the same day and its world's window ends on the same day.
+   */
+  private sameGap([li, lj]: [number, number], i: number, j: number, k: number, switchDay: number, tEnd: number): void {
+    const mem = this.f64;
+    const lead = (this.laneAt[li] + 8 * BLOCK_PATHS * Ln.FIELDS * lj) / 8 + k * Ln.FIELDS;
+    const leadEnd = mem[(this.worlds + 8 * BLOCK_PATHS * St.FIELDS * li) / 8 + k * St.FIELDS + St.T_END];
+    if (mem[lead + Ln.SWITCH_DAY] !== switchDay || leadEnd !== tEnd) {
+      throw new Error(`internal: lane ${j} of world ${i} reads the gap of lane ${lj} of world ${li}, which switches on day ${mem[lead + Ln.SWITCH_DAY]} (not ${switchDay}) in a window ending on day ${leadEnd} (not ${tEnd})`);
     }
   }
 

@@ -122,8 +122,10 @@ export interface Plan {
   /**
    * Per simulated policy and lane: [policy, lane] of an earlier lane revoked on the same days on
    * every path, whose gap e and factor 2^(-kappa e) this lane reads instead of computing them, or
-   * undefined. Such are the stay lanes that every phase reaches in worlds without a licence: they
-   * are revoked on every day of the window, which is D days from t0 on every path.
+   * undefined. Such are the lanes that every phase reaches in worlds without a licence: the stay
+   * lanes are revoked on every day of the window, which is D days from t0 on every path; the moved
+   * and hired lanes of one kind too until their switch day (the same in every such world), and on
+   * every day or none from then on.
    */
   laneLead: ([number, number] | undefined)[][];
   /**
@@ -271,18 +273,27 @@ export function makePlan(loaded: LoadedScenario, study: StudySpec = {}): Plan {
     const j = sig === undefined ? -1 : policies.findIndex((_q, jj) => jj < i && signature(jj) === sig);
     return j >= 0 ? j + 1 : -1;
   });
-  const fullWindow = (i: number, j: number) => {
+  // Lanes revoked on the same days on every path: in worlds of one variant without a licence, a
+  // lane that every phase reaches before its switch day is revoked on every day of the window (D
+  // days from t0, the world's Deff since every phase reaches a member). A stay lane never
+  // switches; a moved or hired lane switches on td plus its kind's delay, or never when cancelled
+  // (decided from the path and the window alone, model/world.ts), to every phase or to none.
+  const gapClass = (i: number, j: number): string | undefined => {
     const lane = layouts[i].lanes[j];
-    return aliasOf[i] === -1 && !policies[i].policy.license && lane.kind === 'stay' && lane.maskBefore === policies[i].allPhases;
+    const all = policies[i].allPhases;
+    if (aliasOf[i] !== -1 || policies[i].policy.license || lane.maskBefore !== all) return undefined;
+    if (lane.kind === 'stay') return `${variantOf[i]} stay`;
+    return lane.maskAfter === 0 || lane.maskAfter === all ? `${variantOf[i]} ${lane.kind} ${lane.maskAfter === 0 ? 'none' : 'all'}` : undefined;
   };
-  // The first full-window lane of each variant leads the others of that variant.
-  const first = new Map<number, [number, number]>();
+  // The first lane of each class leads the others of that class.
+  const first = new Map<string, [number, number]>();
   const laneLead = layouts.map((layout, i) =>
     layout.lanes.map((_lane, j): [number, number] | undefined => {
-      if (!fullWindow(i, j)) return undefined;
-      const lead = first.get(variantOf[i]);
+      const c = gapClass(i, j);
+      if (c === undefined) return undefined;
+      const lead = first.get(c);
       if (!lead) {
-        first.set(variantOf[i], [i, j]);
+        first.set(c, [i, j]);
         return undefined;
       }
       return lead;

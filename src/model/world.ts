@@ -266,11 +266,16 @@ export function fillWorldPath(layout: WorldLayout, p: PathInputs, window: PathWi
   const mit = p.mitigation;
   const t0 = p.t0;
   // Cancelled (v3): a move or hires that would take effect only once access has fully returned.
+  // Decided from the path's draws and window alone, whether or not this world's firm acts (where
+  // it does not, its moved and hired groups hold nobody and their switch day changes nothing), so
+  // that lanes of one kind have one switch day in every world with this window (Plan.laneLead).
   let moveCancelled = false;
   let hireCancelled = false;
   if (layout.mitigates && mit && window.deff > 0) {
     const td = mit.td;
     const restored = t0 + window.deff;
+    moveCancelled = !mit.relocation || !(td + mit.relocation.delay < restored);
+    hireCancelled = !mit.hiring || !(td + mit.hiring.delay < restored);
     const inWindow = td >= t0 && td < restored;
     const bit = 1 << phaseAt(window.phaseEnds, td);
     const { relocate, hire } = OPTION_REMEDIES[layout.option];
@@ -294,8 +299,6 @@ export function fillWorldPath(layout: WorldLayout, p: PathInputs, window: PathWi
     out.arises = td < T && helpedByBoth > 0;
     out.mitigated = out.arises && helped > 0;
     if (out.mitigated) {
-      moveCancelled = !mit.relocation || !(td + mit.relocation.delay < restored);
-      hireCancelled = !mit.hiring || !(td + mit.hiring.delay < restored);
       let cost = 0;
       let premium = 0;
       for (const s of policy.segments) {

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { runSimulation } from '../../src/engine/run.js';
 import { simulatePath } from '../../src/model/path.js';
 import { kernelImports, kernelModule } from '../../src/engine/kernel.js';
+import { BlockSimulator, makePlan } from '../../src/engine/block.js';
+import { blockRange } from '../../src/engine/schedule.js';
 import { uncertainScenario } from '../helpers.js';
 
 describe('lockstep kernel', () => {
@@ -19,6 +21,8 @@ describe('lockstep kernel', () => {
     // The comparison covers lanes that read their gap from an earlier world's, and worlds that cannot.
     expect(plan.laneLead.flat().filter(Boolean).length).toBeGreaterThan(0);
     expect(plan.laneLead[index('licence')].every((l) => l === undefined)).toBe(true);
+    // ... among them moved and hired lanes, which switch on their own day (td plus the delay).
+    expect(plan.layouts.some((layout, i) => layout.lanes.some((lane, j) => lane.kind !== 'stay' && plan.laneLead[i][j] !== undefined))).toBe(true);
     expect(plan.layouts[index('what-happened')].lanes.length).toBeGreaterThan(1);
     const seen = { insolvent: 0, mitigated: 0, moved: 0 };
     for (let path = 0; path < paths; path++) {
@@ -34,6 +38,18 @@ describe('lockstep kernel', () => {
     expect(seen.insolvent).toBeGreaterThan(0);
     expect(seen.mitigated).toBeGreaterThan(0);
     expect(seen.moved).toBeGreaterThan(0);
+  });
+  it('refuses a lane that would read the gap of a lane switching on another day', async () => {
+    const loaded = await uncertainScenario();
+    const plan = makePlan(loaded, {});
+    // A hired lane made to read a moved lane's gap: the two switch after different delays.
+    const i = plan.layouts.findIndex((l) => l.lanes.some((lane) => lane.kind === 'moved') && l.lanes.some((lane) => lane.kind === 'hired'));
+    const moved = plan.layouts[i].lanes.findIndex((lane) => lane.kind === 'moved');
+    const hired = plan.layouts[i].lanes.findIndex((lane) => lane.kind === 'hired');
+    expect(plan.laneLead[i][moved]).toBeUndefined();
+    plan.laneLead[i][hired] = [i, moved];
+    const sim = new BlockSimulator(loaded, plan, { seed: 9, paths: 64 });
+    expect(() => sim.run(0, ...blockRange(0, 64))).toThrow(/internal: lane \d+ of world \d+ reads the gap of lane \d+ of world \d+, which switches on day/);
   });
   it('says what to change when the series sketches would not fit in WebAssembly memory', () => {
     const instance = new WebAssembly.Instance(kernelModule(), kernelImports(() => 0));
