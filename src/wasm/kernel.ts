@@ -193,13 +193,22 @@ function vLog(x: v128): v128 {
   return f64x2.add(ld2(LOG_OF_CENTRE + j0, LOG_OF_CENTRE + j1), f64x2.mul(r, s));
 }
 
-/** powPos on both lanes. */
+/**
+ * The argument z of powPos's exponential on both lanes, so that vExp(z) is powPos(x, y): y
+ * fastLog(x) where x > 0, else 0 when y is 0 (fastExp(0) is 1) and -Infinity otherwise (0).
+ */
 @inline
-function vPowPos(x: v128, y: v128): v128 {
+function vPowArg(x: v128, y: v128): v128 {
   if (!i64x2.all_true(f64x2.gt(x, sp(0)))) {
-    return f64x2.replace_lane(sp(powPos(f64x2.extract_lane(x, 0), f64x2.extract_lane(y, 0))), 1, powPos(f64x2.extract_lane(x, 1), f64x2.extract_lane(y, 1)));
+    return f64x2.replace_lane(sp(powArg(f64x2.extract_lane(x, 0), f64x2.extract_lane(y, 0))), 1, powArg(f64x2.extract_lane(x, 1), f64x2.extract_lane(y, 1)));
   }
-  return vExp(f64x2.mul(y, vLog(x)));
+  return f64x2.mul(y, vLog(x));
+}
+
+/** vPowArg's lane. */
+@inline
+function powArg(x: f64, y: f64): f64 {
+  return x > 0 ? y * fastLog(x) : y == 0 ? 0 : -Infinity;
 }
 
 /**
@@ -774,10 +783,21 @@ function stepQuality(w: usize, st: usize, list: usize, n: i32): void {
       const pm = ld2(b0 + (St.PRODUCT_MU << 3), b1 + (St.PRODUCT_MU << 3));
       const h = ld2(gp + k0 * LN_BYTES + (Ln.H << 3), gp + k1 * LN_BYTES + (Ln.H << 3));
       const q = v128.bitselect(f64x2.mul(K, f64x2.sub(sp(1), f64x2.mul(pm, f64x2.sub(sp(1), h)))), K, f64x2.ge(pm, sp(0)));
-      const o = <usize>m << 3;
-      v128.store(quality + o, q);
-      const one = f64x2.eq(q, sp(1));
-      v128.store(target + o, i64x2.all_true(one) ? sp(1) : v128.bitselect(sp(1), vPowPos(q, ld2(rows + k0 * IN_BYTES + (In.EPS << 3), rows + k1 * IN_BYTES + (In.EPS << 3))), one));
+      v128.store(quality + (<usize>m << 3), q);
+    }
+    // q^eps in two more passes over the pairs, the logarithms (eps ln q, written where the target
+    // goes) and then the exponentials: each loop's chain of dependent operations is short, so the
+    // processor overlaps several pairs' chains (the same operations on each path as in one pass;
+    // a pair whose q are both 1 takes 1 and no logarithm).
+    for (let i = 0; i + 1 < m; i += 2) {
+      const o = <usize>i << 3;
+      const q = v128.load(quality + o);
+      if (!i64x2.all_true(f64x2.eq(q, sp(1)))) v128.store(target + o, vPowArg(q, ld2(rows + pathAt(list, i) * IN_BYTES + (In.EPS << 3), rows + pathAt(list, i + 1) * IN_BYTES + (In.EPS << 3))));
+    }
+    for (let i = 0; i + 1 < m; i += 2) {
+      const o = <usize>i << 3;
+      const one = f64x2.eq(v128.load(quality + o), sp(1));
+      v128.store(target + o, i64x2.all_true(one) ? sp(1) : v128.bitselect(sp(1), vExp(v128.load(target + o)), one));
     }
   }
   for (; m < n; m++) {
