@@ -61,8 +61,8 @@ export interface RunEstimate {
  * late. Measured on the default scenario on two threads: 1,351 MiB at 200,000 paths and 2,019 MiB
  * at 1,000,000, about 85 arrays a path above its sketches, when it was set; 941 and 1,171 to
  * 1,207 MiB since the run's own grid, renewed threads, bounded results in flight and selection
- * instead of sorting; 849 and 905 MiB since the grid is let go and collected before the charts
- * and held in a few large buffers (the estimate is left above them).
+ * instead of sorting; 849 and 883 to 905 MiB since the grid is let go and collected before the
+ * charts and held in a few large buffers (868 MiB in npm run bench; the estimate is left above them).
  */
 const SPILLED_COLUMNS = 100;
 

@@ -228,6 +228,10 @@ const POOLED_INSTANCES = 2;
  */
 export const POOLED_BYTES = 32 * 1024 * 1024;
 
+/** Bytes of one world's state rows, and of one lane's rows, for a block (wasm/layout.ts). */
+const WORLD_BYTES = 8 * BLOCK_PATHS * St.FIELDS;
+const LANE_BYTES = 8 * BLOCK_PATHS * Ln.FIELDS;
+
 function takeInstance(financingU: (k: number, attempt: number) => number): Pooled {
   const module = kernelModule();
   const reused = pooled.get(module)?.pop();
@@ -309,11 +313,10 @@ export class Kernel {
     const lines = (bytes: number) => (x.alloc(bytes + 64) + 63) & ~63;
     this.rows = lines(8 * BLOCK_PATHS * In.FIELDS);
     this.butfor = lines(8 * BLOCK_PATHS * St.FIELDS);
-    this.worlds = lines(8 * BLOCK_PATHS * St.FIELDS * nPol);
+    this.worlds = lines(WORLD_BYTES * nPol);
     // Each simulated world's lanes and phase ends; then the directories that point at them.
-    this.laneAt = plan.policies.map((_, i) => (plan.aliasOf[i] === -1 ? lines(8 * BLOCK_PATHS * Ln.FIELDS * Math.max(1, plan.layouts[i].lanes.length)) : 0));
+    this.laneAt = plan.policies.map((_, i) => (plan.aliasOf[i] === -1 ? lines(LANE_BYTES * Math.max(1, plan.layouts[i].lanes.length)) : 0));
     this.phaseEndsAt = plan.policies.map((p, i) => (plan.aliasOf[i] === -1 ? x.alloc(8 * BLOCK_PATHS * Math.max(1, p.policy.phases.length)) : 0));
-    const laneBytes = 8 * BLOCK_PATHS * Ln.FIELDS;
     const worldDir = new Int32Array(nPol * Wd.FIELDS);
     plan.policies.forEach((p, i) => {
       const w = i * Wd.FIELDS;
@@ -327,7 +330,7 @@ export class Kernel {
         const lead = plan.laneLead[i][j];
         laneDir[j * Lane.FIELDS + Lane.MASK_BEFORE] = lane.maskBefore;
         laneDir[j * Lane.FIELDS + Lane.MASK_AFTER] = lane.maskAfter;
-        laneDir[j * Lane.FIELDS + Lane.GAP_AT] = lead ? this.laneAt[lead[0]] + lead[1] * laneBytes : this.laneAt[i] + j * laneBytes;
+        laneDir[j * Lane.FIELDS + Lane.GAP_AT] = lead ? this.laneAt[lead[0]] + lead[1] * LANE_BYTES : this.laneAt[i] + j * LANE_BYTES;
         laneDir[j * Lane.FIELDS + Lane.OWN] = lead ? 0 : 1;
       });
       worldDir[w + Wd.LANES] = lanes.length;
@@ -364,7 +367,7 @@ export class Kernel {
   /** Writes policy i's world on path k (its window, lanes and mitigation) and its initial state. */
   setWorld(i: number, k: number, p: PathInputs, wp: WorldPath): void {
     const mem = this.f64;
-    const b = (this.worlds + 8 * BLOCK_PATHS * St.FIELDS * i) / 8 + k * St.FIELDS;
+    const b = this.stateRow(i, k);
     resetState(mem, b, p.C0);
     const layout = this.plan.layouts[i];
     const phases = layout.policy.policy.phases.length;
@@ -382,7 +385,7 @@ export class Kernel {
     if (phases > 1) mem.set(wp.phaseEnds.subarray(0, phases), this.phaseEndsAt[i] / 8 + k * phases);
     const lanes = layout.lanes.length;
     for (let j = 0; j < lanes; j++) {
-      const l = (this.laneAt[i] + 8 * BLOCK_PATHS * Ln.FIELDS * j) / 8 + k * Ln.FIELDS;
+      const l = this.laneRow(i, j) + k * Ln.FIELDS;
       mem.fill(0, l, l + Ln.FIELDS);
       mem[l + Ln.H] = 1;
       mem[l + Ln.DECAY] = 1;
@@ -392,20 +395,33 @@ export class Kernel {
       mem[l + Ln.TARGETED] = wp.targeted[j];
       mem[l + Ln.COLLATERAL] = wp.collateral[j];
       const lead = this.plan.laneLead[i][j];
-      if (lead) this.sameGap(lead, i, j, k, wp.switchDay[j], mem[b + St.T_END]);
+      if (lead) this.sameGap(lead, i, j, k);
     }
   }
 
+  /** Where world i's state row of path k starts (an index into the memory's doubles). */
+  private stateRow(i: number, k: number): number {
+    return (this.worlds + WORLD_BYTES * i) / 8 + k * St.FIELDS;
+  }
+
+  /** Where lane j of world i starts (its row of path k is k * Ln.FIELDS further). */
+  private laneRow(i: number, j: number): number {
+    return (this.laneAt[i] + LANE_BYTES * j) / 8;
+  }
+
   /**
-   * Holds what a lane that reads its lead's gap (plan.laneLead) takes for granted on path k: the
-   * lead, set before it, switches on the same day and its world's window ends on the same day.
+   * Holds what lane j of world i, which reads its lead's gap (plan.laneLead), takes for granted on
+   * path k: the lead, set before it, switches on the same day and its world's window ends on the
+   * same day.
    */
-  private sameGap([li, lj]: [number, number], i: number, j: number, k: number, switchDay: number, tEnd: number): void {
+  private sameGap([li, lj]: [number, number], i: number, j: number, k: number): void {
     const mem = this.f64;
-    const lead = (this.laneAt[li] + 8 * BLOCK_PATHS * Ln.FIELDS * lj) / 8 + k * Ln.FIELDS;
-    const leadEnd = mem[(this.worlds + 8 * BLOCK_PATHS * St.FIELDS * li) / 8 + k * St.FIELDS + St.T_END];
-    if (mem[lead + Ln.SWITCH_DAY] !== switchDay || leadEnd !== tEnd) {
-      throw new Error(`internal: lane ${j} of world ${i} reads the gap of lane ${lj} of world ${li}, which switches on day ${mem[lead + Ln.SWITCH_DAY]} (not ${switchDay}) in a window ending on day ${leadEnd} (not ${tEnd})`);
+    const switchDay = mem[this.laneRow(i, j) + k * Ln.FIELDS + Ln.SWITCH_DAY];
+    const leadSwitch = mem[this.laneRow(li, lj) + k * Ln.FIELDS + Ln.SWITCH_DAY];
+    const tEnd = mem[this.stateRow(i, k) + St.T_END];
+    const leadEnd = mem[this.stateRow(li, k) + St.T_END];
+    if (leadSwitch !== switchDay || leadEnd !== tEnd) {
+      throw new Error(`internal: lane ${j} of world ${i} reads the gap of lane ${lj} of world ${li}, which switches on day ${leadSwitch} (not ${switchDay}) in a window ending on day ${leadEnd} (not ${tEnd})`);
     }
   }
 
@@ -454,10 +470,9 @@ export class Kernel {
     const st = this.f64;
     const rows = this.rows / 8;
     const butfor = this.butfor / 8;
-    const laneRow = (i: number, j: number) => (this.laneAt[i] + 8 * BLOCK_PATHS * Ln.FIELDS * j) / 8;
     const gapRow = (i: number, j: number) => {
       const lead = plan.laneLead[i][j];
-      return lead ? laneRow(lead[0], lead[1]) : laneRow(i, j);
+      return lead ? this.laneRow(lead[0], lead[1]) : this.laneRow(i, j);
     };
     out.seriesSums.set(st.subarray(this.sums / 8, this.sums / 8 + plan.cells));
     const T1 = T + 1;
@@ -470,7 +485,7 @@ export class Kernel {
       out.insolvencyDays[Math.max(0, butforEnd.insolvencyDay)]++;
       for (let i = 0; i < nPol; i++) {
         if (plan.aliasOf[i] !== -1) continue;
-        const b = (this.worlds + 8 * BLOCK_PATHS * St.FIELDS * i) / 8 + k * St.FIELDS;
+        const b = this.stateRow(i, k);
         sums.lostRevenue = st[b + St.LOST_REVENUE];
         sums.lostRevenueAfter = st[b + St.LOST_REVENUE_AFTER];
         sums.lostProfit = st[b + St.LOST_PROFIT];
@@ -483,7 +498,7 @@ export class Kernel {
         let collateral = 0;
         for (let j = 0; j < plan.layouts[i].lanes.length; j++) {
           const days = st[gapRow(i, j) + k * Ln.FIELDS + Ln.DAYS_T];
-          const l = laneRow(i, j) + k * Ln.FIELDS;
+          const l = this.laneRow(i, j) + k * Ln.FIELDS;
           targeted += st[l + Ln.TARGETED] * days;
           collateral += st[l + Ln.COLLATERAL] * days;
         }

@@ -143,6 +143,20 @@ export function addGrids(cells: number, grids: readonly CountedGrid[], values: n
 /** Buckets of the buffers a grid's windows are moved into when it flattens (64 MiB each). */
 const SLAB_BUCKETS = 16 * 1024 * 1024;
 
+/**
+ * Windows for `total` buckets in all, handed out one after another (take(len)) as views of a few
+ * buffers of up to SLAB_BUCKETS each (a window longer than that gets a buffer of its own).
+ */
+function slabs(total: number): (len: number) => Uint32Array {
+  let slab = new Uint32Array(0);
+  let at = 0;
+  return (len) => {
+    if (at + len > slab.length) [slab, at] = [new Uint32Array(Math.max(len, Math.min(total, SLAB_BUCKETS))), 0];
+    total -= len;
+    return slab.subarray(at, (at += len));
+  };
+}
+
 export class SketchGrid {
   private posLo: Int32Array;
   private negLo: Int32Array;
@@ -350,14 +364,13 @@ export class SketchGrid {
   /** Copies n cells starting at `from` onto the cells starting at `to` (replacing them). */
   copyCells(from: number, to: number, n: number): void {
     this.live();
-    // The copies' own windows go into one buffer (see flatten).
+    // The copies' own windows go into a few large buffers (see flatten).
     let total = 0;
     for (let c = from; c < from + n; c++) total += (this.pos[c]?.length ?? 0) + (this.neg[c]?.length ?? 0);
-    const slab = new Uint32Array(total);
-    let at = 0;
+    const take = slabs(total);
     const copy = (window: Uint32Array | undefined) => {
       if (window === undefined) return undefined;
-      const into = slab.subarray(at, (at += window.length));
+      const into = take(window.length);
       into.set(window);
       return into;
     };
@@ -437,18 +450,15 @@ export class SketchGrid {
       }
       return;
     }
-    let left = 0;
-    for (let w = 0; w < 2 * this.cells; w++) left += spans[2 * w + 1];
-    let slab = new Uint32Array(0);
-    let at = 0;
+    let total = 0;
+    for (let w = 0; w < 2 * this.cells; w++) total += spans[2 * w + 1];
+    const take = slabs(total);
     for (let c = 0; c < this.cells; c++) {
       for (let side = 0; side < 2; side++) {
         const [own, los, more] = this.side(side);
         const [lo, len] = [spans[4 * c + 2 * side], spans[4 * c + 2 * side + 1]];
         if (len === 0) continue;
-        if (at + len > slab.length) [slab, at] = [new Uint32Array(Math.max(len, Math.min(left, SLAB_BUCKETS))), 0];
-        const sum = slab.subarray(at, (at += len));
-        left -= len;
+        const sum = take(len);
         for (const w of this.windows(c, side)) addCounts(sum, w.lo - lo, w.counts, 0, w.counts.length);
         [own[c], los[c], more[c]] = [sum, lo, undefined];
       }

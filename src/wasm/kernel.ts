@@ -124,9 +124,16 @@ function dailyGrowth(u: f64): f64 {
   return fastExp(fastLogWide(1 + u) / 365);
 }
 
+/** x^y for x > 0; for x <= 0, 1 when y is 0 and else 0. */
 @inline
 function powPos(x: f64, y: f64): f64 {
-  return x > 0 ? fastExp(y * fastLog(x)) : y == 0 ? 1 : 0;
+  return fastExp(powArg(x, y));
+}
+
+/** The argument of powPos's exponential: y ln x where x > 0, else 0 when y is 0 (fastExp(0) is 1) and -Infinity otherwise (0). */
+@inline
+function powArg(x: f64, y: f64): f64 {
+  return x > 0 ? y * fastLog(x) : y == 0 ? 0 : -Infinity;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -193,22 +200,13 @@ function vLog(x: v128): v128 {
   return f64x2.add(ld2(LOG_OF_CENTRE + j0, LOG_OF_CENTRE + j1), f64x2.mul(r, s));
 }
 
-/**
- * The argument z of powPos's exponential on both lanes, so that vExp(z) is powPos(x, y): y
- * fastLog(x) where x > 0, else 0 when y is 0 (fastExp(0) is 1) and -Infinity otherwise (0).
- */
+/** powArg on both lanes: vExp of it is powPos. */
 @inline
 function vPowArg(x: v128, y: v128): v128 {
   if (!i64x2.all_true(f64x2.gt(x, sp(0)))) {
     return f64x2.replace_lane(sp(powArg(f64x2.extract_lane(x, 0), f64x2.extract_lane(y, 0))), 1, powArg(f64x2.extract_lane(x, 1), f64x2.extract_lane(y, 1)));
   }
   return f64x2.mul(y, vLog(x));
-}
-
-/** vPowArg's lane. */
-@inline
-function powArg(x: f64, y: f64): f64 {
-  return x > 0 ? y * fastLog(x) : y == 0 ? 0 : -Infinity;
 }
 
 /**
