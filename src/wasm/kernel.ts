@@ -473,25 +473,47 @@ function countOutside(e: usize, at: usize, stride: usize, nOut: i32): void {
 }
 
 /**
- * SketchGrid.addMany: n values at `at`, `at + stride`, ... (bytes) into one cell; returns sum plus
- * their sum, added in order. One pass with the windows in locals; values outside them are noted
- * and counted after the pass (growing the windows then).
+ * Loads one byte of each 64-byte line of the `bytes` bytes at `at`, returning their sum. The sketch
+ * grid is larger than the processor's caches, and a block visits each cell once, so a cell's
+ * windows are rarely cached when addMany starts: loading each of their lines first lets the misses
+ * overlap, where the counting loop would meet them one at a time.
  */
-function addMany(cell: i32, at: usize, stride: usize, n: i32, sum: f64): f64 {
+@inline
+function touchLines(at: usize, bytes: usize): u32 {
+  let sum: u32 = 0;
+  for (let o: usize = 0; o < bytes; o += 64) sum += load<u8>(at + o);
+  return sum;
+}
+
+/** The sum of every touchLines, kept so that no compiler drops their loads as unused. */
+let touched: u32 = 0;
+
+/** Bytes of one path's row of the day's series values (`day`): from one path's values to the next's. */
+const DAY_BYTES: usize = SKETCHED << 3;
+
+/**
+ * SketchGrid.addMany: n values at `at`, `at + DAY_BYTES`, ... (bytes) into one cell; returns
+ * sum plus their sum, added in order. One pass with the windows in locals; values outside them are
+ * noted and counted after the pass (growing the windows then). The stride is a constant and the
+ * loop runs on the address alone, so that its locals fit the processor's registers.
+ */
+function addMany(cell: i32, at: usize, n: i32, sum: f64): f64 {
   const e = dir + <usize>cell * Cell.BYTES;
   let mn = load<f64>(e, Cell.MIN);
   let mx = load<f64>(e, Cell.MAX);
   const floor = load<f64>(e, Cell.FLOOR);
+  const negFloor = -floor;
   const posLo = load<i32>(e, Cell.POS_LO);
   const posLen = <u32>load<i32>(e, Cell.POS_LEN);
   const pos = <usize>load<u32>(e, Cell.POS_PTR);
   const negLo = load<i32>(e, Cell.NEG_LO);
   const negLen = <u32>load<i32>(e, Cell.NEG_LEN);
   const neg = <usize>load<u32>(e, Cell.NEG_PTR);
+  touched += touchLines(pos, <usize>posLen << COUNT_BYTES_LOG2) + touchLines(neg, <usize>negLen << COUNT_BYTES_LOG2);
   let zeros = 0;
   let nOut = 0;
-  let p = at;
-  for (let k = 0; k < n; k++, p += stride) {
+  const end = at + <usize>n * DAY_BYTES;
+  for (let p = at; p < end; p += DAY_BYTES) {
     const x = load<f64>(p);
     sum += x;
     if (x < mn) mn = x;
@@ -501,17 +523,17 @@ function addMany(cell: i32, at: usize, stride: usize, n: i32, sum: f64): f64 {
       if (i < posLen) {
         const q = pos + (<usize>i << COUNT_BYTES_LOG2);
         store<Count>(q, load<Count>(q) + 1);
-      } else store<i32>(outside + (<usize>(nOut++) << 2), k);
-    } else if (x > -floor) zeros++;
+      } else store<i32>(outside + (<usize>(nOut++) << 2), <i32>((p - at) / DAY_BYTES));
+    } else if (x > negFloor) zeros++;
     else {
       const i = <u32>(<i32>((<u32>(reinterpret<u64>(x) >> 32) & 0x7fffffff) >> SHIFT) - negLo);
       if (i < negLen) {
         const q = neg + (<usize>i << COUNT_BYTES_LOG2);
         store<Count>(q, load<Count>(q) + 1);
-      } else store<i32>(outside + (<usize>(nOut++) << 2), k);
+      } else store<i32>(outside + (<usize>(nOut++) << 2), <i32>((p - at) / DAY_BYTES));
     }
   }
-  if (nOut > 0) countOutside(e, at, stride, nOut);
+  if (nOut > 0) countOutside(e, at, DAY_BYTES, nOut);
   store<f64>(e, mn, Cell.MIN);
   store<f64>(e, mx, Cell.MAX);
   store<f64>(e, load<f64>(e, Cell.ZEROS) + <f64>zeros, Cell.ZEROS);
@@ -547,7 +569,6 @@ let tailCounts: usize = 0; // i32[nPol + 1]: their numbers
 const IN_BYTES: usize = In.FIELDS << 3;
 const ST_BYTES: usize = St.FIELDS << 3;
 const LN_BYTES: usize = Ln.FIELDS << 3;
-const DAY_BYTES: usize = SKETCHED << 3;
 const WORLD_BYTES: usize = <usize>BLOCK_PATHS * ST_BYTES;
 const LANE_BYTES: usize = <usize>BLOCK_PATHS * LN_BYTES;
 
@@ -665,7 +686,7 @@ function cellOf(world: i32, v: i32, j: i32): i32 {
 function record(world: i32, v: i32, j: i32, count: i32): void {
   const c = cellOf(world, v, j);
   const s = sums + (<usize>c << 3);
-  store<f64>(s, addMany(c, day + (<usize>v << 3), DAY_BYTES, count, load<f64>(s)));
+  store<f64>(s, addMany(c, day + (<usize>v << 3), count, load<f64>(s)));
 }
 
 /** The same for a value every path shares (0 or 1). */
