@@ -162,19 +162,53 @@ function sp(x: f64): v128 {
   return f64x2.splat(x);
 }
 
+/** The vector constants of the functions below, each in both lanes (VK). */
+const enum VC {
+  EXP_MAX = 0,
+  EXP_MIN = 1,
+  INV_LN2_N = 2,
+  ROUND = 3,
+  LN2_N_HI = 4,
+  LN2_N_LO = 5,
+  HALF = 6,
+  SIXTH = 7,
+  C24 = 8,
+  C120 = 9,
+  EIGHTH = 10,
+  ONE = 11,
+  LOG_CELLS = 12,
+  SEVENTH = 13,
+  FIFTH = 14,
+  QUARTER = 15,
+  THIRD = 16,
+}
+
+/**
+ * The constants of VC in static memory. V8 builds a vector constant from an immediate in two or
+ * three instructions each time it is used in a loop (sp of a constant compiles to that); one load
+ * from memory is one instruction.
+ */
+const VK = memory.data<f64>([709.78, 709.78, -745.2, -745.2, INV_LN2_N, INV_LN2_N, ROUND, ROUND, LN2_N_HI, LN2_N_HI, LN2_N_LO, LN2_N_LO, 0.5, 0.5, 1.0 / 6, 1.0 / 6, 1.0 / 24, 1.0 / 24, 1.0 / 120, 1.0 / 120, 0.125, 0.125, 1, 1, <f64>LOG_CELLS, <f64>LOG_CELLS, 1.0 / 7, 1.0 / 7, 1.0 / 5, 1.0 / 5, 1.0 / 4, 1.0 / 4, 1.0 / 3, 1.0 / 3], 16);
+
+/** Constant c of VC in both lanes. */
+@inline
+function vk(c: VC): v128 {
+  return v128.load(VK + (<usize>c << 4));
+}
+
 /** fastExp on both lanes. */
 @inline
 function vExp(x: v128): v128 {
-  if (!i64x2.all_true(v128.and(f64x2.lt(x, sp(709.78)), f64x2.gt(x, sp(-745.2))))) {
+  if (!i64x2.all_true(v128.and(f64x2.lt(x, vk(VC.EXP_MAX)), f64x2.gt(x, vk(VC.EXP_MIN))))) {
     return f64x2.replace_lane(sp(fastExp(f64x2.extract_lane(x, 0))), 1, fastExp(f64x2.extract_lane(x, 1)));
   }
   // k from the low bits of x/(ln2/128) + 1.5 2^52, where the rounding to an integer leaves it.
-  const big = f64x2.add(f64x2.mul(x, sp(INV_LN2_N)), sp(ROUND));
-  const kf = f64x2.sub(big, sp(ROUND));
+  const big = f64x2.add(f64x2.mul(x, vk(VC.INV_LN2_N)), vk(VC.ROUND));
+  const kf = f64x2.sub(big, vk(VC.ROUND));
   const k0 = <i32>i64x2.extract_lane(big, 0);
   const k1 = <i32>i64x2.extract_lane(big, 1);
-  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(kf, sp(LN2_N_HI))), f64x2.mul(kf, sp(LN2_N_LO)));
-  const poly = f64x2.add(sp(0.5), f64x2.mul(r, f64x2.add(sp(1.0 / 6), f64x2.mul(r, f64x2.add(sp(1.0 / 24), f64x2.mul(r, sp(1.0 / 120)))))));
+  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(kf, vk(VC.LN2_N_HI))), f64x2.mul(kf, vk(VC.LN2_N_LO)));
+  const poly = f64x2.add(vk(VC.HALF), f64x2.mul(r, f64x2.add(vk(VC.SIXTH), f64x2.mul(r, f64x2.add(vk(VC.C24), f64x2.mul(r, vk(VC.C120)))))));
   const p = f64x2.add(r, f64x2.mul(f64x2.mul(r, r), poly));
   const t = ld2(TWO_J + (<usize>(k0 & (EXP_N - 1)) << 3), TWO_J + (<usize>(k1 & (EXP_N - 1)) << 3));
   const s = ld2(POW2 + (<usize>((k0 >> 7) + 1100) << 3), POW2 + (<usize>((k1 >> 7) + 1100) << 3));
@@ -184,19 +218,19 @@ function vExp(x: v128): v128 {
 /** fastLog on both lanes. */
 @inline
 function vLog(x: v128): v128 {
-  if (!i64x2.all_true(v128.and(f64x2.ge(x, sp(0.125)), f64x2.le(x, sp(1))))) {
+  if (!i64x2.all_true(v128.and(f64x2.ge(x, vk(VC.EIGHTH)), f64x2.le(x, vk(VC.ONE))))) {
     return f64x2.replace_lane(sp(fastLog(f64x2.extract_lane(x, 0))), 1, fastLog(f64x2.extract_lane(x, 1)));
   }
-  const j = i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(x, sp(<f64>LOG_CELLS)));
+  const j = i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(x, vk(VC.LOG_CELLS)));
   const j0 = <usize>i32x4.extract_lane(j, 0) << 3;
   const j1 = <usize>i32x4.extract_lane(j, 1) << 3;
   const r = f64x2.mul(f64x2.sub(x, ld2(LOG_CENTRE + j0, LOG_CENTRE + j1)), ld2(LOG_INV_CENTRE + j0, LOG_INV_CENTRE + j1));
-  let s = f64x2.sub(sp(1.0 / 6), f64x2.mul(r, sp(1.0 / 7)));
-  s = f64x2.sub(sp(1.0 / 5), f64x2.mul(r, s));
-  s = f64x2.sub(sp(1.0 / 4), f64x2.mul(r, s));
-  s = f64x2.sub(sp(1.0 / 3), f64x2.mul(r, s));
-  s = f64x2.sub(sp(1.0 / 2), f64x2.mul(r, s));
-  s = f64x2.sub(sp(1), f64x2.mul(r, s));
+  let s = f64x2.sub(vk(VC.SIXTH), f64x2.mul(r, vk(VC.SEVENTH)));
+  s = f64x2.sub(vk(VC.FIFTH), f64x2.mul(r, s));
+  s = f64x2.sub(vk(VC.QUARTER), f64x2.mul(r, s));
+  s = f64x2.sub(vk(VC.THIRD), f64x2.mul(r, s));
+  s = f64x2.sub(vk(VC.HALF), f64x2.mul(r, s));
+  s = f64x2.sub(vk(VC.ONE), f64x2.mul(r, s));
   return f64x2.add(ld2(LOG_OF_CENTRE + j0, LOG_OF_CENTRE + j1), f64x2.mul(r, s));
 }
 
@@ -744,7 +778,7 @@ function stepLanes(w: usize, st: usize, list: usize, n: i32, t: i32, tail: bool)
         const e = f64x2.replace_lane(sp(laneGap(a0, st + k0 * ST_BYTES, l0, tf, revokable, before, after, days)), 1, laneGap(a1, st + k1 * ST_BYTES, l1, tf, revokable, before, after, days));
         const x = f64x2.mul(f64x2.neg(ld2(a0 + (In.KLN2 << 3), a1 + (In.KLN2 << 3))), e);
         const zero = f64x2.eq(e, sp(0));
-        st2(l0 + (Ln.H << 3), l1 + (Ln.H << 3), i64x2.all_true(zero) ? sp(1) : v128.bitselect(sp(1), vExp(x), zero));
+        st2(l0 + (Ln.H << 3), l1 + (Ln.H << 3), i64x2.all_true(zero) ? vk(VC.ONE) : v128.bitselect(vk(VC.ONE), vExp(x), zero));
       }
     }
     for (; m < n; m++) {
@@ -801,7 +835,7 @@ function stepQuality(w: usize, st: usize, list: usize, n: i32): void {
       const K = ld2(b0 + (St.K << 3), b1 + (St.K << 3));
       const pm = ld2(b0 + (St.PRODUCT_MU << 3), b1 + (St.PRODUCT_MU << 3));
       const h = ld2(gp + k0 * LN_BYTES + (Ln.H << 3), gp + k1 * LN_BYTES + (Ln.H << 3));
-      const q = v128.bitselect(f64x2.mul(K, f64x2.sub(sp(1), f64x2.mul(pm, f64x2.sub(sp(1), h)))), K, f64x2.ge(pm, sp(0)));
+      const q = v128.bitselect(f64x2.mul(K, f64x2.sub(vk(VC.ONE), f64x2.mul(pm, f64x2.sub(vk(VC.ONE), h)))), K, f64x2.ge(pm, sp(0)));
       v128.store(quality + (<usize>m << 3), q);
     }
     // q^eps in two more passes over the pairs, the logarithms (eps ln q, written where the target
@@ -811,12 +845,12 @@ function stepQuality(w: usize, st: usize, list: usize, n: i32): void {
     for (let i = 0; i + 1 < m; i += 2) {
       const o = <usize>i << 3;
       const q = v128.load(quality + o);
-      if (!i64x2.all_true(f64x2.eq(q, sp(1)))) v128.store(target + o, vPowArg(q, ld2(rows + pathAt(list, i) * IN_BYTES + (In.EPS << 3), rows + pathAt(list, i + 1) * IN_BYTES + (In.EPS << 3))));
+      if (!i64x2.all_true(f64x2.eq(q, vk(VC.ONE)))) v128.store(target + o, vPowArg(q, ld2(rows + pathAt(list, i) * IN_BYTES + (In.EPS << 3), rows + pathAt(list, i + 1) * IN_BYTES + (In.EPS << 3))));
     }
     for (let i = 0; i + 1 < m; i += 2) {
       const o = <usize>i << 3;
-      const one = f64x2.eq(v128.load(quality + o), sp(1));
-      v128.store(target + o, i64x2.all_true(one) ? sp(1) : v128.bitselect(sp(1), vExp(v128.load(target + o)), one));
+      const one = f64x2.eq(v128.load(quality + o), vk(VC.ONE));
+      v128.store(target + o, i64x2.all_true(one) ? vk(VC.ONE) : v128.bitselect(vk(VC.ONE), vExp(v128.load(target + o)), one));
     }
   }
   for (; m < n; m++) {
@@ -868,7 +902,7 @@ function vLostOutput(dir: usize, laneAt: usize, lanes: i32, k0: usize, k1: usize
     const gapAt = <usize>load<i32>(dir + ((<usize>j * Lane.FIELDS) << 2), Lane.GAP_AT << 2);
     const ca = laneAt + <usize>j * LANE_BYTES + (Ln.CA << 3);
     const h = ld2(gapAt + off0 + (Ln.H << 3), gapAt + off1 + (Ln.H << 3));
-    lost = f64x2.add(lost, f64x2.mul(ld2(ca + off0, ca + off1), f64x2.sub(sp(1), h)));
+    lost = f64x2.add(lost, f64x2.mul(ld2(ca + off0, ca + off1), f64x2.sub(vk(VC.ONE), h)));
   }
   return lost;
 }
@@ -1011,7 +1045,7 @@ function updateQualityAndShares(w: usize, st: usize, list: usize, n: i32): void 
       const k1 = pathAt(list, m + 1);
       const b0 = st + k0 * ST_BYTES;
       const b1 = st + k1 * ST_BYTES;
-      const yRel = f64x2.sub(sp(1), vLostOutput(dir, laneAt, lanes, k0, k1));
+      const yRel = f64x2.sub(vk(VC.ONE), vLostOutput(dir, laneAt, lanes, k0, k1));
       const K = ld2(b0 + (St.K << 3), b1 + (St.K << 3));
       const S = ld2(b0 + (St.S << 3), b1 + (St.S << 3));
       vUpdateQualityAndShare(b0, b1, rows + k0 * IN_BYTES, rows + k1 * IN_BYTES, K, S, yRel, v128.load(target + (<usize>m << 3)));
