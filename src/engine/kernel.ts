@@ -325,17 +325,20 @@ export class Kernel {
         return;
       }
       const { lanes, productLane } = plan.layouts[i];
-      const laneDir = new Int32Array(Math.max(1, lanes.length) * Lane.FIELDS);
-      lanes.forEach((lane, j) => {
+      // The lanes the day loop steps (Lane's comment in wasm/layout.ts): those some phase reaches, and the product's.
+      const stepped = lanes.flatMap((lane, j) => ((lane.maskBefore | lane.maskAfter) !== 0 || j === productLane ? [j] : []));
+      const laneDir = new Int32Array(Math.max(1, stepped.length) * Lane.FIELDS);
+      stepped.forEach((j, e) => {
+        const lane = lanes[j];
         const lead = plan.laneLead[i][j];
-        laneDir[j * Lane.FIELDS + Lane.MASK_BEFORE] = lane.maskBefore;
-        laneDir[j * Lane.FIELDS + Lane.MASK_AFTER] = lane.maskAfter;
-        laneDir[j * Lane.FIELDS + Lane.GAP_AT] = lead ? this.laneAt[lead[0]] + lead[1] * LANE_BYTES : this.laneAt[i] + j * LANE_BYTES;
-        laneDir[j * Lane.FIELDS + Lane.OWN] = lead ? 0 : 1;
+        laneDir[e * Lane.FIELDS + Lane.MASK_BEFORE] = lane.maskBefore;
+        laneDir[e * Lane.FIELDS + Lane.MASK_AFTER] = lane.maskAfter;
+        laneDir[e * Lane.FIELDS + Lane.GAP_AT] = lead ? this.laneAt[lead[0]] + lead[1] * LANE_BYTES : this.laneAt[i] + j * LANE_BYTES;
+        laneDir[e * Lane.FIELDS + Lane.OWN] = lead ? 0 : 1;
+        laneDir[e * Lane.FIELDS + Lane.ROW_AT] = this.laneAt[i] + j * LANE_BYTES;
       });
-      worldDir[w + Wd.LANES] = lanes.length;
-      worldDir[w + Wd.LANE_AT] = this.laneAt[i];
-      worldDir[w + Wd.PRODUCT_LANE] = productLane;
+      worldDir[w + Wd.LANES] = stepped.length;
+      worldDir[w + Wd.PRODUCT_LANE] = stepped.indexOf(productLane);
       worldDir[w + Wd.PHASES] = p.policy.phases.length;
       worldDir[w + Wd.PHASE_ENDS_AT] = this.phaseEndsAt[i];
       worldDir[w + Wd.LANE_DIR_AT] = i32Array(laneDir);

@@ -758,14 +758,13 @@ function stepLanes(w: usize, st: usize, list: usize, n: i32, t: i32, tail: bool)
   const revokable = t >= t0;
   const lanes = wd(w, Wd.LANES);
   const dir = <usize>wd(w, Wd.LANE_DIR_AT);
-  const laneAt = <usize>wd(w, Wd.LANE_AT);
   const days: f64 = tail ? 0 : 1;
   for (let j = 0; j < lanes; j++) {
     const ld = dir + ((<usize>j * Lane.FIELDS) << 2);
     if (load<i32>(ld, Lane.OWN << 2) == 0) continue;
     const before = load<i32>(ld, Lane.MASK_BEFORE << 2);
     const after = load<i32>(ld, Lane.MASK_AFTER << 2);
-    const lane = laneAt + <usize>j * LANE_BYTES;
+    const lane = <usize>load<i32>(ld, Lane.ROW_AT << 2);
     let m = 0;
     if (ASC_FEATURE_SIMD) {
       for (; m + 1 < n; m += 2) {
@@ -874,12 +873,13 @@ function updateQualityAndShare(b: usize, a: usize, K: f64, S: f64, yRel: f64, tg
 
 /** Σ_j CA_j (1 - H_j) over a world's lanes on path k: the share of but-for output lost. */
 @inline
-function lostOutput(dir: usize, laneAt: usize, lanes: i32, k: i32): f64 {
+function lostOutput(dir: usize, lanes: i32, k: i32): f64 {
   let lost: f64 = 0;
   const off = <usize>k * LN_BYTES;
   for (let j = 0; j < lanes; j++) {
-    const gapAt = <usize>load<i32>(dir + ((<usize>j * Lane.FIELDS) << 2), Lane.GAP_AT << 2);
-    lost += f(laneAt + <usize>j * LANE_BYTES + off, Ln.CA) * (1 - f(gapAt + off, Ln.H));
+    const ld = dir + ((<usize>j * Lane.FIELDS) << 2);
+    const gapAt = <usize>load<i32>(ld, Lane.GAP_AT << 2);
+    lost += f(<usize>load<i32>(ld, Lane.ROW_AT << 2) + off, Ln.CA) * (1 - f(gapAt + off, Ln.H));
   }
   return lost;
 }
@@ -894,13 +894,14 @@ function vUpdateQualityAndShare(b: usize, b1: usize, a: usize, a1: usize, K: v12
 
 /** lostOutput on paths k0 and k1. */
 @inline
-function vLostOutput(dir: usize, laneAt: usize, lanes: i32, k0: usize, k1: usize): v128 {
+function vLostOutput(dir: usize, lanes: i32, k0: usize, k1: usize): v128 {
   let lost = sp(0);
   const off0 = k0 * LN_BYTES;
   const off1 = k1 * LN_BYTES;
   for (let j = 0; j < lanes; j++) {
-    const gapAt = <usize>load<i32>(dir + ((<usize>j * Lane.FIELDS) << 2), Lane.GAP_AT << 2);
-    const ca = laneAt + <usize>j * LANE_BYTES + (Ln.CA << 3);
+    const ld = dir + ((<usize>j * Lane.FIELDS) << 2);
+    const gapAt = <usize>load<i32>(ld, Lane.GAP_AT << 2);
+    const ca = <usize>load<i32>(ld, Lane.ROW_AT << 2) + (Ln.CA << 3);
     const h = ld2(gapAt + off0 + (Ln.H << 3), gapAt + off1 + (Ln.H << 3));
     lost = f64x2.add(lost, f64x2.mul(ld2(ca + off0, ca + off1), f64x2.sub(vk(VC.ONE), h)));
   }
@@ -923,7 +924,6 @@ function stepPolicyWorld(w: usize, st: usize, count: i32, t: i32, df: f64, store
   // 3. Output; 5. revenue, the switching share, costs and profit; 6. record; 7. update.
   const lanes = wd(w, Wd.LANES);
   const dir = <usize>wd(w, Wd.LANE_DIR_AT);
-  const laneAt = <usize>wd(w, Wd.LANE_AT);
   const pl = wd(w, Wd.PRODUCT_LANE);
   let a = rows;
   let b = st;
@@ -940,8 +940,8 @@ function stepPolicyWorld(w: usize, st: usize, count: i32, t: i32, df: f64, store
     if (pl >= 0 && f(<usize>load<i32>(dir + ((<usize>pl * Lane.FIELDS) << 2), Lane.GAP_AT << 2) + off, Ln.REV) != 0) phi = 1;
     else {
       for (let j = 0; j < lanes; j++) {
-        const gapAt = <usize>load<i32>(dir + ((<usize>j * Lane.FIELDS) << 2), Lane.GAP_AT << 2);
-        if (f(gapAt + off, Ln.REV) != 0) phi += f(laneAt + <usize>j * LANE_BYTES + off, Ln.NSHARE);
+        const ld = dir + ((<usize>j * Lane.FIELDS) << 2);
+        if (f(<usize>load<i32>(ld, Lane.GAP_AT << 2) + off, Ln.REV) != 0) phi += f(<usize>load<i32>(ld, Lane.ROW_AT << 2) + off, Ln.NSHARE);
       }
     }
     const phiPrev = f(b, St.PHI_PREV);
@@ -971,8 +971,8 @@ function stepPolicyWorld(w: usize, st: usize, count: i32, t: i32, df: f64, store
     set(b, St.LAST_REVENUE, R);
     if (stored) {
       for (let j = 0; j < lanes; j++) {
-        const gapAt = <usize>load<i32>(dir + ((<usize>j * Lane.FIELDS) << 2), Lane.GAP_AT << 2);
-        gap += f(laneAt + <usize>j * LANE_BYTES + off, Ln.NSHARE) * f(gapAt + off, Ln.E);
+        const ld = dir + ((<usize>j * Lane.FIELDS) << 2);
+        gap += f(<usize>load<i32>(ld, Lane.ROW_AT << 2) + off, Ln.NSHARE) * f(<usize>load<i32>(ld, Lane.GAP_AT << 2) + off, Ln.E);
       }
       store<f64>(d, gap);
       store<f64>(d, q, 8);
@@ -1037,7 +1037,6 @@ function tailPremium(b: usize, tf: f64, df: f64): void {
 function updateQualityAndShares(w: usize, st: usize, list: usize, n: i32): void {
   const lanes = wd(w, Wd.LANES);
   const dir = <usize>wd(w, Wd.LANE_DIR_AT);
-  const laneAt = <usize>wd(w, Wd.LANE_AT);
   let m = 0;
   if (ASC_FEATURE_SIMD) {
     for (; m + 1 < n; m += 2) {
@@ -1045,7 +1044,7 @@ function updateQualityAndShares(w: usize, st: usize, list: usize, n: i32): void 
       const k1 = pathAt(list, m + 1);
       const b0 = st + k0 * ST_BYTES;
       const b1 = st + k1 * ST_BYTES;
-      const yRel = f64x2.sub(vk(VC.ONE), vLostOutput(dir, laneAt, lanes, k0, k1));
+      const yRel = f64x2.sub(vk(VC.ONE), vLostOutput(dir, lanes, k0, k1));
       const K = ld2(b0 + (St.K << 3), b1 + (St.K << 3));
       const S = ld2(b0 + (St.S << 3), b1 + (St.S << 3));
       vUpdateQualityAndShare(b0, b1, rows + k0 * IN_BYTES, rows + k1 * IN_BYTES, K, S, yRel, v128.load(target + (<usize>m << 3)));
@@ -1054,7 +1053,7 @@ function updateQualityAndShares(w: usize, st: usize, list: usize, n: i32): void 
   for (; m < n; m++) {
     const k = pathAt(list, m);
     const b = st + k * ST_BYTES;
-    updateQualityAndShare(b, rows + k * IN_BYTES, f(b, St.K), f(b, St.S), 1 - lostOutput(dir, laneAt, lanes, <i32>k), load<f64>(target + (<usize>m << 3)));
+    updateQualityAndShare(b, rows + k * IN_BYTES, f(b, St.K), f(b, St.S), 1 - lostOutput(dir, lanes, <i32>k), load<f64>(target + (<usize>m << 3)));
   }
 }
 

@@ -136,9 +136,8 @@ export const enum Ln {
 /** A world's entry in the kernel's world directory (i32 fields). */
 export const enum Wd {
   SKIP, // 1: not simulated (aliased)
-  LANES,
-  LANE_AT, // address of its first lane's rows (lane j at LANE_AT + j * BLOCK_PATHS * Ln.FIELDS * 8)
-  PRODUCT_LANE, // -1 for none
+  LANES, // the lanes the day loop steps: the entries of its lane directory
+  PRODUCT_LANE, // the product lane's entry in the lane directory, -1 for none
   PHASES,
   PHASE_ENDS_AT, // f64[BLOCK_PATHS * PHASES]: absolute end day of each phase per path
   LANE_DIR_AT, // i32[LANES * Lane.FIELDS]
@@ -146,13 +145,19 @@ export const enum Wd {
   FIELDS = 8,
 }
 
-/** A lane's entry in its world's lane directory (i32 fields). */
+/**
+ * A lane's entry in its world's lane directory (i32 fields). The directory lists, in lane order,
+ * the lanes some phase can revoke (and the product lane): a lane that none reaches keeps its
+ * initial gap 0, factor 1 and no revoked day, so it adds nothing to the day's sums of lost
+ * output, switching share or gap, and the day loop skips it (its rows keep their initial values).
+ */
 export const enum Lane {
   MASK_BEFORE,
   MASK_AFTER,
   GAP_AT, // address of the rows E, H, REV and DAYS_T are read from (its own, or a lead lane's)
   OWN, // 1: this lane computes its own gap
-  FIELDS = 4,
+  ROW_AT, // address of its own rows (CA, NSHARE and, when OWN, the gap's)
+  FIELDS = 5,
 }
 
 /** A sketch cell's entry in the grid's directory (byte offsets; CELL_BYTES per cell). */

@@ -98,7 +98,7 @@ describe('the two day loops', () => {
 
   it('catch one reassociated sum: the stored capability gap summed over lanes in reverse order', async () => {
     const loaded = await uncertainScenario();
-    const forward = '      for (let j = 0; j < lanes; j++) {\n        const gapAt = <usize>load<i32>(dir + ((<usize>j * Lane.FIELDS) << 2), Lane.GAP_AT << 2);\n        gap +=';
+    const forward = '      for (let j = 0; j < lanes; j++) {\n        const ld = dir + ((<usize>j * Lane.FIELDS) << 2);\n        gap +=';
     useKernelModule(await compileKernel((s) => s.replace(forward, forward.replace('let j = 0; j < lanes; j++', 'let j = lanes - 1; j >= 0; j--'))));
     const divergence = firstDivergence(loaded, 9, 120);
     expect(divergence?.field).toBe('capability_gap');
