@@ -12,9 +12,9 @@
  *
  * Why WebAssembly: the same loop as JavaScript ran at ~70 ns per world-path-day on the benchmark;
  * compiled ahead of time, with the sketches in linear memory, it runs in about half that (the
- * README's benchmark). Memory layout (src/wasm/layout.ts): a path's inputs are one row of In.FIELDS
- * doubles, a world's state on a path one row of St.FIELDS, the day's series values one row of
- * SKETCHED.
+ * README's benchmark). Memory layout (src/wasm/layout.ts): field-major. A block's inputs are
+ * In.FIELDS columns of COLUMN doubles (path k's value of field f at f * COLUMN + k), a world's
+ * state St.FIELDS such columns, a lane's Ln.FIELDS, the day's series values SKETCHED.
  */
 import { readFileSync } from 'node:fs';
 import { butforWorldValue, emptySums, writeMetrics, type WorldEndState } from '../model/metrics.js';
@@ -22,67 +22,67 @@ import { LOG_CENTRE, LOG_INV_CENTRE, LOG_OF_CENTRE, POW2, TWO_J } from '../model
 import type { PathInputs, WorldPath } from '../model/world.js';
 import { packCounts, type PackedSketchData } from '../stats/packed.js';
 import { SketchGrid, type SketchData } from '../stats/sketch.js';
-import { BLOCK_PATHS, Cell, FLUSH_BLOCKS, In, Lane, Ln, SKETCHED, St, Wd } from '../wasm/layout.js';
+import { BLOCK_PATHS, Cell, COLUMN, FLUSH_BLOCKS, In, Lane, Ln, SKETCHED, St, Wd } from '../wasm/layout.js';
 import type { Plan } from './plan.js';
 
 export { BLOCK_PATHS };
 
-/** Writes path k's input row (the same derived constants the reference day loop computes). */
+/** Writes path k's inputs, from index a = the inputs' first double + k (the same derived constants the reference day loop computes). */
 function setInputRow(r: Float64Array, a: number, p: PathInputs): void {
-  r.fill(0, a, a + In.FIELDS);
-  r[a + In.RBF0] = p.R0 / 365;
-  r[a + In.RBF] = p.R0 / 365;
-  r[a + In.GROWTH] = 1 + p.g;
-  r[a + In.DAILY] = (1 + p.g) ** (1 / 365);
-  r[a + In.PERSIST] = p.p;
-  r[a + In.P_STEP] = p.p ** (1 / 365);
-  r[a + In.P_T] = 1;
-  r[a + In.G_RATE] = p.g;
-  r[a + In.M] = p.m;
-  r[a + In.XDAY] = p.X / 365;
-  r[a + In.C0] = p.C0;
-  r[a + In.B] = p.B;
-  r[a + In.V] = p.V;
-  r[a + In.PI] = p.pi;
-  r[a + In.L] = p.L;
-  r[a + In.GAMMA] = p.gamma;
-  r[a + In.H0] = p.H0;
-  r[a + In.ALPHA_DAY] = p.alpha / 365;
-  r[a + In.ALPHA_STEP] = Math.exp(p.alpha / 365);
-  r[a + In.GROWTH_ALPHA] = 1;
-  r[a + In.KLN2] = p.kappa * Math.LN2;
-  r[a + In.TAU0] = p.tau0;
-  r[a + In.RHO] = p.rho;
-  r[a + In.SWITCH] = p.switchCost;
-  r[a + In.SWITCH_BACK] = p.switchBackCost;
-  r[a + In.TAU_K] = p.tauK;
-  r[a + In.MU] = p.mu;
-  r[a + In.EPS] = p.eps;
-  r[a + In.TAU_LOSS] = p.tauLoss;
-  r[a + In.TAU_WIN] = p.tauWin;
+  for (let f = 0; f < In.FIELDS; f++) r[a + f * COLUMN] = 0;
+  r[a + In.RBF0 * COLUMN] = p.R0 / 365;
+  r[a + In.RBF * COLUMN] = p.R0 / 365;
+  r[a + In.GROWTH * COLUMN] = 1 + p.g;
+  r[a + In.DAILY * COLUMN] = (1 + p.g) ** (1 / 365);
+  r[a + In.PERSIST * COLUMN] = p.p;
+  r[a + In.P_STEP * COLUMN] = p.p ** (1 / 365);
+  r[a + In.P_T * COLUMN] = 1;
+  r[a + In.G_RATE * COLUMN] = p.g;
+  r[a + In.M * COLUMN] = p.m;
+  r[a + In.XDAY * COLUMN] = p.X / 365;
+  r[a + In.C0 * COLUMN] = p.C0;
+  r[a + In.B * COLUMN] = p.B;
+  r[a + In.V * COLUMN] = p.V;
+  r[a + In.PI * COLUMN] = p.pi;
+  r[a + In.L * COLUMN] = p.L;
+  r[a + In.GAMMA * COLUMN] = p.gamma;
+  r[a + In.H0 * COLUMN] = p.H0;
+  r[a + In.ALPHA_DAY * COLUMN] = p.alpha / 365;
+  r[a + In.ALPHA_STEP * COLUMN] = Math.exp(p.alpha / 365);
+  r[a + In.GROWTH_ALPHA * COLUMN] = 1;
+  r[a + In.KLN2 * COLUMN] = p.kappa * Math.LN2;
+  r[a + In.TAU0 * COLUMN] = p.tau0;
+  r[a + In.RHO * COLUMN] = p.rho;
+  r[a + In.SWITCH * COLUMN] = p.switchCost;
+  r[a + In.SWITCH_BACK * COLUMN] = p.switchBackCost;
+  r[a + In.TAU_K * COLUMN] = p.tauK;
+  r[a + In.MU * COLUMN] = p.mu;
+  r[a + In.EPS * COLUMN] = p.eps;
+  r[a + In.TAU_LOSS * COLUMN] = p.tauLoss;
+  r[a + In.TAU_WIN * COLUMN] = p.tauWin;
   const f = p.financing;
-  r[a + In.RAISE_BELOW] = f ? f.raiseBelow : -Infinity;
-  r[a + In.ROUND_SIZE] = f ? f.roundSize : 0;
-  r[a + In.PF] = f ? f.pf : 0;
-  r[a + In.PSI] = f ? f.psi : 0;
-  r[a + In.RETRY] = f ? f.retryDays : 0;
+  r[a + In.RAISE_BELOW * COLUMN] = f ? f.raiseBelow : -Infinity;
+  r[a + In.ROUND_SIZE * COLUMN] = f ? f.roundSize : 0;
+  r[a + In.PF * COLUMN] = f ? f.pf : 0;
+  r[a + In.PSI * COLUMN] = f ? f.psi : 0;
+  r[a + In.RETRY * COLUMN] = f ? f.retryDays : 0;
   let ybf = 0;
   for (let s = 0; s < p.n.length; s++) ybf += p.n[s] * p.w[s];
-  r[a + In.YBF] = ybf;
+  r[a + In.YBF * COLUMN] = ybf;
 }
 
 /** Sets the initial state of a world (MODEL.md section 4) on one path. */
 function resetState(st: Float64Array, b: number, c0: number): void {
-  st.fill(0, b, b + St.FIELDS);
-  st[b + St.K] = 1;
-  st[b + St.S] = 1;
-  st[b + St.C] = c0;
-  st[b + St.ALIVE] = 1;
-  st[b + St.INSOLVENCY_DAY] = -1;
-  st[b + St.PRODUCT_MU] = -1;
-  st[b + St.NEXT_END] = Infinity;
-  st[b + St.MITIGATION_DAY] = Infinity;
-  st[b + St.PREMIUM_DAY] = Infinity;
+  for (let f = 0; f < St.FIELDS; f++) st[b + f * COLUMN] = 0;
+  st[b + St.K * COLUMN] = 1;
+  st[b + St.S * COLUMN] = 1;
+  st[b + St.C * COLUMN] = c0;
+  st[b + St.ALIVE * COLUMN] = 1;
+  st[b + St.INSOLVENCY_DAY * COLUMN] = -1;
+  st[b + St.PRODUCT_MU * COLUMN] = -1;
+  st[b + St.NEXT_END * COLUMN] = Infinity;
+  st[b + St.MITIGATION_DAY * COLUMN] = Infinity;
+  st[b + St.PREMIUM_DAY * COLUMN] = Infinity;
 }
 
 /** What the kernel computes for a block of paths. */
@@ -229,8 +229,8 @@ const POOLED_INSTANCES = 2;
 export const POOLED_BYTES = 32 * 1024 * 1024;
 
 /** Bytes of one world's state rows, and of one lane's rows, for a block (wasm/layout.ts). */
-const WORLD_BYTES = 8 * BLOCK_PATHS * St.FIELDS;
-const LANE_BYTES = 8 * BLOCK_PATHS * Ln.FIELDS;
+const WORLD_BYTES = 8 * COLUMN * St.FIELDS;
+const LANE_BYTES = 8 * COLUMN * Ln.FIELDS;
 
 function takeInstance(financingU: (k: number, attempt: number) => number): Pooled {
   const module = kernelModule();
@@ -309,10 +309,10 @@ export class Kernel {
     for (let c = 0; c < plan.cells; c++) dirF64[(c * Cell.BYTES + Cell.FLOOR) / 8] = floors[c];
     const discount = f64Array(plan.discount);
     const seriesDays = i32Array(plan.seriesDays);
-    // Rows start on cache lines (64 bytes), so each row's daily fields take as few as they can.
+    // Columns start on cache lines (64 bytes), so a vector of two paths never straddles two.
     const lines = (bytes: number) => (x.alloc(bytes + 64) + 63) & ~63;
-    this.rows = lines(8 * BLOCK_PATHS * In.FIELDS);
-    this.butfor = lines(8 * BLOCK_PATHS * St.FIELDS);
+    this.rows = lines(8 * COLUMN * In.FIELDS);
+    this.butfor = lines(8 * COLUMN * St.FIELDS);
     this.worlds = lines(WORLD_BYTES * nPol);
     // Each simulated world's lanes and phase ends; then the directories that point at them.
     this.laneAt = plan.policies.map((_, i) => (plan.aliasOf[i] === -1 ? lines(LANE_BYTES * Math.max(1, plan.layouts[i].lanes.length)) : 0));
@@ -345,7 +345,7 @@ export class Kernel {
       worldDir[w + Wd.SERIES] = plan.seriesKept[i] ? 1 : 0;
     });
     const worldDirAt = i32Array(worldDir);
-    const day = x.alloc(8 * BLOCK_PATHS * SKETCHED);
+    const day = x.alloc(8 * COLUMN * SKETCHED);
     this.sums = x.alloc(8 * plan.cells);
     x.kernelInit(plan.T, plan.U, plan.revocationStart, nPol, nd, plan.maxRounds, discount, seriesDays, worldDirAt, this.rows, this.butfor, this.worlds, day, this.sums);
   }
@@ -363,8 +363,8 @@ export class Kernel {
   setPath(k: number, p: PathInputs): void {
     this.views();
     const mem = this.f64;
-    setInputRow(mem, this.rows / 8 + k * In.FIELDS, p);
-    resetState(mem, this.butfor / 8 + k * St.FIELDS, p.C0);
+    setInputRow(mem, this.rows / 8 + k, p);
+    resetState(mem, this.butfor / 8 + k, p.C0);
   }
 
   /** Writes policy i's world on path k (its window, lanes and mitigation) and its initial state. */
@@ -374,40 +374,40 @@ export class Kernel {
     resetState(mem, b, p.C0);
     const layout = this.plan.layouts[i];
     const phases = layout.policy.policy.phases.length;
-    mem[b + St.DEFF] = wp.deff;
-    mem[b + St.T_END] = p.t0 + wp.deff;
-    mem[b + St.PRODUCT_MU] = layout.productLane >= 0 ? p.mu : -1;
-    mem[b + St.NEXT_END] = wp.phaseEnds[0];
-    mem[b + St.MITIGATION_DAY] = wp.mitigationDay;
-    mem[b + St.MITIGATION_COST] = wp.mitigationCost;
-    mem[b + St.PREMIUM_DAY] = wp.premiumDay;
-    mem[b + St.PREMIUM] = wp.premium;
-    mem[b + St.MITIGATED] = wp.mitigated ? 1 : 0;
-    mem[b + St.RELOCATED] = wp.relocatedHeads;
-    mem[b + St.DISPLACED] = wp.displacedHeads;
+    mem[b + St.DEFF * COLUMN] = wp.deff;
+    mem[b + St.T_END * COLUMN] = p.t0 + wp.deff;
+    mem[b + St.PRODUCT_MU * COLUMN] = layout.productLane >= 0 ? p.mu : -1;
+    mem[b + St.NEXT_END * COLUMN] = wp.phaseEnds[0];
+    mem[b + St.MITIGATION_DAY * COLUMN] = wp.mitigationDay;
+    mem[b + St.MITIGATION_COST * COLUMN] = wp.mitigationCost;
+    mem[b + St.PREMIUM_DAY * COLUMN] = wp.premiumDay;
+    mem[b + St.PREMIUM * COLUMN] = wp.premium;
+    mem[b + St.MITIGATED * COLUMN] = wp.mitigated ? 1 : 0;
+    mem[b + St.RELOCATED * COLUMN] = wp.relocatedHeads;
+    mem[b + St.DISPLACED * COLUMN] = wp.displacedHeads;
     if (phases > 1) mem.set(wp.phaseEnds.subarray(0, phases), this.phaseEndsAt[i] / 8 + k * phases);
     const lanes = layout.lanes.length;
     for (let j = 0; j < lanes; j++) {
-      const l = this.laneRow(i, j) + k * Ln.FIELDS;
-      mem.fill(0, l, l + Ln.FIELDS);
-      mem[l + Ln.H] = 1;
-      mem[l + Ln.DECAY] = 1;
-      mem[l + Ln.CA] = wp.cA[j];
-      mem[l + Ln.NSHARE] = wp.nShare[j];
-      mem[l + Ln.SWITCH_DAY] = wp.switchDay[j];
-      mem[l + Ln.TARGETED] = wp.targeted[j];
-      mem[l + Ln.COLLATERAL] = wp.collateral[j];
+      const l = this.laneRow(i, j) + k;
+      for (let f = 0; f < Ln.FIELDS; f++) mem[l + f * COLUMN] = 0;
+      mem[l + Ln.H * COLUMN] = 1;
+      mem[l + Ln.DECAY * COLUMN] = 1;
+      mem[l + Ln.CA * COLUMN] = wp.cA[j];
+      mem[l + Ln.NSHARE * COLUMN] = wp.nShare[j];
+      mem[l + Ln.SWITCH_DAY * COLUMN] = wp.switchDay[j];
+      mem[l + Ln.TARGETED * COLUMN] = wp.targeted[j];
+      mem[l + Ln.COLLATERAL * COLUMN] = wp.collateral[j];
       const lead = this.plan.laneLead[i][j];
       if (lead) this.sameGap(lead, i, j, k);
     }
   }
 
-  /** Where world i's state row of path k starts (an index into the memory's doubles). */
+  /** Where world i's state of path k is (an index into the memory's doubles; field f is f * COLUMN further). */
   private stateRow(i: number, k: number): number {
-    return (this.worlds + WORLD_BYTES * i) / 8 + k * St.FIELDS;
+    return (this.worlds + WORLD_BYTES * i) / 8 + k;
   }
 
-  /** Where lane j of world i starts (its row of path k is k * Ln.FIELDS further). */
+  /** Where lane j of world i starts (path k's field f is k + f * COLUMN further). */
   private laneRow(i: number, j: number): number {
     return (this.laneAt[i] + LANE_BYTES * j) / 8;
   }
@@ -419,10 +419,10 @@ export class Kernel {
    */
   private sameGap([li, lj]: [number, number], i: number, j: number, k: number): void {
     const mem = this.f64;
-    const switchDay = mem[this.laneRow(i, j) + k * Ln.FIELDS + Ln.SWITCH_DAY];
-    const leadSwitch = mem[this.laneRow(li, lj) + k * Ln.FIELDS + Ln.SWITCH_DAY];
-    const tEnd = mem[this.stateRow(i, k) + St.T_END];
-    const leadEnd = mem[this.stateRow(li, k) + St.T_END];
+    const switchDay = mem[this.laneRow(i, j) + k + Ln.SWITCH_DAY * COLUMN];
+    const leadSwitch = mem[this.laneRow(li, lj) + k + Ln.SWITCH_DAY * COLUMN];
+    const tEnd = mem[this.stateRow(i, k) + St.T_END * COLUMN];
+    const leadEnd = mem[this.stateRow(li, k) + St.T_END * COLUMN];
     if (leadSwitch !== switchDay || leadEnd !== tEnd) {
       throw new Error(`internal: lane ${j} of world ${i} reads the gap of lane ${lj} of world ${li}, which switches on day ${leadSwitch} (not ${switchDay}) in a window ending on day ${leadEnd} (not ${tEnd})`);
     }
@@ -480,30 +480,30 @@ export class Kernel {
     out.seriesSums.set(st.subarray(this.sums / 8, this.sums / 8 + plan.cells));
     const T1 = T + 1;
     const sums = emptySums();
-    for (let k = 0, a = rows; k < count; k++, a += In.FIELDS) {
-      const bf = butfor + k * St.FIELDS;
-      const butforEnd: WorldEndState = { alive: st[bf + St.ALIVE], lastRevenue: st[bf + St.LAST_REVENUE], insolvencyDay: st[bf + St.INSOLVENCY_DAY], tailRevenuePv: st[a + In.BF_TAIL], tailPremiumPv: 0 };
+    for (let k = 0, a = rows; k < count; k++, a++) {
+      const bf = butfor + k;
+      const butforEnd: WorldEndState = { alive: st[bf + St.ALIVE * COLUMN], lastRevenue: st[bf + St.LAST_REVENUE * COLUMN], insolvencyDay: st[bf + St.INSOLVENCY_DAY * COLUMN], tailRevenuePv: st[a + In.BF_TAIL * COLUMN], tailPremiumPv: 0 };
       out.butforInsolvencyDay[k] = butforEnd.insolvencyDay;
-      out.butforValue[k] = butforWorldValue({ C0: st[a + In.C0], butforPvProfit: st[a + In.BF_PV], discountT: discount[T], V: st[a + In.V], butfor: butforEnd });
+      out.butforValue[k] = butforWorldValue({ C0: st[a + In.C0 * COLUMN], butforPvProfit: st[a + In.BF_PV * COLUMN], discountT: discount[T], V: st[a + In.V * COLUMN], butfor: butforEnd });
       out.insolvencyDays[Math.max(0, butforEnd.insolvencyDay)]++;
       for (let i = 0; i < nPol; i++) {
         if (plan.aliasOf[i] !== -1) continue;
         const b = this.stateRow(i, k);
-        sums.lostRevenue = st[b + St.LOST_REVENUE];
-        sums.lostRevenueAfter = st[b + St.LOST_REVENUE_AFTER];
-        sums.lostProfit = st[b + St.LOST_PROFIT];
-        sums.pvLostProfit = st[b + St.PV_LOST_PROFIT];
-        sums.pvCosts = st[b + St.PV_COSTS];
-        sums.pvBefore = st[b + St.PV_BEFORE];
-        sums.pvAfter = st[b + St.PV_AFTER];
-        sums.pvMitigation = st[b + St.PV_MITIGATION];
+        sums.lostRevenue = st[b + St.LOST_REVENUE * COLUMN];
+        sums.lostRevenueAfter = st[b + St.LOST_REVENUE_AFTER * COLUMN];
+        sums.lostProfit = st[b + St.LOST_PROFIT * COLUMN];
+        sums.pvLostProfit = st[b + St.PV_LOST_PROFIT * COLUMN];
+        sums.pvCosts = st[b + St.PV_COSTS * COLUMN];
+        sums.pvBefore = st[b + St.PV_BEFORE * COLUMN];
+        sums.pvAfter = st[b + St.PV_AFTER * COLUMN];
+        sums.pvMitigation = st[b + St.PV_MITIGATION * COLUMN];
         let targeted = 0;
         let collateral = 0;
         for (let j = 0; j < plan.layouts[i].lanes.length; j++) {
-          const days = st[gapRow(i, j) + k * Ln.FIELDS + Ln.DAYS_T];
-          const l = this.laneRow(i, j) + k * Ln.FIELDS;
-          targeted += st[l + Ln.TARGETED] * days;
-          collateral += st[l + Ln.COLLATERAL] * days;
+          const days = st[gapRow(i, j) + k + Ln.DAYS_T * COLUMN];
+          const l = this.laneRow(i, j) + k;
+          targeted += st[l + Ln.TARGETED * COLUMN] * days;
+          collateral += st[l + Ln.COLLATERAL * COLUMN] * days;
         }
         writeMetrics(
           out.metrics,
@@ -512,25 +512,25 @@ export class Kernel {
           {
             T,
             t0,
-            deff: st[b + St.DEFF],
+            deff: st[b + St.DEFF * COLUMN],
             discountT: discount[T],
-            V: st[a + In.V],
-            m: st[a + In.M],
-            pi: st[a + In.PI],
-            C0: st[a + In.C0],
+            V: st[a + In.V * COLUMN],
+            m: st[a + In.M * COLUMN],
+            pi: st[a + In.PI * COLUMN],
+            C0: st[a + In.C0 * COLUMN],
             butfor: butforEnd,
-            butforPvProfit: st[a + In.BF_PV],
-            world: { alive: st[b + St.ALIVE], lastRevenue: st[b + St.LAST_REVENUE], insolvencyDay: st[b + St.INSOLVENCY_DAY], tailRevenuePv: st[b + St.TAIL_REVENUE], tailPremiumPv: st[b + St.TAIL_PREMIUM] },
+            butforPvProfit: st[a + In.BF_PV * COLUMN],
+            world: { alive: st[b + St.ALIVE * COLUMN], lastRevenue: st[b + St.LAST_REVENUE * COLUMN], insolvencyDay: st[b + St.INSOLVENCY_DAY * COLUMN], tailRevenuePv: st[b + St.TAIL_REVENUE * COLUMN], tailPremiumPv: st[b + St.TAIL_PREMIUM * COLUMN] },
             targetedAccessDays: targeted,
             collateralAccessDays: collateral,
-            mitigated: st[b + St.MITIGATED] === 1,
-            relocatedHeads: st[b + St.RELOCATED],
-            displacedHeads: st[b + St.DISPLACED],
+            mitigated: st[b + St.MITIGATED * COLUMN] === 1,
+            relocatedHeads: st[b + St.RELOCATED * COLUMN],
+            displacedHeads: st[b + St.DISPLACED * COLUMN],
           },
           plan.withMitigation,
         );
-        out.insolvencyDays[(i + 1) * T1 + Math.max(0, st[b + St.INSOLVENCY_DAY])]++;
-        out.insolvencyDay[k * nPol + i] = st[b + St.INSOLVENCY_DAY];
+        out.insolvencyDays[(i + 1) * T1 + Math.max(0, st[b + St.INSOLVENCY_DAY * COLUMN])]++;
+        out.insolvencyDay[k * nPol + i] = st[b + St.INSOLVENCY_DAY * COLUMN];
       }
     }
   }

@@ -13,7 +13,7 @@
  * Memory: a bump allocator from __heap_base (alloc) for the engine's arrays, and power-of-two
  * windows of bucket counts for the sketches, recycled through per-size free lists as they grow.
  */
-import { BLOCK_PATHS, Cell, In, Lane, Ln, SKETCHED, St, Wd } from './layout';
+import { BLOCK_PATHS, Cell, COLUMN, In, Lane, Ln, SKETCHED, St, Wd } from './layout';
 
 @external('env', 'pow') declare function jsPow(x: f64, y: f64): f64;
 @external('env', 'exp') declare function jsExp(x: f64): f64;
@@ -157,6 +157,22 @@ function st2(p: usize, q: usize, v: v128): void {
   v128.store64_lane(q, v, 1);
 }
 
+/**
+ * ld2 of a field of two paths, where `next` says that q is p + 8: the paths are consecutive (the
+ * horizon's pairs), so their values are one vector in the field-major rows (one load).
+ */
+@inline
+function ldp(p: usize, q: usize, next: bool): v128 {
+  return next ? v128.load(p) : ld2(p, q);
+}
+
+/** st2 likewise: one store when `next`. */
+@inline
+function stp(p: usize, q: usize, v: v128, next: bool): void {
+  if (next) v128.store(p, v);
+  else st2(p, q, v);
+}
+
 @inline
 function sp(x: f64): v128 {
   return f64x2.splat(x);
@@ -188,7 +204,7 @@ const enum VC {
  * three instructions each time it is used in a loop (sp of a constant compiles to that); one load
  * from memory is one instruction.
  */
-const VK = memory.data<f64>([709.78, 709.78, -745.2, -745.2, INV_LN2_N, INV_LN2_N, ROUND, ROUND, LN2_N_HI, LN2_N_HI, LN2_N_LO, LN2_N_LO, 0.5, 0.5, 1.0 / 6, 1.0 / 6, 1.0 / 24, 1.0 / 24, 1.0 / 120, 1.0 / 120, 0.125, 0.125, 1, 1, <f64>LOG_CELLS, <f64>LOG_CELLS, 1.0 / 7, 1.0 / 7, 1.0 / 5, 1.0 / 5, 1.0 / 4, 1.0 / 4, 1.0 / 3, 1.0 / 3], 16);
+const VK = memory.data<f64>([709.78, 709.78, -708, -708, INV_LN2_N, INV_LN2_N, ROUND, ROUND, LN2_N_HI, LN2_N_HI, LN2_N_LO, LN2_N_LO, 0.5, 0.5, 1.0 / 6, 1.0 / 6, 1.0 / 24, 1.0 / 24, 1.0 / 120, 1.0 / 120, 0.125, 0.125, 1, 1, <f64>LOG_CELLS, <f64>LOG_CELLS, 1.0 / 7, 1.0 / 7, 1.0 / 5, 1.0 / 5, 1.0 / 4, 1.0 / 4, 1.0 / 3, 1.0 / 3], 16);
 
 /** Constant c of VC in both lanes. */
 @inline
@@ -196,7 +212,17 @@ function vk(c: VC): v128 {
   return v128.load(VK + (<usize>c << 4));
 }
 
-/** fastExp on both lanes. */
+/**
+ * The bits of ROUND less 1023 x 128: subtracted from x/(ln2/128) + ROUND's bits, it leaves k +
+ * 1023 x 128, which is not negative where x > -708 (so k >> 7 is at least -1022).
+ */
+const POW2_BIAS: i64 = 0x4338000000000000 - 1023 * 128;
+
+/**
+ * fastExp on both lanes. Where x > -708 its power of two 2^(k >> 7) is normal, and built from k's
+ * bits (exponent field k >> 7 plus 1023) rather than read from POW2 lane by lane: the same
+ * number. Below, as outside fastExp's range, each lane goes to fastExp.
+ */
 @inline
 function vExp(x: v128): v128 {
   if (!i64x2.all_true(v128.and(f64x2.lt(x, vk(VC.EXP_MAX)), f64x2.gt(x, vk(VC.EXP_MIN))))) {
@@ -211,7 +237,7 @@ function vExp(x: v128): v128 {
   const poly = f64x2.add(vk(VC.HALF), f64x2.mul(r, f64x2.add(vk(VC.SIXTH), f64x2.mul(r, f64x2.add(vk(VC.C24), f64x2.mul(r, vk(VC.C120)))))));
   const p = f64x2.add(r, f64x2.mul(f64x2.mul(r, r), poly));
   const t = ld2(TWO_J + (<usize>(k0 & (EXP_N - 1)) << 3), TWO_J + (<usize>(k1 & (EXP_N - 1)) << 3));
-  const s = ld2(POW2 + (<usize>((k0 >> 7) + 1100) << 3), POW2 + (<usize>((k1 >> 7) + 1100) << 3));
+  const s = i64x2.shl(i64x2.shr_u(i64x2.sub(big, i64x2.splat(POW2_BIAS)), 7), 52);
   return f64x2.mul(f64x2.add(t, f64x2.mul(t, p)), s);
 }
 
@@ -522,11 +548,14 @@ function touchLines(at: usize, bytes: usize): u32 {
 /** The sum of every touchLines, kept so that no compiler drops their loads as unused. */
 let touched: u32 = 0;
 
-/** Bytes of one path's row of the day's series values (`day`): from one path's values to the next's. */
-const DAY_BYTES: usize = SKETCHED << 3;
+/**
+ * The day's series values (`day`) are variable-major, as the rows below: variable v of path k at
+ * day + v * COL + k * 8. An insert pass reads one variable's values, consecutive.
+ */
+const COL: usize = <usize>COLUMN << 3;
 
 /**
- * SketchGrid.addMany: n values at `at`, `at + DAY_BYTES`, ... (bytes) into one cell; returns
+ * SketchGrid.addMany: n values at `at`, `at + 8`, ... (bytes) into one cell; returns
  * sum plus their sum, added in order. One pass with the windows in locals; values outside them are
  * noted and counted after the pass (growing the windows then). The stride is a constant and the
  * loop runs on the address alone, so that its locals fit the processor's registers.
@@ -546,8 +575,8 @@ function addMany(cell: i32, at: usize, n: i32, sum: f64): f64 {
   touched += touchLines(pos, <usize>posLen << COUNT_BYTES_LOG2) + touchLines(neg, <usize>negLen << COUNT_BYTES_LOG2);
   let zeros = 0;
   let nOut = 0;
-  const end = at + <usize>n * DAY_BYTES;
-  for (let p = at; p < end; p += DAY_BYTES) {
+  const end = at + (<usize>n << 3);
+  for (let p = at; p < end; p += 8) {
     const x = load<f64>(p);
     sum += x;
     if (x < mn) mn = x;
@@ -557,17 +586,17 @@ function addMany(cell: i32, at: usize, n: i32, sum: f64): f64 {
       if (i < posLen) {
         const q = pos + (<usize>i << COUNT_BYTES_LOG2);
         store<Count>(q, load<Count>(q) + 1);
-      } else store<i32>(outside + (<usize>(nOut++) << 2), <i32>((p - at) / DAY_BYTES));
+      } else store<i32>(outside + (<usize>(nOut++) << 2), <i32>((p - at) >> 3));
     } else if (x > negFloor) zeros++;
     else {
       const i = <u32>(<i32>((<u32>(reinterpret<u64>(x) >> 32) & 0x7fffffff) >> SHIFT) - negLo);
       if (i < negLen) {
         const q = neg + (<usize>i << COUNT_BYTES_LOG2);
         store<Count>(q, load<Count>(q) + 1);
-      } else store<i32>(outside + (<usize>(nOut++) << 2), <i32>((p - at) / DAY_BYTES));
+      } else store<i32>(outside + (<usize>(nOut++) << 2), <i32>((p - at) >> 3));
     }
   }
-  if (nOut > 0) countOutside(e, at, DAY_BYTES, nOut);
+  if (nOut > 0) countOutside(e, at, 8, nOut);
   store<f64>(e, mn, Cell.MIN);
   store<f64>(e, mx, Cell.MAX);
   store<f64>(e, load<f64>(e, Cell.ZEROS) + <f64>zeros, Cell.ZEROS);
@@ -592,7 +621,7 @@ let worldDir: usize = 0; // i32[nPol * Wd.FIELDS]
 let rows: usize = 0; // f64[BLOCK_PATHS * In.FIELDS]
 let butfor: usize = 0; // f64[BLOCK_PATHS * St.FIELDS]
 let worlds: usize = 0; // f64[nPol * BLOCK_PATHS * St.FIELDS]
-let day: usize = 0; // f64[BLOCK_PATHS * SKETCHED]
+let day: usize = 0; // f64[SKETCHED * COLUMN]: the day's series values, variable-major
 let sums: usize = 0; // f64[cells]
 let quality: usize = 0; // f64[BLOCK_PATHS]: a world's q of the day, per path
 let target: usize = 0; // f64[BLOCK_PATHS]: its target share q^eps
@@ -600,11 +629,14 @@ let order: usize = 0; // i32[BLOCK_PATHS]: 0, 1, 2, ...: every path, the horizon
 let tailLists: usize = 0; // i32[(nPol + 1) * BLOCK_PATHS]: per world, the paths whose firm is alive at T; then those alive in any world
 let tailCounts: usize = 0; // i32[nPol + 1]: their numbers
 
-const IN_BYTES: usize = In.FIELDS << 3;
-const ST_BYTES: usize = St.FIELDS << 3;
-const LN_BYTES: usize = Ln.FIELDS << 3;
-const WORLD_BYTES: usize = <usize>BLOCK_PATHS * ST_BYTES;
-const LANE_BYTES: usize = <usize>BLOCK_PATHS * LN_BYTES;
+/**
+ * The block's inputs, each world's state and each lane's rows are field-major (COLUMN in
+ * wasm/layout.ts): a path's value of a field is PATH bytes after the path before it, and a
+ * field's values COL bytes after the field before it.
+ */
+const PATH: usize = 8;
+const WORLD_BYTES: usize = <usize>St.FIELDS * COL;
+const LANE_BYTES: usize = <usize>Ln.FIELDS * COL;
 
 /** The plan of the run and where its arrays live (allocated by the engine with alloc). */
 export function kernelInit(
@@ -673,12 +705,12 @@ function tailAppend(i: i32, k: i32): void {
 
 @inline
 function f(p: usize, field: usize): f64 {
-  return load<f64>(p + (field << 3));
+  return load<f64>(p + field * COL);
 }
 
 @inline
 function set(p: usize, field: usize, v: f64): void {
-  store<f64>(p + (field << 3), v);
+  store<f64>(p + field * COL, v);
 }
 
 @inline
@@ -720,7 +752,7 @@ function cellOf(world: i32, v: i32, j: i32): i32 {
 function record(world: i32, v: i32, j: i32, count: i32): void {
   const c = cellOf(world, v, j);
   const s = sums + (<usize>c << 3);
-  store<f64>(s, addMany(c, day + (<usize>v << 3), count, load<f64>(s)));
+  store<f64>(s, addMany(c, day + <usize>v * COL, count, load<f64>(s)));
 }
 
 /** The same for a value every path shares (0 or 1). */
@@ -744,7 +776,7 @@ function stepLanes(w: usize, st: usize, list: usize, n: i32, t: i32, tail: bool)
     const ends = <usize>wd(w, Wd.PHASE_ENDS_AT);
     for (let m = 0; m < n; m++) {
       const k = pathAt(list, m);
-      const b = st + k * ST_BYTES;
+      const b = st + k * PATH;
       let next = f(b, St.NEXT_END);
       if (tf >= next) {
         let ph = <i32>f(b, St.PHASE);
@@ -767,24 +799,25 @@ function stepLanes(w: usize, st: usize, list: usize, n: i32, t: i32, tail: bool)
     const lane = <usize>load<i32>(ld, Lane.ROW_AT << 2);
     let m = 0;
     if (ASC_FEATURE_SIMD) {
+      const next = list == order;
       for (; m + 1 < n; m += 2) {
         const k0 = pathAt(list, m);
         const k1 = pathAt(list, m + 1);
-        const a0 = rows + k0 * IN_BYTES;
-        const a1 = rows + k1 * IN_BYTES;
-        const l0 = lane + k0 * LN_BYTES;
-        const l1 = lane + k1 * LN_BYTES;
-        const e = f64x2.replace_lane(sp(laneGap(a0, st + k0 * ST_BYTES, l0, tf, revokable, before, after, days)), 1, laneGap(a1, st + k1 * ST_BYTES, l1, tf, revokable, before, after, days));
-        const x = f64x2.mul(f64x2.neg(ld2(a0 + (In.KLN2 << 3), a1 + (In.KLN2 << 3))), e);
+        const a0 = rows + k0 * PATH;
+        const a1 = rows + k1 * PATH;
+        const l0 = lane + k0 * PATH;
+        const l1 = lane + k1 * PATH;
+        const e = f64x2.replace_lane(sp(laneGap(a0, st + k0 * PATH, l0, tf, revokable, before, after, days)), 1, laneGap(a1, st + k1 * PATH, l1, tf, revokable, before, after, days));
+        const x = f64x2.mul(f64x2.neg(ldp(a0 + In.KLN2 * COL, a1 + In.KLN2 * COL, next)), e);
         const zero = f64x2.eq(e, sp(0));
-        st2(l0 + (Ln.H << 3), l1 + (Ln.H << 3), i64x2.all_true(zero) ? vk(VC.ONE) : v128.bitselect(vk(VC.ONE), vExp(x), zero));
+        stp(l0 + Ln.H * COL, l1 + Ln.H * COL, i64x2.all_true(zero) ? vk(VC.ONE) : v128.bitselect(vk(VC.ONE), vExp(x), zero), next);
       }
     }
     for (; m < n; m++) {
       const k = pathAt(list, m);
-      const a = rows + k * IN_BYTES;
-      const l = lane + k * LN_BYTES;
-      const e = laneGap(a, st + k * ST_BYTES, l, tf, revokable, before, after, days);
+      const a = rows + k * PATH;
+      const l = lane + k * PATH;
+      const e = laneGap(a, st + k * PATH, l, tf, revokable, before, after, days);
       set(l, Ln.H, e == 0 ? 1 : fastExp(-f(a, In.KLN2) * e));
     }
   }
@@ -826,14 +859,19 @@ function stepQuality(w: usize, st: usize, list: usize, n: i32): void {
   const gp: usize = pl >= 0 ? <usize>load<i32>(<usize>wd(w, Wd.LANE_DIR_AT) + ((<usize>pl * Lane.FIELDS) << 2), Lane.GAP_AT << 2) : 0;
   let m = 0;
   if (ASC_FEATURE_SIMD) {
+    const next = list == order;
+    // Without a product lane, PRODUCT_MU is -1 on every path, and q is K.
+    if (pl < 0) {
+      for (; m + 1 < n; m += 2) v128.store(quality + (<usize>m << 3), ldp(st + pathAt(list, m) * PATH + St.K * COL, st + pathAt(list, m + 1) * PATH + St.K * COL, next));
+    }
     for (; m + 1 < n; m += 2) {
       const k0 = pathAt(list, m);
       const k1 = pathAt(list, m + 1);
-      const b0 = st + k0 * ST_BYTES;
-      const b1 = st + k1 * ST_BYTES;
-      const K = ld2(b0 + (St.K << 3), b1 + (St.K << 3));
-      const pm = ld2(b0 + (St.PRODUCT_MU << 3), b1 + (St.PRODUCT_MU << 3));
-      const h = ld2(gp + k0 * LN_BYTES + (Ln.H << 3), gp + k1 * LN_BYTES + (Ln.H << 3));
+      const b0 = st + k0 * PATH;
+      const b1 = st + k1 * PATH;
+      const K = ldp(b0 + St.K * COL, b1 + St.K * COL, next);
+      const pm = ldp(b0 + St.PRODUCT_MU * COL, b1 + St.PRODUCT_MU * COL, next);
+      const h = ldp(gp + k0 * PATH + Ln.H * COL, gp + k1 * PATH + Ln.H * COL, next);
       const q = v128.bitselect(f64x2.mul(K, f64x2.sub(vk(VC.ONE), f64x2.mul(pm, f64x2.sub(vk(VC.ONE), h)))), K, f64x2.ge(pm, sp(0)));
       v128.store(quality + (<usize>m << 3), q);
     }
@@ -844,7 +882,7 @@ function stepQuality(w: usize, st: usize, list: usize, n: i32): void {
     for (let i = 0; i + 1 < m; i += 2) {
       const o = <usize>i << 3;
       const q = v128.load(quality + o);
-      if (!i64x2.all_true(f64x2.eq(q, vk(VC.ONE)))) v128.store(target + o, vPowArg(q, ld2(rows + pathAt(list, i) * IN_BYTES + (In.EPS << 3), rows + pathAt(list, i + 1) * IN_BYTES + (In.EPS << 3))));
+      if (!i64x2.all_true(f64x2.eq(q, vk(VC.ONE)))) v128.store(target + o, vPowArg(q, ldp(rows + pathAt(list, i) * PATH + In.EPS * COL, rows + pathAt(list, i + 1) * PATH + In.EPS * COL, next)));
     }
     for (let i = 0; i + 1 < m; i += 2) {
       const o = <usize>i << 3;
@@ -854,13 +892,13 @@ function stepQuality(w: usize, st: usize, list: usize, n: i32): void {
   }
   for (; m < n; m++) {
     const k = pathAt(list, m);
-    const b = st + k * ST_BYTES;
+    const b = st + k * PATH;
     const K = f(b, St.K);
     const pm = f(b, St.PRODUCT_MU);
-    const q = pm >= 0 ? K * (1 - pm * (1 - f(gp + k * LN_BYTES, Ln.H))) : K;
+    const q = pm >= 0 ? K * (1 - pm * (1 - f(gp + k * PATH, Ln.H))) : K;
     const o = <usize>m << 3;
     store<f64>(quality + o, q);
-    store<f64>(target + o, q == 1 ? 1 : powPos(q, f(rows + k * IN_BYTES, In.EPS)));
+    store<f64>(target + o, q == 1 ? 1 : powPos(q, f(rows + k * PATH, In.EPS)));
   }
 }
 
@@ -875,7 +913,7 @@ function updateQualityAndShare(b: usize, a: usize, K: f64, S: f64, yRel: f64, tg
 @inline
 function lostOutput(dir: usize, lanes: i32, k: i32): f64 {
   let lost: f64 = 0;
-  const off = <usize>k * LN_BYTES;
+  const off = <usize>k * PATH;
   for (let j = 0; j < lanes; j++) {
     const ld = dir + ((<usize>j * Lane.FIELDS) << 2);
     const gapAt = <usize>load<i32>(ld, Lane.GAP_AT << 2);
@@ -886,26 +924,39 @@ function lostOutput(dir: usize, lanes: i32, k: i32): f64 {
 
 /** updateQualityAndShare on paths k and k + 1 (state rows b, b1; input rows a, a1). */
 @inline
-function vUpdateQualityAndShare(b: usize, b1: usize, a: usize, a1: usize, K: v128, S: v128, yRel: v128, tgt: v128): void {
-  st2(b + (St.K << 3), b1 + (St.K << 3), f64x2.add(K, f64x2.div(f64x2.sub(yRel, K), ld2(a + (In.TAU_K << 3), a1 + (In.TAU_K << 3)))));
-  const tau = v128.bitselect(ld2(a + (In.TAU_LOSS << 3), a1 + (In.TAU_LOSS << 3)), ld2(a + (In.TAU_WIN << 3), a1 + (In.TAU_WIN << 3)), f64x2.lt(tgt, S));
-  st2(b + (St.S << 3), b1 + (St.S << 3), f64x2.add(S, f64x2.div(f64x2.sub(tgt, S), tau)));
+function vUpdateQualityAndShare(b: usize, b1: usize, a: usize, a1: usize, K: v128, S: v128, yRel: v128, tgt: v128, next: bool): void {
+  stp(b + St.K * COL, b1 + St.K * COL, f64x2.add(K, f64x2.div(f64x2.sub(yRel, K), ldp(a + In.TAU_K * COL, a1 + In.TAU_K * COL, next))), next);
+  const tau = v128.bitselect(ldp(a + In.TAU_LOSS * COL, a1 + In.TAU_LOSS * COL, next), ldp(a + In.TAU_WIN * COL, a1 + In.TAU_WIN * COL, next), f64x2.lt(tgt, S));
+  stp(b + St.S * COL, b1 + St.S * COL, f64x2.add(S, f64x2.div(f64x2.sub(tgt, S), tau)), next);
 }
 
 /** lostOutput on paths k0 and k1. */
 @inline
-function vLostOutput(dir: usize, lanes: i32, k0: usize, k1: usize): v128 {
+function vLostOutput(dir: usize, lanes: i32, k0: usize, k1: usize, next: bool): v128 {
   let lost = sp(0);
-  const off0 = k0 * LN_BYTES;
-  const off1 = k1 * LN_BYTES;
+  const off0 = k0 * PATH;
+  const off1 = k1 * PATH;
   for (let j = 0; j < lanes; j++) {
     const ld = dir + ((<usize>j * Lane.FIELDS) << 2);
     const gapAt = <usize>load<i32>(ld, Lane.GAP_AT << 2);
-    const ca = <usize>load<i32>(ld, Lane.ROW_AT << 2) + (Ln.CA << 3);
-    const h = ld2(gapAt + off0 + (Ln.H << 3), gapAt + off1 + (Ln.H << 3));
-    lost = f64x2.add(lost, f64x2.mul(ld2(ca + off0, ca + off1), f64x2.sub(vk(VC.ONE), h)));
+    const ca = <usize>load<i32>(ld, Lane.ROW_AT << 2) + Ln.CA * COL;
+    const h = ldp(gapAt + off0 + Ln.H * COL, gapAt + off1 + Ln.H * COL, next);
+    lost = f64x2.add(lost, f64x2.mul(ldp(ca + off0, ca + off1, next), f64x2.sub(vk(VC.ONE), h)));
   }
   return lost;
+}
+
+/** Adds x to a state field of paths k and k + 1 (b: path k's state). */
+@inline
+function vAdd(b: usize, field: usize, x: v128): void {
+  v128.store(b + field * COL, f64x2.add(v128.load(b + field * COL), x));
+}
+
+/** vAdd on the paths where `where` is set; the other keeps its value. */
+@inline
+function vAddWhere(b: usize, field: usize, x: v128, where: v128): void {
+  const old = v128.load(b + field * COL);
+  v128.store(b + field * COL, v128.bitselect(f64x2.add(old, x), old, where));
 }
 
 /**
@@ -925,11 +976,79 @@ function stepPolicyWorld(w: usize, st: usize, count: i32, t: i32, df: f64, store
   const lanes = wd(w, Wd.LANES);
   const dir = <usize>wd(w, Wd.LANE_DIR_AT);
   const pl = wd(w, Wd.PRODUCT_LANE);
-  let a = rows;
-  let b = st;
-  let d = day;
-  for (let k = 0; k < count; k++, a += IN_BYTES, b += ST_BYTES, d += DAY_BYTES) {
-    const off = <usize>k * LN_BYTES;
+  let k = 0;
+  if (ASC_FEATURE_SIMD) {
+    // Paths k and k + 1 at once: the per-path steps below, lane by lane in the same order, with
+    // each "if" a select (both sides computed, one kept); financing and insolvency path by path.
+    const gp: usize = pl >= 0 ? <usize>load<i32>(dir + ((<usize>pl * Lane.FIELDS) << 2), Lane.GAP_AT << 2) : 0;
+    const tv = sp(tf);
+    const dv = sp(df);
+    for (; k + 1 < count; k += 2) {
+      const a0 = rows + <usize>k * PATH;
+      const b0 = st + <usize>k * PATH;
+      const off = <usize>k * PATH;
+      const q = v128.load(quality + (<usize>k << 3));
+      const S = v128.load(b0 + St.S * COL);
+      const alive = v128.load(b0 + St.ALIVE * COL);
+      const R = f64x2.mul(f64x2.mul(v128.load(a0 + In.RBF * COL), S), alive);
+      let phi = sp(0);
+      for (let j = 0; j < lanes; j++) {
+        const ld = dir + ((<usize>j * Lane.FIELDS) << 2);
+        const revoked = f64x2.ne(v128.load(<usize>load<i32>(ld, Lane.GAP_AT << 2) + off + Ln.REV * COL), sp(0));
+        phi = v128.bitselect(f64x2.add(phi, v128.load(<usize>load<i32>(ld, Lane.ROW_AT << 2) + off + Ln.NSHARE * COL)), phi, revoked);
+      }
+      if (pl >= 0) phi = v128.bitselect(vk(VC.ONE), phi, f64x2.ne(v128.load(gp + off + Ln.REV * COL), sp(0)));
+      const phiPrev = v128.load(b0 + St.PHI_PREV * COL);
+      const switching = f64x2.add(
+        f64x2.mul(v128.load(a0 + In.SWITCH * COL), f64x2.max(sp(0), f64x2.sub(phi, phiPrev))),
+        f64x2.mul(v128.load(a0 + In.SWITCH_BACK * COL), f64x2.max(sp(0), f64x2.sub(phiPrev, phi))),
+      );
+      let cost = v128.bitselect(switching, sp(0), f64x2.ne(phi, phiPrev));
+      v128.store(b0 + St.PHI_PREV * COL, phi);
+      let mitigation = sp(0);
+      mitigation = v128.bitselect(f64x2.add(mitigation, v128.load(b0 + St.MITIGATION_COST * COL)), mitigation, f64x2.eq(tv, v128.load(b0 + St.MITIGATION_DAY * COL)));
+      mitigation = v128.bitselect(f64x2.add(mitigation, v128.load(b0 + St.PREMIUM * COL)), mitigation, f64x2.ge(tv, v128.load(b0 + St.PREMIUM_DAY * COL)));
+      cost = f64x2.add(cost, mitigation);
+      const P = f64x2.mul(alive, f64x2.sub(f64x2.sub(f64x2.mul(v128.load(a0 + In.M * COL), R), v128.load(a0 + In.XDAY * COL)), cost));
+      const tEnd = v128.load(b0 + St.T_END * COL);
+      const pBf = v128.load(a0 + In.P_BF * COL);
+      const dr = f64x2.sub(v128.load(a0 + In.R_BF * COL), R);
+      const dp = f64x2.sub(pBf, P);
+      const aliveCost = f64x2.mul(alive, cost);
+      vAdd(b0, St.LOST_REVENUE, dr);
+      vAddWhere(b0, St.LOST_REVENUE_AFTER, dr, f64x2.ge(tv, tEnd));
+      vAdd(b0, St.LOST_PROFIT, dp);
+      const pv = f64x2.add(v128.load(b0 + St.PV_LOST_PROFIT * COL), f64x2.mul(dv, dp));
+      v128.store(b0 + St.PV_LOST_PROFIT * COL, pv);
+      vAdd(b0, St.PV_COSTS, f64x2.mul(dv, aliveCost));
+      const operating = f64x2.mul(dv, f64x2.sub(pBf, f64x2.add(P, aliveCost)));
+      const before = f64x2.lt(tv, tEnd);
+      vAddWhere(b0, St.PV_BEFORE, operating, before);
+      vAddWhere(b0, St.PV_AFTER, operating, v128.not(before));
+      vAdd(b0, St.PV_MITIGATION, f64x2.mul(dv, f64x2.mul(alive, mitigation)));
+      v128.store(b0 + St.LAST_REVENUE * COL, R);
+      if (stored) {
+        let gap = sp(0);
+        for (let j = 0; j < lanes; j++) {
+          const ld = dir + ((<usize>j * Lane.FIELDS) << 2);
+          gap = f64x2.add(gap, f64x2.mul(v128.load(<usize>load<i32>(ld, Lane.ROW_AT << 2) + off + Ln.NSHARE * COL), v128.load(<usize>load<i32>(ld, Lane.GAP_AT << 2) + off + Ln.E * COL)));
+        }
+        const d = day + <usize>k * PATH;
+        v128.store(d, gap);
+        v128.store(d + COL, q);
+        v128.store(d + 2 * COL, S);
+        v128.store(d + 3 * COL, f64x2.mul(sp(365), R));
+        v128.store(d + 4 * COL, pv);
+      }
+      updateCash(b0, a0, k, tf, f64x2.extract_lane(P, 0), f64x2.extract_lane(alive, 0), f64x2.extract_lane(q, 0));
+      updateCash(b0 + PATH, a0 + PATH, k + 1, tf, f64x2.extract_lane(P, 1), f64x2.extract_lane(alive, 1), f64x2.extract_lane(q, 1));
+    }
+  }
+  let a = rows + <usize>k * PATH;
+  let b = st + <usize>k * PATH;
+  let d = day + <usize>k * PATH;
+  for (; k < count; k++, a += PATH, b += PATH, d += PATH) {
+    const off = <usize>k * PATH;
     const q = load<f64>(quality + (<usize>k << 3));
     const S = f(b, St.S);
     const alive = f(b, St.ALIVE);
@@ -975,10 +1094,10 @@ function stepPolicyWorld(w: usize, st: usize, count: i32, t: i32, df: f64, store
         gap += f(<usize>load<i32>(ld, Lane.ROW_AT << 2) + off, Ln.NSHARE) * f(<usize>load<i32>(ld, Lane.GAP_AT << 2) + off, Ln.E);
       }
       store<f64>(d, gap);
-      store<f64>(d, q, 8);
-      store<f64>(d, S, 16);
-      store<f64>(d, 365 * R, 24);
-      store<f64>(d, pv, 32);
+      store<f64>(d + COL, q);
+      store<f64>(d + 2 * COL, S);
+      store<f64>(d + 3 * COL, 365 * R);
+      store<f64>(d + 4 * COL, pv);
     }
     updateCash(b, a, k, tf, P, alive, q);
   }
@@ -1001,22 +1120,22 @@ function stepPolicyWorldTail(w: usize, st: usize, list: usize, n: i32, t: i32, d
     for (; m + 1 < n; m += 2) {
       const k0 = pathAt(list, m);
       const k1 = pathAt(list, m + 1);
-      const a0 = rows + k0 * IN_BYTES;
-      const a1 = rows + k1 * IN_BYTES;
-      const b0 = st + k0 * ST_BYTES;
-      const b1 = st + k1 * ST_BYTES;
-      const S = ld2(b0 + (St.S << 3), b1 + (St.S << 3));
-      const R = f64x2.mul(f64x2.mul(ld2(a0 + (In.RBF << 3), a1 + (In.RBF << 3)), S), ld2(b0 + (St.ALIVE << 3), b1 + (St.ALIVE << 3)));
-      const tr = ld2(b0 + (St.TAIL_REVENUE << 3), b1 + (St.TAIL_REVENUE << 3));
-      st2(b0 + (St.TAIL_REVENUE << 3), b1 + (St.TAIL_REVENUE << 3), f64x2.add(tr, f64x2.mul(sp(df), R)));
+      const a0 = rows + k0 * PATH;
+      const a1 = rows + k1 * PATH;
+      const b0 = st + k0 * PATH;
+      const b1 = st + k1 * PATH;
+      const S = ld2(b0 + St.S * COL, b1 + St.S * COL);
+      const R = f64x2.mul(f64x2.mul(ld2(a0 + In.RBF * COL, a1 + In.RBF * COL), S), ld2(b0 + St.ALIVE * COL, b1 + St.ALIVE * COL));
+      const tr = ld2(b0 + St.TAIL_REVENUE * COL, b1 + St.TAIL_REVENUE * COL);
+      st2(b0 + St.TAIL_REVENUE * COL, b1 + St.TAIL_REVENUE * COL, f64x2.add(tr, f64x2.mul(sp(df), R)));
       tailPremium(b0, tf, df);
       tailPremium(b1, tf, df);
     }
   }
   for (; m < n; m++) {
     const k = pathAt(list, m);
-    const a = rows + k * IN_BYTES;
-    const b = st + k * ST_BYTES;
+    const a = rows + k * PATH;
+    const b = st + k * PATH;
     const R = f(a, In.RBF) * f(b, St.S) * f(b, St.ALIVE);
     set(b, St.TAIL_REVENUE, f(b, St.TAIL_REVENUE) + df * R);
     tailPremium(b, tf, df);
@@ -1039,21 +1158,22 @@ function updateQualityAndShares(w: usize, st: usize, list: usize, n: i32): void 
   const dir = <usize>wd(w, Wd.LANE_DIR_AT);
   let m = 0;
   if (ASC_FEATURE_SIMD) {
+    const next = list == order;
     for (; m + 1 < n; m += 2) {
       const k0 = pathAt(list, m);
       const k1 = pathAt(list, m + 1);
-      const b0 = st + k0 * ST_BYTES;
-      const b1 = st + k1 * ST_BYTES;
-      const yRel = f64x2.sub(vk(VC.ONE), vLostOutput(dir, lanes, k0, k1));
-      const K = ld2(b0 + (St.K << 3), b1 + (St.K << 3));
-      const S = ld2(b0 + (St.S << 3), b1 + (St.S << 3));
-      vUpdateQualityAndShare(b0, b1, rows + k0 * IN_BYTES, rows + k1 * IN_BYTES, K, S, yRel, v128.load(target + (<usize>m << 3)));
+      const b0 = st + k0 * PATH;
+      const b1 = st + k1 * PATH;
+      const yRel = f64x2.sub(vk(VC.ONE), vLostOutput(dir, lanes, k0, k1, next));
+      const K = ldp(b0 + St.K * COL, b1 + St.K * COL, next);
+      const S = ldp(b0 + St.S * COL, b1 + St.S * COL, next);
+      vUpdateQualityAndShare(b0, b1, rows + k0 * PATH, rows + k1 * PATH, K, S, yRel, v128.load(target + (<usize>m << 3)), next);
     }
   }
   for (; m < n; m++) {
     const k = pathAt(list, m);
-    const b = st + k * ST_BYTES;
-    updateQualityAndShare(b, rows + k * IN_BYTES, f(b, St.K), f(b, St.S), 1 - lostOutput(dir, lanes, <i32>k), load<f64>(target + (<usize>m << 3)));
+    const b = st + k * PATH;
+    updateQualityAndShare(b, rows + k * PATH, f(b, St.K), f(b, St.S), 1 - lostOutput(dir, lanes, <i32>k), load<f64>(target + (<usize>m << 3)));
   }
 }
 
@@ -1068,7 +1188,7 @@ function listAliveAtT(count: i32): void {
   for (let k = 0; k < count; k++) {
     let alive = false;
     for (let i = 0; i < nPol; i++) {
-      if (wd(worldDir + ((<usize>i * Wd.FIELDS) << 2), Wd.SKIP) == 0 && f(worlds + <usize>i * WORLD_BYTES + <usize>k * ST_BYTES, St.ALIVE) != 0) {
+      if (wd(worldDir + ((<usize>i * Wd.FIELDS) << 2), Wd.SKIP) == 0 && f(worlds + <usize>i * WORLD_BYTES + <usize>k * PATH, St.ALIVE) != 0) {
         tailAppend(i, k);
         alive = true;
       }
@@ -1094,12 +1214,24 @@ export function runDays(count: i32): void {
     const M = <f64>(t - t0) / DPM;
     const gapAnchor = (t - t0) % ANCHOR_DAYS == 0;
     let a = rows;
-    for (let k = 0; k < count; k++, a += IN_BYTES) {
-      if (anchor) {
+    if (anchor) {
+      for (let k = 0; k < count; k++, a += PATH) {
         if (f(a, In.PERSIST) == 1) set(a, In.RBF, f(a, In.RBF0) * jsPow(f(a, In.GROWTH), tf / 365));
         else set(a, In.P_T, jsPow(f(a, In.PERSIST), tf / 365));
       }
-      if (revokable) {
+    }
+    if (revokable) {
+      let k = 0;
+      if (ASC_FEATURE_SIMD && !gapAnchor) {
+        const Mv = sp(M);
+        for (a = rows; k + 1 < count; k += 2, a += 2 * PATH) {
+          const growth = f64x2.mul(v128.load(a + In.GROWTH_ALPHA * COL), v128.load(a + In.ALPHA_STEP * COL));
+          v128.store(a + In.GROWTH_ALPHA * COL, growth);
+          const lag = f64x2.add(v128.load(a + In.L * COL), f64x2.mul(v128.load(a + In.GAMMA * COL), Mv));
+          v128.store(a + In.G * COL, f64x2.div(f64x2.mul(lag, growth), v128.load(a + In.H0 * COL)));
+        }
+      }
+      for (a = rows + <usize>k * PATH; k < count; k++, a += PATH) {
         const growth = gapAnchor ? jsExp(f(a, In.ALPHA_DAY) * tf) : f(a, In.GROWTH_ALPHA) * f(a, In.ALPHA_STEP);
         set(a, In.GROWTH_ALPHA, growth);
         set(a, In.G, ((f(a, In.L) + f(a, In.GAMMA) * M) * growth) / f(a, In.H0));
@@ -1111,8 +1243,24 @@ export function runDays(count: i32): void {
     a = rows;
     let b = butfor;
     if (!tail) {
-      let d = day;
-      for (let k = 0; k < count; k++, a += IN_BYTES, b += ST_BYTES, d += DAY_BYTES) {
+      let k = 0;
+      if (ASC_FEATURE_SIMD) {
+        const dv = sp(df);
+        for (; k + 1 < count; k += 2, a += 2 * PATH, b += 2 * PATH) {
+          const alive = v128.load(b + St.ALIVE * COL);
+          const R = f64x2.mul(v128.load(a + In.RBF * COL), alive);
+          const P = f64x2.mul(alive, f64x2.sub(f64x2.mul(v128.load(a + In.M * COL), R), v128.load(a + In.XDAY * COL)));
+          v128.store(a + In.R_BF * COL, R);
+          v128.store(a + In.P_BF * COL, P);
+          v128.store(a + In.BF_PV * COL, f64x2.add(v128.load(a + In.BF_PV * COL), f64x2.mul(dv, P)));
+          v128.store(b + St.LAST_REVENUE * COL, R);
+          if (stored) v128.store(day + <usize>k * PATH + 3 * COL, f64x2.mul(sp(365), R));
+          updateCash(b, a, k, tf, f64x2.extract_lane(P, 0), f64x2.extract_lane(alive, 0), 1);
+          updateCash(b + PATH, a + PATH, k + 1, tf, f64x2.extract_lane(P, 1), f64x2.extract_lane(alive, 1), 1);
+        }
+      }
+      let d = day + <usize>k * PATH;
+      for (; k < count; k++, a += PATH, b += PATH, d += PATH) {
         const alive = f(b, St.ALIVE);
         const R = f(a, In.RBF) * alive;
         const P = alive * (f(a, In.M) * R - f(a, In.XDAY));
@@ -1120,7 +1268,7 @@ export function runDays(count: i32): void {
         set(a, In.P_BF, P);
         set(a, In.BF_PV, f(a, In.BF_PV) + df * P);
         set(b, St.LAST_REVENUE, R);
-        if (stored) store<f64>(d, 365 * R, 24);
+        if (stored) store<f64>(d + 3 * COL, 365 * R);
         updateCash(b, a, k, tf, P, alive, 1);
       }
       if (stored) {
@@ -1131,7 +1279,7 @@ export function runDays(count: i32): void {
         recordConstant(0, 4, j, 0, count);
       }
     } else {
-      for (let k = 0; k < count; k++, a += IN_BYTES, b += ST_BYTES) set(a, In.BF_TAIL, f(a, In.BF_TAIL) + df * (f(a, In.RBF) * f(b, St.ALIVE)));
+      for (let k = 0; k < count; k++, a += PATH, b += PATH) set(a, In.BF_TAIL, f(a, In.BF_TAIL) + df * (f(a, In.RBF) * f(b, St.ALIVE)));
     }
 
     // Each simulated policy world.
@@ -1147,7 +1295,13 @@ export function runDays(count: i32): void {
       }
     }
     a = rows;
-    for (let k = 0; k < count; k++, a += IN_BYTES) {
+    for (let k = 0; k < count; k++, a += PATH) {
+      if (ASC_FEATURE_SIMD && k + 1 < count && i64x2.all_true(f64x2.eq(v128.load(a + In.PERSIST * COL), vk(VC.ONE)))) {
+        v128.store(a + In.RBF * COL, f64x2.mul(v128.load(a + In.RBF * COL), v128.load(a + In.DAILY * COL)));
+        k++;
+        a += PATH;
+        continue;
+      }
       if (f(a, In.PERSIST) == 1) set(a, In.RBF, f(a, In.RBF) * f(a, In.DAILY));
       else {
         set(a, In.RBF, f(a, In.RBF) * dailyGrowth(f(a, In.G_RATE) * f(a, In.P_T)));

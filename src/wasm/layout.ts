@@ -1,12 +1,21 @@
 /**
  * The memory layout shared by the WebAssembly day loop (kernel.ts here, AssemblyScript) and the
- * engine that feeds it (engine/kernel.ts): a path's input row, a world's state row, the paths of a
+ * engine that feeds it (engine/kernel.ts): a path's inputs, a world's state, the paths of a
  * block, the sketched series. Both compilers read this one file, so the two sides cannot disagree.
  * Const enums: both inline the numbers.
  */
 
 /** Paths per block. Fixed, so per-block partial sums reduce identically for any thread count. */
 export const BLOCK_PATHS = 1024;
+
+/**
+ * The block's inputs (In), each world's state (St) and each lane's rows (Ln) are field-major: the
+ * BLOCK_PATHS values of a field, path by path, then the next field's, COLUMN doubles after it. Two
+ * consecutive paths' values of a field are then one 16-byte vector. COLUMN is one 64-byte line
+ * more than the paths need: were it a multiple of 4 KiB, one path's fields would all fall in the
+ * same set of the processor's first-level cache and evict each other.
+ */
+export const COLUMN = BLOCK_PATHS + 8;
 
 /**
  * The kernel's sketch counts are 16-bit and a block adds at most BLOCK_PATHS to one: the engine
@@ -18,9 +27,10 @@ export const FLUSH_BLOCKS = 63;
 export const SKETCHED = 5;
 
 /**
- * Fields of a path's input row, 48 doubles (six 64-byte cache lines), the ones every world reads
- * every day in the first two. Rbf(t), G(t) and the but-for world's revenue and profit of the day
- * change daily; the rest are the path's inputs and constants derived from them.
+ * Fields of a path's inputs, 48 (each a column of COLUMN doubles). Rbf(t), G(t) and the but-for
+ * world's revenue and profit of the day change daily; the rest are the path's inputs and
+ * constants derived from them. (The order is the one they had when a path's fields were one row,
+ * the daily ones first.)
  */
 export const enum In {
   // Line 1: the but-for world's day and the cash update of every world.
@@ -71,10 +81,7 @@ export const enum In {
   FIELDS = 48,
 }
 
-/**
- * Fields of a world's state row on a path, 32 doubles (four cache lines): the ones read every day
- * first.
- */
+/** Fields of a world's state on a path, 32 (each a column of COLUMN doubles). */
 export const enum St {
   K,
   S,
@@ -113,9 +120,9 @@ export const enum St {
 }
 
 /**
- * Fields of a lane's row on a path (a group of members revoked on the same days, model/world.ts),
- * 16 doubles (two cache lines). A lane that shares another's gap reads E, H, REV and DAYS_T from
- * that lane's rows; its own weights from its own.
+ * Fields of a lane on a path (a group of members revoked on the same days, model/world.ts), 16
+ * (each a column of COLUMN doubles: a lane's "rows" are its columns). A lane that shares another's
+ * gap reads E, H, REV and DAYS_T from that lane's rows; its own weights from its own.
  */
 export const enum Ln {
   E, // the gap e of the day
