@@ -549,12 +549,6 @@ function touchLines(at: usize, bytes: usize): u32 {
 let touched: u32 = 0;
 
 /**
- * The day's series values (`day`) are variable-major, as the rows below: variable v of path k at
- * day + v * COL + k * 8. An insert pass reads one variable's values, consecutive.
- */
-const COL: usize = <usize>COLUMN << 3;
-
-/**
  * SketchGrid.addMany: n values at `at`, `at + 8`, ... (bytes) into one cell; returns
  * sum plus their sum, added in order. One pass with the windows in locals; values outside them are
  * noted and counted after the pass (growing the windows then). The stride is a constant and the
@@ -630,11 +624,13 @@ let tailLists: usize = 0; // i32[(nPol + 1) * BLOCK_PATHS]: per world, the paths
 let tailCounts: usize = 0; // i32[nPol + 1]: their numbers
 
 /**
- * The block's inputs, each world's state and each lane's rows are field-major (COLUMN in
- * wasm/layout.ts): a path's value of a field is PATH bytes after the path before it, and a
- * field's values COL bytes after the field before it.
+ * The block's inputs, each world's state, each lane's rows and the day's series values are
+ * field-major (COLUMN in wasm/layout.ts): a path's value of a field is PATH bytes after the path
+ * before it, and a field's values COL bytes after the field before it. So two consecutive paths'
+ * values of a field are one vector, and an insert pass (addMany) reads consecutive values.
  */
 const PATH: usize = 8;
+const COL: usize = <usize>COLUMN << 3;
 const WORLD_BYTES: usize = <usize>St.FIELDS * COL;
 const LANE_BYTES: usize = <usize>Ln.FIELDS * COL;
 
