@@ -27,12 +27,17 @@ import type { Plan } from './plan.js';
 
 export { BLOCK_PATHS };
 
+/** Zeroes the `fields` fields of one path, whose first field is at index `at` (field f is f * COLUMN further). */
+function clearFields(mem: Float64Array, at: number, fields: number): void {
+  for (let f = 0; f < fields; f++) mem[at + f * COLUMN] = 0;
+}
+
 /** Writes path k's inputs, from index a = the inputs' first double + k (the same derived constants the reference day loop computes). */
 function setInputRow(r: Float64Array, a: number, p: PathInputs): void {
   const put = (field: number, value: number) => {
     r[a + field * COLUMN] = value;
   };
-  for (let f = 0; f < In.FIELDS; f++) put(f, 0);
+  clearFields(r, a, In.FIELDS);
   put(In.RBF0, p.R0 / 365);
   put(In.RBF, p.R0 / 365);
   put(In.GROWTH, 1 + p.g);
@@ -76,7 +81,7 @@ function setInputRow(r: Float64Array, a: number, p: PathInputs): void {
 
 /** Sets the initial state of a world (MODEL.md section 4) on one path. */
 function resetState(st: Float64Array, b: number, c0: number): void {
-  for (let f = 0; f < St.FIELDS; f++) st[b + f * COLUMN] = 0;
+  clearFields(st, b, St.FIELDS);
   st[b + St.K * COLUMN] = 1;
   st[b + St.S * COLUMN] = 1;
   st[b + St.C * COLUMN] = c0;
@@ -392,7 +397,7 @@ export class Kernel {
     const lanes = layout.lanes.length;
     for (let j = 0; j < lanes; j++) {
       const l = this.laneRow(i, j) + k;
-      for (let f = 0; f < Ln.FIELDS; f++) mem[l + f * COLUMN] = 0;
+      clearFields(mem, l, Ln.FIELDS);
       mem[l + Ln.H * COLUMN] = 1;
       mem[l + Ln.DECAY * COLUMN] = 1;
       mem[l + Ln.CA * COLUMN] = wp.cA[j];

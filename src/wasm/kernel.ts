@@ -1193,6 +1193,31 @@ function listAliveAtT(count: i32): void {
   }
 }
 
+/** Rbf(t) to Rbf(t + 1) on path k (inputs a): the daily factor at growth persistence 1, else the recurrence. */
+@inline
+function growPath(a: usize): void {
+  if (f(a, In.PERSIST) == 1) set(a, In.RBF, f(a, In.RBF) * f(a, In.DAILY));
+  else {
+    set(a, In.RBF, f(a, In.RBF) * dailyGrowth(f(a, In.G_RATE) * f(a, In.P_T)));
+    set(a, In.P_T, f(a, In.P_T) * f(a, In.P_STEP));
+  }
+}
+
+/** growPath on paths 0 ... count-1: two at a time where both have growth persistence 1. */
+function growRevenue(count: i32): void {
+  let k = 0;
+  while (k < count) {
+    const a = rows + <usize>k * PATH;
+    if (ASC_FEATURE_SIMD && k + 1 < count && i64x2.all_true(f64x2.eq(v128.load(a + In.PERSIST * COL), vk(VC.ONE)))) {
+      v128.store(a + In.RBF * COL, f64x2.mul(v128.load(a + In.RBF * COL), v128.load(a + In.DAILY * COL)));
+      k += 2;
+    } else {
+      growPath(a);
+      k++;
+    }
+  }
+}
+
 /** Runs days 0 ... T+U-1 of every world on paths 0 ... count-1 (states set by the engine). */
 export function runDays(count: i32): void {
   let j = 0; // index of the next stored series day
@@ -1290,20 +1315,7 @@ export function runDays(count: i32): void {
         if (kept) for (let v = 0; v < SKETCHED; v++) record(i + 1, v, j, count);
       }
     }
-    a = rows;
-    for (let k = 0; k < count; k++, a += PATH) {
-      if (ASC_FEATURE_SIMD && k + 1 < count && i64x2.all_true(f64x2.eq(v128.load(a + In.PERSIST * COL), vk(VC.ONE)))) {
-        v128.store(a + In.RBF * COL, f64x2.mul(v128.load(a + In.RBF * COL), v128.load(a + In.DAILY * COL)));
-        k++;
-        a += PATH;
-        continue;
-      }
-      if (f(a, In.PERSIST) == 1) set(a, In.RBF, f(a, In.RBF) * f(a, In.DAILY));
-      else {
-        set(a, In.RBF, f(a, In.RBF) * dailyGrowth(f(a, In.G_RATE) * f(a, In.P_T)));
-        set(a, In.P_T, f(a, In.P_T) * f(a, In.P_STEP));
-      }
-    }
+    growRevenue(count);
     if (stored) j++;
   }
 }
