@@ -195,13 +195,13 @@ export class BlockSimulator {
   }
 
   /** The series sketches of every block run so far. */
-  sketchData(): SketchData {
-    return this.kernel.sketchData();
+  sketchData(shared = false): SketchData {
+    return this.kernel.sketchData(shared);
   }
 
   /** The same, its counts packed (a shard's part holds them so). */
-  packedSketchData(): PackedSketchData {
-    return this.kernel.packedSketchData();
+  packedSketchData(shared = false): PackedSketchData {
+    return this.kernel.packedSketchData(shared);
   }
 
   /** This simulator's run is done (its sketches taken): its kernel's instance serves the thread's next run (Kernel.release says when: `keepLarge`). */
@@ -209,9 +209,9 @@ export class BlockSimulator {
     this.kernel.release(keepLarge);
   }
 
-  /** The end of an executor's run: its sketches (packed, for a shard's part), then release. */
-  finish(packed: boolean, keepLarge = false): AnySketchData {
-    const data = packed ? this.packedSketchData() : this.sketchData();
+  /** The end of an executor's run: its sketches (packed, for a shard's part; `shared`: see typedArray), then release. */
+  finish(packed: boolean, keepLarge = false, shared = false): AnySketchData {
+    const data = packed ? this.packedSketchData(shared) : this.sketchData(shared);
     this.release(keepLarge);
     return data;
   }

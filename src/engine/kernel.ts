@@ -21,7 +21,7 @@ import { butforWorldValue, emptySums, writeMetrics, type WorldEndState } from '.
 import { LOG_CENTRE, LOG_INV_CENTRE, LOG_OF_CENTRE, POW2, TWO_J } from '../model/fastmath.js';
 import type { PathInputs, WorldPath } from '../model/world.js';
 import { packCounts, type PackedSketchData } from '../stats/packed.js';
-import { SketchGrid, type SketchData } from '../stats/sketch.js';
+import { SketchGrid, typedArray, type SketchData } from '../stats/sketch.js';
 import { BLOCK_PATHS, Cell, COLUMN, FLUSH_BLOCKS, In, Lane, Ln, SKETCHED, St, Wd } from '../wasm/layout.js';
 import type { Plan } from './plan.js';
 
@@ -546,7 +546,7 @@ export class Kernel {
   /** Moves the kernel's counts into this.held and clears them there. */
   private flush(): void {
     this.held ??= new SketchGrid(this.plan.cells, this.floors);
-    this.held.fold([this.kernelData()]);
+    this.held.fold([this.kernelData(false)]);
     this.x.clearCounts(this.plan.cells);
     this.blocksSinceFlush = 0;
   }
@@ -564,35 +564,36 @@ export class Kernel {
     return held;
   }
 
-  /** The sketch grid of every block run so far. */
-  sketchData(): SketchData {
+  /** The sketch grid of every block run so far (its windows and counts on SharedArrayBuffers when `shared`: typedArray). */
+  sketchData(shared = false): SketchData {
     this.live();
-    if (this.held === undefined) return this.kernelData();
+    if (this.held === undefined) return this.kernelData(shared);
     this.flush();
-    return this.held.serialize();
+    return this.held.serialize(shared);
   }
 
   /**
    * The same, its counts packed (packCounts' bytes): packed by the kernel (packTrimmed) when it
    * holds them all, so a shard's counts are never copied flat first.
    */
-  packedSketchData(): PackedSketchData {
+  packedSketchData(shared = false): PackedSketchData {
     this.live();
     if (this.held !== undefined) {
-      const { counts, ...rest } = this.sketchData();
-      return { ...rest, packed: packCounts(counts), count: counts.length };
+      const { counts, ...rest } = this.sketchData(shared);
+      return { ...rest, packed: packCounts(counts, shared), count: counts.length };
     }
-    const { windows, zeros, min, max, total } = this.kernelWindows();
+    const { windows, zeros, min, max, total } = this.kernelWindows(shared);
     const at = this.x.packTrimmed(this.plan.cells);
-    const packed = new Uint8Array(this.x.memory.buffer, at, this.x.packedBytes()).slice();
+    const packed = typedArray(Uint8Array, this.x.packedBytes(), shared);
+    packed.set(new Uint8Array(this.x.memory.buffer, at, packed.length));
     return { cells: this.plan.cells, windows, packed, count: total, zeros, min, max };
   }
 
   /** The kernel's sketches, each window trimmed to the buckets between its first and last count. */
-  private kernelData(): SketchData {
-    const { windows, zeros, min, max, ranges, total } = this.kernelWindows();
+  private kernelData(shared: boolean): SketchData {
+    const { windows, zeros, min, max, ranges, total } = this.kernelWindows(shared);
     // 16-bit, as the kernel holds them: each window is one memory copy.
-    const counts = new Uint16Array(total);
+    const counts = typedArray(Uint16Array, total, shared);
     const u16 = new Uint16Array(this.f64.buffer);
     for (let r = 0, n = 0; r < ranges.length; r += 2) {
       counts.set(u16.subarray(ranges[r], ranges[r] + ranges[r + 1]), n);
@@ -606,12 +607,13 @@ export class Kernel {
    * each non-empty one's counts are in its memory: ranges holds [first u16 index, length] per
    * window, cell by cell, positive side first.
    */
-  private kernelWindows(): Omit<SketchData, 'counts' | 'cells'> & { ranges: Int32Array; total: number } {
+  private kernelWindows(shared = false): Omit<SketchData, 'counts' | 'cells'> & { ranges: Int32Array; total: number } {
     const { cells } = this.plan;
     const at = this.x.trimWindows(cells);
     this.views();
     const { f64, i32, u32 } = this;
-    const windows = i32.slice(at / 4, at / 4 + 4 * cells);
+    const windows = typedArray(Int32Array, 4 * cells, shared);
+    windows.set(i32.subarray(at / 4, at / 4 + 4 * cells));
     const zeros = new Float64Array(cells);
     const min = new Float64Array(cells);
     const max = new Float64Array(cells);

@@ -36,7 +36,7 @@ export interface WorkerStart {
   /** Which compiled kernel it is (kernelModuleId): a kept thread sent the same one keeps its own copy, and its pooled instances. */
   kernelId: number;
   study: StudySpec;
-  /** The thread waits for the next run afterwards (so its sketches are copied to the main thread, not transferred). */
+  /** The thread waits for the next run afterwards (so its sketches come on SharedArrayBuffers, not transferred: stats/sketch.ts's typedArray). */
   keep: boolean;
   /** The thread keeps its kernel's instance for the next run whatever its size (Kernel.release: a queue worker's threads). */
   keepLarge: boolean;

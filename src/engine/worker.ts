@@ -64,9 +64,10 @@ async function run({ scenario, text, file, trees, settings, queue, slot, taken, 
       send({ type: 'result', result });
       sent++;
     }
-    const data = sim.finish(packed, keepLarge);
     // A thread that ends with the run transfers its sketches (free, and nothing runs here
-    // afterwards); a kept thread copies them, for the reason above.
+    // afterwards); a kept thread shares them (SharedArrayBuffers: not detached, for the reason
+    // above, and not copied).
+    const data = sim.finish(packed, keepLarge, keep);
     send({ type: 'sketch', data }, keep ? [] : ([data.windows.buffer, isPacked(data) ? data.packed.buffer : data.counts.buffer] as ArrayBuffer[]));
   } catch (e) {
     send({ type: 'error', error: encodeError(e) });

@@ -6,7 +6,7 @@
  * (src/wasm/kernel.ts's packTrimmed, the same bytes), and a merge adds them up without unpacking
  * them (addGrids, PackedCounts).
  */
-import { addGrids, flatCounts, type CountedGrid, type CountReader, type SketchData } from './sketch.js';
+import { addGrids, flatCounts, typedArray, type CountedGrid, type CountReader, type SketchData } from './sketch.js';
 
 type Counts = Uint16Array | Uint32Array;
 
@@ -21,8 +21,9 @@ export type AnySketchData = SketchData | PackedSketchData;
 
 export const isPacked = (g: AnySketchData): g is PackedSketchData => 'packed' in g;
 
-export function packCounts(counts: Counts): Uint8Array {
-  const out = new Uint8Array(packedLength(counts));
+/** The counts' varint bytes (on a SharedArrayBuffer when `shared`: typedArray). */
+export function packCounts(counts: Counts, shared = false): Uint8Array {
+  const out = typedArray(Uint8Array, packedLength(counts), shared);
   packCountsInto(counts, out, 0);
   return out;
 }

@@ -1,7 +1,8 @@
 /**
  * A shard's sketch counts come packed by the kernel (Kernel.packedSketchData, the kernel's
  * packTrimmed): the bytes must be packCounts' bytes of the flat grid sketchData gives, both when the kernel still
- * holds every count and after it has moved them to the engine's 32-bit grid (FLUSH_BLOCKS).
+ * holds every count and after it has moved them to the engine's 32-bit grid (FLUSH_BLOCKS); and
+ * the same arrays on SharedArrayBuffers when asked for them shared.
  */
 import { describe, expect, it } from 'vitest';
 import { BlockSimulator, makePlan } from '../../src/engine/block.js';
@@ -43,5 +44,19 @@ describe('packed sketch counts', () => {
       throw new Error(what);
     }).addInto(back, 0, packed.count);
     expect(back).toEqual(Uint32Array.from(flat.counts));
+  });
+
+  it.each([
+    ['the kernel holds every count', 3],
+    ['the counts were moved to the 32-bit grid', FLUSH_BLOCKS + 2],
+  ])('are the same on SharedArrayBuffers (a kept thread gives them so) when %s', async (_, blocks) => {
+    const sim = await simulated(blocks);
+    const flat = sim.sketchData();
+    const shared = sim.sketchData(true);
+    const packedShared = sim.packedSketchData(true);
+    for (const a of [shared.windows, shared.counts, packedShared.packed]) expect(a.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(flat.counts.buffer).toBeInstanceOf(ArrayBuffer);
+    for (const key of ['windows', 'counts', 'zeros', 'min', 'max'] as const) expect(Array.from(shared[key])).toEqual(Array.from(flat[key]));
+    expect(Array.from(packedShared.packed)).toEqual(Array.from(packCounts(flat.counts)));
   });
 });

@@ -2,13 +2,15 @@
  * BlockExecutors: the in-thread executor gives the event loop a turn before its first block, so
  * the executors after it in a run (the worker threads) start loading while it simulates; a worker
  * thread sends at most RESULTS_AHEAD_BYTES of results (two at least) ahead of the main thread
- * taking them.
+ * taking them; a kept thread gives its sketches on SharedArrayBuffers (neither copied nor detached),
+ * one that ends with the run transfers them.
  */
 import { describe, expect, it } from 'vitest';
 import { makePlan } from '../../src/engine/block.js';
 import { BLOCK_PATHS } from '../../src/engine/kernel.js';
 import { RESULTS_AHEAD_BYTES, resultsAhead } from '../../src/engine/protocol.js';
 import { BlockQueue, InThreadExecutor, WorkerThreadsExecutor } from '../../src/engine/schedule.js';
+import { isPacked } from '../../src/stats/packed.js';
 import { uncertainScenario } from '../helpers.js';
 
 describe('InThreadExecutor', () => {
@@ -31,6 +33,26 @@ describe('WorkerThreadsExecutor', () => {
     expect(resultsAhead(27e6, RESULTS_AHEAD_BYTES)).toBe(2);
     expect(resultsAhead(3e6, RESULTS_AHEAD_BYTES)).toBe(11);
     expect(resultsAhead(1e9, RESULTS_AHEAD_BYTES)).toBe(2);
+  });
+
+  it.each([
+    ['a kept thread shares its sketches', true, SharedArrayBuffer],
+    ['a thread that ends with the run transfers them', false, ArrayBuffer],
+  ])('%s', async (_, keep, Buffer) => {
+    const loaded = await uncertainScenario();
+    const settings = { seed: 3, paths: 2 * BLOCK_PATHS };
+    const job = { loaded, plan: makePlan(loaded, { attribution: true }), settings, study: { attribution: true }, packed: false };
+    const pool = new WorkerThreadsExecutor(1, { keep });
+    try {
+      const [grid] = await pool.execute(job, new BlockQueue(2), () => undefined);
+      expect(isPacked(grid)).toBe(false);
+      if (isPacked(grid)) return;
+      expect(grid.counts.length).toBeGreaterThan(0);
+      expect(grid.windows.buffer).toBeInstanceOf(Buffer);
+      expect(grid.counts.buffer).toBeInstanceOf(Buffer);
+    } finally {
+      pool.stop();
+    }
   });
 
   it('waits while the results it may send ahead are not taken by a busy main thread', async () => {
