@@ -27,15 +27,18 @@ import type { Plan } from './plan.js';
 
 export { BLOCK_PATHS };
 
-/** Zeroes the `fields` fields of one path, whose first field is at index `at` (field f is f * COLUMN further). */
+/** The index of field f of the path whose first field is at index `at`: fields are COLUMN doubles apart (wasm/layout.ts). */
+const fieldAt = (at: number, f: number): number => at + f * COLUMN;
+
+/** Zeroes the `fields` fields of one path, whose first field is at index `at`. */
 function clearFields(mem: Float64Array, at: number, fields: number): void {
-  for (let f = 0; f < fields; f++) mem[at + f * COLUMN] = 0;
+  for (let f = 0; f < fields; f++) mem[fieldAt(at, f)] = 0;
 }
 
 /** Writes path k's inputs, from index a = the inputs' first double + k (the same derived constants the reference day loop computes). */
 function setInputRow(r: Float64Array, a: number, p: PathInputs): void {
   const put = (field: number, value: number) => {
-    r[a + field * COLUMN] = value;
+    r[fieldAt(a, field)] = value;
   };
   clearFields(r, a, In.FIELDS);
   put(In.RBF0, p.R0 / 365);
@@ -82,15 +85,15 @@ function setInputRow(r: Float64Array, a: number, p: PathInputs): void {
 /** Sets the initial state of a world (MODEL.md section 4) on one path. */
 function resetState(st: Float64Array, b: number, c0: number): void {
   clearFields(st, b, St.FIELDS);
-  st[b + St.K * COLUMN] = 1;
-  st[b + St.S * COLUMN] = 1;
-  st[b + St.C * COLUMN] = c0;
-  st[b + St.ALIVE * COLUMN] = 1;
-  st[b + St.INSOLVENCY_DAY * COLUMN] = -1;
-  st[b + St.PRODUCT_MU * COLUMN] = -1;
-  st[b + St.NEXT_END * COLUMN] = Infinity;
-  st[b + St.MITIGATION_DAY * COLUMN] = Infinity;
-  st[b + St.PREMIUM_DAY * COLUMN] = Infinity;
+  st[fieldAt(b, St.K)] = 1;
+  st[fieldAt(b, St.S)] = 1;
+  st[fieldAt(b, St.C)] = c0;
+  st[fieldAt(b, St.ALIVE)] = 1;
+  st[fieldAt(b, St.INSOLVENCY_DAY)] = -1;
+  st[fieldAt(b, St.PRODUCT_MU)] = -1;
+  st[fieldAt(b, St.NEXT_END)] = Infinity;
+  st[fieldAt(b, St.MITIGATION_DAY)] = Infinity;
+  st[fieldAt(b, St.PREMIUM_DAY)] = Infinity;
 }
 
 /** What the kernel computes for a block of paths. */
@@ -382,40 +385,40 @@ export class Kernel {
     resetState(mem, b, p.C0);
     const layout = this.plan.layouts[i];
     const phases = layout.policy.policy.phases.length;
-    mem[b + St.DEFF * COLUMN] = wp.deff;
-    mem[b + St.T_END * COLUMN] = p.t0 + wp.deff;
-    mem[b + St.PRODUCT_MU * COLUMN] = layout.productLane >= 0 ? p.mu : -1;
-    mem[b + St.NEXT_END * COLUMN] = wp.phaseEnds[0];
-    mem[b + St.MITIGATION_DAY * COLUMN] = wp.mitigationDay;
-    mem[b + St.MITIGATION_COST * COLUMN] = wp.mitigationCost;
-    mem[b + St.PREMIUM_DAY * COLUMN] = wp.premiumDay;
-    mem[b + St.PREMIUM * COLUMN] = wp.premium;
-    mem[b + St.MITIGATED * COLUMN] = wp.mitigated ? 1 : 0;
-    mem[b + St.RELOCATED * COLUMN] = wp.relocatedHeads;
-    mem[b + St.DISPLACED * COLUMN] = wp.displacedHeads;
+    mem[fieldAt(b, St.DEFF)] = wp.deff;
+    mem[fieldAt(b, St.T_END)] = p.t0 + wp.deff;
+    mem[fieldAt(b, St.PRODUCT_MU)] = layout.productLane >= 0 ? p.mu : -1;
+    mem[fieldAt(b, St.NEXT_END)] = wp.phaseEnds[0];
+    mem[fieldAt(b, St.MITIGATION_DAY)] = wp.mitigationDay;
+    mem[fieldAt(b, St.MITIGATION_COST)] = wp.mitigationCost;
+    mem[fieldAt(b, St.PREMIUM_DAY)] = wp.premiumDay;
+    mem[fieldAt(b, St.PREMIUM)] = wp.premium;
+    mem[fieldAt(b, St.MITIGATED)] = wp.mitigated ? 1 : 0;
+    mem[fieldAt(b, St.RELOCATED)] = wp.relocatedHeads;
+    mem[fieldAt(b, St.DISPLACED)] = wp.displacedHeads;
     if (phases > 1) mem.set(wp.phaseEnds.subarray(0, phases), this.phaseEndsAt[i] / 8 + k * phases);
     const lanes = layout.lanes.length;
     for (let j = 0; j < lanes; j++) {
       const l = this.laneRow(i, j) + k;
       clearFields(mem, l, Ln.FIELDS);
-      mem[l + Ln.H * COLUMN] = 1;
-      mem[l + Ln.DECAY * COLUMN] = 1;
-      mem[l + Ln.CA * COLUMN] = wp.cA[j];
-      mem[l + Ln.NSHARE * COLUMN] = wp.nShare[j];
-      mem[l + Ln.SWITCH_DAY * COLUMN] = wp.switchDay[j];
-      mem[l + Ln.TARGETED * COLUMN] = wp.targeted[j];
-      mem[l + Ln.COLLATERAL * COLUMN] = wp.collateral[j];
+      mem[fieldAt(l, Ln.H)] = 1;
+      mem[fieldAt(l, Ln.DECAY)] = 1;
+      mem[fieldAt(l, Ln.CA)] = wp.cA[j];
+      mem[fieldAt(l, Ln.NSHARE)] = wp.nShare[j];
+      mem[fieldAt(l, Ln.SWITCH_DAY)] = wp.switchDay[j];
+      mem[fieldAt(l, Ln.TARGETED)] = wp.targeted[j];
+      mem[fieldAt(l, Ln.COLLATERAL)] = wp.collateral[j];
       const lead = this.plan.laneLead[i][j];
       if (lead) this.sameGap(lead, i, j, k);
     }
   }
 
-  /** Where world i's state of path k is (an index into the memory's doubles; field f is f * COLUMN further). */
+  /** Where world i's state of path k is (an index into the memory's doubles; its field f at fieldAt). */
   private stateRow(i: number, k: number): number {
     return (this.worlds + WORLD_BYTES * i) / 8 + k;
   }
 
-  /** Where lane j of world i starts (path k's field f is k + f * COLUMN further). */
+  /** Where lane j of world i starts (path k's field f at fieldAt(it + k, f)). */
   private laneRow(i: number, j: number): number {
     return (this.laneAt[i] + LANE_BYTES * j) / 8;
   }
@@ -427,10 +430,10 @@ export class Kernel {
    */
   private sameGap([li, lj]: [number, number], i: number, j: number, k: number): void {
     const mem = this.f64;
-    const switchDay = mem[this.laneRow(i, j) + k + Ln.SWITCH_DAY * COLUMN];
-    const leadSwitch = mem[this.laneRow(li, lj) + k + Ln.SWITCH_DAY * COLUMN];
-    const tEnd = mem[this.stateRow(i, k) + St.T_END * COLUMN];
-    const leadEnd = mem[this.stateRow(li, k) + St.T_END * COLUMN];
+    const switchDay = mem[fieldAt(this.laneRow(i, j) + k, Ln.SWITCH_DAY)];
+    const leadSwitch = mem[fieldAt(this.laneRow(li, lj) + k, Ln.SWITCH_DAY)];
+    const tEnd = mem[fieldAt(this.stateRow(i, k), St.T_END)];
+    const leadEnd = mem[fieldAt(this.stateRow(li, k), St.T_END)];
     if (leadSwitch !== switchDay || leadEnd !== tEnd) {
       throw new Error(`internal: lane ${j} of world ${i} reads the gap of lane ${lj} of world ${li}, which switches on day ${leadSwitch} (not ${switchDay}) in a window ending on day ${leadEnd} (not ${tEnd})`);
     }
@@ -490,28 +493,28 @@ export class Kernel {
     const sums = emptySums();
     for (let k = 0, a = rows; k < count; k++, a++) {
       const bf = butfor + k;
-      const butforEnd: WorldEndState = { alive: st[bf + St.ALIVE * COLUMN], lastRevenue: st[bf + St.LAST_REVENUE * COLUMN], insolvencyDay: st[bf + St.INSOLVENCY_DAY * COLUMN], tailRevenuePv: st[a + In.BF_TAIL * COLUMN], tailPremiumPv: 0 };
+      const butforEnd: WorldEndState = { alive: st[fieldAt(bf, St.ALIVE)], lastRevenue: st[fieldAt(bf, St.LAST_REVENUE)], insolvencyDay: st[fieldAt(bf, St.INSOLVENCY_DAY)], tailRevenuePv: st[fieldAt(a, In.BF_TAIL)], tailPremiumPv: 0 };
       out.butforInsolvencyDay[k] = butforEnd.insolvencyDay;
-      out.butforValue[k] = butforWorldValue({ C0: st[a + In.C0 * COLUMN], butforPvProfit: st[a + In.BF_PV * COLUMN], discountT: discount[T], V: st[a + In.V * COLUMN], butfor: butforEnd });
+      out.butforValue[k] = butforWorldValue({ C0: st[fieldAt(a, In.C0)], butforPvProfit: st[fieldAt(a, In.BF_PV)], discountT: discount[T], V: st[fieldAt(a, In.V)], butfor: butforEnd });
       out.insolvencyDays[Math.max(0, butforEnd.insolvencyDay)]++;
       for (let i = 0; i < nPol; i++) {
         if (plan.aliasOf[i] !== -1) continue;
         const b = this.stateRow(i, k);
-        sums.lostRevenue = st[b + St.LOST_REVENUE * COLUMN];
-        sums.lostRevenueAfter = st[b + St.LOST_REVENUE_AFTER * COLUMN];
-        sums.lostProfit = st[b + St.LOST_PROFIT * COLUMN];
-        sums.pvLostProfit = st[b + St.PV_LOST_PROFIT * COLUMN];
-        sums.pvCosts = st[b + St.PV_COSTS * COLUMN];
-        sums.pvBefore = st[b + St.PV_BEFORE * COLUMN];
-        sums.pvAfter = st[b + St.PV_AFTER * COLUMN];
-        sums.pvMitigation = st[b + St.PV_MITIGATION * COLUMN];
+        sums.lostRevenue = st[fieldAt(b, St.LOST_REVENUE)];
+        sums.lostRevenueAfter = st[fieldAt(b, St.LOST_REVENUE_AFTER)];
+        sums.lostProfit = st[fieldAt(b, St.LOST_PROFIT)];
+        sums.pvLostProfit = st[fieldAt(b, St.PV_LOST_PROFIT)];
+        sums.pvCosts = st[fieldAt(b, St.PV_COSTS)];
+        sums.pvBefore = st[fieldAt(b, St.PV_BEFORE)];
+        sums.pvAfter = st[fieldAt(b, St.PV_AFTER)];
+        sums.pvMitigation = st[fieldAt(b, St.PV_MITIGATION)];
         let targeted = 0;
         let collateral = 0;
         for (let j = 0; j < plan.layouts[i].lanes.length; j++) {
-          const days = st[gapRow(i, j) + k + Ln.DAYS_T * COLUMN];
+          const days = st[fieldAt(gapRow(i, j) + k, Ln.DAYS_T)];
           const l = this.laneRow(i, j) + k;
-          targeted += st[l + Ln.TARGETED * COLUMN] * days;
-          collateral += st[l + Ln.COLLATERAL * COLUMN] * days;
+          targeted += st[fieldAt(l, Ln.TARGETED)] * days;
+          collateral += st[fieldAt(l, Ln.COLLATERAL)] * days;
         }
         writeMetrics(
           out.metrics,
@@ -520,25 +523,25 @@ export class Kernel {
           {
             T,
             t0,
-            deff: st[b + St.DEFF * COLUMN],
+            deff: st[fieldAt(b, St.DEFF)],
             discountT: discount[T],
-            V: st[a + In.V * COLUMN],
-            m: st[a + In.M * COLUMN],
-            pi: st[a + In.PI * COLUMN],
-            C0: st[a + In.C0 * COLUMN],
+            V: st[fieldAt(a, In.V)],
+            m: st[fieldAt(a, In.M)],
+            pi: st[fieldAt(a, In.PI)],
+            C0: st[fieldAt(a, In.C0)],
             butfor: butforEnd,
-            butforPvProfit: st[a + In.BF_PV * COLUMN],
-            world: { alive: st[b + St.ALIVE * COLUMN], lastRevenue: st[b + St.LAST_REVENUE * COLUMN], insolvencyDay: st[b + St.INSOLVENCY_DAY * COLUMN], tailRevenuePv: st[b + St.TAIL_REVENUE * COLUMN], tailPremiumPv: st[b + St.TAIL_PREMIUM * COLUMN] },
+            butforPvProfit: st[fieldAt(a, In.BF_PV)],
+            world: { alive: st[fieldAt(b, St.ALIVE)], lastRevenue: st[fieldAt(b, St.LAST_REVENUE)], insolvencyDay: st[fieldAt(b, St.INSOLVENCY_DAY)], tailRevenuePv: st[fieldAt(b, St.TAIL_REVENUE)], tailPremiumPv: st[fieldAt(b, St.TAIL_PREMIUM)] },
             targetedAccessDays: targeted,
             collateralAccessDays: collateral,
-            mitigated: st[b + St.MITIGATED * COLUMN] === 1,
-            relocatedHeads: st[b + St.RELOCATED * COLUMN],
-            displacedHeads: st[b + St.DISPLACED * COLUMN],
+            mitigated: st[fieldAt(b, St.MITIGATED)] === 1,
+            relocatedHeads: st[fieldAt(b, St.RELOCATED)],
+            displacedHeads: st[fieldAt(b, St.DISPLACED)],
           },
           plan.withMitigation,
         );
-        out.insolvencyDays[(i + 1) * T1 + Math.max(0, st[b + St.INSOLVENCY_DAY * COLUMN])]++;
-        out.insolvencyDay[k * nPol + i] = st[b + St.INSOLVENCY_DAY * COLUMN];
+        out.insolvencyDays[(i + 1) * T1 + Math.max(0, st[fieldAt(b, St.INSOLVENCY_DAY)])]++;
+        out.insolvencyDay[k * nPol + i] = st[fieldAt(b, St.INSOLVENCY_DAY)];
       }
     }
   }
@@ -546,7 +549,7 @@ export class Kernel {
   /** Moves the kernel's counts into this.held and clears them there. */
   private flush(): void {
     this.held ??= new SketchGrid(this.plan.cells, this.floors);
-    this.held.fold([this.kernelData(false)]);
+    this.held.fold([this.kernelData()]);
     this.x.clearCounts(this.plan.cells);
     this.blocksSinceFlush = 0;
   }
@@ -574,15 +577,16 @@ export class Kernel {
 
   /**
    * The same, its counts packed (packCounts' bytes): packed by the kernel (packTrimmed) when it
-   * holds them all, so a shard's counts are never copied flat first.
+   * holds them all, so a shard's counts are never copied flat first. `shared` puts the packed bytes
+   * on a SharedArrayBuffer (the rest is small).
    */
   packedSketchData(shared = false): PackedSketchData {
     this.live();
     if (this.held !== undefined) {
-      const { counts, ...rest } = this.sketchData(shared);
+      const { counts, ...rest } = this.sketchData();
       return { ...rest, packed: packCounts(counts, shared), count: counts.length };
     }
-    const { windows, zeros, min, max, total } = this.kernelWindows(shared);
+    const { windows, zeros, min, max, total } = this.kernelWindows();
     const at = this.x.packTrimmed(this.plan.cells);
     const packed = typedArray(Uint8Array, this.x.packedBytes(), shared);
     packed.set(new Uint8Array(this.x.memory.buffer, at, packed.length));
@@ -590,7 +594,7 @@ export class Kernel {
   }
 
   /** The kernel's sketches, each window trimmed to the buckets between its first and last count. */
-  private kernelData(shared: boolean): SketchData {
+  private kernelData(shared = false): SketchData {
     const { windows, zeros, min, max, ranges, total } = this.kernelWindows(shared);
     // 16-bit, as the kernel holds them: each window is one memory copy.
     const counts = typedArray(Uint16Array, total, shared);

@@ -556,32 +556,13 @@ let touched: u32 = 0;
  */
 function addMany(cell: i32, at: usize, n: i32, sum: f64): f64 {
   const e = dir + <usize>cell * Cell.BYTES;
-  const posLen = <u32>load<i32>(e, Cell.POS_LEN);
-  const pos = <usize>load<u32>(e, Cell.POS_PTR);
-  const negLen = <u32>load<i32>(e, Cell.NEG_LEN);
-  const neg = <usize>load<u32>(e, Cell.NEG_PTR);
-  touched += touchLines(pos, <usize>posLen << COUNT_BYTES_LOG2) + touchLines(neg, <usize>negLen << COUNT_BYTES_LOG2);
   // A cell with no negative window yet (most: revenue, quality, shares) counts in a loop without
   // one, its negative values outside: three fewer registers, so the loop's locals fit the
   // processor's.
-  const total = negLen == 0 ? countPass(e, at, n, sum, false) : countPass(e, at, n, sum, true);
-  if (passOut > 0) countOutside(e, at, 8, passOut);
-  store<f64>(e, passMin, Cell.MIN);
-  store<f64>(e, passMax, Cell.MAX);
-  store<f64>(e, load<f64>(e, Cell.ZEROS) + <f64>passZeros, Cell.ZEROS);
-  return total;
+  return load<i32>(e, Cell.NEG_LEN) == 0 ? countPass(e, at, n, sum, false) : countPass(e, at, n, sum, true);
 }
 
-/** What the last countPass found: the cell's new min and max, its values below the floor, and those outside its windows (in `outside`). */
-let passMin: f64 = 0;
-let passMax: f64 = 0;
-let passZeros = 0;
-let passOut = 0;
-
-/**
- * addMany's pass over the values: each counted in its window (negative ones too when `mixed`,
- * else noted as outside), or noted as outside it; returns sum plus their sum, added in order.
- */
+/** addMany on cell entry e, with the negative window (`mixed`) or without it (its negative values then outside). */
 @inline
 function countPass(e: usize, at: usize, n: i32, sum: f64, mixed: bool): f64 {
   let mn = load<f64>(e, Cell.MIN);
@@ -594,6 +575,7 @@ function countPass(e: usize, at: usize, n: i32, sum: f64, mixed: bool): f64 {
   const negLo = mixed ? load<i32>(e, Cell.NEG_LO) : 0;
   const negLen = mixed ? <u32>load<i32>(e, Cell.NEG_LEN) : 0;
   const neg = mixed ? <usize>load<u32>(e, Cell.NEG_PTR) : 0;
+  touched += touchLines(pos, <usize>posLen << COUNT_BYTES_LOG2) + touchLines(neg, <usize>negLen << COUNT_BYTES_LOG2);
   let zeros = 0;
   let nOut = 0;
   const end = at + (<usize>n << 3);
@@ -617,10 +599,10 @@ function countPass(e: usize, at: usize, n: i32, sum: f64, mixed: bool): f64 {
       } else store<i32>(outside + (<usize>(nOut++) << 2), <i32>((p - at) >> 3));
     } else store<i32>(outside + (<usize>(nOut++) << 2), <i32>((p - at) >> 3));
   }
-  passMin = mn;
-  passMax = mx;
-  passZeros = zeros;
-  passOut = nOut;
+  if (nOut > 0) countOutside(e, at, 8, nOut);
+  store<f64>(e, mn, Cell.MIN);
+  store<f64>(e, mx, Cell.MAX);
+  store<f64>(e, load<f64>(e, Cell.ZEROS) + <f64>zeros, Cell.ZEROS);
   return sum;
 }
 
